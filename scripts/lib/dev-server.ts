@@ -1,0 +1,109 @@
+/**
+ * Starts and stops the Temporal dev server (`temporal server start-dev`) with SQLite
+ * persistence. Used by the main job (scripts/start.ts) and by integration tests, which restart
+ * it on the same database file to prove cases survive.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporalCliPath } from './tools';
+
+export interface DevServerOptions {
+  /** SQLite file holding all workflow state; the directory is created if missing. */
+  dbFile: string;
+  /** Front-end gRPC port. */
+  port: number;
+  /** Web UI port; omit for a headless server. */
+  uiPort?: number;
+  /** Where the server's own output goes. */
+  logFile: string;
+  /** Search attributes to register at start, name → Temporal type (Keyword, Datetime, ...). */
+  searchAttributes?: Record<string, string>;
+  /** How long to wait for the server to answer (ms). */
+  readyTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  /** Stops the server gracefully (SIGTERM, then SIGKILL after a grace period). */
+  stop(): Promise<void>;
+}
+
+/** Starts the dev server and resolves once its front end answers a gRPC call. */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  mkdirSync(dirname(options.dbFile), { recursive: true });
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', options.dbFile,
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--log-level', 'warn',
+  ];
+  if (options.uiPort === undefined) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort));
+  for (const [name, type] of Object.entries(options.searchAttributes ?? {})) {
+    args.push('--search-attribute', `${name}=${type}`);
+  }
+
+  const logFd = openSync(options.logFile, 'a');
+  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const address = `127.0.0.1:${options.port}`;
+
+  try {
+    await waitUntilReady(address, exited, options.readyTimeoutMs ?? 60_000, options.logFile);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+
+  return {
+    address,
+    ...(options.uiPort !== undefined ? { uiUrl: `http://127.0.0.1:${options.uiPort}` } : {}),
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitUntilReady(
+  address: string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+  logFile: string,
+): Promise<void> {
+  let exitCode: number | null | undefined;
+  void exited.then((code) => {
+    exitCode = code;
+  });
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) {
+      throw new Error(`Temporal dev server exited with code ${exitCode} before it was ready; see ${logFile}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal dev server at ${address} did not answer within ${timeoutMs} ms (${String(lastError)}); see ${logFile}`);
+}

@@ -1,0 +1,60 @@
+/**
+ * The lint rules that keep machines pure and workflows deterministic really fire. The fixtures
+ * under test/lint/fixtures/{machines,workflows,worker} are ignored by the normal lint run; here
+ * ESLint runs on them once, and each must be refused (or allowed) by the intended rule.
+ */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..');
+const fixtures = resolve(__dirname, 'fixtures');
+
+interface LintResult {
+  filePath: string;
+  messages: { ruleId: string | null; message: string }[];
+}
+
+let rulesByFile: Map<string, string[]>;
+
+beforeAll(() => {
+  // ESLint's config is an ES module, which jest cannot load in-process, so use the CLI once.
+  let stdout: string;
+  try {
+    stdout = execFileSync(resolve(root, 'node_modules/.bin/eslint'), ['--no-ignore', '--format', 'json', fixtures], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+  } catch (err) {
+    // Exit code 1 means "problems found", which is what most fixtures are for.
+    stdout = (err as { stdout?: string }).stdout ?? '';
+  }
+  const results = JSON.parse(stdout) as LintResult[];
+  rulesByFile = new Map(
+    results.map((r) => [r.filePath.slice(fixtures.length + 1), r.messages.map((m) => m.ruleId ?? `fatal: ${m.message}`)]),
+  );
+});
+
+test.each([
+  'machines/node-builtin.ts',
+  'machines/temporal-client.ts',
+  'machines/temporal-workflow.ts',
+  'workflows/node-builtin.ts',
+  'workflows/temporal-worker.ts',
+])('an I/O import is refused: %s', (file) => {
+  // A Temporal import in a machine may match both the path and the pattern rule; one kind of refusal.
+  expect([...new Set(rulesByFile.get(file))]).toEqual(['no-restricted-imports']);
+});
+
+test('a machine cannot read the clock or start timers', () => {
+  expect(rulesByFile.get('machines/clock-and-timer.ts')?.sort()).toEqual(
+    ['no-restricted-globals', 'no-restricted-syntax', 'no-restricted-syntax'].sort(),
+  );
+});
+
+test('Node built-ins are allowed outside machines and workflows', () => {
+  expect(rulesByFile.get('worker/node-builtin-allowed.ts')).toEqual([]);
+});
+
+test('a floating promise is refused', () => {
+  expect(rulesByFile.get('worker/floating-promise.ts')).toEqual(['@typescript-eslint/no-floating-promises']);
+});

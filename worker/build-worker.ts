@@ -1,0 +1,24 @@
+/**
+ * Builds the case worker: the workflow bundle plus the activities, on a given connection.
+ * Shared by the worker process and the integration tests so both run exactly the same worker.
+ */
+import { type NativeConnection, Worker } from '@temporalio/worker';
+
+export interface BuildWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** A stable identity helps tell several workers on one cluster apart in the Web UI. */
+  identity?: string;
+}
+
+/** Creates (but does not run) a worker that hosts every workflow in `workflows/`. */
+export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+}

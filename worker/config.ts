@@ -1,0 +1,83 @@
+/**
+ * Temporal connection settings, parsed once from the environment with zod at start-up.
+ * Used by the worker and by every client (CLI, tests, detection), so both sides agree on the
+ * namespace and task queue. A bad value fails fast with a message that names the variable.
+ */
+import { z } from 'zod';
+
+/** Task queue the case worker polls unless TEMPORAL_TASK_QUEUE says otherwise. */
+export const DEFAULT_TASK_QUEUE = 'skolefravaer-saker';
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const optionalPath = z.string().trim().min(1, 'must be a file path when set').optional();
+
+const envSchema = z
+  .object({
+    TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default(DEFAULT_TASK_QUEUE),
+    TEMPORAL_TLS_CERT_PATH: optionalPath,
+    TEMPORAL_TLS_KEY_PATH: optionalPath,
+    TEMPORAL_TLS_CA_PATH: optionalPath,
+    TEMPORAL_API_KEY: z.string().trim().min(1, 'must not be empty when set').optional(),
+  })
+  .superRefine((env, ctx) => {
+    // A client certificate without its key (or the reverse) can never authenticate.
+    if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH'],
+        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together',
+      });
+    }
+  });
+
+/** Where and how to reach Temporal. */
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** Mutual TLS with a client certificate (self-hosted clusters). */
+  tls?: { certPath: string; keyPath: string; caPath?: string };
+  /** API key (Temporal Cloud); implies TLS. */
+  apiKey?: string;
+}
+
+/** Thrown when the environment holds an invalid setting; the message lists every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the Temporal settings from `env` (default: process.env). Throws ConfigError. */
+export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
+  const result = envSchema.safeParse(blankToUndefined(env));
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid Temporal configuration:\n${lines.join('\n')}`);
+  }
+  const parsed = result.data;
+  return {
+    address: parsed.TEMPORAL_ADDRESS,
+    namespace: parsed.TEMPORAL_NAMESPACE,
+    taskQueue: parsed.TEMPORAL_TASK_QUEUE,
+    ...(parsed.TEMPORAL_TLS_CERT_PATH && parsed.TEMPORAL_TLS_KEY_PATH
+      ? {
+          tls: {
+            certPath: parsed.TEMPORAL_TLS_CERT_PATH,
+            keyPath: parsed.TEMPORAL_TLS_KEY_PATH,
+            ...(parsed.TEMPORAL_TLS_CA_PATH ? { caPath: parsed.TEMPORAL_TLS_CA_PATH } : {}),
+          },
+        }
+      : {}),
+    ...(parsed.TEMPORAL_API_KEY ? { apiKey: parsed.TEMPORAL_API_KEY } : {}),
+  };
+}
+
+/** Shell scripts export unset variables as ''; treat those as "not set" so defaults apply. */
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]));
+}

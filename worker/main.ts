@@ -1,0 +1,30 @@
+/**
+ * The case worker process. Reads its configuration from the environment (see README), connects
+ * to Temporal and runs until SIGINT/SIGTERM. Several of these may poll the same task queue.
+ */
+import { hostname } from 'node:os';
+import { loadTemporalConfig } from './config';
+import { connectWorker } from './connection';
+import { buildWorker } from './build-worker';
+
+async function run(): Promise<void> {
+  const config = loadTemporalConfig();
+  const connection = await connectWorker(config);
+  try {
+    const worker = await buildWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      identity: `case-worker@${hostname()}:${process.pid}`,
+    });
+    console.log(`Case worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}" at ${config.address}`);
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+run().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** Every workflow the case worker hosts; the worker bundles this file. */
+export { stackCheckWorkflow } from './stack-check';
