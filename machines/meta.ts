@@ -1,0 +1,42 @@
+/**
+ * What every state and every procedure carries besides its transitions: the Norwegian label
+ * users see, who is responsible, which seed clause it implements and which documents must exist
+ * before the state is left. Diagrams, the dashboard, the audit and the traceability table all
+ * read these, so they are typed here once.
+ */
+import type { DocumentKind, Role } from './vocabulary';
+
+/** The stable public stage of a case; internal state ids never leave the machine. */
+export type PublicStage =
+  | 'identification' // threshold reached, first contact with the home
+  | 'measures' // measures planned and carried out at school level
+  | 'evaluation' // measures being evaluated
+  | 'escalated' // other services involved
+  | 'monitoring' // absence improved; follow-up continues before closing
+  | 'closed';
+
+/** Metadata on every state of every procedure machine. */
+export interface StateMeta {
+  /** Short Norwegian (bokmål) label shown to users. */
+  label: string;
+  /** Who must act while the case is in this state. */
+  responsible: readonly Role[];
+  /** Ids of the procedure clauses this state implements (see the machine's `clauses`). */
+  clauses: readonly string[];
+  /** Documents that must be on file before the case leaves this state by a human decision. */
+  requiredDocuments: readonly DocumentKind[];
+  /** Public stage for dashboards and search attributes. */
+  stage: PublicStage;
+}
+
+/** One rule of a written procedure, in the project's own English words. */
+export interface Clause {
+  /** Stable id, e.g. 'C.3.2'; tests cite it in their names as "[C.3.2]". */
+  id: string;
+  /** Seed file the rule comes from, e.g. 'seeds/002_33c187d867be8387.txt'. */
+  seed: string;
+  /** Section in the seed / procedures.md, e.g. 'Fase 3.2'. */
+  section: string;
+  /** The rule, summarised. */
+  rule: string;
+}
