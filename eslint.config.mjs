@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'test/lint/fixtures/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -53,7 +53,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/machines/**/*.ts'],
+    files: ['machines/**/*.ts', 'test/lint/fixtures/machines/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -144,6 +144,14 @@ export const tiltaksplanMachine = setup({
   },
   states: {
     firstTrigger: {
+      meta: meta({
+        label: 'Fase 2: første fraværsvarsel',
+        responsible: ['contact-teacher'],
+        // Notices (C.1.1) are accepted at every stage by the root handlers; they matter most here.
+        clauses: ['C.1.1', 'C.2'],
+        requiredDocuments: [],
+        stage: 'identification',
+      }),
       initial: 'contactingHome',
       states: {
         contactingHome: {
@@ -217,6 +225,13 @@ export const tiltaksplanMachine = setup({
       },
     },
     newTrigger: {
+      meta: meta({
+        label: 'Fase 3: nytt fravær',
+        responsible: ['principal', 'contact-teacher'],
+        clauses: ['C.3'],
+        requiredDocuments: [],
+        stage: 'measures',
+      }),
       initial: 'contactingHome',
       entry: { type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-trigger' } },
       states: {

@@ -1,0 +1,85 @@
+/**
+ * Reads a machine's structure (not its behaviour): every state node with its meta, and every
+ * transition with event, guard, delay and target. Used by the traceability table, the
+ * structural tests, and later the diagrams and the audit.
+ */
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import type { StateMeta } from '../../machines/meta';
+
+export interface WalkedTransition {
+  /** Event type, or `after:<delayName>` for a delayed transition. */
+  event: string;
+  guard?: string;
+  targets: string[];
+  actions: string[];
+}
+
+export interface WalkedState {
+  /** Dotted path from the root, e.g. 'newTrigger.planning'. */
+  path: string;
+  /** XState id, e.g. 'tiltaksplan-elevfravaer.newTrigger.planning'. */
+  id: string;
+  meta?: StateMeta;
+  final: boolean;
+  /** Compound states have children; only leaves are ever "the" state of a case. */
+  leaf: boolean;
+  transitions: WalkedTransition[];
+}
+
+const DELAYED = /^xstate\.after\.([^.]+)\./;
+
+function nameOf(item: unknown): string {
+  if (typeof item === 'string') return item;
+  if (item && typeof item === 'object' && 'type' in item) return String((item as { type: unknown }).type);
+  if (typeof item === 'function') return item.name || '(inline)';
+  return '(unknown)';
+}
+
+/** All state nodes of `machine`, depth first, root excluded. */
+export function walkStates(machine: AnyStateMachine): WalkedState[] {
+  const out: WalkedState[] = [];
+  const visit = (node: AnyStateNode, path: string[]) => {
+    for (const [key, child] of Object.entries(node.states) as [string, AnyStateNode][]) {
+      const childPath = [...path, key];
+      const transitions: WalkedTransition[] = [];
+      for (const [eventType, defs] of child.transitions) {
+        const delayed = DELAYED.exec(eventType);
+        for (const def of defs) {
+          transitions.push({
+            event: delayed ? `after:${delayed[1]}` : eventType,
+            ...(def.guard ? { guard: nameOf(def.guard) } : {}),
+            targets: (def.target ?? []).map((t: AnyStateNode) => t.id),
+            actions: (def.actions ?? []).map(nameOf),
+          });
+        }
+      }
+      out.push({
+        path: childPath.join('.'),
+        id: child.id,
+        meta: child.meta as StateMeta | undefined,
+        final: child.type === 'final',
+        leaf: Object.keys(child.states).length === 0,
+        transitions,
+      });
+      visit(child, childPath);
+    }
+  };
+  visit(machine.root, []);
+  return out;
+}
+
+/** Transitions declared on the root (accepted in every open state). */
+export function rootTransitions(machine: AnyStateMachine): WalkedTransition[] {
+  const out: WalkedTransition[] = [];
+  for (const [eventType, defs] of machine.root.transitions) {
+    for (const def of defs) {
+      out.push({
+        event: eventType,
+        ...(def.guard ? { guard: nameOf(def.guard) } : {}),
+        targets: (def.target ?? []).map((t: AnyStateNode) => t.id),
+        actions: (def.actions ?? []).map(nameOf),
+      });
+    }
+  }
+  return out;
+}
