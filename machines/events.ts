@@ -81,6 +81,15 @@ export const eventSchemas = {
     /** The logged conversation (kept in the archive). */
     documentRef: documentRefSchema,
   }),
+  /**
+   * In a conversation with the guardians: whether the absence stems from conditions at school and
+   * whether the guardians expect to get the pupil back to school (seed 001 offers a further
+   * conversation within a week when either answer is no). The content stays in the minutes.
+   */
+  'absenceCause.assessed': event('absenceCause.assessed', {
+    relatedToSchool: z.boolean(),
+    guardiansExpectReturn: z.boolean(),
+  }),
   /** Illness is the cause, and whether the guardians approve closing the case on that ground. */
   'illness.confirmed': event('illness.confirmed', {
     recurring: z.boolean(),

@@ -16,6 +16,27 @@ import {
   tiltaksplanOpeningRules,
   tiltaksplanPolicySchema,
 } from './tiltaksplan-elevfravaer';
+import {
+  RAELINGEN_ID,
+  raelingenClauses,
+  raelingenMachine,
+  raelingenOpeningRules,
+  raelingenPolicySchema,
+} from './raelingen-veileder';
+import {
+  PLAN_FOR_SKOLENAERVAER_ID,
+  planForSkolenaervaerClauses,
+  planForSkolenaervaerMachine,
+  planForSkolenaervaerOpeningRules,
+  planForSkolenaervaerPolicySchema,
+} from './plan-for-skolenaervaer';
+import {
+  HARDANGER_ID,
+  hardangerClauses,
+  hardangerMachine,
+  hardangerOpeningRules,
+  hardangerPolicySchema,
+} from './hardanger-handlingsplan';
 
 export interface ProcedureDefinition {
   id: string;
@@ -40,6 +61,17 @@ export class ProcedureError extends Error {
 
 const definitions: readonly ProcedureDefinition[] = [
   {
+    id: PLAN_FOR_SKOLENAERVAER_ID,
+    version: 1,
+    displayName: 'Plan for skolenærvær',
+    owner: 'Kommunen',
+    seed: 'seeds/000_1c05628d5467a2d6.txt',
+    machine: planForSkolenaervaerMachine,
+    policySchema: planForSkolenaervaerPolicySchema,
+    openingRules: planForSkolenaervaerOpeningRules,
+    clauses: planForSkolenaervaerClauses,
+  },
+  {
     id: TILTAKSPLAN_ID,
     version: 1,
     displayName: 'Tiltaksplan ved elevfravær – faser for tidlig innsats',
@@ -49,6 +81,28 @@ const definitions: readonly ProcedureDefinition[] = [
     policySchema: tiltaksplanPolicySchema,
     openingRules: tiltaksplanOpeningRules,
     clauses: tiltaksplanClauses,
+  },
+  {
+    id: RAELINGEN_ID,
+    version: 1,
+    displayName: 'Fravær i barnehager og skoler – en praktisk og faglig veileder',
+    owner: 'Rælingen kommune',
+    seed: 'seeds/004_53de83eb73d91c3c.txt',
+    machine: raelingenMachine,
+    policySchema: raelingenPolicySchema,
+    openingRules: raelingenOpeningRules,
+    clauses: raelingenClauses,
+  },
+  {
+    id: HARDANGER_ID,
+    version: 1,
+    displayName: 'Handlingsplan ved bekymring rundt fravær',
+    owner: 'Hardanger',
+    seed: 'seeds/001_2f6c982ea20012d9.txt',
+    machine: hardangerMachine,
+    policySchema: hardangerPolicySchema,
+    openingRules: hardangerOpeningRules,
+    clauses: hardangerClauses,
   },
 ];
 

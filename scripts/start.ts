@@ -13,6 +13,7 @@ import { connectClient } from '../worker/connection';
 import { startDevServer, type DevServer } from './lib/dev-server';
 import { PROJECT_ROOT } from './lib/tools';
 import { stackCheckWorkflow } from '../workflows';
+import { caseSearchAttributes } from '../workflows/search-attributes';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const startEnvSchema = z.object({
@@ -54,6 +55,7 @@ async function run(): Promise<void> {
     logFile: resolve(dataDir, 'temporal-server.log'),
     port: env.TEMPORAL_DEV_PORT,
     uiPort: env.TEMPORAL_UI_PORT,
+    searchAttributes: caseSearchAttributes,
   });
 
   const workerEnv = { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE };

@@ -3,11 +3,14 @@
  * Shared by the worker process and the integration tests so both run exactly the same worker.
  */
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type CaseActivities } from '../activities';
 
 export interface BuildWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  /** The activities, built with their dependencies (see activities/createActivities). */
+  activities?: CaseActivities;
   /** A stable identity helps tell several workers on one cluster apart in the Web UI. */
   identity?: string;
 }
@@ -19,6 +22,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath: require.resolve('../workflows'),
+    ...(options.activities ? { activities: options.activities } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

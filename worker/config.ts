@@ -81,3 +81,23 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
 function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]));
 }
+
+const workerEnvSchema = z.object({
+  OUTBOX_DIR: z.string().trim().min(1, 'must be a directory path').default('data/outbox'),
+});
+
+/** Settings only the worker needs. */
+export interface WorkerSettings {
+  /** Where the local outbox writes messages (relative paths are from the project root). */
+  outboxDir: string;
+}
+
+/** Parses the worker-only settings from `env`. Throws ConfigError naming the variable. */
+export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
+  const result = workerEnvSchema.safeParse(blankToUndefined(env));
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid worker configuration:\n${lines.join('\n')}`);
+  }
+  return { outboxDir: result.data.OUTBOX_DIR };
+}

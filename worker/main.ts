@@ -3,21 +3,27 @@
  * to Temporal and runs until SIGINT/SIGTERM. Several of these may poll the same task queue.
  */
 import { hostname } from 'node:os';
-import { loadTemporalConfig } from './config';
+import { resolve } from 'node:path';
+import { createActivities } from '../activities';
+import { FileOutbox } from '../activities/outbox';
+import { loadTemporalConfig, loadWorkerSettings } from './config';
 import { connectWorker } from './connection';
 import { buildWorker } from './build-worker';
 
 async function run(): Promise<void> {
   const config = loadTemporalConfig();
+  const settings = loadWorkerSettings();
+  const outboxDir = resolve(__dirname, '..', settings.outboxDir);
   const connection = await connectWorker(config);
   try {
     const worker = await buildWorker({
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
+      activities: createActivities({ outbox: new FileOutbox(outboxDir) }),
       identity: `case-worker@${hostname()}:${process.pid}`,
     });
-    console.log(`Case worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}" at ${config.address}`);
+    console.log(`Case worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}" at ${config.address}; outbox: ${outboxDir}`);
     await worker.run();
   } finally {
     await connection.close();

@@ -1,2 +1,3 @@
 /** Every workflow the case worker hosts; the worker bundles this file. */
 export { stackCheckWorkflow } from './stack-check';
+export { caseWorkflow } from './case-workflow';

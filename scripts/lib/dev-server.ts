@@ -7,7 +7,20 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { temporalCliPath } from './tools';
+
+/** The CLI spells search attribute types in CamelCase (KEYWORD → Keyword). */
+const cliTypeName: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  TEXT: 'Text',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
 
 export interface DevServerOptions {
   /** SQLite file holding all workflow state; the directory is created if missing. */
@@ -18,8 +31,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Where the server's own output goes. */
   logFile: string;
-  /** Search attributes to register at start, name → Temporal type (Keyword, Datetime, ...). */
-  searchAttributes?: Record<string, string>;
+  /** Search attributes to register at start. */
+  searchAttributes?: readonly SearchAttributeKey<SearchAttributeType>[];
   /** How long to wait for the server to answer (ms). */
   readyTimeoutMs?: number;
 }
@@ -45,8 +58,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   ];
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
-  for (const [name, type] of Object.entries(options.searchAttributes ?? {})) {
-    args.push('--search-attribute', `${name}=${type}`);
+  for (const key of options.searchAttributes ?? []) {
+    args.push('--search-attribute', `${key.name}=${cliTypeName[key.type] ?? key.type}`);
   }
 
   const logFd = openSync(options.logFile, 'a');

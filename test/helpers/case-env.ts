@@ -1,0 +1,106 @@
+/**
+ * A time-skipping environment for case workflow tests: the pinned test server with the case
+ * search attributes registered, a worker with real activities writing to a temporary outbox,
+ * and helpers to open a case and build events on the server's clock.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { SearchAttributeType } from '@temporalio/common';
+import { createActivities } from '../../activities';
+import { FileOutbox } from '../../activities/outbox';
+import { parseCaseEvent, type CaseEvent, type EventType } from '../../machines/events';
+import type { Role } from '../../machines/vocabulary';
+import { buildWorker } from '../../worker/build-worker';
+import { caseWorkflow } from '../../workflows';
+import { type CaseWorkflowInput, caseWorkflowId } from '../../workflows/case-messages';
+import { caseSearchAttributes } from '../../workflows/search-attributes';
+import { createTimeSkippingEnv } from './time-skipping';
+
+const indexedType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+};
+
+export interface CaseTestEnv {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  outbox: FileOutbox;
+  newWorker(): Promise<Worker>;
+  /** Server time as ISO, for event timestamps. */
+  now(): Promise<string>;
+  teardown(): Promise<void>;
+}
+
+export async function createCaseTestEnv(): Promise<CaseTestEnv> {
+  const env = await createTimeSkippingEnv();
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(caseSearchAttributes.map((k) => [k.name, indexedType[k.type]!])),
+  });
+  const outboxDir = mkdtempSync(join(tmpdir(), 'outbox-'));
+  const outbox = new FileOutbox(outboxDir);
+  const taskQueue = `cases-${randomUUID()}`;
+  return {
+    env,
+    taskQueue,
+    outbox,
+    newWorker: () =>
+      buildWorker({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue,
+        activities: createActivities({ outbox }),
+      }),
+    now: async () => new Date(await env.currentTimeMs()).toISOString(),
+    teardown: async () => {
+      await env.teardown();
+      rmSync(outboxDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+/** A valid case event by `role` at `at`. */
+export function caseEvent<K extends EventType>(
+  type: K,
+  payload: Omit<Extract<CaseEvent, { type: K }>, 'type' | 'eventId' | 'actor' | 'at'>,
+  at: string,
+  role: Role = 'contact-teacher',
+): Extract<CaseEvent, { type: K }> {
+  counter += 1;
+  return parseCaseEvent({ type, eventId: `evt-${counter}-${randomUUID()}`, actor: { role, userId: `${role}-1` }, at, ...payload }) as Extract<
+    CaseEvent,
+    { type: K }
+  >;
+}
+
+/** Opens a case of `procedureId` for a fresh pupil and returns its handle. */
+export async function openCase(
+  t: CaseTestEnv,
+  procedureId: string,
+  trigger: { rule: string; dates: string[] },
+  extra: Partial<CaseWorkflowInput> = {},
+  grade = 9,
+): Promise<WorkflowHandle<typeof caseWorkflow>> {
+  const pupilId = `pupil-${randomUUID()}`;
+  const openedAt = await t.now();
+  return t.env.client.workflow.start(caseWorkflow, {
+    taskQueue: t.taskQueue,
+    workflowId: caseWorkflowId('school-1', pupilId),
+    args: [
+      {
+        procedureId,
+        facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school-1', grade, openedAt, trigger },
+        ...extra,
+      } as CaseWorkflowInput,
+    ],
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Refused updates on a running case. In a file of its own: the time-skipping test server keeps
+ * time skipping locked after it rejects an update, which would stall later tests' timers.
+ */
+import { addDays, formatISO } from 'date-fns';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { sendEventUpdate, caseViewQuery, type CaseView } from '../../workflows/case-messages';
+import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase } from '../helpers/case-env';
+
+const ID = 'tiltaksplan-elevfravaer';
+const trigger = { rule: 'consecutive-days', dates: ['2026-09-02', '2026-09-03', '2026-09-04'] };
+let t: CaseTestEnv;
+
+beforeAll(async () => {
+  t = await createCaseTestEnv();
+});
+afterAll(async () => {
+  await t?.teardown();
+});
+
+type Handle = Awaited<ReturnType<typeof openCase>>;
+const send = (handle: Handle, event: object) => handle.executeUpdate(sendEventUpdate, { args: [event as never] });
+const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
+
+async function contacted() {
+  return caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log-1' }, await t.now());
+}
+async function plan(days: number) {
+  const evaluationDate = formatISO(addDays(new Date(await t.now()), days), { representation: 'date' });
+  return caseEvent('measures.agreed', { measures: ['Fast oppmøte hver morgen'], evaluationDate, planRef: 'plan-1' }, await t.now(), 'principal');
+}
+
+/**
+ * Kinds of the history events written since `from`. The time-skipping test server records a
+ * workflow task for every update it validates (a production server drops the task of a rejected
+ * update), and activities started earlier may complete meanwhile; neither is the update's doing.
+ */
+async function writtenSince(handle: Handle, from: number): Promise<string[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  return events
+    .slice(from)
+    .map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? 'unknown')
+    .filter((kind) => !/^(workflowTask|activityTask)/.test(kind));
+}
+
+test('a refused update names the event and the state and leaves history and state unchanged', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, trigger);
+    await send(handle, await contacted());
+    const before = await view(handle);
+    const historyBefore = (await handle.fetchHistory()).events?.length ?? 0;
+
+    const early = await plan(3); // no pupil voice yet: the machine refuses measures
+    await expect(send(handle, early)).rejects.toThrow(WorkflowUpdateFailedError);
+    const error = await send(handle, early).catch((err: WorkflowUpdateFailedError) => String(err.cause?.message));
+    expect(error).toMatch(/measures\.agreed/);
+    expect(error).toMatch(/Plan for de neste dagene/);
+    await expect(send(handle, { type: 'measures.agreed', eventId: 'x' })).rejects.toThrow(WorkflowUpdateFailedError);
+
+    expect(await writtenSince(handle, historyBefore)).toEqual([]);
+    expect(await view(handle)).toEqual(before);
+  });
+});
+

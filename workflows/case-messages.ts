@@ -1,0 +1,116 @@
+/**
+ * The case workflow's public interface: its input, the messages it takes and the view it
+ * returns. Imported by the workflow and by every client (CLI, detection, dashboard, tests), so
+ * both sides share one definition.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseEvent, EventType } from '../machines/events';
+import type { CaseFacts, FiledDocument } from '../machines/case-context';
+import type { PublicStage } from '../machines/meta';
+import type { Role } from '../machines/vocabulary';
+
+/** A pending durable timer with its absolute due time, so it survives continue-as-new. */
+export interface PendingTimer {
+  /** XState's id for the delayed event. */
+  id: string;
+  /** The delay's name, which says the rule (e.g. 'followUpMeetingWithinThreeWeeks'). */
+  name: string;
+  event: { type: string };
+  /** Milliseconds since epoch, workflow time. */
+  dueAtMs: number;
+}
+
+/** One line of the case's history. */
+export type TimelineEntry =
+  | {
+      kind: 'event';
+      eventId: string;
+      type: EventType;
+      actor: CaseEvent['actor'];
+      at: string;
+      /** Workflow time the event was applied. */
+      appliedAt: string;
+      /** Norwegian label of the state the case was in afterwards. */
+      stateLabel: string;
+    }
+  | { kind: 'deadline'; name: string; firedAt: string; stateLabel: string }
+  | { kind: 'refused'; eventId?: string; type: string; at: string; reason: string };
+
+/** Everything a case carries into its next run when it continues as new. */
+export interface CarriedCase {
+  /** Machine state value and context (JSON). */
+  value: unknown;
+  context: unknown;
+  timers: PendingTimer[];
+  timeline: TimelineEntry[];
+  appliedEventIds: string[];
+  /** Effects issued so far; keeps idempotency keys unique across runs. */
+  effectSequence: number;
+  overdue: boolean;
+}
+
+export interface CaseWorkflowInput {
+  procedureId: string;
+  /** Omitted: the newest version at opening. Kept for the case's whole life. */
+  procedureVersion?: number;
+  facts: CaseFacts;
+  /** The municipality's overrides of the procedure's policy. */
+  policyOverrides?: Record<string, unknown>;
+  /** Set only by continue-as-new. */
+  carried?: CarriedCase;
+  /** Continue as new after this many history events even if the server has not suggested it. */
+  historyEventLimit?: number;
+}
+
+export interface CaseDeadline {
+  name: string;
+  dueAt: string;
+}
+
+/** The stable public view of a case. Internal state ids never appear here. */
+export interface CaseView {
+  caseId: string;
+  workflowId: string;
+  procedure: { id: string; version: number; displayName: string };
+  schoolId: string;
+  pupilId: string;
+  grade: number;
+  openedAt: string;
+  status: 'open' | 'closed';
+  stage: PublicStage;
+  state: { label: string; responsible: readonly Role[]; clauses: readonly string[]; requiredDocuments: readonly string[] };
+  /** Event types the case can take now (a guard may still refuse a particular one). */
+  allowedEvents: EventType[];
+  deadlines: CaseDeadline[];
+  overdue: boolean;
+  timeline: TimelineEntry[];
+  documents: FiledDocument[];
+}
+
+/** Result of a human event sent as an Update. */
+export interface SendEventResult {
+  /** False when the event id had already been applied: nothing changed. */
+  applied: boolean;
+  view: CaseView;
+}
+
+/** A human action on the case (validated; refused if the case cannot take it now). */
+export const sendEventUpdate = defineUpdate<SendEventResult, [CaseEvent]>('sendEvent');
+/** New facts from absence detection (trend, new trigger, missing notice). */
+export const absenceFactsSignal = defineSignal<[CaseEvent]>('absenceFacts');
+/** The case as coordinators see it. */
+export const caseViewQuery = defineQuery<CaseView>('caseView');
+
+/** Event types detection may deliver by signal; human events must come as Updates. */
+export const systemEventTypes: readonly EventType[] = [
+  'absence.thresholdReached',
+  'absence.newTrigger',
+  'absence.trend',
+  'absence.noticeMissing',
+  'absence.noticeReceived',
+];
+
+/** The workflow id of a pupil's case at a school: one open case per pupil and school. */
+export function caseWorkflowId(schoolId: string, pupilId: string): string {
+  return `fravaerssak-${schoolId}-${pupilId}`;
+}
