@@ -252,6 +252,13 @@ export const hardangerMachine = setup({
     // Every state of a running case sits under `open`, so the fact handlers below stop applying
     // once the case is closed: a late event must never reopen or change a closed case.
     open: {
+      meta: meta({
+        label: 'Sak under oppfølging',
+        responsible: ['contact-teacher', 'school-leadership'],
+        clauses: ['B.N0a'],
+        requiredDocuments: [],
+        stage: 'identification',
+      }),
       initial: 'level0',
       // Facts that may arrive at any open stage; recorded, never moving the case by themselves,
       // except a report of concern (Nivå 3 can be reached from anywhere) and a pupil who moves.
@@ -284,6 +291,13 @@ export const hardangerMachine = setup({
       },
       states: {
         level0: {
+          meta: meta({
+            label: 'Nivå 0: bekymring drøftes',
+            responsible: ['contact-teacher', 'school-leadership', 'counsellor'],
+            clauses: ['B.N0b'],
+            requiredDocuments: [],
+            stage: 'identification',
+          }),
           initial: 'discussingConcern',
           // On the level, not the state, so the reminder re-entering the state does not announce the case again.
           entry: [
@@ -323,6 +337,13 @@ export const hardangerMachine = setup({
           },
         },
         level1: {
+          meta: meta({
+            label: 'Nivå 1: samtale med elev og foresatte',
+            responsible: ['contact-teacher'],
+            clauses: ['B.N1a'],
+            requiredDocuments: [],
+            stage: 'measures',
+          }),
           initial: 'preparingConversation',
           // The stage starts once for the whole level, so reminders re-entering a child keep its documents.
           entry: ['beginStage', { type: 'notifyGuardians', params: { message: 'school-is-concerned' } }],
@@ -516,6 +537,13 @@ export const hardangerMachine = setup({
           },
         },
         level2: {
+          meta: meta({
+            label: 'Nivå 2: ny samtale og tiltak',
+            responsible: ['contact-teacher', 'school-leadership'],
+            clauses: ['B.N2a'],
+            requiredDocuments: [],
+            stage: 'measures',
+          }),
           initial: 'conversationCalled',
           entry: [
             'beginStage',
@@ -733,6 +761,13 @@ export const hardangerMachine = setup({
           },
         },
         level3: {
+          meta: meta({
+            label: 'Nivå 3: bekymringsmelding til barnevernet',
+            responsible: ['principal'],
+            clauses: ['B.N3'],
+            requiredDocuments: [],
+            stage: 'escalated',
+          }),
           initial: 'reportingConcern',
           entry: [
             'beginStage',

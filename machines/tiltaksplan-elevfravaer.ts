@@ -119,8 +119,19 @@ export const tiltaksplanMachine = setup({
 }).createMachine({
   id: TILTAKSPLAN_ID,
   context: ({ input }) => initialCaseContext(input),
+  initial: 'open',
+  states: {
+    open: {
+  meta: meta({
+    label: 'Sak under oppfølging',
+    responsible: ['contact-teacher', 'principal'],
+    clauses: ['C.1.1', 'C.1.2', 'C.2.2'],
+    requiredDocuments: [],
+    stage: 'identification',
+  }),
   initial: 'firstTrigger',
   // Facts that may arrive at any open stage; recorded, never moving the case by themselves.
+  // They sit on `open`, not the root, so a closed case takes nothing more.
   on: {
     'absence.noticeReceived': { actions: 'recordCaseFacts' },
     'absence.noticeMissing': {
@@ -140,7 +151,7 @@ export const tiltaksplanMachine = setup({
     'suspicion.raised': {
       actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'suspicion-raised' } }],
     },
-    'case.closed': { guard: 'isPupilMoving', target: '.closed', actions: 'recordCaseFacts' },
+    'case.closed': { guard: 'isPupilMoving', target: '#tiltaksplan-elevfravaer.closed', actions: 'recordCaseFacts' },
   },
   states: {
     firstTrigger: {
@@ -206,7 +217,7 @@ export const tiltaksplanMachine = setup({
           }),
           on: {
             'measures.agreed': { guard: 'isPupilVoiceRecorded', target: 'followingPlan', actions: 'recordCaseFacts' },
-            'absence.newTrigger': { target: '#tiltaksplan-elevfravaer.newTrigger', actions: 'recordCaseFacts' },
+            'absence.newTrigger': { target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
           },
         },
         followingPlan: {
@@ -217,9 +228,9 @@ export const tiltaksplanMachine = setup({
             requiredDocuments: [],
             stage: 'measures',
           }),
-          after: { threeDayPlanPeriod: '#tiltaksplan-elevfravaer.monitoring' },
+          after: { threeDayPlanPeriod: '#tiltaksplan-elevfravaer.open.monitoring' },
           on: {
-            'absence.newTrigger': { target: '#tiltaksplan-elevfravaer.newTrigger', actions: 'recordCaseFacts' },
+            'absence.newTrigger': { target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
           },
         },
       },
@@ -359,7 +370,7 @@ export const tiltaksplanMachine = setup({
           on: {
             'meeting.held': { guard: 'isFollowUpMeeting', actions: 'recordCaseFacts' },
             'evaluation.held': [
-              { guard: 'isAbsenceClearlyLower', target: '#tiltaksplan-elevfravaer.monitoring', actions: 'recordCaseFacts' },
+              { guard: 'isAbsenceClearlyLower', target: '#tiltaksplan-elevfravaer.open.monitoring', actions: 'recordCaseFacts' },
               { target: 'furtherMeasures', actions: 'recordCaseFacts' },
             ],
           },
@@ -420,10 +431,12 @@ export const tiltaksplanMachine = setup({
         'absence.newTrigger': { target: 'newTrigger', actions: 'recordCaseFacts' },
         'case.closed': {
           guard: 'isClosingAfterImprovement',
-          target: 'closed',
+          target: '#tiltaksplan-elevfravaer.closed',
           actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'case-closed' } }],
         },
       },
+    },
+  },
     },
     closed: {
       type: 'final',

@@ -7,7 +7,7 @@ import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { StateMeta } from '../../machines/meta';
 
 export interface WalkedTransition {
-  /** Event type, or `after:<delayName>` for a delayed transition. */
+  /** Event type, `after:<delayName>` for a delayed transition, or `always` for an eventless one. */
   event: string;
   guard?: string;
   targets: string[];
@@ -28,8 +28,14 @@ export interface WalkedState {
 
 const DELAYED = /^xstate\.after\.([^.]+)\./;
 
+/** Readable name of a guard or action: its name, or `and(a, b)` for XState's guard combinators. */
 function nameOf(item: unknown): string {
   if (typeof item === 'string') return item;
+  // and(), or() and not() return functions named after themselves that carry their `guards`.
+  const combinator = item as { name?: string; guards?: unknown[] };
+  if (typeof item === 'function' && Array.isArray(combinator.guards)) {
+    return `${combinator.name || 'guard'}(${combinator.guards.map(nameOf).join(', ')})`;
+  }
   if (item && typeof item === 'object' && 'type' in item) return String((item as { type: unknown }).type);
   if (typeof item === 'function') return item.name || '(inline)';
   return '(unknown)';
@@ -42,6 +48,15 @@ export function walkStates(machine: AnyStateMachine): WalkedState[] {
     for (const [key, child] of Object.entries(node.states) as [string, AnyStateNode][]) {
       const childPath = [...path, key];
       const transitions: WalkedTransition[] = [];
+      // Eventless transitions (`always`) leave a transient state as soon as it is entered.
+      for (const def of child.always ?? []) {
+        transitions.push({
+          event: 'always',
+          ...(def.guard ? { guard: nameOf(def.guard) } : {}),
+          targets: (def.target ?? []).map((t: AnyStateNode) => t.id),
+          actions: (def.actions ?? []).map(nameOf),
+        });
+      }
       for (const [eventType, defs] of child.transitions) {
         const delayed = DELAYED.exec(eventType);
         for (const def of defs) {
@@ -82,4 +97,11 @@ export function rootTransitions(machine: AnyStateMachine): WalkedTransition[] {
     }
   }
   return out;
+}
+
+/** The named guards inside a guard name such as `and(isA, not(isB))`. */
+export function guardNamesIn(guard: string): string[] {
+  return guard
+    .split(/[(),\s]+/)
+    .filter((part) => part !== '' && !['and', 'or', 'not'].includes(part));
 }

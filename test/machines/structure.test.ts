@@ -4,7 +4,7 @@
  * named implementations (never inline lambdas or magic milliseconds in the chart).
  */
 import { listProcedures } from '../../machines/registry';
-import { walkStates } from '../../scripts/lib/machine-walk';
+import { guardNamesIn, walkStates } from '../../scripts/lib/machine-walk';
 
 const procedures = listProcedures().map((p) => [`${p.id} v${p.version}`, p] as const);
 
@@ -58,7 +58,9 @@ describe.each(procedures)('%s', (_name, procedure) => {
   test('every guard and delay in the chart is a named implementation', () => {
     for (const state of states) {
       for (const t of state.transitions) {
-        if (t.guard) expect({ state: state.path, guard: t.guard, named: t.guard in implementations.guards }).toMatchObject({ named: true });
+        for (const guard of t.guard ? guardNamesIn(t.guard) : []) {
+          expect({ state: state.path, guard, named: guard in implementations.guards }).toMatchObject({ named: true });
+        }
         if (t.event.startsWith('after:')) {
           const delay = t.event.slice('after:'.length);
           expect({ state: state.path, delay, named: delay in implementations.delays }).toMatchObject({ named: true });

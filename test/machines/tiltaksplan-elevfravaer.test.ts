@@ -49,7 +49,7 @@ function toPlanning(): Step {
 describe('phase 1: notice', () => {
   test('[C.1.1] a guardian notice is filed on the case without moving it', () => {
     const s = send(start(ID), ev('absence.noticeReceived', { documentRef: 'notice-1' }, { role: 'guardians' }));
-    expect(stateOf(s)).toBe('firstTrigger.contactingHome');
+    expect(stateOf(s)).toBe('open.firstTrigger.contactingHome');
     expect(ctx(s).documents.map((d) => d.kind)).toEqual(['absence-notice']);
   });
 
@@ -75,11 +75,11 @@ describe('phase 2: first trigger', () => {
 
   test('[C.2.1a] the contact teacher is responsible for contacting the home and is reminded daily until it is done', () => {
     const s = start(ID);
-    expect(stateOf(s)).toBe('firstTrigger.contactingHome');
+    expect(stateOf(s)).toBe('open.firstTrigger.contactingHome');
     expect(metaOf(s).responsible).toEqual(['contact-teacher']);
     expect(delayOf(s, 'contactReminder')).toBe(1 * MS_PER_DAY);
     const reminded = fire(s, 'contactReminder');
-    expect(stateOf(reminded)).toBe('firstTrigger.contactingHome');
+    expect(stateOf(reminded)).toBe('open.firstTrigger.contactingHome');
     expect(effects(reminded).map((e) => e.type)).toContain('remindResponsible');
     expect(delayOf(reminded, 'contactReminder')).toBe(1 * MS_PER_DAY);
   });
@@ -92,21 +92,21 @@ describe('phase 2: first trigger', () => {
 
   test("[C.2.1b] illness closes the case only with the guardians' approval", () => {
     const illness = send(start(ID), contacted('illness'));
-    expect(stateOf(illness)).toBe('firstTrigger.confirmingIllness');
+    expect(stateOf(illness)).toBe('open.firstTrigger.confirmingIllness');
     const approved = send(illness, ev('illness.confirmed', { recurring: false, guardiansApproveClosing: true, documentRef: 'ill-1' }));
     expect(approved.snapshot.status).toBe('done');
     expect(stateOf(approved)).toBe('closed');
     const notApproved = send(illness, ev('illness.confirmed', { recurring: false, guardiansApproveClosing: false, documentRef: 'ill-2' }));
-    expect(stateOf(notApproved)).toBe('firstTrigger.planningThreeDays');
+    expect(stateOf(notApproved)).toBe('open.firstTrigger.planningThreeDays');
   });
 
   test('[C.2.1c] otherwise a plan for the next 3 days is made, then follow-up continues', () => {
     let s = send(start(ID), contacted());
-    expect(stateOf(s)).toBe('firstTrigger.planningThreeDays');
+    expect(stateOf(s)).toBe('open.firstTrigger.planningThreeDays');
     s = sendAll(s, [voice(), plan()]);
-    expect(stateOf(s)).toBe('firstTrigger.followingPlan');
+    expect(stateOf(s)).toBe('open.firstTrigger.followingPlan');
     expect(delayOf(s, 'threeDayPlanPeriod')).toBe(3 * MS_PER_DAY);
-    expect(stateOf(fire(s, 'threeDayPlanPeriod'))).toBe('monitoring');
+    expect(stateOf(fire(s, 'threeDayPlanPeriod'))).toBe('open.monitoring');
   });
 
   test('[C.2.2] informing staff on the grade, the principal and the resource team is accepted at any stage without moving the case', () => {
@@ -114,7 +114,7 @@ describe('phase 2: first trigger', () => {
     expect(effects(opened)).toEqual([expect.objectContaining({ type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } })]);
     const informed = ev('staff.informed', { recipients: ['teacher-team', 'principal', 'resource-team'] });
     expect(opened.snapshot.can(informed)).toBe(true);
-    expect(stateOf(send(opened, informed))).toBe('firstTrigger.contactingHome');
+    expect(stateOf(send(opened, informed))).toBe('open.firstTrigger.contactingHome');
     expect(toPlanning().snapshot.can(informed)).toBe(true);
   });
 });
@@ -123,19 +123,19 @@ describe('phase 3: new trigger', () => {
   test('[C.3] a new trigger during the three-day plan or after it moves the case to phase 3 and tells the principal', () => {
     const during = sendAll(start(ID), [contacted(), voice(), plan()]);
     const moved = send(during, newTrigger());
-    expect(stateOf(moved)).toBe('newTrigger.contactingHome');
+    expect(stateOf(moved)).toBe('open.newTrigger.contactingHome');
     expect(effects(moved)).toContainEqual(
       expect.objectContaining({ type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-trigger' } }),
     );
     expect(ctx(moved).triggers).toHaveLength(2);
     const after = fire(during, 'threeDayPlanPeriod');
-    expect(stateOf(send(after, newTrigger()))).toBe('newTrigger.contactingHome');
+    expect(stateOf(send(after, newTrigger()))).toBe('open.newTrigger.contactingHome');
   });
 
   test("[C.3.1] new or recurring illness closes the case with the guardians' approval, documented", () => {
     let s = send(sendAll(start(ID), [contacted(), voice(), plan()]), newTrigger());
     s = send(s, contacted('illness'));
-    expect(stateOf(s)).toBe('newTrigger.confirmingIllness');
+    expect(stateOf(s)).toBe('open.newTrigger.confirmingIllness');
     s = send(s, ev('illness.confirmed', { recurring: true, guardiansApproveClosing: true, documentRef: 'ill-3' }));
     expect(stateOf(s)).toBe('closed');
     expect(ctx(s).documents.filter((d) => d.eventType === 'illness.confirmed')).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('phase 3: new trigger', () => {
   test('[C.3.2a] otherwise the principal calls leadership, contact teacher, guardians and pupil to a meeting at once', () => {
     let s = send(sendAll(start(ID), [contacted(), voice(), plan()]), newTrigger());
     s = send(s, contacted('home-related'));
-    expect(stateOf(s)).toBe('newTrigger.meetingCalled');
+    expect(stateOf(s)).toBe('open.newTrigger.meetingCalled');
     expect(metaOf(s).responsible).toEqual(['principal']);
     expect(effects(s)).toContainEqual(
       expect.objectContaining({
@@ -160,7 +160,7 @@ describe('phase 3: new trigger', () => {
 
   test('[C.3.2b] the plan cannot be made before the minutes and the mapping form are on file', () => {
     const s = send(toPlanning(), voice());
-    expect(stateOf(s)).toBe('newTrigger.planning');
+    expect(stateOf(s)).toBe('open.newTrigger.planning');
     expect(metaOf(s).requiredDocuments).toEqual(expect.arrayContaining(['minutes', 'mapping-form']));
     expect(s.snapshot.can(plan('2026-10-08', '2026-09-24T12:00:00Z'))).toBe(false);
     const mapped = send(s, mappingForm());
@@ -171,11 +171,11 @@ describe('phase 3: new trigger', () => {
     const s = sendAll(toPlanning(), [voice(), mappingForm()]);
     expect(s.snapshot.can(plan('2026-10-20', '2026-09-24T12:00:00Z'))).toBe(false); // 26 days: too late
     const agreed = send(s, plan('2026-10-08', '2026-09-24T12:00:00Z'));
-    expect(stateOf(agreed)).toBe('newTrigger.measuresInProgress');
+    expect(stateOf(agreed)).toBe('open.newTrigger.measuresInProgress');
     expect(delayOf(agreed, 'followUpMeetingWithinThreeWeeks')).toBe(Date.parse('2026-10-08T00:00:00Z') - Date.parse('2026-09-24T12:00:00Z'));
     expect(effects(agreed).map((e) => e.type)).toEqual(expect.arrayContaining(['notifyGuardians', 'scheduleMeeting']));
     const due = fire(agreed, 'followUpMeetingWithinThreeWeeks');
-    expect(stateOf(due)).toBe('newTrigger.followUpDue');
+    expect(stateOf(due)).toBe('open.newTrigger.followUpDue');
     expect(effects(due)).toContainEqual(expect.objectContaining({ type: 'remindResponsible', params: { roles: ['principal'], about: 'evaluate-measures' } }));
   });
 
@@ -183,9 +183,9 @@ describe('phase 3: new trigger', () => {
     let s = sendAll(toPlanning(), [voice(), mappingForm(), plan('2026-10-08', '2026-09-24T12:00:00Z')]);
     s = fire(s, 'followUpMeetingWithinThreeWeeks');
     s = send(s, evaluation('improved'));
-    expect(stateOf(s)).toBe('monitoring');
+    expect(stateOf(s)).toBe('open.monitoring');
     s = fire(s, 'monitoringPeriod');
-    expect(stateOf(s)).toBe('closingDue');
+    expect(stateOf(s)).toBe('open.closingDue');
     s = send(s, closing());
     expect(stateOf(s)).toBe('closed');
     expect(s.snapshot.status).toBe('done');
@@ -194,10 +194,10 @@ describe('phase 3: new trigger', () => {
   test('[C.3.3b] otherwise further measures are agreed under the principal and evaluated again', () => {
     let s = sendAll(toPlanning(), [voice(), mappingForm(), plan('2026-10-08', '2026-09-24T12:00:00Z')]);
     s = send(fire(s, 'followUpMeetingWithinThreeWeeks'), evaluation('unchanged'));
-    expect(stateOf(s)).toBe('newTrigger.furtherMeasures');
+    expect(stateOf(s)).toBe('open.newTrigger.furtherMeasures');
     expect(metaOf(s).responsible).toEqual(['principal']);
     s = send(s, plan('2026-10-29', '2026-10-08T12:00:00Z'));
-    expect(stateOf(s)).toBe('newTrigger.measuresInProgress');
+    expect(stateOf(s)).toBe('open.newTrigger.measuresInProgress');
     expect(ctx(s).evaluationDate).toBe('2026-10-29');
   });
 });
@@ -218,7 +218,7 @@ describe('national guidance (Udir)', () => {
     const monitoring = fire(sendAll(start(ID), [contacted(), voice(), plan()]), 'threeDayPlanPeriod');
     expect(metaOf(monitoring).stage).toBe('monitoring');
     expect(monitoring.snapshot.can(closing())).toBe(false);
-    expect(stateOf(send(monitoring, newTrigger()))).toBe('newTrigger.contactingHome');
+    expect(stateOf(send(monitoring, newTrigger()))).toBe('open.newTrigger.contactingHome');
     expect(delayOf(monitoring, 'monitoringPeriod')).toBe(30 * MS_PER_DAY);
   });
 });
@@ -269,7 +269,7 @@ describe('refusals, policy and structure', () => {
     s = fire(s, 'threeDayPlanPeriod');
     s = sendAll(s, [newTrigger(), contacted('illness')]);
     s = send(s, ev('illness.confirmed', { recurring: true, guardiansApproveClosing: false, documentRef: 'ill-4' }));
-    expect(stateOf(s)).toBe('newTrigger.meetingCalled');
+    expect(stateOf(s)).toBe('open.newTrigger.meetingCalled');
     s = fire(s, 'meetingCalledImmediately');
     s = sendAll(s, [leadershipMeeting(), mappingForm(), plan('2026-10-08', '2026-09-24T12:00:00Z')]);
     s = send(fire(s, 'followUpMeetingWithinThreeWeeks'), evaluation('worse'));
