@@ -3,7 +3,7 @@
  * search attributes registered, a worker with real activities writing to a temporary outbox,
  * and helpers to open a case and build events on the server's clock.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -103,4 +103,22 @@ export async function openCase(
       } as CaseWorkflowInput,
     ],
   });
+}
+
+/** Where saved case histories live; the replay test replays every file in it. */
+export const HISTORIES_DIR = join(__dirname, '..', 'workflows', 'histories');
+
+/**
+ * With RECORD_HISTORIES=1, saves the finished case's full history as `<name>.history.pb` (the
+ * protobuf encoding, which round-trips exactly; jest's module isolation breaks the SDK's JSON
+ * converter) for the
+ * replay test, which guards the workflow's determinism against these saved runs. Without it,
+ * does nothing, so ordinary test runs never rewrite committed files.
+ */
+export async function saveHistoryIfRecording(t: CaseTestEnv, workflowId: string, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const History = temporal.api.history.v1.History;
+  writeFileSync(join(HISTORIES_DIR, `${name}.history.pb`), History.encode(History.fromObject(history)).finish());
 }

@@ -6,7 +6,7 @@
 import { addDays, formatISO } from 'date-fns';
 import { sendEventUpdate, caseViewQuery, absenceFactsSignal, type CaseView } from '../../workflows/case-messages';
 import { CaseStage, CaseStatus, NextDeadline, ProcedureId } from '../../workflows/search-attributes';
-import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase } from '../helpers/case-env';
+import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
 
 const ID = 'tiltaksplan-elevfravaer';
 const DAY = 24 * 60 * 60 * 1000;
@@ -115,6 +115,7 @@ test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan
     );
     // Every effect was delivered once: idempotency keys are unique.
     expect(new Set(mine.map((m) => m.idempotencyKey)).size).toBe(mine.length);
+    await saveHistoryIfRecording(t, handle.workflowId, 'tiltaksplan-elevfravaer-longest-route');
   });
 });
 
@@ -192,5 +193,6 @@ test('a case crosses continue-as-new mid-timer without losing or doubling its de
     expect(v.timeline.filter((e) => e.kind === 'deadline')).toHaveLength(1);
     expect(v.deadlines.map((d) => d.name)).toEqual(['monitoringPeriod']);
     await closeCase(latest);
+    await saveHistoryIfRecording(t, handle.workflowId, 'tiltaksplan-elevfravaer-after-continue-as-new');
   });
 });
