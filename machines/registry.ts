@@ -52,6 +52,12 @@ export interface ProcedureDefinition {
   /** Absence patterns that may open a case under this procedure. */
   openingRules: readonly TriggerRule[];
   clauses: readonly Clause[];
+  /**
+   * Delays that mark no lateness when they fire (a planned period ending, a routine weekly
+   * look); every other delay that fires means something was due, and the case is flagged
+   * overdue until someone acts on it.
+   */
+  routineDelays: readonly string[];
 }
 
 /** Thrown for an unknown procedure or version, or invalid case input; the message says which. */
@@ -70,6 +76,7 @@ const definitions: readonly ProcedureDefinition[] = [
     policySchema: planForSkolenaervaerPolicySchema,
     openingRules: planForSkolenaervaerOpeningRules,
     clauses: planForSkolenaervaerClauses,
+    routineDelays: ['monitoringPeriod'],
   },
   {
     id: TILTAKSPLAN_ID,
@@ -81,6 +88,7 @@ const definitions: readonly ProcedureDefinition[] = [
     policySchema: tiltaksplanPolicySchema,
     openingRules: tiltaksplanOpeningRules,
     clauses: tiltaksplanClauses,
+    routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod'],
   },
   {
     id: RAELINGEN_ID,
@@ -92,6 +100,7 @@ const definitions: readonly ProcedureDefinition[] = [
     policySchema: raelingenPolicySchema,
     openingRules: raelingenOpeningRules,
     clauses: raelingenClauses,
+    routineDelays: ['weeklyAbsenceSummary', 'monitoringPeriod'],
   },
   {
     id: HARDANGER_ID,
@@ -103,6 +112,7 @@ const definitions: readonly ProcedureDefinition[] = [
     policySchema: hardangerPolicySchema,
     openingRules: hardangerOpeningRules,
     clauses: hardangerClauses,
+    routineDelays: ['monitoringPeriod'],
   },
 ];
 

@@ -58,7 +58,12 @@ async function run(): Promise<void> {
     searchAttributes: caseSearchAttributes,
   });
 
-  const workerEnv = { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE };
+  const workerEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
+    OUTBOX_DIR: process.env.OUTBOX_DIR || resolve(dataDir, 'outbox'),
+  };
   const worker: ChildProcess = spawn(resolve(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['worker/main.ts'], {
     cwd: PROJECT_ROOT,
     env: workerEnv,
@@ -100,6 +105,11 @@ async function run(): Promise<void> {
   console.log(`  Temporal gRPC:   ${server.address}`);
   console.log(`  Temporal Web UI: ${server.uiUrl ?? '(headless)'}`);
   console.log(`  Task queue:      ${env.TEMPORAL_TASK_QUEUE}`);
+  console.log(`  Outbox:          ${resolve(dataDir, 'outbox')} (messages the cases send)`);
+  console.log('Open and follow cases from another terminal, e.g.:');
+  console.log('  npm run case -- procedures');
+  console.log('  npm run case -- open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03');
+  console.log('  npm run case -- show --school s1 --pupil p1');
   console.log('Press Ctrl-C to stop.');
 }
 

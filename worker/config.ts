@@ -84,12 +84,15 @@ function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undef
 
 const workerEnvSchema = z.object({
   OUTBOX_DIR: z.string().trim().min(1, 'must be a directory path').default('data/outbox'),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], 'must be one of TRACE, DEBUG, INFO, WARN, ERROR').default('WARN'),
 });
 
 /** Settings only the worker needs. */
 export interface WorkerSettings {
   /** Where the local outbox writes messages (relative paths are from the project root). */
   outboxDir: string;
+  /** Temporal runtime log level; WARN keeps bundler statistics out of the console. */
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 /** Parses the worker-only settings from `env`. Throws ConfigError naming the variable. */
@@ -99,5 +102,5 @@ export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): Worker
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid worker configuration:\n${lines.join('\n')}`);
   }
-  return { outboxDir: result.data.OUTBOX_DIR };
+  return { outboxDir: result.data.OUTBOX_DIR, logLevel: result.data.LOG_LEVEL };
 }

@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
 import { loadTemporalConfig, loadWorkerSettings } from './config';
@@ -13,6 +14,7 @@ import { buildWorker } from './build-worker';
 async function run(): Promise<void> {
   const config = loadTemporalConfig();
   const settings = loadWorkerSettings();
+  Runtime.install({ logger: new DefaultLogger(settings.logLevel) });
   const outboxDir = resolve(__dirname, '..', settings.outboxDir);
   const connection = await connectWorker(config);
   try {

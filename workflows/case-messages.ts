@@ -46,7 +46,18 @@ export interface CarriedCase {
   appliedEventIds: string[];
   /** Effects issued so far; keeps idempotency keys unique across runs. */
   effectSequence: number;
+  /** Effects not yet carried out; the next run performs them again under the same keys. */
+  pendingEffects: PendingEffect[];
   overdue: boolean;
+}
+
+/** An effect the machine declared, waiting to be (or being) carried out by an activity. */
+export interface PendingEffect {
+  name: string;
+  params: unknown;
+  /** Position in the case's effect sequence; part of the idempotency key. */
+  sequence: number;
+  issuedAt: string;
 }
 
 export interface CaseWorkflowInput {

@@ -22,6 +22,7 @@ import {
   type CarriedCase,
   type CaseView,
   type CaseWorkflowInput,
+  type PendingEffect,
   type PendingTimer,
   type SendEventResult,
   type TimelineEntry,
@@ -44,11 +45,8 @@ const activities = wf.proxyActivities<CaseActivities>({
   },
 });
 
-interface QueuedEffect {
+interface QueuedEffect extends PendingEffect {
   name: EffectName;
-  params: unknown;
-  sequence: number;
-  issuedAt: string;
 }
 
 interface RaiseParams {
@@ -59,6 +57,8 @@ interface RaiseParams {
 
 const isEffectName = (type: string): type is EffectName => (effectNames as readonly string[]).includes(type);
 const iso = (ms: number) => new Date(ms).toISOString();
+/** When a fact happened, as workflow time: its timestamp, but never in the future. */
+const factTime = (at: string): number => Math.min(Date.parse(at), Date.now());
 
 /** The case workflow. Returns the final public view when the case closes. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
@@ -78,15 +78,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const appliedEventIds = new Set<string>(input.carried?.appliedEventIds ?? []);
   let effectSequence = input.carried?.effectSequence ?? 0;
   let overdue = input.carried?.overdue ?? false;
-  const effectQueue: QueuedEffect[] = [];
+  // Effects wait here until started; started ones stay in `unfinished` until done, so a
+  // continue-as-new can hand them to the next run (keys make a repeat harmless).
+  const effectQueue: QueuedEffect[] = (input.carried?.pendingEffects ?? []).filter((e): e is QueuedEffect => isEffectName(e.name));
+  const unfinished = new Map<number, QueuedEffect>();
 
-  /** Turns the actions of one transition into timers and queued effects. */
-  const handleActions = (actions: readonly { type: string; params?: unknown }[]): void => {
+  /**
+   * Turns the actions of one transition into timers and queued effects. Delays count from
+   * `baseMs`: when the fact happened (an event's `at`, never later than now), so a meeting
+   * registered a few days after it was held still gets its deadline from the meeting date.
+   */
+  const handleActions = (actions: readonly { type: string; params?: unknown }[], baseMs: number): void => {
     for (const action of actions) {
       if (action.type === 'xstate.raise') {
         const params = action.params as RaiseParams;
         if (typeof params.delay === 'number') {
-          timers.set(params.id, { id: params.id, name: delayNameOf(params.id), event: params.event, dueAtMs: Date.now() + params.delay });
+          timers.set(params.id, { id: params.id, name: delayNameOf(params.id), event: params.event, dueAtMs: baseMs + params.delay });
           timersVersion += 1;
         }
       } else if (action.type === 'xstate.cancel') {
@@ -110,7 +117,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     }
     const [first, actions] = initialTransition(procedure.machine, caseInput);
     snapshot = first;
-    handleActions(actions);
+    handleActions(actions, factTime(caseInput.openedAt));
   }
 
   const context = () => snapshot.context as CaseContext<unknown>;
@@ -178,7 +185,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const applyEvent = (event: CaseEvent): void => {
     const [next, actions] = transition(procedure.machine, snapshot, event);
     snapshot = next;
-    handleActions(actions);
+    handleActions(actions, factTime(event.at));
     appliedEventIds.add(event.eventId);
     overdue = false;
     timeline.push({
@@ -261,6 +268,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         at: iso(Date.now()),
         reason: `could not be carried out: ${err instanceof wf.ActivityFailure && err.cause ? err.cause.message : (err as Error).message}`,
       });
+    } finally {
+      unfinished.delete(effect.sequence);
+    }
+  };
+
+  /**
+   * Starts every queued effect without waiting for it: a message that keeps failing and is
+   * retried for days must never hold back the case's deadlines or its other messages.
+   */
+  const startQueuedEffects = (): void => {
+    for (let effect = effectQueue.shift(); effect; effect = effectQueue.shift()) {
+      unfinished.set(effect.sequence, effect);
+      void performEffect(effect);
     }
   };
 
@@ -271,24 +291,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   updateSearchAttributes();
 
   for (;;) {
-    while (effectQueue.length > 0) await performEffect(effectQueue.shift()!);
+    startQueuedEffects();
     if (snapshot.status !== 'active') break;
 
     if (shouldContinueAsNew()) {
       await wf.condition(wf.allHandlersFinished);
-      if (effectQueue.length === 0) {
-        const carried: CarriedCase = {
-          value: snapshot.value,
-          context: snapshot.context,
-          timers: sortedTimers(),
-          timeline,
-          appliedEventIds: [...appliedEventIds],
-          effectSequence,
-          overdue,
-        };
-        return wf.continueAsNew<typeof caseWorkflow>({ ...input, procedureVersion: procedure.version, carried });
-      }
-      continue;
+      const carried: CarriedCase = {
+        value: snapshot.value,
+        context: snapshot.context,
+        timers: sortedTimers(),
+        timeline,
+        appliedEventIds: [...appliedEventIds],
+        effectSequence,
+        pendingEffects: [...unfinished.values(), ...effectQueue].sort((a, b) => a.sequence - b.sequence),
+        overdue,
+      };
+      return wf.continueAsNew<typeof caseWorkflow>({ ...input, procedureVersion: procedure.version, carried });
     }
 
     const next = sortedTimers()[0];
@@ -307,13 +325,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       timersVersion += 1;
       const [after, actions] = transition(procedure.machine, snapshot, next.event as never);
       snapshot = after;
-      handleActions(actions);
-      overdue = true;
+      handleActions(actions, next.dueAtMs);
+      if (!procedure.routineDelays.includes(next.name)) overdue = true;
       timeline.push({ kind: 'deadline', name: next.name, firedAt: iso(Date.now()), stateLabel: stateLabel() });
       updateSearchAttributes();
     }
   }
 
+  // The case is closed; its last messages (e.g. to the guardians) are still sent before it ends.
+  startQueuedEffects();
+  await wf.condition(() => unfinished.size === 0);
   updateSearchAttributes();
   return view();
 }

@@ -13,7 +13,7 @@ import type { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { createActivities } from '../../activities';
-import { FileOutbox } from '../../activities/outbox';
+import { FileOutbox, type Outbox } from '../../activities/outbox';
 import { parseCaseEvent, type CaseEvent, type EventType } from '../../machines/events';
 import type { Role } from '../../machines/vocabulary';
 import { buildWorker } from '../../worker/build-worker';
@@ -32,7 +32,8 @@ export interface CaseTestEnv {
   env: TestWorkflowEnvironment;
   taskQueue: string;
   outbox: FileOutbox;
-  newWorker(): Promise<Worker>;
+  /** A worker on the case task queue; pass an outbox to replace the shared one. */
+  newWorker(outbox?: Outbox): Promise<Worker>;
   /** Server time as ISO, for event timestamps. */
   now(): Promise<string>;
   teardown(): Promise<void>;
@@ -51,12 +52,12 @@ export async function createCaseTestEnv(): Promise<CaseTestEnv> {
     env,
     taskQueue,
     outbox,
-    newWorker: () =>
+    newWorker: (workerOutbox: Outbox = outbox) =>
       buildWorker({
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,
-        activities: createActivities({ outbox }),
+        activities: createActivities({ outbox: workerOutbox }),
       }),
     now: async () => new Date(await env.currentTimeMs()).toISOString(),
     teardown: async () => {

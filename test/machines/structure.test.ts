@@ -69,3 +69,9 @@ describe.each(procedures)('%s', (_name, procedure) => {
     }
   });
 });
+
+describe.each(procedures)('%s routine delays', (_name, procedure) => {
+  test('every routine delay names a delay of the machine', () => {
+    for (const delay of procedure.routineDelays) expect(Object.keys(procedure.machine.implementations.delays)).toContain(delay);
+  });
+});

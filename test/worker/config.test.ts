@@ -1,5 +1,5 @@
 /** The worker and clients fail fast on bad configuration, naming the variable at fault. */
-import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalConfig } from '../../worker/config';
+import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalConfig, loadWorkerSettings } from '../../worker/config';
 
 test('defaults point at the local dev server, default namespace and the case task queue', () => {
   expect(loadTemporalConfig({})).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: DEFAULT_TASK_QUEUE });
@@ -44,4 +44,10 @@ test('every bad variable is reported at once', () => {
   }
   expect(message).toMatch(/TEMPORAL_ADDRESS/);
   expect(message).toMatch(/TEMPORAL_TLS_CERT_PATH/);
+});
+
+test('worker settings default to the data outbox and warnings only, and refuse an unknown log level', () => {
+  expect(loadWorkerSettings({})).toEqual({ outboxDir: 'data/outbox', logLevel: 'WARN' });
+  expect(loadWorkerSettings({ OUTBOX_DIR: '/srv/outbox', LOG_LEVEL: 'DEBUG' })).toEqual({ outboxDir: '/srv/outbox', logLevel: 'DEBUG' });
+  expect(() => loadWorkerSettings({ LOG_LEVEL: 'LOUD' })).toThrow(/LOG_LEVEL: must be one of/);
 });

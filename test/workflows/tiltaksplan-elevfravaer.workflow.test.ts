@@ -3,7 +3,7 @@
  * durations: deadlines fire as durable timers, refused updates leave no trace, duplicates apply
  * once, and a case crosses continue-as-new mid-timer.
  */
-import { addDays, formatISO } from 'date-fns';
+import { addDays } from 'date-fns';
 import { sendEventUpdate, caseViewQuery, absenceFactsSignal, type CaseView } from '../../workflows/case-messages';
 import { CaseStage, CaseStatus, NextDeadline, ProcedureId } from '../../workflows/search-attributes';
 import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
@@ -20,7 +20,8 @@ afterAll(async () => {
   await t?.teardown();
 });
 
-const dateIn = async (days: number) => formatISO(addDays(new Date(await t.now()), days), { representation: 'date' });
+/** The UTC calendar date `days` from server time; machines read agreed dates as UTC midnight. */
+const dateIn = async (days: number) => addDays(new Date(await t.now()), days).toISOString().slice(0, 10);
 
 async function contacted(cause: 'school-related' | 'home-related' | 'illness' = 'school-related') {
   return caseEvent('guardians.contacted', { channel: 'phone', cause, documentRef: `log-${cause}` }, await t.now());
@@ -194,5 +195,41 @@ test('a case crosses continue-as-new mid-timer without losing or doubling its de
     expect(v.deadlines.map((d) => d.name)).toEqual(['monitoringPeriod']);
     await closeCase(latest);
     await saveHistoryIfRecording(t, handle.workflowId, 'tiltaksplan-elevfravaer-after-continue-as-new');
+  });
+});
+
+test('a plan registered two days after it was made gets its deadline from when it was made', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, trigger);
+    await send(handle, await contacted());
+    await send(handle, await voice());
+    const madeAt = new Date(Date.parse(await t.now()) - 2 * DAY).toISOString();
+    const late = caseEvent('measures.agreed', { measures: ['Fast oppmøte'], evaluationDate: await dateIn(1), planRef: 'plan-late' }, madeAt, 'principal');
+    const { view: v } = await send(handle, late);
+    expect(v.deadlines).toEqual([{ name: 'threeDayPlanPeriod', dueAt: new Date(Date.parse(madeAt) + 3 * DAY).toISOString() }]);
+    await t.env.sleep('1 day');
+    expect((await view(handle)).stage).toBe('monitoring');
+    await closeCase(handle);
+  });
+});
+
+test('a message that keeps failing does not hold back the deadlines; its failure is kept on the timeline', async () => {
+  const failing = { deliver: () => Promise.reject(new Error('SMTP-tjeneren svarer ikke')) };
+  const worker = await t.newWorker(failing);
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, trigger);
+    await send(handle, await contacted());
+    await send(handle, await voice());
+    await send(handle, await plan(3));
+    await t.env.sleep('3 days');
+    let v = await view(handle);
+    expect(v.stage).toBe('monitoring'); // the 3-day plan ended on time while messages were retried
+    await t.env.sleep('3 days');
+    v = await view(handle);
+    const failures = v.timeline.flatMap((e) => (e.kind === 'refused' && e.type.startsWith('effect:') ? [e] : []));
+    expect(failures.map((e) => e.type)).toEqual(expect.arrayContaining(['effect:notifyStaff', 'effect:notifyGuardians']));
+    expect(failures.every((e) => e.reason.includes('could not be carried out'))).toBe(true);
+    await closeCase(handle);
   });
 });
