@@ -171,14 +171,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     ]);
   };
 
-  /** Why the machine cannot take `event` now, or undefined if it can. */
+  /**
+   * Why the machine cannot take `event` now, in Norwegian for the person who sent it, or
+   * undefined if it can. Names the event and the step the case is in.
+   */
   const refusal = (event: CaseEvent): string | undefined => {
-    if (snapshot.status !== 'active') return `the case is closed and takes no more events (event "${event.type}")`;
-    if (!snapshot.can(event)) {
-      const allowed = allowedEventTypes(snapshot).join(', ') || 'none';
-      return `the case cannot take "${event.type}" in state "${stateLabel()}" now; events this state takes (subject to its conditions): ${allowed}`;
-    }
-    return undefined;
+    if (snapshot.status !== 'active') return `Saken er avsluttet og tar ikke imot flere hendelser («${event.type}»).`;
+    if (snapshot.can(event)) return undefined;
+    const allowed = allowedEventTypes(snapshot);
+    return allowed.includes(event.type)
+      ? `Saken kan ikke ta imot «${event.type}» i steget «${stateLabel()}» ennå: et vilkår i rutinen er ikke oppfylt ` +
+          `(for eksempel et dokument som mangler, elevens stemme som ikke er dokumentert, eller en dato utenfor fristen).`
+      : `Steget «${stateLabel()}» tar ikke imot «${event.type}». Steget tar imot: ${allowed.join(', ') || 'ingen hendelser'}.`;
   };
 
   /** Applies an accepted case event and records it. */
@@ -214,7 +218,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         const event = parseCaseEvent(raw);
         if (appliedEventIds.has(event.eventId)) return; // a retry of an applied event: answered, not re-applied
         const reason = refusal(event);
-        if (reason) throw new Error(`Refused: ${reason}`);
+        if (reason) throw new Error(reason);
       },
     },
   );
@@ -266,7 +270,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         kind: 'refused',
         type: `effect:${effect.name}`,
         at: iso(Date.now()),
-        reason: `could not be carried out: ${err instanceof wf.ActivityFailure && err.cause ? err.cause.message : (err as Error).message}`,
+        reason: `kunne ikke utføres: ${err instanceof wf.ActivityFailure && err.cause ? err.cause.message : (err as Error).message}`,
       });
     } finally {
       unfinished.delete(effect.sequence);

@@ -11,16 +11,45 @@ import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { temporalCliPath } from './tools';
 
-/** The CLI spells search attribute types in CamelCase (KEYWORD → Keyword). */
-const cliTypeName: Record<string, string> = {
-  KEYWORD: 'Keyword',
-  TEXT: 'Text',
-  INT: 'Int',
-  DOUBLE: 'Double',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  KEYWORD_LIST: 'KeywordList',
+import { temporal } from '@temporalio/proto';
+
+const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
+const indexedType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  TEXT: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
+
+/**
+ * Registers the search attributes a namespace is missing. The dev server's own
+ * `--search-attribute` flag only takes effect on a new database file, so a data folder from an
+ * earlier version would otherwise lack attributes added since; this works on both.
+ */
+export async function ensureSearchAttributes(
+  address: string,
+  keys: readonly SearchAttributeKey<SearchAttributeType>[],
+  namespace = 'default',
+): Promise<string[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const known = new Set(Object.keys(existing.customAttributes ?? {}));
+    const missing = keys.filter((key) => !known.has(key.name));
+    if (missing.length > 0) {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedType[key.type]!])),
+      });
+    }
+    return missing.map((key) => key.name);
+  } finally {
+    await connection.close();
+  }
+}
 
 export interface DevServerOptions {
   /** SQLite file holding all workflow state; the directory is created if missing. */
@@ -31,7 +60,7 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Where the server's own output goes. */
   logFile: string;
-  /** Search attributes to register at start. */
+  /** Search attributes to register at start (those the database lacks). */
   searchAttributes?: readonly SearchAttributeKey<SearchAttributeType>[];
   /** How long to wait for the server to answer (ms). */
   readyTimeoutMs?: number;
@@ -58,9 +87,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   ];
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
-  for (const key of options.searchAttributes ?? []) {
-    args.push('--search-attribute', `${key.name}=${cliTypeName[key.type] ?? key.type}`);
-  }
 
   const logFd = openSync(options.logFile, 'a');
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', logFd, logFd] });
@@ -70,6 +96,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   try {
     await waitUntilReady(address, exited, options.readyTimeoutMs ?? 60_000, options.logFile);
+    if (options.searchAttributes?.length) await ensureSearchAttributes(address, options.searchAttributes);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

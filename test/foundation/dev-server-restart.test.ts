@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildWorker } from '../../worker/build-worker';
 import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
+import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { freePort } from '../../scripts/lib/free-port';
 import { stackCheckWorkflow } from '../../workflows';
 import { proceedSignal, progressQuery } from '../../workflows/stack-check';
@@ -55,8 +56,9 @@ test('a workflow started on the dev server survives a server restart on the same
   });
   await server.stop();
 
-  // Second life: same file, same port. The workflow and its first signal must still be there.
-  server = await startDevServer({ dbFile, port, logFile });
+  // Second life: same file, same port. The workflow and its first signal must still be there,
+  // and search attributes asked for now are registered even though the database already exists.
+  server = await startDevServer({ dbFile, port, logFile, searchAttributes: caseSearchAttributes });
   const connection = await NativeConnection.connect({ address: server.address });
   try {
     const worker = await buildWorker({ connection, namespace: 'default', taskQueue });
@@ -69,6 +71,10 @@ test('a workflow started on the dev server survives a server restart on the same
       }),
     );
     expect(result.signalsReceived).toBe(2);
+    const registered = await withClient(server.address, (client) =>
+      client.connection.operatorService.listSearchAttributes({ namespace: 'default' }),
+    );
+    expect(Object.keys(registered.customAttributes ?? {})).toEqual(expect.arrayContaining(caseSearchAttributes.map((k) => k.name)));
     expect(result.finishedAtMs - result.startedAtMs).toBeGreaterThanOrEqual(2_000);
   } finally {
     await connection.close();

@@ -229,7 +229,7 @@ test('a message that keeps failing does not hold back the deadlines; its failure
     v = await view(handle);
     const failures = v.timeline.flatMap((e) => (e.kind === 'refused' && e.type.startsWith('effect:') ? [e] : []));
     expect(failures.map((e) => e.type)).toEqual(expect.arrayContaining(['effect:notifyStaff', 'effect:notifyGuardians']));
-    expect(failures.every((e) => e.reason.includes('could not be carried out'))).toBe(true);
+    expect(failures.every((e) => e.reason.includes('kunne ikke utføres'))).toBe(true);
     await closeCase(handle);
   });
 });
