@@ -5,7 +5,7 @@
  * non-retryable failure (retrying cannot fix it), a transport error is retried by Temporal.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { addDays, formatISO } from 'date-fns';
+import { addDays } from 'date-fns';
 import type { z } from 'zod';
 import type { DeliveryReceipt, Outbox, OutboxMessage } from './outbox';
 import {
@@ -83,7 +83,9 @@ export function createActivities({ outbox }: ActivityDependencies) {
     async scheduleMeeting(input: unknown): Promise<DeliveryReceipt> {
       const i = parse(scheduleMeetingInput, input, 'scheduleMeeting');
       const name = meetingNames[i.params.meeting];
-      const due = i.params.withinDays === undefined ? undefined : formatISO(addDays(new Date(i.issuedAt), i.params.withinDays), { representation: 'date' });
+      // Counted from when the fact happened, as a UTC calendar date like the machines' agreed dates.
+      const due =
+        i.params.withinDays === undefined ? undefined : addDays(new Date(i.factAt ?? i.issuedAt), i.params.withinDays).toISOString().slice(0, 10);
       return outbox.deliver(
         message(i, {
           channel: 'calendar',

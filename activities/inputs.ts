@@ -14,6 +14,8 @@ const caseRef = {
   pupilId: z.string().trim().min(1),
   /** Workflow time when the effect was issued (ISO), so messages carry the case's own clock. */
   issuedAt: z.iso.datetime({ offset: true }),
+  /** When the fact behind the effect happened (default: issuedAt); limits count from it. */
+  factAt: z.iso.datetime({ offset: true }).optional(),
 };
 const roles = z.array(roleSchema).min(1, 'at least one recipient role');
 

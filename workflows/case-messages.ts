@@ -58,6 +58,8 @@ export interface PendingEffect {
   /** Position in the case's effect sequence; part of the idempotency key. */
   sequence: number;
   issuedAt: string;
+  /** When the fact behind the effect happened; limits in messages (e.g. "senest") count from it. */
+  factAt?: string;
 }
 
 export interface CaseWorkflowInput {

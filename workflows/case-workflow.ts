@@ -57,6 +57,8 @@ interface RaiseParams {
 
 const isEffectName = (type: string): type is EffectName => (effectNames as readonly string[]).includes(type);
 const iso = (ms: number) => new Date(ms).toISOString();
+/** A timer firing later than this after its due time counts as late (see the timer loop). */
+const LATE_TIMER_SLACK_MS = 60_000;
 /** When a fact happened, as workflow time: its timestamp, but never in the future. */
 const factTime = (at: string): number => Math.min(Date.parse(at), Date.now());
 
@@ -100,7 +102,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         if (timers.delete((action.params as { sendId: string }).sendId)) timersVersion += 1;
       } else if (isEffectName(action.type)) {
         effectSequence += 1;
-        effectQueue.push({ name: action.type, params: action.params, sequence: effectSequence, issuedAt: iso(Date.now()) });
+        effectQueue.push({ name: action.type, params: action.params, sequence: effectSequence, issuedAt: iso(Date.now()), factAt: iso(baseMs) });
       }
     }
   };
@@ -260,6 +262,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       schoolId: ctx.schoolId,
       pupilId: ctx.pupilId,
       issuedAt: effect.issuedAt,
+      factAt: effect.factAt ?? effect.issuedAt,
       params: effect.params,
     };
     try {
@@ -329,7 +332,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       timersVersion += 1;
       const [after, actions] = transition(procedure.machine, snapshot, next.event as never);
       snapshot = after;
-      handleActions(actions, next.dueAtMs);
+      // An on-time timer keeps its exact schedule; one that fires late (the worker was down, or
+      // the case was opened from old data) re-arms from now, so reminders do not come in bursts.
+      handleActions(actions, Math.max(next.dueAtMs, Date.now() - LATE_TIMER_SLACK_MS));
       if (!procedure.routineDelays.includes(next.name)) overdue = true;
       timeline.push({ kind: 'deadline', name: next.name, firedAt: iso(Date.now()), stateLabel: stateLabel() });
       updateSearchAttributes();

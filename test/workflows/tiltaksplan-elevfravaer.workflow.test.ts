@@ -4,6 +4,7 @@
  * once, and a case crosses continue-as-new mid-timer.
  */
 import { addDays } from 'date-fns';
+import { caseWorkflow } from '../../workflows';
 import { sendEventUpdate, caseViewQuery, absenceFactsSignal, type CaseView } from '../../workflows/case-messages';
 import { CaseStage, CaseStatus, NextDeadline, ProcedureId } from '../../workflows/search-attributes';
 import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
@@ -230,6 +231,27 @@ test('a message that keeps failing does not hold back the deadlines; its failure
     const failures = v.timeline.flatMap((e) => (e.kind === 'refused' && e.type.startsWith('effect:') ? [e] : []));
     expect(failures.map((e) => e.type)).toEqual(expect.arrayContaining(['effect:notifyStaff', 'effect:notifyGuardians']));
     expect(failures.every((e) => e.reason.includes('kunne ikke utføres'))).toBe(true);
+    await closeCase(handle);
+  });
+});
+
+test('a case opened from five-day-old facts sends one overdue reminder, not one per missed day', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const now = Date.parse(await t.now());
+    const handle = await openCase(t, ID, trigger);
+    // A second case for the same school, opened as if detection had found the absence five days late.
+    const late = await t.env.client.workflow.start(caseWorkflow, {
+      taskQueue: t.taskQueue,
+      workflowId: `${handle.workflowId}-late`,
+      args: [{ procedureId: ID, facts: { caseId: 'late-1', pupilId: 'late-1', schoolId: 'school-1', grade: 9, openedAt: new Date(now - 5 * DAY).toISOString(), trigger } as never }],
+    });
+    await t.env.sleep('1 minute');
+    const v = await late.query(caseViewQuery);
+    expect(v.timeline.filter((e) => e.kind === 'deadline')).toHaveLength(1);
+    expect(v.overdue).toBe(true);
+    expect(Date.parse(v.deadlines[0]!.dueAt)).toBeGreaterThan(now + DAY - 5 * 60_000);
+    await closeCase(late as never);
     await closeCase(handle);
   });
 });

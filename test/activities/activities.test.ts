@@ -1,0 +1,75 @@
+/**
+ * The activities behind declared effects: inputs are validated with a non-retryable error that
+ * names the field, messages are worded in Norwegian, delivery is idempotent by key, and limits in
+ * messages count from when the fact happened.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { createActivities, NON_RETRYABLE_ERROR_TYPES } from '../../activities';
+import { FileOutbox } from '../../activities/outbox';
+
+let dir: string;
+let outbox: FileOutbox;
+let activities: ReturnType<typeof createActivities>;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'activities-'));
+  outbox = new FileOutbox(dir);
+  activities = createActivities({ outbox });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const ref = (key: string) => ({
+  idempotencyKey: key,
+  caseId: 'case-1',
+  procedureId: 'tiltaksplan-elevfravaer',
+  schoolId: 'school-1',
+  pupilId: 'pupil-1',
+  issuedAt: '2026-09-10T08:00:00.000Z',
+});
+
+test('the same idempotency key is delivered once, however often the activity is retried', async () => {
+  const input = { ...ref('fravaerssak-school-1-pupil-1/1/notifyGuardians'), params: { message: 'school-is-concerned' } };
+  const first = await activities.notifyGuardians(input);
+  const second = await activities.notifyGuardians(input);
+  expect(first.duplicate).toBe(false);
+  expect(second).toEqual({ ...first, duplicate: true });
+  expect(readdirSync(dir)).toHaveLength(1);
+  const [message] = await outbox.list();
+  expect(message).toMatchObject({ channel: 'email', recipients: ['guardians'], subject: 'Skolen er bekymret for fraværet' });
+});
+
+test('bad input is a non-retryable failure that names the field', async () => {
+  const bad = { ...ref('k/2/notifyStaff'), params: { roles: [], about: 'case-opened' } };
+  const error = await activities.notifyStaff(bad).catch((err: unknown) => err);
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  expect((error as ApplicationFailure).nonRetryable).toBe(true);
+  expect(NON_RETRYABLE_ERROR_TYPES).toContain((error as ApplicationFailure).type);
+  expect((error as ApplicationFailure).message).toMatch(/Invalid input to notifyStaff: params\.roles: at least one recipient role/);
+  expect(readdirSync(dir)).toHaveLength(0);
+});
+
+test('a meeting invitation is due within its limit counted from when the fact happened', async () => {
+  await activities.scheduleMeeting({
+    ...ref('k/3/scheduleMeeting'),
+    factAt: '2026-09-07T14:00:00.000Z',
+    params: { meeting: 'evaluation-meeting', participants: ['principal', 'guardians'], withinDays: 7 },
+  });
+  const [message] = await outbox.list();
+  expect(message).toMatchObject({ channel: 'calendar', dueDate: '2026-09-14', subject: 'Møte: evalueringsmøte' });
+  expect(message?.body).toBe('Sett opp evalueringsmøte med rektor, foresatte senest 2026-09-14.');
+});
+
+test('a document request and a reminder name what is missing and who must act', async () => {
+  await activities.requestDocument({ ...ref('k/4/requestDocument'), params: { kind: 'mapping-form', from: ['contact-teacher'] } });
+  await activities.remindResponsible({ ...ref('k/5/remindResponsible'), params: { roles: ['principal'], about: 'evaluate-measures' } });
+  await activities.informSchoolOwner({ ...ref('k/6/informSchoolOwner'), params: { about: 'case-escalated' } });
+  const messages = await outbox.list();
+  expect(messages.map((m) => [m.channel, m.recipients, m.subject])).toEqual([
+    ['task', ['contact-teacher'], 'Dokument mangler: kartleggingsskjema'],
+    ['task', ['principal'], 'Påminnelse: tiltakene skal evalueres'],
+    ['email', ['school-owner'], 'Melding til skoleeier: fraværssak på høyere nivå'],
+  ]);
+});

@@ -1,0 +1,607 @@
+/**
+ * Procedure B (Hardanger, "Handlingsplan ved bekymring rundt fravær") run as a durable case on
+ * the time-skipping server with the real policy durations: every reminder and time limit is a
+ * durable timer that fires on its due time and not before; it is due exactly its delay after the
+ * fact that armed it (the event's `at`, or for a reminder armed by another deadline, that
+ * deadline's due time), and when it fires the case is flagged overdue unless the delay is routine
+ * (the monitoring period ending). The longest route climbs every level from Nivå 0 to the report
+ * of concern and back down through monitoring to closed, and a municipality's policy override
+ * moves the Nivå 2 week in the running workflow.
+ *
+ * Human events go in as Updates, detection facts (absence.*) as the Signal. No update in this
+ * file is refused and no case is terminated: both leave time skipping locked on the test server.
+ */
+import { addDays, formatISO } from 'date-fns';
+import type { CaseEvent } from '../../machines/events';
+import { type CaseView, type TimelineEntry, absenceFactsSignal, caseViewQuery, sendEventUpdate } from '../../workflows/case-messages';
+import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+
+const ID = 'hardanger-handlingsplan';
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Delays that mark no lateness when they fire (the follow-up period ending); every other one flags the case overdue. */
+const ROUTINE_DELAYS: readonly string[] = ['monitoringPeriod'];
+let t: CaseTestEnv;
+
+beforeAll(async () => {
+  t = await createCaseTestEnv();
+});
+afterAll(async () => {
+  await t?.teardown();
+});
+
+type Handle = Awaited<ReturnType<typeof openCase>>;
+type Stage = CaseView['stage'];
+
+/** The Norwegian labels coordinators see, one per state of the procedure. */
+const LABEL = {
+  n0: 'Nivå 0: Bekymring drøftes med ledelse eller rådgiver',
+  n1Preparing: 'Nivå 1: Samtale forberedes – skal eleven være med?',
+  n1Scheduled: 'Nivå 1: Samtale med foresatte og elev er avtalt',
+  n1Cause: 'Nivå 1: Årsak og foresattes tro på skolegang vurderes',
+  n1Extra: 'Nivå 1: Ny samtale med foresatte tilbudt innen en uke',
+  n1Pupil: 'Nivå 1: Elevsamtale og felles tiltak',
+  n1Measures: 'Nivå 1: Tiltak gjennomføres til nytt møte',
+  n1Evaluation: 'Nivå 1: Nytt møte evaluerer avtalen',
+  n2Called: 'Nivå 2: Foresatte kalles inn til ny samtale innen en uke',
+  n2Overdue: 'Nivå 2: Fristen for ny samtale er passert',
+  n2Evaluating: 'Nivå 2: Frammøtet evalueres og behov for andre tjenester avklares',
+  n2Extra: 'Nivå 2: Ny samtale med foresatte tilbudt innen en uke',
+  n2Pupil: 'Nivå 2: Elevsamtale og tiltak',
+  n2Measures: 'Nivå 2: Tiltak iverksatt, eventuelle henvisninger sammen med foresatte',
+  n2Evaluation: 'Nivå 2: Tiltakene evalueres',
+  n3Report: 'Nivå 3: Bekymringsmelding til barnevernet',
+  n3FollowUp: 'Nivå 3: Skolen følger opp sammen med barnevernet',
+  monitoring: 'Oppfølging etter bedring',
+  closingDue: 'Klar til avslutning',
+  closed: 'Avsluttet',
+} as const;
+
+// ---- clock and events, always from the server's clock ----
+
+const nowMs = async () => Date.parse(await t.now());
+/** The UTC calendar date `days` from server time; the machine reads an agreed date as its UTC midnight. */
+const dateIn = async (days: number) => addDays(new Date(await t.now()), days).toISOString().slice(0, 10);
+const iso = (ms: number) => new Date(ms).toISOString();
+const dateTimeIn = async (days: number) => addDays(new Date(await t.now()), days).toISOString();
+const staffConcern = async () => ({ rule: 'staff-concern', dates: [await dateIn(-1)] });
+
+const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
+
+/** Sends a human event as an Update; every event in this file is one the case takes. */
+async function send(handle: Handle, event: CaseEvent): Promise<CaseView> {
+  const result = await handle.executeUpdate(sendEventUpdate, { args: [event] });
+  expect(result.applied).toBe(true);
+  return result.view;
+}
+
+/** Delivers a detection fact as the Signal and waits until the case has applied it. */
+async function signalFact(handle: Handle, event: CaseEvent): Promise<CaseView> {
+  await handle.signal(absenceFactsSignal, event);
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const v = await view(handle);
+    const entry = v.timeline.find((e) => 'eventId' in e && e.eventId === event.eventId);
+    if (entry) {
+      expect(entry.kind).toBe('event');
+      return v;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`The case never applied the signalled ${event.type}`);
+}
+
+const deadlineEntries = (v: CaseView) => v.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'deadline' }> => e.kind === 'deadline');
+
+/** The timeline entry of the applied `event`. */
+function appliedEntry(v: CaseView, event: CaseEvent): Extract<TimelineEntry, { kind: 'event' }> {
+  const entry = v.timeline.find((e) => e.kind === 'event' && e.eventId === event.eventId);
+  if (entry?.kind !== 'event') throw new Error(`The case has not applied ${event.type} ${event.eventId}`);
+  return entry;
+}
+
+const discussed = async () => caseEvent('staff.informed', { recipients: ['school-leadership', 'counsellor'] }, await t.now());
+const scheduled = async () =>
+  caseEvent(
+    'meeting.scheduled',
+    { meeting: 'guardian-conversation', scheduledFor: await dateTimeIn(2), participants: ['contact-teacher', 'guardians', 'pupil'] },
+    await t.now(),
+  );
+const conversationHeld = async (
+  participants: Extract<CaseEvent, { type: 'meeting.held' }>['participants'] = ['contact-teacher', 'guardians', 'pupil'],
+  minutesRef = 'minutes-1',
+) =>
+  caseEvent('meeting.held', { meeting: 'guardian-conversation', participants, pupilPresent: participants.includes('pupil'), minutesRef }, await t.now());
+const causeAssessed = async (relatedToSchool: boolean, guardiansExpectReturn: boolean) =>
+  caseEvent('absenceCause.assessed', { relatedToSchool, guardiansExpectReturn }, await t.now());
+const pupilHeard = async (documentRef = 'voice-1') => caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef }, await t.now());
+const measuresAgreed = async (evaluationDate: string, planRef = 'plan-1') =>
+  caseEvent('measures.agreed', { measures: ['Fast oppmøtetid', 'Ukentlig kontakt med hjemmet'], evaluationDate, planRef }, await t.now());
+const evaluated = async (outcome: 'improved' | 'unchanged' | 'worse', minutesRef = 'evaluation-1') =>
+  caseEvent('evaluation.held', { outcome, minutesRef }, await t.now(), 'school-leadership');
+const escalated = async (reason: string) => caseEvent('escalation.decided', { reason, documentRef: `decision-${reason.length}` }, await t.now(), 'school-leadership');
+const reported = async () => caseEvent('concern.reported', { documentRef: 'bekymring-1' }, await t.now(), 'principal');
+
+/**
+ * Ends a test's case the way a school would (the pupil moved) rather than terminating it: on
+ * the time-skipping server, terminating a workflow leaves time skipping locked for the file.
+ */
+async function closeCase(handle: Handle): Promise<CaseView> {
+  await send(handle, caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'closing-moved' }, await t.now(), 'principal'));
+  const final = await handle.result();
+  expect(final.status).toBe('closed');
+  return final;
+}
+
+interface AfterDeadline {
+  label: string;
+  stage: Stage;
+  /** Deadlines pending once it has fired, each armed by the firing and due `days` after this one's due time. */
+  deadlines: { name: string; days: number }[];
+}
+
+/** When a deadline falls due. */
+type DueTime =
+  /** `days` calendar days after `from` (ms): the `at` of the event that armed it, or the due time of the deadline whose firing armed it. */
+  | { days: number; from: number }
+  /** The start (UTC midnight) of an agreed date, yyyy-MM-dd. */
+  | { date: string };
+
+/**
+ * Passes the case's next deadline `name` on the server clock with t.env.sleep. It must be due at
+ * exactly `due`: the workflow counts from when the fact happened, not from when it processed it.
+ * One minute before it nothing may change; two minutes more and it must have fired exactly as the
+ * machine says, flagging the case overdue unless the delay is routine. Returns the view after the
+ * deadline and the deadline's due time.
+ */
+async function passDeadline(handle: Handle, name: string, after: AfterDeadline, due: DueTime): Promise<{ v: CaseView; dueMs: number }> {
+  const before = await view(handle);
+  const dueMs = 'days' in due ? due.from + due.days * DAY : Date.parse(`${due.date}T00:00:00.000Z`);
+  expect(before.deadlines).toEqual([{ name, dueAt: iso(dueMs) }]);
+  const fired = deadlineEntries(before).length;
+
+  await t.env.sleep(dueMs - (await nowMs()) - MINUTE);
+  const shortly = await view(handle);
+  expect(shortly.state.label).toBe(before.state.label);
+  expect(shortly.stage).toBe(before.stage);
+  expect(shortly.deadlines).toEqual(before.deadlines);
+  expect(shortly.overdue).toBe(before.overdue);
+  expect(deadlineEntries(shortly)).toHaveLength(fired);
+
+  await t.env.sleep(2 * MINUTE);
+  const v = await view(handle);
+  expect(v.state.label).toBe(after.label);
+  expect(v.stage).toBe(after.stage);
+  // A reminder that repeats, and the next step's limit, count from this deadline's due time, not from when the timer happened to fire.
+  expect(v.deadlines).toEqual(after.deadlines.map((d) => ({ name: d.name, dueAt: iso(dueMs + d.days * DAY) })));
+  // The end of a planned period is not late; every other deadline flags the case until someone acts.
+  expect(v.overdue).toBe(!ROUTINE_DELAYS.includes(name));
+  const entries = deadlineEntries(v);
+  expect(entries).toHaveLength(fired + 1);
+  const entry = entries.at(-1)!;
+  expect(entry).toEqual({ kind: 'deadline', name, firedAt: expect.any(String), stateLabel: after.label });
+  expect(Date.parse(entry.firedAt)).toBeGreaterThanOrEqual(dueMs);
+  expect(Date.parse(entry.firedAt)).toBeLessThanOrEqual(dueMs + 2 * MINUTE);
+  // Nothing the case tried to deliver failed.
+  expect(v.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
+  return { v, dueMs };
+}
+
+/**
+ * Sends an event stamped on the server clock and returns the view with the event's `at` (ms), which
+ * the deadlines it arms count from: it is no later than the moment the case applied it.
+ */
+async function sendTimed(handle: Handle, event: CaseEvent): Promise<{ v: CaseView; at: number }> {
+  const v = await send(handle, event);
+  const at = Date.parse(event.at);
+  expect(at).toBeLessThanOrEqual(Date.parse(appliedEntry(v, event).appliedAt));
+  return { v, at };
+}
+
+test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 → 3 report of concern → follow-up with child welfare → monitoring → closed', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await staffConcern());
+    let v = await view(handle);
+    expect(v.procedure.displayName).toBe('Handlingsplan ved bekymring rundt fravær');
+    expect(v.state.label).toBe(LABEL.n0);
+    expect(v.stage).toBe('identification');
+    expect(v.deadlines.map((d) => d.name)).toEqual(['concernDiscussionReminder']);
+
+    // Nivå 0: detection finds absence without the first-day notice; the guardians then send it.
+    await signalFact(handle, caseEvent('absence.noticeMissing', { firstDay: await dateIn(0), schoolDaysWithoutNotice: 1 }, await t.now(), 'system'));
+    v = await signalFact(handle, caseEvent('absence.noticeReceived', { documentRef: 'visma-notice-1' }, await t.now(), 'guardians'));
+    expect(v.state.label).toBe(LABEL.n0);
+    // Nivå 0 sets no limit: the contact teacher is reminded 3 days after the case was opened, and again 3 days later.
+    await passDeadline(
+      handle,
+      'concernDiscussionReminder',
+      { label: LABEL.n0, stage: 'identification', deadlines: [{ name: 'concernDiscussionReminder', days: 3 }] },
+      { days: 3, from: Date.parse(v.openedAt) },
+    );
+
+    // Nivå 1: the concern is discussed with leadership; the conversation is prepared.
+    let step = await sendTimed(handle, await discussed());
+    expect(step.v.state.label).toBe(LABEL.n1Preparing);
+    await passDeadline(handle, 'conversationReminder', { label: LABEL.n1Preparing, stage: 'identification', deadlines: [{ name: 'conversationReminder', days: 7 }] }, { days: 7, from: step.at });
+    step = await sendTimed(handle, await scheduled());
+    expect(step.v.state.label).toBe(LABEL.n1Scheduled);
+    // The scheduled conversation has its own reminder, a week after it was scheduled.
+    expect(step.v.deadlines).toEqual([{ name: 'conversationReminder', dueAt: iso(step.at + 7 * DAY) }]);
+    v = await send(handle, await conversationHeld());
+    expect(v.state.label).toBe(LABEL.n1Cause);
+    expect(v.deadlines).toEqual([]);
+    // The cause is not at school and the guardians doubt the return: a further conversation within a week.
+    step = await sendTimed(handle, await causeAssessed(false, false));
+    expect(step.v.state.label).toBe(LABEL.n1Extra);
+    await passDeadline(
+      handle,
+      'extraConversationWithinAWeek',
+      { label: LABEL.n1Extra, stage: 'identification', deadlines: [{ name: 'extraConversationWithinAWeek', days: 7 }] },
+      { days: 7, from: step.at },
+    );
+    step = await sendTimed(handle, await conversationHeld(['contact-teacher', 'guardians'], 'minutes-2'));
+    expect(step.v.state.label).toBe(LABEL.n1Pupil);
+    // The pupil conversation has no limit: one reminder after a week, then none.
+    await passDeadline(handle, 'pupilConversationReminder', { label: LABEL.n1Pupil, stage: 'measures', deadlines: [] }, { days: 7, from: step.at });
+    await send(handle, await pupilHeard());
+    const n1EvaluationDate = await dateIn(14);
+    v = await send(handle, await measuresAgreed(n1EvaluationDate));
+    expect(v.state.label).toBe(LABEL.n1Measures);
+    // The class-teacher meeting and a trend from detection are kept on file; the agreed date stands.
+    await send(
+      handle,
+      caseEvent('meeting.held', { meeting: 'class-teacher-meeting', participants: ['contact-teacher', 'teacher'], pupilPresent: false, minutesRef: 'ctm-1' }, await t.now()),
+    );
+    await signalFact(handle, caseEvent('absence.trend', { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 2 }, await t.now(), 'system'));
+    let passed = await passDeadline(
+      handle,
+      'evaluationOnAgreedDate',
+      { label: LABEL.n1Evaluation, stage: 'evaluation', deadlines: [{ name: 'evaluationReminder', days: 7 }] },
+      { date: n1EvaluationDate },
+    );
+    await passDeadline(
+      handle,
+      'evaluationReminder',
+      { label: LABEL.n1Evaluation, stage: 'evaluation', deadlines: [{ name: 'evaluationReminder', days: 7 }] },
+      { days: 7, from: passed.dueMs },
+    );
+
+    // Nivå 2: absence persists; the guardians are called to a new conversation within one week.
+    step = await sendTimed(handle, await evaluated('unchanged'));
+    expect(step.v.state.label).toBe(LABEL.n2Called);
+    const level2At = step.at;
+    passed = await passDeadline(
+      handle,
+      'newConversationWithinOneWeek',
+      { label: LABEL.n2Overdue, stage: 'measures', deadlines: [{ name: 'overdueReminder', days: 2 }] },
+      { days: 7, from: level2At },
+    );
+    await passDeadline(
+      handle,
+      'overdueReminder',
+      { label: LABEL.n2Overdue, stage: 'measures', deadlines: [{ name: 'overdueReminder', days: 2 }] },
+      { days: 2, from: passed.dueMs },
+    );
+    v = await send(handle, await conversationHeld(['contact-teacher', 'school-leadership', 'school-nurse', 'guardians'], 'minutes-3'));
+    expect(v.state.label).toBe(LABEL.n2Evaluating);
+    expect(v.stage).toBe('evaluation');
+    expect(v.deadlines).toEqual([]);
+    // The conversation is held: the overdue flag is cleared.
+    expect(v.overdue).toBe(false);
+    v = await send(handle, await evaluated('unchanged', 'evaluation-2'));
+    expect(v.state.label).toBe(LABEL.n2Evaluating);
+    step = await sendTimed(handle, await causeAssessed(false, true));
+    expect(step.v.state.label).toBe(LABEL.n2Extra);
+    await passDeadline(
+      handle,
+      'extraConversationWithinAWeek',
+      { label: LABEL.n2Extra, stage: 'measures', deadlines: [{ name: 'extraConversationWithinAWeek', days: 7 }] },
+      { days: 7, from: step.at },
+    );
+    // The guardians decline the offered conversation; the decision is put on file.
+    step = await sendTimed(handle, caseEvent('document.recorded', { kind: 'decision-note', documentRef: 'declined-1' }, await t.now()));
+    expect(step.v.state.label).toBe(LABEL.n2Pupil);
+    await passDeadline(handle, 'pupilConversationReminder', { label: LABEL.n2Pupil, stage: 'measures', deadlines: [] }, { days: 7, from: step.at });
+    await send(handle, await pupilHeard('voice-2'));
+    const n2EvaluationDate = await dateIn(14);
+    v = await send(handle, await measuresAgreed(n2EvaluationDate, 'plan-2'));
+    expect(v.state.label).toBe(LABEL.n2Measures);
+    // A referral is filled in together with the guardians, who consent first.
+    await send(handle, caseEvent('consent.given', { service: 'school-nurse', documentRef: 'consent-1' }, await t.now(), 'guardians'));
+    v = await send(handle, caseEvent('referral.sent', { service: 'school-nurse', documentRef: 'referral-1' }, await t.now()));
+    expect(v.state.label).toBe(LABEL.n2Measures);
+    passed = await passDeadline(
+      handle,
+      'evaluationOnAgreedDate',
+      { label: LABEL.n2Evaluation, stage: 'evaluation', deadlines: [{ name: 'evaluationReminder', days: 7 }] },
+      { date: n2EvaluationDate },
+    );
+    await passDeadline(
+      handle,
+      'evaluationReminder',
+      { label: LABEL.n2Evaluation, stage: 'evaluation', deadlines: [{ name: 'evaluationReminder', days: 7 }] },
+      { days: 7, from: passed.dueMs },
+    );
+
+    // Nivå 3: Nivå 2 did not help; leadership is reminded every 2 days until the report is sent.
+    step = await sendTimed(handle, await evaluated('worse', 'evaluation-3'));
+    expect(step.v.state.label).toBe(LABEL.n3Report);
+    expect(step.v.stage).toBe('escalated');
+    await passDeadline(
+      handle,
+      'reportOfConcernReminder',
+      { label: LABEL.n3Report, stage: 'escalated', deadlines: [{ name: 'reportOfConcernReminder', days: 2 }] },
+      { days: 2, from: step.at },
+    );
+    step = await sendTimed(handle, await reported());
+    expect(step.v.state.label).toBe(LABEL.n3FollowUp);
+    await send(handle, caseEvent('childWelfare.consulted', { advice: 'school-continues', documentRef: 'cw-1' }, await t.now(), 'principal'));
+    // The review is 30 days after the report; consulting child welfare in between does not move it.
+    await passDeadline(
+      handle,
+      'childWelfareFollowUpReview',
+      { label: LABEL.n3FollowUp, stage: 'escalated', deadlines: [{ name: 'childWelfareFollowUpReview', days: 30 }] },
+      { days: 30, from: step.at },
+    );
+    v = await send(handle, await evaluated('unchanged', 'evaluation-4'));
+    expect(v.state.label).toBe(LABEL.n3FollowUp);
+    expect(v.overdue).toBe(false);
+
+    // Monitoring after improvement (D.3), then the case may close.
+    step = await sendTimed(handle, await evaluated('improved', 'evaluation-5'));
+    expect(step.v.state.label).toBe(LABEL.monitoring);
+    expect(step.v.stage).toBe('monitoring');
+    await signalFact(handle, caseEvent('absence.trend', { trend: 'improved', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 }, await t.now(), 'system'));
+    // The end of the monitoring period is planned, not late: ready to close, and not overdue.
+    ({ v } = await passDeadline(handle, 'monitoringPeriod', { label: LABEL.closingDue, stage: 'monitoring', deadlines: [] }, { days: 30, from: step.at }));
+    expect(v.allowedEvents).toContain('case.closed');
+    await send(handle, caseEvent('case.closed', { reason: 'absence-improved', note: 'Stabilt oppmøte gjennom oppfølgingsperioden.', documentRef: 'closing-1' }, await t.now(), 'school-leadership'));
+
+    const final = await handle.result();
+    expect(final.status).toBe('closed');
+    expect(final.state.label).toBe(LABEL.closed);
+    expect(final.stage).toBe('closed');
+    expect(final.deadlines).toEqual([]);
+    expect(final.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
+    expect(deadlineEntries(final).map((e) => e.name)).toEqual([
+      'concernDiscussionReminder',
+      'conversationReminder',
+      'extraConversationWithinAWeek',
+      'pupilConversationReminder',
+      'evaluationOnAgreedDate',
+      'evaluationReminder',
+      'newConversationWithinOneWeek',
+      'overdueReminder',
+      'extraConversationWithinAWeek',
+      'pupilConversationReminder',
+      'evaluationOnAgreedDate',
+      'evaluationReminder',
+      'reportOfConcernReminder',
+      'childWelfareFollowUpReview',
+      'monitoringPeriod',
+    ]);
+    // Every level was passed, in order.
+    const visited = [LABEL.n0, ...final.timeline.flatMap((e) => (e.kind === 'refused' ? [] : [e.stateLabel]))];
+    expect(visited.filter((label, i) => label !== visited[i - 1])).toEqual([
+      LABEL.n0,
+      LABEL.n1Preparing,
+      LABEL.n1Scheduled,
+      LABEL.n1Cause,
+      LABEL.n1Extra,
+      LABEL.n1Pupil,
+      LABEL.n1Measures,
+      LABEL.n1Evaluation,
+      LABEL.n2Called,
+      LABEL.n2Overdue,
+      LABEL.n2Evaluating,
+      LABEL.n2Extra,
+      LABEL.n2Pupil,
+      LABEL.n2Measures,
+      LABEL.n2Evaluation,
+      LABEL.n3Report,
+      LABEL.n3FollowUp,
+      LABEL.monitoring,
+      LABEL.closingDue,
+      LABEL.closed,
+    ]);
+    expect(new Set(final.documents.map((d) => d.kind))).toEqual(
+      new Set([
+        'absence-notice',
+        'minutes',
+        'pupil-voice',
+        'measures-plan',
+        'evaluation',
+        'decision-note',
+        'consent',
+        'referral',
+        'report-of-concern',
+        'contact-log',
+        'closing-note',
+      ]),
+    );
+
+    const mine = (await t.outbox.list()).filter((m) => m.caseId === final.caseId);
+    expect(mine.map((m) => m.subject)).toEqual(
+      expect.arrayContaining([
+        'Ny fraværssak',
+        'Vi mangler beskjed om fravær',
+        'Påminnelse: vurder neste nivå',
+        'Skolen er bekymret for fraværet',
+        'Invitasjon til møte om skolefravær',
+        'Referat fra møtet',
+        'Møte: samtale med foresatte',
+        'Møte: elevsamtale',
+        'Møte: evalueringsmøte',
+        'Møte: klasselærermøte',
+        'Dokument mangler: elevens egen beskrivelse',
+        'Påminnelse: elevens stemme',
+        'Påminnelse: møtet er ikke holdt',
+        'Påminnelse: tiltakene skal evalueres',
+        'Fraværssak løftet til neste nivå',
+        'Frist passert i fraværssak',
+        'Dokument mangler: bekymringsmelding',
+        'Påminnelse: kontakt barnevernet',
+        'Påminnelse: dokumentasjon mangler',
+        'Oppfølgingen av fraværet er avsluttet',
+        'Fraværssak avsluttet',
+      ]),
+    );
+    // The Nivå 2 invitation names leadership and is due one week after the case reached Nivå 2.
+    const level2Invitation = mine.find((m) => m.subject === 'Møte: samtale med foresatte' && m.recipients.includes('school-leadership'));
+    expect(level2Invitation?.dueDate).toBe(formatISO(addDays(new Date(level2At), 7), { representation: 'date' }));
+    // Every effect was delivered once: idempotency keys are unique.
+    expect(new Set(mine.map((m) => m.idempotencyKey)).size).toBe(mine.length);
+    await saveHistoryIfRecording(t, handle.workflowId, 'hardanger-handlingsplan-longest-route');
+  });
+});
+
+test('[B.N2a] the new conversation within one week: not overdue a minute before the week is out, overdue right after', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await staffConcern());
+    await send(handle, await discussed());
+    // Absence persists before the agreed evaluation: the school moves to Nivå 2 at once.
+    const { v, at } = await sendTimed(handle, await escalated('Fraværet fortsetter'));
+    expect(v.state.label).toBe(LABEL.n2Called);
+    expect(v.stage).toBe('measures');
+    expect(v.overdue).toBe(false);
+    const { v: after } = await passDeadline(
+      handle,
+      'newConversationWithinOneWeek',
+      { label: LABEL.n2Overdue, stage: 'measures', deadlines: [{ name: 'overdueReminder', days: 2 }] },
+      { days: 7, from: at },
+    );
+    expect(after.state.responsible).toEqual(['contact-teacher', 'school-leadership']);
+    const mine = (await t.outbox.list()).filter((m) => m.caseId === after.caseId);
+    expect(mine.map((m) => m.subject)).toContain('Frist passert i fraværssak');
+    await closeCase(handle);
+  });
+});
+
+test('[B.N1b] the evaluation falls due at the start of the agreed date, not before', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await staffConcern());
+    await send(handle, await discussed());
+    await send(handle, await scheduled());
+    await send(handle, await conversationHeld());
+    await send(handle, await causeAssessed(true, true));
+    await send(handle, await pupilHeard());
+    const evaluationDate = await dateIn(10);
+    const v = await send(handle, await measuresAgreed(evaluationDate));
+    expect(v.state.label).toBe(LABEL.n1Measures);
+    await passDeadline(
+      handle,
+      'evaluationOnAgreedDate',
+      { label: LABEL.n1Evaluation, stage: 'evaluation', deadlines: [{ name: 'evaluationReminder', days: 7 }] },
+      { date: evaluationDate },
+    );
+    await closeCase(handle);
+  });
+});
+
+test('[B.N3] leadership is reminded every 2 days until the report of concern is sent', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await staffConcern());
+    await send(handle, await discussed());
+    await send(handle, await escalated('Fraværet fortsetter'));
+    const { v, at } = await sendTimed(handle, await escalated('Nivå 2 er ikke nok'));
+    expect(v.state.label).toBe(LABEL.n3Report);
+    const reminded: AfterDeadline = { label: LABEL.n3Report, stage: 'escalated', deadlines: [{ name: 'reportOfConcernReminder', days: 2 }] };
+    const first = await passDeadline(handle, 'reportOfConcernReminder', reminded, { days: 2, from: at });
+    // The second reminder is due two days after the first was due: the reminders do not drift.
+    await passDeadline(handle, 'reportOfConcernReminder', reminded, { days: 2, from: first.dueMs });
+    const reminders = (await t.outbox.list()).filter((m) => m.caseId === v.caseId && m.subject === 'Påminnelse: kontakt barnevernet');
+    expect(reminders).toHaveLength(2);
+    const reportedView = await send(handle, await reported());
+    expect(reportedView.overdue).toBe(false);
+    await closeCase(handle);
+  });
+});
+
+test('[D.3] the case may close only after the 30-day monitoring period', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await staffConcern(), {}, 6);
+    // A report of concern at Nivå 0 moves the case straight to the follow-up with child welfare.
+    await send(handle, await reported());
+    const { v, at } = await sendTimed(handle, await evaluated('improved'));
+    expect(v.state.label).toBe(LABEL.monitoring);
+    expect(v.overdue).toBe(false);
+    const { v: due } = await passDeadline(handle, 'monitoringPeriod', { label: LABEL.closingDue, stage: 'monitoring', deadlines: [] }, { days: 30, from: at });
+    // Ready to close, and not overdue: the period ending was planned.
+    expect(due.overdue).toBe(false);
+    expect(due.state.requiredDocuments).toEqual(['closing-note']);
+    await send(handle, caseEvent('case.closed', { reason: 'absence-improved', note: 'Godt oppmøte.', documentRef: 'closing-1' }, await t.now(), 'school-leadership'));
+    const final = await handle.result();
+    expect(final.status).toBe('closed');
+    expect(final.grade).toBe(6);
+  });
+});
+
+test('a policy override of newConversationWithinDays (5) makes the Nivå 2 timer fire after 5 days, not 7', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await staffConcern(), { policyOverrides: { newConversationWithinDays: 5, overdueReminderDays: 1 } });
+    await send(handle, await discussed());
+    const { v, at } = await sendTimed(handle, await escalated('Fraværet fortsetter'));
+    expect(v.state.label).toBe(LABEL.n2Called);
+    // Due 5 days after the decision, and the overridden reminder period follows: one day after that.
+    const { v: after, dueMs } = await passDeadline(
+      handle,
+      'newConversationWithinOneWeek',
+      { label: LABEL.n2Overdue, stage: 'measures', deadlines: [{ name: 'overdueReminder', days: 1 }] },
+      { days: 5, from: at },
+    );
+    expect(dueMs).toBe(at + 5 * DAY);
+    expect(Date.parse(after.deadlines[0]!.dueAt)).toBe(dueMs + 1 * DAY);
+    // The invitation the guardians and staff receive names the same 5-day limit.
+    const invitation = (await t.outbox.list()).find(
+      (m) => m.caseId === after.caseId && m.subject === 'Møte: samtale med foresatte' && m.recipients.includes('school-leadership'),
+    );
+    expect(invitation?.dueDate).toBe(formatISO(addDays(new Date(at), 5), { representation: 'date' }));
+    await closeCase(handle);
+  });
+});
+
+test('a deadline counts from when the fact happened: a decision registered two days late keeps its week; one stamped ahead of the clock counts from when the case took it', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await staffConcern());
+    await send(handle, await discussed());
+    // Nivå 2 was decided two days ago and is registered only now: five days of the week are left.
+    const decidedAt = (await nowMs()) - 2 * DAY;
+    const late = caseEvent('escalation.decided', { reason: 'Fraværet fortsetter', documentRef: 'decision-late' }, iso(decidedAt), 'school-leadership');
+    const { v } = await sendTimed(handle, late);
+    expect(v.state.label).toBe(LABEL.n2Called);
+    expect(v.deadlines).toEqual([{ name: 'newConversationWithinOneWeek', dueAt: iso(decidedAt + 7 * DAY) }]);
+    const registeredAt = Date.parse(appliedEntry(v, late).appliedAt);
+    expect(registeredAt - decidedAt).toBeGreaterThanOrEqual(2 * DAY);
+    await passDeadline(
+      handle,
+      'newConversationWithinOneWeek',
+      { label: LABEL.n2Overdue, stage: 'measures', deadlines: [{ name: 'overdueReminder', days: 2 }] },
+      { days: 7, from: decidedAt },
+    );
+    expect(await nowMs()).toBeLessThan(registeredAt + 5 * DAY + 2 * MINUTE);
+
+    // A decision stamped an hour ahead of the server clock (a client's clock running fast): the
+    // reminders count from the moment the case took it, never from the future.
+    const ahead = caseEvent('escalation.decided', { reason: 'Nivå 2 er ikke nok', documentRef: 'decision-ahead' }, iso((await nowMs()) + HOUR), 'school-leadership');
+    const escalatedView = await send(handle, ahead);
+    expect(escalatedView.state.label).toBe(LABEL.n3Report);
+    expect(escalatedView.overdue).toBe(false);
+    const takenAt = Date.parse(appliedEntry(escalatedView, ahead).appliedAt);
+    expect(takenAt).toBeLessThan(Date.parse(ahead.at));
+    await passDeadline(
+      handle,
+      'reportOfConcernReminder',
+      { label: LABEL.n3Report, stage: 'escalated', deadlines: [{ name: 'reportOfConcernReminder', days: 2 }] },
+      { days: 2, from: takenAt },
+    );
+    await send(handle, await reported());
+    await closeCase(handle);
+  });
+});
