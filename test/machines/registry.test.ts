@@ -1,0 +1,39 @@
+/** The procedure registry: versions are kept side by side, and bad lookups or inputs say what is wrong. */
+import { buildCaseInput, getProcedure, latestVersion, listProcedures, ProcedureError } from '../../machines/registry';
+import { caseFacts } from './harness';
+
+test('all four procedures are registered, each with its seed, clauses, opening rules and policy defaults', () => {
+  expect(listProcedures().map((p) => p.id).sort()).toEqual(['hardanger-handlingsplan', 'plan-for-skolenaervaer', 'raelingen-veileder', 'tiltaksplan-elevfravaer']);
+  for (const p of listProcedures()) {
+    expect(p.seed).toMatch(/^seeds\/00\d_/);
+    expect(p.clauses.length).toBeGreaterThan(5);
+    expect(p.openingRules.length).toBeGreaterThan(0);
+    expect(() => p.policySchema.parse({})).not.toThrow();
+  }
+});
+
+test('a lookup without a version gets the newest; a pinned version is returned as it is', () => {
+  const newest = getProcedure('tiltaksplan-elevfravaer');
+  expect(newest.version).toBe(latestVersion('tiltaksplan-elevfravaer'));
+  expect(getProcedure('tiltaksplan-elevfravaer', newest.version)).toBe(newest);
+});
+
+test('an unknown procedure or version is refused with what exists', () => {
+  expect(() => getProcedure('oslo-rutine')).toThrow(ProcedureError);
+  expect(() => getProcedure('oslo-rutine')).toThrow(/Unknown procedure "oslo-rutine"; known: .*tiltaksplan-elevfravaer/);
+  expect(() => getProcedure('tiltaksplan-elevfravaer', 7)).toThrow(/has no version 7; versions: 1/);
+});
+
+test('case input is validated field by field, and the policy gets the seed defaults', () => {
+  const procedure = getProcedure('tiltaksplan-elevfravaer');
+  const bad = () => buildCaseInput(procedure, caseFacts({ grade: 0, pupilId: '' }));
+  expect(bad).toThrow(/pupilId: pupilId must not be empty/);
+  expect(bad).toThrow(/grade: Too small: expected number to be >=1/);
+  expect(buildCaseInput(procedure, caseFacts()).policy).toEqual({
+    contactReminderDays: 1,
+    threeDayPlanDays: 3,
+    meetingReminderDays: 2,
+    followUpMeetingWithinDays: 21,
+    monitoringDays: 30,
+  });
+});
