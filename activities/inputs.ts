@@ -1,9 +1,10 @@
 /**
  * zod schemas for every activity input: one validated object each, with the idempotency key
- * the workflow derives from its id and the effect's sequence number. Types are inferred.
+ * the workflow derives from its id and the effect's sequence number, and the effect's own
+ * parameters as the machines declare them (machines/effects.ts). Types are inferred.
  */
 import { z } from 'zod';
-import { documentKindSchema, meetingKindSchema, roleSchema } from '../machines/vocabulary';
+import { effectParamSchemas } from '../machines/effects';
 
 const caseRef = {
   /** `<workflow id>/<effect sequence>/<effect name>`: stable across retries and continue-as-new. */
@@ -17,53 +18,12 @@ const caseRef = {
   /** When the fact behind the effect happened (default: issuedAt); limits count from it. */
   factAt: z.iso.datetime({ offset: true }).optional(),
 };
-const roles = z.array(roleSchema).min(1, 'at least one recipient role');
-
-export const notifyGuardiansInput = z.object({
-  ...caseRef,
-  params: z.object({
-    message: z.enum(['absence-routine', 'absence-without-notice', 'school-is-concerned', 'meeting-invitation', 'minutes-shared', 'case-closed']),
-  }),
-});
-export const notifyStaffInput = z.object({
-  ...caseRef,
-  params: z.object({
-    roles,
-    about: z.enum(['case-opened', 'case-escalated', 'new-trigger', 'suspicion-raised', 'deadline-passed', 'case-closed']),
-  }),
-});
-export const informSchoolOwnerInput = z.object({
-  ...caseRef,
-  params: z.object({ about: z.enum(['case-escalated', 'referral-sent']) }),
-});
-export const requestDocumentInput = z.object({
-  ...caseRef,
-  params: z.object({ kind: documentKindSchema, from: roles }),
-});
-export const scheduleMeetingInput = z.object({
-  ...caseRef,
-  params: z.object({
-    meeting: meetingKindSchema,
-    participants: roles,
-    withinDays: z.number().int().nonnegative().optional(),
-  }),
-});
-export const remindResponsibleInput = z.object({
-  ...caseRef,
-  params: z.object({
-    roles,
-    about: z.enum([
-      'contact-guardians',
-      'hold-meeting',
-      'evaluate-measures',
-      'decide-escalation',
-      'consult-child-welfare',
-      'record-pupil-voice',
-      'monitor-attendance',
-      'file-document',
-    ]),
-  }),
-});
+export const notifyGuardiansInput = z.object({ ...caseRef, params: effectParamSchemas.notifyGuardians });
+export const notifyStaffInput = z.object({ ...caseRef, params: effectParamSchemas.notifyStaff });
+export const informSchoolOwnerInput = z.object({ ...caseRef, params: effectParamSchemas.informSchoolOwner });
+export const requestDocumentInput = z.object({ ...caseRef, params: effectParamSchemas.requestDocument });
+export const scheduleMeetingInput = z.object({ ...caseRef, params: effectParamSchemas.scheduleMeeting });
+export const remindResponsibleInput = z.object({ ...caseRef, params: effectParamSchemas.remindResponsible });
 
 export type NotifyGuardiansInput = z.infer<typeof notifyGuardiansInput>;
 export type NotifyStaffInput = z.infer<typeof notifyStaffInput>;

@@ -4,53 +4,64 @@
  * calendar). The implementations here are deliberately empty: executing them is the host's job,
  * and keeping them empty is what keeps machines pure.
  */
-import type { DocumentKind, MeetingKind, Role } from './vocabulary';
+import { z } from 'zod';
+import { documentKindSchema, meetingKindSchema, roleSchema } from './vocabulary';
 
 /** Message the guardians receive; the Norwegian wording lives with the notification activity. */
-export type GuardianMessage =
-  | 'absence-routine' // how the school follows up absence
-  | 'absence-without-notice' // we have no notice for today's absence
-  | 'school-is-concerned' // the school is worried about the absence
-  | 'meeting-invitation'
-  | 'minutes-shared'
-  | 'case-closed';
+export const guardianMessageSchema = z.enum([
+  'absence-routine', // how the school follows up absence
+  'absence-without-notice', // we have no notice for today's absence
+  'school-is-concerned', // the school is worried about the absence
+  'meeting-invitation',
+  'minutes-shared',
+  'case-closed',
+]);
+export type GuardianMessage = z.infer<typeof guardianMessageSchema>;
 
 /** What a reminder is about. */
-export type ReminderTopic =
-  | 'contact-guardians'
-  | 'hold-meeting'
-  | 'evaluate-measures'
-  | 'decide-escalation'
-  | 'consult-child-welfare'
-  | 'record-pupil-voice'
-  | 'monitor-attendance'
-  | 'file-document';
+export const reminderTopicSchema = z.enum([
+  'contact-guardians',
+  'hold-meeting',
+  'evaluate-measures',
+  'decide-escalation',
+  'consult-child-welfare',
+  'record-pupil-voice',
+  'monitor-attendance',
+  'file-document',
+]);
+export type ReminderTopic = z.infer<typeof reminderTopicSchema>;
 
-export interface NotifyGuardiansParams {
-  message: GuardianMessage;
-}
-export interface NotifyStaffParams {
-  roles: readonly Role[];
-  /** Short machine-readable reason; the activity words it in Norwegian. */
-  about: 'case-opened' | 'case-escalated' | 'new-trigger' | 'suspicion-raised' | 'deadline-passed' | 'case-closed';
-}
-export interface InformSchoolOwnerParams {
-  about: 'case-escalated' | 'referral-sent';
-}
-export interface RequestDocumentParams {
-  kind: DocumentKind;
-  from: readonly Role[];
-}
-export interface ScheduleMeetingParams {
-  meeting: MeetingKind;
-  participants: readonly Role[];
-  /** Calendar days within which the meeting should be held. */
-  withinDays?: number;
-}
-export interface RemindResponsibleParams {
-  roles: readonly Role[];
-  about: ReminderTopic;
-}
+/** Why staff are told; the activity words it in Norwegian. */
+export const staffTopicSchema = z.enum(['case-opened', 'case-escalated', 'new-trigger', 'suspicion-raised', 'deadline-passed', 'case-closed']);
+/** Why the school owner is told. */
+export const schoolOwnerTopicSchema = z.enum(['case-escalated', 'referral-sent']);
+
+const roles = z.array(roleSchema).min(1, 'at least one recipient role').readonly();
+
+/**
+ * Parameters of each effect, by name: the one definition that machines (types) and activities
+ * (validation of their input) share.
+ */
+export const effectParamSchemas = {
+  notifyGuardians: z.object({ message: guardianMessageSchema }),
+  notifyStaff: z.object({ roles, about: staffTopicSchema }),
+  informSchoolOwner: z.object({ about: schoolOwnerTopicSchema }),
+  requestDocument: z.object({ kind: documentKindSchema, from: roles }),
+  scheduleMeeting: z.object({
+    meeting: meetingKindSchema,
+    participants: roles,
+    /** Calendar days within which the meeting should be held. */
+    withinDays: z.number().int().nonnegative().optional(),
+  }),
+  remindResponsible: z.object({ roles, about: reminderTopicSchema }),
+} as const;
+
+export type NotifyGuardiansParams = z.infer<typeof effectParamSchemas.notifyGuardians>;
+export type NotifyStaffParams = z.infer<typeof effectParamSchemas.notifyStaff>;
+export type InformSchoolOwnerParams = z.infer<typeof effectParamSchemas.informSchoolOwner>;
+export type RequestDocumentParams = z.infer<typeof effectParamSchemas.requestDocument>;
+export type ScheduleMeetingParams = z.infer<typeof effectParamSchemas.scheduleMeeting>;
+export type RemindResponsibleParams = z.infer<typeof effectParamSchemas.remindResponsible>;
 
 /** Names of every declarable effect; the workflow maps each to an activity. */
 export const effectNames = [
