@@ -1,0 +1,620 @@
+/**
+ * The detection rules: pure functions from a pupil's absence registrations, a school calendar
+ * and "today" to the triggers the procedures open or move a case on. Each trigger carries its
+ * evidence (the dates and counts that made it fire) and a Norwegian description, so a
+ * coordinator can see why.
+ *
+ * How a rule fires. Every rule scans the pupil's absence in date order, from the day after the
+ * previous trigger's last evidence date (if any) up to and including today, and reports the
+ * FIRST point where its threshold is met, once. Feeding the returned triggers back as
+ * `previousTriggers` yields the next ones (seed 002 §3: "3 nye sammenhengende fraværsdager").
+ * Running detection again on the same input returns the same triggers.
+ *
+ * Counting conventions (see each rule for its own):
+ * - Only school days count. Registrations on days without teaching are ignored (the importer
+ *   should never produce them).
+ * - A "day" of absence is a whole-day absence. A day with only partial absence counts its lessons;
+ *   the pupil was at school, so it breaks a run of consecutive days.
+ * - "Suspected invalid" (seed 004) = registered invalid OR not notified by the guardians: without
+ *   notice the school cannot know the absence is valid.
+ *
+ * Performance: registrations are grouped by pupil once and sorted once; every rule is a single
+ * pass (two pointers for sliding windows) over that pupil's absence days, and the calendar
+ * answers "how many school days before this date" in O(1).
+ */
+import type { AbsenceTrigger } from '../machines/events';
+import { getProcedure } from '../machines/registry';
+import type { Trend, TriggerRule } from '../machines/vocabulary';
+import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
+import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
+import type { AbsenceRegistration } from './registration';
+import { type DetectionPolicy, resolveDetectionPolicy } from './policy';
+import { type SchoolCalendar, halfYearOf, schoolYearOf } from './school-calendar';
+
+/** One pupil's absence on one school day, merged from that day's registrations. */
+export interface DayAbsence {
+  date: string;
+  /** Calendar day number (SchoolCalendar.dayNumber). */
+  day: number;
+  /** Ordinal of this school day in the calendar; consecutive school days differ by 1. */
+  ordinal: number;
+  /** Away the whole day (any whole-day registration). */
+  whole: boolean;
+  /** Lessons missed in partial registrations that give a lesson count. */
+  lessons: number;
+  /** Minutes missed in partial registrations that give minutes only. */
+  minutesOnly: number;
+  /** Every registration that day is valid (gyldig). */
+  valid: boolean;
+  /** The guardians gave notice of every registration that day. */
+  notified: boolean;
+  lateArrival: boolean;
+  leftDuringDay: boolean;
+  grade: number;
+}
+
+/** A pupil's absence, one entry per school day with absence, sorted by date. */
+export interface PupilAbsence {
+  pupilId: string;
+  schoolId: string;
+  /** Grade on the latest registration. */
+  grade: number;
+  days: DayAbsence[];
+}
+
+/** What a rule found: the trigger (as machines/events absenceTriggerSchema) and why. */
+export interface RuleHit extends AbsenceTrigger {
+  /** The date the rule fired: the last evidence date, or the day action fell due. */
+  firedOn: string;
+  /** The procedure clause the rule implements, e.g. 'C.2'. */
+  clause: string;
+  /** Norwegian (bokmål) explanation for the coordinator. */
+  description: string;
+}
+
+/** A trigger found for a pupil under a procedure. */
+export interface DetectedTrigger extends RuleHit {
+  pupilId: string;
+  schoolId: string;
+  procedureId: string;
+}
+
+/** A trigger reported earlier for a pupil; detection counts only absence after its last date. */
+export type PreviousTrigger = Pick<DetectedTrigger, 'pupilId' | 'dates'> & Partial<AbsenceTrigger>;
+
+/** Everything a rule needs besides the pupil's days. */
+export interface RuleContext {
+  procedureId: string;
+  calendar: SchoolCalendar;
+  policy: DetectionPolicy;
+  /** The evaluation date (yyyy-MM-dd); nothing after it is looked at. */
+  today: string;
+  /** True when the pupil already has triggers: the hit is a "new" trigger (C §3). */
+  isNew: boolean;
+}
+
+/** A detection rule: the first hit in the pupil's (already cut) absence days, or undefined. */
+export type Rule = (pupil: PupilAbsence, ctx: RuleContext) => RuleHit | undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Grouping
+
+/**
+ * Groups registrations by pupil and merges each pupil's registrations per date, sorted by date.
+ * Registrations on days without teaching are dropped; a date outside the calendar throws
+ * CalendarRangeError (the calendar does not cover the data: a configuration error).
+ */
+export function groupByPupil(registrations: readonly AbsenceRegistration[], calendar: SchoolCalendar): Map<string, PupilAbsence> {
+  const byPupil = new Map<string, { pupil: PupilAbsence; byDay: Map<number, DayAbsence> }>();
+  for (const r of registrations) {
+    const day = calendar.dayNumber(r.date);
+    const ordinal = calendar.schoolDaysBefore(day);
+    if (calendar.schoolDaysBefore(day + 1) === ordinal) continue; // not a school day
+    let entry = byPupil.get(r.pupilId);
+    if (!entry) {
+      entry = { pupil: { pupilId: r.pupilId, schoolId: r.schoolId, grade: r.grade, days: [] }, byDay: new Map() };
+      byPupil.set(r.pupilId, entry);
+    }
+    let d = entry.byDay.get(day);
+    if (!d) {
+      d = { date: r.date, day, ordinal, whole: false, lessons: 0, minutesOnly: 0, valid: true, notified: true, lateArrival: false, leftDuringDay: false, grade: r.grade };
+      entry.byDay.set(day, d);
+      entry.pupil.days.push(d);
+    }
+    if (r.kind === 'whole-day') d.whole = true;
+    else if (r.lessons !== undefined) d.lessons += r.lessons;
+    else d.minutesOnly += r.minutes ?? 0;
+    d.valid &&= r.valid;
+    d.notified &&= r.notifiedByGuardians;
+    d.lateArrival ||= r.lateArrival;
+    d.leftDuringDay ||= r.leftDuringDay;
+  }
+  const result = new Map<string, PupilAbsence>();
+  for (const [pupilId, { pupil }] of byPupil) {
+    pupil.days.sort((a, b) => a.day - b.day);
+    const last = pupil.days[pupil.days.length - 1];
+    if (last) {
+      pupil.grade = last.grade;
+      result.set(pupilId, pupil);
+    }
+  }
+  return result;
+}
+
+/** Lessons missed on a day's partial absence; minutes-only registrations are rounded up to lessons. */
+export function partialLessons(d: DayAbsence, policy: DetectionPolicy): number {
+  return d.lessons + Math.ceil(d.minutesOnly / policy.minutesPerLesson);
+}
+
+const isPartial = (d: DayAbsence): boolean => !d.whole && (d.lessons > 0 || d.minutesOnly > 0);
+const isSuspectedInvalid = (d: DayAbsence): boolean => !d.valid || !d.notified;
+
+/** Norwegian date for descriptions: 14.05.2026. */
+function no(date: string): string {
+  return `${date.slice(8, 10)}.${date.slice(5, 7)}.${date.slice(0, 4)}`;
+}
+/** "1 dag" / "2 dager", "1 time" / "2 timer". */
+function days(n: number): string {
+  return `${n} ${n === 1 ? 'dag' : 'dager'}`;
+}
+function lessonsText(n: number): string {
+  return `${n} ${n === 1 ? 'time' : 'timer'}`;
+}
+function dateList(dates: readonly string[]): string {
+  return dates.map(no).join(', ');
+}
+
+/**
+ * The first `need` items that fit in a window of `width` positions (position difference < width),
+ * scanning in order with two pointers. Returns the slice or undefined.
+ */
+function firstWindow(items: readonly DayAbsence[], position: (d: DayAbsence) => number, width: number, need: number): DayAbsence[] | undefined {
+  let start = 0;
+  for (let end = 0; end < items.length; end++) {
+    const endItem = items[end] as DayAbsence;
+    while (position(endItem) - position(items[start] as DayAbsence) >= width) start++;
+    if (end - start + 1 >= need) return items.slice(start, end + 1);
+  }
+  return undefined;
+}
+
+/**
+ * Counts items per period (school year or half-year) in date order and returns the items of the
+ * first period up to the point where `reached` says the threshold is met.
+ */
+function firstInPeriod(
+  items: readonly DayAbsence[],
+  periodOf: (date: string) => string,
+  reached: (sofar: readonly DayAbsence[]) => boolean,
+): DayAbsence[] | undefined {
+  let period = '';
+  let sofar: DayAbsence[] = [];
+  for (const d of items) {
+    const p = periodOf(d.date);
+    if (p !== period) {
+      period = p;
+      sofar = [];
+    }
+    sofar.push(d);
+    if (reached(sofar)) return sofar;
+  }
+  return undefined;
+}
+
+/** Cheap period keys (no allocation beyond a short string): the first date of the period. */
+const halfYearKey = (date: string): string => (date.slice(5, 7) >= '08' ? `${date.slice(0, 4)}-08` : `${date.slice(0, 4)}-01`);
+const schoolYearKey = (date: string): number => Number(date.slice(0, 4)) - (date.slice(5, 7) >= '08' ? 0 : 1);
+
+const datesOf = (ds: readonly DayAbsence[]): string[] => ds.map((d) => d.date);
+const lastDate = (ds: readonly DayAbsence[]): string => (ds[ds.length - 1] as DayAbsence).date;
+
+// ---------------------------------------------------------------------------------------------
+// Seed 002 (C): tiltaksplan ved elevfravær
+
+function cClause(ctx: RuleContext): string {
+  return ctx.isNew ? 'C.3' : 'C.2';
+}
+function cNew(ctx: RuleContext): string {
+  return ctx.isNew ? 'nye ' : '';
+}
+
+/**
+ * C §2 / §3 (seed 002): "fravær 3 sammenhengende dager". Fires on the first run of
+ * `consecutiveSchoolDays` whole-day absences on consecutive SCHOOL days: weekends, public and
+ * school holidays between them do not break the run; a school day the pupil attended (no
+ * absence, or only partial absence) does. Evidence: the days of the run.
+ */
+export const consecutiveDays: Rule = (pupil, ctx) => {
+  const need = ctx.policy.consecutiveSchoolDays;
+  let runStart = 0;
+  let runLength = 0;
+  let previousOrdinal = -2;
+  for (let i = 0; i < pupil.days.length; i++) {
+    const d = pupil.days[i] as DayAbsence;
+    if (!d.whole) {
+      runLength = 0;
+      continue;
+    }
+    if (runLength > 0 && d.ordinal === previousOrdinal + 1) runLength++;
+    else {
+      runStart = i;
+      runLength = 1;
+    }
+    previousOrdinal = d.ordinal;
+    if (runLength >= need) {
+      const dates = datesOf(pupil.days.slice(runStart, i + 1));
+      return {
+        rule: 'consecutive-days',
+        dates,
+        days: dates.length,
+        firedOn: d.date,
+        clause: cClause(ctx),
+        description: `Fravær ${dates.length} ${cNew(ctx)}sammenhengende skoledager (${dateList(dates)}).`,
+      };
+    }
+  }
+  return undefined;
+};
+
+/**
+ * C §2 / §3 (seed 002): "4 enkeltdager i løpet av en måned". Fires when `singleDaysInMonth`
+ * whole-day absences fall within `monthWindowCalendarDays` (30) calendar days: the first and the
+ * last date are at most 29 days apart. Calendar days because the seed says a month
+ * (see MONTH_WINDOW_CALENDAR_DAYS). Evidence: those days.
+ */
+export const singleDaysInMonth: Rule = (pupil, ctx) => {
+  const hit = firstWindow(pupil.days.filter((d) => d.whole), (d) => d.day, ctx.policy.monthWindowCalendarDays, ctx.policy.singleDaysInMonth);
+  if (!hit) return undefined;
+  const dates = datesOf(hit);
+  return {
+    rule: 'single-days-in-month',
+    dates,
+    days: dates.length,
+    firedOn: lastDate(hit),
+    clause: cClause(ctx),
+    description: `${dates.length} ${cNew(ctx)}fraværsdager i løpet av ${ctx.policy.monthWindowCalendarDays} dager (${dateList(dates)}).`,
+  };
+};
+
+/**
+ * C §2 / §3 (seed 002): "gjentakende fravær deler av skoledagen i løpet av siste måned".
+ * "Repeated" is a policy number (`repeatedPartialDaysInMonth`, default 3): partial-day absence
+ * (late arrival, leaving early or missed lessons, whatever the validity) on that many school
+ * days within the 30-calendar-day month window. Evidence: those days and their lessons.
+ */
+export const partialDaysInMonth: Rule = (pupil, ctx) => {
+  const hit = firstWindow(pupil.days.filter(isPartial), (d) => d.day, ctx.policy.monthWindowCalendarDays, ctx.policy.repeatedPartialDaysInMonth);
+  if (!hit) return undefined;
+  const dates = datesOf(hit);
+  const lessons = hit.reduce((sum, d) => sum + partialLessons(d, ctx.policy), 0);
+  return {
+    rule: 'partial-days-in-month',
+    dates,
+    lessons,
+    firedOn: lastDate(hit),
+    clause: cClause(ctx),
+    description: `${ctx.isNew ? 'Fortsatt gjentakende' : 'Gjentakende'} fravær deler av skoledagen: ${dates.length} dager i løpet av ${ctx.policy.monthWindowCalendarDays} dager, ${lessons} timer (${dateList(dates)}).`,
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Seed 000 (A): plan for skolenærvær
+
+/**
+ * A Trinn 1 (seed 000 §5.2): "fravær over 10 dager". Counts whole-day absence (valid or not) in
+ * the school year to date (Aug 1 – Jul 31; the seed names no period, and the school year is the
+ * period the school reports absence for). Fires on the day the count exceeds `daysOverLimit`
+ * (the 11th day). Evidence: every counted day that school year.
+ */
+export const daysOverLimit: Rule = (pupil, ctx) => {
+  const limit = ctx.policy.daysOverLimit;
+  const hit = firstInPeriod(pupil.days.filter((d) => d.whole), (date) => String(schoolYearKey(date)), (s) => s.length > limit);
+  if (!hit) return undefined;
+  const dates = datesOf(hit);
+  const year = schoolYearOf(lastDate(hit));
+  return {
+    rule: 'days-over-limit',
+    dates,
+    days: dates.length,
+    firedOn: lastDate(hit),
+    clause: 'A.T1.0',
+    description: `Fravær ${dates.length} hele dager dette skoleåret (fra ${no(year.from)}), over grensen på ${limit} dager. Vurder om fraværet er bekymringsfullt.`,
+  };
+};
+
+/** The clause the unnotified-absence rule implements in each procedure. */
+const unnotifiedClause: Readonly<Record<string, string>> = {
+  [PLAN_FOR_SKOLENAERVAER_ID]: 'A.5.1c',
+  [HARDANGER_ID]: 'B.N0a',
+};
+
+/**
+ * Absence without notice from the guardians. A (seed 000 §5.1): no notice within 3 days ⇒ the
+ * school contacts the guardians. E (seed 004): grades 1-7 contact the home immediately (the 1st
+ * school day), grades 8-10 at the latest on the 3rd school day. B (seed 001 Nivå 0): notice is due
+ * on the first day.
+ *
+ * Taken from the earliest absence day still without notice: the rule fires once the school has
+ * reached the N-th SCHOOL day counting that day as the 1st (N by grade from the policy) and
+ * today is on or after it. School days, because the school can only act on days it is open.
+ * Evidence: the days without notice from the first one up to that N-th school day.
+ */
+export const unnotifiedAbsence: Rule = (pupil, ctx) => {
+  const first = pupil.days.find((d) => !d.notified);
+  if (!first) return undefined;
+  const lowerSecondary = first.grade >= ctx.policy.lowerSecondaryFromGrade;
+  const n = lowerSecondary ? ctx.policy.unnotifiedLowerSecondaryBySchoolDay : ctx.policy.unnotifiedPrimaryBySchoolDay;
+  const due = ctx.calendar.schoolDateAt(first.ordinal + n - 1);
+  if (due === undefined || due > ctx.today) return undefined;
+  const evidence = pupil.days.filter((d) => !d.notified && d.date <= due);
+  const dates = datesOf(evidence);
+  const wholeDays = evidence.filter((d) => d.whole).length;
+  const who = lowerSecondary ? `trinn ${first.grade}` : `trinn ${first.grade}, barnetrinnet`;
+  return {
+    rule: 'unnotified-absence',
+    dates,
+    days: wholeDays,
+    firedOn: due,
+    clause: unnotifiedClause[ctx.procedureId] ?? 'E.S4',
+    description: `Fravær uten melding fra foresatte siden ${no(first.date)}; ${n}. skoledag uten melding var ${no(due)} (${who}). Skolen kontakter hjemmet.`,
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Seed 004 (E): Rælingen, skolens rutine
+
+/**
+ * E (seed 004, bekymringsfullt fravær): "fravær over 8 dager og/eller 10 enkelttimer". Counts
+ * invalid or suspected invalid absence only (registered invalid, or without notice): valid
+ * absence has its own, higher danger sign (10 days in a half-year), which an 8-day rule over all
+ * absence would make pointless. Counted per school half-year, the only period the seed names.
+ * "Over" applies to both numbers: fires when whole days exceed `worryingOverDays` (the 9th day)
+ * or single lessons exceed `worryingOverLessons` (the 11th lesson), whichever comes first.
+ * Evidence: every counted day that half-year, with days and lessons.
+ */
+export const daysOrLessonsOverLimit: Rule = (pupil, ctx) => {
+  const { worryingOverDays, worryingOverLessons } = ctx.policy;
+  let period = '';
+  let counted: DayAbsence[] = [];
+  let wholeDays = 0;
+  let lessons = 0;
+  let hit: DayAbsence[] | undefined;
+  for (const d of pupil.days) {
+    if (!isSuspectedInvalid(d) || !(d.whole || isPartial(d))) continue;
+    const p = halfYearKey(d.date);
+    if (p !== period) {
+      period = p;
+      counted = [];
+      wholeDays = 0;
+      lessons = 0;
+    }
+    counted.push(d);
+    if (d.whole) wholeDays++;
+    else lessons += partialLessons(d, ctx.policy);
+    if (wholeDays > worryingOverDays || lessons > worryingOverLessons) {
+      hit = counted;
+      break;
+    }
+  }
+  if (!hit) return undefined;
+  const dates = datesOf(hit);
+  return {
+    rule: 'days-or-lessons-over-limit',
+    dates,
+    days: wholeDays,
+    lessons,
+    firedOn: lastDate(hit),
+    clause: 'E.S5a',
+    description: `Ugyldig eller mulig ugyldig fravær dette halvåret: ${wholeDays} hele ${wholeDays === 1 ? 'dag' : 'dager'} og ${lessonsText(lessons)} (grense: over ${worryingOverDays} dager og/eller ${worryingOverLessons} timer). Meld til skolens ledelse og bruk kartleggingsskjema 1.`,
+  };
+};
+
+/**
+ * E danger sign (seed 004, faresignaler): "høyt gyldig fravær (10 dager i halvåret)". Whole days
+ * of valid absence in one school half-year (autumn Aug 1 – Dec 31, spring Jan 1 – Jul 31); fires
+ * on the day the count reaches `validDaysPerHalfYear`. Evidence: those days.
+ */
+export const validAbsenceHalfYear: Rule = (pupil, ctx) => {
+  const need = ctx.policy.validDaysPerHalfYear;
+  const hit = firstInPeriod(pupil.days.filter((d) => d.whole && d.valid), halfYearKey, (s) => s.length >= need);
+  if (!hit) return undefined;
+  const dates = datesOf(hit);
+  const half = halfYearOf(lastDate(hit));
+  return {
+    rule: 'valid-absence-half-year',
+    dates,
+    days: dates.length,
+    firedOn: lastDate(hit),
+    clause: 'E.DS',
+    description: `Høyt gyldig fravær: ${dates.length} hele dager ${half.half === 'autumn' ? 'dette høsthalvåret' : 'dette vårhalvåret'} (fra ${no(half.from)}).`,
+  };
+};
+
+/**
+ * E danger sign (seed 004): "for sent komming til skolestart"; the seed's list of early signs
+ * speaks of pupils late "flere ganger i løpet av uka". Policy: `lateArrivals` (3) late arrivals
+ * within `lateArrivalsWithinSchoolDays` (5) consecutive school days, whatever the validity.
+ * Evidence: those days.
+ */
+export const lateArrivals: Rule = (pupil, ctx) => {
+  const hit = firstWindow(pupil.days.filter((d) => d.lateArrival), (d) => d.ordinal, ctx.policy.lateArrivalsWithinSchoolDays, ctx.policy.lateArrivals);
+  if (!hit) return undefined;
+  const dates = datesOf(hit);
+  return {
+    rule: 'late-arrivals',
+    dates,
+    firedOn: lastDate(hit),
+    clause: 'E.DS',
+    description: `Kom for sent ${dates.length} ganger i løpet av ${ctx.policy.lateArrivalsWithinSchoolDays} skoledager (${dateList(dates)}).`,
+  };
+};
+
+/**
+ * E danger sign (seed 004): "eleven møter opp på skolen, men forlater den igjen". The seed gives
+ * no number; one departure may be a dentist visit. Policy: `leftDuringDay` (2) days within the
+ * 30-calendar-day month window. Evidence: those days.
+ */
+export const leftDuringDay: Rule = (pupil, ctx) => {
+  const hit = firstWindow(pupil.days.filter((d) => d.leftDuringDay), (d) => d.day, ctx.policy.monthWindowCalendarDays, ctx.policy.leftDuringDay);
+  if (!hit) return undefined;
+  const dates = datesOf(hit);
+  return {
+    rule: 'left-during-day',
+    dates,
+    firedOn: lastDate(hit),
+    clause: 'E.DS',
+    description: `Møtte på skolen, men gikk i løpet av dagen ${dates.length} ganger i løpet av ${ctx.policy.monthWindowCalendarDays} dager (${dateList(dates)}).`,
+  };
+};
+
+/** Every implemented rule by trigger id. Rules not here ('staff-concern', ...) are not detected from data. */
+export const rules: Readonly<Partial<Record<TriggerRule, Rule>>> = {
+  'consecutive-days': consecutiveDays,
+  'single-days-in-month': singleDaysInMonth,
+  'partial-days-in-month': partialDaysInMonth,
+  'days-over-limit': daysOverLimit,
+  'unnotified-absence': unnotifiedAbsence,
+  'days-or-lessons-over-limit': daysOrLessonsOverLimit,
+  'valid-absence-half-year': validAbsenceHalfYear,
+  'late-arrivals': lateArrivals,
+  'left-during-day': leftDuringDay,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+
+/**
+ * The days a rule may look at: after `after` (exclusive, if given) and up to `today` (inclusive).
+ * Binary search on the sorted days, so cutting costs O(log n).
+ */
+export function cutDays(pupil: PupilAbsence, today: string, after?: string): PupilAbsence {
+  const upper = upperBound(pupil.days, today);
+  const lower = after === undefined ? 0 : upperBound(pupil.days, after);
+  return lower === 0 && upper === pupil.days.length ? pupil : { ...pupil, days: pupil.days.slice(lower, upper) };
+}
+
+/** Index of the first day with date > `date`. */
+function upperBound(days: readonly DayAbsence[], date: string): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((days[mid] as DayAbsence).date <= date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Runs the rules of a procedure (its openingRules in machines/registry.ts that have a detector)
+ * over every pupil's registrations, as of `today`, and returns the triggers sorted by the date
+ * they fired (then pupil, then rule).
+ *
+ * `previousTriggers` (any rule, per pupil) are the triggers already reported: for that pupil only
+ * absence after the latest evidence date among them is counted, and the hits are "new" triggers
+ * (C §3). Registrations are trusted as validated by the importer (absenceRegistrationSchema);
+ * they are not parsed again here, to keep a run over 100 000 pupils fast.
+ */
+export function detect(
+  procedureId: string,
+  registrations: readonly AbsenceRegistration[],
+  calendar: SchoolCalendar,
+  today: string,
+  previousTriggers: readonly PreviousTrigger[] = [],
+  policyOverrides?: unknown,
+): DetectedTrigger[] {
+  const procedure = getProcedure(procedureId);
+  const policy = resolveDetectionPolicy(procedureId, policyOverrides);
+  calendar.dayNumber(today); // fail fast when today lies outside the calendar
+  const active = procedure.openingRules.flatMap((id) => {
+    const rule = rules[id];
+    return rule ? [rule] : [];
+  });
+
+  const cutoff = new Map<string, string>();
+  for (const t of previousTriggers) {
+    for (const date of t.dates) {
+      const current = cutoff.get(t.pupilId);
+      if (current === undefined || date > current) cutoff.set(t.pupilId, date);
+    }
+  }
+
+  const found: DetectedTrigger[] = [];
+  for (const pupil of groupByPupil(registrations, calendar).values()) {
+    const after = cutoff.get(pupil.pupilId);
+    const ctx: RuleContext = { procedureId, calendar, policy, today, isNew: after !== undefined };
+    const days = cutDays(pupil, today, after);
+    if (days.days.length === 0) continue;
+    for (const rule of active) {
+      const hit = rule(days, ctx);
+      if (hit) found.push({ ...hit, pupilId: pupil.pupilId, schoolId: pupil.schoolId, procedureId });
+    }
+  }
+  return found.sort(
+    (a, b) => compare(a.firedOn, b.firedOn) || compare(a.pupilId, b.pupilId) || compare(a.rule, b.rule),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trend
+
+/** Absence in one window of school days. */
+export interface AbsenceWindow {
+  from: string;
+  to: string;
+  /** Whole days of absence. */
+  absenceDays: number;
+  /** Lessons of partial-day absence. */
+  absenceLessons: number;
+  /** Whole days plus partial lessons turned into days (lessonsPerDay), used to compare. */
+  dayEquivalent: number;
+}
+
+/** The trend and the numbers behind it; `from`, `to`, `absenceDays`, `absenceLessons` fit the absence.trend event. */
+export interface TrendResult extends AbsenceWindow {
+  trend: Trend;
+  previous: AbsenceWindow;
+  description: string;
+}
+
+/**
+ * Direction of a pupil's absence (C §3.3 "merkbart mindre", A Trinn 2 "uendret eller økende",
+ * E evaluation "bedring"): compares the latest `trendWindowSchoolDays` (20) school days ending
+ * today (or the last school day before it) with the same number of school days before them.
+ * School days, so that a window over Christmas or Easter is not "improved" only because the
+ * school was closed. Measured in day-equivalents (whole days + lessons / lessonsPerDay): more
+ * than `trendToleranceDays` lower is 'improved', more than that higher is 'worse', else
+ * 'unchanged'. Returns undefined when the calendar does not hold two full windows before today.
+ */
+export function trend(pupil: PupilAbsence | undefined, calendar: SchoolCalendar, today: string, policy: DetectionPolicy): TrendResult | undefined {
+  const n = policy.trendWindowSchoolDays;
+  const end = calendar.schoolDaysBefore(calendar.dayNumber(today) + 1); // school days up to and including today
+  if (end - 2 * n < 0) return undefined;
+  const window = (firstOrdinal: number): AbsenceWindow => {
+    const from = calendar.schoolDateAt(firstOrdinal) as string;
+    const to = calendar.schoolDateAt(firstOrdinal + n - 1) as string;
+    let absenceDays = 0;
+    let absenceLessons = 0;
+    for (const d of pupil?.days ?? []) {
+      if (d.ordinal < firstOrdinal || d.ordinal >= firstOrdinal + n) continue;
+      if (d.whole) absenceDays++;
+      else absenceLessons += partialLessons(d, policy);
+    }
+    return { from, to, absenceDays, absenceLessons, dayEquivalent: absenceDays + absenceLessons / policy.lessonsPerDay };
+  };
+  const latest = window(end - n);
+  const previous = window(end - 2 * n);
+  const change = latest.dayEquivalent - previous.dayEquivalent;
+  const result: Trend = change < -policy.trendToleranceDays ? 'improved' : change > policy.trendToleranceDays ? 'worse' : 'unchanged';
+  const label = { improved: 'Bedre', unchanged: 'Uendret', worse: 'Verre' }[result];
+  return {
+    ...latest,
+    trend: result,
+    previous,
+    description: `${label}: ${days(latest.absenceDays)} og ${lessonsText(latest.absenceLessons)} fravær ${no(latest.from)}–${no(latest.to)}, mot ${days(previous.absenceDays)} og ${lessonsText(previous.absenceLessons)} ${no(previous.from)}–${no(previous.to)}.`,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Shared fixtures for the detection tests: a municipality calendar for the school year
+ * 2025/2026 and builders for absence registrations with sensible defaults.
+ */
+import type { AbsenceRegistration } from '../../detection/registration';
+import { buildSchoolCalendar, type SchoolCalendarConfig } from '../../detection/school-calendar';
+
+/** A school year like most Norwegian municipalities have it. */
+export const calendarConfig: SchoolCalendarConfig = {
+  municipality: 'Testkommune',
+  firstYear: 2025,
+  lastYear: 2026,
+  schoolHolidays: [
+    { name: 'Sommerferie', from: '2025-06-21', to: '2025-08-17' },
+    { name: 'Høstferie', from: '2025-09-29', to: '2025-10-03' },
+    { name: 'Juleferie', from: '2025-12-22', to: '2026-01-02' },
+    { name: 'Vinterferie', from: '2026-02-23', to: '2026-02-27' },
+    { name: 'Påskeferie', from: '2026-03-30', to: '2026-04-06' },
+    { name: 'Sommerferie', from: '2026-06-20', to: '2026-08-16' },
+  ],
+  extraNonTeachingDays: [{ name: 'Planleggingsdag', date: '2026-03-13' }],
+};
+export const calendar = buildSchoolCalendar(calendarConfig);
+
+/** Weekends and public holidays only, so the half-year boundaries fall on school days. */
+export const openCalendar = buildSchoolCalendar({ municipality: 'Uten ferier', firstYear: 2025, lastYear: 2026 });
+
+type Overrides = Partial<Omit<AbsenceRegistration, 'kind' | 'date'>>;
+
+const defaults = {
+  pupilId: 'elev-1',
+  schoolId: 'skole-1',
+  grade: 5,
+  valid: true,
+  notifiedByGuardians: true,
+  lateArrival: false,
+  leftDuringDay: false,
+  reasonCode: 'illness',
+} as const;
+
+/** A whole-day absence (valid, notified, grade 5) unless overridden. */
+export function whole(date: string, overrides: Overrides = {}): AbsenceRegistration {
+  return { ...defaults, ...overrides, kind: 'whole-day', date };
+}
+
+/** A partial-day absence of `lessons` lessons (valid, notified, grade 5) unless overridden. */
+export function partial(date: string, lessons: number, overrides: Overrides = {}): AbsenceRegistration {
+  return { ...defaults, ...overrides, kind: 'partial', date, lessons };
+}
+
+/** Invalid and without notice: suspected invalid in seed 004's sense. */
+export const invalid: Overrides = { valid: false, notifiedByGuardians: false, reasonCode: 'unknown' };

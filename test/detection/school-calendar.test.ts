@@ -1,0 +1,103 @@
+/**
+ * The school calendar: which dates are school days (weekends, Norwegian public holidays, the
+ * municipality's school holidays and extra days off), counting school days, and the periods
+ * the procedures count within.
+ */
+import {
+  buildSchoolCalendar,
+  CalendarRangeError,
+  halfYearOf,
+  InvalidCalendarConfigError,
+  monthWindow,
+  schoolYearOf,
+} from '../../detection/school-calendar';
+import { calendar, calendarConfig } from './fixtures';
+
+describe('school days', () => {
+  test('[Calendar] weekends, public holidays, school holidays and extra days off are not school days, each with its reason', () => {
+    expect(calendar.isSchoolDay('2026-05-13')).toBe(true);
+    expect(calendar.isSchoolDay('2026-05-14')).toBe(false);
+    expect(calendar.nonTeachingReason('2026-05-14')).toBe('Kristi himmelfartsdag');
+    expect(calendar.nonTeachingReason('2026-05-16')).toBe('helg');
+    expect(calendar.nonTeachingReason('2026-05-17')).toBe('Grunnlovsdagen');
+    expect(calendar.nonTeachingReason('2026-02-25')).toBe('Vinterferie');
+    expect(calendar.nonTeachingReason('2026-03-13')).toBe('Planleggingsdag');
+    expect(calendar.nonTeachingReason('2026-03-12')).toBeUndefined();
+  });
+
+  test('[Calendar] only public holidays are taken from date-holidays: Midsummer Eve and Christmas Eve are school days', () => {
+    // 2026-06-23 (Sankthansaften) and 2026-12-24 (Julaften) are observances in date-holidays.
+    const noSchoolHolidays = buildSchoolCalendar({ municipality: 'X', firstYear: 2026, lastYear: 2026 });
+    expect(noSchoolHolidays.isSchoolDay('2026-06-23')).toBe(true);
+    expect(noSchoolHolidays.isSchoolDay('2026-12-24')).toBe(true);
+    expect(noSchoolHolidays.isSchoolDay('2026-05-25')).toBe(false); // Andre pinsedag
+  });
+
+  test('[Calendar] school days between two dates count both ends and skip the holiday', () => {
+    expect(calendar.schoolDaysBetween('2026-05-11', '2026-05-15')).toBe(4);
+    expect(calendar.schoolDaysBetween('2026-05-15', '2026-05-15')).toBe(1);
+    expect(calendar.schoolDaysBetween('2026-05-16', '2026-05-17')).toBe(0);
+    expect(calendar.schoolDaysBetween('2026-05-15', '2026-05-11')).toBe(0);
+  });
+
+  test('[Calendar] previous and n-th school day step over holidays and weekends', () => {
+    expect(calendar.previousSchoolDay('2026-05-15')).toBe('2026-05-13');
+    expect(calendar.previousSchoolDay('2026-03-02')).toBe('2026-02-20');
+    expect(calendar.nthSchoolDayBefore('2026-05-18', 1)).toBe('2026-05-15');
+    expect(calendar.nthSchoolDayBefore('2026-05-18', 3)).toBe('2026-05-12');
+    expect(calendar.nthSchoolDayFrom('2026-05-14', 1)).toBe('2026-05-15');
+    expect(calendar.nthSchoolDayFrom('2026-05-13', 3)).toBe('2026-05-18');
+    expect(calendar.previousSchoolDay('2025-01-01')).toBeUndefined();
+  });
+
+  test('[Calendar] a date outside the configured years is refused with the range', () => {
+    expect(() => calendar.isSchoolDay('2027-01-04')).toThrow(CalendarRangeError);
+    expect(() => calendar.isSchoolDay('2027-01-04')).toThrow('Date "2027-01-04" is outside the school calendar 2025-01-01..2026-12-31');
+  });
+});
+
+describe('periods', () => {
+  test('[E.DS] half-year boundaries: Jul 31 is spring, Aug 1 autumn; Dec 31 is autumn, Jan 1 spring', () => {
+    expect(halfYearOf('2026-07-31')).toEqual({ half: 'spring', from: '2026-01-01', to: '2026-07-31' });
+    expect(halfYearOf('2026-08-01')).toEqual({ half: 'autumn', from: '2026-08-01', to: '2026-12-31' });
+    expect(halfYearOf('2025-12-31')).toEqual({ half: 'autumn', from: '2025-08-01', to: '2025-12-31' });
+    expect(halfYearOf('2026-01-01')).toEqual({ half: 'spring', from: '2026-01-01', to: '2026-07-31' });
+    expect(calendar.halfYearOf('2026-01-01').half).toBe('spring');
+  });
+
+  test('[A.T1.0] the school year runs Aug 1 – Jul 31', () => {
+    expect(schoolYearOf('2026-07-31')).toEqual({ from: '2025-08-01', to: '2026-07-31' });
+    expect(schoolYearOf('2026-08-01')).toEqual({ from: '2026-08-01', to: '2027-07-31' });
+  });
+
+  test('[C.2] "within a month" is the 30 calendar days ending on the date', () => {
+    expect(monthWindow('2026-06-02')).toEqual({ from: '2026-05-04', to: '2026-06-02' });
+    expect(calendar.monthWindow('2026-03-01')).toEqual({ from: '2026-01-31', to: '2026-03-01' });
+    expect(calendar.monthWindow('2026-03-01', 7)).toEqual({ from: '2026-02-23', to: '2026-03-01' });
+  });
+});
+
+describe('config errors name the field', () => {
+  const build = (patch: Record<string, unknown>) => () => buildSchoolCalendar({ ...calendarConfig, ...patch });
+
+  test('[Calendar] a holiday that ends before it starts names schoolHolidays.<i>.to', () => {
+    const bad = build({ schoolHolidays: [{ name: 'Høstferie', from: '2025-10-03', to: '2025-09-29' }] });
+    expect(bad).toThrow(InvalidCalendarConfigError);
+    expect(bad).toThrow('schoolHolidays.0.to: from must not be after to');
+  });
+
+  test('[Calendar] a malformed extra day names extraNonTeachingDays.<i>.date', () => {
+    expect(build({ extraNonTeachingDays: [{ name: 'Planleggingsdag', date: '13.03.2026' }] })).toThrow(/extraNonTeachingDays\.0\.date: /);
+  });
+
+  test('[Calendar] years the wrong way round name lastYear; an empty municipality names municipality', () => {
+    expect(build({ firstYear: 2026, lastYear: 2025 })).toThrow('lastYear: lastYear must not be before firstYear');
+    expect(build({ municipality: ' ' })).toThrow('municipality: municipality must not be empty');
+  });
+
+  test('[Calendar] a holiday outside the configured years is refused', () => {
+    expect(build({ schoolHolidays: [{ name: 'Juleferie', from: '2026-12-21', to: '2027-01-02' }] })).toThrow(
+      'schoolHolidays.0: holiday "Juleferie" lies outside 2025-01-01..2026-12-31',
+    );
+  });
+});
