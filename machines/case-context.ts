@@ -216,6 +216,20 @@ export function sharedActions<P>() {
   };
 }
 
+/**
+ * Facts any open case records without moving: a notice, a trend, staff informed, the pupil's
+ * voice, a filed document, consent given or withdrawn. Spread into each machine's open-state `on`.
+ */
+export const recordedFacts = {
+  'absence.noticeReceived': { actions: 'recordCaseFacts' },
+  'absence.trend': { actions: 'recordCaseFacts' },
+  'staff.informed': { actions: 'recordCaseFacts' },
+  'pupilVoice.recorded': { actions: 'recordCaseFacts' },
+  'document.recorded': { actions: 'recordCaseFacts' },
+  'consent.given': { actions: 'recordCaseFacts' },
+  'consent.withdrawn': { actions: 'recordCaseFacts' },
+} as const;
+
 /** Guards every procedure shares; names read as questions. */
 export function sharedGuards<P>() {
   return {

@@ -13,7 +13,7 @@
  */
 import { and, setup } from 'xstate';
 import { z } from 'zod';
-import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards } from './case-context';
+import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards, recordedFacts } from './case-context';
 import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { type ScheduleMeetingParams, effectActions } from './effects';
@@ -263,21 +263,15 @@ export const hardangerMachine = setup({
       // Facts that may arrive at any open stage; recorded, never moving the case by themselves,
       // except a report of concern (Nivå 3 can be reached from anywhere) and a pupil who moves.
       on: {
-        'absence.noticeReceived': { actions: 'recordCaseFacts' },
+        ...recordedFacts,
         // Nivå 0: guardians owe written notice on the first day; the school asks for it.
         'absence.noticeMissing': {
           actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'absence-without-notice' } }],
         },
         'absence.thresholdReached': { actions: 'recordCaseFacts' },
         'absence.newTrigger': { actions: 'recordCaseFacts' },
-        'absence.trend': { actions: 'recordCaseFacts' },
-        'staff.informed': { actions: 'recordCaseFacts' },
         'meeting.scheduled': { actions: 'recordCaseFacts' },
         'mapping.completed': { actions: 'recordCaseFacts' },
-        'pupilVoice.recorded': { actions: 'recordCaseFacts' },
-        'document.recorded': { actions: 'recordCaseFacts' },
-        'consent.given': { actions: 'recordCaseFacts' },
-        'consent.withdrawn': { actions: 'recordCaseFacts' },
         'schoolNurse.conversationHeld': { actions: 'recordCaseFacts' },
         'childWelfare.consulted': { actions: 'recordCaseFacts' },
         // Nivå 2: referrals are filled in together with the guardians, so their consent must be on file.

@@ -11,7 +11,7 @@
  */
 import { and, setup } from 'xstate';
 import { z } from 'zod';
-import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards } from './case-context';
+import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards, recordedFacts } from './case-context';
 import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { effectActions } from './effects';
@@ -221,7 +221,7 @@ export const planForSkolenaervaerMachine = setup({
   // Facts that may arrive at any open stage; recorded, never moving the case by themselves. The
   // universal level's notice rule (A.5.1c) holds for every pupil at every level.
   on: {
-    'absence.noticeReceived': { actions: 'recordCaseFacts' },
+    ...recordedFacts,
     'absence.noticeMissing': [
       {
         guard: 'isNoticeMissingForThreeDays',
@@ -235,17 +235,11 @@ export const planForSkolenaervaerMachine = setup({
     ],
     'absence.thresholdReached': { actions: 'recordCaseFacts' },
     'absence.newTrigger': { actions: 'recordCaseFacts' },
-    'absence.trend': { actions: 'recordCaseFacts' },
     'guardians.contacted': { actions: 'recordCaseFacts' },
-    'staff.informed': { actions: 'recordCaseFacts' },
     'schoolOwner.informed': { actions: 'recordCaseFacts' },
     'meeting.scheduled': { actions: 'recordCaseFacts' },
     'meeting.held': { actions: 'recordCaseFacts' },
     'mapping.completed': { actions: 'recordCaseFacts' },
-    'pupilVoice.recorded': { actions: 'recordCaseFacts' },
-    'document.recorded': { actions: 'recordCaseFacts' },
-    'consent.given': { actions: 'recordCaseFacts' },
-    'consent.withdrawn': { actions: 'recordCaseFacts' },
     'referral.sent': { actions: 'recordCaseFacts' },
     'concern.reported': { actions: 'recordCaseFacts' },
     'schoolNurse.conversationHeld': { actions: 'recordCaseFacts' },

@@ -19,6 +19,7 @@ import {
   initialCaseContext,
   sharedActions,
   sharedGuards,
+  recordedFacts,
 } from './case-context';
 import { days, msUntilDate } from './durations';
 import type { AbsenceTrigger, CaseEvent } from './events';
@@ -265,8 +266,7 @@ const stateMeta = {
 const caseFacts = {
   'absence.thresholdReached': { actions: 'recordCaseFacts' },
   'absence.newTrigger': { actions: 'recordCaseFacts' },
-  'absence.trend': { actions: 'recordCaseFacts' },
-  'absence.noticeReceived': { actions: 'recordCaseFacts' },
+  ...recordedFacts,
   'absence.noticeMissing': [
     {
       guard: 'isContactWithoutNoticeDue',
@@ -279,15 +279,10 @@ const caseFacts = {
     { actions: 'recordCaseFacts' },
   ],
   'guardians.contacted': { actions: 'recordCaseFacts' },
-  'staff.informed': { actions: 'recordCaseFacts' },
   'schoolOwner.informed': { actions: 'recordCaseFacts' },
   'meeting.scheduled': { guard: 'isUngdomsLosInvitedWhenRequired', actions: 'recordCaseFacts' },
   'meeting.held': { actions: 'recordCaseFacts' },
   'mapping.completed': { guard: 'isAbsencePatternForm', actions: 'recordCaseFacts' },
-  'pupilVoice.recorded': { actions: 'recordCaseFacts' },
-  'document.recorded': { actions: 'recordCaseFacts' },
-  'consent.given': { actions: 'recordCaseFacts' },
-  'consent.withdrawn': { actions: 'recordCaseFacts' },
   'childWelfare.consulted': { actions: 'recordCaseFacts' },
   'concern.reported': { actions: 'recordCaseFacts' },
 } as const;

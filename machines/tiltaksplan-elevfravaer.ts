@@ -9,7 +9,7 @@
  */
 import { setup } from 'xstate';
 import { z } from 'zod';
-import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards } from './case-context';
+import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards, recordedFacts } from './case-context';
 import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { effectActions } from './effects';
@@ -133,7 +133,7 @@ export const tiltaksplanMachine = setup({
   // Facts that may arrive at any open stage; recorded, never moving the case by themselves.
   // They sit on `open`, not the root, so a closed case takes nothing more.
   on: {
-    'absence.noticeReceived': { actions: 'recordCaseFacts' },
+    ...recordedFacts,
     'absence.noticeMissing': {
       actions: [
         'recordCaseFacts',
@@ -141,12 +141,6 @@ export const tiltaksplanMachine = setup({
         { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } },
       ],
     },
-    'absence.trend': { actions: 'recordCaseFacts' },
-    'staff.informed': { actions: 'recordCaseFacts' },
-    'pupilVoice.recorded': { actions: 'recordCaseFacts' },
-    'document.recorded': { actions: 'recordCaseFacts' },
-    'consent.given': { actions: 'recordCaseFacts' },
-    'consent.withdrawn': { actions: 'recordCaseFacts' },
     'referral.sent': { actions: 'recordCaseFacts' },
     'suspicion.raised': {
       actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'suspicion-raised' } }],
