@@ -1,0 +1,27 @@
+/**
+ * Entry point of the benchmark's child processes (started by bench/main.ts with fork): takes one
+ * task as JSON in argv[2], sends the result to the parent and exits. A failure is printed and
+ * ends the process with code 1; the parent reports it.
+ */
+import { type MeasureTask, measure } from './measure';
+import { type WriteDataTask, writeData } from './write-data';
+
+export type ChildTask = WriteDataTask | MeasureTask;
+
+async function run(task: ChildTask): Promise<unknown> {
+  const log = (line: string): void => console.log(`  [${task.pupils.toLocaleString('en-US')}] ${line}`);
+  return task.role === 'write-data' ? writeData(task) : measure(task, log);
+}
+
+if (require.main === module) {
+  const task = JSON.parse(process.argv[2] ?? '{}') as ChildTask;
+  run(task)
+    .then((result) => {
+      if (!process.send) throw new Error('bench/child.ts must be started by bench/main.ts (no IPC channel)');
+      process.send(result, () => process.disconnect());
+    })
+    .catch((err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,239 @@
+/**
+ * `npm run bench`: how fast absence intake and detection are at national scale, against a plain
+ * SQL baseline. For each size it generates a school year of synthetic registrations, writes them
+ * as CSV, and in a fresh process measures import, detection and SQLite (sql.js) on the same data,
+ * checks that SQL and detect() find the same triggers, and prints a table and a linearity line.
+ * See bench/README.md for what each number means.
+ *
+ * Usage: npm run bench -- [--pupils N] [--sizes N,N,...] [--seed S] [--procedure ID] [--runs R]
+ *
+ * Exits 1 only when something fails (a child process, an import error, SQL and detect()
+ * disagreeing); never because something is slow.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ChildTask } from './child';
+import type { MeasureResult } from './measure';
+import type { WriteDataResult } from './write-data';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --pupils N        largest size (default 100000); without --sizes, N/4, N/2 and N are measured
+  --sizes A,B,...   pupil counts to measure (e.g. 25000,50000,100000); overrides --pupils
+  --seed S          generator seed (default 1)
+  --procedure ID    procedure whose rules detect() runs (default tiltaksplan-elevfravaer)
+  --runs R          repetitions of evaluation and SQL query per size; the median counts (default 3)`;
+
+export interface BenchOptions {
+  sizes: number[];
+  seed: number;
+  procedureId: string;
+  runs: number;
+}
+
+/** Parses the command line; throws with a message for the user on bad input. */
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      pupils: { type: 'string', default: '100000' },
+      sizes: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      procedure: { type: 'string', default: 'tiltaksplan-elevfravaer' },
+      runs: { type: 'string', default: '3' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const integer = (name: string, text: string, min: number): number => {
+    const n = Number(text.replace(/[_\s]/g, ''));
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${text}"`);
+    return n;
+  };
+  const pupils = integer('pupils', values.pupils, 1);
+  const sizes =
+    values.sizes === undefined
+      ? [...new Set([Math.max(1, Math.round(pupils / 4)), Math.max(1, Math.round(pupils / 2)), pupils])]
+      : values.sizes.split(',').map((s) => integer('sizes', s.trim(), 1));
+  return {
+    sizes: [...new Set(sizes)].sort((a, b) => a - b),
+    seed: integer('seed', values.seed, 0),
+    procedureId: values.procedure,
+    runs: integer('runs', values.runs, 1),
+  };
+}
+
+function runChild<T>(task: ChildTask): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'child.ts'), [JSON.stringify(task)], {
+      execArgv: [...process.execArgv, '--expose-gc'],
+    });
+    let result: T | undefined;
+    child.on('message', (message) => {
+      result = message as T;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0 && result !== undefined) resolve(result);
+      else reject(new Error(`${task.role} for ${task.pupils} pupils failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
+    });
+  });
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, digits: number): string => n.toFixed(digits);
+const perSecond = (count: number, ms: number): number => (ms > 0 ? (count * 1000) / ms : Infinity);
+
+/** A plain text table, columns right-aligned except the first header cell's column. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** µs per registration for one metric across sizes, and max/min of them. */
+export function linearity(label: string, results: readonly MeasureResult[], ms: (r: MeasureResult) => number): string {
+  const perReg = results.map((r) => (ms(r) * 1000) / Math.max(1, r.registrations));
+  const ratio = Math.max(...perReg) / Math.min(...perReg);
+  return `  ${label.padEnd(12)} ${perReg.map((v) => fixed(v, 3)).join(' / ')} µs/reg   max/min ${fixed(ratio, 2)}`;
+}
+
+export function report(options: BenchOptions, results: readonly MeasureResult[], data: readonly WriteDataResult[]): string {
+  const rows = results.map((r, i) => [
+    int(r.pupils),
+    int(r.registrations),
+    `${fixed((data[i]?.bytes ?? 0) / 1024 / 1024, 1)}`,
+    int(perSecond(r.registrations, r.importMs)),
+    int(r.evaluationMs),
+    int(perSecond(r.registrations, r.evaluationMs)),
+    int(r.detectMs),
+    int(r.sqlLoadMs),
+    int(r.sqlQueryMs),
+    fixed(r.sqlQueryMs / r.detectMs, 2),
+    int(r.peakRssSampledMb),
+    int(r.maxRssMb),
+    r.compared.length === 0 ? 'n/a' : r.agreement.agree ? 'yes' : 'NO',
+  ]);
+  const lines = [
+    '',
+    `Results (procedure ${options.procedureId}, seed ${options.seed}, median of ${options.runs} run${options.runs === 1 ? '' : 's'}, today = ${results[0]?.today ?? '?'}, node ${process.version}, ${availableParallelism()} cores)`,
+    '',
+    table(
+      ['pupils', 'registrations', 'CSV MB', 'import rows/s', 'eval ms', 'eval regs/s', 'detect ms', 'SQL load ms', 'SQL query ms', 'SQL/detect', 'peak RSS MB', 'maxRSS MB', 'agree'],
+      rows,
+    ),
+    '',
+    'Triggers per rule, detect() / SQL:',
+  ];
+  for (const r of results) {
+    const byRule = r.agreement.rules.map((a) => `${a.rule} ${int(a.detect)} / ${int(a.sql)}`).join(', ');
+    const others = Object.entries(r.triggersByRule)
+      .filter(([rule]) => !r.compared.includes(rule as never))
+      .map(([rule, n]) => `${rule} ${int(n)} (no SQL)`);
+    lines.push(`  ${int(r.pupils).padStart(9)} pupils: ${[byRule, ...others].filter((s) => s !== '').join(', ') || 'no rules compared'}`);
+    for (const a of r.agreement.rules) {
+      if (a.onlyDetectCount > 0) lines.push(`      ${a.rule}: ${a.onlyDetectCount} only in detect(), e.g. ${a.onlyDetect.join('; ')}`);
+      if (a.onlySqlCount > 0) lines.push(`      ${a.rule}: ${a.onlySqlCount} only in SQL, e.g. ${a.onlySql.join('; ')}`);
+    }
+  }
+  lines.push('', 'SQL query breakdown (ms): pupil_day / consecutive-days / single-days-in-month / partial-days-in-month:');
+  for (const r of results) {
+    const t = r.sqlTimings;
+    lines.push(
+      `  ${int(r.pupils).padStart(9)} pupils: ${[t.pupilDayMs, t.ruleMs['consecutive-days'], t.ruleMs['single-days-in-month'], t.ruleMs['partial-days-in-month']].map(int).join(' / ')}`,
+    );
+  }
+  lines.push('', 'Evaluation breakdown (ms): adapter / detect():');
+  for (const r of results) lines.push(`  ${int(r.pupils).padStart(9)} pupils: ${int(r.adapterMs)} / ${int(r.detectMs)}`);
+  lines.push('', 'RSS at the end of each phase (MB):');
+  for (const r of results) {
+    lines.push(`  ${int(r.pupils).padStart(9)} pupils: ${Object.entries(r.rssByPhaseMb).map(([phase, v]) => `${phase} ${int(v)}`).join(', ')}`);
+  }
+  lines.push('');
+  if (results.length < 2) {
+    lines.push('Linearity: needs at least two sizes (--sizes A,B).');
+  } else {
+    lines.push(`Linearity (time per registration at ${results.map((r) => int(r.pupils)).join(' / ')} pupils; 1.00 = perfectly linear):`);
+    lines.push(linearity('import', results, (r) => r.importMs));
+    lines.push(linearity('evaluation', results, (r) => r.evaluationMs));
+    lines.push(linearity('detect()', results, (r) => r.detectMs));
+    lines.push(linearity('SQL query', results, (r) => r.sqlQueryMs));
+  }
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'skolefravaer-bench-'));
+  const results: MeasureResult[] = [];
+  const data: WriteDataResult[] = [];
+  try {
+    console.log(`Benchmark: sizes ${options.sizes.map(int).join(', ')} pupils; procedure ${options.procedureId}; seed ${options.seed}; ${options.runs} run(s)`);
+    for (const pupils of options.sizes) {
+      const file = path.join(dir, `registrations-${pupils}.csv`);
+      console.log(`[${int(pupils)}] generating a school year and writing CSV ...`);
+      const written = await runChild<WriteDataResult>({ role: 'write-data', pupils, seed: options.seed, file });
+      console.log(
+        `[${int(pupils)}] ${int(written.registrations)} registrations, ${fixed(written.bytes / 1024 / 1024, 1)} MB CSV ` +
+          `(generate ${int(written.generateMs)} ms, write ${int(written.writeMs)} ms, generator maxRSS ${int(written.maxRssMb)} MB)`,
+      );
+      console.log(`[${int(pupils)}] measuring in a fresh process ...`);
+      const measured = await runChild<MeasureResult>({
+        role: 'measure',
+        pupils,
+        file,
+        schoolYear: written.schoolYear,
+        expectedRows: written.registrations,
+        procedureId: options.procedureId,
+        runs: options.runs,
+      });
+      rmSync(file, { force: true });
+      console.log(
+        `[${int(pupils)}] import ${int(measured.importMs)} ms, evaluation ${int(measured.evaluationMs)} ms, SQL query ${int(measured.sqlQueryMs)} ms, ` +
+          `SQL ${measured.compared.length === 0 ? 'not compared' : measured.agreement.agree ? 'agrees' : 'DISAGREES'}`,
+      );
+      data.push(written);
+      results.push(measured);
+    }
+  } catch (err) {
+    console.error(`Benchmark failed: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(report(options, results, data));
+  const disagree = results.filter((r) => r.compared.length > 0 && !r.agreement.agree);
+  if (results.some((r) => r.compared.length === 0)) {
+    console.log(`\nNote: procedure ${options.procedureId} opens on none of ${['consecutive-days', 'single-days-in-month', 'partial-days-in-month'].join(', ')}; SQL was timed but not compared.`);
+  }
+  if (disagree.length > 0) {
+    console.error(`\nFAIL: SQL and detect() disagree at ${disagree.map((r) => int(r.pupils)).join(', ')} pupils (see above).`);
+    return 1;
+  }
+  console.log(results.some((r) => r.compared.length > 0) ? '\nOK: SQL and detect() agree on every compared rule at every size.' : '');
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
