@@ -11,9 +11,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { Readable } from 'node:stream';
 import { parse as parseCsvStream, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { isMatch } from 'date-fns';
 import type { z } from 'zod';
-import { type Registration, fieldLabels, registrationKey, registrationSchema } from './registration-schema';
+import { type Registration, fieldLabels, isRealIsoDate, registrationKey, registrationSchema } from './registration-schema';
 
 export interface RowError {
   /** CSV: the physical line where the row starts (header is line 1). JSON: array index + 1. */
@@ -200,7 +199,7 @@ function convertCell(field: Field, raw: string): { value?: unknown; problem?: st
     case 'date': {
       const norwegian = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text);
       const iso = norwegian ? `${norwegian[3]}-${norwegian[2]?.padStart(2, '0')}-${norwegian[1]?.padStart(2, '0')}` : text;
-      if (/^\d{4}-\d{2}-\d{2}$/.test(iso) && isMatch(iso, 'yyyy-MM-dd')) return { value: iso };
+      if (isRealIsoDate(iso)) return { value: iso };
       return { problem: `ugyldig dato «${text}» (bruk åååå-mm-dd eller dd.mm.åååå)` };
     }
   }

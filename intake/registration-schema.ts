@@ -4,7 +4,6 @@
  * (`detection/registration.ts`) is being written in parallel and the two are to be reconciled;
  * field names here already match the agreed list so that reconciliation is a type swap.
  */
-import { isMatch } from 'date-fns';
 import { z } from 'zod';
 
 /** Highest grade in Norwegian primary and lower secondary school (grunnskole). */
@@ -21,10 +20,22 @@ const requiredText = (label: string, max: number) =>
     .min(1, { error: `${label} mangler` })
     .max(max, { error: `${label} er lengre enn ${max} tegn` });
 
+/**
+ * True for yyyy-MM-dd naming a day that exists (2026-02-31 does not). A UTC round trip instead
+ * of date-fns' format matcher: it runs for every imported row, and the matcher dominated import.
+ */
+export function isRealIsoDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** A calendar date written yyyy-MM-dd that exists (2026-02-31 does not). */
 export const isoDateSchema = z
   .string({ error: 'dato mangler' })
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && isMatch(value, 'yyyy-MM-dd'), {
+  .refine((value) => isRealIsoDate(value), {
     error: (issue) => `ugyldig dato «${String(issue.input)}» (bruk åååå-mm-dd eller dd.mm.åååå)`,
   });
 

@@ -10,7 +10,7 @@ import {
   parseRegistrations,
   parseRegistrationsCsvStream,
 } from '../../intake/parse-registrations';
-import { registrationKey } from '../../intake/registration-schema';
+import { isRealIsoDate, registrationKey } from '../../intake/registration-schema';
 
 const norwegianHeader = 'elev;skole;trinn;dato;heldag;timer;minutter;gyldig;meldt;forsent;gikk;årsak;merknad';
 
@@ -146,4 +146,11 @@ test('identity key: pupil, date and kind; a late arrival and a whole day the sam
   const day = { pupilId: 'e1', date: '2026-09-03', wholeDay: true, lateArrival: false, leftDuringDay: false };
   expect(registrationKey(day)).toBe('e1|2026-09-03|whole-day');
   expect(registrationKey({ ...day, wholeDay: false, lateArrival: true })).toBe('e1|2026-09-03|late-arrival');
+});
+
+test('a date is accepted only when the day exists, including leap days', () => {
+  expect(['2026-02-28', '2028-02-29', '2026-12-31', '2026-01-01'].map(isRealIsoDate)).toEqual([true, true, true, true]);
+  expect(['2026-02-29', '2026-02-31', '2026-13-01', '2026-00-10', '2026-1-01', '26-01-01', '2026-04-31'].map(isRealIsoDate)).toEqual([
+    false, false, false, false, false, false, false,
+  ]);
 });
