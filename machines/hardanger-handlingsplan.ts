@@ -17,13 +17,13 @@ import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sh
 import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { type ScheduleMeetingParams, effectActions } from './effects';
-import type { Clause, StateMeta } from './meta';
+import { type Clause, stateMeta as meta } from './meta';
+import { nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
 import type { Role, TriggerRule } from './vocabulary';
 
 export const HARDANGER_ID = 'hardanger-handlingsplan';
 const SEED = 'seeds/001_2f6c982ea20012d9.txt';
-const UDIR = 'seeds/003_454750ee85d3d9e6.txt';
 
 /**
  * Time limits of procedure B. Every field counts calendar days. The seed's two limits are
@@ -119,14 +119,12 @@ export const hardangerClauses: readonly Clause[] = [
   { id: 'B.G4', seed: SEED, section: 'Samtale med foresatte', rule: 'The conversation states the concern and the extent of absence, maps the cause and the support needed, agrees measures and who carries them out, and ends by setting a new meeting to evaluate the agreement.' },
   { id: 'B.P1', seed: SEED, section: 'Samtale med elever', rule: 'After the guardian conversation the contact teacher talks with the pupil, in school hours or at home if the pupil is absent.' },
   { id: 'B.P2', seed: SEED, section: 'Samtale med elever', rule: 'Measures are worked out with the pupil; the agreed points are written down together, and may be signed by teacher and pupil.' },
-  { id: 'D.2', seed: UDIR, section: 'Kartlegging', rule: 'The pupil must be heard (directly or through a trusted adult) before measures are agreed.' },
-  { id: 'D.3', seed: UDIR, section: 'Oppfølging', rule: 'Follow-up continues after the pupil is back at school, before the case is closed.' },
+  ...nationalClauses,
 ];
 
 type Ctx = CaseContext<HardangerPolicy>;
 type Ev = CaseEvent;
 
-const meta = (m: StateMeta): StateMeta => m;
 
 /** Who may hold the Nivå 0 discussion or stand beside the contact teacher at Nivå 2. */
 const LEADERSHIP_ROLES: readonly Role[] = ['principal', 'school-leadership', 'social-teacher', 'counsellor'];

@@ -40,3 +40,6 @@ export interface Clause {
   /** The rule, summarised. */
   rule: string;
 }
+
+/** Types a state's meta in a chart (XState's `meta` is untyped), so a missing field fails to compile. */
+export const stateMeta = (meta: StateMeta): StateMeta => meta;

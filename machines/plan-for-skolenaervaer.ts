@@ -15,13 +15,13 @@ import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sh
 import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { effectActions } from './effects';
-import type { Clause, StateMeta } from './meta';
+import { type Clause, stateMeta as meta } from './meta';
+import { nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
 import type { TriggerRule } from './vocabulary';
 
 export const PLAN_FOR_SKOLENAERVAER_ID = 'plan-for-skolenaervaer';
 const SEED = 'seeds/000_1c05628d5467a2d6.txt';
-const UDIR = 'seeds/003_454750ee85d3d9e6.txt';
 
 /**
  * A whole number of school days (days the pupil should have been at school). It has the same
@@ -100,15 +100,13 @@ export const planForSkolenaervaerClauses: readonly Clause[] = [
   { id: 'A.T3.2e', seed: SEED, section: '5.2 Trinn 3.2e', rule: 'The measures are evaluated in regular cooperation meetings as needed.' },
   { id: 'A.T3.2f', seed: SEED, section: '5.2 Trinn 3.2f', rule: 'The systematic work continues even when the absence lasts long.' },
   { id: 'A.T3.3', seed: SEED, section: '5.2 Trinn 3.3', rule: 'After 3 months of Innsatsteam measures without improvement, or earlier if needed, other services are contacted: doctor or specialist health service, PPT, child welfare, BUP.' },
-  { id: 'D.2', seed: UDIR, section: 'Kartlegge årsaker', rule: 'The pupil must be heard (directly or through a trusted adult) before measures are agreed.' },
-  { id: 'D.3', seed: UDIR, section: 'Følge opp fraværet', rule: 'Follow-up continues after the pupil is back at school, before the case is closed.' },
+  ...nationalClauses,
 ];
 
 type Policy = PlanForSkolenaervaerPolicy;
 type Ctx = CaseContext<Policy>;
 type Ev = CaseEvent;
 
-const meta = (m: StateMeta): StateMeta => m;
 const shared = sharedGuards<Policy>();
 
 const ROOT = `#${PLAN_FOR_SKOLENAERVAER_ID}`;

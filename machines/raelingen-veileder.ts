@@ -24,13 +24,13 @@ import {
 import { days, msUntilDate } from './durations';
 import type { AbsenceTrigger, CaseEvent } from './events';
 import { type ScheduleMeetingParams, effectActions } from './effects';
-import type { Clause, StateMeta } from './meta';
+import { type Clause, stateMeta as meta } from './meta';
+import { nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
 import type { MeetingKind, Role, TriggerRule } from './vocabulary';
 
 export const RAELINGEN_ID = 'raelingen-veileder';
 const SEED = 'seeds/004_53de83eb73d91c3c.txt';
-const UDIR = 'seeds/003_454750ee85d3d9e6.txt';
 
 /**
  * A number of school days: days the pupil should have been at school, the unit in which teachers
@@ -143,14 +143,12 @@ export const raelingenClauses: readonly Clause[] = [
   { id: 'E.BUP1', seed: SEED, section: 'BUP', rule: 'A BUP referral requires that municipal measures have been tried; child welfare, a psychologist or the GP refers, with the guardians\' consent.' },
   { id: 'E.NAV1', seed: SEED, section: 'NAV', rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.' },
   { id: 'E.DS', seed: SEED, section: 'Faresignaler som krever handling', rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.' },
-  { id: 'D.2', seed: UDIR, section: 'Kartlegging', rule: 'The pupil must be heard (directly or through a trusted adult) before measures are agreed.' },
-  { id: 'D.3', seed: UDIR, section: 'Oppfølging', rule: 'Follow-up continues after the pupil is back at school, before the case is closed.' },
+  ...nationalClauses,
 ];
 
 type Ctx = CaseContext<RaelingenPolicy>;
 type Ev = CaseEvent;
 
-const meta = (m: StateMeta): StateMeta => m;
 
 /** Meetings "about the pupil's absence" that UngdomsLOS is called to from its grade (E.S6b). */
 const meetingsWithUngdomsLos: readonly MeetingKind[] = [

@@ -13,13 +13,13 @@ import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sh
 import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { effectActions } from './effects';
-import type { Clause, StateMeta } from './meta';
+import { type Clause, stateMeta as meta } from './meta';
+import { nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
 import type { TriggerRule } from './vocabulary';
 
 export const TILTAKSPLAN_ID = 'tiltaksplan-elevfravaer';
 const SEED = 'seeds/002_33c187d867be8387.txt';
-const UDIR = 'seeds/003_454750ee85d3d9e6.txt';
 
 /**
  * Time limits of procedure C. All count calendar days: the seed's "3 days" is the days right
@@ -58,14 +58,12 @@ export const tiltaksplanClauses: readonly Clause[] = [
   { id: 'C.3.2c', seed: SEED, section: '3.2', rule: 'The meeting makes a measures plan and sets a follow-up meeting within three weeks; other services are considered.' },
   { id: 'C.3.3a', seed: SEED, section: '3.3', rule: 'The follow-up meeting is held; if absence is clearly lower the case is summarised and closed.' },
   { id: 'C.3.3b', seed: SEED, section: '3.3', rule: 'Otherwise further measures are agreed; the principal coordinates further steps.' },
-  { id: 'D.2', seed: UDIR, section: 'Kartlegging', rule: 'The pupil must be heard (directly or through a trusted adult) before measures are agreed.' },
-  { id: 'D.3', seed: UDIR, section: 'Oppfølging', rule: 'Follow-up continues after the pupil is back at school, before the case is closed.' },
+  ...nationalClauses,
 ];
 
 type Ctx = CaseContext<TiltaksplanPolicy>;
 type Ev = CaseEvent;
 
-const meta = (m: StateMeta): StateMeta => m;
 
 /** Procedure C as an XState machine. Input: case facts plus the resolved policy. */
 export const tiltaksplanMachine = setup({
