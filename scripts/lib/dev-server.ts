@@ -24,6 +24,18 @@ const indexedType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/** Registers `keys` as custom search attributes of `namespace` (they must not exist yet). */
+export async function addSearchAttributes(
+  connection: Connection,
+  keys: readonly SearchAttributeKey<SearchAttributeType>[],
+  namespace = 'default',
+): Promise<void> {
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, indexedType[key.type]!])),
+  });
+}
+
 /**
  * Registers the search attributes a namespace is missing. The dev server's own
  * `--search-attribute` flag only takes effect on a new database file, so a data folder from an
@@ -39,12 +51,7 @@ export async function ensureSearchAttributes(
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const known = new Set(Object.keys(existing.customAttributes ?? {}));
     const missing = keys.filter((key) => !known.has(key.name));
-    if (missing.length > 0) {
-      await connection.operatorService.addSearchAttributes({
-        namespace,
-        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedType[key.type]!])),
-      });
-    }
+    if (missing.length > 0) await addSearchAttributes(connection, missing, namespace);
     return missing.map((key) => key.name);
   } finally {
     await connection.close();

@@ -11,8 +11,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { SearchAttributeType } from '@temporalio/common';
 import { createActivities } from '../../activities';
+import { addSearchAttributes } from '../../scripts/lib/dev-server';
 import { FileOutbox, type Outbox } from '../../activities/outbox';
 import { parseCaseEvent, type CaseEvent, type EventType } from '../../machines/events';
 import type { Role } from '../../machines/vocabulary';
@@ -21,12 +21,6 @@ import { caseWorkflow } from '../../workflows';
 import { type CaseWorkflowInput, caseWorkflowId } from '../../workflows/case-messages';
 import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { createTimeSkippingEnv } from './time-skipping';
-
-const indexedType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-};
 
 export interface CaseTestEnv {
   env: TestWorkflowEnvironment;
@@ -41,10 +35,8 @@ export interface CaseTestEnv {
 
 export async function createCaseTestEnv(): Promise<CaseTestEnv> {
   const env = await createTimeSkippingEnv();
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(caseSearchAttributes.map((k) => [k.name, indexedType[k.type]!])),
-  });
+  // The test server cannot list search attributes, so they are added without asking first.
+  await addSearchAttributes(env.connection, caseSearchAttributes, env.namespace ?? 'default');
   const outboxDir = mkdtempSync(join(tmpdir(), 'outbox-'));
   const outbox = new FileOutbox(outboxDir);
   const taskQueue = `cases-${randomUUID()}`;
