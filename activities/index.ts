@@ -17,6 +17,7 @@ import {
   scheduleMeetingInput,
 } from './inputs';
 import { documentNames, guardianWording, meetingNames, reminderWording, roleNames, schoolOwnerWording, staffWording } from './wording';
+import { describeIssues } from '../machines/zod-issues';
 
 /** Error type names that Temporal must not retry. */
 export const NON_RETRYABLE_ERROR_TYPES = ['InvalidActivityInput'];
@@ -28,7 +29,7 @@ export interface ActivityDependencies {
 function parse<S extends z.ZodType>(schema: S, input: unknown, activity: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    const fields = result.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+    const fields = describeIssues(result.error, '(input)').join('; ');
     throw ApplicationFailure.nonRetryable(`Invalid input to ${activity}: ${fields}`, 'InvalidActivityInput');
   }
   return result.data;

@@ -8,6 +8,7 @@ import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
 import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
 import { RAELINGEN_ID } from '../machines/raelingen-veileder';
 import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
+import { describeIssues } from '../machines/zod-issues';
 
 /** Thrown when a detection policy override is invalid; the message names every bad field. */
 export class InvalidDetectionPolicyError extends Error {
@@ -103,7 +104,7 @@ export function resolveDetectionPolicy(procedureId: string, overrides?: unknown)
   }
   const partial = detectionPolicySchema.partial().strict().safeParse(overrides ?? {});
   if (!partial.success) {
-    const lines = partial.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`);
+    const lines = describeIssues(partial.error, '(policy)');
     throw new InvalidDetectionPolicyError(`Invalid detection policy for ${procedureId}: ${lines.join('; ')}`);
   }
   return detectionPolicySchema.parse({ ...defaults, ...partial.data });

@@ -14,6 +14,7 @@ import Holidays from 'date-holidays';
 import { eachDayOfInterval, format, isWeekend, parseISO, subDays } from 'date-fns';
 import { z } from 'zod';
 import { isoDateSchema } from '../machines/events';
+import { describeIssues } from '../machines/zod-issues';
 
 /** Thrown when a calendar config is invalid; the message names every bad field. */
 export class InvalidCalendarConfigError extends Error {
@@ -135,7 +136,7 @@ function norwegianPublicHolidays(year: number): Map<string, string> {
 export function parseSchoolCalendarConfig(config: unknown): z.output<typeof schoolCalendarConfigSchema> {
   const result = schoolCalendarConfigSchema.safeParse(config);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+  const lines = describeIssues(result.error, '(config)');
   throw new InvalidCalendarConfigError(`Invalid school calendar config: ${lines.join('; ')}`);
 }
 

@@ -16,6 +16,7 @@ import {
   trendSchema,
   triggerRuleSchema,
 } from './vocabulary';
+import { describeIssues } from './zod-issues';
 
 /** A calendar date, yyyy-MM-dd. */
 export const isoDateSchema = z.iso.date();
@@ -200,6 +201,6 @@ export function parseCaseEvent(value: unknown): CaseEvent {
   const result = caseEventSchema.safeParse(value);
   if (result.success) return result.data as CaseEvent;
   const type = typeof value === 'object' && value !== null && 'type' in value ? String(value.type) : '(no type)';
-  const fields = result.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
+  const fields = describeIssues(result.error, '(event)');
   throw new InvalidEventError(`Invalid event "${type}": ${fields.join('; ')}`);
 }

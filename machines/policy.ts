@@ -4,6 +4,7 @@
  * validated with the procedure's zod schema and a bad value is refused with its field named.
  */
 import { z } from 'zod';
+import { describeIssues } from './zod-issues';
 
 /** Thrown when a policy override is invalid; the message names every bad field. */
 export class InvalidPolicyError extends Error {
@@ -21,7 +22,7 @@ export const calendarDays = (defaultValue: number, description: string, min = 1)
 export function resolvePolicy<S extends z.ZodObject>(schema: S, overrides: unknown, procedureId: string): z.infer<S> {
   const result = schema.strict().safeParse(overrides ?? {});
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`);
+    const lines = describeIssues(result.error, '(policy)');
     throw new InvalidPolicyError(`Invalid policy for ${procedureId}: ${lines.join('; ')}`);
   }
   return result.data as z.infer<S>;

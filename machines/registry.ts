@@ -37,6 +37,7 @@ import {
   hardangerOpeningRules,
   hardangerPolicySchema,
 } from './hardanger-handlingsplan';
+import { describeIssues } from './zod-issues';
 
 export interface ProcedureDefinition {
   id: string;
@@ -150,7 +151,7 @@ export function getProcedure(id: string, version?: number): ProcedureDefinition 
 export function buildCaseInput(procedure: ProcedureDefinition, facts: unknown, policyOverrides?: unknown): CaseInput<unknown> {
   const parsed = caseFactsSchema.safeParse(facts);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const lines = describeIssues(parsed.error);
     throw new ProcedureError(`Invalid case for ${procedure.id}: ${lines.join('; ')}`);
   }
   const caseFacts: CaseFacts = parsed.data;

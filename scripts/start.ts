@@ -14,6 +14,7 @@ import { startDevServer, type DevServer } from './lib/dev-server';
 import { PROJECT_ROOT } from './lib/tools';
 import { stackCheckWorkflow } from '../workflows';
 import { caseSearchAttributes } from '../workflows/search-attributes';
+import { describeIssues } from '../machines/zod-issues';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const startEnvSchema = z.object({
@@ -27,7 +28,7 @@ function loadStartEnv() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
   const parsed = startEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = describeIssues(parsed.error).map((line) => `  ${line}`);
     throw new Error(`Invalid start configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;

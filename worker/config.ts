@@ -4,6 +4,7 @@
  * namespace and task queue. A bad value fails fast with a message that names the variable.
  */
 import { z } from 'zod';
+import { describeIssues } from '../machines/zod-issues';
 
 /** Task queue the case worker polls unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'skolefravaer-saker';
@@ -56,7 +57,7 @@ export class ConfigError extends Error {
 export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
   const result = envSchema.safeParse(blankToUndefined(env));
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    const lines = describeIssues(result.error).map((line) => `  ${line}`);
     throw new ConfigError(`Invalid Temporal configuration:\n${lines.join('\n')}`);
   }
   const parsed = result.data;
@@ -99,7 +100,7 @@ export interface WorkerSettings {
 export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const result = workerEnvSchema.safeParse(blankToUndefined(env));
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    const lines = describeIssues(result.error).map((line) => `  ${line}`);
     throw new ConfigError(`Invalid worker configuration:\n${lines.join('\n')}`);
   }
   return { outboxDir: result.data.OUTBOX_DIR, logLevel: result.data.LOG_LEVEL };
