@@ -49,6 +49,32 @@ export interface CarriedCase {
   /** Effects not yet carried out; the next run performs them again under the same keys. */
   pendingEffects: PendingEffect[];
   overdue: boolean;
+  /** The machine states the case went through (absent in runs from before it was recorded). */
+  route?: RouteEntry[];
+}
+
+/** One step of the case's route through its machine, for diagrams and the audit. */
+export interface RouteEntry {
+  /** The machine's state value after the step (internal ids: never shown to school users). */
+  value: unknown;
+  /** Dotted path of the active leaf, e.g. 'open.trinn1.contactingHome'. */
+  path: string;
+  /** What moved the case: 'opened', an event type, or 'after:<delay name>'. */
+  cause: string;
+  /** Workflow time of the step. */
+  at: string;
+}
+
+/** The case's machine state and route: for diagrams, the audit's conformance run and support. */
+export interface CaseMachineState {
+  procedureId: string;
+  procedureVersion: number;
+  value: unknown;
+  path: string;
+  status: 'active' | 'done' | 'error' | 'stopped';
+  route: RouteEntry[];
+  /** Pending timers, soonest first. */
+  timers: PendingTimer[];
 }
 
 /** An effect the machine declared, waiting to be (or being) carried out by an activity. */
@@ -69,6 +95,11 @@ export interface CaseWorkflowInput {
   facts: CaseFacts;
   /** The municipality's overrides of the procedure's policy. */
   policyOverrides?: Record<string, unknown>;
+  /**
+   * The id of the fact that opened the case (detection's trigger id). Counted as applied, so the
+   * same fact delivered again by signal-with-start is not taken a second time.
+   */
+  openingEventId?: string;
   /** Set only by continue-as-new. */
   carried?: CarriedCase;
   /** Continue as new after this many history events even if the server has not suggested it. */
@@ -113,6 +144,8 @@ export const sendEventUpdate = defineUpdate<SendEventResult, [CaseEvent]>('sendE
 export const absenceFactsSignal = defineSignal<[CaseEvent]>('absenceFacts');
 /** The case as coordinators see it. */
 export const caseViewQuery = defineQuery<CaseView>('caseView');
+/** The machine's own state and route (internal ids), for diagrams and the audit. */
+export const caseMachineStateQuery = defineQuery<CaseMachineState>('caseMachineState');
 
 /** Event types detection may deliver by signal; human events must come as Updates. */
 export const systemEventTypes: readonly EventType[] = [

@@ -16,7 +16,7 @@ import type { CaseActivities } from '../activities';
 import type { CaseContext } from '../machines/case-context';
 import { effectNames, type EffectName } from '../machines/effects';
 import { type CaseEvent, parseCaseEvent } from '../machines/events';
-import { activeMeta, allowedEventTypes, delayNameOf } from '../machines/public-view';
+import { activeMeta, activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
 import { buildCaseInput, getProcedure } from '../machines/registry';
 import {
   type CarriedCase,
@@ -24,9 +24,11 @@ import {
   type CaseWorkflowInput,
   type PendingEffect,
   type PendingTimer,
+  type RouteEntry,
   type SendEventResult,
   type TimelineEntry,
   absenceFactsSignal,
+  caseMachineStateQuery,
   caseViewQuery,
   sendEventUpdate,
 } from './case-messages';
@@ -78,6 +80,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   let timersVersion = 0;
   const timeline: TimelineEntry[] = input.carried?.timeline ?? [];
   const appliedEventIds = new Set<string>(input.carried?.appliedEventIds ?? []);
+  if (!input.carried && input.openingEventId !== undefined) appliedEventIds.add(input.openingEventId);
+  const route: RouteEntry[] = input.carried?.route ?? [];
   let effectSequence = input.carried?.effectSequence ?? 0;
   let overdue = input.carried?.overdue ?? false;
   // Effects wait here until started; started ones stay in `unfinished` until done, so a
@@ -121,6 +125,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     snapshot = first;
     handleActions(actions, factTime(caseInput.openedAt));
   }
+  const recordRoute = (cause: string): void => {
+    route.push({ value: snapshot.value, path: activePath(snapshot.value), cause, at: iso(Date.now()) });
+  };
+  if (!input.carried) recordRoute('opened');
 
   const context = () => snapshot.context as CaseContext<unknown>;
   const stateLabel = () => activeMeta(snapshot).label;
@@ -193,6 +201,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     snapshot = next;
     handleActions(actions, factTime(event.at));
     appliedEventIds.add(event.eventId);
+    recordRoute(event.type);
     overdue = false;
     timeline.push({
       kind: 'event',
@@ -252,6 +261,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   });
 
   wf.setHandler(caseViewQuery, view);
+  wf.setHandler(caseMachineStateQuery, () => ({
+    procedureId: procedure.id,
+    procedureVersion: procedure.version,
+    value: snapshot.value,
+    path: activePath(snapshot.value),
+    status: snapshot.status,
+    route: [...route],
+    timers: sortedTimers(),
+  }));
 
   const performEffect = async (effect: QueuedEffect): Promise<void> => {
     const ctx = context();
@@ -312,6 +330,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         effectSequence,
         pendingEffects: [...unfinished.values(), ...effectQueue].sort((a, b) => a.sequence - b.sequence),
         overdue,
+        route,
       };
       return wf.continueAsNew<typeof caseWorkflow>({ ...input, procedureVersion: procedure.version, carried });
     }
@@ -332,6 +351,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       timersVersion += 1;
       const [after, actions] = transition(procedure.machine, snapshot, next.event as never);
       snapshot = after;
+      recordRoute(`after:${next.name}`);
       // An on-time timer keeps its exact schedule; one that fires late (the worker was down, or
       // the case was opened from old data) re-arms from now, so reminders do not come in bursts.
       handleActions(actions, Math.max(next.dueAtMs, Date.now() - LATE_TIMER_SLACK_MS));
