@@ -108,10 +108,9 @@ export function report(options: BenchOptions, results: readonly MeasureResult[],
     int(perSecond(r.registrations, r.importMs)),
     int(r.evaluationMs),
     int(perSecond(r.registrations, r.evaluationMs)),
-    int(r.detectMs),
     int(r.sqlLoadMs),
     int(r.sqlQueryMs),
-    fixed(r.sqlQueryMs / r.detectMs, 2),
+    fixed(r.sqlQueryMs / r.evaluationMs, 2),
     int(r.peakRssSampledMb),
     int(r.maxRssMb),
     r.compared.length === 0 ? 'n/a' : r.agreement.agree ? 'yes' : 'NO',
@@ -121,7 +120,7 @@ export function report(options: BenchOptions, results: readonly MeasureResult[],
     `Results (procedure ${options.procedureId}, seed ${options.seed}, median of ${options.runs} run${options.runs === 1 ? '' : 's'}, today = ${results[0]?.today ?? '?'}, node ${process.version}, ${availableParallelism()} cores)`,
     '',
     table(
-      ['pupils', 'registrations', 'CSV MB', 'import rows/s', 'eval ms', 'eval regs/s', 'detect ms', 'SQL load ms', 'SQL query ms', 'SQL/detect', 'peak RSS MB', 'maxRSS MB', 'agree'],
+      ['pupils', 'registrations', 'CSV MB', 'import rows/s', 'eval ms', 'eval regs/s', 'SQL load ms', 'SQL query ms', 'SQL/detect', 'peak RSS MB', 'maxRSS MB', 'agree'],
       rows,
     ),
     '',
@@ -145,8 +144,6 @@ export function report(options: BenchOptions, results: readonly MeasureResult[],
       `  ${int(r.pupils).padStart(9)} pupils: ${[t.pupilDayMs, t.ruleMs['consecutive-days'], t.ruleMs['single-days-in-month'], t.ruleMs['partial-days-in-month']].map(int).join(' / ')}`,
     );
   }
-  lines.push('', 'Evaluation breakdown (ms): adapter / detect():');
-  for (const r of results) lines.push(`  ${int(r.pupils).padStart(9)} pupils: ${int(r.adapterMs)} / ${int(r.detectMs)}`);
   lines.push('', 'RSS at the end of each phase (MB):');
   for (const r of results) {
     lines.push(`  ${int(r.pupils).padStart(9)} pupils: ${Object.entries(r.rssByPhaseMb).map(([phase, v]) => `${phase} ${int(v)}`).join(', ')}`);
@@ -158,7 +155,6 @@ export function report(options: BenchOptions, results: readonly MeasureResult[],
     lines.push(`Linearity (time per registration at ${results.map((r) => int(r.pupils)).join(' / ')} pupils; 1.00 = perfectly linear):`);
     lines.push(linearity('import', results, (r) => r.importMs));
     lines.push(linearity('evaluation', results, (r) => r.evaluationMs));
-    lines.push(linearity('detect()', results, (r) => r.detectMs));
     lines.push(linearity('SQL query', results, (r) => r.sqlQueryMs));
   }
   return lines.join('\n');

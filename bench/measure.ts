@@ -3,7 +3,7 @@
  * its own): imports the CSV file, evaluates detection, runs the SQL baseline and compares.
  *
  * (a) import: intake's streaming CSV parser with full validation, file → Registration[].
- * (b) evaluation: the adapter (bench/to-detection.ts) plus detect() over every pupil, with today
+ * (b) evaluation: detect() over every pupil's imported registrations as they are, with today
  *     = the last school day of the year. Repeated `runs` times; the median counts.
  * (c) SQL baseline: load into sql.js (timed once) and the rule queries (repeated, median).
  */
@@ -16,7 +16,6 @@ import { getProcedure } from '../machines/registry';
 import { benchCalendar } from './calendar';
 import { type Agreement, compareHits } from './compare';
 import { SQL_RULES, type SqlHit, type SqlRule, type SqlTimings, loadRegistrations, loadSqlJs, runRules } from './sql-baseline';
-import { toAbsenceRegistrations } from './to-detection';
 
 export interface MeasureTask {
   role: 'measure';
@@ -34,8 +33,7 @@ export interface MeasureResult {
   today: string;
   importMs: number;
   /** Medians over the runs. */
-  adapterMs: number;
-  detectMs: number;
+  /** detect() over all registrations, median of the runs. */
   evaluationMs: number;
   sqlInitMs: number;
   sqlLoadMs: number;
@@ -111,20 +109,16 @@ export async function measure(task: MeasureTask, log: (line: string) => void): P
     phaseEnd('import');
 
     // (b) evaluation
-    const adapterTimes: number[] = [];
     const detectTimes: number[] = [];
     let triggers: DetectedTrigger[] = [];
     for (let run = 1; run <= task.runs; run++) {
       collectGarbage();
       started = performance.now();
-      const adapted = toAbsenceRegistrations(registrations);
-      const afterAdapter = performance.now();
-      triggers = detect(task.procedureId, adapted, calendar, today);
+      triggers = detect(task.procedureId, registrations, calendar, today);
       const done = performance.now();
-      adapterTimes.push(afterAdapter - started);
-      detectTimes.push(done - afterAdapter);
+      detectTimes.push(done - started);
       sample();
-      log(`evaluation run ${run}/${task.runs}: adapter ${ms(afterAdapter - started)}, detect ${ms(done - afterAdapter)}, ${triggers.length.toLocaleString('en-US')} triggers`);
+      log(`evaluation run ${run}/${task.runs}: detect ${ms(done - started)}, ${triggers.length.toLocaleString('en-US')} triggers`);
     }
     phaseEnd('evaluation');
 
@@ -154,16 +148,12 @@ export async function measure(task: MeasureTask, log: (line: string) => void): P
     const triggersByRule: Record<string, number> = {};
     for (const t of triggers) triggersByRule[t.rule] = (triggersByRule[t.rule] ?? 0) + 1;
     const sqlQueryMs = median(queryRuns.map((t) => t.totalMs));
-    const adapterMs = median(adapterTimes);
-    const detectMs = median(detectTimes);
     return {
       pupils: task.pupils,
       registrations: registrations.length,
       today,
       importMs,
-      adapterMs,
-      detectMs,
-      evaluationMs: median(adapterTimes.map((a, i) => a + (detectTimes[i] ?? 0))),
+      evaluationMs: median(detectTimes),
       sqlInitMs,
       sqlLoadMs,
       sqlQueryMs,

@@ -1,9 +1,8 @@
 /**
  * The plain-SQL baseline: the three opening rules of procedure C (seed 002 §2, tiltaksplan ved
  * elevfravær) as SQLite queries with window functions, run on sql.js (SQLite compiled to
- * WebAssembly: no native build, nothing downloaded at run time). It reads the intake's
- * registrations as the importer produced them (`wholeDay`, not the adapter's `kind`), so it also
- * cross-checks the adapter.
+ * WebAssembly: no native build, nothing downloaded at run time). It reads the same intake
+ * registrations detect() reads, as the importer stored them.
  *
  * Tables (the load):
  * - `registration`: one row per intake registration, every field.

@@ -27,7 +27,7 @@ import { getProcedure } from '../machines/registry';
 import type { Trend, TriggerRule } from '../machines/vocabulary';
 import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
 import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
-import type { AbsenceRegistration } from './registration';
+import type { Registration } from '../intake/registration-schema';
 import { type DetectionPolicy, resolveDetectionPolicy } from './policy';
 import { type SchoolCalendar, halfYearOf, schoolYearOf } from './school-calendar';
 
@@ -104,7 +104,7 @@ export type Rule = (pupil: PupilAbsence, ctx: RuleContext) => RuleHit | undefine
  * Registrations on days without teaching are dropped; a date outside the calendar throws
  * CalendarRangeError (the calendar does not cover the data: a configuration error).
  */
-export function groupByPupil(registrations: readonly AbsenceRegistration[], calendar: SchoolCalendar): Map<string, PupilAbsence> {
+export function groupByPupil(registrations: readonly Registration[], calendar: SchoolCalendar): Map<string, PupilAbsence> {
   const byPupil = new Map<string, { pupil: PupilAbsence; byDay: Map<number, DayAbsence> }>();
   for (const r of registrations) {
     const day = calendar.dayNumber(r.date);
@@ -121,7 +121,7 @@ export function groupByPupil(registrations: readonly AbsenceRegistration[], cale
       entry.byDay.set(day, d);
       entry.pupil.days.push(d);
     }
-    if (r.kind === 'whole-day') d.whole = true;
+    if (r.wholeDay) d.whole = true;
     else if (r.lessons !== undefined) d.lessons += r.lessons;
     else d.minutesOnly += r.minutes ?? 0;
     d.valid &&= r.valid;
@@ -512,12 +512,12 @@ function upperBound(days: readonly DayAbsence[], date: string): number {
  *
  * `previousTriggers` (any rule, per pupil) are the triggers already reported: for that pupil only
  * absence after the latest evidence date among them is counted, and the hits are "new" triggers
- * (C §3). Registrations are trusted as validated by the importer (absenceRegistrationSchema);
+ * (C §3). Registrations are trusted as validated by the importer (registrationSchema in intake/registration-schema.ts);
  * they are not parsed again here, to keep a run over 100 000 pupils fast.
  */
 export function detect(
   procedureId: string,
-  registrations: readonly AbsenceRegistration[],
+  registrations: readonly Registration[],
   calendar: SchoolCalendar,
   today: string,
   previousTriggers: readonly PreviousTrigger[] = [],

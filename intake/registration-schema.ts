@@ -1,8 +1,8 @@
 /**
- * The canonical shape of one absence registration as the importer accepts it, with the identity
- * key used for idempotent storage. This is the intake's local copy: the detection engine's schema
- * (`detection/registration.ts`) is being written in parallel and the two are to be reconciled;
- * field names here already match the agreed list so that reconciliation is a type swap.
+ * The one shape of an absence registration: what the importer accepts and stores, and what
+ * detection reads (`detection/rules.ts`), with the identity key used for idempotent storage.
+ * The reason code is kept as the school's system exports it (e.g. `SYK`): no detection rule
+ * depends on the reason, only on valid/invalid and notice, so it is not mapped to a coarser list.
  */
 import { z } from 'zod';
 

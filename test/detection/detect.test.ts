@@ -6,7 +6,7 @@
 import { absenceTriggerSchema } from '../../machines/events';
 import { ProcedureError } from '../../machines/registry';
 import { InvalidDetectionPolicyError } from '../../detection/policy';
-import { absenceRegistrationSchema } from '../../detection/registration';
+import { registrationSchema } from '../../intake/registration-schema';
 import { detect } from '../../detection/rules';
 import { calendar, invalid, partial, whole } from './fixtures';
 
@@ -74,12 +74,12 @@ describe('detect', () => {
   });
 });
 
-describe('registration schema', () => {
+describe('registration schema (the one shape intake stores and detection reads)', () => {
   test('[C.1.1] a partial absence needs lessons and/or minutes; grade must be 1-10', () => {
-    expect(absenceRegistrationSchema.safeParse(partial('2026-05-12', 2)).success).toBe(true);
-    const noAmount = absenceRegistrationSchema.safeParse({ ...partial('2026-05-12', 1), lessons: undefined });
-    expect(noAmount.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['lessons', 'a partial-day absence needs lessons and/or minutes']]);
-    const grade = absenceRegistrationSchema.safeParse(whole('2026-05-12', { grade: 11 }));
+    expect(registrationSchema.safeParse(partial('2026-05-12', 2)).success).toBe(true);
+    const noAmount = registrationSchema.safeParse({ ...partial('2026-05-12', 1), lessons: undefined });
+    expect(noAmount.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['lessons', 'delvis fravær må ha timer og/eller minutter']]);
+    const grade = registrationSchema.safeParse(whole('2026-05-12', { grade: 11 }));
     expect(grade.error?.issues.map((i) => i.path.join('.'))).toEqual(['grade']);
   });
 });

@@ -2,7 +2,7 @@
  * Shared fixtures for the detection tests: a municipality calendar for the school year
  * 2025/2026 and builders for absence registrations with sensible defaults.
  */
-import type { AbsenceRegistration } from '../../detection/registration';
+import type { Registration } from '../../intake/registration-schema';
 import { buildSchoolCalendar, type SchoolCalendarConfig } from '../../detection/school-calendar';
 
 /** A school year like most Norwegian municipalities have it. */
@@ -25,7 +25,7 @@ export const calendar = buildSchoolCalendar(calendarConfig);
 /** Weekends and public holidays only, so the half-year boundaries fall on school days. */
 export const openCalendar = buildSchoolCalendar({ municipality: 'Uten ferier', firstYear: 2025, lastYear: 2026 });
 
-type Overrides = Partial<Omit<AbsenceRegistration, 'kind' | 'date'>>;
+type Overrides = Partial<Omit<Registration, 'wholeDay' | 'date'>>;
 
 const defaults = {
   pupilId: 'elev-1',
@@ -35,18 +35,18 @@ const defaults = {
   notifiedByGuardians: true,
   lateArrival: false,
   leftDuringDay: false,
-  reasonCode: 'illness',
+  reasonCode: 'SYK',
 } as const;
 
 /** A whole-day absence (valid, notified, grade 5) unless overridden. */
-export function whole(date: string, overrides: Overrides = {}): AbsenceRegistration {
-  return { ...defaults, ...overrides, kind: 'whole-day', date };
+export function whole(date: string, overrides: Overrides = {}): Registration {
+  return { ...defaults, ...overrides, wholeDay: true, date };
 }
 
 /** A partial-day absence of `lessons` lessons (valid, notified, grade 5) unless overridden. */
-export function partial(date: string, lessons: number, overrides: Overrides = {}): AbsenceRegistration {
-  return { ...defaults, ...overrides, kind: 'partial', date, lessons };
+export function partial(date: string, lessons: number, overrides: Overrides = {}): Registration {
+  return { ...defaults, ...overrides, wholeDay: false, date, lessons };
 }
 
 /** Invalid and without notice: suspected invalid in seed 004's sense. */
-export const invalid: Overrides = { valid: false, notifiedByGuardians: false, reasonCode: 'unknown' };
+export const invalid: Overrides = { valid: false, notifiedByGuardians: false, reasonCode: 'UKJENT' };

@@ -3,7 +3,7 @@
  * asserts the exact evidence dates, so a rule that fires on the wrong days fails.
  */
 import { resolveDetectionPolicy } from '../../detection/policy';
-import type { AbsenceRegistration } from '../../detection/registration';
+import type { Registration } from '../../intake/registration-schema';
 import {
   consecutiveDays,
   cutDays,
@@ -28,7 +28,7 @@ const A = 'plan-for-skolenaervaer';
 const E = 'raelingen-veileder';
 
 /** Runs one rule for the single pupil in `regs` as of `today`. */
-function run(rule: Rule, regs: AbsenceRegistration[], opts: { today?: string; procedureId?: string; cal?: SchoolCalendar } = {}) {
+function run(rule: Rule, regs: Registration[], opts: { today?: string; procedureId?: string; cal?: SchoolCalendar } = {}) {
   const cal = opts.cal ?? calendar;
   const procedureId = opts.procedureId ?? C;
   const today = opts.today ?? '2026-06-19';
@@ -240,7 +240,7 @@ describe('E.DS late arrivals and leaving during the day', () => {
 describe('trend: latest 20 school days against the 20 before', () => {
   const policy = resolveDetectionPolicy(C);
   const today = '2026-06-12';
-  const pupilOf = (regs: AbsenceRegistration[]) => groupByPupil(regs, calendar).get('elev-1');
+  const pupilOf = (regs: Registration[]) => groupByPupil(regs, calendar).get('elev-1');
   // Latest window: 2026-05-15..2026-06-12; previous: 2026-04-15..2026-05-13 (holidays skipped).
 
   test('[C.3.3] fewer absence days by more than the tolerance is improved, with both windows\' numbers', () => {
