@@ -16,6 +16,8 @@ export interface ImportSummary extends UpsertCounts {
   kept: number;
   errors: RowError[];
   ignoredColumns: string[];
+  /** Schools the accepted rows belong to, sorted: detection re-evaluates exactly these. */
+  schoolIds: string[];
 }
 
 export type ImportOptions = ParseOptions & { format?: ParseResult['format'] };
@@ -39,6 +41,7 @@ export async function importFile(file: string, store: RegistrationStore, options
     kept: parsed.registrations.length,
     errors: parsed.errors,
     ignoredColumns: parsed.ignoredColumns,
+    schoolIds: [...new Set(parsed.registrations.map((r) => r.schoolId))].sort(),
     ...counts,
   };
 }

@@ -9,9 +9,10 @@
  * rename), which is enough for one school year of one municipality and keeps the same interface.
  * The file store assumes a single writer process at a time.
  */
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from './atomic-write';
 import { type Registration, canonicalJson, registrationKey, registrationKind, registrationSchema } from './registration-schema';
 
 export interface UpsertCounts {
@@ -27,6 +28,8 @@ export interface RegistrationStore {
   byPupil(pupilId: string): Promise<Registration[]>;
   /** A school's registrations ordered by pupil and date. */
   bySchool(schoolId: string): Promise<Registration[]>;
+  /** Every school with at least one registration, sorted. */
+  schoolIds(): Promise<string[]>;
   count(): Promise<number>;
 }
 
@@ -73,6 +76,10 @@ export class InMemoryRegistrationStore implements RegistrationStore {
 
   async bySchool(schoolId: string): Promise<Registration[]> {
     return [...this.byKey.values()].filter((r) => r.schoolId === schoolId).sort(compareRegistrations);
+  }
+
+  async schoolIds(): Promise<string[]> {
+    return [...new Set([...this.byKey.values()].map((r) => r.schoolId))].sort();
   }
 
   async count(): Promise<number> {
@@ -136,21 +143,7 @@ export class FileRegistrationStore extends InMemoryRegistrationStore {
   }
 
   private async writeSchool(schoolId: string, registrations: Registration[]): Promise<void> {
-    const target = path.join(this.dataDir, schoolFileName(schoolId));
-    const temp = `${target}.${process.pid}.tmp`;
     const body = `${JSON.stringify({ formatVersion: 1, schoolId, registrations: registrations.map((r) => JSON.parse(canonicalJson(r)) as unknown) }, null, 1)}\n`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(body, 'utf8');
-      await handle.sync(); // the rename must not publish a file whose content is not on disk yet
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, target);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    await writeFileAtomic(path.join(this.dataDir, schoolFileName(schoolId)), body);
   }
 }

@@ -13,6 +13,7 @@ import { connectClient } from '../worker/connection';
 import { startDevServer, type DevServer } from './lib/dev-server';
 import { PROJECT_ROOT } from './lib/tools';
 import { stackCheckWorkflow } from '../workflows';
+import { DEFAULT_DETECTION_HOUR, DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from './lib/detection-schedule';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { describeIssues } from '../machines/zod-issues';
 
@@ -99,6 +100,7 @@ async function run(): Promise<void> {
     workflowId: `stack-check-${randomUUID()}`,
     args: [{ timer: '1 second', signalsRequired: 0 }],
   });
+  const schedule = await ensureDetectionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
   await client.connection.close();
 
   console.log('');
@@ -107,8 +109,11 @@ async function run(): Promise<void> {
   console.log(`  Temporal Web UI: ${server.uiUrl ?? '(headless)'}`);
   console.log(`  Task queue:      ${env.TEMPORAL_TASK_QUEUE}`);
   console.log(`  Outbox:          ${resolve(dataDir, 'outbox')} (messages the cases send)`);
+  console.log(`  Detection:       schedule "${DETECTION_SCHEDULE_ID}" ${schedule}, daily at ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; schools in config/schools.json`);
   console.log('Open and follow cases from another terminal, e.g.:');
   console.log('  npm run case -- procedures');
+  console.log('  npm run generate -- --pupils 600 --out data/fravaer.csv && npm run intake -- import data/fravaer.csv --today 2026-06-19');
+  console.log('  npm run detect -- --today 2026-06-19');
   console.log('  npm run case -- open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03');
   console.log('  npm run case -- show --school s1 --pupil p1');
   console.log('Press Ctrl-C to stop.');

@@ -3,14 +3,18 @@
  * Shared by the worker process and the integration tests so both run exactly the same worker.
  */
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { type CaseActivities } from '../activities';
+import type { CaseActivities } from '../activities';
+import type { DetectionActivities } from '../activities/detection';
 
 export interface BuildWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** The activities, built with their dependencies (see activities/createActivities). */
-  activities?: CaseActivities;
+  /**
+   * The activities, built with their dependencies (activities/createActivities, and
+   * activities/detection createDetectionActivities where the worker runs daily detection).
+   */
+  activities?: CaseActivities & Partial<DetectionActivities>;
   /** A stable identity helps tell several workers on one cluster apart in the Web UI. */
   identity?: string;
 }

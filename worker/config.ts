@@ -85,6 +85,9 @@ function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undef
 
 const workerEnvSchema = z.object({
   OUTBOX_DIR: z.string().trim().min(1, 'must be a directory path').default('data/outbox'),
+  REGISTRATIONS_DIR: z.string().trim().min(1, 'must be a directory path').default('data/registrations'),
+  DETECTION_LEDGER_DIR: z.string().trim().min(1, 'must be a directory path').default('data/detection'),
+  SCHOOLS_CONFIG: z.string().trim().min(1, 'must be a file path').default('config/schools.json'),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], 'must be one of TRACE, DEBUG, INFO, WARN, ERROR').default('WARN'),
 });
 
@@ -92,6 +95,12 @@ const workerEnvSchema = z.object({
 export interface WorkerSettings {
   /** Where the local outbox writes messages (relative paths are from the project root). */
   outboxDir: string;
+  /** Stored absence registrations (written by `npm run intake`), read by daily detection. */
+  registrationsDir: string;
+  /** Detection's ledger of delivered triggers and trends. */
+  detectionLedgerDir: string;
+  /** The school directory: procedure and calendar per school. */
+  schoolsConfig: string;
   /** Temporal runtime log level; WARN keeps bundler statistics out of the console. */
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
@@ -103,5 +112,11 @@ export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): Worker
     const lines = describeIssues(result.error).map((line) => `  ${line}`);
     throw new ConfigError(`Invalid worker configuration:\n${lines.join('\n')}`);
   }
-  return { outboxDir: result.data.OUTBOX_DIR, logLevel: result.data.LOG_LEVEL };
+  return {
+    outboxDir: result.data.OUTBOX_DIR,
+    registrationsDir: result.data.REGISTRATIONS_DIR,
+    detectionLedgerDir: result.data.DETECTION_LEDGER_DIR,
+    schoolsConfig: result.data.SCHOOLS_CONFIG,
+    logLevel: result.data.LOG_LEVEL,
+  };
 }

@@ -6,28 +6,42 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createDetectionActivities } from '../activities/detection';
 import { FileOutbox } from '../activities/outbox';
 import { loadTemporalConfig, loadWorkerSettings } from './config';
-import { connectWorker } from './connection';
+import { connectClient, connectWorker } from './connection';
 import { buildWorker } from './build-worker';
 
 async function run(): Promise<void> {
   const config = loadTemporalConfig();
   const settings = loadWorkerSettings();
   Runtime.install({ logger: new DefaultLogger(settings.logLevel) });
-  const outboxDir = resolve(__dirname, '..', settings.outboxDir);
+  const fromRoot = (p: string) => resolve(__dirname, '..', p);
+  const outboxDir = fromRoot(settings.outboxDir);
   const connection = await connectWorker(config);
+  // Daily detection opens and signals cases through a client of its own.
+  const client = await connectClient(config);
   try {
     const worker = await buildWorker({
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
-      activities: createActivities({ outbox: new FileOutbox(outboxDir) }),
+      activities: {
+        ...createActivities({ outbox: new FileOutbox(outboxDir) }),
+        ...createDetectionActivities({
+          client,
+          taskQueue: config.taskQueue,
+          registrationsDir: fromRoot(settings.registrationsDir),
+          ledgerDir: fromRoot(settings.detectionLedgerDir),
+          schoolsConfig: fromRoot(settings.schoolsConfig),
+        }),
+      },
       identity: `case-worker@${hostname()}:${process.pid}`,
     });
     console.log(`Case worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}" at ${config.address}; outbox: ${outboxDir}`);
     await worker.run();
   } finally {
+    await client.connection.close();
     await connection.close();
   }
 }

@@ -4,7 +4,7 @@
  * both sides share one definition.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CaseEvent, EventType } from '../machines/events';
+import type { AbsenceTrigger, CaseEvent, EventType } from '../machines/events';
 import type { CaseFacts, FiledDocument } from '../machines/case-context';
 import type { PublicStage } from '../machines/meta';
 import type { Role } from '../machines/vocabulary';
@@ -129,6 +129,8 @@ export interface CaseView {
   overdue: boolean;
   timeline: TimelineEntry[];
   documents: FiledDocument[];
+  /** The absence patterns behind the case, the opening one first, with their evidence dates. */
+  triggers: AbsenceTrigger[];
 }
 
 /** Result of a human event sent as an Update. */

@@ -153,6 +153,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       overdue,
       timeline: [...timeline],
       documents: [...ctx.documents],
+      triggers: [...ctx.triggers],
     };
   };
 

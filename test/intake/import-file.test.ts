@@ -6,6 +6,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXIT, runCli } from '../../intake/cli';
+import type { TemporalAccess } from '../../detection/cli';
 import { importFile } from '../../intake/import-file';
 import { FileRegistrationStore, InMemoryRegistrationStore } from '../../intake/registration-store';
 
@@ -88,15 +89,16 @@ test('JSON files are imported by extension', async () => {
 });
 
 describe('CLI', () => {
-  const run = async (argv: string[]) => {
+  const unreachable: TemporalAccess = { connect: () => Promise.reject(new Error('connection refused 127.0.0.1:1')) };
+  const run = async (argv: string[], temporal: TemporalAccess = unreachable) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, temporal);
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
   test('exit 0 when every row is stored, with a Norwegian summary', async () => {
-    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', path.join(dir, 'data')]);
+    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', path.join(dir, 'data'), '--no-detect']);
     expect(result.code).toBe(EXIT.ok);
     expect(result.out).toContain('Godkjent og lagret: 3 (nye: 3, endret: 0, uendret: 0)');
     expect(result.err).toContain('Lest 3 rader');
@@ -104,7 +106,7 @@ describe('CLI', () => {
 
   test('exit 3 when some rows are refused; the summary names each bad line; good rows are stored', async () => {
     const dataDir = path.join(dir, 'data');
-    const result = await run(['import', await writeCsv('a.csv', [rows[0]!, 'e3;s1;5;31.02.2026;ja;;;ja;ja;nei;nei;SYK;']), '--data-dir', dataDir]);
+    const result = await run(['import', await writeCsv('a.csv', [rows[0]!, 'e3;s1;5;31.02.2026;ja;;;ja;ja;nei;nei;SYK;']), '--data-dir', dataDir, '--no-detect']);
     expect(result.code).toBe(EXIT.rowsRefused);
     expect(result.out).toContain('Avvist: 1');
     expect(result.out).toMatch(/linje 3: ugyldig dato «31\.02\.2026»/);
@@ -120,5 +122,25 @@ describe('CLI', () => {
     const result = await run(['import', bad, '--data-dir', path.join(dir, 'data')]);
     expect(result.code).toBe(EXIT.badFile);
     expect(result.err).toContain('mangler kolonne');
+    expect((await run(['import', await writeCsv('a.csv', rows), '--today', '2026-02-30'])).err).toContain('--today må være en dato');
+  });
+
+  test('exit 5 when the rows are stored but Temporal cannot be reached to update the cases', async () => {
+    const dataDir = path.join(dir, 'data');
+    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', dataDir, '--today', '2026-09-04']);
+    expect(result.code).toBe(EXIT.casesNotUpdated);
+    expect(result.err).toContain('Sakene ble ikke oppdatert: får ikke kontakt med Temporal (connection refused 127.0.0.1:1)');
+    expect(result.err).toContain('npm run detect');
+    expect(await (await FileRegistrationStore.open(dataDir)).count()).toBe(3);
+  });
+
+  test('exit 6 when the school directory is invalid; the rows are stored', async () => {
+    const dataDir = path.join(dir, 'data');
+    const config = path.join(dir, 'skoler.json');
+    await writeFile(config, JSON.stringify({ formatVersion: 1, municipalities: {}, schools: [{ schoolId: 's1', name: 'Skole', municipality: 'x' }] }), 'utf8');
+    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', dataDir, '--schools-config', config]);
+    expect(result.code).toBe(EXIT.badDirectory);
+    expect(result.err).toContain('schools.0.municipality: unknown municipality "x"');
+    expect(await (await FileRegistrationStore.open(dataDir)).count()).toBe(3);
   });
 });

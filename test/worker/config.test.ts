@@ -47,7 +47,20 @@ test('every bad variable is reported at once', () => {
 });
 
 test('worker settings default to the data outbox and warnings only, and refuse an unknown log level', () => {
-  expect(loadWorkerSettings({})).toEqual({ outboxDir: 'data/outbox', logLevel: 'WARN' });
-  expect(loadWorkerSettings({ OUTBOX_DIR: '/srv/outbox', LOG_LEVEL: 'DEBUG' })).toEqual({ outboxDir: '/srv/outbox', logLevel: 'DEBUG' });
+  const defaults = {
+    outboxDir: 'data/outbox',
+    registrationsDir: 'data/registrations',
+    detectionLedgerDir: 'data/detection',
+    schoolsConfig: 'config/schools.json',
+    logLevel: 'WARN',
+  };
+  expect(loadWorkerSettings({})).toEqual(defaults);
+  expect(loadWorkerSettings({ OUTBOX_DIR: '/srv/outbox', LOG_LEVEL: 'DEBUG', SCHOOLS_CONFIG: '/etc/skoler.json' })).toEqual({
+    ...defaults,
+    outboxDir: '/srv/outbox',
+    schoolsConfig: '/etc/skoler.json',
+    logLevel: 'DEBUG',
+  });
+  expect(() => loadWorkerSettings({ REGISTRATIONS_DIR: ' ' })).toThrow(/REGISTRATIONS_DIR: must be a directory path/);
   expect(() => loadWorkerSettings({ LOG_LEVEL: 'LOUD' })).toThrow(/LOG_LEVEL: must be one of/);
 });

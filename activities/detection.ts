@@ -1,0 +1,60 @@
+/**
+ * The daily detection activity: loads the stored registrations, the school directory and the
+ * detection ledger, runs detection as of today (Norwegian date) and delivers triggers and trends
+ * to the cases through the injected Temporal client. Heartbeats one line per school, so a run
+ * over many schools is visibly alive and a worker that dies mid-run is noticed quickly.
+ * Idempotent: a retry delivers the same event ids again, which the cases ignore.
+ */
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { TemporalCaseDispatcher } from '../detection/case-dispatcher';
+import { type DetectionRunSummary, osloDate, runDetection } from '../detection/run-detection';
+import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { FileTriggerLedger } from '../detection/trigger-ledger';
+import { FileRegistrationStore } from '../intake/registration-store';
+import { isoDateSchema } from '../machines/events';
+import { describeIssues } from '../machines/zod-issues';
+
+export interface DetectionActivityDependencies {
+  client: Client;
+  /** Task queue of the case workflows that detection opens. */
+  taskQueue: string;
+  registrationsDir: string;
+  ledgerDir: string;
+  schoolsConfig: string;
+}
+
+const inputSchema = z.object({ today: isoDateSchema.optional() }).strict();
+export type DailyDetectionInput = z.infer<typeof inputSchema>;
+
+export function createDetectionActivities(deps: DetectionActivityDependencies) {
+  return {
+    async runDailyDetection(input: unknown): Promise<DetectionRunSummary> {
+      const parsed = inputSchema.safeParse(input ?? {});
+      if (!parsed.success) {
+        throw ApplicationFailure.nonRetryable(`Invalid input to runDailyDetection: ${describeIssues(parsed.error, '(input)').join('; ')}`, 'InvalidActivityInput');
+      }
+      let directory;
+      try {
+        directory = await loadSchoolDirectory(deps.schoolsConfig);
+      } catch (err) {
+        // A broken directory is fixed by a person, not by retrying.
+        if (err instanceof SchoolDirectoryError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidSchoolDirectory');
+        throw err;
+      }
+      const store = await FileRegistrationStore.open(deps.registrationsDir);
+      return runDetection({
+        store,
+        directory,
+        ledger: new FileTriggerLedger(deps.ledgerDir),
+        dispatcher: new TemporalCaseDispatcher(deps.client, deps.taskQueue),
+        today: parsed.data.today ?? osloDate(),
+        onProgress: (line) => Context.current().heartbeat(line),
+      });
+    },
+  };
+}
+
+export type DetectionActivities = ReturnType<typeof createDetectionActivities>;

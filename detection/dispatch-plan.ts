@@ -1,0 +1,122 @@
+/**
+ * What detection tells the case workflows, as pure data: for each pupil with new triggers, the
+ * case to open (or the open case to signal), and for each open case the trend. No I/O here; the
+ * dispatcher (`case-dispatcher.ts`) delivers the plan and `run-detection.ts` decides what to plan.
+ *
+ * Idempotency rests on deterministic ids. A trigger's event id is made of procedure, school,
+ * pupil, rule and evidence dates, so running detection twice on the same data produces the same
+ * ids, and the case workflow applies an id once. Opening uses signal-with-start: the workflow id
+ * is the business key (school + pupil), the start input carries the trigger and the signal the
+ * same trigger as `absence.newTrigger` under the same id. If no case is running the workflow
+ * starts from the trigger and counts the id as applied (`openingEventId`), so the signal is a
+ * no-op; if a case is running the signal is the new trigger the machine escalates on (C §3).
+ */
+import type { CaseEvent } from '../machines/events';
+import type { CaseWorkflowInput } from '../workflows/case-messages';
+import { caseWorkflowId } from '../workflows/case-messages';
+import type { DetectedTrigger, TrendResult } from './rules';
+import type { SchoolSettings } from './school-directory';
+
+/** Hour of day (UTC) an absence fact is dated to: the end of the school day in Norway (15–16 local). */
+const FACT_HOUR_UTC = 14;
+
+const detectionActor = { role: 'system', userId: 'fravaersdeteksjon' } as const;
+
+/**
+ * When an absence fact dated `date` happened, as a timestamp: the end of that school day, but
+ * never after `now` (a case's deadlines count from when the fact happened, and a fact found the
+ * same afternoon must not lie in the future).
+ */
+export function factTime(date: string, now: Date): string {
+  const endOfSchoolDay = Date.parse(`${date}T${String(FACT_HOUR_UTC).padStart(2, '0')}:00:00Z`);
+  return new Date(Math.min(endOfSchoolDay, now.getTime())).toISOString();
+}
+
+/** The trigger's event id: the same trigger always gets the same id. */
+export function triggerEventId(t: Pick<DetectedTrigger, 'procedureId' | 'schoolId' | 'pupilId' | 'rule' | 'dates'>): string {
+  const first = t.dates[0] ?? '';
+  const last = t.dates[t.dates.length - 1] ?? '';
+  return `fravaer/${t.procedureId}/${t.schoolId}/${t.pupilId}/${t.rule}/${first}..${last}`;
+}
+
+/** The trend event id: one per pupil and window end. */
+export function trendEventId(schoolId: string, pupilId: string, to: string): string {
+  return `trend/${schoolId}/${pupilId}/${to}`;
+}
+
+/** The trigger as the machines' `absenceTriggerSchema` (evidence only; no detection internals). */
+function evidence(t: DetectedTrigger) {
+  return {
+    rule: t.rule,
+    dates: [...t.dates],
+    ...(t.lessons !== undefined ? { lessons: t.lessons } : {}),
+    ...(t.days !== undefined ? { days: t.days } : {}),
+  };
+}
+
+/** Everything needed to open a pupil's case, or to signal it if it is already open. */
+export interface CaseDelivery {
+  workflowId: string;
+  /** The case input if the case has to be started. */
+  input: CaseWorkflowInput;
+  /** The signal: the same trigger, as a new trigger for an open case. */
+  event: Extract<CaseEvent, { type: 'absence.newTrigger' }>;
+  trigger: DetectedTrigger;
+}
+
+/**
+ * The delivery for one pupil's trigger. `grade` is the pupil's grade on the latest registration.
+ */
+export function planTriggerDelivery(school: SchoolSettings, trigger: DetectedTrigger, grade: number, now: Date): CaseDelivery {
+  const eventId = triggerEventId(trigger);
+  const at = factTime(trigger.firedOn, now);
+  return {
+    workflowId: caseWorkflowId(trigger.schoolId, trigger.pupilId),
+    input: {
+      procedureId: school.procedureId,
+      facts: {
+        caseId: `sak-${trigger.schoolId}-${trigger.pupilId}-${trigger.firedOn}`,
+        pupilId: trigger.pupilId,
+        schoolId: trigger.schoolId,
+        grade,
+        openedAt: at,
+        trigger: evidence(trigger),
+      },
+      ...(school.policyOverrides ? { policyOverrides: school.policyOverrides } : {}),
+      openingEventId: eventId,
+    },
+    event: { type: 'absence.newTrigger', eventId, actor: detectionActor, at, trigger: evidence(trigger) },
+    trigger,
+  };
+}
+
+/**
+ * Splits one run's triggers per pupil: the first (earliest fired; detect sorts them) is delivered,
+ * the others of the same run are the same worry seen through another rule and are merged into it
+ * (recorded, so they are not found again, but not sent: a case that has just opened would refuse
+ * a second trigger the same day, and the coordinator would read it as a new worry).
+ */
+export function firstTriggerPerPupil(triggers: readonly DetectedTrigger[]): Map<string, { first: DetectedTrigger; merged: DetectedTrigger[] }> {
+  const byPupil = new Map<string, { first: DetectedTrigger; merged: DetectedTrigger[] }>();
+  for (const t of triggers) {
+    const entry = byPupil.get(t.pupilId);
+    if (entry) entry.merged.push(t);
+    else byPupil.set(t.pupilId, { first: t, merged: [] });
+  }
+  return byPupil;
+}
+
+/** The trend signal for an open case. */
+export function planTrendEvent(schoolId: string, pupilId: string, trend: TrendResult, now: Date): Extract<CaseEvent, { type: 'absence.trend' }> {
+  return {
+    type: 'absence.trend',
+    eventId: trendEventId(schoolId, pupilId, trend.to),
+    actor: detectionActor,
+    at: factTime(trend.to, now),
+    trend: trend.trend,
+    from: trend.from,
+    to: trend.to,
+    absenceDays: trend.absenceDays,
+    absenceLessons: trend.absenceLessons,
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * One detection run: for each school, its procedure's rules over the stored registrations as of
+ * `today`, new triggers delivered to the pupils' cases (opening them when none is open), and the
+ * absence trend delivered to every open case when it changed or a week has passed. Runs after
+ * every import and on the daily schedule; running it again on the same data changes nothing
+ * (see dispatch-plan.ts for why).
+ */
+import { differenceInCalendarDays, parseISO } from 'date-fns';
+import type { RegistrationStore } from '../intake/registration-store';
+import type { Registration } from '../intake/registration-schema';
+import type { CaseDispatcher, TriggerOutcome } from './case-dispatcher';
+import { firstTriggerPerPupil, planTrendEvent, planTriggerDelivery } from './dispatch-plan';
+import { resolveDetectionPolicy } from './policy';
+import { type PreviousTrigger, detect, groupByPupil, trend } from './rules';
+import { CalendarRangeError } from './school-calendar';
+import type { SchoolDirectory } from './school-directory';
+import type { LedgerTrigger, PupilLedger, TriggerLedger } from './trigger-ledger';
+import { caseWorkflowId } from '../workflows/case-messages';
+
+/** A trend that has not changed is sent again after this many calendar days (a weekly summary). */
+export const TREND_RESEND_DAYS = 7;
+
+export interface DetectionRunOptions {
+  store: RegistrationStore;
+  directory: SchoolDirectory;
+  ledger: TriggerLedger;
+  dispatcher: CaseDispatcher;
+  /** The evaluation date, yyyy-MM-dd (Norwegian date of the run). */
+  today: string;
+  /** Clock for fact timestamps; default the real one. */
+  now?: Date;
+  /** Only these schools; default every school with registrations. */
+  schoolIds?: readonly string[];
+  onProgress?: (line: string) => void;
+}
+
+export interface SchoolRunSummary {
+  schoolId: string;
+  procedureId?: string;
+  registrations: number;
+  opened: number;
+  signalled: number;
+  merged: number;
+  trendsSent: number;
+  /** Why the school was not evaluated (Norwegian), when it was not. */
+  skipped?: string;
+}
+
+export interface DetectionRunSummary {
+  today: string;
+  schools: SchoolRunSummary[];
+  opened: number;
+  signalled: number;
+  merged: number;
+  trendsSent: number;
+}
+
+/** Delivery to Temporal failed part-way; what was delivered before is recorded in the ledger. */
+export class DetectionDispatchError extends Error {
+  override name = 'DetectionDispatchError';
+  constructor(
+    message: string,
+    readonly partial: DetectionRunSummary,
+  ) {
+    super(message);
+  }
+}
+
+/** Norwegian date (yyyy-MM-dd) of an instant: detection's "today". */
+export function osloDate(at: Date = new Date()): string {
+  // sv-SE formats as yyyy-MM-dd; the time zone makes a run at 00:30 count as the new day.
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+export async function runDetection(options: DetectionRunOptions): Promise<DetectionRunSummary> {
+  const now = options.now ?? new Date();
+  const schoolIds = options.schoolIds ?? (await options.store.schoolIds());
+  const summary: DetectionRunSummary = { today: options.today, schools: [], opened: 0, signalled: 0, merged: 0, trendsSent: 0 };
+  for (const schoolId of schoolIds) {
+    const school = await runSchool(schoolId, options, now, summary);
+    summary.schools.push(school);
+    summary.opened += school.opened;
+    summary.signalled += school.signalled;
+    summary.merged += school.merged;
+    summary.trendsSent += school.trendsSent;
+    options.onProgress?.(describeSchool(school));
+  }
+  return summary;
+}
+
+async function runSchool(schoolId: string, options: DetectionRunOptions, now: Date, runSoFar: DetectionRunSummary): Promise<SchoolRunSummary> {
+  const registrations = await options.store.bySchool(schoolId);
+  const result: SchoolRunSummary = { schoolId, registrations: registrations.length, opened: 0, signalled: 0, merged: 0, trendsSent: 0 };
+  const settings = options.directory.get(schoolId);
+  if (!settings) return { ...result, skipped: 'skolen står ikke i skolekatalogen (config/schools.json)' };
+  result.procedureId = settings.procedureId;
+  const { range } = settings.calendar;
+  if (options.today < range.from || options.today > range.to) {
+    return { ...result, skipped: `skolekalenderen til ${settings.municipality} dekker ikke ${options.today}` };
+  }
+
+  const pupils = await options.ledger.load(schoolId);
+  const previous: PreviousTrigger[] = [...pupils.values()].flatMap((p) => p.triggers.map((t) => ({ pupilId: p.pupilId, dates: t.dates })));
+  let triggers;
+  try {
+    triggers = detect(settings.procedureId, registrations, settings.calendar, options.today, previous, settings.detectionOverrides);
+  } catch (err) {
+    // Registrations outside the municipality's calendar: a configuration gap, reported per school.
+    if (err instanceof CalendarRangeError) return { ...result, skipped: `skolekalenderen til ${settings.municipality} dekker ikke alle registreringene (${err.message})` };
+    throw err;
+  }
+  const grades = latestGrades(registrations);
+  const openedNow = new Set<string>();
+  const recordedAt = now.toISOString();
+
+  try {
+    for (const [pupilId, { first, merged }] of firstTriggerPerPupil(triggers)) {
+      const delivery = planTriggerDelivery(settings, first, grades.get(pupilId) ?? 1, now);
+      const outcome: TriggerOutcome = await options.dispatcher.deliverTrigger(delivery);
+      const entry: PupilLedger = pupils.get(pupilId) ?? { pupilId, triggers: [], caseOpen: true };
+      const asLedger = (t: typeof first, delivered: LedgerTrigger['delivery'], eventId: string): LedgerTrigger => ({
+        rule: t.rule,
+        dates: [...t.dates],
+        ...(t.lessons !== undefined ? { lessons: t.lessons } : {}),
+        ...(t.days !== undefined ? { days: t.days } : {}),
+        eventId,
+        firedOn: t.firedOn,
+        delivery: delivered,
+        recordedAt,
+      });
+      entry.triggers.push(asLedger(first, outcome, delivery.event.eventId), ...merged.map((t) => asLedger(t, 'merged', delivery.event.eventId)));
+      entry.caseOpen = true;
+      if (outcome === 'opened') {
+        delete entry.lastTrend; // a new case starts its trend history afresh
+        openedNow.add(pupilId);
+        result.opened += 1;
+      } else result.signalled += 1;
+      result.merged += merged.length;
+      pupils.set(pupilId, entry);
+    }
+
+    const policy = resolveDetectionPolicy(settings.procedureId, settings.detectionOverrides);
+    const absence = groupByPupil(registrations, settings.calendar);
+    for (const entry of pupils.values()) {
+      if (!entry.caseOpen || openedNow.has(entry.pupilId)) continue;
+      const current = trend(absence.get(entry.pupilId), settings.calendar, options.today, policy);
+      if (!current || !isTrendDue(entry.lastTrend, current.trend, current.to, options.today)) continue;
+      const event = planTrendEvent(schoolId, entry.pupilId, current, now);
+      const outcome = await options.dispatcher.deliverTrend(caseWorkflowId(schoolId, entry.pupilId), event);
+      if (outcome === 'no-open-case') {
+        entry.caseOpen = false; // closed by the school; the next trigger opens a new case
+        continue;
+      }
+      entry.lastTrend = { trend: current.trend, to: current.to, sentOn: options.today, eventId: event.eventId };
+      result.trendsSent += 1;
+    }
+  } catch (err) {
+    await options.ledger.save(schoolId, pupils);
+    throw new DetectionDispatchError(
+      `Kunne ikke levere til sakene for skole ${schoolId}: ${(err as Error).message}. Det som ble levert før feilen er lagret; kjør deteksjonen igjen.`,
+      { ...runSoFar, schools: [...runSoFar.schools, result] },
+    );
+  }
+  await options.ledger.save(schoolId, pupils);
+  return result;
+}
+
+/** A trend is sent when it changed, or unchanged once a week, never twice for the same window. */
+export function isTrendDue(last: PupilLedger['lastTrend'], trendNow: string, windowEnd: string, today: string): boolean {
+  if (!last) return true;
+  if (last.to === windowEnd) return false;
+  if (last.trend !== trendNow) return true;
+  return differenceInCalendarDays(parseISO(today), parseISO(last.sentOn)) >= TREND_RESEND_DAYS;
+}
+
+function latestGrades(registrations: readonly Registration[]): Map<string, number> {
+  const latest = new Map<string, { date: string; grade: number }>();
+  for (const r of registrations) {
+    const seen = latest.get(r.pupilId);
+    if (!seen || r.date >= seen.date) latest.set(r.pupilId, { date: r.date, grade: r.grade });
+  }
+  return new Map([...latest].map(([id, v]) => [id, v.grade]));
+}
+
+/** One Norwegian progress line per school. */
+export function describeSchool(s: SchoolRunSummary): string {
+  if (s.skipped) return `Skole ${s.schoolId}: ikke vurdert – ${s.skipped}.`;
+  return (
+    `Skole ${s.schoolId} (${s.procedureId}): ${s.registrations} registreringer, ${s.opened} nye saker, ` +
+    `${s.signalled} nye utløsere til åpne saker, ${s.merged} slått sammen, ${s.trendsSent} trender sendt.`
+  );
+}
+
+/** The run's Norwegian summary. */
+export function describeRun(r: DetectionRunSummary): string {
+  const skipped = r.schools.filter((s) => s.skipped).length;
+  return (
+    `Fraværsdeteksjon for ${r.today}: ${r.schools.length - skipped} skoler vurdert` +
+    (skipped > 0 ? ` (${skipped} ikke vurdert)` : '') +
+    `, ${r.opened} nye saker, ${r.signalled} nye utløsere til åpne saker, ${r.trendsSent} trender sendt.`
+  );
+}

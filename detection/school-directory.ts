@@ -1,0 +1,128 @@
+/**
+ * Which procedure each school follows and which school calendar it keeps, read from a JSON file
+ * (`config/schools.json` unless SCHOOLS_CONFIG names another; format in docs/absence-format.md).
+ * A school belongs to a municipality; the municipality decides the procedure, its policy
+ * overrides, detection thresholds and school holidays. Validated with zod once when loaded, so a
+ * typo fails at start-up with the path of the bad field, not on the first import.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { getProcedure } from '../machines/registry';
+import { describeIssues } from '../machines/zod-issues';
+import { resolveDetectionPolicy } from './policy';
+import { type SchoolCalendar, buildSchoolCalendar, schoolCalendarConfigSchema } from './school-calendar';
+
+/** Default location of the school directory, relative to the project root. */
+export const DEFAULT_SCHOOLS_CONFIG = path.join('config', 'schools.json');
+
+const municipalitySchema = z.object({
+  name: z.string().trim().min(1, 'name must not be empty'),
+  /** Registered procedure id (machines/registry.ts). */
+  procedureId: z.string().trim().min(1, 'procedureId must not be empty'),
+  /** Overrides of the procedure's case policy (deadlines), checked by the procedure's schema. */
+  policyOverrides: z.record(z.string(), z.unknown()).optional(),
+  /** Overrides of the detection thresholds (detection/policy.ts). */
+  detectionOverrides: z.record(z.string(), z.unknown()).optional(),
+  calendar: schoolCalendarConfigSchema,
+});
+
+const directorySchema = z
+  .object({
+    formatVersion: z.literal(1),
+    municipalities: z.record(z.string().trim().min(1), municipalitySchema),
+    schools: z
+      .array(
+        z.object({
+          schoolId: z.string().trim().min(1, 'schoolId must not be empty'),
+          name: z.string().trim().min(1, 'name must not be empty'),
+          municipality: z.string().trim().min(1, 'municipality must not be empty'),
+        }),
+      )
+      .min(1, 'at least one school is needed'),
+  })
+  .superRefine((dir, ctx) => {
+    const seen = new Set<string>();
+    dir.schools.forEach((school, i) => {
+      if (seen.has(school.schoolId)) ctx.addIssue({ code: 'custom', path: ['schools', i, 'schoolId'], message: `school "${school.schoolId}" is listed twice` });
+      seen.add(school.schoolId);
+      if (!(school.municipality in dir.municipalities)) {
+        ctx.addIssue({ code: 'custom', path: ['schools', i, 'municipality'], message: `unknown municipality "${school.municipality}"` });
+      }
+    });
+    for (const [id, m] of Object.entries(dir.municipalities)) {
+      try {
+        getProcedure(m.procedureId);
+        resolveDetectionPolicy(m.procedureId, m.detectionOverrides);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['municipalities', id], message: (err as Error).message });
+      }
+    }
+  });
+
+export type SchoolDirectoryConfig = z.input<typeof directorySchema>;
+
+/** Everything detection and case opening need to know about one school. */
+export interface SchoolSettings {
+  schoolId: string;
+  name: string;
+  municipality: string;
+  procedureId: string;
+  policyOverrides?: Record<string, unknown>;
+  detectionOverrides?: Record<string, unknown>;
+  calendar: SchoolCalendar;
+}
+
+export class SchoolDirectoryError extends Error {
+  override name = 'SchoolDirectoryError';
+}
+
+export interface SchoolDirectory {
+  /** The school's settings, or undefined when the school is not configured. */
+  get(schoolId: string): SchoolSettings | undefined;
+  schoolIds(): string[];
+}
+
+/** Builds the directory from parsed JSON. Throws SchoolDirectoryError naming every bad field. */
+export function buildSchoolDirectory(config: unknown, source = 'skolekatalogen'): SchoolDirectory {
+  const parsed = directorySchema.safeParse(config);
+  if (!parsed.success) {
+    throw new SchoolDirectoryError(`Ugyldig skolekatalog (${source}):\n${describeIssues(parsed.error).map((l) => `  ${l}`).join('\n')}`);
+  }
+  // One calendar per municipality: building it computes every day of its years once.
+  const calendars = new Map(Object.entries(parsed.data.municipalities).map(([id, m]) => [id, buildSchoolCalendar(m.calendar)]));
+  const schools = new Map<string, SchoolSettings>();
+  for (const school of parsed.data.schools) {
+    const m = parsed.data.municipalities[school.municipality] as z.infer<typeof municipalitySchema>;
+    schools.set(school.schoolId, {
+      schoolId: school.schoolId,
+      name: school.name,
+      municipality: school.municipality,
+      procedureId: m.procedureId,
+      ...(m.policyOverrides ? { policyOverrides: m.policyOverrides } : {}),
+      ...(m.detectionOverrides ? { detectionOverrides: m.detectionOverrides } : {}),
+      calendar: calendars.get(school.municipality) as SchoolCalendar,
+    });
+  }
+  return {
+    get: (schoolId) => schools.get(schoolId),
+    schoolIds: () => [...schools.keys()].sort(),
+  };
+}
+
+/** Reads and validates the directory file. */
+export async function loadSchoolDirectory(file: string): Promise<SchoolDirectory> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SchoolDirectoryError(`Finner ikke skolekatalogen ${file}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new SchoolDirectoryError(`Skolekatalogen ${file} er ikke gyldig JSON: ${(err as Error).message}`);
+  }
+  return buildSchoolDirectory(json, file);
+}
