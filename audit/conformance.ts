@@ -1,0 +1,577 @@
+/**
+ * Conformance: replays generated audit paths against the REAL case workflow on the pinned
+ * time-skipping server and checks, after the opening and after every step, that the workflow's
+ * machine state (the `caseMachineState` query) is the state the model expected.
+ *
+ * Time. A path carries absolute times on the model's clock. The server's clock is elsewhere, so
+ * each path is shifted by a whole number of days (`shiftPath`) until its opening lies at or just
+ * after the server's current time; dates inside events move with it, so every guard that compares
+ * an event date with an event time decides exactly as in the model. Server time then only moves
+ * forward to the next step's time: events are sent when their `at` is reached, and a delay step
+ * sleeps until the timer's due time.
+ *
+ * Several paths run at once on one server (`runConformance`). They share the server's clock, so
+ * a `SharedClock` moves it only when every running path waits for time, and only to the earliest
+ * time any of them waits for: no path's timers can fire early because another path slept.
+ *
+ * Quirks of the time-skipping test server this module works around:
+ * - it can lock time skipping for good after a rejected update or a terminated workflow, so a
+ *   workflow is never terminated (open cases are closed by the "pupil moved" event, sent as a
+ *   signal, which the server cannot reject), and after a rejected update the environment is
+ *   rebuilt before the next path;
+ * - a query to a workflow whose worker is gone hangs, so the worker runs for the environment's
+ *   whole life and every query has a timeout.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { FileOutbox } from '../activities/outbox';
+import type { CaseEvent } from '../machines/events';
+import { addSearchAttributes } from '../scripts/lib/dev-server';
+import { temporalTestServerPath } from '../scripts/lib/tools';
+import type { caseWorkflow } from '../workflows';
+import {
+  type CaseMachineState,
+  type CaseWorkflowInput,
+  absenceFactsSignal,
+  caseMachineStateQuery,
+  caseViewQuery,
+  caseWorkflowId,
+  sendEventUpdate,
+} from '../workflows/case-messages';
+import { caseSearchAttributes } from '../workflows/search-attributes';
+import type { AuditPath, ConformanceResult, ExpectedState, PathStep } from './types';
+
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+/**
+ * How long after a timer's due time the replay looks for it. The server starts a workflow timer
+ * when the workflow task that set it completes, a few milliseconds after the task's clock
+ * reading, so a timer fires a little after its due time; the workflow treats up to a minute of
+ * lateness as on time, so this margin changes nothing it decides.
+ */
+const TIMER_MARGIN_MS = 5_000;
+/** A second, longer look for a timer that was not there after the margin (still "on time"). */
+const TIMER_SECOND_LOOK_MS = 50_000;
+/** Real time to wait for a query, or for the workflow to take a signal or fire a timer. */
+const QUERY_TIMEOUT_MS = 15_000;
+const SETTLE_TIMEOUT_MS = 5_000;
+const POLL_INTERVAL_MS = 20;
+
+// ---------------------------------------------------------------------------------------------
+// Shifting a path in time
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))$/;
+
+/** Adds `days` to a yyyy-MM-dd calendar date. */
+function addDaysToDate(year: string, month: string, day: string, days: number): string {
+  return new Date(Date.UTC(Number(year), Number(month) - 1, Number(day) + days)).toISOString().slice(0, 10);
+}
+
+/**
+ * Shifts one value by whole days if it is a yyyy-MM-dd date or an ISO date-time with an offset.
+ * A date-time keeps its offset and wall-clock time: with a fixed offset, moving the calendar date
+ * by n days is exactly n × 24 hours. Other strings are returned unchanged.
+ */
+export function shiftDateString(value: string, days: number): string {
+  const date = DATE.exec(value);
+  if (date) return addDaysToDate(date[1]!, date[2]!, date[3]!, days);
+  const dateTime = DATE_TIME.exec(value);
+  if (dateTime) return `${addDaysToDate(dateTime[1]!, dateTime[2]!, dateTime[3]!, days)}${dateTime[4]!}`;
+  return value;
+}
+
+function shiftDeep<T>(value: T, days: number): T {
+  if (typeof value === 'string') return shiftDateString(value, days) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => shiftDeep(item, days)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shiftDeep(item, days)])) as T;
+  }
+  return value;
+}
+
+/**
+ * The same path `days` whole days later (earlier when negative): every date-time and every
+ * yyyy-MM-dd date in the facts (opening time, trigger dates) and in the events (`at`, evaluation
+ * dates, meeting times, trend periods), and every delay step's due time. Expected states, ids and
+ * other strings are untouched. Pure.
+ */
+export function shiftPath(path: AuditPath, days: number): AuditPath {
+  if (!Number.isInteger(days)) throw new RangeError(`shiftPath shifts by whole days, not ${days}`);
+  if (days === 0) return path;
+  return {
+    ...path,
+    facts: shiftDeep(path.facts, days),
+    steps: path.steps.map((step): PathStep =>
+      step.kind === 'event'
+        ? { ...step, event: shiftDeep(step.event, days) }
+        : { ...step, dueAt: shiftDateString(new Date(Date.parse(step.dueAt)).toISOString(), days) },
+    ),
+  };
+}
+
+/**
+ * The whole number of days to shift a path opened at `openedAt` by so that it opens at or after
+ * `nowMs`, and less than a day after it (negative when the path lies in the server's future).
+ */
+export function shiftDaysFor(openedAt: string, nowMs: number): number {
+  return Math.ceil((nowMs - Date.parse(openedAt)) / MS_PER_DAY);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shared clock
+
+/**
+ * Server time shared by paths replayed at once. Each running path joins; the clock moves only
+ * when every member waits for time, and then only to the earliest time one of them waits for, so
+ * a path never finds its own timers fired by another path's sleep.
+ */
+export class SharedClock {
+  private members = 0;
+  private waiters: { untilMs: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private advancing: Promise<void> | undefined;
+
+  constructor(private readonly env: TestWorkflowEnvironment) {}
+
+  /** Joins once no move is under way, so a new member reads a clock that stands still. */
+  async join(): Promise<void> {
+    while (this.advancing) await this.advancing;
+    this.members += 1;
+  }
+
+  leave(): void {
+    this.members -= 1;
+    this.kick();
+  }
+
+  /** Server time now (ms). Stands still (but for real seconds passing) while the caller is a running member. */
+  now(): Promise<number> {
+    return this.env.currentTimeMs();
+  }
+
+  /** Resolves once server time has reached `untilMs`; the caller must be a member. */
+  async waitUntil(untilMs: number): Promise<void> {
+    if ((await this.env.currentTimeMs()) >= untilMs) return;
+    const reached = new Promise<void>((resolve, reject) => this.waiters.push({ untilMs, resolve, reject }));
+    this.kick();
+    return reached;
+  }
+
+  private kick(): void {
+    if (this.advancing || this.waiters.length === 0 || this.waiters.length < this.members) return;
+    this.advancing = this.advance()
+      .catch((err: unknown) => {
+        // Nobody can go on without the clock: every waiter learns why.
+        const waiting = this.waiters;
+        this.waiters = [];
+        for (const waiter of waiting) waiter.reject(err);
+      })
+      .finally(() => {
+        this.advancing = undefined;
+        this.kick();
+      });
+  }
+
+  private async advance(): Promise<void> {
+    const now = await this.env.currentTimeMs();
+    const target = Math.min(...this.waiters.map((w) => w.untilMs));
+    if (target > now) await this.env.sleep(target - now);
+    const reached = await this.env.currentTimeMs();
+    const ready = this.waiters.filter((w) => w.untilMs <= reached);
+    this.waiters = this.waiters.filter((w) => w.untilMs > reached);
+    for (const waiter of ready) waiter.resolve();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The environment
+
+export interface ConformanceEnv {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  outboxDir: string;
+  clock: SharedClock;
+  /**
+   * Set when something happened that may leave the server's time skipping locked (a rejected
+   * update) or the worker unusable; `runConformance` then builds a fresh environment.
+   */
+  tainted: boolean;
+  /** Why the worker stopped, if it did. */
+  workerFailure?: Error;
+  teardown(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/**
+ * The workflow bundle, built once per process: an environment rebuilt after a rejected update
+ * then starts its worker in a fraction of a second instead of re-bundling for seconds. The same
+ * entry point as `worker/build-worker.ts`, so the workers run the same code.
+ */
+function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  return bundle;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
+};
+
+/**
+ * A time-skipping environment for conformance: the pinned test server (never a download), the
+ * case search attributes, and a worker with the real activities writing to a temporary outbox,
+ * running on a task queue of its own until `teardown()`.
+ */
+export async function createConformanceEnv(): Promise<ConformanceEnv> {
+  const code = await workflowBundle();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+  const outboxDir = mkdtempSync(join(tmpdir(), 'audit-outbox-'));
+  try {
+    // The test server cannot list search attributes, so they are added without asking first.
+    await addSearchAttributes(env.connection, caseSearchAttributes, env.namespace ?? 'default');
+    const taskQueue = `audit-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowBundle: code,
+      activities: createActivities({ outbox: new FileOutbox(outboxDir) }),
+    });
+    const result: ConformanceEnv = {
+      env,
+      taskQueue,
+      outboxDir,
+      clock: new SharedClock(env),
+      tainted: false,
+      teardown: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await env.teardown();
+        rmSync(outboxDir, { recursive: true, force: true });
+      },
+    };
+    const running = worker.run().catch((err: unknown) => {
+      result.workerFailure = err instanceof Error ? err : new Error(String(err));
+      result.tainted = true;
+    });
+    return result;
+  } catch (err) {
+    await env.teardown();
+    rmSync(outboxDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replaying one path
+
+type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
+
+/** A step that did not behave as the model said; becomes a failed result. */
+class Mismatch extends Error {
+  constructor(
+    message: string,
+    readonly actual?: CaseMachineState,
+  ) {
+    super(message);
+  }
+}
+
+const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} svarte ikke innen ${ms / 1000} sekunder`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const machineState = (handle: CaseHandle) =>
+  withTimeout(handle.query(caseMachineStateQuery), QUERY_TIMEOUT_MS, 'Spørringen etter maskintilstanden');
+
+/** Polls the machine state (real time) until `done` holds; returns the last state either way. */
+async function pollState(handle: CaseHandle, done: (state: CaseMachineState) => boolean): Promise<CaseMachineState> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  let state = await machineState(handle);
+  while (!done(state) && Date.now() < deadline) {
+    await sleepReal(POLL_INTERVAL_MS);
+    state = await machineState(handle);
+  }
+  return state;
+}
+
+/** One line naming a step for people, e.g. `steg 3 (hendelse «measures.agreed»)`. */
+export function describeStep(step: PathStep, index: number): string {
+  return step.kind === 'event'
+    ? `steg ${index + 1} (hendelse «${step.event.type}» som ${step.via === 'update' ? 'oppdatering' : 'signal'})`
+    : `steg ${index + 1} (fristen «${step.delayName}» løper ut)`;
+}
+
+const showState = (s: { path: string; status: string }) => `«${s.path}» (${s.status === 'done' ? 'avsluttet' : s.status === 'active' ? 'aktiv' : s.status})`;
+
+function compare(expected: ExpectedState, actual: CaseMachineState, where: string): void {
+  if (actual.path === expected.path && actual.status === expected.status && isDeepStrictEqual(actual.value, expected.value)) return;
+  throw new Mismatch(`${where}: modellen ventet ${showState(expected)}, arbeidsflyten er i ${showState(actual)}.`, actual);
+}
+
+/** Time the step happens on the (shifted) path's clock. */
+const stepTime = (step: PathStep): number => (step.kind === 'event' ? Date.parse(step.event.at) : Date.parse(step.dueAt));
+
+async function applyEventStep(t: ConformanceEnv, handle: CaseHandle, step: Extract<PathStep, { kind: 'event' }>, where: string): Promise<CaseMachineState> {
+  const before = await machineState(handle);
+  if (step.via === 'update') {
+    try {
+      await handle.executeUpdate(sendEventUpdate, { args: [step.event] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        // The server may keep time skipping locked after a rejection: rebuild before the next path.
+        t.tainted = true;
+        throw new Mismatch(`${where}: arbeidsflyten avviste hendelsen: ${err.cause?.message ?? err.message}`, await machineState(handle));
+      }
+      throw err;
+    }
+  } else {
+    await handle.signal(absenceFactsSignal, step.event);
+    // A signal is taken (or refused onto the timeline) in the next workflow task: wait for it.
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      const view = await withTimeout(handle.query(caseViewQuery), QUERY_TIMEOUT_MS, 'Spørringen etter saksvisningen');
+      if (view.timeline.some((entry) => 'eventId' in entry && entry.eventId === step.event.eventId)) break;
+      if (Date.now() > deadline) throw new Mismatch(`${where}: arbeidsflyten tok ikke imot signalet innen ${SETTLE_TIMEOUT_MS / 1000} sekunder.`);
+      await sleepReal(POLL_INTERVAL_MS);
+    }
+  }
+  const after = await machineState(handle);
+  const fired = after.route.slice(before.route.length).filter((entry) => entry.cause.startsWith('after:'));
+  if (fired.length > 0) {
+    throw new Mismatch(
+      `${where}: fristen «${fired.map((e) => e.cause.slice('after:'.length)).join('», «')}» løp ut i arbeidsflyten før hendelsen, uten at modellen ventet det.`,
+      after,
+    );
+  }
+  return after;
+}
+
+async function applyDelayStep(t: ConformanceEnv, handle: CaseHandle, step: Extract<PathStep, { kind: 'delay' }>, where: string): Promise<CaseMachineState> {
+  const before = await machineState(handle);
+  const cause = `after:${step.delayName}`;
+  const fired = (state: CaseMachineState) => state.route.slice(before.route.length).some((entry) => entry.cause.startsWith('after:'));
+  const dueMs = Date.parse(step.dueAt);
+  const pending = before.timers.find((timer) => timer.id === step.timerId) ?? before.timers.find((timer) => timer.name === step.delayName);
+  if (!pending) {
+    throw new Mismatch(
+      `${where}: arbeidsflyten har ingen ventende frist «${step.delayName}» (ventende: ${before.timers.map((x) => `«${x.name}»`).join(', ') || 'ingen'}).`,
+      before,
+    );
+  }
+  // Deadlines count from when facts happened, to the millisecond, in the model and the workflow alike.
+  if (pending.dueAtMs !== dueMs) {
+    throw new Mismatch(
+      `${where}: fristen «${step.delayName}» løper ut ${new Date(pending.dueAtMs).toISOString()} i arbeidsflyten, men ${new Date(dueMs).toISOString()} i modellen.`,
+      before,
+    );
+  }
+  await t.clock.waitUntil(dueMs + TIMER_MARGIN_MS);
+  let after = await pollState(handle, fired);
+  if (!fired(after)) {
+    await t.clock.waitUntil(dueMs + TIMER_MARGIN_MS + TIMER_SECOND_LOOK_MS);
+    after = await pollState(handle, fired);
+  }
+  const causes = after.route.slice(before.route.length).map((entry) => entry.cause);
+  if (causes.length === 0) {
+    throw new Mismatch(`${where}: fristen løp ikke ut i arbeidsflyten innen ${(TIMER_MARGIN_MS + TIMER_SECOND_LOOK_MS) / 1000} sekunder etter ${step.dueAt}.`, after);
+  }
+  if (causes.length !== 1 || causes[0] !== cause) {
+    throw new Mismatch(`${where}: modellen ventet bare «${cause}», arbeidsflyten gikk «${causes.join('», «')}».`, after);
+  }
+  return after;
+}
+
+export interface ReplayOptions {
+  /** School id of the replayed cases; each path gets a fresh pupil id under it. */
+  schoolId?: string;
+}
+
+/**
+ * Replays one path on the environment and compares the workflow's state with the model's after
+ * the opening and after every step. Never throws for a mismatch or a workflow error: the result
+ * says what happened, in Norwegian, naming the first step that went wrong (`failedStep` -1 is
+ * the opening). An open case is closed afterwards ("pupil moved") so its timers stop.
+ */
+export async function replayPath(t: ConformanceEnv, original: AuditPath, options: ReplayOptions = {}): Promise<ConformanceResult> {
+  const startedMs = Date.now();
+  const result = (fields: Omit<ConformanceResult, 'pathId' | 'durationMs'>): ConformanceResult => ({
+    pathId: original.id,
+    ...fields,
+    durationMs: Date.now() - startedMs,
+  });
+  let stepIndex = -1;
+  let expected: ExpectedState = original.initial;
+  let handle: CaseHandle | undefined;
+  let last: CaseMachineState | undefined;
+
+  await t.clock.join();
+  try {
+    const path = shiftPath(original, shiftDaysFor(original.facts.openedAt, await t.clock.now()));
+    const pupilId = `${path.facts.pupilId}-${randomUUID().slice(0, 8)}`;
+    const schoolId = options.schoolId ?? path.facts.schoolId;
+    // Opened exactly at the shifted opening, so deadlines count from the same instant as in the model.
+    await t.clock.waitUntil(Date.parse(path.facts.openedAt));
+    const input: CaseWorkflowInput = {
+      procedureId: path.procedureId,
+      procedureVersion: path.procedureVersion,
+      facts: { ...path.facts, schoolId, pupilId, caseId: `${path.facts.caseId}-${pupilId}` },
+      ...(path.policyOverrides ? { policyOverrides: path.policyOverrides } : {}),
+    };
+    handle = await t.env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+      taskQueue: t.taskQueue,
+      workflowId: caseWorkflowId(schoolId, pupilId),
+      args: [input],
+    });
+    last = await machineState(handle);
+    compare(path.initial, last, 'Åpningen');
+
+    for (const [index, step] of path.steps.entries()) {
+      stepIndex = index;
+      expected = step.expected;
+      const where = describeStep(step, index).replace(/^s/, 'S');
+      if (step.kind === 'event') {
+        await t.clock.waitUntil(stepTime(step));
+        last = await applyEventStep(t, handle, step, where);
+      } else {
+        last = await applyDelayStep(t, handle, step, where);
+      }
+      compare(step.expected, last, where);
+    }
+    return result({ passed: true, message: `Alle ${path.steps.length} steg ga samme tilstand i arbeidsflyten som i modellen.` });
+  } catch (err) {
+    const actual = err instanceof Mismatch ? err.actual ?? last : last;
+    const message =
+      err instanceof Mismatch
+        ? err.message
+        : `${stepIndex < 0 ? 'Åpningen' : `Steg ${stepIndex + 1}`}: avspillingen feilet: ${(err as Error).message ?? String(err)}`;
+    if (!(err instanceof Mismatch)) t.tainted = true; // an unexplained error: start the next path afresh
+    return result({
+      passed: false,
+      failedStep: stepIndex,
+      expected,
+      ...(actual ? { actual: { value: actual.value, path: actual.path, status: actual.status } } : {}),
+      message,
+    });
+  } finally {
+    t.clock.leave();
+    if (handle && !t.tainted) await closeIfOpen(t, handle);
+  }
+}
+
+/**
+ * Ends a case the path left open, so its timers do not fire during later paths' sleeps. A signal
+ * rather than an update: a refused signal only leaves a line on the timeline, while a refused
+ * update could lock the server's time skipping. The case is never terminated (same reason).
+ */
+async function closeIfOpen(t: ConformanceEnv, handle: CaseHandle): Promise<void> {
+  try {
+    const view = await withTimeout(handle.query(caseViewQuery), QUERY_TIMEOUT_MS, 'Spørringen etter saksvisningen');
+    if (view.status !== 'open' || !view.allowedEvents.includes('case.closed')) return;
+    const closing: CaseEvent = {
+      type: 'case.closed',
+      eventId: `audit-close-${randomUUID()}`,
+      actor: { role: 'principal', userId: 'audit' },
+      at: new Date(await t.env.currentTimeMs()).toISOString(),
+      reason: 'pupil-moved',
+      note: 'Revisjonens avspilling er ferdig.',
+      documentRef: 'audit-closing',
+    };
+    await handle.signal(absenceFactsSignal, closing);
+  } catch {
+    // Closing is housekeeping; a case left open only costs later paths a few timer firings.
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replaying many paths
+
+export interface ConformanceRunOptions {
+  /** Called after each path with how many are done. */
+  onProgress?: (done: number, total: number, result: ConformanceResult) => void;
+  /** Paths replayed at once on one server (default 4). */
+  concurrency?: number;
+  /** An environment to use (and leave running); default: one is created and torn down. */
+  env?: ConformanceEnv;
+}
+
+/**
+ * Replays every path and returns their results in the order given. Paths run a few at a time on
+ * one server, sharing its clock; after a rejected update or a worker failure the environment is
+ * rebuilt (once the paths still running on it are done) before the next path starts.
+ */
+export async function runConformance(paths: readonly AuditPath[], options: ConformanceRunOptions = {}): Promise<ConformanceResult[]> {
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const owned = new Set<ConformanceEnv>();
+  let current = options.env ?? (await createConformanceEnv());
+  if (!options.env) owned.add(current);
+  const inUse = new Map<ConformanceEnv, number>();
+  let rebuilding: Promise<void> | undefined;
+  const results: ConformanceResult[] = new Array<ConformanceResult>(paths.length);
+  let next = 0;
+  let done = 0;
+
+  const rebuild = async (stale: ConformanceEnv): Promise<void> => {
+    while ((inUse.get(stale) ?? 0) > 0) await sleepReal(POLL_INTERVAL_MS);
+    if (current !== stale) return;
+    current = await createConformanceEnv();
+    owned.add(current);
+    if (owned.has(stale)) {
+      owned.delete(stale);
+      await stale.teardown();
+    }
+  };
+
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      while (current.tainted) {
+        rebuilding ??= rebuild(current).finally(() => {
+          rebuilding = undefined;
+        });
+        await rebuilding;
+      }
+      const index = next;
+      if (index >= paths.length) return;
+      next += 1;
+      const env = current;
+      inUse.set(env, (inUse.get(env) ?? 0) + 1);
+      try {
+        results[index] = await replayPath(env, paths[index]!);
+      } finally {
+        inUse.set(env, (inUse.get(env) ?? 1) - 1);
+      }
+      done += 1;
+      options.onProgress?.(done, paths.length, results[index]!);
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, lane));
+  } finally {
+    for (const env of owned) await env.teardown();
+  }
+  return results;
+}
