@@ -105,3 +105,18 @@ export function guardNamesIn(guard: string): string[] {
     .split(/[(),\s]+/)
     .filter((part) => part !== '' && !['and', 'or', 'not'].includes(part));
 }
+
+/**
+ * The initial child of every compound state, by dotted path ('' for the root). Diagrams draw
+ * initial markers from it and follow it to find the leaf a transition into a compound state ends in.
+ */
+export function initialChildren(machine: AnyStateMachine): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (node: AnyStateNode) => {
+    const [target] = (node.initial?.target ?? []) as AnyStateNode[];
+    if (target && Object.keys(node.states).length > 0) out.set(node.path.join('.'), target.path.join('.'));
+    for (const child of Object.values(node.states) as AnyStateNode[]) visit(child);
+  };
+  visit(machine.root);
+  return out;
+}

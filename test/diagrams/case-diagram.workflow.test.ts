@@ -1,0 +1,98 @@
+/**
+ * `npm run diagrams -- --case`: a case on the time-skipping server answers caseMachineState,
+ * and its diagram marks the route it took and where it is now; a pupil without a case is
+ * reported as not found.
+ */
+import { sendEventUpdate } from '../../workflows/case-messages';
+import { CaseNotFoundError, caseDiagram, caseDiagramSvg } from '../../diagrams/case-diagram';
+import { buildGraph } from '../../diagrams/graph';
+import { getProcedure } from '../../machines/registry';
+import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase } from '../helpers/case-env';
+
+const ID = 'plan-for-skolenaervaer';
+let t: CaseTestEnv;
+
+beforeAll(async () => {
+  t = await createCaseTestEnv();
+});
+afterAll(async () => {
+  await t?.teardown();
+});
+
+type Handle = Awaited<ReturnType<typeof openCase>>;
+
+/** openCase opens every case at 'school-1' for a fresh pupil; the pupil id is the id's tail. */
+const pupilOf = (handle: Handle) => handle.workflowId.replace(/^fravaerssak-school-1-/, '');
+
+/** The id of the transition from `source` to `target` on `event`, in procedure A's graph. */
+function transitionId(source: string, target: string, event: string): string {
+  const found = buildGraph(getProcedure(ID)).transitions.filter((x) => x.source === source && x.target === target && x.event === event);
+  expect(found).toHaveLength(1);
+  return found[0]!.id;
+}
+
+/** The class of the SVG edge that draws transition `id` (an edge may draw several: 'transition:t1+t2'). */
+function edgeClass(svg: string, id: string): string | undefined {
+  for (const match of svg.matchAll(/<g id="transition:([^"]*)" class="([^"]*)">/g)) {
+    if (match[1]!.split('+').includes(id)) return match[2];
+  }
+  return undefined;
+}
+
+/**
+ * Ends the case the way a school would (the pupil moved) rather than terminating it: on the
+ * time-skipping server, terminating a workflow leaves time skipping locked for the file.
+ */
+async function closeCase(handle: Handle): Promise<void> {
+  await handle.executeUpdate(sendEventUpdate, {
+    args: [caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'closing-moved' }, await t.now(), 'principal')],
+  });
+  await handle.result();
+}
+
+test('the case diagram marks the route from opening through the first event and the state the case is in now', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, { rule: 'days-over-limit', dates: ['2026-09-01', '2026-09-02'] });
+    await handle.executeUpdate(sendEventUpdate, {
+      args: [caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'log-1' }, await t.now())],
+    });
+
+    const diagram = await caseDiagram(t.env.client, 'school-1', pupilOf(handle));
+    expect(diagram.workflowId).toBe(handle.workflowId);
+    expect(diagram.state.path).toBe('trinn1.mappingAndMeasures');
+    expect(diagram.state.route.map((step) => [step.cause, step.path])).toEqual([
+      ['opened', 'trinn1.contactingGuardians'],
+      ['guardians.contacted', 'trinn1.mappingAndMeasures'],
+    ]);
+    expect(diagram.currentLabel).toBe('Trinn 1: Kartlegging av psykososialt miljø og tiltak');
+    const svg = diagram.svg;
+    // Graphviz writes '-' in SVG text as '&#45;'.
+    expect(svg).toContain(`Sak ${handle.workflowId.replace(/-/g, '&#45;')}`);
+    expect(svg).toContain('<g id="state:trinn1.mappingAndMeasures" class="node state visited current">');
+    expect(svg).toContain('<g id="state:trinn1.contactingGuardians" class="node state visited">');
+    expect(svg).toContain('<g id="state:opening" class="node state visited">');
+    expect(svg).toContain('<g id="state:trinn1" class="cluster compound visited">');
+    expect(edgeClass(svg, transitionId('opening', 'trinn1', 'always'))).toBe('edge transition always visited');
+    expect(edgeClass(svg, transitionId('trinn1.contactingGuardians', 'trinn1.mappingAndMeasures', 'guardians.contacted'))).toBe('edge transition event visited');
+    expect(edgeClass(svg, transitionId('trinn1.mappingAndMeasures', 'trinn1.followingMeasures', 'measures.agreed'))).toBe('edge transition event');
+    // Nothing beyond where the case has been is marked.
+    expect(svg).toContain('<g id="state:trinn1.followingMeasures" class="node state">');
+    expect(svg).toContain('<g id="state:universal.awaitingNotice" class="node state">');
+    expect(svg.match(/class="node state[^"]*visited/g)).toHaveLength(3);
+
+    await closeCase(handle);
+    // A closed case still answers: the root's "pupil moved" transition ends the route.
+    const closed = await caseDiagramSvg(t.env.client, 'school-1', pupilOf(handle));
+    expect(closed).toContain('<g id="state:closed" class="node state final visited current">');
+    expect(edgeClass(closed, transitionId('', 'closed', 'case.closed'))).toBe('edge transition event visited');
+  });
+});
+
+test('a pupil without a case is reported as not found, naming the case id', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    await expect(caseDiagram(t.env.client, 'school-1', 'no-such-pupil')).rejects.toThrow(CaseNotFoundError);
+    await expect(caseDiagram(t.env.client, 'school-1', 'no-such-pupil')).rejects.toThrow('fravaerssak-school-1-no-such-pupil');
+  });
+});
