@@ -1,0 +1,166 @@
+/**
+ * Import → detection → cases, end to end on the time-skipping server: importing a file opens a
+ * case under the school's procedure with the trigger's evidence; a second import with new
+ * absence escalates the open case (C §3, a new trigger); importing it again changes nothing; and
+ * the daily detection workflow (what the Temporal Schedule starts) catches registrations that
+ * were imported without detection.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createActivities } from '../../activities';
+import { createDetectionActivities } from '../../activities/detection';
+import type { TemporalAccess } from '../../detection/cli';
+import { buildSchoolCalendar } from '../../detection/school-calendar';
+import { EXIT, runCli } from '../../intake/cli';
+import { toCsv } from '../../intake/generate';
+import type { Registration } from '../../intake/registration-schema';
+import { buildWorker } from '../../worker/build-worker';
+import { dailyDetectionWorkflow } from '../../workflows';
+import { type CaseView, caseViewQuery, caseWorkflowId, sendEventUpdate } from '../../workflows/case-messages';
+import { type CaseTestEnv, caseEvent, createCaseTestEnv } from '../helpers/case-env';
+
+const SCHOOL = 'e2e-skole';
+let t: CaseTestEnv;
+let dir: string;
+let schoolsConfig: string;
+/** School days before the server's today, oldest first: days[6] is the last school day before today. */
+let days: string[];
+
+beforeAll(async () => {
+  t = await createCaseTestEnv();
+  dir = await mkdtemp(path.join(tmpdir(), 'detection-e2e-'));
+  const year = new Date(await t.now()).getUTCFullYear();
+  const calendarConfig = { municipality: 'Testkommune', firstYear: year - 1, lastYear: year + 1 };
+  const calendar = buildSchoolCalendar(calendarConfig);
+  const today = (await t.now()).slice(0, 10);
+  days = [7, 6, 5, 4, 3, 2, 1].map((n) => calendar.nthSchoolDayBefore(today, n) as string);
+  schoolsConfig = path.join(dir, 'skoler.json');
+  await writeFile(
+    schoolsConfig,
+    JSON.stringify({
+      formatVersion: 1,
+      municipalities: { test: { name: 'Testkommune', procedureId: 'tiltaksplan-elevfravaer', calendar: calendarConfig } },
+      schools: [{ schoolId: SCHOOL, name: 'Testskolen', municipality: 'test' }],
+    }),
+    'utf8',
+  );
+});
+afterAll(async () => {
+  await t?.teardown();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const absent = (pupilId: string, date: string): Registration => ({
+  pupilId,
+  schoolId: SCHOOL,
+  grade: 9,
+  date,
+  wholeDay: true,
+  valid: false,
+  notifiedByGuardians: false,
+  lateArrival: false,
+  leftDuringDay: false,
+  reasonCode: 'UKJENT',
+});
+
+const temporal = (): TemporalAccess => ({
+  connect: async () => ({ client: t.env.client, taskQueue: t.taskQueue, address: 'time-skipping', close: async () => {} }),
+});
+
+async function importFile(name: string, registrations: Registration[], today: string, extra: string[] = []) {
+  const file = path.join(dir, name);
+  await writeFile(file, toCsv(registrations), 'utf8');
+  const out: string[] = [];
+  const err: string[] = [];
+  const argv = ['import', file, '--data-dir', path.join(dir, 'registrations'), '--ledger-dir', path.join(dir, 'ledger'), '--schools-config', schoolsConfig, '--today', today, ...extra];
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, temporal());
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const viewOf = (pupilId: string): Promise<CaseView> => t.env.client.workflow.getHandle(caseWorkflowId(SCHOOL, pupilId)).query(caseViewQuery);
+
+/** Signals are applied by the next workflow task; poll the view until it shows the change. */
+async function eventually(pupilId: string, done: (v: CaseView) => boolean): Promise<CaseView> {
+  for (let i = 0; i < 100; i++) {
+    const v = await viewOf(pupilId);
+    if (done(v)) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return viewOf(pupilId);
+}
+
+async function closeCase(pupilId: string): Promise<void> {
+  const handle = t.env.client.workflow.getHandle(caseWorkflowId(SCHOOL, pupilId));
+  await handle.executeUpdate(sendEventUpdate, {
+    args: [caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'closing-moved' }, await t.now(), 'principal')],
+  });
+  await handle.result();
+}
+
+test('[C.2][C.3] an import opens the case with its evidence, a second import escalates it, a repeat changes nothing, the daily run catches the rest', async () => {
+  const [d1, d2, d3, , d5, d6, d7] = days as [string, string, string, string, string, string, string];
+  const worker = await buildWorker({
+    connection: t.env.nativeConnection,
+    namespace: t.env.namespace ?? 'default',
+    taskQueue: t.taskQueue,
+    activities: {
+      ...createActivities({ outbox: t.outbox }),
+      ...createDetectionActivities({
+        client: t.env.client,
+        taskQueue: t.taskQueue,
+        registrationsDir: path.join(dir, 'registrations'),
+        ledgerDir: path.join(dir, 'ledger'),
+        schoolsConfig,
+      }),
+    },
+  });
+  await worker.runUntil(async () => {
+    // 1. Three consecutive school days without notice: the case opens under the school's procedure.
+    const first = await importFile('uke1.csv', [absent('elev-1', d1), absent('elev-1', d2), absent('elev-1', d3)], d3);
+    expect(first.code).toBe(EXIT.ok);
+    expect(first.out).toContain('1 nye saker');
+    let v = await viewOf('elev-1');
+    expect(v.procedure.id).toBe('tiltaksplan-elevfravaer');
+    expect(v.state.label).toBe('Kontakt med hjemmet');
+    expect(v.triggers).toEqual([{ rule: 'consecutive-days', dates: [d1, d2, d3], days: 3 }]);
+    expect(v.openedAt.slice(0, 10)).toBe(d3);
+
+    // The school talks to the home and plans the next days.
+    await t.env.client.workflow.getHandle(v.workflowId).executeUpdate(sendEventUpdate, {
+      args: [caseEvent('guardians.contacted', { channel: 'phone', cause: 'home-related', documentRef: 'samtale-1' }, await t.now())],
+    });
+    expect((await viewOf('elev-1')).state.label).toBe('Plan for de neste dagene');
+
+    // 2. Three more days after the first trigger: a new trigger moves the case to phase 3.
+    const second = await importFile('uke2.csv', [absent('elev-1', d5), absent('elev-1', d6), absent('elev-1', d7)], d7);
+    expect(second.code).toBe(EXIT.ok);
+    expect(second.out).toContain('1 nye utløsere til åpne saker');
+    v = await eventually('elev-1', (view) => view.triggers.length === 2);
+    expect(v.triggers[1]).toEqual({ rule: 'consecutive-days', dates: [d5, d6, d7], days: 3 });
+    expect(v.state.label).toBe('Nytt fravær – kontakt med hjemmet');
+    expect(v.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
+    const events = (view: CaseView) => view.timeline.filter((e) => e.kind !== 'deadline'); // reminders may fire meanwhile
+    const eventsBefore = events(v).length;
+
+    // 3. The same file again: registrations unchanged, nothing delivered, the case as it was.
+    const again = await importFile('uke2.csv', [absent('elev-1', d5), absent('elev-1', d6), absent('elev-1', d7)], d7);
+    expect(again.out).toContain('uendret: 3');
+    expect(again.out).toContain('0 nye saker, 0 nye utløsere til åpne saker');
+    expect(events(await viewOf('elev-1'))).toHaveLength(eventsBefore);
+
+    // 4. Imported without detection; the daily workflow finds the pupil and opens the case.
+    const quiet = await importFile('stille.csv', [absent('elev-2', d5), absent('elev-2', d6), absent('elev-2', d7)], d7, ['--no-detect']);
+    expect(quiet.code).toBe(EXIT.ok);
+    const summary = await t.env.client.workflow.execute(dailyDetectionWorkflow, {
+      taskQueue: t.taskQueue,
+      workflowId: `fravaersdeteksjon-test-${d7}`,
+      args: [{ today: d7 }],
+    });
+    expect(summary).toMatchObject({ today: d7, opened: 1, signalled: 0 });
+    expect((await viewOf('elev-2')).triggers).toEqual([{ rule: 'consecutive-days', dates: [d5, d6, d7], days: 3 }]);
+
+    await closeCase('elev-1');
+    await closeCase('elev-2');
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The daily detection schedule on the real dev server with the real worker process: the main job
+ * creates it (and updates it on the next start), it runs daily at 17:00 Norwegian time, and a run
+ * it starts opens the case of a pupil whose registrations were stored without detection.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { osloDate } from '../../detection/run-detection';
+import { buildSchoolCalendar } from '../../detection/school-calendar';
+import { FileRegistrationStore } from '../../intake/registration-store';
+import { DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from '../../scripts/lib/detection-schedule';
+import { type DevServer, startDevServer } from '../../scripts/lib/dev-server';
+import { freePort } from '../../scripts/lib/free-port';
+import { connectClient } from '../../worker/connection';
+import { caseViewQuery, caseWorkflowId } from '../../workflows/case-messages';
+import { caseSearchAttributes } from '../../workflows/search-attributes';
+import { type WorkerProcess, startWorkerProcess } from '../helpers/worker-process';
+
+const dir = mkdtempSync(join(tmpdir(), 'schedule-'));
+const taskQueue = `detection-${randomUUID()}`;
+let server: DevServer;
+let worker: WorkerProcess;
+let client: Client;
+
+beforeAll(async () => {
+  server = await startDevServer({ dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port: await freePort(), searchAttributes: caseSearchAttributes });
+  const year = new Date().getUTCFullYear();
+  const calendarConfig = { municipality: 'Testkommune', firstYear: year - 1, lastYear: year + 1 };
+  writeFileSync(
+    join(dir, 'skoler.json'),
+    JSON.stringify({
+      formatVersion: 1,
+      municipalities: { test: { name: 'Testkommune', procedureId: 'tiltaksplan-elevfravaer', calendar: calendarConfig } },
+      schools: [{ schoolId: 'planskolen', name: 'Planskolen', municipality: 'test' }],
+    }),
+  );
+  const calendar = buildSchoolCalendar(calendarConfig);
+  const today = osloDate();
+  const store = await FileRegistrationStore.open(join(dir, 'registrations'));
+  await store.upsert(
+    [3, 2, 1].map((n) => ({
+      pupilId: 'elev-1',
+      schoolId: 'planskolen',
+      grade: 4,
+      date: calendar.nthSchoolDayBefore(today, n) as string,
+      wholeDay: true,
+      valid: false,
+      notifiedByGuardians: false,
+      lateArrival: false,
+      leftDuringDay: false,
+      reasonCode: 'UKJENT',
+    })),
+  );
+  worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    OUTBOX_DIR: join(dir, 'outbox'),
+    REGISTRATIONS_DIR: join(dir, 'registrations'),
+    DETECTION_LEDGER_DIR: join(dir, 'ledger'),
+    SCHOOLS_CONFIG: join(dir, 'skoler.json'),
+  });
+  client = await connectClient({ address: server.address, namespace: 'default', taskQueue });
+});
+
+afterAll(async () => {
+  await client?.connection.close();
+  await worker?.kill();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the schedule is created once, then updated; it runs daily at 17:00 Oslo time and its run opens the case', async () => {
+  expect(await ensureDetectionSchedule(client, { taskQueue })).toBe('created');
+  expect(await ensureDetectionSchedule(client, { taskQueue })).toBe('updated');
+  const handle = client.schedule.getHandle(DETECTION_SCHEDULE_ID);
+  const described = await handle.describe();
+  expect(described.spec.timezone).toBe('Europe/Oslo');
+  expect(described.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 17, end: 17, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
+  expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyDetectionWorkflow', taskQueue });
+
+  await handle.trigger();
+  let workflowId: string | undefined;
+  for (let i = 0; i < 100 && workflowId === undefined; i++) {
+    workflowId = (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId;
+    if (workflowId === undefined) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(workflowId).toBeDefined();
+  const summary = await client.workflow.getHandle(workflowId as string).result();
+  expect(summary).toMatchObject({ opened: 1, signalled: 0 });
+  const view = await client.workflow.getHandle(caseWorkflowId('planskolen', 'elev-1')).query(caseViewQuery);
+  expect(view).toMatchObject({ procedure: { id: 'tiltaksplan-elevfravaer' }, triggers: [{ rule: 'consecutive-days', days: 3 }] });
+});
