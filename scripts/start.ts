@@ -65,6 +65,8 @@ async function run(): Promise<void> {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
     OUTBOX_DIR: process.env.OUTBOX_DIR || resolve(dataDir, 'outbox'),
+    REGISTRATIONS_DIR: process.env.REGISTRATIONS_DIR || resolve(dataDir, 'registrations'),
+    DETECTION_LEDGER_DIR: process.env.DETECTION_LEDGER_DIR || resolve(dataDir, 'detection'),
   };
   const worker: ChildProcess = spawn(resolve(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['worker/main.ts'], {
     cwd: PROJECT_ROOT,
@@ -112,8 +114,8 @@ async function run(): Promise<void> {
   console.log(`  Detection:       schedule "${DETECTION_SCHEDULE_ID}" ${schedule}, daily at ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; schools in config/schools.json`);
   console.log('Open and follow cases from another terminal, e.g.:');
   console.log('  npm run case -- procedures');
-  console.log('  npm run generate -- --pupils 600 --out data/fravaer.csv && npm run intake -- import data/fravaer.csv --today 2026-06-19');
-  console.log('  npm run detect -- --today 2026-06-19');
+  console.log('  npm run generate -- --pupils 1500 --seed 7 --out data/fravaer.csv && npm run intake -- import data/fravaer.csv --today 2025-10-15');
+  console.log('  npm run detect -- --today 2025-11-20');
   console.log('  npm run case -- open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03');
   console.log('  npm run case -- show --school s1 --pupil p1');
   console.log('Press Ctrl-C to stop.');
