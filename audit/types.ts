@@ -96,3 +96,13 @@ export interface MutationOutcome {
   caughtBy: string | null;
   detail: string;
 }
+
+/** State and transition coverage of a procedure's paths (replayed with the pure machine API). */
+export interface CoverageReport {
+  procedureId: string;
+  paths: number;
+  /** State nodes below the root, compound and final ones included, by dotted path. */
+  states: { total: number; covered: number; uncovered: string[] };
+  /** Every transition of the chart (root ones, guarded branches, `after`, `always`), by readable id. */
+  transitions: { total: number; covered: number; uncovered: string[] };
+}

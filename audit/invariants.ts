@@ -1,0 +1,280 @@
+/**
+ * Invariants every path of every procedure must keep, judged by replaying the path on the
+ * procedure's machine (`replay.ts`) and reading the machine's own meta (stage, required
+ * documents, labels) and the path's events; nothing here names a procedure's states. Each
+ * invariant gives one result per path, in Norwegian for the auditors, naming the step at fault.
+ *
+ * - `no-dead-end`: the path ends with the case closed, or with a deadline pending, so someone
+ *   is reminded. (The generator completes every path to a closing by the procedure itself where
+ *   one exists, so a path ends open only where the procedure offers no way to finish.)
+ * - `required-documents`: a state's `requiredDocuments` are on file for the current stage
+ *   (`stageDocumentStart`, counting the document the leaving event files itself) before a person
+ *   moves the case out of it. Exceptions, each because no human decision skips the paperwork:
+ *   a deadline that fires (the machine moves the case so that someone is reminded); a fact from
+ *   detection (Signal, not a decision); closing because the pupil moved or the case was handed
+ *   over (the school's responsibility ends; the closing note says why); acting on a suspicion of
+ *   harm (raising it, reporting to or consulting child welfare: the duty to act does not wait
+ *   for routine documents); and an explicit escalation decision declared on an enclosing state,
+ *   which is the seeds' "earlier if the school judges so" from whichever step the case is in
+ *   (it files its own decision note with the reason).
+ * - `escalation-after-evaluation`: the case enters the 'escalated' stage (other services, the
+ *   highest in meta's stage order identification < measures < evaluation < escalated) only
+ *   because of an evaluation, a deadline, a documented escalation decision, or a suspicion of
+ *   harm / report of concern (the seeds' explicit shortcuts: E.CW1, B.N3).
+ * - `pupil-voice-before-measures` (D.2): measures or a cooperation agreement are accepted only
+ *   once the pupil's voice is on file.
+ * - `child-welfare-first`: while a suspicion of harm waits for child welfare (not consulted,
+ *   reported to or referred to), no measure, school-nurse conversation or referral to another
+ *   service is accepted (seed 004 E.CW1; the national duty to report to child welfare).
+ * - `bup-referral-conditions`: a BUP referral is accepted only with the guardians' consent and
+ *   after municipal measures were tried and evaluated (seed 004 E.BUP1).
+ * - `deadline-fires` (per procedure, `checkDeadlineCoverage`): every delay the chart defines is
+ *   started and fires in at least one path.
+ */
+import type { AnyMachineSnapshot } from 'xstate';
+import { type CaseContext, documentOf, stageDocuments } from '../machines/case-context';
+import type { CaseEvent } from '../machines/events';
+import type { PublicStage, StateMeta } from '../machines/meta';
+import type { ProcedureDefinition } from '../machines/registry';
+import { type MachineIndex, activeStatePaths, indexMachine, metaAt } from './model';
+import { type Replay, replayPath } from './replay';
+import { agreesMeasures, bupReferralProblem, isHarmPending, isLeavingResponsibility, isMeasureEvent } from './rules';
+import type { AuditPath, InvariantResult, PathStep } from './types';
+
+/** The per-path invariants, in report order, with a Norwegian description for the report. */
+export const PATH_INVARIANTS = {
+  'no-dead-end': 'Stien ender med saken avsluttet, eller med en frist som løper, så noen blir påminnet.',
+  'required-documents': 'Dokumentene et steg krever, finnes før en person flytter saken videre.',
+  'escalation-after-evaluation':
+    'Saken løftes til andre tjenester bare etter evaluering, frist, dokumentert beslutning eller mistanke om omsorgssvikt.',
+  'pupil-voice-before-measures': 'Elevens stemme er dokumentert før tiltak avtales (Udir).',
+  'child-welfare-first': 'Ved mistanke om vold, overgrep eller omsorgssvikt kobles barnevernet inn før andre tiltak.',
+  'bup-referral-conditions': 'Henvisning til BUP krever foresattes samtykke og at kommunale tiltak er prøvd.',
+} as const;
+export type PathInvariant = keyof typeof PATH_INVARIANTS;
+
+/** The per-procedure invariant of `checkDeadlineCoverage`. */
+export const DEADLINE_INVARIANT = 'deadline-fires';
+
+/** Invariants a single step can break (all but `no-dead-end`). */
+export type StepInvariant = Exclude<PathInvariant, 'no-dead-end'>;
+
+export interface StepViolation {
+  invariant: StepInvariant;
+  message: string;
+}
+
+type Ctx = CaseContext<unknown>;
+
+const STAGE_RANK: Partial<Record<PublicStage, number>> = { identification: 0, measures: 1, evaluation: 2, escalated: 3 };
+
+/** Events that may move a case up to other services (besides a deadline). */
+const ESCALATION_CAUSES: readonly CaseEvent['type'][] = ['evaluation.held', 'escalation.decided', 'suspicion.raised', 'concern.reported'];
+
+/** Events that act on a suspicion of harm; the duty to act does not wait for routine documents. */
+const HARM_EVENTS: readonly CaseEvent['type'][] = ['suspicion.raised', 'concern.reported', 'childWelfare.consulted'];
+
+/** Meta of the active leaf of a snapshot. */
+function leafMeta(index: MachineIndex, snapshot: AnyMachineSnapshot): StateMeta | undefined {
+  const [leaf] = activeStatePaths(snapshot.value);
+  return leaf === undefined ? undefined : metaAt(index, leaf);
+}
+
+/** «Label» (path) of a state, for messages. */
+function named(index: MachineIndex, path: string): string {
+  const meta = metaAt(index, path);
+  return meta ? `«${meta.label}» (${path})` : path;
+}
+
+function describe(step: PathStep): string {
+  return step.kind === 'delay' ? `fristen ${step.delayName}` : `hendelsen ${step.event.type}${step.variant ? ` [${step.variant}]` : ''}`;
+}
+
+function requiredDocumentViolations(
+  index: MachineIndex,
+  before: AnyMachineSnapshot,
+  after: AnyMachineSnapshot,
+  step: PathStep,
+  taken: readonly string[],
+): StepViolation[] {
+  // Only a person's decision is held to the paperwork (see the file comment for why).
+  if (step.kind !== 'event' || step.via !== 'update') return [];
+  const { event } = step;
+  if (isLeavingResponsibility(event) || HARM_EVENTS.includes(event.type)) return [];
+  const remaining = new Set(activeStatePaths(after.value));
+  const exited = activeStatePaths(before.value).filter((path) => !remaining.has(path));
+  if (exited.length === 0) return [];
+  if (event.type === 'escalation.decided') {
+    const [leaf] = activeStatePaths(before.value);
+    const sources = taken.map((id) => index.transitions.find((t) => t.id === id)?.source ?? '');
+    if (sources.length > 0 && sources.every((source) => source !== leaf)) return [];
+  }
+  const filed = new Set<string>(stageDocuments(before.context as Ctx).map((d) => d.kind));
+  const own = documentOf(event);
+  if (own) filed.add(own.kind);
+  const out: StepViolation[] = [];
+  for (const path of exited) {
+    const meta = metaAt(index, path);
+    // Follow-up after improvement that ends because absence came back reopens the case: what
+    // that stage requires (the closing note) is due when the case closes, not when it reopens.
+    if (meta?.stage === 'monitoring' && after.status !== 'done') continue;
+    const missing = (meta?.requiredDocuments ?? []).filter((kind) => !filed.has(kind));
+    if (missing.length > 0) {
+      out.push({
+        invariant: 'required-documents',
+        message: `${describe(step)} flyttet saken ut av ${named(index, path)} uten at ${missing.join(', ')} var arkivert for steget.`,
+      });
+    }
+  }
+  return out;
+}
+
+function escalationViolations(index: MachineIndex, before: AnyMachineSnapshot, after: AnyMachineSnapshot, step: PathStep): StepViolation[] {
+  const from = leafMeta(index, before);
+  const to = leafMeta(index, after);
+  if (!from || !to || to.stage !== 'escalated' || from.stage === 'escalated') return [];
+  if (STAGE_RANK[from.stage] === undefined && from.stage !== 'monitoring') return [];
+  if (step.kind === 'delay' || ESCALATION_CAUSES.includes(step.event.type)) return [];
+  return [
+    {
+      invariant: 'escalation-after-evaluation',
+      message:
+        `${describe(step)} løftet saken fra «${from.label}» (${from.stage}) til «${to.label}» (${to.stage}) ` +
+        'uten evaluering, frist, dokumentert beslutning eller mistanke om omsorgssvikt.',
+    },
+  ];
+}
+
+function nationalRuleViolations(before: AnyMachineSnapshot, step: PathStep): StepViolation[] {
+  if (step.kind !== 'event') return [];
+  const { event } = step;
+  const context = before.context as Ctx;
+  const out: StepViolation[] = [];
+  if (agreesMeasures(event) && !context.pupilVoiceRecorded) {
+    out.push({ invariant: 'pupil-voice-before-measures', message: `${describe(step)} ble godtatt før elevens stemme var dokumentert.` });
+  }
+  if (isMeasureEvent(event) && isHarmPending(context)) {
+    out.push({
+      invariant: 'child-welfare-first',
+      message: `${describe(step)} ble godtatt mens mistanke om ${context.suspicions.join(', ')} ventet på barnevernet (ikke drøftet, meldt eller henvist).`,
+    });
+  }
+  if (event.type === 'referral.sent' && event.service === 'bup') {
+    const problem = bupReferralProblem(context);
+    if (problem) out.push({ invariant: 'bup-referral-conditions', message: `${describe(step)} til BUP ble godtatt selv om ${problem}.` });
+  }
+  return out;
+}
+
+/**
+ * What one step breaks: the step took the machine from `before` to `after` by the transitions
+ * `taken`. Used on replayed paths and, by the path generator, on every edge of the model graph.
+ */
+export function stepViolations(
+  index: MachineIndex,
+  before: AnyMachineSnapshot,
+  after: AnyMachineSnapshot,
+  step: PathStep,
+  taken: readonly string[],
+): StepViolation[] {
+  return [
+    ...requiredDocumentViolations(index, before, after, step, taken),
+    ...escalationViolations(index, before, after, step),
+    ...nationalRuleViolations(before, step),
+  ];
+}
+
+function deadEnd(index: MachineIndex, replay: Replay): InvariantResult {
+  const last = replay.steps[replay.steps.length - 1];
+  const snapshot = last ? last.after : replay.initial;
+  const timers = last ? last.timers : replay.initialTimers;
+  const [leaf] = activeStatePaths(snapshot.value);
+  const where = leaf === undefined ? '(ukjent)' : named(index, leaf);
+  if (snapshot.status === 'done') return { invariant: 'no-dead-end', passed: true, message: `Stien ender med saken avsluttet i ${where}.` };
+  const [next] = timers;
+  if (next) {
+    return { invariant: 'no-dead-end', passed: true, message: `Stien ender i ${where} med fristen ${next.name} løpende.` };
+  }
+  return {
+    invariant: 'no-dead-end',
+    passed: false,
+    message: `Stien ender i ${where} uten frist: saken kan bli liggende uten at noen blir påminnet, og rutinen har ingen vei videre til avslutning.`,
+    ...(last ? { stepIndex: last.index } : {}),
+  };
+}
+
+/** Judges one path against every per-path invariant on `procedure`'s machine (which may be a mutant's). */
+export function checkInvariants(path: AuditPath, procedure: ProcedureDefinition): InvariantResult[] {
+  const replay = replayPath(procedure, path);
+  const index = replay.index;
+  const violations = new Map<StepInvariant, { message: string; stepIndex: number }[]>();
+  for (const step of replay.steps) {
+    for (const v of stepViolations(index, step.before, step.after, step.step, step.taken)) {
+      violations.set(v.invariant, [...(violations.get(v.invariant) ?? []), { message: v.message, stepIndex: step.index }]);
+    }
+  }
+  const results: InvariantResult[] = [];
+  if (replay.error) {
+    results.push({
+      invariant: 'path-replays',
+      passed: false,
+      message: `Stien kan ikke spilles av på maskinen: steg ${replay.error.stepIndex + 1}: ${replay.error.message}.`,
+      stepIndex: replay.error.stepIndex,
+    });
+  }
+  for (const invariant of Object.keys(PATH_INVARIANTS) as PathInvariant[]) {
+    if (invariant === 'no-dead-end') {
+      results.push(replay.error ? { invariant, passed: false, message: 'Ikke vurdert: stien kan ikke spilles av.' } : deadEnd(index, replay));
+      continue;
+    }
+    const found = violations.get(invariant) ?? [];
+    const [first] = found;
+    results.push(
+      first
+        ? {
+            invariant,
+            passed: false,
+            message: `Steg ${first.stepIndex + 1}: ${first.message}${found.length > 1 ? ` (${found.length - 1} brudd til på stien)` : ''}`,
+            stepIndex: first.stepIndex,
+          }
+        : { invariant, passed: true, message: PATH_INVARIANTS[invariant] },
+    );
+  }
+  return results;
+}
+
+/**
+ * Per procedure: every delay the chart defines (every `after`) is started and fires in at least
+ * one of `paths`, replayed on `procedure`'s machine. One result per delay, and one failed result
+ * for a delay the setup defines but no state uses.
+ */
+export function checkDeadlineCoverage(procedure: ProcedureDefinition, paths: readonly AuditPath[]): InvariantResult[] {
+  const index = indexMachine(procedure.machine);
+  const used = [...new Set(index.transitions.filter((t) => t.event.startsWith('after:')).map((t) => t.event.slice('after:'.length)))];
+  const defined = Object.keys((procedure.machine.implementations?.delays ?? {}) as Record<string, unknown>);
+  const started = new Set<string>();
+  const fired = new Map<string, string>();
+  for (const path of paths) {
+    const replay = replayPath(procedure, path);
+    for (const timer of replay.initialTimers) started.add(timer.name);
+    for (const step of replay.steps) {
+      for (const timer of step.timers) started.add(timer.name);
+      if (step.step.kind === 'delay' && !fired.has(step.step.delayName)) fired.set(step.step.delayName, path.id);
+    }
+  }
+  const results: InvariantResult[] = used.map((name) => {
+    const firedIn = fired.get(name);
+    if (firedIn) return { invariant: DEADLINE_INVARIANT, passed: true, message: `Fristen ${name} settes og løper ut (${firedIn}).` };
+    return {
+      invariant: DEADLINE_INVARIANT,
+      passed: false,
+      message: started.has(name)
+        ? `Fristen ${name} settes, men løper aldri ut på noen sti: en tidligere frist eller hendelse kommer alltid først.`
+        : `Fristen ${name} settes aldri på noen sti: tilstanden som starter den, nås ikke.`,
+    };
+  });
+  for (const name of defined.filter((d) => !used.includes(d))) {
+    results.push({ invariant: DEADLINE_INVARIANT, passed: false, message: `Fristen ${name} er definert, men ingen tilstand bruker den.` });
+  }
+  return results;
+}

@@ -1,0 +1,706 @@
+/**
+ * The audit's model of one case: a procedure machine hosted the way the case workflow hosts it,
+ * wrapped as XState actor logic so the graph utilities in `xstate/graph` can walk it.
+ *
+ * `createTestModel` refuses machines with `after`, because an XState actor would start real
+ * timers. The workflow does not: it turns every delayed `xstate.raise` into a durable timer due
+ * at fact time + delay, cancels it on `xstate.cancel`, and when nothing else happens fires the
+ * earliest one. The model does exactly that, on its own clock:
+ * - a snapshot is the machine snapshot, the pending timers (id, delay name, due time, in the
+ *   workflow's insertion order) and the model clock;
+ * - the events a snapshot can take are every valid payload variant the machine accepts now
+ *   (`snapshot.can`), sent one hour after the previous step, plus the firing of the earliest
+ *   pending timer only (a later timer cannot fire before an earlier one in the workflow); a human
+ *   event is not offered when a timer falls due within that hour, because the timer comes first;
+ * - a timer step moves the clock to the timer's due time.
+ *
+ * `serializeState` keeps only what decides behaviour, so the graph stays finite: the state value,
+ * the pending timers in firing order with their remaining whole days, and a summary of the
+ * context fields that the machine's own guards read (found by probing every guard the chart uses
+ * with a recording proxy). Absolute times never enter the key. The path generator replays every
+ * chosen path concretely and checks that each step lands in the abstract state the graph said,
+ * so a summary that merged states which behave differently is caught, never trusted.
+ */
+import {
+  type AnyActorScope,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  type ActorLogic,
+  type ExecutableActionObject,
+  type Snapshot,
+  createActor,
+} from 'xstate';
+import { type CaseContext, type CaseFacts, type CaseInput, documentOf, initialCaseContext, stageDocuments } from '../machines/case-context';
+import { type CaseEvent, type EventType, eventTypes } from '../machines/events';
+import type { StateMeta } from '../machines/meta';
+import { activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
+import { RAELINGEN_ID, resumeStageOf } from '../machines/raelingen-veileder';
+import { type ProcedureDefinition, buildCaseInput } from '../machines/registry';
+import { documentKindSchema, serviceSchema, suspicionKindSchema, trendSchema } from '../machines/vocabulary';
+import { type WalkedState, rootTransitions, walkStates } from '../scripts/lib/machine-walk';
+import { dateOf, eventVariants, isoOf, viaOf } from './event-variants';
+import { isHarmPending } from './rules';
+import type { ExpectedState } from './types';
+
+export const HOUR_MS = 60 * 60 * 1000;
+export const DAY_MS = 24 * HOUR_MS;
+/**
+ * How far the model clock moves for a human or detection event: one minute. Small against every
+ * delay (the shortest is a day), so a path of a few dozen events stays within the same hour and
+ * a timer's remaining time, rounded to whole days in the key, rounds the same way whichever
+ * route led to the state (with an hour per event, a route with more events could round a
+ * three-week evaluation date to 13 days where another gave 14, and the key would merge states
+ * whose timers fire in a different order).
+ */
+export const EVENT_STEP_MS = 60 * 1000;
+
+// ---------------------------------------------------------------------------------------------
+// The machine's structure: every state node and every transition, with stable ids
+
+/** One transition definition of the chart, with a readable id that is stable across runs. */
+export interface IndexedTransition {
+  /** e.g. `trinn2.agreeingMeasures: measures.agreed [isTrinn2PlanComplete] → trinn2.workingOnMeasures`. */
+  id: string;
+  /** Dotted path of the state that declares it ('' for the root). */
+  source: string;
+  /** Event type, `after:<delay>` or `always`. */
+  event: string;
+  guard?: string;
+  /** Dotted paths of the targets; empty when the transition stays in its state. */
+  targets: string[];
+}
+
+/** A machine's state nodes and transitions, indexed by the definition objects XState uses. */
+export interface MachineIndex {
+  machineId: string;
+  states: WalkedState[];
+  transitions: IndexedTransition[];
+  /** XState's transition definition → its indexed transition. */
+  byDefinition: Map<unknown, IndexedTransition>;
+  /** Dotted path → state node. */
+  nodes: Map<string, AnyStateNode>;
+}
+
+const indexCache = new WeakMap<AnyStateMachine, MachineIndex>();
+
+/** Dotted path of a state node relative to the root ('' for the root). */
+export const pathOfNode = (node: AnyStateNode): string => node.path.join('.');
+
+/**
+ * Indexes `machine` with the shared structure walker: every state node below the root and every
+ * transition (root ones first, then each state's `always` and `on`/`after` in walker order).
+ */
+export function indexMachine(machine: AnyStateMachine): MachineIndex {
+  const cached = indexCache.get(machine);
+  if (cached) return cached;
+  const states = walkStates(machine);
+  const transitions: IndexedTransition[] = [];
+  const byDefinition = new Map<unknown, IndexedTransition>();
+  const nodes = new Map<string, AnyStateNode>();
+  const prefix = `${machine.id}.`;
+  const rel = (id: string) => (id.startsWith(prefix) ? id.slice(prefix.length) : id);
+  const seen = new Map<string, number>();
+  const add = (source: string, walked: { event: string; guard?: string; targets: string[] }, definition: unknown) => {
+    const targets = walked.targets.map(rel);
+    const base = `${source || '(rot)'}: ${walked.event}${walked.guard ? ` [${walked.guard}]` : ''} → ${targets.join(', ') || '(blir)'}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    const entry: IndexedTransition = {
+      id: n === 0 ? base : `${base} #${n + 1}`,
+      source,
+      event: walked.event,
+      ...(walked.guard ? { guard: walked.guard } : {}),
+      targets,
+    };
+    transitions.push(entry);
+    byDefinition.set(definition, entry);
+  };
+  const rootDefs = [...machine.root.transitions.values()].flat();
+  rootTransitions(machine).forEach((walked, i) => add('', walked, rootDefs[i]));
+  nodes.set('', machine.root);
+  for (const state of states) {
+    const node = machine.getStateNodeById(state.id);
+    nodes.set(state.path, node);
+    const defs: unknown[] = [...(node.always ?? []), ...[...node.transitions.values()].flat()];
+    if (defs.length !== state.transitions.length) throw new Error(`Walker and machine disagree on ${state.id}`);
+    state.transitions.forEach((walked, i) => add(state.path, walked, defs[i]));
+  }
+  const index: MachineIndex = { machineId: machine.id, states, transitions, byDefinition, nodes };
+  indexCache.set(machine, index);
+  return index;
+}
+
+/** Dotted paths of the active state nodes of a snapshot, leaf first (the root excluded). */
+export function activeStatePaths(value: unknown): string[] {
+  const parts = activePath(value).split('.').filter((p) => p !== '');
+  const out: string[] = [];
+  for (let i = parts.length; i > 0; i -= 1) out.push(parts.slice(0, i).join('.'));
+  return out;
+}
+
+/** Meta of a state node by dotted path. */
+export function metaAt(index: MachineIndex, path: string): StateMeta | undefined {
+  return index.nodes.get(path)?.meta as StateMeta | undefined;
+}
+
+/** The expected-state record of a machine snapshot. */
+export function expectedOf(snapshot: AnyMachineSnapshot): ExpectedState {
+  return { value: snapshot.value, path: activePath(snapshot.value), status: snapshot.status === 'done' ? 'done' : 'active' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stepping a machine the way the workflow does, recording the transitions taken
+
+/** The result of one macrostep: next snapshot, the actions to execute, the transitions taken. */
+export interface MachineStep {
+  snapshot: AnyMachineSnapshot;
+  actions: ExecutableActionObject[];
+  /** Ids (see `indexMachine`) of every transition taken, eventless ones included, in order. */
+  taken: string[];
+}
+
+/**
+ * A stepper for one machine: XState's pure `initialTransition`/`transition`, with an actor
+ * scope that also records the microsteps' transitions (XState's inspection events carry them).
+ */
+export interface MachineStepper {
+  index: MachineIndex;
+  initial(input: unknown): MachineStep;
+  next(snapshot: AnyMachineSnapshot, event: { type: string }): MachineStep;
+}
+
+export function createStepper(machine: AnyStateMachine): MachineStepper {
+  const index = indexMachine(machine);
+  let transitions: unknown[] = [];
+  let actions: ExecutableActionObject[] = [];
+  const actor = createActor(machine, {
+    inspect: (inspection) => {
+      if (inspection.type === '@xstate.microstep') {
+        transitions.push(...((inspection as unknown as { _transitions: unknown[] })._transitions ?? []));
+      }
+    },
+  });
+  const scope = {
+    self: actor,
+    id: '',
+    sessionId: '',
+    logger: () => {},
+    defer: () => {},
+    emit: () => {},
+    stopChild: () => {},
+    system: actor.system,
+    actionExecutor: (action: ExecutableActionObject) => {
+      actions.push(action);
+    },
+  } as unknown as AnyActorScope;
+  const collect = (snapshot: AnyMachineSnapshot): MachineStep => {
+    const taken = transitions.map((t) => {
+      const found = index.byDefinition.get(t);
+      if (!found) throw new Error(`A transition of ${machine.id} is missing from the audit index`);
+      return found.id;
+    });
+    const step = { snapshot, actions, taken };
+    transitions = [];
+    actions = [];
+    return step;
+  };
+  return {
+    index,
+    initial: (input) => {
+      transitions = [];
+      actions = [];
+      return collect(machine.getInitialSnapshot(scope, input) as AnyMachineSnapshot);
+    },
+    next: (snapshot, event) => {
+      transitions = [];
+      actions = [];
+      return collect(machine.transition(snapshot, event as never, scope) as AnyMachineSnapshot);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model's snapshot and events
+
+/** A pending durable timer, as the workflow keeps it. */
+export interface ModelTimer {
+  id: string;
+  name: string;
+  event: { type: string };
+  dueAtMs: number;
+}
+
+/** The model's snapshot: the machine snapshot, the workflow's pending timers and the model clock. */
+export type ModelSnapshot = Snapshot<undefined> & {
+  status: 'active';
+  machine: AnyMachineSnapshot;
+  /** In the workflow's Map insertion order (a re-armed timer moves to the end). */
+  timers: readonly ModelTimer[];
+  clockMs: number;
+  /** Events sent so far (numbers the event ids). */
+  eventCount: number;
+  /** Transitions taken by the step that produced this snapshot. */
+  taken: readonly string[];
+};
+
+/** A case event the model sends; `type` is its label, e.g. `evaluation.held[outcome=worse]`. */
+export interface ModelCaseEvent {
+  type: string;
+  kind: 'event';
+  via: 'update' | 'signal';
+  variant?: string;
+  event: CaseEvent;
+}
+
+/** The earliest pending timer falls due; `type` is `after:<delay name>`. */
+export interface ModelDelayEvent {
+  type: string;
+  kind: 'delay';
+  timerId: string;
+  delayName: string;
+  dueAtMs: number;
+}
+
+export type ModelEvent = ModelCaseEvent | ModelDelayEvent;
+
+/** Label of a case event variant. */
+export const labelOf = (type: string, variant?: string): string => (variant ? `${type}[${variant}]` : type);
+
+/** Pending timers in the order the workflow fires them: due time, then insertion order. */
+export function firingOrder(timers: readonly ModelTimer[]): ModelTimer[] {
+  return timers
+    .map((timer, i) => ({ timer, i }))
+    .sort((a, b) => a.timer.dueAtMs - b.timer.dueAtMs || a.i - b.i)
+    .map(({ timer }) => timer);
+}
+
+/** Applies a step's `xstate.raise` (with delay) and `xstate.cancel` actions to the timers, as the workflow does. */
+export function applyTimerActions(timers: readonly ModelTimer[], actions: readonly ExecutableActionObject[], baseMs: number): ModelTimer[] {
+  const out = [...timers];
+  for (const action of actions) {
+    if (action.type === 'xstate.raise') {
+      const params = action.params as { id: string; delay?: number; event: { type: string } };
+      if (typeof params.delay !== 'number') continue;
+      const timer: ModelTimer = { id: params.id, name: delayNameOf(params.id), event: params.event, dueAtMs: baseMs + params.delay };
+      const at = out.findIndex((t) => t.id === params.id);
+      // Map.set keeps an existing key's position.
+      if (at >= 0) out[at] = timer;
+      else out.push(timer);
+    } else if (action.type === 'xstate.cancel') {
+      const sendId = (action.params as { sendId: string }).sendId;
+      const at = out.findIndex((t) => t.id === sendId);
+      if (at >= 0) out.splice(at, 1);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the guards read: the behaviour-deciding part of the context
+
+/** Context fields fixed when the case opens; they never tell two states of one case apart. */
+const CONSTANT_FIELDS = new Set(['caseId', 'pupilId', 'schoolId', 'grade', 'openedAt', 'trigger', 'policy']);
+
+/** Guard names used by the chart (combinators opened), with the params each is used with. */
+function chartGuards(index: MachineIndex): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const visit = (guard: unknown) => {
+    if (!guard) return;
+    if (typeof guard === 'string') {
+      if (!out.has(guard)) out.set(guard, []);
+    } else if (typeof guard === 'function' && Array.isArray((guard as { guards?: unknown[] }).guards)) {
+      for (const inner of (guard as unknown as { guards: unknown[] }).guards) visit(inner);
+    } else if (typeof guard === 'object' && 'type' in (guard as object)) {
+      const { type, params } = guard as { type: string; params?: unknown };
+      out.set(type, [...(out.get(type) ?? []), params]);
+    }
+  };
+  for (const definition of index.byDefinition.keys()) visit((definition as { guard?: unknown }).guard);
+  return out;
+}
+
+/** A context with every collection filled and every flag set, so guards read past their first test. */
+function richContext(base: CaseContext<unknown>, atMs: number): CaseContext<unknown> {
+  const kinds = documentKindSchema.options;
+  return {
+    ...base,
+    documents: kinds.map((kind, i) => ({
+      kind,
+      ref: `probe-${i}`,
+      at: isoOf(atMs),
+      by: { role: 'contact-teacher', userId: 'probe' },
+      eventType: eventTypes[i % eventTypes.length] as EventType,
+    })),
+    stageDocumentStart: 0,
+    consents: [...serviceSchema.options],
+    referrals: [...serviceSchema.options],
+    pupilVoiceRecorded: true,
+    suspicions: [...suspicionKindSchema.options],
+    childWelfareConsulted: true,
+    lastTrend: 'unchanged',
+    evaluationDate: dateOf(atMs + 7 * DAY_MS),
+    evaluations: 1,
+    nurseConversations: 1,
+  };
+}
+
+/** Which context fields decide behaviour, and which of their values the chart's guards tell apart. */
+export interface KeyPlan {
+  /** Context fields some guard of the chart reads (fields fixed at opening left out). */
+  fields: string[];
+  /** `lastTrend` value → class; values no guard tells apart share a class. */
+  trendClass: Map<string, number>;
+  /** Members of set-valued fields whose presence changes some guard's answer. */
+  members: { consents: string[]; referrals: string[]; suspicions: string[] };
+}
+
+type GuardImplementation = (args: unknown, params: unknown) => unknown;
+
+/**
+ * Probes every guard the chart uses: calls it for every event variant with a recording proxy as
+ * context, once with the opening context and once with a full one, to learn which fields it
+ * reads; then varies one field at a time (each trend value, each service in or out of the
+ * consents and referrals, each suspicion kind) and compares the answers of all guards, so values
+ * that no guard tells apart share one class in the key.
+ */
+export function analyseGuards(machine: AnyStateMachine, input: CaseInput<unknown>): KeyPlan {
+  const index = indexMachine(machine);
+  const implementations = (machine.implementations?.guards ?? {}) as Record<string, GuardImplementation>;
+  const atMs = Date.parse(input.openedAt);
+  const base = initialCaseContext(input);
+  const rich = richContext(base, atMs);
+  const events: { type: string }[] = [
+    ...eventTypes.flatMap((type) => eventVariants(type, atMs, 'probe', [...serviceSchema.options]).map((v) => v.event)),
+    { type: 'xstate.after.probe' },
+  ];
+  const probes: [GuardImplementation, unknown][] = [];
+  for (const [name, paramsList] of chartGuards(index)) {
+    const guard = implementations[name];
+    if (!guard) continue;
+    for (const params of paramsList.length ? paramsList : [undefined]) probes.push([guard, params]);
+  }
+  const answers = (context: CaseContext<unknown>, read?: Set<string>): string => {
+    const subject = read
+      ? new Proxy(context, {
+          get(target, property, receiver) {
+            if (typeof property === 'string') read.add(property);
+            return Reflect.get(target, property, receiver) as unknown;
+          },
+        })
+      : context;
+    let out = '';
+    for (const [guard, params] of probes) {
+      for (const event of events) {
+        try {
+          out += guard({ context: subject, event }, params) ? '1' : '0';
+        } catch {
+          // A guard that cannot read a probe value still told us what it reads.
+          out += 'x';
+        }
+      }
+    }
+    return out;
+  };
+  const read = new Set<string>();
+  answers(base, read);
+  answers(rich, read);
+
+  const trendClass = new Map<string, number>();
+  const signatures: string[] = [];
+  for (const trend of ['none', ...trendSchema.options]) {
+    const signature = answers({ ...rich, lastTrend: trend === 'none' ? undefined : (trend as CaseContext<unknown>['lastTrend']) });
+    const known = signatures.indexOf(signature);
+    trendClass.set(trend, known >= 0 ? known : signatures.push(signature) - 1);
+  }
+  const members = (field: 'consents' | 'referrals' | 'suspicions', values: readonly string[]): string[] =>
+    values.filter((value) => {
+      const full = rich[field] as string[];
+      const without = full.filter((v) => v !== value);
+      const alone = [value];
+      return (
+        answers({ ...rich, [field]: without }) !== answers({ ...rich, [field]: full }) ||
+        answers({ ...base, [field]: alone }) !== answers({ ...base, [field]: [] })
+      );
+    });
+  return {
+    fields: [...read].filter((field) => !CONSTANT_FIELDS.has(field)).sort(),
+    trendClass,
+    members: {
+      consents: members('consents', serviceSchema.options),
+      referrals: members('referrals', serviceSchema.options),
+      suspicions: members('suspicions', suspicionKindSchema.options),
+    },
+  };
+}
+
+/**
+ * Procedure-specific summaries for guards that read the case history rather than the current
+ * stage. Procedure E returns from "child welfare first" to the stage its history shows
+ * (`resumeStageOf`) and allows a BUP referral only after an agreement was made and evaluated.
+ */
+const historySummaries: Record<string, (context: CaseContext<unknown>) => unknown> = {
+  [RAELINGEN_ID]: (context) => [
+    resumeStageOf(context as Parameters<typeof resumeStageOf>[0]),
+    context.documents.some((d) => d.eventType === 'cooperationAgreement.signed'),
+  ],
+};
+
+/** Does entering `node` start a new documentation stage (`beginStage` in its entry)? */
+function beginsStage(node: AnyStateNode): boolean {
+  return (node.entry ?? []).some((action: unknown) => {
+    if (typeof action === 'string') return action === 'beginStage';
+    return typeof action === 'object' && action !== null && (action as { type?: unknown }).type === 'beginStage';
+  });
+}
+
+/**
+ * Document kinds that matter in the active state: required by an active state, named by a
+ * guard's params, or required by a state one transition away that is still in the same stage
+ * (a document filed now counts there too). A target that starts a new stage forgets the
+ * stage's documents, so its requirements do not matter yet.
+ */
+function relevantKinds(index: MachineIndex, value: unknown, cache: Map<string, readonly string[]>): readonly string[] {
+  const key = activePath(value);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const active = new Set(activeStatePaths(value));
+  const kinds = new Set<string>();
+  const requiredBy = (node: AnyStateNode | undefined) => (node?.meta as StateMeta | undefined)?.requiredDocuments ?? [];
+  const addTarget = (target: AnyStateNode) => {
+    const entered: AnyStateNode[] = [];
+    for (let n: AnyStateNode | undefined = target; n && n.parent && !active.has(pathOfNode(n)); n = n.parent) entered.push(n);
+    for (let n: AnyStateNode | undefined = target; n && Object.keys(n.states).length > 0; ) {
+      n = (n.initial?.target as AnyStateNode[] | undefined)?.[0];
+      if (n) entered.push(n);
+    }
+    if (entered.some(beginsStage)) return;
+    for (const n of [target, ...entered]) for (const kind of requiredBy(n)) kinds.add(kind);
+  };
+  for (const path of active) {
+    const node = index.nodes.get(path);
+    if (!node) continue;
+    for (const kind of requiredBy(node)) kinds.add(kind);
+    const definitions = [...(node.always ?? []), ...[...node.transitions.values()].flat()];
+    for (const definition of definitions) {
+      for (const target of (definition.target ?? []) as AnyStateNode[]) addTarget(target);
+      const guard = definition.guard as { params?: { kinds?: string[] } } | undefined;
+      for (const kind of guard?.params?.kinds ?? []) kinds.add(kind);
+    }
+  }
+  const out = [...kinds].sort();
+  cache.set(key, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+/** Options of a procedure model. */
+export interface ModelOptions {
+  policyOverrides?: Record<string, unknown>;
+}
+
+/** A procedure model: the actor logic for `xstate/graph` and what the path generator needs beside it. */
+export interface ProcedureModel {
+  procedure: ProcedureDefinition;
+  facts: CaseFacts;
+  logic: ActorLogic<ModelSnapshot, ModelEvent, undefined>;
+  initial: ModelSnapshot;
+  /** Every event the snapshot can take, in a fixed order (memoised per snapshot). */
+  events(snapshot: ModelSnapshot): ModelEvent[];
+  /** The behaviour-deciding key of a snapshot. */
+  serialize(snapshot: ModelSnapshot): string;
+  /** The next snapshot (memoised per snapshot and event label). */
+  step(snapshot: ModelSnapshot, event: ModelEvent): ModelSnapshot;
+  /** What the key keeps of the context (from probing the chart's guards). */
+  keyPlan: KeyPlan;
+  index: MachineIndex;
+}
+
+/** Builds the model of one case of `procedure` opened with `facts`. */
+export function createProcedureModel(procedure: ProcedureDefinition, facts: CaseFacts, options: ModelOptions = {}): ProcedureModel {
+  const input = buildCaseInput(procedure, facts, options.policyOverrides);
+  const stepper = createStepper(procedure.machine);
+  const index = stepper.index;
+  const keyPlan = analyseGuards(procedure.machine, input);
+  const keyFields = keyPlan.fields;
+  const kindsCache = new Map<string, readonly string[]>();
+  const history = historySummaries[procedure.id];
+
+  const first = stepper.initial(input);
+  const openedMs = Date.parse(input.openedAt);
+  const initial: ModelSnapshot = {
+    status: 'active',
+    output: undefined,
+    error: undefined,
+    machine: first.snapshot,
+    timers: applyTimerActions([], first.actions, openedMs),
+    clockMs: openedMs,
+    eventCount: 0,
+    taken: first.taken,
+  };
+
+  const summarise = (snapshot: ModelSnapshot): unknown[] => {
+    const context = snapshot.machine.context as CaseContext<unknown>;
+    const out: unknown[] = [];
+    for (const field of keyFields) {
+      switch (field) {
+        case 'documents':
+        case 'stageDocumentStart': {
+          if (field === 'stageDocumentStart' && keyFields.includes('documents')) break;
+          const relevant = relevantKinds(index, snapshot.machine.value, kindsCache);
+          const filed = new Set(stageDocuments(context).map((d) => d.kind));
+          out.push(['docs', relevant.filter((k) => filed.has(k as never))]);
+          break;
+        }
+        case 'consents':
+        case 'referrals':
+        case 'suspicions': {
+          const relevant = keyPlan.members[field];
+          const present = new Set(context[field] as string[]);
+          out.push([field, relevant.filter((value) => present.has(value))]);
+          break;
+        }
+        case 'lastTrend':
+          out.push([field, keyPlan.trendClass.get(context.lastTrend ?? 'none') ?? null]);
+          break;
+        case 'evaluations':
+          // Guards compare the count with zero.
+          out.push([field, Math.min(context.evaluations, 1)]);
+          break;
+        case 'nurseConversations':
+          out.push([field, Math.min(context.nurseConversations, 10)]);
+          break;
+        case 'triggers':
+          out.push([field, context.triggers.length > 1 ? context.triggers[context.triggers.length - 1]?.rule : null]);
+          break;
+        case 'evaluationDate':
+          // Read by delays to set a due time; the timers in the key already carry it.
+          break;
+        default:
+          out.push([field, (context as unknown as Record<string, unknown>)[field] ?? null]);
+      }
+    }
+    if (history) out.push(['history', history(context)]);
+    // Consent can only be withdrawn once given; when no guard reads consents, whether any is on
+    // file still decides whether a withdrawal can be sent.
+    if (!keyFields.includes('consents')) out.push(['anyConsent', context.consents.length > 0]);
+    // The audit's own question, not the chart's: is a suspicion of harm waiting for child
+    // welfare? Kept so the generator can look for measures taken meanwhile (national rule).
+    out.push(['harmPending', isHarmPending(context)]);
+    return out;
+  };
+
+  const serialize = (snapshot: ModelSnapshot): string =>
+    snapshot.machine.status !== 'active'
+      ? JSON.stringify([snapshot.machine.value, snapshot.machine.status])
+      : JSON.stringify([
+      snapshot.machine.value,
+      snapshot.machine.status,
+      firingOrder(snapshot.timers).map((t) => `${t.name}@${Math.round((t.dueAtMs - snapshot.clockMs) / DAY_MS)}`),
+      summarise(snapshot),
+    ]);
+
+  /**
+   * What an event's payload changes beyond the transitions it selects: the document it files,
+   * and the fields `recordCaseFacts` and the delays read, mapped to what the key tells apart.
+   * Referral services are kept whole, because the national rules judge a BUP referral.
+   */
+  const effectOf = (event: CaseEvent): unknown[] => {
+    const e = event as unknown as Record<string, unknown>;
+    const member = (field: 'consents' | 'suspicions', value: unknown) =>
+      keyPlan.members[field].includes(value as string) ? value : '*';
+    return [
+      documentOf(event)?.kind,
+      event.type === 'consent.given' || event.type === 'consent.withdrawn' ? member('consents', e.service) : undefined,
+      event.type === 'referral.sent' ? e.service : undefined,
+      event.type === 'suspicion.raised' ? member('suspicions', e.kind) : undefined,
+      event.type === 'absence.trend' ? keyPlan.trendClass.get(e.trend as string) : undefined,
+      event.type === 'evaluation.held' ? keyPlan.trendClass.get(e.outcome as string) : undefined,
+      e.trigger,
+      e.evaluationDate,
+    ];
+  };
+
+  const eventsCache = new WeakMap<ModelSnapshot, ModelEvent[]>();
+  const events = (snapshot: ModelSnapshot): ModelEvent[] => {
+    const cached = eventsCache.get(snapshot);
+    if (cached) return cached;
+    const out: ModelEvent[] = [];
+    if (snapshot.machine.status === 'active') {
+      const [earliest] = firingOrder(snapshot.timers);
+      const atMs = snapshot.clockMs + EVENT_STEP_MS;
+      if (!earliest || earliest.dueAtMs > atMs) {
+        const consents = (snapshot.machine.context as CaseContext<unknown>).consents;
+        const eventId = `modell-${snapshot.eventCount + 1}`;
+        for (const type of allowedEventTypes(snapshot.machine)) {
+          // Variants that take the same transitions and change the key alike are one edge.
+          const seen = new Set<string>();
+          for (const { variant, event } of eventVariants(type, atMs, eventId, consents)) {
+            if (!snapshot.machine.can(event)) continue;
+            const selected = snapshot.machine.machine.getTransitionData(snapshot.machine as never, event as never) as unknown[];
+            const signature = JSON.stringify([selected.map((t) => index.byDefinition.get(t)?.id), effectOf(event)]);
+            if (seen.has(signature)) continue;
+            seen.add(signature);
+            out.push({ type: labelOf(type, variant), kind: 'event', via: viaOf(type), ...(variant ? { variant } : {}), event });
+          }
+        }
+      }
+      if (earliest) {
+        out.push({ type: `after:${earliest.name}`, kind: 'delay', timerId: earliest.id, delayName: earliest.name, dueAtMs: earliest.dueAtMs });
+      }
+    }
+    eventsCache.set(snapshot, out);
+    return out;
+  };
+
+  const stepCache = new WeakMap<ModelSnapshot, Map<string, ModelSnapshot>>();
+  const step = (snapshot: ModelSnapshot, event: ModelEvent): ModelSnapshot => {
+    let byLabel = stepCache.get(snapshot);
+    if (!byLabel) {
+      byLabel = new Map();
+      stepCache.set(snapshot, byLabel);
+    }
+    const cached = byLabel.get(event.type);
+    if (cached) return cached;
+    let next: ModelSnapshot;
+    if (event.kind === 'delay') {
+      const timer = snapshot.timers.find((t) => t.id === event.timerId);
+      if (!timer) throw new Error(`No pending timer ${event.timerId}`);
+      const result = stepper.next(snapshot.machine, timer.event);
+      next = {
+        ...snapshot,
+        machine: result.snapshot,
+        timers: applyTimerActions(
+          snapshot.timers.filter((t) => t.id !== timer.id),
+          result.actions,
+          timer.dueAtMs,
+        ),
+        clockMs: timer.dueAtMs,
+        taken: result.taken,
+      };
+    } else {
+      const atMs = Date.parse(event.event.at);
+      const result = stepper.next(snapshot.machine, event.event);
+      next = {
+        ...snapshot,
+        machine: result.snapshot,
+        timers: applyTimerActions(snapshot.timers, result.actions, atMs),
+        clockMs: atMs,
+        eventCount: snapshot.eventCount + 1,
+        taken: result.taken,
+      };
+    }
+    byLabel.set(event.type, next);
+    return next;
+  };
+
+  const logic: ActorLogic<ModelSnapshot, ModelEvent, undefined> = {
+    getInitialSnapshot: () => initial,
+    transition: (snapshot, event) => step(snapshot, event),
+    getPersistedSnapshot: (snapshot) => snapshot,
+  };
+
+  return { procedure, facts, logic, initial, events, serialize, step, keyPlan, index };
+}
