@@ -62,6 +62,15 @@ export type StepInvariant = Exclude<PathInvariant, 'no-dead-end'>;
 export interface StepViolation {
   invariant: StepInvariant;
   message: string;
+  /**
+   * What identifies the fault independently of the route that showed it: the event, the state it
+   * left and the shortfall (missing documents, stages, unmet conditions); for the national rules,
+   * which a machine breaks wherever it accepts the event, the event and the shortfall. Mutation
+   * testing compares these with the original machine's.
+   */
+  signature: string;
+  /** Dotted path of the state the fault is about (the state left, or the state the event came to). */
+  state: string;
 }
 
 type Ctx = CaseContext<unknown>;
@@ -123,6 +132,8 @@ function requiredDocumentViolations(
       out.push({
         invariant: 'required-documents',
         message: `${describe(step)} flyttet saken ut av ${named(index, path)} uten at ${missing.join(', ')} var arkivert for steget.`,
+        signature: `${event.type} | ${path} | ${missing.join(',')}`,
+        state: path,
       });
     }
   }
@@ -133,6 +144,7 @@ function escalationViolations(index: MachineIndex, before: AnyMachineSnapshot, a
   const from = leafMeta(index, before);
   const to = leafMeta(index, after);
   if (!from || !to || to.stage !== 'escalated' || from.stage === 'escalated') return [];
+  // Leaving a closed case cannot happen; from follow-up after improvement it is a relapse, judged like any step.
   if (STAGE_RANK[from.stage] === undefined && from.stage !== 'monitoring') return [];
   if (step.kind === 'delay' || ESCALATION_CAUSES.includes(step.event.type)) return [];
   return [
@@ -141,27 +153,46 @@ function escalationViolations(index: MachineIndex, before: AnyMachineSnapshot, a
       message:
         `${describe(step)} løftet saken fra «${from.label}» (${from.stage}) til «${to.label}» (${to.stage}) ` +
         'uten evaluering, frist, dokumentert beslutning eller mistanke om omsorgssvikt.',
+      signature: `${step.event.type} | ${activeStatePaths(before.value)[0] ?? ''} → ${activeStatePaths(after.value)[0] ?? ''}`,
+      state: activeStatePaths(before.value)[0] ?? '',
     },
   ];
 }
 
-function nationalRuleViolations(before: AnyMachineSnapshot, step: PathStep): StepViolation[] {
+function nationalRuleViolations(index: MachineIndex, before: AnyMachineSnapshot, step: PathStep): StepViolation[] {
   if (step.kind !== 'event') return [];
   const { event } = step;
   const context = before.context as Ctx;
+  const leaf = activeStatePaths(before.value)[0] ?? '';
+  const where = leaf === '' ? '' : ` i ${named(index, leaf)}`;
+  const by = event.type;
   const out: StepViolation[] = [];
   if (agreesMeasures(event) && !context.pupilVoiceRecorded) {
-    out.push({ invariant: 'pupil-voice-before-measures', message: `${describe(step)} ble godtatt før elevens stemme var dokumentert.` });
+    out.push({
+      invariant: 'pupil-voice-before-measures',
+      message: `${describe(step)} ble godtatt${where} før elevens stemme var dokumentert.`,
+      signature: by,
+      state: leaf,
+    });
   }
   if (isMeasureEvent(event) && isHarmPending(context)) {
     out.push({
       invariant: 'child-welfare-first',
-      message: `${describe(step)} ble godtatt mens mistanke om ${context.suspicions.join(', ')} ventet på barnevernet (ikke drøftet, meldt eller henvist).`,
+      message: `${describe(step)} ble godtatt${where} mens mistanke om ${context.suspicions.join(', ')} ventet på barnevernet (ikke drøftet, meldt eller henvist).`,
+      signature: by,
+      state: leaf,
     });
   }
   if (event.type === 'referral.sent' && event.service === 'bup') {
     const problem = bupReferralProblem(context);
-    if (problem) out.push({ invariant: 'bup-referral-conditions', message: `${describe(step)} til BUP ble godtatt selv om ${problem}.` });
+    if (problem) {
+      out.push({
+        invariant: 'bup-referral-conditions',
+        message: `${describe(step)} til BUP ble godtatt${where} selv om ${problem}.`,
+        signature: `${by} | ${problem}`,
+        state: leaf,
+      });
+    }
   }
   return out;
 }
@@ -180,7 +211,7 @@ export function stepViolations(
   return [
     ...requiredDocumentViolations(index, before, after, step, taken),
     ...escalationViolations(index, before, after, step),
-    ...nationalRuleViolations(before, step),
+    ...nationalRuleViolations(index, before, step),
   ];
 }
 
@@ -277,4 +308,56 @@ export function checkDeadlineCoverage(procedure: ProcedureDefinition, paths: rea
     results.push({ invariant: DEADLINE_INVARIANT, passed: false, message: `Fristen ${name} er definert, men ingen tilstand bruker den.` });
   }
   return results;
+}
+
+/** One fault the invariants found, with every path that shows it. */
+export interface Finding {
+  invariant: string;
+  /** Identifies the fault across routes (see `StepViolation.signature`). */
+  signature: string;
+  /** Norwegian explanation from the first path that shows it. */
+  message: string;
+  /** Dotted path of the state the fault is about, where there is one. */
+  state?: string;
+  pathIds: string[];
+}
+
+/**
+ * Every distinct fault `paths` show on `procedure`'s machine: step violations, dead ends, paths
+ * the machine refuses, and delays that never fire. Faults are told apart by invariant and
+ * signature, so a fault shown by many paths is one finding.
+ */
+export function collectFindings(procedure: ProcedureDefinition, paths: readonly AuditPath[]): Finding[] {
+  const found = new Map<string, Finding>();
+  const add = (invariant: string, signature: string, message: string, pathId: string, state?: string) => {
+    const key = `${invariant}\u0000${signature}`;
+    const existing = found.get(key);
+    if (existing) {
+      if (!existing.pathIds.includes(pathId)) existing.pathIds.push(pathId);
+    } else {
+      found.set(key, { invariant, signature, message, ...(state !== undefined ? { state } : {}), pathIds: [pathId] });
+    }
+  };
+  for (const path of paths) {
+    const replay = replayPath(procedure, path);
+    for (const step of replay.steps) {
+      for (const v of stepViolations(replay.index, step.before, step.after, step.step, step.taken)) {
+        add(v.invariant, v.signature, `Steg ${step.index + 1}: ${v.message}`, path.id, v.state);
+      }
+    }
+    if (replay.error) {
+      add('path-replays', `${replay.error.message}`, `Steg ${replay.error.stepIndex + 1}: ${replay.error.message}`, path.id);
+      continue;
+    }
+    const end = deadEnd(replay.index, replay);
+    if (!end.passed) {
+      const last = replay.steps[replay.steps.length - 1];
+      const state = activeStatePaths((last ? last.after : replay.initial).value)[0] ?? '';
+      add('no-dead-end', state, end.message, path.id, state);
+    }
+  }
+  for (const result of checkDeadlineCoverage(procedure, paths)) {
+    if (!result.passed) add(result.invariant, result.message, result.message, `${procedure.id}/*`);
+  }
+  return [...found.values()];
 }

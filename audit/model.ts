@@ -435,15 +435,70 @@ export function analyseGuards(machine: AnyStateMachine, input: CaseInput<unknown
 }
 
 /**
+ * Context fields read by the named guards inside `guard` (a name, a `{ type, params }` object or
+ * an `and`/`or`/`not` combinator), probed as in `analyseGuards`.
+ */
+export function fieldsReadByGuard(machine: AnyStateMachine, input: CaseInput<unknown>, guard: unknown): string[] {
+  const implementations = (machine.implementations?.guards ?? {}) as Record<string, GuardImplementation>;
+  const atMs = Date.parse(input.openedAt);
+  const base = initialCaseContext(input);
+  const events: { type: string }[] = [
+    ...eventTypes.flatMap((type) => eventVariants(type, atMs, 'probe', [...serviceSchema.options]).map((v) => v.event)),
+    { type: 'xstate.after.probe' },
+  ];
+  const named: [string, unknown][] = [];
+  const visit = (g: unknown) => {
+    if (typeof g === 'string') named.push([g, undefined]);
+    else if (typeof g === 'function' && Array.isArray((g as { guards?: unknown[] }).guards)) {
+      for (const inner of (g as unknown as { guards: unknown[] }).guards) visit(inner);
+    } else if (g && typeof g === 'object' && 'type' in g) named.push([(g as { type: string }).type, (g as { params?: unknown }).params]);
+  };
+  visit(guard);
+  const read = new Set<string>();
+  for (const [name, params] of named) {
+    const implementation = implementations[name];
+    if (!implementation) continue;
+    for (const context of [base, richContext(base, atMs)]) {
+      const proxy = new Proxy(context, {
+        get(target, property, receiver) {
+          if (typeof property === 'string') read.add(property);
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+      for (const event of events) {
+        try {
+          implementation({ context: proxy, event }, params);
+        } catch {
+          // Reads before the failure still count.
+        }
+      }
+    }
+  }
+  return [...read].sort();
+}
+
+/** A procedure-specific summary of the case history, and the context fields it stands in for. */
+interface HistorySummary {
+  summary: (context: CaseContext<unknown>) => unknown;
+  /** Fields whose only readers are the guards the summary answers for; the key leaves them out. */
+  replaces: readonly string[];
+}
+
+/**
  * Procedure-specific summaries for guards that read the case history rather than the current
  * stage. Procedure E returns from "child welfare first" to the stage its history shows
- * (`resumeStageOf`) and allows a BUP referral only after an agreement was made and evaluated.
+ * (`resumeStageOf`, which reads the documents and the latest trend) and allows a BUP referral
+ * only after an agreement was made and evaluated; the summary keeps exactly those answers, so
+ * the latest trend and the evaluation count need not be kept beside them.
  */
-const historySummaries: Record<string, (context: CaseContext<unknown>) => unknown> = {
-  [RAELINGEN_ID]: (context) => [
-    resumeStageOf(context as Parameters<typeof resumeStageOf>[0]),
-    context.documents.some((d) => d.eventType === 'cooperationAgreement.signed'),
-  ],
+const historySummaries: Record<string, HistorySummary> = {
+  [RAELINGEN_ID]: {
+    summary: (context) => [
+      resumeStageOf(context as Parameters<typeof resumeStageOf>[0]),
+      context.documents.some((d) => d.eventType === 'cooperationAgreement.signed') && context.evaluations > 0,
+    ],
+    replaces: ['lastTrend', 'evaluations'],
+  },
 };
 
 /** Does entering `node` start a new documentation stage (`beginStage` in its entry)? */
@@ -523,10 +578,10 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
   const input = buildCaseInput(procedure, facts, options.policyOverrides);
   const stepper = createStepper(procedure.machine);
   const index = stepper.index;
-  const keyPlan = analyseGuards(procedure.machine, input);
-  const keyFields = keyPlan.fields;
-  const kindsCache = new Map<string, readonly string[]>();
   const history = historySummaries[procedure.id];
+  const keyPlan = analyseGuards(procedure.machine, input);
+  const keyFields = keyPlan.fields.filter((field) => !history?.replaces.includes(field));
+  const kindsCache = new Map<string, readonly string[]>();
 
   const first = stepper.initial(input);
   const openedMs = Date.parse(input.openedAt);
@@ -582,7 +637,7 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
           out.push([field, (context as unknown as Record<string, unknown>)[field] ?? null]);
       }
     }
-    if (history) out.push(['history', history(context)]);
+    if (history) out.push(['history', history.summary(context)]);
     // Consent can only be withdrawn once given; when no guard reads consents, whether any is on
     // file still decides whether a withdrawal can be sent.
     if (!keyFields.includes('consents')) out.push(['anyConsent', context.consents.length > 0]);
@@ -624,6 +679,7 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
   };
 
   const eventsCache = new WeakMap<ModelSnapshot, ModelEvent[]>();
+  const allowedCache = new Map<string, EventType[]>();
   const events = (snapshot: ModelSnapshot): ModelEvent[] => {
     const cached = eventsCache.get(snapshot);
     if (cached) return cached;
@@ -634,12 +690,22 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
       if (!earliest || earliest.dueAtMs > atMs) {
         const consents = (snapshot.machine.context as CaseContext<unknown>).consents;
         const eventId = `modell-${snapshot.eventCount + 1}`;
-        for (const type of allowedEventTypes(snapshot.machine)) {
+        const pathKey = activePath(snapshot.machine.value);
+        let types = allowedCache.get(pathKey);
+        if (!types) {
+          types = allowedEventTypes(snapshot.machine);
+          allowedCache.set(pathKey, types);
+        }
+        for (const type of types) {
           // Variants that take the same transitions and change the key alike are one edge.
           const seen = new Set<string>();
           for (const { variant, event } of eventVariants(type, atMs, eventId, consents)) {
-            if (!snapshot.machine.can(event)) continue;
-            const selected = snapshot.machine.machine.getTransitionData(snapshot.machine as never, event as never) as unknown[];
+            // What `snapshot.can` decides, from one look at the enabled transitions.
+            const selected = snapshot.machine.machine.getTransitionData(snapshot.machine as never, event as never) as unknown as {
+              target?: unknown;
+              actions: unknown[];
+            }[];
+            if (!selected.some((t) => t.target !== undefined || t.actions.length > 0)) continue;
             const signature = JSON.stringify([selected.map((t) => index.byDefinition.get(t)?.id), effectOf(event)]);
             if (seen.has(signature)) continue;
             seen.add(signature);

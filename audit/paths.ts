@@ -8,9 +8,9 @@
  *   the shortest path to a state that takes it, plus that step;
  * - every step-local invariant (`invariants.ts`): the shortest path to a step that would break it,
  *   if the model has one; a correct machine has none, a faulty one is shown its fault.
- * Each path is then completed by the shortest route to a final state that closes the case by the
- * procedure (not by the pupil moving away); where there is none it ends where it is, and the
- * dead-end invariant judges it.
+ * Each path is then completed by the shortest route to a final state that the school can take by
+ * itself: human events and deadlines, not the pupil moving away and not new absence from
+ * detection. Where there is none the path ends where it is, and the dead-end invariant judges it.
  *
  * The graph is walked once per distinct opening (the procedure's opening rules, one per initial
  * state, e.g. procedure A's opening takes both of its branches). Simple paths (`getSimplePaths`)
@@ -131,6 +131,12 @@ interface WalkedGraph {
   towardsEnd: Map<string, Edge>;
 }
 
+/** A step the school takes itself: a human event (not closing because the pupil left) or a deadline. */
+function isSchoolStep(edge: Edge): boolean {
+  if (edge.event.kind === 'delay') return true;
+  return edge.event.via === 'update' && !isLeavingResponsibility(edge.event.event);
+}
+
 function walk(model: ProcedureModel, rule: TriggerRule): WalkedGraph {
   const serialized = new WeakMap<ModelSnapshot, string>();
   const serializeState = (snapshot: ModelSnapshot): string => {
@@ -177,12 +183,14 @@ function walk(model: ProcedureModel, rule: TriggerRule): WalkedGraph {
     });
   }
 
-  // Distances to a final state over edges that do not close the case because the pupil left.
+  // Distances to a final state over the steps the school itself takes: human events and the
+  // deadlines they start. Closing because the pupil left, or waiting for new absence to be
+  // detected, is no way to finish the procedure.
   const distance = new Map<string, number>();
   const incoming = new Map<string, Edge[]>();
   for (const list of edges.values()) {
     for (const edge of list) {
-      if (edge.event.kind === 'event' && isLeavingResponsibility(edge.event.event)) continue;
+      if (!isSchoolStep(edge)) continue;
       incoming.set(edge.to, [...(incoming.get(edge.to) ?? []), edge]);
     }
   }
@@ -202,9 +210,7 @@ function walk(model: ProcedureModel, rule: TriggerRule): WalkedGraph {
   for (const key of keys) {
     const d = distance.get(key);
     if (d === undefined || d === 0) continue;
-    const edge = (edges.get(key) ?? []).find(
-      (e) => distance.get(e.to) === d - 1 && !(e.event.kind === 'event' && isLeavingResponsibility(e.event.event)),
-    );
+    const edge = (edges.get(key) ?? []).find((e) => distance.get(e.to) === d - 1 && isSchoolStep(e));
     if (edge) towardsEnd.set(key, edge);
   }
   return { rule, model, keys, states, edges, heads, towardsEnd };

@@ -68,6 +68,13 @@ export function replayPath(procedure: ProcedureDefinition, path: AuditPath): Rep
         replay.error = { stepIndex: index, message: `fristen ${earliest.name} løper ut før ${step.delayName}` };
         break;
       }
+      if (Date.parse(step.dueAt) !== timer.dueAtMs) {
+        replay.error = {
+          stepIndex: index,
+          message: `fristen ${step.delayName} løper ut ${new Date(timer.dueAtMs).toISOString()}, ikke ${step.dueAt} som stien sier`,
+        };
+        break;
+      }
       atMs = timer.dueAtMs;
       result = stepper.next(snapshot, timer.event);
       timers = applyTimerActions(

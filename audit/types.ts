@@ -95,6 +95,12 @@ export interface MutationOutcome {
   /** What caught it: an invariant id, 'conformance', or null when it survived. */
   caughtBy: string | null;
   detail: string;
+  /**
+   * Which kind of check the fault is expected to be caught by: the invariants, or only a replay
+   * against the real workflow ('conformance', e.g. a shortened delay). 'replay-on-original' in
+   * `caughtBy` is the pure-API stand-in for conformance when no conformance callback is given.
+   */
+  expectedCatch?: 'invariants' | 'conformance';
 }
 
 /** State and transition coverage of a procedure's paths (replayed with the pure machine API). */
