@@ -1,0 +1,268 @@
+/**
+ * The audit's invariants: the generated paths of every procedure break none of them except the
+ * machine findings listed below (real gaps in the charts, reported and left for the procedure
+ * owners), and each invariant fails on a hand-made bad path or a path on a mutated machine, so
+ * none of them passes by construction.
+ */
+import { getProcedure, listProcedures } from '../../machines/registry';
+import { PATH_INVARIANTS, checkDeadlineCoverage, checkInvariants, collectFindings } from '../../audit/invariants';
+import { createMutants } from '../../audit/mutations';
+import { generatePaths } from '../../audit/paths';
+import type { AuditPath, InvariantResult } from '../../audit/types';
+import { type HandStep, handPath } from './hand-paths';
+
+const A = getProcedure('plan-for-skolenaervaer');
+const B = getProcedure('hardanger-handlingsplan');
+const C = getProcedure('tiltaksplan-elevfravaer');
+const E = getProcedure('raelingen-veileder');
+
+const generated = new Map<string, AuditPath[]>();
+beforeAll(() => {
+  for (const procedure of listProcedures()) generated.set(procedure.id, generatePaths(procedure));
+}, 300_000);
+
+const result = (results: InvariantResult[], invariant: string): InvariantResult => {
+  const found = results.find((r) => r.invariant === invariant);
+  if (!found) throw new Error(`no result for ${invariant}`);
+  return found;
+};
+
+const mutantOf = (procedure: typeof A, id: string) => {
+  const found = createMutants(procedure).find((m) => m.mutation.id === `${procedure.id}/${id}`);
+  if (!found) throw new Error(`no mutant ${id}`);
+  return found;
+};
+
+// Payloads used by the hand-made paths.
+const ref = 'arkiv/test';
+const contacted = (cause: 'unknown' | 'school-related' | 'illness' = 'unknown') =>
+  ({ type: 'guardians.contacted', payload: { channel: 'phone', cause, documentRef: ref } }) as const;
+const measures = (evaluationDate: string): HandStep => ({
+  type: 'measures.agreed',
+  payload: { measures: ['trygg voksen om morgenen'], evaluationDate, planRef: ref },
+});
+const pupilVoice = { type: 'pupilVoice.recorded', payload: { via: 'pupil', documentRef: ref } } as const;
+const suspicion = { type: 'suspicion.raised', payload: { kind: 'neglect', documentRef: ref } } as const;
+const referral = (service: 'innsatsteam' | 'bup', role = 'principal') => ({ type: 'referral.sent', payload: { service, documentRef: ref }, role }) as const;
+const closed = (reason: 'natural-explanation' | 'pupil-moved') =>
+  ({ type: 'case.closed', payload: { reason, note: 'se notatet', documentRef: ref }, role: 'principal' }) as const;
+
+/**
+ * Gaps the invariants find in the charts as they are (see the audit report): documents a state's
+ * meta requires that a transition does not wait for, and national rules procedures A, B and C
+ * leave unguarded. The machines are not changed by the audit; this list makes any new gap, or a
+ * fixed one, show up here.
+ */
+const MACHINE_FINDINGS: Record<string, { invariant: string; signature: string }[]> = {
+  'plan-for-skolenaervaer': [
+    { invariant: 'required-documents', signature: 'case.closed | universal.contactingGuardians | contact-log' },
+    { invariant: 'required-documents', signature: 'case.closed | trinn1.contactingGuardians | contact-log' },
+    { invariant: 'required-documents', signature: 'evaluation.held | trinn3.innsatsteam.contactingOtherServices | referral' },
+    { invariant: 'required-documents', signature: 'escalation.decided | trinn1.reviewDue | evaluation' },
+    {
+      invariant: 'bup-referral-conditions',
+      signature: 'referral.sent | foresattes samtykke til BUP mangler og kommunale tiltak er ikke prøvd og evaluert',
+    },
+    { invariant: 'child-welfare-first', signature: 'referral.sent' },
+  ],
+  'tiltaksplan-elevfravaer': [
+    {
+      invariant: 'bup-referral-conditions',
+      signature: 'referral.sent | foresattes samtykke til BUP mangler og kommunale tiltak er ikke prøvd og evaluert',
+    },
+    { invariant: 'child-welfare-first', signature: 'referral.sent' },
+    { invariant: 'required-documents', signature: 'measures.agreed | open.firstTrigger.planningThreeDays | pupil-voice' },
+  ],
+  'raelingen-veileder': [
+    { invariant: 'required-documents', signature: 'cooperationAgreement.signed | open.cooperationMeeting | pupil-voice' },
+    { invariant: 'required-documents', signature: 'cooperationAgreement.signed | open.revisingMeasures | pupil-voice' },
+  ],
+  'hardanger-handlingsplan': [
+    { invariant: 'bup-referral-conditions', signature: 'referral.sent | kommunale tiltak er ikke prøvd og evaluert' },
+    { invariant: 'child-welfare-first', signature: 'schoolNurse.conversationHeld' },
+  ],
+};
+
+describe('generated paths', () => {
+  test.each(listProcedures().map((p) => [p.id, p] as const))(
+    '%s: the generated paths break no invariant beyond the listed machine findings',
+    (id, procedure) => {
+      const findings = collectFindings(procedure, generated.get(id) ?? []).map(({ invariant, signature }) => ({ invariant, signature }));
+      const sort = (list: { invariant: string; signature: string }[]) =>
+        [...list].sort((a, b) => `${a.invariant}${a.signature}`.localeCompare(`${b.invariant}${b.signature}`));
+      expect(sort(findings)).toEqual(sort(MACHINE_FINDINGS[id] ?? []));
+    },
+  );
+
+  test.each(listProcedures().map((p) => [p.id, p] as const))(
+    '%s: every path gets one result per invariant, in Norwegian, and never ends in a dead end',
+    (id, procedure) => {
+      for (const path of generated.get(id) ?? []) {
+        const results = checkInvariants(path, procedure);
+        expect(results.map((r) => r.invariant)).toEqual(Object.keys(PATH_INVARIANTS));
+        for (const r of results) expect(r.message).toMatch(/[a-zæøå]{3,}/);
+        expect(result(results, 'no-dead-end').passed).toBe(true);
+      }
+    },
+  );
+
+  test.each(listProcedures().map((p) => [p.id, p] as const))('%s: every deadline the chart defines is set and fires on some path', (id, procedure) => {
+    const results = checkDeadlineCoverage(procedure, generated.get(id) ?? []);
+    expect(results.length).toBeGreaterThan(2);
+    expect(results.filter((r) => !r.passed)).toEqual([]);
+  });
+});
+
+describe('no-dead-end', () => {
+  test('fails where a case rests without a deadline and passes where one is pending', () => {
+    // Procedure A opened on over ten days waits for the contact teacher with no reminder.
+    const resting = result(checkInvariants(handPath(A, 'days-over-limit', []), A), 'no-dead-end');
+    expect(resting.passed).toBe(false);
+    expect(resting.message).toContain('uten frist');
+
+    const waiting = result(checkInvariants(handPath(A, 'unnotified-absence', []), A), 'no-dead-end');
+    expect(waiting.passed).toBe(true);
+    expect(waiting.message).toContain('contactAfterThreeDaysWithoutNotice');
+  });
+
+  test('fails on the paths of a machine whose procedure can no longer be finished', () => {
+    const mutant = mutantOf(A, 'drop-closing');
+    const failures = generatePaths(mutant).flatMap((p) => checkInvariants(p, mutant)).filter((r) => r.invariant === 'no-dead-end' && !r.passed);
+    expect(failures.length).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe('required-documents', () => {
+  test('[A.T1.1b] fails when a person closes the case before the conversation with the guardians is logged', () => {
+    const r = result(checkInvariants(handPath(A, 'days-over-limit', [closed('natural-explanation')]), A), 'required-documents');
+    expect(r.passed).toBe(false);
+    expect(r.stepIndex).toBe(0);
+    expect(r.message).toContain('contact-log');
+  });
+
+  test('closing because the pupil moved is the documented exception', () => {
+    const r = result(checkInvariants(handPath(A, 'days-over-limit', [closed('pupil-moved')]), A), 'required-documents');
+    expect(r.passed).toBe(true);
+  });
+
+  test('fails on a machine whose guard no longer waits for the documents meta requires', () => {
+    const mutant = mutantOf(A, 'drop-document-guard');
+    const path = handPath(mutant, 'days-over-limit', [contacted(), measures('2026-09-21')]);
+    const r = result(checkInvariants(path, mutant), 'required-documents');
+    expect(r.passed).toBe(false);
+    expect(r.message).toContain('psychosocial-mapping');
+  });
+});
+
+describe('escalation-after-evaluation', () => {
+  test('[A.T2.5] passes when an evaluation or a documented decision moves the case on', () => {
+    const path = handPath(A, 'days-over-limit', [
+      contacted(),
+      { type: 'mapping.completed', payload: { form: 'psychosocial-environment', documentRef: ref } },
+      pupilVoice,
+      measures('2026-09-21'),
+      { type: 'evaluation.held', payload: { outcome: 'unchanged', minutesRef: ref }, role: 'principal' },
+      { type: 'escalation.decided', payload: { reason: 'fraværet øker', documentRef: ref }, role: 'principal' },
+    ]);
+    expect(path.steps[path.steps.length - 1]?.expected.path).toMatch(/^trinn3\./);
+    expect(result(checkInvariants(path, A), 'escalation-after-evaluation').passed).toBe(true);
+  });
+
+  test('fails when an ordinary step sends the case straight to other services', () => {
+    const mutant = mutantOf(A, 'retarget-to-escalated');
+    const path = handPath(mutant, 'unnotified-absence', [{ delay: 'contactAfterThreeDaysWithoutNotice' }, contacted()]);
+    const r = result(checkInvariants(path, mutant), 'escalation-after-evaluation');
+    expect(r.passed).toBe(false);
+    expect(r.stepIndex).toBe(1);
+  });
+});
+
+describe('pupil-voice-before-measures', () => {
+  test('[D.2] fails when measures are accepted before the pupil is heard', () => {
+    const mutant = mutantOf(C, 'drop-document-guard');
+    const path = handPath(mutant, 'consecutive-days', [contacted(), measures('2026-09-10')]);
+    const r = result(checkInvariants(path, mutant), 'pupil-voice-before-measures');
+    expect(r.passed).toBe(false);
+    expect(r.stepIndex).toBe(1);
+  });
+
+  test('[D.2] passes when the pupil is heard first', () => {
+    const path = handPath(C, 'consecutive-days', [contacted(), pupilVoice, measures('2026-09-10')]);
+    expect(result(checkInvariants(path, C), 'pupil-voice-before-measures').passed).toBe(true);
+  });
+});
+
+describe('child-welfare-first', () => {
+  test('[E.CW1] fails when another service is involved while a suspicion of neglect waits for child welfare', () => {
+    const path = handPath(A, 'days-over-limit', [suspicion, referral('innsatsteam')]);
+    const r = result(checkInvariants(path, A), 'child-welfare-first');
+    expect(r.passed).toBe(false);
+    expect(r.message).toContain('neglect');
+  });
+
+  test('[E.CW1] procedure E refuses other measures until child welfare is consulted, then the path passes', () => {
+    expect(() => handPath(E, 'days-or-lessons-over-limit', [suspicion, referral('innsatsteam')])).toThrow(/refuses referral.sent/);
+    const path = handPath(E, 'days-or-lessons-over-limit', [
+      suspicion,
+      { type: 'childWelfare.consulted', payload: { advice: 'school-continues', documentRef: ref }, role: 'principal' },
+      referral('innsatsteam'),
+    ]);
+    expect(result(checkInvariants(path, E), 'child-welfare-first').passed).toBe(true);
+  });
+});
+
+describe('bup-referral-conditions', () => {
+  test('[E.BUP1] fails when a BUP referral is accepted without consent or municipal measures', () => {
+    const r = result(checkInvariants(handPath(A, 'days-over-limit', [referral('bup', 'doctor')]), A), 'bup-referral-conditions');
+    expect(r.passed).toBe(false);
+    expect(r.message).toContain('samtykke');
+  });
+
+  test('[E.BUP1] passes for procedure E once an agreement was evaluated and the guardians consent', () => {
+    const path = handPath(E, 'days-or-lessons-over-limit', [
+      contacted('school-related'),
+      { type: 'mapping.completed', payload: { form: 'absence-pattern', documentRef: ref } },
+      { type: 'escalation.decided', payload: { reason: 'bekymringsfullt fravær', documentRef: ref }, role: 'principal' },
+      {
+        type: 'meeting.held',
+        payload: { meeting: 'cooperation-meeting', participants: ['principal', 'guardians', 'pupil'], pupilPresent: true, minutesRef: ref },
+      },
+      pupilVoice,
+      {
+        type: 'cooperationAgreement.signed',
+        payload: { evaluationDate: '2026-09-21', signedBy: ['principal', 'guardians', 'pupil'], hasPlanB: true, documentRef: ref },
+      },
+      { type: 'evaluation.held', payload: { outcome: 'unchanged', minutesRef: ref }, role: 'principal' },
+      { type: 'consent.given', payload: { service: 'bup', documentRef: ref }, role: 'guardians' },
+      referral('bup', 'doctor'),
+    ]);
+    expect(result(checkInvariants(path, E), 'bup-referral-conditions').passed).toBe(true);
+  });
+});
+
+describe('deadline-fires', () => {
+  test('fails for every deadline when no path fires it', () => {
+    const results = checkDeadlineCoverage(B, []);
+    expect(results.length).toBeGreaterThan(2);
+    expect(results.every((r) => !r.passed && r.message.includes('settes aldri'))).toBe(true);
+  });
+
+  test('fails for a deadline the setup defines but no state uses any more', () => {
+    const mutant = mutantOf(B, 'drop-follow-up-timer');
+    const failed = checkDeadlineCoverage(mutant, generatePaths(mutant)).filter((r) => !r.passed);
+    expect(failed.map((r) => r.message)).toEqual([expect.stringContaining('monitoringPeriod er definert, men ingen tilstand bruker den')]);
+  }, 120_000);
+});
+
+test('a path the machine does not take as written fails path-replays', () => {
+  const mutant = mutantOf(A, 'drop-closing');
+  const closing = (generated.get(A.id) ?? []).find((p) => p.steps.some((s) => s.expected.path === 'closingDue'));
+  if (!closing) throw new Error('no generated path through closingDue');
+  const r = result(checkInvariants(closing, mutant), 'path-replays');
+  expect(r.passed).toBe(false);
+});
+
+test('the clauses cited in these test names exist in the registry', () => {
+  const ids = new Set(listProcedures().flatMap((p) => p.clauses.map((c) => c.id)));
+  for (const id of ['A.T1.1b', 'A.T2.5', 'D.2', 'E.CW1', 'E.BUP1']) expect(ids).toContain(id);
+});
