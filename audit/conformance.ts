@@ -26,7 +26,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
@@ -327,16 +326,32 @@ export function describeStep(step: PathStep, index: number): string {
 
 const showState = (s: { path: string; status: string }) => `«${s.path}» (${s.status === 'done' ? 'avsluttet' : s.status === 'active' ? 'aktiv' : s.status})`;
 
+/** JSON with object keys sorted: equal for structurally equal JSON values, whatever their key order or prototype. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 function compare(expected: ExpectedState, actual: CaseMachineState, where: string): void {
-  if (actual.path === expected.path && actual.status === expected.status && isDeepStrictEqual(actual.value, expected.value)) return;
+  if (actual.path === expected.path && actual.status === expected.status && canonicalJson(actual.value) === canonicalJson(expected.value)) return;
   throw new Mismatch(`${where}: modellen ventet ${showState(expected)}, arbeidsflyten er i ${showState(actual)}.`, actual);
 }
 
 /** Time the step happens on the (shifted) path's clock. */
 const stepTime = (step: PathStep): number => (step.kind === 'event' ? Date.parse(step.event.at) : Date.parse(step.dueAt));
 
-async function applyEventStep(t: ConformanceEnv, handle: CaseHandle, step: Extract<PathStep, { kind: 'event' }>, where: string): Promise<CaseMachineState> {
-  const before = await machineState(handle);
+/**
+ * Sends an event step and returns the state afterwards. `before` is the state after the previous
+ * step, so a timer that fired in between (which the model did not foresee) shows in the route.
+ */
+async function applyEventStep(
+  t: ConformanceEnv,
+  handle: CaseHandle,
+  step: Extract<PathStep, { kind: 'event' }>,
+  before: CaseMachineState,
+  where: string,
+): Promise<CaseMachineState> {
   if (step.via === 'update') {
     try {
       await handle.executeUpdate(sendEventUpdate, { args: [step.event] });
@@ -370,8 +385,14 @@ async function applyEventStep(t: ConformanceEnv, handle: CaseHandle, step: Extra
   return after;
 }
 
-async function applyDelayStep(t: ConformanceEnv, handle: CaseHandle, step: Extract<PathStep, { kind: 'delay' }>, where: string): Promise<CaseMachineState> {
-  const before = await machineState(handle);
+/** Lets a delay step's timer fire and returns the state afterwards; `before` as for events. */
+async function applyDelayStep(
+  t: ConformanceEnv,
+  handle: CaseHandle,
+  step: Extract<PathStep, { kind: 'delay' }>,
+  before: CaseMachineState,
+  where: string,
+): Promise<CaseMachineState> {
   const cause = `after:${step.delayName}`;
   const fired = (state: CaseMachineState) => state.route.slice(before.route.length).some((entry) => entry.cause.startsWith('after:'));
   const dueMs = Date.parse(step.dueAt);
@@ -455,9 +476,9 @@ export async function replayPath(t: ConformanceEnv, original: AuditPath, options
       const where = describeStep(step, index).replace(/^s/, 'S');
       if (step.kind === 'event') {
         await t.clock.waitUntil(stepTime(step));
-        last = await applyEventStep(t, handle, step, where);
+        last = await applyEventStep(t, handle, step, last, where);
       } else {
-        last = await applyDelayStep(t, handle, step, where);
+        last = await applyDelayStep(t, handle, step, last, where);
       }
       compare(step.expected, last, where);
     }
@@ -478,19 +499,18 @@ export async function replayPath(t: ConformanceEnv, original: AuditPath, options
     });
   } finally {
     t.clock.leave();
-    if (handle && !t.tainted) await closeIfOpen(t, handle);
+    if (handle && !t.tainted && last?.status === 'active') await closeCase(t, handle);
   }
 }
 
 /**
- * Ends a case the path left open, so its timers do not fire during later paths' sleeps. A signal
- * rather than an update: a refused signal only leaves a line on the timeline, while a refused
- * update could lock the server's time skipping. The case is never terminated (same reason).
+ * Ends a case the path left open ("the pupil moved", which every procedure takes in every open
+ * state), so its timers do not fire during later paths' sleeps. A signal rather than an update:
+ * a case that cannot take it only notes a refusal on its timeline, while a refused update could
+ * lock the server's time skipping. The case is never terminated (same reason).
  */
-async function closeIfOpen(t: ConformanceEnv, handle: CaseHandle): Promise<void> {
+async function closeCase(t: ConformanceEnv, handle: CaseHandle): Promise<void> {
   try {
-    const view = await withTimeout(handle.query(caseViewQuery), QUERY_TIMEOUT_MS, 'Spørringen etter saksvisningen');
-    if (view.status !== 'open' || !view.allowedEvents.includes('case.closed')) return;
     const closing: CaseEvent = {
       type: 'case.closed',
       eventId: `audit-close-${randomUUID()}`,
@@ -514,64 +534,79 @@ export interface ConformanceRunOptions {
   onProgress?: (done: number, total: number, result: ConformanceResult) => void;
   /** Paths replayed at once on one server (default 4). */
   concurrency?: number;
-  /** An environment to use (and leave running); default: one is created and torn down. */
-  env?: ConformanceEnv;
 }
 
 /**
- * Replays every path and returns their results in the order given. Paths run a few at a time on
- * one server, sharing its clock; after a rejected update or a worker failure the environment is
- * rebuilt (once the paths still running on it are done) before the next path starts.
+ * Replays many paths, on one environment for as long as it stays usable: several paths at once
+ * sharing its clock, and after a rejected update or a worker failure a fresh environment (built
+ * once the paths still running on the old one are done) for the next path. Reuse one runner for
+ * every batch of a run (all procedures, mutants) and `teardown()` it at the end.
  */
-export async function runConformance(paths: readonly AuditPath[], options: ConformanceRunOptions = {}): Promise<ConformanceResult[]> {
-  const concurrency = Math.max(1, options.concurrency ?? 4);
-  const owned = new Set<ConformanceEnv>();
-  let current = options.env ?? (await createConformanceEnv());
-  if (!options.env) owned.add(current);
-  const inUse = new Map<ConformanceEnv, number>();
-  let rebuilding: Promise<void> | undefined;
-  const results: ConformanceResult[] = new Array<ConformanceResult>(paths.length);
-  let next = 0;
-  let done = 0;
+export class ConformanceRunner {
+  private readonly inUse = new Map<ConformanceEnv, number>();
+  private rebuilding: Promise<void> | undefined;
+  /** Environments built, the first included; more than one means some were rebuilt. */
+  environmentsBuilt = 1;
 
-  const rebuild = async (stale: ConformanceEnv): Promise<void> => {
-    while ((inUse.get(stale) ?? 0) > 0) await sleepReal(POLL_INTERVAL_MS);
-    if (current !== stale) return;
-    current = await createConformanceEnv();
-    owned.add(current);
-    if (owned.has(stale)) {
-      owned.delete(stale);
-      await stale.teardown();
-    }
-  };
+  private constructor(private current: ConformanceEnv) {}
 
-  const lane = async (): Promise<void> => {
-    for (;;) {
-      while (current.tainted) {
-        rebuilding ??= rebuild(current).finally(() => {
-          rebuilding = undefined;
-        });
-        await rebuilding;
-      }
-      const index = next;
-      if (index >= paths.length) return;
-      next += 1;
-      const env = current;
-      inUse.set(env, (inUse.get(env) ?? 0) + 1);
-      try {
-        results[index] = await replayPath(env, paths[index]!);
-      } finally {
-        inUse.set(env, (inUse.get(env) ?? 1) - 1);
-      }
-      done += 1;
-      options.onProgress?.(done, paths.length, results[index]!);
-    }
-  };
-
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, lane));
-  } finally {
-    for (const env of owned) await env.teardown();
+  static async create(): Promise<ConformanceRunner> {
+    return new ConformanceRunner(await createConformanceEnv());
   }
-  return results;
+
+  /** Replays `paths` and returns their results in the same order. */
+  async run(paths: readonly AuditPath[], options: ConformanceRunOptions = {}): Promise<ConformanceResult[]> {
+    const concurrency = Math.max(1, options.concurrency ?? 4);
+    const results: ConformanceResult[] = new Array<ConformanceResult>(paths.length);
+    let next = 0;
+    let done = 0;
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        while (this.current.tainted) {
+          this.rebuilding ??= this.rebuild(this.current).finally(() => {
+            this.rebuilding = undefined;
+          });
+          await this.rebuilding;
+        }
+        const index = next;
+        if (index >= paths.length) return;
+        next += 1;
+        const env = this.current;
+        this.inUse.set(env, (this.inUse.get(env) ?? 0) + 1);
+        try {
+          results[index] = await replayPath(env, paths[index]!);
+        } finally {
+          this.inUse.set(env, (this.inUse.get(env) ?? 1) - 1);
+        }
+        done += 1;
+        options.onProgress?.(done, paths.length, results[index]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, lane));
+    return results;
+  }
+
+  async teardown(): Promise<void> {
+    while (this.rebuilding) await this.rebuilding;
+    await this.current.teardown();
+  }
+
+  private async rebuild(stale: ConformanceEnv): Promise<void> {
+    while ((this.inUse.get(stale) ?? 0) > 0) await sleepReal(POLL_INTERVAL_MS);
+    if (this.current !== stale) return;
+    this.current = await createConformanceEnv();
+    this.environmentsBuilt += 1;
+    this.inUse.delete(stale);
+    await stale.teardown();
+  }
+}
+
+/** Replays `paths` on a runner of its own, torn down afterwards. */
+export async function runConformance(paths: readonly AuditPath[], options: ConformanceRunOptions = {}): Promise<ConformanceResult[]> {
+  const runner = await ConformanceRunner.create();
+  try {
+    return await runner.run(paths, options);
+  } finally {
+    await runner.teardown();
+  }
 }
