@@ -8,18 +8,23 @@
  * earliest one. The model does exactly that, on its own clock:
  * - a snapshot is the machine snapshot, the pending timers (id, delay name, due time, in the
  *   workflow's insertion order) and the model clock;
- * - the events a snapshot can take are every valid payload variant the machine accepts now
- *   (`snapshot.can`), sent one hour after the previous step, plus the firing of the earliest
- *   pending timer only (a later timer cannot fire before an earlier one in the workflow); a human
- *   event is not offered when a timer falls due within that hour, because the timer comes first;
+ * - the events a snapshot can take are the valid payload variants (`event-variants.ts`) the
+ *   machine accepts now (what `snapshot.can` decides), sent one minute after the previous step,
+ *   plus the firing of the earliest pending timer only (a later timer cannot fire before an
+ *   earlier one in the workflow); a human event is not offered when a timer falls due within
+ *   that minute, because the timer comes first. Variants that take the same transitions and
+ *   change the key alike are one edge;
  * - a timer step moves the clock to the timer's due time.
  *
- * `serializeState` keeps only what decides behaviour, so the graph stays finite: the state value,
- * the pending timers in firing order with their remaining whole days, and a summary of the
- * context fields that the machine's own guards read (found by probing every guard the chart uses
- * with a recording proxy). Absolute times never enter the key. The path generator replays every
- * chosen path concretely and checks that each step lands in the abstract state the graph said,
- * so a summary that merged states which behave differently is caught, never trusted.
+ * `serialize` (the graph's `serializeState`) keeps only what decides behaviour, so the graph
+ * stays finite: the state value, the pending timers in firing order with their remaining whole
+ * days, and a summary of the context fields that the machine's own guards read (found by probing
+ * every guard the chart uses with a recording proxy, see `analyseGuards`), plus whether a
+ * suspicion of harm waits for child welfare (the audit's own question). Absolute times never
+ * enter the key. Whole days are exact for delays of whole days and delays that run to a date,
+ * which is what the policies give. The path generator replays every chosen path concretely and
+ * checks that each step lands in the abstract state the graph said, so a summary that merged
+ * states which behave differently is caught, never trusted.
  */
 import {
   type AnyActorScope,
@@ -39,7 +44,7 @@ import { RAELINGEN_ID, resumeStageOf } from '../machines/raelingen-veileder';
 import { type ProcedureDefinition, buildCaseInput } from '../machines/registry';
 import { documentKindSchema, serviceSchema, suspicionKindSchema, trendSchema } from '../machines/vocabulary';
 import { type WalkedState, rootTransitions, walkStates } from '../scripts/lib/machine-walk';
-import { dateOf, eventVariants, isoOf, viaOf } from './event-variants';
+import { type EventVariant, dateOf, eventVariants, isoOf, viaOf } from './event-variants';
 import { isHarmPending } from './rules';
 import type { ExpectedState } from './types';
 
@@ -302,21 +307,14 @@ export function applyTimerActions(timers: readonly ModelTimer[], actions: readon
 /** Context fields fixed when the case opens; they never tell two states of one case apart. */
 const CONSTANT_FIELDS = new Set(['caseId', 'pupilId', 'schoolId', 'grade', 'openedAt', 'trigger', 'policy']);
 
-/** Guard names used by the chart (combinators opened), with the params each is used with. */
-function chartGuards(index: MachineIndex): Map<string, unknown[]> {
-  const out = new Map<string, unknown[]>();
-  const visit = (guard: unknown) => {
-    if (!guard) return;
-    if (typeof guard === 'string') {
-      if (!out.has(guard)) out.set(guard, []);
-    } else if (typeof guard === 'function' && Array.isArray((guard as { guards?: unknown[] }).guards)) {
-      for (const inner of (guard as unknown as { guards: unknown[] }).guards) visit(inner);
-    } else if (typeof guard === 'object' && 'type' in (guard as object)) {
-      const { type, params } = guard as { type: string; params?: unknown };
-      out.set(type, [...(out.get(type) ?? []), params]);
-    }
-  };
-  for (const definition of index.byDefinition.keys()) visit((definition as { guard?: unknown }).guard);
+/** The named guards inside a guard of the chart (a name, `{ type, params }`, or an and/or/not combinator). */
+function namedGuards(guard: unknown, out: [string, unknown][] = []): [string, unknown][] {
+  if (typeof guard === 'string') out.push([guard, undefined]);
+  else if (typeof guard === 'function' && Array.isArray((guard as { guards?: unknown[] }).guards)) {
+    for (const inner of (guard as unknown as { guards: unknown[] }).guards) namedGuards(inner, out);
+  } else if (guard && typeof guard === 'object' && 'type' in guard) {
+    out.push([(guard as { type: string }).type, (guard as { params?: unknown }).params]);
+  }
   return out;
 }
 
@@ -345,6 +343,66 @@ function richContext(base: CaseContext<unknown>, atMs: number): CaseContext<unkn
   };
 }
 
+type GuardImplementation = (args: unknown, params: unknown) => unknown;
+
+/**
+ * Calls guards as XState would, with probe contexts and every event variant, and records what
+ * they answer and which context fields they read.
+ */
+class GuardProbe {
+  readonly base: CaseContext<unknown>;
+  readonly rich: CaseContext<unknown>;
+  private readonly events: { type: string }[];
+  private readonly guards: [GuardImplementation, unknown][];
+
+  constructor(machine: AnyStateMachine, input: CaseInput<unknown>, named: readonly [string, unknown][]) {
+    const implementations = (machine.implementations?.guards ?? {}) as Record<string, GuardImplementation>;
+    const atMs = Date.parse(input.openedAt);
+    this.base = initialCaseContext(input);
+    this.rich = richContext(this.base, atMs);
+    this.events = [
+      ...eventTypes.flatMap((type) => eventVariants(type, atMs, 'probe', [...serviceSchema.options]).map((v) => v.event)),
+      { type: 'xstate.after.probe' },
+    ];
+    this.guards = named.flatMap(([name, params]) => {
+      const guard = implementations[name];
+      return guard ? [[guard, params] as [GuardImplementation, unknown]] : [];
+    });
+  }
+
+  /** Every guard's answer to every event in `context`, as one string; fields read go to `read`. */
+  answers(context: CaseContext<unknown>, read?: Set<string>): string {
+    const subject = read
+      ? new Proxy(context, {
+          get(target, property, receiver) {
+            if (typeof property === 'string') read.add(property);
+            return Reflect.get(target, property, receiver) as unknown;
+          },
+        })
+      : context;
+    let out = '';
+    for (const [guard, params] of this.guards) {
+      for (const event of this.events) {
+        try {
+          out += guard({ context: subject, event }, params) ? '1' : '0';
+        } catch {
+          // A guard that cannot read a probe value still told us what it reads.
+          out += 'x';
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Context fields read with the opening context or the full one. */
+  fieldsRead(): string[] {
+    const read = new Set<string>();
+    this.answers(this.base, read);
+    this.answers(this.rich, read);
+    return [...read].sort();
+  }
+}
+
 /** Which context fields decide behaviour, and which of their values the chart's guards tell apart. */
 export interface KeyPlan {
   /** Context fields some guard of the chart reads (fields fixed at opening left out). */
@@ -355,8 +413,6 @@ export interface KeyPlan {
   members: { consents: string[]; referrals: string[]; suspicions: string[] };
 }
 
-type GuardImplementation = (args: unknown, params: unknown) => unknown;
-
 /**
  * Probes every guard the chart uses: calls it for every event variant with a recording proxy as
  * context, once with the opening context and once with a full one, to learn which fields it
@@ -365,66 +421,27 @@ type GuardImplementation = (args: unknown, params: unknown) => unknown;
  * that no guard tells apart share one class in the key.
  */
 export function analyseGuards(machine: AnyStateMachine, input: CaseInput<unknown>): KeyPlan {
-  const index = indexMachine(machine);
-  const implementations = (machine.implementations?.guards ?? {}) as Record<string, GuardImplementation>;
-  const atMs = Date.parse(input.openedAt);
-  const base = initialCaseContext(input);
-  const rich = richContext(base, atMs);
-  const events: { type: string }[] = [
-    ...eventTypes.flatMap((type) => eventVariants(type, atMs, 'probe', [...serviceSchema.options]).map((v) => v.event)),
-    { type: 'xstate.after.probe' },
-  ];
-  const probes: [GuardImplementation, unknown][] = [];
-  for (const [name, paramsList] of chartGuards(index)) {
-    const guard = implementations[name];
-    if (!guard) continue;
-    for (const params of paramsList.length ? paramsList : [undefined]) probes.push([guard, params]);
-  }
-  const answers = (context: CaseContext<unknown>, read?: Set<string>): string => {
-    const subject = read
-      ? new Proxy(context, {
-          get(target, property, receiver) {
-            if (typeof property === 'string') read.add(property);
-            return Reflect.get(target, property, receiver) as unknown;
-          },
-        })
-      : context;
-    let out = '';
-    for (const [guard, params] of probes) {
-      for (const event of events) {
-        try {
-          out += guard({ context: subject, event }, params) ? '1' : '0';
-        } catch {
-          // A guard that cannot read a probe value still told us what it reads.
-          out += 'x';
-        }
-      }
-    }
-    return out;
-  };
-  const read = new Set<string>();
-  answers(base, read);
-  answers(rich, read);
+  const named = [...indexMachine(machine).byDefinition.keys()].flatMap((definition) => namedGuards((definition as { guard?: unknown }).guard));
+  const probe = new GuardProbe(machine, input, named);
+  const { base, rich } = probe;
 
   const trendClass = new Map<string, number>();
   const signatures: string[] = [];
   for (const trend of ['none', ...trendSchema.options]) {
-    const signature = answers({ ...rich, lastTrend: trend === 'none' ? undefined : (trend as CaseContext<unknown>['lastTrend']) });
+    const signature = probe.answers({ ...rich, lastTrend: trend === 'none' ? undefined : (trend as CaseContext<unknown>['lastTrend']) });
     const known = signatures.indexOf(signature);
     trendClass.set(trend, known >= 0 ? known : signatures.push(signature) - 1);
   }
   const members = (field: 'consents' | 'referrals' | 'suspicions', values: readonly string[]): string[] =>
     values.filter((value) => {
       const full = rich[field] as string[];
-      const without = full.filter((v) => v !== value);
-      const alone = [value];
       return (
-        answers({ ...rich, [field]: without }) !== answers({ ...rich, [field]: full }) ||
-        answers({ ...base, [field]: alone }) !== answers({ ...base, [field]: [] })
+        probe.answers({ ...rich, [field]: full.filter((v) => v !== value) }) !== probe.answers({ ...rich, [field]: full }) ||
+        probe.answers({ ...base, [field]: [value] }) !== probe.answers({ ...base, [field]: [] })
       );
     });
   return {
-    fields: [...read].filter((field) => !CONSTANT_FIELDS.has(field)).sort(),
+    fields: probe.fieldsRead().filter((field) => !CONSTANT_FIELDS.has(field)),
     trendClass,
     members: {
       consents: members('consents', serviceSchema.options),
@@ -434,47 +451,30 @@ export function analyseGuards(machine: AnyStateMachine, input: CaseInput<unknown
   };
 }
 
-/**
- * Context fields read by the named guards inside `guard` (a name, a `{ type, params }` object or
- * an `and`/`or`/`not` combinator), probed as in `analyseGuards`.
- */
+/** Context fields read by the named guards inside `guard`, probed as in `analyseGuards`. */
 export function fieldsReadByGuard(machine: AnyStateMachine, input: CaseInput<unknown>, guard: unknown): string[] {
-  const implementations = (machine.implementations?.guards ?? {}) as Record<string, GuardImplementation>;
-  const atMs = Date.parse(input.openedAt);
-  const base = initialCaseContext(input);
-  const events: { type: string }[] = [
-    ...eventTypes.flatMap((type) => eventVariants(type, atMs, 'probe', [...serviceSchema.options]).map((v) => v.event)),
-    { type: 'xstate.after.probe' },
-  ];
-  const named: [string, unknown][] = [];
-  const visit = (g: unknown) => {
-    if (typeof g === 'string') named.push([g, undefined]);
-    else if (typeof g === 'function' && Array.isArray((g as { guards?: unknown[] }).guards)) {
-      for (const inner of (g as unknown as { guards: unknown[] }).guards) visit(inner);
-    } else if (g && typeof g === 'object' && 'type' in g) named.push([(g as { type: string }).type, (g as { params?: unknown }).params]);
-  };
-  visit(guard);
-  const read = new Set<string>();
-  for (const [name, params] of named) {
-    const implementation = implementations[name];
-    if (!implementation) continue;
-    for (const context of [base, richContext(base, atMs)]) {
-      const proxy = new Proxy(context, {
-        get(target, property, receiver) {
-          if (typeof property === 'string') read.add(property);
-          return Reflect.get(target, property, receiver) as unknown;
-        },
-      });
-      for (const event of events) {
-        try {
-          implementation({ context: proxy, event }, params);
-        } catch {
-          // Reads before the failure still count.
-        }
-      }
-    }
+  return new GuardProbe(machine, input, namedGuards(guard)).fieldsRead();
+}
+
+const keyPlans = new WeakMap<AnyStateMachine, Map<string, KeyPlan>>();
+
+/**
+ * `analyseGuards`, once per machine and policy: the opening facts only set fields that are the
+ * same in both contexts a probe compares, so every opening of a procedure shares the plan.
+ */
+function cachedKeyPlan(machine: AnyStateMachine, input: CaseInput<unknown>): KeyPlan {
+  let byPolicy = keyPlans.get(machine);
+  if (!byPolicy) {
+    byPolicy = new Map();
+    keyPlans.set(machine, byPolicy);
   }
-  return [...read].sort();
+  const policy = JSON.stringify(input.policy);
+  let plan = byPolicy.get(policy);
+  if (!plan) {
+    plan = analyseGuards(machine, input);
+    byPolicy.set(policy, plan);
+  }
+  return plan;
 }
 
 /** A procedure-specific summary of the case history, and the context fields it stands in for. */
@@ -579,7 +579,7 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
   const stepper = createStepper(procedure.machine);
   const index = stepper.index;
   const history = historySummaries[procedure.id];
-  const keyPlan = analyseGuards(procedure.machine, input);
+  const keyPlan = cachedKeyPlan(procedure.machine, input);
   const keyFields = keyPlan.fields.filter((field) => !history?.replaces.includes(field));
   const kindsCache = new Map<string, readonly string[]>();
 
@@ -605,8 +605,8 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
         case 'stageDocumentStart': {
           if (field === 'stageDocumentStart' && keyFields.includes('documents')) break;
           const relevant = relevantKinds(index, snapshot.machine.value, kindsCache);
-          const filed = new Set(stageDocuments(context).map((d) => d.kind));
-          out.push(['docs', relevant.filter((k) => filed.has(k as never))]);
+          const filed = new Set<string>(stageDocuments(context).map((d) => d.kind));
+          out.push(['docs', relevant.filter((kind) => filed.has(kind))]);
           break;
         }
         case 'consents':
@@ -647,15 +647,13 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
     return out;
   };
 
-  const serialize = (snapshot: ModelSnapshot): string =>
-    snapshot.machine.status !== 'active'
-      ? JSON.stringify([snapshot.machine.value, snapshot.machine.status])
-      : JSON.stringify([
-      snapshot.machine.value,
-      snapshot.machine.status,
-      firingOrder(snapshot.timers).map((t) => `${t.name}@${Math.round((t.dueAtMs - snapshot.clockMs) / DAY_MS)}`),
-      summarise(snapshot),
-    ]);
+  /** A closed case is its final state; an open one adds its timers (firing order, whole days left) and context summary. */
+  const serialize = (snapshot: ModelSnapshot): string => {
+    const { value, status } = snapshot.machine;
+    if (status !== 'active') return JSON.stringify([value, status]);
+    const timers = firingOrder(snapshot.timers).map((t) => `${t.name}@${Math.round((t.dueAtMs - snapshot.clockMs) / DAY_MS)}`);
+    return JSON.stringify([value, status, timers, summarise(snapshot)]);
+  };
 
   /**
    * What an event's payload changes beyond the transitions it selects: the document it files,
@@ -680,6 +678,8 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
 
   const eventsCache = new WeakMap<ModelSnapshot, ModelEvent[]>();
   const allowedCache = new Map<string, EventType[]>();
+  // States at the same model time share their payloads (events are data; nothing mutates them).
+  const variantsCache = new Map<string, EventVariant[]>();
   const events = (snapshot: ModelSnapshot): ModelEvent[] => {
     const cached = eventsCache.get(snapshot);
     if (cached) return cached;
@@ -699,7 +699,13 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
         for (const type of types) {
           // Variants that take the same transitions and change the key alike are one edge.
           const seen = new Set<string>();
-          for (const { variant, event } of eventVariants(type, atMs, eventId, consents)) {
+          const variantsKey = `${type}|${atMs}|${eventId}|${consents.join(',')}`;
+          let variants = variantsCache.get(variantsKey);
+          if (!variants) {
+            variants = eventVariants(type, atMs, eventId, consents);
+            variantsCache.set(variantsKey, variants);
+          }
+          for (const { variant, event } of variants) {
             // What `snapshot.can` decides, from one look at the enabled transitions.
             const selected = snapshot.machine.machine.getTransitionData(snapshot.machine as never, event as never) as unknown as {
               target?: unknown;

@@ -326,6 +326,8 @@ export interface MutationCheckOptions {
   conformance?: (paths: AuditPath[]) => Promise<boolean>;
   /** Policy overrides the paths are generated for. */
   policyOverrides?: Record<string, unknown>;
+  /** The original procedure's paths, when the caller has generated them already (saves a generation). */
+  originalPaths?: AuditPath[];
 }
 
 /** The first step where replaying `path` on `procedure` disagrees with what the path expects. */
@@ -349,7 +351,7 @@ function replayMismatch(procedure: ProcedureDefinition, path: AuditPath): string
  */
 export async function runMutationCheck(procedure: ProcedureDefinition, options: MutationCheckOptions = {}): Promise<MutationOutcome[]> {
   const generate = { ...(options.policyOverrides ? { policyOverrides: options.policyOverrides } : {}) };
-  const originalPaths = generatePaths(procedure, generate);
+  const originalPaths = options.originalPaths ?? generatePaths(procedure, generate);
   const findings = collectFindings(procedure, originalPaths);
   const baseline = new Set(findings.map((f) => `${f.invariant}\u0000${f.signature}`));
   const maskedStates = findings.filter((f) => f.invariant === 'required-documents' && f.state).map((f) => f.state as string);

@@ -98,3 +98,24 @@ test('the path set stays small and is generated in seconds', () => {
     expect(stats?.durationMs).toBeLessThan(60_000);
   }
 });
+
+test("[C.2.1c] a municipality's policy override reaches the paths: the plan period is five days", () => {
+  const procedure = procedures.find((p) => p.id === 'tiltaksplan-elevfravaer');
+  if (!procedure) throw new Error('procedure C is not registered');
+  const policyOverrides = { threeDayPlanDays: 5 };
+  const { paths } = generatePathsWithStats(procedure, { policyOverrides });
+  expect(coverage(procedure, paths).transitions.uncovered).toEqual([]);
+  const planEnds: number[] = [];
+  for (const path of paths) {
+    expect(path.policyOverrides).toEqual(policyOverrides);
+    const replayed = replayWithPureApi(procedure, path);
+    expect(replayed.steps).toEqual(path.steps.map((s) => s.expected));
+    path.steps.forEach((step, i) => {
+      if (step.kind !== 'delay' || step.delayName !== 'threeDayPlanPeriod') return;
+      const agreed = path.steps.slice(0, i).reverse().find((s) => s.kind === 'event' && s.event.type === 'measures.agreed');
+      if (agreed?.kind === 'event') planEnds.push((Date.parse(step.dueAt) - Date.parse(agreed.event.at)) / 86_400_000);
+    });
+  }
+  expect(planEnds.length).toBeGreaterThan(0);
+  expect(new Set(planEnds)).toEqual(new Set([5]));
+});
