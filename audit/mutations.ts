@@ -298,7 +298,6 @@ export function createMutants(procedure: ProcedureDefinition, options: CreateMut
         (t) =>
           isHumanEvent(t.event) &&
           leaves(t) &&
-          t.guard === undefined &&
           !['evaluation.held', 'escalation.decided', 'suspicion.raised', 'concern.reported', 'case.closed'].includes(t.event) &&
           (metaOf(t.source)?.stage === 'identification' || metaOf(t.source)?.stage === 'measures') &&
           !t.source.startsWith(escalated.path),
