@@ -14,9 +14,11 @@
  *   detection (Signal, not a decision); closing because the pupil moved or the case was handed
  *   over (the school's responsibility ends; the closing note says why); acting on a suspicion of
  *   harm (raising it, reporting to or consulting child welfare: the duty to act does not wait
- *   for routine documents); and an explicit escalation decision declared on an enclosing state,
+ *   for routine documents); an explicit escalation decision declared on an enclosing state,
  *   which is the seeds' "earlier if the school judges so" from whichever step the case is in
- *   (it files its own decision note with the reason).
+ *   (it files its own decision note with the reason); and leaving follow-up after improvement
+ *   (stage 'monitoring') for anything but closing, because absence came back: the case reopens,
+ *   and what that stage requires (the closing note) is due only when the case closes.
  * - `escalation-after-evaluation`: the case enters the 'escalated' stage (other services, the
  *   highest in meta's stage order identification < measures < evaluation < escalated) only
  *   because of an evaluation, a deadline, a documented escalation decision, or a suspicion of
