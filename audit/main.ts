@@ -112,6 +112,7 @@ async function auditProcedure(
     // Only paths that differ from an original path that replayed cleanly can show a mutant.
     const clean = new Set(paths.filter((p) => conformance.get(p.id)?.passed).map(pathSignature));
     let replayedMutantPaths = 0;
+    log('  mutasjonstest: lager mutanter og stier for hver av dem …');
     // The mismatch behind each "true", in call order (the check runs one mutant at a time).
     const findings: string[] = [];
     const outcomes = await timed(durations, 'mutations', () =>

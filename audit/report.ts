@@ -474,9 +474,9 @@ ${coverageHtml('Tilstander', p.coverage.states)}
 ${coverageHtml('Overganger', p.coverage.transitions)}
 <h3>Frister</h3>
 ${deadlines}
-<h3>Stier</h3>
+<h3 id="${e(p.id)}-stier">Stier</h3>
 ${p.paths.map(pathHtml).join('\n')}
-<h3>Mutasjonstest</h3>
+<h3 id="${e(p.id)}-mutasjoner">Mutasjonstest</h3>
 ${mutationsHtml(p.mutations)}
 </section>`;
 }
@@ -520,6 +520,7 @@ ul.checks{list-style:none;padding-left:.2rem;margin:.2rem 0}
 table.mutations{border-collapse:collapse;width:100%;font-size:.9rem}
 table.mutations th,table.mutations td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
 table.mutations th{background:var(--bg)}
+table.mutations code{white-space:nowrap}
 tr.survived{background:#fce8e6}
 table.summary{border-collapse:collapse}
 table.summary th,table.summary td{border:1px solid var(--line);padding:.3rem .6rem;text-align:left}
