@@ -117,6 +117,7 @@ async function auditProcedure(
     const findings: string[] = [];
     const outcomes = await timed(durations, 'mutations', () =>
       runMutationCheck(procedure, {
+        originalPaths: paths,
         conformance: async (mutantPaths) => {
           const candidates = mutantPaths.filter((p) => !clean.has(pathSignature(p))).slice(0, options.mutantPathLimit);
           // Small batches: the first mismatch settles it, so the rest need not run.
