@@ -4,7 +4,7 @@
  * every path and that every deadline is started and fires, replays every path against the real
  * case workflow on the time-skipping server, and runs the mutation check (faults put into copies
  * of the machine must be caught by an invariant or by conformance). Writes
- * `reports/audit/audit.json` (schema: audit/SCHEMA.md) and `reports/audit/index.html`.
+ * `reports/audit/audit.json` (schema: README.md, section Audit) and `reports/audit/index.html`.
  *
  * Exit codes: 0 all checks passed; 1 a check failed (an invariant, a replay, coverage below
  * 100 %, a deadline never fired, a surviving mutant) or the audit itself failed; 2 bad arguments.

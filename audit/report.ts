@@ -1,6 +1,6 @@
 /**
  * The audit report: one JSON document for machines, with a stable, versioned schema (the zod
- * schema below is the single definition; `audit/SCHEMA.md` documents it field by field and a
+ * schema below is the single definition; the README (section Audit) documents it field by field and a
  * test keeps the two together), and one self-contained HTML page for people, in Norwegian
  * (bokmål), with each procedure's diagram inline, its coverage, every path as a readable list of
  * steps with ✔/✘ for its checks, and the mutation table.
