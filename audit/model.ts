@@ -36,11 +36,21 @@ import {
   type Snapshot,
   createActor,
 } from 'xstate';
-import { type CaseContext, type CaseFacts, type CaseInput, documentOf, initialCaseContext, stageDocuments } from '../machines/case-context';
+import {
+  type CaseContext,
+  type CaseFacts,
+  type CaseInput,
+  documentOf,
+  initialCaseContext,
+  stageDocuments,
+} from '../machines/case-context';
 import { type CaseEvent, type EventType, eventTypes } from '../machines/events';
 import type { StateMeta } from '../machines/meta';
 import { activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
+import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
+import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
 import { RAELINGEN_ID, resumeStageOf } from '../machines/raelingen-veileder';
+import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
 import { type ProcedureDefinition, buildCaseInput } from '../machines/registry';
 import { documentKindSchema, serviceSchema, suspicionKindSchema, trendSchema } from '../machines/vocabulary';
 import { type WalkedState, rootTransitions, walkStates } from '../scripts/lib/machine-walk';
@@ -485,6 +495,25 @@ interface HistorySummary {
 }
 
 /**
+ * Procedures A, B and C apply the national rules through the shared guards
+ * `isNoSuspicionAwaitingChildWelfare` and `isReferralAllowed` (E.CW1, E.BUP1), which read the
+ * case history: whether a suspicion waits for child welfare (the key's own `harmPending`) and
+ * whether municipal measures were tried (`haveMunicipalMeasuresBeenTried`: a plan or agreement
+ * anywhere in the case, and an evaluation held). No other guard of theirs reads the fields
+ * behind these answers, so the answers stand in for them: the key tells apart what the guards
+ * do, and the graph does not multiply by every combination of suspicion kind, consultation and
+ * evaluation count.
+ */
+const nationalRulesSummary: HistorySummary = {
+  // Both halves of "tried", so the answer after the next evaluation is known before it.
+  summary: (context) => [
+    context.documents.some((d) => d.kind === 'measures-plan' || d.kind === 'cooperation-agreement'),
+    context.evaluations > 0,
+  ],
+  replaces: ['suspicions', 'childWelfareConsulted', 'evaluations'],
+};
+
+/**
  * Procedure-specific summaries for guards that read the case history rather than the current
  * stage. Procedure E returns from "child welfare first" to the stage its history shows
  * (`resumeStageOf`, which reads the documents and the latest trend) and allows a BUP referral
@@ -492,6 +521,9 @@ interface HistorySummary {
  * the latest trend and the evaluation count need not be kept beside them.
  */
 const historySummaries: Record<string, HistorySummary> = {
+  [PLAN_FOR_SKOLENAERVAER_ID]: nationalRulesSummary,
+  [TILTAKSPLAN_ID]: nationalRulesSummary,
+  [HARDANGER_ID]: nationalRulesSummary,
   [RAELINGEN_ID]: {
     summary: (context) => [
       resumeStageOf(context as Parameters<typeof resumeStageOf>[0]),

@@ -7,7 +7,7 @@
 import { assign } from 'xstate';
 import { z } from 'zod';
 import { type AbsenceTrigger, type Actor, type CaseEvent, absenceTriggerSchema, isoDateTimeSchema } from './events';
-import type { DocumentKind, Service, SuspicionKind, Trend } from './vocabulary';
+import type { DocumentKind, Role, Service, SuspicionKind, Trend } from './vocabulary';
 
 /** What a case is opened with. The policy is the procedure's, resolved by the registry. */
 export const caseInputFields = {
@@ -141,6 +141,31 @@ export function hasStageDocuments<P>(context: CaseContext<P>, kinds: readonly Do
   return kinds.every((kind) => filed.has(kind));
 }
 
+/** Who may send a referral to BUP: child welfare, a psychologist or the GP (seed 004, E.BUP1). */
+export const BUP_REFERRERS: readonly Role[] = ['child-welfare', 'doctor', 'mental-health'];
+
+/** Has child welfare been brought in: consulted, sent a report of concern, or referred to? */
+export function isChildWelfareInvolved<P>(context: CaseContext<P>): boolean {
+  return context.childWelfareConsulted || context.referrals.includes('child-welfare');
+}
+
+/**
+ * Is a suspicion of harm on file that child welfare has not yet been brought in on? Until it is,
+ * no other measure is taken (seed 004, E.CW1).
+ */
+export function isSuspicionAwaitingChildWelfare<P>(context: CaseContext<P>): boolean {
+  return context.suspicions.length > 0 && !isChildWelfareInvolved(context);
+}
+
+/**
+ * Have municipal measures been tried: a measures plan or cooperation agreement on file and at
+ * least one evaluation of measures held? BUP comes after the municipality's own measures (E.BUP1).
+ */
+export function haveMunicipalMeasuresBeenTried<P>(context: CaseContext<P>): boolean {
+  const planned = context.documents.some((d) => d.kind === 'measures-plan' || d.kind === 'cooperation-agreement');
+  return planned && context.evaluations > 0;
+}
+
 /** Parameters of the shared `hasStageDocuments` guard. */
 export interface StageDocumentsParams {
   kinds: readonly DocumentKind[];
@@ -242,5 +267,20 @@ export function sharedGuards<P>() {
     hasSuspicionOfHarm: ({ context }: { context: CaseContext<P> }) => context.suspicions.length > 0,
     /** Did the latest trend show improvement? */
     hasImproved: ({ context }: { context: CaseContext<P> }) => context.lastTrend === 'improved',
+    /** Is no suspicion of harm waiting for child welfare? Until child welfare is brought in, other measures wait (E.CW1). */
+    isNoSuspicionAwaitingChildWelfare: ({ context }: { context: CaseContext<P> }) => !isSuspicionAwaitingChildWelfare(context),
+    /**
+     * May this referral be sent now? To child welfare at any time: it is the first call on a
+     * suspicion of harm (E.CW1). To any other service only while no suspicion waits for child
+     * welfare. To BUP only from child welfare, a psychologist or the GP, with the guardians'
+     * consent, once municipal measures have been tried and evaluated (E.BUP1).
+     */
+    isReferralAllowed: ({ context, event }: { context: CaseContext<P>; event: CaseEvent }) => {
+      if (event.type !== 'referral.sent') return false;
+      if (event.service === 'child-welfare') return true;
+      if (isSuspicionAwaitingChildWelfare(context)) return false;
+      if (event.service !== 'bup') return true;
+      return BUP_REFERRERS.includes(event.actor.role) && context.consents.includes('bup') && haveMunicipalMeasuresBeenTried(context);
+    },
   };
 }
