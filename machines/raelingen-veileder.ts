@@ -13,6 +13,7 @@
 import { enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import {
+  BUP_REFERRERS,
   type CaseContext,
   type CaseInput,
   type StageDocumentsParams,
@@ -25,7 +26,7 @@ import { days, msUntilDate } from './durations';
 import type { AbsenceTrigger, CaseEvent } from './events';
 import { type ScheduleMeetingParams, effectActions } from './effects';
 import { type Clause, stateMeta as meta } from './meta';
-import { nationalClauses } from './national-guidance';
+import { childWelfareAndBupClauses, nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
 import type { MeetingKind, Role, TriggerRule } from './vocabulary';
 
@@ -138,11 +139,10 @@ export const raelingenClauses: readonly Clause[] = [
   { id: 'E.S10a', seed: SEED, section: 'Evaluering av samarbeidsavtale', rule: 'The cooperation agreement is evaluated in a meeting with the guardians and the services involved within three weeks of being made.' },
   { id: 'E.S10b', seed: SEED, section: 'Evaluering av samarbeidsavtale: ved bedring', rule: 'If absence has improved: agree follow-up with a new evaluation, or end systematic follow-up.' },
   { id: 'E.S10c', seed: SEED, section: 'Evaluering av samarbeidsavtale: fortsatt bekymringsfullt', rule: 'If absence is still worrying: consider more or other measures in a new cooperation agreement, and consider referral to PPT, BUP or child welfare.' },
-  { id: 'E.CW1', seed: SEED, section: 'Barnevernet', rule: 'Child welfare is always consulted before other measures are considered when violence or abuse, substance abuse by the guardians or neglect, or persistent serious behavioural problems are suspected.' },
   { id: 'E.CW2', seed: SEED, section: 'Barnevernet', rule: 'Otherwise child welfare is contacted when the school\'s own measures do not improve the situation quickly and lastingly.' },
-  { id: 'E.BUP1', seed: SEED, section: 'BUP', rule: 'A BUP referral requires that municipal measures have been tried; child welfare, a psychologist or the GP refers, with the guardians\' consent.' },
   { id: 'E.NAV1', seed: SEED, section: 'NAV', rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.' },
   { id: 'E.DS', seed: SEED, section: 'Faresignaler som krever handling', rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.' },
+  ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
 
@@ -158,9 +158,6 @@ const meetingsWithUngdomsLos: readonly MeetingKind[] = [
   'evaluation-meeting',
   'multi-agency-meeting',
 ];
-
-/** Who may send a BUP referral (seed: child welfare, a psychologist, the GP). */
-const bupReferrers: readonly Role[] = ['child-welfare', 'doctor', 'mental-health'];
 
 /** Parameters of `inviteToMeeting`: the meeting, its core participants and which policy limit sets its date. */
 interface InviteParams {
@@ -366,7 +363,7 @@ export const raelingenMachine = setup({
     isBupReferralAllowed: ({ context, event }: { context: Ctx; event: Ev }) =>
       event.type === 'referral.sent' &&
       event.service === 'bup' &&
-      bupReferrers.includes(event.actor.role) &&
+      BUP_REFERRERS.includes(event.actor.role) &&
       context.consents.includes('bup') &&
       haveMunicipalMeasuresBeenTried(context),
     /** Is this a referral to a service other than BUP? */
@@ -553,7 +550,8 @@ export const raelingenMachine = setup({
           on: {
             'measures.agreed': { guard: 'isMeasuresAgreementAllowed', actions: 'recordCaseFacts' },
             'cooperationAgreement.signed': {
-              guard: { type: 'isCooperationAgreementComplete', params: { kinds: ['minutes'] } },
+              // The pupil is heard in the meeting that makes the agreement (E.S7c, D.2), as meta requires.
+              guard: { type: 'isCooperationAgreementComplete', params: { kinds: ['minutes', 'pupil-voice'] } },
               target: 'measuresInProgress',
               actions: [
                 'recordCaseFacts',
@@ -658,8 +656,9 @@ export const raelingenMachine = setup({
           },
           on: {
             'measures.agreed': { guard: 'isMeasuresAgreementAllowed', actions: 'recordCaseFacts' },
+            // The measures did not help: the pupil is heard again on why before a new agreement (D.2, E.S10c).
             'cooperationAgreement.signed': {
-              guard: { type: 'isCooperationAgreementComplete', params: { kinds: [] } },
+              guard: { type: 'isCooperationAgreementComplete', params: { kinds: ['pupil-voice'] } },
               target: 'measuresInProgress',
               actions: [
                 'recordCaseFacts',

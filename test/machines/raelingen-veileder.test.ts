@@ -253,6 +253,14 @@ describe('Rælingen school routine (procedure E)', () => {
     });
   });
 
+  test('[E.S7c] the pupil is heard in the cooperation meeting itself: a view from the mapping does not sign the agreement', () => {
+    const meeting = sendAll(toMapping(), [mapped(), pupilHeard(), decidedWorrying(), meetingHeld('cooperation-meeting')]);
+    expect(stateOf(meeting)).toBe('open.cooperationMeeting');
+    expect(metaOf(meeting).requiredDocuments).toEqual(['minutes', 'pupil-voice', 'cooperation-agreement']);
+    expectRefused(meeting, agreement());
+    expect(stateOf(sendAll(meeting, [pupilHeard(), agreement()]))).toBe('open.measuresInProgress.weeklyFollowUp');
+  });
+
   test('[E.S8] the school nurse needs consent, holds at most three conversations and must conclude by the third', () => {
     const mapping = toMapping();
     expectRefused(mapping, nurseTalk('undetermined'));
@@ -313,9 +321,19 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(stateOf(revising)).toBe('open.revisingMeasures');
     expect(fx(revising)).toContainEqual({ type: 'remindResponsible', params: { roles: ['principal'], about: 'decide-escalation' } });
     expect(delayOf(revising, 'revisedAgreementWithinOneWeek')).toBe(7 * DAY);
-    const renewed = send(revising, agreement({ evaluationDate: '2026-10-01', documentRef: 'avtale-2' }, { at: at('2026-09-25') }));
+    const renewed = sendAll(revising, [pupilHeard(), agreement({ evaluationDate: '2026-10-01', documentRef: 'avtale-2' }, { at: at('2026-09-25') })]);
     expect(stateOf(renewed)).toBe('open.measuresInProgress.weeklyFollowUp');
     expect(delayOf(renewed, 'evaluationWithinThreeWeeks')).toBe(5 * DAY + 16 * HOUR);
+  });
+
+  test('[E.S10c] a new agreement after a still-worrying evaluation needs the pupil heard again, as the state requires', () => {
+    const revising = toRevising();
+    expect(metaOf(revising).requiredDocuments).toContain('pupil-voice');
+    // The pupil was heard for the first agreement; the new one rests on the pupil's view of why it did not help.
+    expect(revising.snapshot.context.pupilVoiceRecorded).toBe(true);
+    const renewal = agreement({ evaluationDate: '2026-10-01', documentRef: 'avtale-2' }, { at: at('2026-09-25') });
+    expectRefused(revising, renewal);
+    expect(stateOf(sendAll(revising, [pupilHeard(), renewal]))).toBe('open.measuresInProgress.weeklyFollowUp');
   });
 
   test('[E.CW1] child welfare is consulted before any other measure on suspicion of neglect', () => {
@@ -337,9 +355,10 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(stateOf(send(waiting, referral('child-welfare')))).toBe('childWelfareFirst');
     const back = send(waiting, consulted());
     expect(stateOf(back)).toBe('open.cooperationMeeting');
-    // The stage restarts: the agreement rests on a meeting held after the consultation.
+    // The stage restarts: the agreement rests on a meeting held, and the pupil heard, after the consultation.
     expectRefused(back, agreement());
-    expect(stateOf(sendAll(back, [meetingHeld('cooperation-meeting'), agreement()]))).toBe('open.measuresInProgress.weeklyFollowUp');
+    expectRefused(send(back, meetingHeld('cooperation-meeting')), agreement());
+    expect(stateOf(sendAll(back, [meetingHeld('cooperation-meeting'), pupilHeard(), agreement()]))).toBe('open.measuresInProgress.weeklyFollowUp');
   });
 
   test('[E.CW1] every kind of suspicion makes child welfare the first call, from any open stage', () => {
@@ -548,7 +567,7 @@ describe('the whole route', () => {
     expect(stateOf(step)).toBe('open.mapping');
     step = sendAll(step, [mapped(), pupilHeard(), consent('school-nurse'), nurseTalk('no-medical-cause'), referral('ppt'), decidedWorrying()]);
     expect(stateOf(step)).toBe('open.cooperationMeeting');
-    step = sendAll(step, [meetingHeld('cooperation-meeting'), agreement()]);
+    step = sendAll(step, [meetingHeld('cooperation-meeting'), pupilHeard(), agreement()]);
     const firstAgreement = step;
     expect(stateOf(step)).toBe('open.measuresInProgress.weeklyFollowUp');
     step = fire(step, 'weeklyAbsenceSummary');
@@ -556,7 +575,12 @@ describe('the whole route', () => {
     expect(stateOf(step)).toBe('open.evaluationDue');
     step = send(step, evaluated('unchanged', { at: at('2026-09-25') }));
     expect(stateOf(step)).toBe('open.revisingMeasures');
-    step = sendAll(step, [consent('bup'), referral('bup', 'doctor'), agreement({ evaluationDate: '2026-10-09', documentRef: 'avtale-2' }, { at: at('2026-09-28') })]);
+    step = sendAll(step, [
+      consent('bup'),
+      referral('bup', 'doctor'),
+      pupilHeard(),
+      agreement({ evaluationDate: '2026-10-09', documentRef: 'avtale-2' }, { at: at('2026-09-28') }),
+    ]);
     expect(stateOf(step)).toBe('open.measuresInProgress.weeklyFollowUp');
     step = send(step, evaluated('improved', { at: at('2026-10-09') }));
     expect(stateOf(step)).toBe('open.monitoring.weeklyFollowUp');
