@@ -16,7 +16,7 @@ import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { effectActions } from './effects';
 import { type Clause, stateMeta as meta } from './meta';
-import { nationalClauses } from './national-guidance';
+import { childWelfareAndBupClauses, nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
 import type { TriggerRule } from './vocabulary';
 
@@ -100,6 +100,7 @@ export const planForSkolenaervaerClauses: readonly Clause[] = [
   { id: 'A.T3.2e', seed: SEED, section: '5.2 Trinn 3.2e', rule: 'The measures are evaluated in regular cooperation meetings as needed.' },
   { id: 'A.T3.2f', seed: SEED, section: '5.2 Trinn 3.2f', rule: 'The systematic work continues even when the absence lasts long.' },
   { id: 'A.T3.3', seed: SEED, section: '5.2 Trinn 3.3', rule: 'After 3 months of Innsatsteam measures without improvement, or earlier if needed, other services are contacted: doctor or specialist health service, PPT, child welfare, BUP.' },
+  ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
 
@@ -159,6 +160,15 @@ export const planForSkolenaervaerMachine = setup({
     /** Is the case closed because the absence has a natural explanation or approved illness? */
     isAbsenceExplained: ({ event }: { event: Ev }) =>
       event.type === 'case.closed' && (event.reason === 'natural-explanation' || event.reason === 'illness-approved'),
+    /**
+     * Is the case closed as explained, with the conversation with the guardians logged for this
+     * level? The explanation is the cause the guardians give when the school contacts them
+     * (A.5.1c; A.T1.1a), and that conversation is logged in the archive (A.T1.1b).
+     */
+    isExplainedAfterLoggedContact: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'case.closed' &&
+      (event.reason === 'natural-explanation' || event.reason === 'illness-approved') &&
+      shared.hasStageDocuments({ context }, { kinds: ['contact-log'] }),
     // Each level's plan counts documents from where that level began, so the pupil is heard
     // again before new measures (D.2): a view given in Trinn 1 is not taken as one on Trinn 3's.
     /** Are the psychosocial mapping and the pupil's voice on file for this level, so measures may be agreed? */
@@ -167,6 +177,13 @@ export const planForSkolenaervaerMachine = setup({
       shared.hasStageDocuments({ context }, { kinds: ['psychosocial-mapping', 'pupil-voice'] }),
     /** Did the evaluation find absence improved? */
     isAbsenceImprovedAtEvaluation: ({ event }: { event: Ev }) => event.type === 'evaluation.held' && event.outcome === 'improved',
+    /**
+     * Did the evaluation find absence improved, with another service contacted since Innsatsteam
+     * took the case? Once the three months pass without improvement (or the school decides
+     * earlier), other services "shall" be contacted (A.T3.3): a later improvement does not undo that.
+     */
+    isImprovedAfterOtherServicesContacted: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'evaluation.held' && event.outcome === 'improved' && shared.hasStageDocuments({ context }, { kinds: ['referral'] }),
     /** Is this the meeting the school called with the guardians (and pupil) in Trinn 2? */
     isLeadershipMeeting: ({ event }: { event: Ev }) => event.type === 'meeting.held' && event.meeting === 'leadership-meeting',
     /** Are the meeting minutes and the pupil's voice on file, and is the evaluation set no later than three weeks ahead? */
@@ -238,9 +255,12 @@ export const planForSkolenaervaerMachine = setup({
     'meeting.scheduled': { actions: 'recordCaseFacts' },
     'meeting.held': { actions: 'recordCaseFacts' },
     'mapping.completed': { actions: 'recordCaseFacts' },
-    'referral.sent': { actions: 'recordCaseFacts' },
+    // Other services are involved consistently with the national rules: child welfare first on a
+    // suspicion of harm (E.CW1), BUP only on its conditions (E.BUP1).
+    'referral.sent': { guard: 'isReferralAllowed', actions: 'recordCaseFacts' },
     'concern.reported': { actions: 'recordCaseFacts' },
-    'schoolNurse.conversationHeld': { actions: 'recordCaseFacts' },
+    'childWelfare.consulted': { actions: 'recordCaseFacts' },
+    'schoolNurse.conversationHeld': { guard: 'isNoSuspicionAwaitingChildWelfare', actions: 'recordCaseFacts' },
     'suspicion.raised': {
       actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'suspicion-raised' } }],
     },
@@ -270,7 +290,6 @@ export const planForSkolenaervaerMachine = setup({
       entry: 'beginStage',
       on: {
         'absence.thresholdReached': { guard: 'isTrinn1CriterionMet', target: 'trinn1', actions: 'recordCaseFacts' },
-        'case.closed': { guard: 'isAbsenceExplained', target: 'closed', actions: 'recordCaseFacts' },
       },
       states: {
         awaitingNotice: {
@@ -283,6 +302,7 @@ export const planForSkolenaervaerMachine = setup({
           }),
           after: { contactAfterThreeDaysWithoutNotice: 'contactingGuardians' },
           on: {
+            'case.closed': { guard: 'isAbsenceExplained', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
             'absence.noticeReceived': { target: 'watchingAttendance', actions: 'recordCaseFacts' },
             'absence.noticeMissing': [
               { guard: 'isNoticeMissingForThreeDays', target: 'contactingGuardians', actions: 'recordCaseFacts' },
@@ -305,6 +325,8 @@ export const planForSkolenaervaerMachine = setup({
           on: {
             'guardians.contacted': { target: 'watchingAttendance', actions: 'recordCaseFacts' },
             'absence.noticeReceived': { target: 'watchingAttendance', actions: 'recordCaseFacts' },
+            // The school owes the contact now: an explanation closes the case only once it is logged.
+            'case.closed': { guard: 'isExplainedAfterLoggedContact', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
           },
         },
         watchingAttendance: {
@@ -316,6 +338,9 @@ export const planForSkolenaervaerMachine = setup({
             stage: 'identification',
           }),
           // Left when detection or a teacher reports a Trinn 1 criterion, or closed as explained.
+          on: {
+            'case.closed': { guard: 'isAbsenceExplained', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
+          },
         },
       },
     },
@@ -344,7 +369,8 @@ export const planForSkolenaervaerMachine = setup({
               target: 'mappingAndMeasures',
               actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'case-opened' } }],
             },
-            'case.closed': { guard: 'isAbsenceExplained', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
+            // Absence found not worrying is closed once the conversation that explained it is logged (A.T1.1b).
+            'case.closed': { guard: 'isExplainedAfterLoggedContact', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
           },
         },
         mappingAndMeasures: {
@@ -356,7 +382,11 @@ export const planForSkolenaervaerMachine = setup({
             stage: 'measures',
           }),
           on: {
-            'measures.agreed': { guard: 'isTrinn1PlanComplete', target: 'followingMeasures', actions: 'recordCaseFacts' },
+            'measures.agreed': {
+              guard: and(['isTrinn1PlanComplete', 'isNoSuspicionAwaitingChildWelfare']),
+              target: 'followingMeasures',
+              actions: 'recordCaseFacts',
+            },
           },
         },
         followingMeasures: {
@@ -389,12 +419,14 @@ export const planForSkolenaervaerMachine = setup({
             requiredDocuments: ['evaluation'],
             stage: 'evaluation',
           }),
+          // The review date has come: whether concern continues is the evaluation's finding
+          // (A.T1.3), and an evaluation without improvement starts Trinn 2 (A.T2.0). A bare
+          // decision to move on is taken before this date, while the measures run.
           on: {
             'evaluation.held': [
               { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
               { target: TRINN2, actions: 'recordCaseFacts' },
             ],
-            'escalation.decided': { target: TRINN2, actions: 'recordCaseFacts' },
           },
         },
       },
@@ -461,7 +493,7 @@ export const planForSkolenaervaerMachine = setup({
           }),
           on: {
             'measures.agreed': {
-              guard: 'isTrinn2PlanComplete',
+              guard: and(['isTrinn2PlanComplete', 'isNoSuspicionAwaitingChildWelfare']),
               target: 'workingOnMeasures',
               actions: [
                 'recordCaseFacts',
@@ -524,7 +556,7 @@ export const planForSkolenaervaerMachine = setup({
           }),
           // Waits for the six-week limit on Trinn 2 or the school's decision to move earlier.
           on: {
-            'measures.agreed': { guard: 'isPupilVoiceRecorded', actions: 'recordCaseFacts' },
+            'measures.agreed': { guard: and(['isPupilVoiceRecorded', 'isNoSuspicionAwaitingChildWelfare']), actions: 'recordCaseFacts' },
             'evaluation.held': [
               { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
               { actions: 'recordCaseFacts' },
@@ -585,12 +617,16 @@ export const planForSkolenaervaerMachine = setup({
             stage: 'escalated',
           }),
           on: {
-            'measures.agreed': { guard: 'isPupilVoiceRecorded', actions: 'recordCaseFacts' },
+            'measures.agreed': { guard: and(['isPupilVoiceRecorded', 'isNoSuspicionAwaitingChildWelfare']), actions: 'recordCaseFacts' },
             'evaluation.held': [
               { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
               { actions: 'recordCaseFacts' },
             ],
-            'referral.sent': { guard: 'isReferralToInnsatsteam', target: 'innsatsteam', actions: 'recordCaseFacts' },
+            'referral.sent': {
+              guard: and(['isReferralToInnsatsteam', 'isReferralAllowed']),
+              target: 'innsatsteam',
+              actions: 'recordCaseFacts',
+            },
           },
         },
         innsatsteam: {
@@ -630,7 +666,7 @@ export const planForSkolenaervaerMachine = setup({
               }),
               on: {
                 'measures.agreed': {
-                  guard: 'isInnsatsteamPlanComplete',
+                  guard: and(['isInnsatsteamPlanComplete', 'isNoSuspicionAwaitingChildWelfare']),
                   target: 'working',
                   actions: [
                     'recordCaseFacts',
@@ -708,15 +744,17 @@ export const planForSkolenaervaerMachine = setup({
               meta: meta({
                 label: 'Trinn 3: Andre instanser kontaktes',
                 responsible: ['principal', 'school-leadership', 'innsatsteam'],
-                clauses: ['A.T3.3', 'A.T3.2f'],
+                clauses: ['A.T3.3', 'A.T3.2f', 'E.CW1', 'E.BUP1'],
                 requiredDocuments: ['referral'],
                 stage: 'escalated',
               }),
               entry: { type: 'remindResponsible', params: { roles: ['principal', 'innsatsteam'], about: 'decide-escalation' } },
               on: {
-                // Referrals are recorded at the root; Innsatsteam's evaluations go on beside them.
+                // Referrals are recorded at the root, on the national rules (E.CW1, E.BUP1);
+                // Innsatsteam's evaluations go on beside them, and improvement leads to
+                // monitoring once another service has been contacted.
                 'evaluation.held': [
-                  { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
+                  { guard: 'isImprovedAfterOtherServicesContacted', target: MONITORING, actions: 'recordCaseFacts' },
                   { actions: 'recordCaseFacts' },
                 ],
               },

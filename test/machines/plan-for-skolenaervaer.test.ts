@@ -15,7 +15,7 @@ import {
 import type { StateMeta } from '../../machines/meta';
 import { InvalidPolicyError } from '../../machines/policy';
 import { ProcedureError, getProcedure } from '../../machines/registry';
-import type { Service } from '../../machines/vocabulary';
+import type { Role, Service } from '../../machines/vocabulary';
 import { type Step, effects, ev, fire, metaOf, scheduled, send, sendAll, start, stateOf } from './harness';
 
 // ---------------------------------------------------------------------------------------------
@@ -40,7 +40,7 @@ const evaluation = (outcome: 'improved' | 'unchanged' | 'worse') =>
 const meetingHeld = (meeting: 'leadership-meeting' | 'evaluation-meeting' | 'innsatsteam-pre-meeting') =>
   ev('meeting.held', { meeting, participants: ['contact-teacher', 'guardians'], pupilPresent: true, minutesRef: 'vss/minutes-1' });
 const consent = (service: Service) => ev('consent.given', { service, documentRef: 'vss/consent-1' });
-const referral = (service: Service, role: 'principal' | 'guardians' = 'principal') =>
+const referral = (service: Service, role: Role = 'principal') =>
   ev('referral.sent', { service, documentRef: `vss/referral-${service}` }, { role });
 const escalationDecided = () =>
   ev('escalation.decided', { reason: 'absence rising fast', documentRef: 'vss/decision-1' }, { role: 'principal' });
@@ -48,6 +48,10 @@ const trend = (t: 'improved' | 'unchanged' | 'worse') =>
   ev('absence.trend', { trend: t, from: '2026-09-01', to: '2026-09-30', absenceDays: 4 });
 const closed = (reason: 'natural-explanation' | 'absence-improved' | 'pupil-moved') =>
   ev('case.closed', { reason, note: 'see the closing note', documentRef: 'vss/closing-1' }, { role: 'principal' });
+const contactLogged = () => ev('document.recorded', { kind: 'contact-log', documentRef: 'vss/log-2' });
+const suspicion = () => ev('suspicion.raised', { kind: 'neglect', documentRef: 'vss/suspicion-1' });
+const childWelfareConsulted = () =>
+  ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'vss/cw-1' }, { role: 'principal' });
 const thresholdReached = (rule: 'days-over-limit' | 'high-absence-short-period', absenceDays: number) =>
   ev('absence.thresholdReached', { trigger: { rule, dates: ['2026-09-10'], days: absenceDays } }, { role: 'system' });
 
@@ -138,6 +142,15 @@ describe('universal level', () => {
     expect(stateOf(send(due, contacted('unknown')))).toBe('universal.watchingAttendance');
   });
 
+  test('[A.5.1c] once the contact is due, an explanation closes the case only after the contact is logged', () => {
+    const due = fire(start(ID, WITHOUT_NOTICE), 'contactAfterThreeDaysWithoutNotice');
+    expect(metaOf(due).requiredDocuments).toEqual(['contact-log']);
+    expectRefused(due, closed('natural-explanation'));
+    expect(stateOf(sendAll(due, [contactLogged(), closed('natural-explanation')]))).toBe('closed');
+    // The usual way: the logged contact, then the explanation closes the case.
+    expect(stateOf(sendAll(due, [contacted('unknown'), closed('natural-explanation')]))).toBe('closed');
+  });
+
   test('[A.5.1c] detection\'s count of three school days without notice makes the contact due at once', () => {
     const opened = start(ID, WITHOUT_NOTICE);
     const missing = (n: number) =>
@@ -185,9 +198,24 @@ describe('Trinn 1', () => {
   });
 
   test('[A.T1.0] absence judged not worrying is closed with its explanation', () => {
-    const step = send(openTrinn1(), closed('natural-explanation'));
+    const step = sendAll(openTrinn1(), [contactLogged(), closed('natural-explanation')]);
     expect(stateOf(step)).toBe('closed');
     expect(step.snapshot.status).toBe('done');
+  });
+
+  test('[A.T1.1b] closing as explained waits for the conversation with the guardians to be logged', () => {
+    const opened = openTrinn1();
+    expect(metaOf(opened).requiredDocuments).toEqual(['contact-log']);
+    expectRefused(opened, closed('natural-explanation'));
+    expectRefused(opened, ev('case.closed', { reason: 'illness-approved', note: 'see the note', documentRef: 'vss/closing-2' }));
+    const logged = send(opened, contactLogged());
+    expect(stateOf(logged)).toBe('trinn1.contactingGuardians');
+    expect(stateOf(send(logged, closed('natural-explanation')))).toBe('closed');
+    // A conversation logged at the universal level is not this level's: Trinn 1 tells the guardians the school is worried.
+    const due = fire(start(ID, WITHOUT_NOTICE), 'contactAfterThreeDaysWithoutNotice');
+    const trinn1 = send(send(due, contacted('unknown')), thresholdReached('days-over-limit', 11));
+    expect(stateOf(trinn1)).toBe('trinn1.contactingGuardians');
+    expectRefused(trinn1, closed('natural-explanation'));
   });
 
   test('[A.T1.1a] the contact teacher\'s logged conversation with the guardians starts the mapping', () => {
@@ -223,6 +251,15 @@ describe('Trinn 1', () => {
 
   test('[A.T1.3] the school may start Trinn 2 while the Trinn 1 measures run', () => {
     expect(stateOf(send(toTrinn1Measures(), escalationDecided()))).toBe('trinn2.callingMeeting');
+  });
+
+  test('[A.T1.3] once the review date has come, the evaluation decides: a bare decision is refused', () => {
+    const due = fire(toTrinn1Measures(), 'trinn1ReviewOnAgreedDate');
+    expect(metaOf(due).requiredDocuments).toEqual(['evaluation']);
+    expectRefused(due, escalationDecided());
+    const trinn2 = send(due, evaluation('unchanged'));
+    expect(stateOf(trinn2)).toBe('trinn2.callingMeeting');
+    expect(trinn2.snapshot.context.documents.map((d: { kind: string }) => d.kind)).toContain('evaluation');
   });
 });
 
@@ -425,7 +462,20 @@ describe('Trinn 3', () => {
     // No timer closes or drops the case, and no closing is accepted without improvement.
     expect(scheduled(others)).toEqual([]);
     expectRefused(others, closed('absence-improved'));
-    expect(stateOf(send(others, evaluation('improved')))).toBe('monitoring');
+    expect(stateOf(sendAll(others, [referral('ppt'), evaluation('improved')]))).toBe('monitoring');
+  });
+
+  test('[A.T3.3] improvement leads to monitoring only once another service has been contacted', () => {
+    const others = send(toInnsatsteamWorking(), escalationDecided());
+    expect(metaOf(others).requiredDocuments).toEqual(['referral']);
+    // The improved evaluation is filed, but the duty to contact other services stands.
+    const improved = send(others, evaluation('improved'));
+    expect(stateOf(improved)).toBe('trinn3.innsatsteam.contactingOtherServices');
+    expect(improved.snapshot.context.evaluations).toBe(others.snapshot.context.evaluations + 1);
+    // The Innsatsteam referral from before does not count: another service is meant.
+    expect(others.snapshot.context.referrals).toEqual(['innsatsteam']);
+    const referred = send(improved, referral('doctor'));
+    expect(stateOf(send(referred, evaluation('improved')))).toBe('monitoring');
   });
 
   test('[A.T3.3] after three months of Innsatsteam work without improvement other services are contacted', () => {
@@ -437,7 +487,13 @@ describe('Trinn 3', () => {
     expect(declared(step)).toEqual([
       { type: 'remindResponsible', params: { roles: ['principal', 'innsatsteam'], about: 'decide-escalation' } },
     ]);
-    const referred = sendAll(step, [referral('doctor'), referral('ppt'), referral('child-welfare'), referral('bup')]);
+    const referred = sendAll(step, [
+      referral('doctor'),
+      referral('ppt'),
+      referral('child-welfare'),
+      consent('bup'),
+      referral('bup', 'doctor'),
+    ]);
     expect(referred.snapshot.context.referrals).toEqual(['innsatsteam', 'doctor', 'ppt', 'child-welfare', 'bup']);
   });
 
@@ -450,6 +506,48 @@ describe('Trinn 3', () => {
     const review = send(send(working, trend('improved')), timer(working, 'innsatsteamThreeMonths').event);
     expect(stateOf(review)).toBe('trinn3.innsatsteam.threeMonthReview');
     expect(stateOf(send(review, evaluation('unchanged')))).toBe('trinn3.innsatsteam.contactingOtherServices');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// National rules on child welfare and BUP
+
+describe('child welfare and BUP', () => {
+  test('[E.CW1] while a suspicion of harm waits for child welfare, no measure, nurse conversation or other referral is accepted', () => {
+    const heard = sendAll(openTrinn1(), [contacted(), psychosocialMapping(), pupilVoice(), suspicion()]);
+    expect(stateOf(heard)).toBe('trinn1.mappingAndMeasures');
+    expectRefused(heard, measures('2026-09-21'));
+    expectRefused(heard, referral('ppt'));
+    expectRefused(heard, ev('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'vss/nurse-1' }));
+    // Child welfare itself is the first call: a referral to it is accepted at once.
+    expect(heard.snapshot.can(referral('child-welfare'))).toBe(true);
+    const consulted = send(heard, childWelfareConsulted());
+    expect(consulted.snapshot.context.childWelfareConsulted).toBe(true);
+    expect(stateOf(send(consulted, measures('2026-09-21')))).toBe('trinn1.followingMeasures');
+  });
+
+  test('[E.CW1] the referral to Innsatsteam and the Innsatsteam plan also wait for child welfare', () => {
+    const trinn3 = sendAll(toTrinn3(), [consent('school-nurse'), suspicion()]);
+    expect(stateOf(trinn3)).toBe('trinn3.consideringMeasuresBeforeReferral');
+    expectRefused(trinn3, referral('innsatsteam'));
+    const reported = send(trinn3, ev('concern.reported', { documentRef: 'vss/concern-1' }, { role: 'principal' }));
+    expect(stateOf(send(reported, referral('innsatsteam')))).toBe('trinn3.innsatsteam.preMeeting');
+  });
+
+  test('[E.BUP1] a BUP referral needs municipal measures tried, the guardians\' consent, and a GP, psychologist or child welfare to send it', () => {
+    // Measures agreed in Trinn 1 but not yet evaluated: not tried.
+    const agreed = sendAll(toTrinn1Measures(), [consent('bup')]);
+    expectRefused(agreed, referral('bup', 'doctor'));
+    const trinn2 = send(agreed, evaluation('unchanged'));
+    expect(stateOf(trinn2)).toBe('trinn2.callingMeeting');
+    // Tried and evaluated, with consent: the school does not refer to BUP itself; the GP does.
+    expectRefused(trinn2, referral('bup', 'principal'));
+    expect(send(trinn2, referral('bup', 'doctor')).snapshot.context.referrals).toEqual(['bup']);
+    expect(send(trinn2, referral('bup', 'mental-health')).snapshot.context.referrals).toEqual(['bup']);
+    // Without consent, or with consent withdrawn, it is refused.
+    expectRefused(toTrinn2(), referral('bup', 'doctor'));
+    const withdrawn = send(trinn2, ev('consent.withdrawn', { service: 'bup', documentRef: 'vss/withdrawn-1' }, { role: 'guardians' }));
+    expectRefused(withdrawn, referral('bup', 'doctor'));
   });
 });
 
@@ -600,7 +698,7 @@ describe('the whole procedure', () => {
     step = go(sendAll(step, [evaluation('unchanged'), trend('improved')]));
     step = go(send(step, threeMonths.event));
     step = go(send(step, evaluation('unchanged')));
-    step = go(sendAll(step, [referral('ppt'), referral('bup')]));
+    step = go(sendAll(step, [referral('ppt'), consent('bup'), referral('bup', 'doctor')]));
     step = go(send(step, evaluation('improved')));
     step = go(fire(step, 'monitoringPeriod'));
     step = go(send(step, closed('absence-improved')));
@@ -675,11 +773,12 @@ describe('structure', () => {
     expect([...clauseIds].filter((id) => !cited.has(id))).toEqual([]);
   });
 
-  test('clauses have unique ids and cite seed 000 or the national guidance', () => {
+  test('clauses have unique ids and cite seed 000, the national guidance or the national child-welfare and BUP rules', () => {
     expect(clauseIds.size).toBe(planForSkolenaervaerClauses.length);
     for (const clause of planForSkolenaervaerClauses) {
-      expect(clause.id).toMatch(/^(A|D)\./);
-      expect(['seeds/000_1c05628d5467a2d6.txt', 'seeds/003_454750ee85d3d9e6.txt']).toContain(clause.seed);
+      expect(clause.id).toMatch(/^(A|D)\.|^E\.(CW1|BUP1)$/);
+      const seeds = clause.id.startsWith('E.') ? ['seeds/004_53de83eb73d91c3c.txt'] : ['seeds/000_1c05628d5467a2d6.txt', 'seeds/003_454750ee85d3d9e6.txt'];
+      expect(seeds).toContain(clause.seed);
     }
   });
 
