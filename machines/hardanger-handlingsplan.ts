@@ -18,7 +18,7 @@ import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { type ScheduleMeetingParams, effectActions } from './effects';
 import { type Clause, stateMeta as meta } from './meta';
-import { nationalClauses } from './national-guidance';
+import { childWelfareAndBupClauses, nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
 import type { Role, TriggerRule } from './vocabulary';
 
@@ -119,6 +119,7 @@ export const hardangerClauses: readonly Clause[] = [
   { id: 'B.G4', seed: SEED, section: 'Samtale med foresatte', rule: 'The conversation states the concern and the extent of absence, maps the cause and the support needed, agrees measures and who carries them out, and ends by setting a new meeting to evaluate the agreement.' },
   { id: 'B.P1', seed: SEED, section: 'Samtale med elever', rule: 'After the guardian conversation the contact teacher talks with the pupil, in school hours or at home if the pupil is absent.' },
   { id: 'B.P2', seed: SEED, section: 'Samtale med elever', rule: 'Measures are worked out with the pupil; the agreed points are written down together, and may be signed by teacher and pupil.' },
+  ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
 
@@ -253,7 +254,7 @@ export const hardangerMachine = setup({
       meta: meta({
         label: 'Sak under oppfølging',
         responsible: ['contact-teacher', 'school-leadership'],
-        clauses: ['B.N0a'],
+        clauses: ['B.N0a', 'E.CW1', 'E.BUP1'],
         requiredDocuments: [],
         stage: 'identification',
       }),
@@ -270,10 +271,12 @@ export const hardangerMachine = setup({
         'absence.newTrigger': { actions: 'recordCaseFacts' },
         'meeting.scheduled': { actions: 'recordCaseFacts' },
         'mapping.completed': { actions: 'recordCaseFacts' },
-        'schoolNurse.conversationHeld': { actions: 'recordCaseFacts' },
+        // Child welfare comes first while a suspicion of harm waits for it (E.CW1).
+        'schoolNurse.conversationHeld': { guard: 'isNoSuspicionAwaitingChildWelfare', actions: 'recordCaseFacts' },
         'childWelfare.consulted': { actions: 'recordCaseFacts' },
-        // Nivå 2: referrals are filled in together with the guardians, so their consent must be on file.
-        'referral.sent': { guard: 'isReferralAgreedWithGuardians', actions: 'recordCaseFacts' },
+        // Nivå 2: referrals are filled in together with the guardians, so their consent must be on
+        // file; and the national rules hold: child welfare first (E.CW1), BUP on its conditions (E.BUP1).
+        'referral.sent': { guard: and(['isReferralAgreedWithGuardians', 'isReferralAllowed']), actions: 'recordCaseFacts' },
         'suspicion.raised': {
           actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'suspicion-raised' } }],
         },
@@ -461,7 +464,7 @@ export const hardangerMachine = setup({
               on: {
                 'meeting.held': { actions: 'recordCaseFacts' },
                 'measures.agreed': {
-                  guard: 'isAgreementWithPupilComplete',
+                  guard: and(['isAgreementWithPupilComplete', 'isNoSuspicionAwaitingChildWelfare']),
                   target: 'measuresInProgress',
                   actions: [
                     'recordCaseFacts',
@@ -675,7 +678,7 @@ export const hardangerMachine = setup({
               on: {
                 'meeting.held': { actions: 'recordCaseFacts' },
                 'measures.agreed': {
-                  guard: 'isAgreementWithPupilComplete',
+                  guard: and(['isAgreementWithPupilComplete', 'isNoSuspicionAwaitingChildWelfare']),
                   target: 'measuresAndServices',
                   actions: [
                     'recordCaseFacts',
@@ -695,7 +698,8 @@ export const hardangerMachine = setup({
               meta: meta({
                 label: 'Nivå 2: Tiltak iverksatt, eventuelle henvisninger sammen med foresatte',
                 responsible: ['contact-teacher', 'school-leadership'],
-                clauses: ['B.N2b', 'B.N2c'],
+                // Referrals go out here, on the national rules the open state's guards apply.
+                clauses: ['B.N2b', 'B.N2c', 'E.CW1', 'E.BUP1'],
                 requiredDocuments: [],
                 stage: 'measures',
               }),

@@ -375,6 +375,41 @@ describe('Hardanger: Nivå 2 and Nivå 3', () => {
   });
 });
 
+describe('Hardanger: national rules on child welfare and BUP', () => {
+  const suspicion = (step: Step) => send(step, ev('suspicion.raised', { kind: 'violence', documentRef: 'mistanke-1' }));
+  const consent = (step: Step, service: 'bup' | 'ppt' | 'school-nurse') =>
+    send(step, ev('consent.given', { service, documentRef: `samtykke-${service}` }, { role: 'guardians' }));
+  const referral = (service: 'bup' | 'ppt', role: 'principal' | 'doctor' = 'principal') =>
+    ev('referral.sent', { service, documentRef: `henvisning-${service}` }, { role });
+  const nurse = () => ev('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'helse-1' }, { role: 'school-nurse' });
+
+  test('[E.CW1] while a suspicion of harm waits for child welfare, the school nurse, measures and other referrals wait', () => {
+    const waiting = suspicion(consent(pupilHeard(toLevel1PupilConversation()), 'ppt'));
+    expect(stateOf(waiting)).toBe('open.level1.pupilConversation');
+    expectRefused(waiting, nurse());
+    expectRefused(waiting, ev('measures.agreed', { measures: ['fast oppmøtetid'], evaluationDate: '2026-09-21', planRef: 'plan-1' }, { at: AT }));
+    expectRefused(waiting, referral('ppt'));
+    // Consulting child welfare (or reporting to it) lets the ordinary work go on.
+    const consulted = send(waiting, ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'bv-1' }, { role: 'principal' }));
+    expect(consulted.snapshot.can(nurse())).toBe(true);
+    expect(stateOf(measuresAgreed(consulted))).toBe('open.level1.measuresInProgress');
+    expect(send(consulted, referral('ppt')).snapshot.context.referrals).toEqual(['ppt']);
+  });
+
+  test('[E.BUP1] a BUP referral filled in with the guardians also needs municipal measures tried and evaluated, and a GP to send it', () => {
+    // Nivå 2 reached before any measures were agreed: the leadership's decision at Nivå 1.
+    const early = send(scheduleConversation(discussed(open())), ev('escalation.decided', { reason: 'Fraværet øker raskt', documentRef: 'dec-1' }));
+    expect(stateOf(early)).toBe('open.level2.conversationCalled');
+    const evaluatedEarly = consent(evaluated(conversationHeld(early, ['contact-teacher', 'school-leadership', 'guardians']), 'unchanged'), 'bup');
+    expect(evaluatedEarly.snapshot.context.evaluations).toBe(1);
+    expectRefused(evaluatedEarly, referral('bup', 'doctor')); // evaluated, but no measures were ever tried
+    // Measures agreed and evaluated at Nivå 1, consent given: the GP may refer, the school may not.
+    const tried = consent(toLevel2Evaluated(), 'bup');
+    expectRefused(tried, referral('bup', 'principal'));
+    expect(send(tried, referral('bup', 'doctor')).snapshot.context.referrals).toEqual(['bup']);
+  });
+});
+
 describe('Hardanger: refusals, policy and structure', () => {
   test('invalid events are refused and leave state and context unchanged', () => {
     // Measures before the pupil's voice (national rule).
