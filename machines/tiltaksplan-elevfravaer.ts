@@ -7,14 +7,14 @@
  * The national guidance (D) is added: no measures before the pupil is heard, and a monitoring
  * period after absence improves before the case closes.
  */
-import { setup } from 'xstate';
+import { and, setup } from 'xstate';
 import { z } from 'zod';
 import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards, recordedFacts } from './case-context';
 import { days, msUntilDate } from './durations';
 import type { CaseEvent } from './events';
 import { effectActions } from './effects';
 import { type Clause, stateMeta as meta } from './meta';
-import { nationalClauses } from './national-guidance';
+import { childWelfareAndBupClauses, nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
 import type { TriggerRule } from './vocabulary';
 
@@ -58,6 +58,7 @@ export const tiltaksplanClauses: readonly Clause[] = [
   { id: 'C.3.2c', seed: SEED, section: '3.2', rule: 'The meeting makes a measures plan and sets a follow-up meeting within three weeks; other services are considered.' },
   { id: 'C.3.3a', seed: SEED, section: '3.3', rule: 'The follow-up meeting is held; if absence is clearly lower the case is summarised and closed.' },
   { id: 'C.3.3b', seed: SEED, section: '3.3', rule: 'Otherwise further measures are agreed; the principal coordinates further steps.' },
+  ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
 
@@ -89,11 +90,16 @@ export const tiltaksplanMachine = setup({
     /** Is this the follow-up meeting? */
     isFollowUpMeeting: ({ event }: { event: Ev }) =>
       event.type === 'meeting.held' && event.meeting === 'evaluation-meeting',
-    /** Is the plan made in the meeting complete: pupil heard, minutes and mapping form on file, follow-up within three weeks? */
+    /** Is the pupil heard since the case opened, so the plan for the next days may be agreed with the guardians (C.2.1c, D.2)? */
+    isThreeDayPlanComplete: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'measures.agreed' && sharedGuards<TiltaksplanPolicy>().hasStageDocuments({ context }, { kinds: ['pupil-voice'] }),
+    /**
+     * Is the plan made in the meeting complete: minutes, mapping form and the pupil's voice from
+     * this meeting on file (the pupil takes part, C.3.2a-b, D.2), follow-up within three weeks?
+     */
     isMeasuresPlanComplete: ({ context, event }: { context: Ctx; event: Ev }) =>
       event.type === 'measures.agreed' &&
-      context.pupilVoiceRecorded &&
-      sharedGuards<TiltaksplanPolicy>().hasStageDocuments({ context }, { kinds: ['minutes', 'mapping-form'] }) &&
+      sharedGuards<TiltaksplanPolicy>().hasStageDocuments({ context }, { kinds: ['minutes', 'mapping-form', 'pupil-voice'] }) &&
       msUntilDate(event.at, event.evaluationDate) <= days(context.policy.followUpMeetingWithinDays),
     /** Is absence clearly lower at the evaluation? */
     isAbsenceClearlyLower: ({ event }: { event: Ev }) => event.type === 'evaluation.held' && event.outcome === 'improved',
@@ -123,7 +129,7 @@ export const tiltaksplanMachine = setup({
   meta: meta({
     label: 'Sak under oppfølging',
     responsible: ['contact-teacher', 'principal'],
-    clauses: ['C.1.1', 'C.1.2', 'C.2.2'],
+    clauses: ['C.1.1', 'C.1.2', 'C.2.2', 'E.CW1', 'E.BUP1'],
     requiredDocuments: [],
     stage: 'identification',
   }),
@@ -139,10 +145,15 @@ export const tiltaksplanMachine = setup({
         { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } },
       ],
     },
-    'referral.sent': { actions: 'recordCaseFacts' },
+    // Other services are involved consistently with the national rules: child welfare first on a
+    // suspicion of harm (E.CW1), BUP only on its conditions (E.BUP1).
+    'referral.sent': { guard: 'isReferralAllowed', actions: 'recordCaseFacts' },
     'suspicion.raised': {
       actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'suspicion-raised' } }],
     },
+    // Bringing child welfare in (E.CW1): a consultation or a report of concern is filed at any stage.
+    'childWelfare.consulted': { actions: 'recordCaseFacts' },
+    'concern.reported': { actions: 'recordCaseFacts' },
     'case.closed': { guard: 'isPupilMoving', target: '#tiltaksplan-elevfravaer.closed', actions: 'recordCaseFacts' },
   },
   states: {
@@ -156,6 +167,9 @@ export const tiltaksplanMachine = setup({
         stage: 'identification',
       }),
       initial: 'contactingHome',
+      // The stage begins on the level, not on contactingHome, so the reminder that re-enters
+      // contactingHome does not forget what was filed before it (e.g. the pupil's voice).
+      entry: 'beginStage',
       states: {
         contactingHome: {
           meta: meta({
@@ -165,7 +179,7 @@ export const tiltaksplanMachine = setup({
             requiredDocuments: ['contact-log'],
             stage: 'identification',
           }),
-          entry: ['beginStage', { type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } }],
+          entry: { type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } },
           after: {
             contactReminder: {
               target: 'contactingHome',
@@ -208,7 +222,11 @@ export const tiltaksplanMachine = setup({
             stage: 'measures',
           }),
           on: {
-            'measures.agreed': { guard: 'isPupilVoiceRecorded', target: 'followingPlan', actions: 'recordCaseFacts' },
+            'measures.agreed': {
+              guard: and(['isThreeDayPlanComplete', 'isNoSuspicionAwaitingChildWelfare']),
+              target: 'followingPlan',
+              actions: 'recordCaseFacts',
+            },
             'absence.newTrigger': { target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
           },
         },
@@ -236,7 +254,8 @@ export const tiltaksplanMachine = setup({
         stage: 'measures',
       }),
       initial: 'contactingHome',
-      entry: { type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-trigger' } },
+      // As in firstTrigger: the stage begins on the level, so the contact reminder keeps its documents.
+      entry: ['beginStage', { type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-trigger' } }],
       states: {
         contactingHome: {
           meta: meta({
@@ -246,7 +265,6 @@ export const tiltaksplanMachine = setup({
             requiredDocuments: ['contact-log'],
             stage: 'identification',
           }),
-          entry: 'beginStage',
           after: {
             contactReminder: {
               target: 'contactingHome',
@@ -257,7 +275,8 @@ export const tiltaksplanMachine = setup({
           on: {
             'guardians.contacted': [
               { guard: 'isCauseIllness', target: 'confirmingIllness', actions: 'recordCaseFacts' },
-              { target: 'meetingCalled', actions: 'recordCaseFacts' },
+              // The meeting's stage begins here rather than on meetingCalled's entry, which its reminder re-runs.
+              { target: 'meetingCalled', actions: ['recordCaseFacts', 'beginStage'] },
             ],
           },
         },
@@ -272,7 +291,7 @@ export const tiltaksplanMachine = setup({
           on: {
             'illness.confirmed': [
               { guard: 'isClosingApprovedByGuardians', target: '#tiltaksplan-elevfravaer.closed', actions: 'recordCaseFacts' },
-              { target: 'meetingCalled', actions: 'recordCaseFacts' },
+              { target: 'meetingCalled', actions: ['recordCaseFacts', 'beginStage'] },
             ],
           },
         },
@@ -285,7 +304,6 @@ export const tiltaksplanMachine = setup({
             stage: 'measures',
           }),
           entry: [
-            'beginStage',
             {
               type: 'scheduleMeeting',
               params: {
@@ -319,7 +337,7 @@ export const tiltaksplanMachine = setup({
           on: {
             'mapping.completed': { actions: 'recordCaseFacts' },
             'measures.agreed': {
-              guard: 'isMeasuresPlanComplete',
+              guard: and(['isMeasuresPlanComplete', 'isNoSuspicionAwaitingChildWelfare']),
               target: 'measuresInProgress',
               actions: [
                 'recordCaseFacts',
@@ -378,7 +396,7 @@ export const tiltaksplanMachine = setup({
           entry: 'beginStage',
           on: {
             'measures.agreed': {
-              guard: 'isPupilVoiceRecorded',
+              guard: and(['isPupilVoiceRecorded', 'isNoSuspicionAwaitingChildWelfare']),
               target: 'measuresInProgress',
               actions: [
                 'recordCaseFacts',

@@ -5,13 +5,20 @@
 import { buildCaseInput, getProcedure } from '../../machines/registry';
 import { InvalidPolicyError } from '../../machines/policy';
 import { MS_PER_DAY } from '../../machines/durations';
-import type { CaseContext } from '../../machines/case-context';
+import { type CaseContext, stageDocuments } from '../../machines/case-context';
 import type { TiltaksplanPolicy } from '../../machines/tiltaksplan-elevfravaer';
 import { type Step, caseFacts, effects, ev, fire, metaOf, scheduled, send, sendAll, start, stateOf } from './harness';
 
 const ID = 'tiltaksplan-elevfravaer';
 const ctx = (step: Step) => step.snapshot.context as CaseContext<TiltaksplanPolicy>;
 const delayOf = (step: Step, name: string) => scheduled(step).find((s) => s.id.includes(name))?.delay;
+
+/** Sends to `current` the delayed event `scheduler` scheduled under `name`, as the workflow fires it later. */
+function sendTimer(scheduler: Step, current: Step, name: string): Step {
+  const timer = scheduled(scheduler).find((s) => s.id.includes(name));
+  if (!timer) throw new Error(`no timer ${name}`);
+  return send(current, timer.event);
+}
 
 const contacted = (cause: 'illness' | 'school-related' | 'home-related' = 'school-related') =>
   ev('guardians.contacted', { channel: 'phone', cause, documentRef: `log-${cause}` });
@@ -109,6 +116,18 @@ describe('phase 2: first trigger', () => {
     expect(stateOf(fire(s, 'threeDayPlanPeriod'))).toBe('open.monitoring');
   });
 
+  test('[C.2.1c] the contact reminder does not restart the stage: the pupil heard before it still counts for the plan', () => {
+    const opened = start(ID);
+    const heard = send(opened, voice());
+    const reminded = sendTimer(opened, heard, 'contactReminder');
+    expect(stateOf(reminded)).toBe('open.firstTrigger.contactingHome');
+    const planning = send(reminded, contacted());
+    expect(stateOf(planning)).toBe('open.firstTrigger.planningThreeDays');
+    expect(metaOf(planning).requiredDocuments).toContain('pupil-voice');
+    expect(stageDocuments(ctx(planning)).map((d) => d.kind)).toEqual(['pupil-voice', 'contact-log']);
+    expect(stateOf(send(planning, plan()))).toBe('open.firstTrigger.followingPlan');
+  });
+
   test('[C.2.2] informing staff on the grade, the principal and the resource team is accepted at any stage without moving the case', () => {
     const opened = start(ID);
     expect(effects(opened)).toEqual([expect.objectContaining({ type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } })]);
@@ -156,6 +175,24 @@ describe('phase 3: new trigger', () => {
     // Another kind of meeting does not count as the one the principal called.
     const other = ev('meeting.held', { meeting: 'pupil-conversation', participants: ['contact-teacher', 'pupil'], pupilPresent: true, minutesRef: 'm' });
     expect(s.snapshot.can(other)).toBe(false);
+  });
+
+  test('[C.3.2b] the pupil takes part in the meeting: the plan waits for the pupil heard there, not only in phase 2', () => {
+    const s = send(toPlanning(), mappingForm());
+    expect(ctx(s).pupilVoiceRecorded).toBe(true); // heard for the three-day plan
+    expect(metaOf(s).requiredDocuments).toContain('pupil-voice');
+    expect(s.snapshot.can(plan('2026-10-08', '2026-09-24T12:00:00Z'))).toBe(false);
+    expect(stateOf(sendAll(s, [voice(), plan('2026-10-08', '2026-09-24T12:00:00Z')]))).toBe('open.newTrigger.measuresInProgress');
+  });
+
+  test('[C.3.2a] the reminder for the meeting called at once does not restart its stage', () => {
+    const called = send(send(sendAll(start(ID), [contacted(), voice(), plan()]), newTrigger()), contacted('home-related'));
+    let s = send(called, voice());
+    s = sendTimer(called, s, 'meetingCalledImmediately');
+    expect(stateOf(s)).toBe('open.newTrigger.meetingCalled');
+    expect(stageDocuments(ctx(s)).map((d) => d.kind)).toEqual(['pupil-voice']);
+    s = sendAll(s, [leadershipMeeting(), mappingForm()]);
+    expect(stateOf(send(s, plan('2026-10-08', '2026-09-24T12:00:00Z')))).toBe('open.newTrigger.measuresInProgress');
   });
 
   test('[C.3.2b] the plan cannot be made before the minutes and the mapping form are on file', () => {
@@ -223,6 +260,47 @@ describe('national guidance (Udir)', () => {
   });
 });
 
+describe('national rules on child welfare and BUP', () => {
+  const suspicion = () => ev('suspicion.raised', { kind: 'neglect', documentRef: 'suspicion-1' });
+  const referral = (service: 'ppt' | 'bup' | 'child-welfare', role: 'principal' | 'doctor' = 'principal') =>
+    ev('referral.sent', { service, documentRef: `referral-${service}` }, { role });
+
+  test('[E.CW1] while a suspicion of harm waits for child welfare, no plan or referral elsewhere is accepted', () => {
+    const waiting = sendAll(start(ID), [contacted(), voice(), suspicion()]);
+    expect(stateOf(waiting)).toBe('open.firstTrigger.planningThreeDays');
+    expect(waiting.snapshot.can(plan())).toBe(false);
+    expect(waiting.snapshot.can(referral('ppt'))).toBe(false);
+    // Child welfare itself is always the first call, by consultation, report or referral.
+    expect(waiting.snapshot.can(referral('child-welfare'))).toBe(true);
+    expect(waiting.snapshot.can(ev('concern.reported', { documentRef: 'concern-1' }, { role: 'principal' }))).toBe(true);
+    const consulted = send(waiting, ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'cw-1' }, { role: 'principal' }));
+    expect(ctx(consulted).childWelfareConsulted).toBe(true);
+    expect(stateOf(send(consulted, plan()))).toBe('open.firstTrigger.followingPlan');
+    expect(consulted.snapshot.can(referral('ppt'))).toBe(true);
+  });
+
+  test('[E.CW1] the meeting\'s plan also waits for child welfare', () => {
+    const s = sendAll(toPlanning(), [mappingForm(), voice(), suspicion()]);
+    expect(s.snapshot.can(plan('2026-10-08', '2026-09-24T12:00:00Z'))).toBe(false);
+    const reported = send(s, ev('concern.reported', { documentRef: 'concern-1' }, { role: 'principal' }));
+    expect(reported.snapshot.can(plan('2026-10-08', '2026-09-24T12:00:00Z'))).toBe(true);
+  });
+
+  test('[E.BUP1] a BUP referral needs municipal measures tried and evaluated, the guardians\' consent, and a GP, psychologist or child welfare to send it', () => {
+    const consent = ev('consent.given', { service: 'bup', documentRef: 'consent-bup' }, { role: 'guardians' });
+    // A plan was made, but not yet evaluated.
+    const agreed = sendAll(toPlanning(), [mappingForm(), voice(), plan('2026-10-08', '2026-09-24T12:00:00Z')]);
+    const planned = send(agreed, consent);
+    expect(planned.snapshot.can(referral('bup', 'doctor'))).toBe(false);
+    const evaluated = send(sendTimer(agreed, planned, 'followUpMeetingWithinThreeWeeks'), evaluation('unchanged'));
+    expect(stateOf(evaluated)).toBe('open.newTrigger.furtherMeasures');
+    expect(evaluated.snapshot.can(referral('bup', 'principal'))).toBe(false);
+    expect(send(evaluated, referral('bup', 'doctor')).snapshot.context.referrals).toEqual(['bup']);
+    const withdrawn = send(evaluated, ev('consent.withdrawn', { service: 'bup', documentRef: 'withdrawn-bup' }, { role: 'guardians' }));
+    expect(withdrawn.snapshot.can(referral('bup', 'doctor'))).toBe(false);
+  });
+});
+
 describe('refusals, policy and structure', () => {
   test.each([
     ['an evaluation before any measures', () => start(ID), () => evaluation('improved')],
@@ -252,7 +330,7 @@ describe('refusals, policy and structure', () => {
 
   test('a shorter follow-up limit tightens the plan guard', () => {
     let s = start(ID, {}, { followUpMeetingWithinDays: 14 });
-    s = sendAll(s, [contacted(), voice(), plan(), newTrigger(), contacted('home-related'), leadershipMeeting(), mappingForm()]);
+    s = sendAll(s, [contacted(), voice(), plan(), newTrigger(), contacted('home-related'), leadershipMeeting(), mappingForm(), voice()]);
     expect(s.snapshot.can(plan('2026-10-15', '2026-09-24T12:00:00Z'))).toBe(false); // 21 days > 14
     expect(s.snapshot.can(plan('2026-10-07', '2026-09-24T12:00:00Z'))).toBe(true);
   });
@@ -271,7 +349,7 @@ describe('refusals, policy and structure', () => {
     s = send(s, ev('illness.confirmed', { recurring: true, guardiansApproveClosing: false, documentRef: 'ill-4' }));
     expect(stateOf(s)).toBe('open.newTrigger.meetingCalled');
     s = fire(s, 'meetingCalledImmediately');
-    s = sendAll(s, [leadershipMeeting(), mappingForm(), plan('2026-10-08', '2026-09-24T12:00:00Z')]);
+    s = sendAll(s, [leadershipMeeting(), mappingForm(), voice(), plan('2026-10-08', '2026-09-24T12:00:00Z')]);
     s = send(fire(s, 'followUpMeetingWithinThreeWeeks'), evaluation('worse'));
     s = send(s, plan('2026-10-29', '2026-10-08T12:00:00Z'));
     s = send(fire(s, 'followUpMeetingWithinThreeWeeks'), evaluation('improved'));
