@@ -76,8 +76,8 @@ const meeting = async (kind: 'leadership-meeting' | 'innsatsteam-pre-meeting') =
     'principal',
   );
 const consent = async () => caseEvent('consent.given', { service: 'school-nurse', documentRef: 'vss/consent-school-nurse' }, await t.now(), 'guardians');
-const referral = async (service: 'innsatsteam' | 'ppt' | 'bup') =>
-  caseEvent('referral.sent', { service, documentRef: `vss/referral-${service}` }, await t.now(), 'principal');
+const referral = async (service: 'innsatsteam' | 'ppt' | 'bup', role: 'principal' | 'doctor' = 'principal') =>
+  caseEvent('referral.sent', { service, documentRef: `vss/referral-${service}` }, await t.now(), role);
 const trend = async (direction: 'improved' | 'unchanged' | 'worse') =>
   caseEvent('absence.trend', { trend: direction, from: await dateIn(-14), to: await dateIn(0), absenceDays: 2 }, await t.now(), 'system');
 /** Over ten days of absence: a Trinn 1 criterion, and one of the procedure's opening rules. */
@@ -261,7 +261,9 @@ test('[A.T3.3] the longest route runs end to end with real durations: universal 
     v = await send(handle, await evaluation('unchanged'));
     expect(v.state.label).toBe('Trinn 3: Andre instanser kontaktes');
     await send(handle, await referral('ppt'));
-    await send(handle, await referral('bup'));
+    // E.BUP1: with the guardians' consent, after the municipality's measures, the GP refers to BUP.
+    await send(handle, caseEvent('consent.given', { service: 'bup', documentRef: 'vss/consent-bup' }, await t.now(), 'guardians'));
+    await send(handle, await referral('bup', 'doctor'));
 
     // Improvement: monitoring, then closing.
     v = await send(handle, await evaluation('improved'));

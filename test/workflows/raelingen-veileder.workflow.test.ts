@@ -201,9 +201,10 @@ async function closeCase(handle: Handle): Promise<CaseView> {
 async function toCooperationMeeting(handle: Handle): Promise<void> {
   await send(handle, await contacted());
   await send(handle, await mapped());
-  await send(handle, await pupilHeard());
   await send(handle, await decidedWorrying());
   await send(handle, await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos']));
+  // The pupil is heard in the meeting that makes the agreement (E.S7c, D.2).
+  await send(handle, await pupilHeard());
 }
 
 /**
@@ -270,8 +271,9 @@ test('[E.S10c] the longest route with real durations: home contact, mapping, coo
     due = await sleepPast(handle, 'cooperationMeetingWithinOneWeek');
     await expectFired(handle, { name: 'cooperationMeetingWithinOneWeek', due, label: LABEL.cooperationMeeting, stage: 'measures', deadlines: [] });
 
-    // E.S7c: the cooperation agreement, evaluated on a date within three weeks.
+    // E.S7c: the cooperation agreement, made in a meeting where the pupil is heard, evaluated on a date within three weeks.
     await send(handle, await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']));
+    await send(handle, await pupilHeard());
     const firstAgreement = await agreement(21, 'samarbeidsavtale-1');
     step = await sendTimed(handle, firstAgreement);
     v = step.v;
@@ -345,8 +347,9 @@ test('[E.S10c] the longest route with real durations: home contact, mapping, coo
     expect(due).toBe(consultedAt + 7 * DAY);
     await expectFired(handle, { name: 'revisedAgreementWithinOneWeek', due, label: LABEL.revising, stage: 'measures', deadlines: [] });
 
-    // A new cooperation agreement with an evaluation in two weeks.
+    // A new cooperation agreement with an evaluation in two weeks, the pupil heard again on why the first did not help.
     await send(handle, await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']));
+    await send(handle, await pupilHeard());
     const secondAgreement = await agreement(14, 'samarbeidsavtale-2');
     step = await sendTimed(handle, secondAgreement);
     v = step.v;

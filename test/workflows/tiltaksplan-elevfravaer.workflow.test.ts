@@ -89,6 +89,8 @@ test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan
       ),
     );
     await send(handle, caseEvent('mapping.completed', { form: 'situation-mapping', documentRef: 'mapping-1' }, await t.now(), 'principal'));
+    // The pupil takes part in the meeting and is heard there before the plan (C.3.2b, D.2).
+    await send(handle, await voice());
     v = (await send(handle, await plan(21))).view;
     expect(v.state.label).toBe('Tiltak gjennomføres');
     expect(v.deadlines.map((d) => d.name)).toEqual(['followUpMeetingWithinThreeWeeks']);
