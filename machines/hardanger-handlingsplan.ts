@@ -9,7 +9,9 @@
  * the pupil attends, minutes to the pupil file and home, a further conversation within a week
  * when the cause is not at school or the guardians doubt the return, then a pupil conversation.
  * The national guidance (D) is added: no measures before the pupil is heard, and a monitoring
- * period after absence improves before the case closes.
+ * period after absence improves before the case closes. So are the national rules seed 004
+ * spells out: while a suspicion of harm waits for child welfare no other measure is taken
+ * (E.CW1), and BUP is referred to only on its conditions (E.BUP1).
  */
 import { and, setup } from 'xstate';
 import { z } from 'zod';

@@ -7,7 +7,9 @@
  * without improvement the case moves on) → Trinn 3 (school health service, Innsatsteam, and
  * after three months without improvement the other services). The national guidance (D) is
  * added: no measures before the pupil is heard, and a monitoring period after absence improves
- * before the case closes.
+ * before the case closes. So are the national rules seed 004 spells out: while a suspicion of
+ * harm waits for child welfare no other measure is taken (E.CW1), and BUP is referred to only on
+ * its conditions (E.BUP1).
  */
 import { and, setup } from 'xstate';
 import { z } from 'zod';

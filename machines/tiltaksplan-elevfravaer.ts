@@ -5,7 +5,9 @@
  * principal calls a meeting at once, maps the situation and sets a follow-up within three
  * weeks) → follow-up meeting (close if absence is clearly lower, or further measures).
  * The national guidance (D) is added: no measures before the pupil is heard, and a monitoring
- * period after absence improves before the case closes.
+ * period after absence improves before the case closes. So are the national rules seed 004
+ * spells out: while a suspicion of harm waits for child welfare no other measure is taken
+ * (E.CW1), and BUP is referred to only on its conditions (E.BUP1).
  */
 import { and, setup } from 'xstate';
 import { z } from 'zod';
