@@ -38,12 +38,12 @@ export class TemporalCaseDispatcher implements CaseDispatcher {
   }
 
   async deliverTrend(workflowId: string, event: CaseEvent): Promise<TrendOutcome> {
-    if (!(await this.isRunning(workflowId))) return 'no-open-case';
     try {
       await this.client.workflow.getHandle(workflowId).signal(absenceFactsSignal, event);
       return 'signalled';
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return 'no-open-case'; // closed just now
+      // No case, or a closed one: the server refuses the signal; a trend never opens a case.
+      if (err instanceof WorkflowNotFoundError) return 'no-open-case';
       throw err;
     }
   }

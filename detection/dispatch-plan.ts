@@ -11,7 +11,7 @@
  * starts from the trigger and counts the id as applied (`openingEventId`), so the signal is a
  * no-op; if a case is running the signal is the new trigger the machine escalates on (C §3).
  */
-import type { CaseEvent } from '../machines/events';
+import type { AbsenceTrigger, CaseEvent } from '../machines/events';
 import type { CaseWorkflowInput } from '../workflows/case-messages';
 import { caseWorkflowId } from '../workflows/case-messages';
 import type { DetectedTrigger, TrendResult } from './rules';
@@ -45,7 +45,7 @@ export function trendEventId(schoolId: string, pupilId: string, to: string): str
 }
 
 /** The trigger as the machines' `absenceTriggerSchema` (evidence only; no detection internals). */
-function evidence(t: DetectedTrigger) {
+export function triggerEvidence(t: DetectedTrigger): AbsenceTrigger {
   return {
     rule: t.rule,
     dates: [...t.dates],
@@ -80,12 +80,12 @@ export function planTriggerDelivery(school: SchoolSettings, trigger: DetectedTri
         schoolId: trigger.schoolId,
         grade,
         openedAt: at,
-        trigger: evidence(trigger),
+        trigger: triggerEvidence(trigger),
       },
       ...(school.policyOverrides ? { policyOverrides: school.policyOverrides } : {}),
       openingEventId: eventId,
     },
-    event: { type: 'absence.newTrigger', eventId, actor: detectionActor, at, trigger: evidence(trigger) },
+    event: { type: 'absence.newTrigger', eventId, actor: detectionActor, at, trigger: triggerEvidence(trigger) },
     trigger,
   };
 }

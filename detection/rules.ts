@@ -523,6 +523,21 @@ export function detect(
   previousTriggers: readonly PreviousTrigger[] = [],
   policyOverrides?: unknown,
 ): DetectedTrigger[] {
+  return detectGrouped(procedureId, groupByPupil(registrations, calendar), calendar, today, previousTriggers, policyOverrides);
+}
+
+/**
+ * `detect` on registrations already grouped by `groupByPupil`, for callers that also need the
+ * grouping (the detection run computes the trend from it), so a school is grouped once.
+ */
+export function detectGrouped(
+  procedureId: string,
+  pupils: ReadonlyMap<string, PupilAbsence>,
+  calendar: SchoolCalendar,
+  today: string,
+  previousTriggers: readonly PreviousTrigger[] = [],
+  policyOverrides?: unknown,
+): DetectedTrigger[] {
   const procedure = getProcedure(procedureId);
   const policy = resolveDetectionPolicy(procedureId, policyOverrides);
   calendar.dayNumber(today); // fail fast when today lies outside the calendar
@@ -540,7 +555,7 @@ export function detect(
   }
 
   const found: DetectedTrigger[] = [];
-  for (const pupil of groupByPupil(registrations, calendar).values()) {
+  for (const pupil of pupils.values()) {
     const after = cutoff.get(pupil.pupilId);
     const ctx: RuleContext = { procedureId, calendar, policy, today, isNew: after !== undefined };
     const days = cutDays(pupil, today, after);

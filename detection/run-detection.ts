@@ -7,11 +7,10 @@
  */
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { RegistrationStore } from '../intake/registration-store';
-import type { Registration } from '../intake/registration-schema';
 import type { CaseDispatcher, TriggerOutcome } from './case-dispatcher';
-import { firstTriggerPerPupil, planTrendEvent, planTriggerDelivery } from './dispatch-plan';
+import { firstTriggerPerPupil, planTrendEvent, planTriggerDelivery, triggerEvidence } from './dispatch-plan';
 import { resolveDetectionPolicy } from './policy';
-import { type PreviousTrigger, detect, groupByPupil, trend } from './rules';
+import { type DetectedTrigger, type PreviousTrigger, detectGrouped, groupByPupil, trend } from './rules';
 import { CalendarRangeError } from './school-calendar';
 import type { SchoolDirectory } from './school-directory';
 import type { LedgerTrigger, PupilLedger, TriggerLedger } from './trigger-ledger';
@@ -101,34 +100,28 @@ async function runSchool(schoolId: string, options: DetectionRunOptions, now: Da
 
   const pupils = await options.ledger.load(schoolId);
   const previous: PreviousTrigger[] = [...pupils.values()].flatMap((p) => p.triggers.map((t) => ({ pupilId: p.pupilId, dates: t.dates })));
+  let absence;
   let triggers;
   try {
-    triggers = detect(settings.procedureId, registrations, settings.calendar, options.today, previous, settings.detectionOverrides);
+    // Grouped once: the rules and the trend both read the pupils' school days.
+    absence = groupByPupil(registrations, settings.calendar);
+    triggers = detectGrouped(settings.procedureId, absence, settings.calendar, options.today, previous, settings.detectionOverrides);
   } catch (err) {
     // Registrations outside the municipality's calendar: a configuration gap, reported per school.
     if (err instanceof CalendarRangeError) return { ...result, skipped: `skolekalenderen til ${settings.municipality} dekker ikke alle registreringene (${err.message})` };
     throw err;
   }
-  const grades = latestGrades(registrations);
   const openedNow = new Set<string>();
   const recordedAt = now.toISOString();
 
   try {
     for (const [pupilId, { first, merged }] of firstTriggerPerPupil(triggers)) {
-      const delivery = planTriggerDelivery(settings, first, grades.get(pupilId) ?? 1, now);
+      // A pupil with a trigger has absence days, so the grouping holds the grade of their latest registration.
+      const delivery = planTriggerDelivery(settings, first, absence.get(pupilId)?.grade ?? 1, now);
       const outcome: TriggerOutcome = await options.dispatcher.deliverTrigger(delivery);
       const entry: PupilLedger = pupils.get(pupilId) ?? { pupilId, triggers: [], caseOpen: true };
-      const asLedger = (t: typeof first, delivered: LedgerTrigger['delivery'], eventId: string): LedgerTrigger => ({
-        rule: t.rule,
-        dates: [...t.dates],
-        ...(t.lessons !== undefined ? { lessons: t.lessons } : {}),
-        ...(t.days !== undefined ? { days: t.days } : {}),
-        eventId,
-        firedOn: t.firedOn,
-        delivery: delivered,
-        recordedAt,
-      });
-      entry.triggers.push(asLedger(first, outcome, delivery.event.eventId), ...merged.map((t) => asLedger(t, 'merged', delivery.event.eventId)));
+      const eventId = delivery.event.eventId;
+      entry.triggers.push(ledgerEntry(first, outcome, eventId, recordedAt), ...merged.map((t) => ledgerEntry(t, 'merged', eventId, recordedAt)));
       entry.caseOpen = true;
       if (outcome === 'opened') {
         delete entry.lastTrend; // a new case starts its trend history afresh
@@ -140,7 +133,6 @@ async function runSchool(schoolId: string, options: DetectionRunOptions, now: Da
     }
 
     const policy = resolveDetectionPolicy(settings.procedureId, settings.detectionOverrides);
-    const absence = groupByPupil(registrations, settings.calendar);
     for (const entry of pupils.values()) {
       if (!entry.caseOpen || openedNow.has(entry.pupilId)) continue;
       const current = trend(absence.get(entry.pupilId), settings.calendar, options.today, policy);
@@ -173,13 +165,9 @@ export function isTrendDue(last: PupilLedger['lastTrend'], trendNow: string, win
   return differenceInCalendarDays(parseISO(today), parseISO(last.sentOn)) >= TREND_RESEND_DAYS;
 }
 
-function latestGrades(registrations: readonly Registration[]): Map<string, number> {
-  const latest = new Map<string, { date: string; grade: number }>();
-  for (const r of registrations) {
-    const seen = latest.get(r.pupilId);
-    if (!seen || r.date >= seen.date) latest.set(r.pupilId, { date: r.date, grade: r.grade });
-  }
-  return new Map([...latest].map(([id, v]) => [id, v.grade]));
+/** A delivered (or merged) trigger as the ledger keeps it: its evidence and how it was delivered. */
+function ledgerEntry(t: DetectedTrigger, delivery: LedgerTrigger['delivery'], eventId: string, recordedAt: string): LedgerTrigger {
+  return { ...triggerEvidence(t), eventId, firedOn: t.firedOn, delivery, recordedAt };
 }
 
 /** One Norwegian progress line per school. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../../activities';
 import { createDetectionActivities } from '../../activities/detection';
+import { TemporalCaseDispatcher } from '../../detection/case-dispatcher';
 import type { TemporalAccess } from '../../detection/cli';
 import { buildSchoolCalendar } from '../../detection/school-calendar';
 import { EXIT, runCli } from '../../intake/cli';
@@ -162,5 +163,10 @@ test('[C.2][C.3] an import opens the case with its evidence, a second import esc
 
     await closeCase('elev-1');
     await closeCase('elev-2');
+    // A trend for a closed case (or a pupil without one) is refused by the server, not delivered.
+    const dispatcher = new TemporalCaseDispatcher(t.env.client, t.taskQueue);
+    const trendEvent = caseEvent('absence.trend', { trend: 'worse', from: d1, to: d7, absenceDays: 6 }, await t.now(), 'system');
+    expect(await dispatcher.deliverTrend(caseWorkflowId(SCHOOL, 'elev-1'), trendEvent)).toBe('no-open-case');
+    expect(await dispatcher.deliverTrend(caseWorkflowId(SCHOOL, 'elev-ukjent'), trendEvent)).toBe('no-open-case');
   });
 });
