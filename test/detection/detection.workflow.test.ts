@@ -19,7 +19,7 @@ import type { Registration } from '../../intake/registration-schema';
 import { buildWorker } from '../../worker/build-worker';
 import { dailyDetectionWorkflow } from '../../workflows';
 import { type CaseView, caseViewQuery, caseWorkflowId, sendEventUpdate } from '../../workflows/case-messages';
-import { type CaseTestEnv, caseEvent, createCaseTestEnv } from '../helpers/case-env';
+import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv } from '../helpers/case-env';
 
 const SCHOOL = 'e2e-skole';
 let t: CaseTestEnv;
@@ -91,13 +91,7 @@ async function eventually(pupilId: string, done: (v: CaseView) => boolean): Prom
   return viewOf(pupilId);
 }
 
-async function closeCase(pupilId: string): Promise<void> {
-  const handle = t.env.client.workflow.getHandle(caseWorkflowId(SCHOOL, pupilId));
-  await handle.executeUpdate(sendEventUpdate, {
-    args: [caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'closing-moved' }, await t.now(), 'principal')],
-  });
-  await handle.result();
-}
+const closeCase = (pupilId: string) => closeCaseAsMoved(t, caseWorkflowId(SCHOOL, pupilId));
 
 test('[C.2][C.3] an import opens the case with its evidence, a second import escalates it, a repeat changes nothing, the daily run catches the rest', async () => {
   const [d1, d2, d3, , d5, d6, d7] = days as [string, string, string, string, string, string, string];

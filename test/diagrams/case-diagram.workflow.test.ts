@@ -7,7 +7,7 @@ import { sendEventUpdate } from '../../workflows/case-messages';
 import { CaseNotFoundError, caseDiagram, caseDiagramSvg } from '../../diagrams/case-diagram';
 import { buildGraph } from '../../diagrams/graph';
 import { getProcedure } from '../../machines/registry';
-import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase } from '../helpers/case-env';
+import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase } from '../helpers/case-env';
 
 const ID = 'plan-for-skolenaervaer';
 let t: CaseTestEnv;
@@ -43,12 +43,7 @@ function edgeClass(svg: string, id: string): string | undefined {
  * Ends the case the way a school would (the pupil moved) rather than terminating it: on the
  * time-skipping server, terminating a workflow leaves time skipping locked for the file.
  */
-async function closeCase(handle: Handle): Promise<void> {
-  await handle.executeUpdate(sendEventUpdate, {
-    args: [caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'closing-moved' }, await t.now(), 'principal')],
-  });
-  await handle.result();
-}
+const closeCase = (handle: Handle) => closeCaseAsMoved(t, handle.workflowId);
 
 test('the case diagram marks the route from opening through the first event and the state the case is in now', async () => {
   const worker = await t.newWorker();

@@ -18,7 +18,7 @@ import { parseCaseEvent, type CaseEvent, type EventType } from '../../machines/e
 import type { Role } from '../../machines/vocabulary';
 import { buildWorker } from '../../worker/build-worker';
 import { caseWorkflow } from '../../workflows';
-import { type CaseWorkflowInput, caseWorkflowId } from '../../workflows/case-messages';
+import { type CaseView, type CaseWorkflowInput, caseWorkflowId, sendEventUpdate } from '../../workflows/case-messages';
 import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { createTimeSkippingEnv } from './time-skipping';
 
@@ -96,6 +96,19 @@ export async function openCase(
       } as CaseWorkflowInput,
     ],
   });
+}
+
+/**
+ * Ends a test's case the way a school would (the pupil moved) and returns its final view. Tests
+ * close cases instead of terminating them: on the time-skipping server, terminating a workflow
+ * that has taken a signal leaves time skipping locked for the rest of the file. Addresses the
+ * latest run, so it also works after continue-as-new.
+ */
+export async function closeCaseAsMoved(t: CaseTestEnv, workflowId: string, documentRef = 'closing-moved'): Promise<CaseView> {
+  const latest = t.env.client.workflow.getHandle<typeof caseWorkflow>(workflowId);
+  const closing = caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef }, await t.now(), 'principal');
+  await latest.executeUpdate(sendEventUpdate, { args: [closing] });
+  return latest.result();
 }
 
 /** Where saved case histories live; the replay test replays every file in it. */

@@ -14,7 +14,7 @@
 import { addDays, formatISO } from 'date-fns';
 import type { CaseEvent } from '../../machines/events';
 import { type CaseView, type TimelineEntry, absenceFactsSignal, caseViewQuery, sendEventUpdate } from '../../workflows/case-messages';
-import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
 
 const ID = 'hardanger-handlingsplan';
 const MINUTE = 60 * 1000;
@@ -127,8 +127,7 @@ const reported = async () => caseEvent('concern.reported', { documentRef: 'bekym
  * the time-skipping server, terminating a workflow leaves time skipping locked for the file.
  */
 async function closeCase(handle: Handle): Promise<CaseView> {
-  await send(handle, caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'closing-moved' }, await t.now(), 'principal'));
-  const final = await handle.result();
+  const final = await closeCaseAsMoved(t, handle.workflowId);
   expect(final.status).toBe('closed');
   return final;
 }

@@ -7,7 +7,7 @@
 import { addDays } from 'date-fns';
 import type { CaseEvent } from '../../machines/events';
 import { type CaseView, absenceFactsSignal, caseViewQuery, sendEventUpdate } from '../../workflows/case-messages';
-import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
 
 const ID = 'plan-for-skolenaervaer';
 const HOUR = 60 * 60 * 1000;
@@ -122,11 +122,7 @@ function expectDueAfter(v: CaseView, name: string, fromMs: number, days: number)
  * locked for the rest of the file.
  */
 async function closeCase(handle: Handle): Promise<void> {
-  const latest = t.env.client.workflow.getHandle(handle.workflowId);
-  await latest.executeUpdate(sendEventUpdate, {
-    args: [caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'vss/closing-moved' }, await t.now(), 'principal')],
-  });
-  expect((await latest.result()).status).toBe('closed');
+  expect((await closeCaseAsMoved(t, handle.workflowId, 'vss/closing-moved')).status).toBe('closed');
 }
 
 /** Opens a case on over ten days of absence and brings it to Trinn 2 through a Trinn 1 evaluation without improvement. */

@@ -14,8 +14,7 @@ import type { PublicStage } from '../../machines/meta';
 import type { Role } from '../../machines/vocabulary';
 import type { OutboxMessage } from '../../activities/outbox';
 import { type CaseView, type TimelineEntry, absenceFactsSignal, caseViewQuery, sendEventUpdate } from '../../workflows/case-messages';
-import type { caseWorkflow } from '../../workflows';
-import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
 
 const ID = 'raelingen-veileder';
 const MINUTE = 60 * 1000;
@@ -191,11 +190,7 @@ async function messagesOf(caseId: string): Promise<OutboxMessage[]> {
  * terminating on the time-skipping server leaves time skipping locked for the rest of the file.
  * The routine takes this at every open stage (not while child welfare must be consulted first).
  */
-async function closeCase(handle: Handle): Promise<CaseView> {
-  const latest = t.env.client.workflow.getHandle<typeof caseWorkflow>(handle.workflowId);
-  await latest.executeUpdate(sendEventUpdate, { args: [await closing('pupil-moved', 'Eleven har flyttet.')] });
-  return latest.result();
-}
+const closeCase = (handle: Handle): Promise<CaseView> => closeCaseAsMoved(t, handle.workflowId, 'avslutning-pupil-moved');
 
 /** Brings a new case through contact, mapping and decision B to the cooperation meeting, ready for the agreement. */
 async function toCooperationMeeting(handle: Handle): Promise<void> {

@@ -7,7 +7,7 @@ import { addDays } from 'date-fns';
 import { caseWorkflow } from '../../workflows';
 import { sendEventUpdate, caseViewQuery, absenceFactsSignal, type CaseView } from '../../workflows/case-messages';
 import { CaseStage, CaseStatus, NextDeadline, ProcedureId } from '../../workflows/search-attributes';
-import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
 
 const ID = 'tiltaksplan-elevfravaer';
 const DAY = 24 * 60 * 60 * 1000;
@@ -44,13 +44,7 @@ const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
  * the time-skipping server, terminating a workflow that has taken a signal leaves time skipping
  * locked for the rest of the file.
  */
-async function closeCase(handle: Handle): Promise<void> {
-  const latest = t.env.client.workflow.getHandle(handle.workflowId);
-  await latest.executeUpdate(sendEventUpdate, {
-    args: [caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'closing-moved' }, await t.now(), 'principal')],
-  });
-  await latest.result();
-}
+const closeCase = (handle: Handle) => closeCaseAsMoved(t, handle.workflowId);
 
 test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan, new trigger, meeting, 3-week follow-up, 30-day monitoring, closed', async () => {
   const worker = await t.newWorker();
