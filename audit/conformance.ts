@@ -28,7 +28,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { buildWorker } from '../worker/build-worker';
 import { createActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
 import type { CaseEvent } from '../machines/events';
@@ -211,7 +212,7 @@ let bundle: Promise<WorkflowBundle> | undefined;
 /**
  * The workflow bundle, built once per process: an environment rebuilt after a rejected update
  * then starts its worker in a fraction of a second instead of re-bundling for seconds. The same
- * entry point as `worker/build-worker.ts`, so the workers run the same code.
+ * entry point as `worker/build-worker.ts`, which then builds every worker of the run from it.
  */
 function workflowBundle(): Promise<WorkflowBundle> {
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
@@ -242,7 +243,7 @@ export async function createConformanceEnv(): Promise<ConformanceEnv> {
     // The test server cannot list search attributes, so they are added without asking first.
     await addSearchAttributes(env.connection, caseSearchAttributes, env.namespace ?? 'default');
     const taskQueue = `audit-${randomUUID()}`;
-    const worker = await Worker.create({
+    const worker = await buildWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,

@@ -2,7 +2,7 @@
  * Builds the case worker: the workflow bundle plus the activities, on a given connection.
  * Shared by the worker process and the integration tests so both run exactly the same worker.
  */
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { CaseActivities } from '../activities';
 import type { DetectionActivities } from '../activities/detection';
 
@@ -17,6 +17,11 @@ export interface BuildWorkerOptions {
   activities?: CaseActivities & Partial<DetectionActivities>;
   /** A stable identity helps tell several workers on one cluster apart in the Web UI. */
   identity?: string;
+  /**
+   * The workflows, already bundled (`bundleWorkflowCode` over `workflows/`): for callers that
+   * create many workers in one process (the audit's conformance run), so the bundle is built once.
+   */
+  workflowBundle?: WorkflowBundle;
 }
 
 /** Creates (but does not run) a worker that hosts every workflow in `workflows/`. */
@@ -25,7 +30,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     ...(options.activities ? { activities: options.activities } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });
