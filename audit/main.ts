@@ -14,7 +14,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { procedureDot, renderSvg } from '../diagrams';
-import { type ProcedureDefinition, getProcedure, listProcedures } from '../machines/registry';
+import { type ProcedureDefinition, getProcedure, currentProcedures } from '../machines/registry';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
 import { ConformanceRunner } from './conformance';
 import { checkDeadlineCoverage, checkInvariants } from './invariants';
@@ -162,7 +162,7 @@ async function auditProcedure(
 export async function runAudit(options: AuditOptions = {}): Promise<AuditRun> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => console.log(line));
-  const procedures = options.procedure ? [getProcedure(options.procedure)] : [...listProcedures()];
+  const procedures = options.procedure ? [getProcedure(options.procedure)] : [...currentProcedures()];
   const settings = {
     mutations: options.mutations ?? true,
     concurrency: options.concurrency ?? 4,
@@ -263,8 +263,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditOptions & { help: 
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)) {
     throw new UsageError(`--concurrency må være et heltall fra 1 til 16, ikke «${values.concurrency}»`);
   }
-  if (values.procedure !== undefined && !listProcedures().some((p) => p.id === values.procedure)) {
-    throw new UsageError(`Ukjent rutine «${values.procedure}». Kjente: ${[...new Set(listProcedures().map((p) => p.id))].join(', ')}`);
+  if (values.procedure !== undefined && !currentProcedures().some((p) => p.id === values.procedure)) {
+    throw new UsageError(`Ukjent rutine «${values.procedure}». Kjente: ${[...new Set(currentProcedures().map((p) => p.id))].join(', ')}`);
   }
   return {
     help: values.help,

@@ -4,7 +4,7 @@
  * Usage: `npm run case -- --help`.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { buildCaseInput, getProcedure, listProcedures } from '../machines/registry';
+import { buildCaseInput, getProcedure, currentProcedures } from '../machines/registry';
 import { loadTemporalConfig } from '../worker/config';
 import { connectClient } from '../worker/connection';
 import { caseWorkflow } from '../workflows';
@@ -110,7 +110,7 @@ async function run(): Promise<void> {
     return;
   }
   if (command.kind === 'procedures') {
-    const list = listProcedures().map((p) => ({ id: p.id, version: p.version, displayName: p.displayName, owner: p.owner, openingRules: p.openingRules }));
+    const list = currentProcedures().map((p) => ({ id: p.id, version: p.version, displayName: p.displayName, owner: p.owner, openingRules: p.openingRules }));
     print(command.json, list, list.map((p) => `${p.id} v${p.version}  ${p.displayName} (${p.owner})\n    åpner på: ${p.openingRules.join(', ')}`).join('\n'));
     return;
   }

@@ -4,7 +4,7 @@
  * both build the contents here.
  */
 import { join } from 'node:path';
-import { type ProcedureDefinition, listProcedures } from '../machines/registry';
+import { type ProcedureDefinition, currentProcedures } from '../machines/registry';
 import { procedureDot } from './dot';
 import { procedureMermaid } from './mermaid';
 import { renderSvg } from './render';
@@ -28,7 +28,7 @@ export function diagramBaseName(procedure: ProcedureDefinition, newest: boolean)
 
 /** Every diagram file for every registered procedure, in registry order. */
 export async function diagramFiles(): Promise<DiagramFile[]> {
-  const procedures = listProcedures();
+  const procedures = currentProcedures();
   const files: DiagramFile[] = [];
   for (const procedure of procedures) {
     const newest = procedures.every((p) => p.id !== procedure.id || p.version <= procedure.version);

@@ -37,6 +37,10 @@ import {
   hardangerOpeningRules,
   hardangerPolicySchema,
 } from './hardanger-handlingsplan';
+import * as tiltaksplanV1 from './v1/tiltaksplan-elevfravaer';
+import * as raelingenV1 from './v1/raelingen-veileder';
+import * as planForSkolenaervaerV1 from './v1/plan-for-skolenaervaer';
+import * as hardangerV1 from './v1/hardanger-handlingsplan';
 import { describeIssues } from './zod-issues';
 
 export interface ProcedureDefinition {
@@ -66,13 +70,75 @@ export class ProcedureError extends Error {
   override name = 'ProcedureError';
 }
 
-const definitions: readonly ProcedureDefinition[] = [
+/** What every version of a procedure shares: who owns it, what it is called, its source. */
+const procedureInfo = {
+  [PLAN_FOR_SKOLENAERVAER_ID]: { displayName: 'Plan for skolenærvær', owner: 'Kommunen', seed: 'seeds/000_1c05628d5467a2d6.txt' },
+  [TILTAKSPLAN_ID]: {
+    displayName: 'Tiltaksplan ved elevfravær – faser for tidlig innsats',
+    owner: 'Kommunens rektormøte (vedtatt 10.03.2021)',
+    seed: 'seeds/002_33c187d867be8387.txt',
+  },
+  [RAELINGEN_ID]: {
+    displayName: 'Fravær i barnehager og skoler – en praktisk og faglig veileder',
+    owner: 'Rælingen kommune',
+    seed: 'seeds/004_53de83eb73d91c3c.txt',
+  },
+  [HARDANGER_ID]: { displayName: 'Handlingsplan ved bekymring rundt fravær', owner: 'Hardanger', seed: 'seeds/001_2f6c982ea20012d9.txt' },
+} as const;
+
+/**
+ * Version 1 of each procedure, frozen in machines/v1/: the charts cases opened before version 2
+ * run on until they close. Version 2 (machines/*.ts) is what new cases open on.
+ */
+const version1: readonly ProcedureDefinition[] = [
   {
     id: PLAN_FOR_SKOLENAERVAER_ID,
     version: 1,
-    displayName: 'Plan for skolenærvær',
-    owner: 'Kommunen',
-    seed: 'seeds/000_1c05628d5467a2d6.txt',
+    ...procedureInfo[PLAN_FOR_SKOLENAERVAER_ID],
+    machine: planForSkolenaervaerV1.planForSkolenaervaerMachine,
+    policySchema: planForSkolenaervaerV1.planForSkolenaervaerPolicySchema,
+    openingRules: planForSkolenaervaerV1.planForSkolenaervaerOpeningRules,
+    clauses: planForSkolenaervaerV1.planForSkolenaervaerClauses,
+    routineDelays: ['monitoringPeriod'],
+  },
+  {
+    id: TILTAKSPLAN_ID,
+    version: 1,
+    ...procedureInfo[TILTAKSPLAN_ID],
+    machine: tiltaksplanV1.tiltaksplanMachine,
+    policySchema: tiltaksplanV1.tiltaksplanPolicySchema,
+    openingRules: tiltaksplanV1.tiltaksplanOpeningRules,
+    clauses: tiltaksplanV1.tiltaksplanClauses,
+    routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod'],
+  },
+  {
+    id: RAELINGEN_ID,
+    version: 1,
+    ...procedureInfo[RAELINGEN_ID],
+    machine: raelingenV1.raelingenMachine,
+    policySchema: raelingenV1.raelingenPolicySchema,
+    openingRules: raelingenV1.raelingenOpeningRules,
+    clauses: raelingenV1.raelingenClauses,
+    routineDelays: ['weeklyAbsenceSummary', 'monitoringPeriod'],
+  },
+  {
+    id: HARDANGER_ID,
+    version: 1,
+    ...procedureInfo[HARDANGER_ID],
+    machine: hardangerV1.hardangerMachine,
+    policySchema: hardangerV1.hardangerPolicySchema,
+    openingRules: hardangerV1.hardangerOpeningRules,
+    clauses: hardangerV1.hardangerClauses,
+    routineDelays: ['monitoringPeriod'],
+  },
+];
+
+/** The current version of each procedure: what new cases open on. */
+const current: readonly ProcedureDefinition[] = [
+  {
+    id: PLAN_FOR_SKOLENAERVAER_ID,
+    version: 2,
+    ...procedureInfo[PLAN_FOR_SKOLENAERVAER_ID],
     machine: planForSkolenaervaerMachine,
     policySchema: planForSkolenaervaerPolicySchema,
     openingRules: planForSkolenaervaerOpeningRules,
@@ -81,10 +147,8 @@ const definitions: readonly ProcedureDefinition[] = [
   },
   {
     id: TILTAKSPLAN_ID,
-    version: 1,
-    displayName: 'Tiltaksplan ved elevfravær – faser for tidlig innsats',
-    owner: 'Kommunens rektormøte (vedtatt 10.03.2021)',
-    seed: 'seeds/002_33c187d867be8387.txt',
+    version: 2,
+    ...procedureInfo[TILTAKSPLAN_ID],
     machine: tiltaksplanMachine,
     policySchema: tiltaksplanPolicySchema,
     openingRules: tiltaksplanOpeningRules,
@@ -93,10 +157,8 @@ const definitions: readonly ProcedureDefinition[] = [
   },
   {
     id: RAELINGEN_ID,
-    version: 1,
-    displayName: 'Fravær i barnehager og skoler – en praktisk og faglig veileder',
-    owner: 'Rælingen kommune',
-    seed: 'seeds/004_53de83eb73d91c3c.txt',
+    version: 2,
+    ...procedureInfo[RAELINGEN_ID],
     machine: raelingenMachine,
     policySchema: raelingenPolicySchema,
     openingRules: raelingenOpeningRules,
@@ -105,10 +167,8 @@ const definitions: readonly ProcedureDefinition[] = [
   },
   {
     id: HARDANGER_ID,
-    version: 1,
-    displayName: 'Handlingsplan ved bekymring rundt fravær',
-    owner: 'Hardanger',
-    seed: 'seeds/001_2f6c982ea20012d9.txt',
+    version: 2,
+    ...procedureInfo[HARDANGER_ID],
     machine: hardangerMachine,
     policySchema: hardangerPolicySchema,
     openingRules: hardangerOpeningRules,
@@ -117,9 +177,19 @@ const definitions: readonly ProcedureDefinition[] = [
   },
 ];
 
-/** Every registered procedure version. */
+const definitions: readonly ProcedureDefinition[] = [...version1, ...current];
+
+/** Every registered procedure version, old ones included. */
 export function listProcedures(): readonly ProcedureDefinition[] {
   return definitions;
+}
+
+/**
+ * The newest version of each procedure: what new cases open on, and what diagrams, the
+ * traceability table and the audit describe. Older versions only finish the cases opened on them.
+ */
+export function currentProcedures(): readonly ProcedureDefinition[] {
+  return current;
 }
 
 /** The newest version of a procedure. */

@@ -59,6 +59,8 @@ interface RaiseParams {
 
 const isEffectName = (type: string): type is EffectName => (effectNames as readonly string[]).includes(type);
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Patch ids: each marks a change in what the workflow does, so older histories still replay. */
+const PATCH_NEWEST_VERSION_AT_OPENING = 'newest-procedure-version-at-opening';
 /** A timer firing later than this after its due time counts as late (see the timer loop). */
 const LATE_TIMER_SLACK_MS = 60_000;
 /** When a fact happened, as workflow time: its timestamp, but never in the future. */
@@ -69,7 +71,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const info = wf.workflowInfo();
   const procedure = (() => {
     try {
-      return getProcedure(input.procedureId, input.procedureVersion);
+      // A case opened without a version takes the newest. Runs recorded before version 2 existed
+      // have no marker for this patch: the newest version then was 1, and they stay on it.
+      const version = input.procedureVersion ?? (wf.patched(PATCH_NEWEST_VERSION_AT_OPENING) ? undefined : 1);
+      return getProcedure(input.procedureId, version);
     } catch (err) {
       throw wf.ApplicationFailure.nonRetryable((err as Error).message, 'UnknownProcedure');
     }

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { listProcedures } from '../../machines/registry';
+import { currentProcedures } from '../../machines/registry';
 import { walkStates } from './machine-walk';
 import { PROJECT_ROOT } from './tools';
 
@@ -49,7 +49,7 @@ function citedTests(procedureIds: string[]): Map<string, string[]> {
 
 /** One row per clause of every registered procedure (newest versions and old ones alike). */
 export function buildTraceability(): ClauseTrace[] {
-  const procedures = listProcedures();
+  const procedures = currentProcedures();
   const cited = citedTests(procedures.map((p) => p.id));
   return procedures.flatMap((procedure) => {
     const states = walkStates(procedure.machine);
@@ -79,7 +79,7 @@ export function renderTraceability(rows: ClauseTrace[]): string {
     'A test in `test/machines/traceability.test.ts` fails when a clause has no state or no test, or when this file is stale.',
     '',
   ];
-  for (const procedure of listProcedures()) {
+  for (const procedure of currentProcedures()) {
     lines.push(`## ${procedure.displayName} (\`${procedure.id}\` v${procedure.version}, ${procedure.seed})`, '');
     lines.push('| clause | section | rule | states | delays | tests |', '| --- | --- | --- | --- | --- | --- |');
     for (const row of rows.filter((r) => r.procedureId === procedure.id)) {

@@ -5,14 +5,14 @@
  * delay by the replay against the original (the stand-in for conformance) or by the conformance
  * callback when the audit command passes one.
  */
-import { getProcedure, listProcedures } from '../../machines/registry';
+import { getProcedure, currentProcedures } from '../../machines/registry';
 import { DEADLINE_INVARIANT, PATH_INVARIANTS } from '../../audit/invariants';
 import { indexMachine } from '../../audit/model';
 import { createMutants, runMutationCheck } from '../../audit/mutations';
 import type { AuditPath } from '../../audit/types';
 import { walkStates } from '../../scripts/lib/machine-walk';
 
-const procedures = listProcedures();
+const procedures = currentProcedures();
 const invariantIds = new Set<string>([...Object.keys(PATH_INVARIANTS), DEADLINE_INVARIANT]);
 
 /** The chart as data: states, meta and transitions, for comparing before and after. */

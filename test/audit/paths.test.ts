@@ -5,13 +5,13 @@
  */
 import { caseFactsSchema } from '../../machines/case-context';
 import { parseCaseEvent } from '../../machines/events';
-import { listProcedures } from '../../machines/registry';
+import { currentProcedures } from '../../machines/registry';
 import { systemEventTypes } from '../../workflows/case-messages';
 import { type PathGenerationStats, coverage, generatePathsWithStats } from '../../audit/paths';
 import type { AuditPath } from '../../audit/types';
 import { replayWithPureApi } from './hand-paths';
 
-const procedures = listProcedures();
+const procedures = currentProcedures();
 const generated = new Map<string, { paths: AuditPath[]; stats: PathGenerationStats }>();
 
 beforeAll(() => {

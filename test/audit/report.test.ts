@@ -21,7 +21,7 @@ import {
 } from '../../audit/report';
 import type { AuditPath, ConformanceResult, MutationOutcome } from '../../audit/types';
 import { procedureDot, renderSvg } from '../../diagrams';
-import { type ProcedureDefinition, getProcedure, listProcedures } from '../../machines/registry';
+import { type ProcedureDefinition, getProcedure, currentProcedures } from '../../machines/registry';
 
 const HOSTILE = '<script>alert("x")</script> & \'quoted\'';
 
@@ -51,7 +51,7 @@ beforeAll(async () => {
     { id: `${c.id}/a`, procedureId: c.id, operator: 'flip-guard', description: 'Vakten snus', caughtBy: 'required-documents', detail: 'fanget' },
     { id: `${c.id}/b`, procedureId: c.id, operator: 'shorten-delay', description: HOSTILE, caughtBy: null, detail: 'overlevde' },
   ];
-  inputs = listProcedures().map((procedure): ProcedureAuditResult => {
+  inputs = currentProcedures().map((procedure): ProcedureAuditResult => {
     if (procedure.id === c.id) {
       return {
         procedure,
@@ -76,14 +76,14 @@ beforeAll(async () => {
   });
   report = buildAuditReport(inputs, { durationMs: 1234, conformance: true, mutations: true, generatedAt: new Date('2026-11-23T10:00:00Z') });
   svgs = new Map<string, string>();
-  for (const procedure of listProcedures()) svgs.set(procedure.id, await renderSvg(procedureDot(procedure)));
+  for (const procedure of currentProcedures()) svgs.set(procedure.id, await renderSvg(procedureDot(procedure)));
   html = renderAuditHtml(report, svgs);
 });
 
 test('the JSON report validates against the versioned schema and survives a JSON round trip', () => {
   expect(report.schemaVersion).toBe(AUDIT_SCHEMA_VERSION);
   expect(() => auditReportSchema.parse(JSON.parse(JSON.stringify(report)))).not.toThrow();
-  expect(report.procedures.map((p) => p.id)).toEqual(listProcedures().map((p) => p.id));
+  expect(report.procedures.map((p) => p.id)).toEqual(currentProcedures().map((p) => p.id));
   expect(report.tools.xstate).toBe('5.33.3');
 });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SCHOOLS_CONFIG, SchoolDirectoryError, buildSchoolDirectory, loadSchoolDirectory } from '../../detection/school-directory';
 import { schoolDays } from '../../intake/generate';
-import { listProcedures } from '../../machines/registry';
+import { currentProcedures } from '../../machines/registry';
 import { calendarConfig } from './fixtures';
 
 const valid = {
@@ -20,7 +20,7 @@ const valid = {
 test('the committed directory is valid, covers every procedure, and its school days are the generator\'s', async () => {
   const directory = await loadSchoolDirectory(path.join(__dirname, '..', '..', DEFAULT_SCHOOLS_CONFIG));
   const schools = directory.schoolIds().map((id) => directory.get(id)!);
-  expect(new Set(schools.map((s) => s.procedureId))).toEqual(new Set(listProcedures().map((p) => p.id)));
+  expect(new Set(schools.map((s) => s.procedureId))).toEqual(new Set(currentProcedures().map((p) => p.id)));
   for (const year of [2025, 2026]) {
     const expected = schoolDays(year);
     const calendar = schools[0]!.calendar;

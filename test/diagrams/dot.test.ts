@@ -4,14 +4,14 @@
  * the structure walker; it renders to SVG with æøå intact, and a highlight marks a route.
  */
 import { roleNames } from '../../activities/wording';
-import { listProcedures, getProcedure } from '../../machines/registry';
+import { currentProcedures, getProcedure } from '../../machines/registry';
 import { procedureDot, renderSvg } from '../../diagrams';
 import { dotId, htmlText } from '../../diagrams/dot';
 import { renderSvgWithWarnings } from '../../diagrams/render';
 import { resolveDelay } from '../../diagrams/delays';
 import { expectedStates, expectedTransitions } from './walk-expectations';
 
-const procedures = listProcedures().map((p) => [p.id, p] as const);
+const procedures = currentProcedures().map((p) => [p.id, p] as const);
 
 /** One transition drawn on an edge: its tail and head nodes and its label lines, without markup. */
 interface DrawnTransition {

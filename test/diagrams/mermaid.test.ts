@@ -5,13 +5,13 @@
  * Mermaid label.
  */
 import { roleNames } from '../../activities/wording';
-import { getProcedure, listProcedures } from '../../machines/registry';
+import { getProcedure, currentProcedures } from '../../machines/registry';
 import { procedureMermaid } from '../../diagrams';
 import { resolveDelay } from '../../diagrams/delays';
 import { isSafeMermaidId, mermaidLabel, mermaidText } from '../../diagrams/mermaid';
 import { expectedStates, expectedTransitions } from './walk-expectations';
 
-const procedures = listProcedures().map((p) => [p.id, p] as const);
+const procedures = currentProcedures().map((p) => [p.id, p] as const);
 
 /** The id the diagram gives a state: its path with '__' for the dots. */
 const idOf = (path: string) => path.replace(/\./g, '__');

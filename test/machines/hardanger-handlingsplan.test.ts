@@ -561,7 +561,7 @@ describe('Hardanger: refusals, policy and structure', () => {
         displayName: 'Handlingsplan ved bekymring rundt fravær',
         owner: 'Hardanger',
         seed: 'seeds/001_2f6c982ea20012d9.txt',
-        version: 1,
+        version: 2,
       }),
     );
   });

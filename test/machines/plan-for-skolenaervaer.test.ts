@@ -796,7 +796,7 @@ describe('structure', () => {
   test('the procedure is registered under its Norwegian name and seed', () => {
     expect(getProcedure(ID)).toMatchObject({
       id: ID,
-      version: 1,
+      version: 2,
       displayName: 'Plan for skolenærvær',
       owner: 'Kommunen',
       seed: 'seeds/000_1c05628d5467a2d6.txt',

@@ -1,14 +1,23 @@
 /** The procedure registry: versions are kept side by side, and bad lookups or inputs say what is wrong. */
-import { buildCaseInput, getProcedure, latestVersion, listProcedures, ProcedureError } from '../../machines/registry';
+import { buildCaseInput, getProcedure, latestVersion, currentProcedures, ProcedureError } from '../../machines/registry';
 import { caseFacts } from './harness';
 
 test('all four procedures are registered, each with its seed, clauses, opening rules and policy defaults', () => {
-  expect(listProcedures().map((p) => p.id).sort()).toEqual(['hardanger-handlingsplan', 'plan-for-skolenaervaer', 'raelingen-veileder', 'tiltaksplan-elevfravaer']);
-  for (const p of listProcedures()) {
+  expect(currentProcedures().map((p) => p.id).sort()).toEqual(['hardanger-handlingsplan', 'plan-for-skolenaervaer', 'raelingen-veileder', 'tiltaksplan-elevfravaer']);
+  for (const p of currentProcedures()) {
     expect(p.seed).toMatch(/^seeds\/00\d_/);
     expect(p.clauses.length).toBeGreaterThan(5);
     expect(p.openingRules.length).toBeGreaterThan(0);
     expect(() => p.policySchema.parse({})).not.toThrow();
+  }
+});
+
+test('version 1 of every procedure stays registered beside the current one, so cases opened on it can finish', () => {
+  for (const p of currentProcedures()) {
+    const first = getProcedure(p.id, 1);
+    expect(first.version).toBe(1);
+    expect(first.machine).not.toBe(p.machine);
+    expect(p.version).toBe(latestVersion(p.id));
   }
 });
 
@@ -21,7 +30,7 @@ test('a lookup without a version gets the newest; a pinned version is returned a
 test('an unknown procedure or version is refused with what exists', () => {
   expect(() => getProcedure('oslo-rutine')).toThrow(ProcedureError);
   expect(() => getProcedure('oslo-rutine')).toThrow(/Unknown procedure "oslo-rutine"; known: .*tiltaksplan-elevfravaer/);
-  expect(() => getProcedure('tiltaksplan-elevfravaer', 7)).toThrow(/has no version 7; versions: 1/);
+  expect(() => getProcedure('tiltaksplan-elevfravaer', 7)).toThrow(/has no version 7; versions: 1, 2/);
 });
 
 test('case input is validated field by field, and the policy gets the seed defaults', () => {

@@ -1,0 +1,816 @@
+/**
+ * FROZEN: version 1, exactly as cases opened under it run (copied on 2026-12-01). Cases keep the
+ * procedure version they opened with, and their saved histories must replay on it, so this file
+ * is never edited: changes go into the current version in machines/. See machines/registry.ts.
+ *
+ * Rælingen kommune, "Fravær i barnehager og skoler" (seed 004, procedures.md E): the school
+ * routine as a machine. Worrying absence is reported to leadership and the home is contacted →
+ * mapping with mapping form 1 and conversations → A: a natural explanation closes the case, or
+ * B: a meeting with the guardians (UngdomsLOS from grade 6, NAV in grade 10) signs a cooperation
+ * agreement → the agreement is evaluated within three weeks → improved: monitoring, then closing;
+ * still worrying: a new agreement, with referral to PPT, BUP or child welfare considered.
+ * Child welfare is always consulted first when harm is suspected; BUP needs municipal measures
+ * tried and the guardians' consent. The national guidance (D) is added: no measures before the
+ * pupil is heard, and follow-up continues after absence improves. The guide's routines for the
+ * health centre, kindergartens and upper secondary school are not part of this machine.
+ */
+import { enqueueActions, setup } from 'xstate';
+import { z } from 'zod';
+import {
+  BUP_REFERRERS,
+  type CaseContext,
+  type CaseInput,
+  type StageDocumentsParams,
+  initialCaseContext,
+  sharedActions,
+  sharedGuards,
+  recordedFacts,
+} from './case-context';
+import { days, msUntilDate } from '../durations';
+import type { AbsenceTrigger, CaseEvent } from '../events';
+import { type ScheduleMeetingParams, effectActions } from '../effects';
+import { type Clause, stateMeta as meta } from '../meta';
+import { childWelfareAndBupClauses, nationalClauses } from '../national-guidance';
+import { calendarDays } from '../policy';
+import type { MeetingKind, Role, TriggerRule } from '../vocabulary';
+
+export const RAELINGEN_ID = 'raelingen-veileder';
+const SEED = 'seeds/004_53de83eb73d91c3c.txt';
+
+/**
+ * A number of school days: days the pupil should have been at school, the unit in which teachers
+ * register absence and detection counts it. Weekends and holidays never count.
+ */
+const schoolDays = (defaultValue: number, description: string) =>
+  z.number().int().min(1).max(190).default(defaultValue).describe(`${description} (school days)`);
+/** A plain count (lessons, conversations). */
+const count = (defaultValue: number, description: string) =>
+  z.number().int().min(1).max(1000).default(defaultValue).describe(description);
+/** A school grade (trinn); grunnskole is 1-10, upper secondary 11-13. */
+const grade = (defaultValue: number, description: string) =>
+  z.number().int().min(1).max(13).default(defaultValue).describe(`${description} (grade)`);
+
+/**
+ * Limits and counts of the Rælingen school routine, with the seed's values as defaults.
+ * Absence is measured in school days (what is registered); the routine's own deadlines are
+ * calendar days, because the seed speaks of weeks and of an evaluation date, and a durable timer
+ * runs on the calendar.
+ */
+export const raelingenPolicySchema = z.object({
+  /** Worrying absence is more than this many days. School days: counted from registered absence. */
+  worryingAbsenceOverDays: schoolDays(8, 'absence is worrying when it exceeds'),
+  /** Worrying absence is more than this many single lessons ("over 8 days and/or 10 single lessons"). */
+  worryingAbsenceOverLessons: count(10, 'absence is worrying when single lessons missed exceed'),
+  /** Danger sign: this much valid absence in a half-year. School days: counted from registered absence. */
+  validAbsenceDaysPerHalfYear: schoolDays(10, 'valid absence in one half-year that is a danger sign'),
+  /** First grade of ungdomsskole, where the later contact rule for absence without notice applies. */
+  lowerSecondaryFromGrade: grade(8, 'first grade of lower secondary school'),
+  /**
+   * Grades 1-7 contact the home "immediately": on this day of absence without notice. School days,
+   * because the rule counts the days the pupil is missing from school.
+   */
+  primaryContactWithoutNoticeBySchoolDay: schoolDays(1, 'grades 1-7 contact the home on this day of absence without notice'),
+  /** Grades 8-10 contact the guardians "at the latest on the third day". School days, as above. */
+  lowerSecondaryContactWithoutNoticeBySchoolDay: schoolDays(3, 'grades 8-10 contact the guardians at the latest on this day of absence without notice'),
+  /**
+   * Invalid absence: the home is contacted "immediately"; the contact teacher is reminded after
+   * this long. Calendar days: the shortest reminder a durable timer should carry.
+   */
+  homeContactReminderDays: calendarDays(1, 'remind the contact teacher if the home has not been contacted after'),
+  /**
+   * A further meeting is held "within a week" when more mapping is needed (conversation guide);
+   * the same week is used to remind the principal of any meeting the routine calls. Calendar
+   * days: a week on the calendar.
+   */
+  meetingWithinDays: calendarDays(7, 'a meeting the routine calls should be held within'),
+  /**
+   * The evaluation meeting is held within three weeks of the cooperation agreement. Calendar
+   * days: the agreement sets a calendar date for it.
+   */
+  evaluationWithinDays: calendarDays(21, 'latest evaluation meeting after a cooperation agreement'),
+  /** The school nurse concludes after at most this many conversations. */
+  maxSchoolNurseConversations: count(3, 'school-nurse conversations before a conclusion'),
+  /** UngdomsLOS takes part in meetings about pupils from this grade. */
+  ungdomsLosFromGrade: grade(6, 'UngdomsLOS joins meetings from grade'),
+  /** NAV takes part in pupil conversations in this grade (the last of grunnskole). */
+  navGrade: grade(10, 'NAV joins pupil conversations in grade'),
+  /** The contact teacher summarises absence every week. Calendar days: a week on the calendar. */
+  weeklySummaryDays: calendarDays(7, 'the contact teacher summarises absence every'),
+  /**
+   * Follow-up after absence has improved, before the case may close (national guidance D.3). The
+   * seed gives no length; three weeks mirrors its agreement period and evaluation rhythm.
+   * Calendar days.
+   */
+  monitoringDays: calendarDays(21, 'follow-up period after absence has improved, before closing'),
+  /**
+   * Remind the principal while a suspicion waits for child welfare. The seed gives no limit
+   * ("better once too often than once too seldom"); a day keeps it from being forgotten.
+   * Calendar days.
+   */
+  childWelfareReminderDays: calendarDays(1, 'remind the principal while child welfare has not been consulted after'),
+});
+export type RaelingenPolicy = z.infer<typeof raelingenPolicySchema>;
+
+/** Absence patterns that open a case: worrying absence and the seed's danger signs (faresignaler). */
+export const raelingenOpeningRules: readonly TriggerRule[] = [
+  'days-or-lessons-over-limit',
+  'suspected-invalid-absence',
+  'valid-absence-half-year',
+  'unnotified-absence',
+  'late-arrivals',
+  'left-during-day',
+  'staff-concern',
+];
+
+const SCHOOL = 'Skjematisk oversikt, Skolen / Kortversjon av skolens rolle';
+
+/** The school routine's rules, in the project's words, as cited by states and tests. */
+export const raelingenClauses: readonly Clause[] = [
+  { id: 'E.S1', seed: SEED, section: `${SCHOOL}: ved skolestart`, rule: 'At school start the principal informs guardians, in writing and orally, about the absence routine and what counts as valid and invalid absence.' },
+  { id: 'E.S2', seed: SEED, section: `${SCHOOL}: daglig og ukentlig rutine`, rule: 'Every teacher registers absence daily; the contact teacher summarises each pupil\'s absence every week.' },
+  { id: 'E.S3', seed: SEED, section: `${SCHOOL}: ukentlig rutine`, rule: 'Invalid absence, or a suspicion of it, is reported to school leadership and the home is contacted immediately.' },
+  { id: 'E.S4', seed: SEED, section: `${SCHOOL}: fravær uten beskjed`, rule: 'Absence without notice: in grades 1-7 the home is contacted immediately; in grades 8-10 the guardians are contacted as soon as possible and at the latest on the third day.' },
+  { id: 'E.S5a', seed: SEED, section: `${SCHOOL}: bekymringsfullt fravær`, rule: 'Worrying absence (suspected invalid absence, or more than 8 days and/or 10 single lessons) is reported by the contact teacher to school leadership.' },
+  { id: 'E.S5b', seed: SEED, section: `${SCHOOL}: kartleggingsskjema 1`, rule: 'At that level the absence pattern is mapped with mapping form 1, possibly together with the school\'s resource persons.' },
+  { id: 'E.S6a', seed: SEED, section: `${SCHOOL}: samtale`, rule: 'The principal assesses the case, explains the routine and talks with the guardians; guardians and pupil are called to a conversation as needed, measures build on the mapping, and a new meeting is held within a week when more mapping is needed.' },
+  { id: 'E.S6b', seed: SEED, section: `${SCHOOL}: UngdomsLOS`, rule: 'UngdomsLOS takes part in meetings about the pupil\'s absence routinely from grade 6, and by agreement for younger pupils.' },
+  { id: 'E.S6c', seed: SEED, section: `${SCHOOL}: tverrfaglig møte`, rule: 'The case may be discussed in a multi-agency meeting.' },
+  { id: 'E.S7a', seed: SEED, section: `${SCHOOL}: A`, rule: 'A: if the absence has a natural explanation, the case is closed.' },
+  { id: 'E.S7b', seed: SEED, section: `${SCHOOL}: B`, rule: 'B: if the absence is worrying or increasing, the principal calls a meeting with the guardians, UngdomsLOS/family guide and other relevant services.' },
+  { id: 'E.S7c', seed: SEED, section: 'Samarbeidsavtale', rule: 'The measures are agreed in a cooperation agreement with goal, the responsibilities of school, guardians, pupil and UngdomsLOS, a plan B, a period and an evaluation date, signed by everyone present including the pupil.' },
+  { id: 'E.S8', seed: SEED, section: 'Helsesøster / Skolen: skolehelsetjenesten', rule: 'With the guardians\' consent the school nurse maps physical or medical causes, and concludes on further follow-up after at most 3 conversations.' },
+  { id: 'E.S9', seed: SEED, section: 'PPT / Skolen: PPT', rule: 'PPT is contacted when the absence may stem from difficulties at school; the pupil can be referred for a broad assessment.' },
+  { id: 'E.S10a', seed: SEED, section: 'Evaluering av samarbeidsavtale', rule: 'The cooperation agreement is evaluated in a meeting with the guardians and the services involved within three weeks of being made.' },
+  { id: 'E.S10b', seed: SEED, section: 'Evaluering av samarbeidsavtale: ved bedring', rule: 'If absence has improved: agree follow-up with a new evaluation, or end systematic follow-up.' },
+  { id: 'E.S10c', seed: SEED, section: 'Evaluering av samarbeidsavtale: fortsatt bekymringsfullt', rule: 'If absence is still worrying: consider more or other measures in a new cooperation agreement, and consider referral to PPT, BUP or child welfare.' },
+  { id: 'E.CW2', seed: SEED, section: 'Barnevernet', rule: 'Otherwise child welfare is contacted when the school\'s own measures do not improve the situation quickly and lastingly.' },
+  { id: 'E.NAV1', seed: SEED, section: 'NAV', rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.' },
+  { id: 'E.DS', seed: SEED, section: 'Faresignaler som krever handling', rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.' },
+  ...childWelfareAndBupClauses,
+  ...nationalClauses,
+];
+
+type Ctx = CaseContext<RaelingenPolicy>;
+type Ev = CaseEvent;
+
+
+/** Meetings "about the pupil's absence" that UngdomsLOS is called to from its grade (E.S6b). */
+const meetingsWithUngdomsLos: readonly MeetingKind[] = [
+  'guardian-conversation',
+  'leadership-meeting',
+  'cooperation-meeting',
+  'evaluation-meeting',
+  'multi-agency-meeting',
+];
+
+/** Parameters of `inviteToMeeting`: the meeting, its core participants and which policy limit sets its date. */
+interface InviteParams {
+  meeting: ScheduleMeetingParams['meeting'];
+  participants: readonly Role[];
+  within: 'meetingWithinDays' | 'evaluationWithinDays';
+}
+
+/** The one effect `inviteToMeeting` enqueues. */
+type ScheduleMeetingAction = { type: 'scheduleMeeting'; params: ScheduleMeetingParams };
+
+/** Does the case concern invalid absence (anything but the valid-absence danger sign)? */
+function hasInvalidAbsence(context: Ctx): boolean {
+  return context.triggers.some((t) => t.rule !== 'valid-absence-half-year');
+}
+
+/** Participants of a meeting the routine calls: UngdomsLOS from its grade (E.S6b), NAV in grade 10 with invalid absence (E.NAV1). */
+export function meetingParticipants(context: Ctx, core: readonly Role[]): Role[] {
+  const participants = [...core];
+  if (context.grade >= context.policy.ungdomsLosFromGrade && !participants.includes('ungdomslos')) participants.push('ungdomslos');
+  if (context.grade === context.policy.navGrade && hasInvalidAbsence(context) && !participants.includes('nav')) participants.push('nav');
+  return participants;
+}
+
+/** Is the trigger worrying absence or a danger sign under this policy (E.S5a, E.DS)? */
+export function isWorryingAbsence(trigger: AbsenceTrigger, policy: RaelingenPolicy): boolean {
+  switch (trigger.rule) {
+    case 'days-or-lessons-over-limit':
+      return (trigger.days ?? 0) > policy.worryingAbsenceOverDays || (trigger.lessons ?? 0) > policy.worryingAbsenceOverLessons;
+    case 'valid-absence-half-year':
+      return (trigger.days ?? 0) >= policy.validAbsenceDaysPerHalfYear;
+    default:
+      // The other danger signs require action whenever they are seen.
+      return raelingenOpeningRules.includes(trigger.rule);
+  }
+}
+
+/** Is the evaluation date on or after the day of `at` and no more than `limitDays` ahead? */
+function isEvaluationDateWithin(at: string, evaluationDate: string, limitDays: number): boolean {
+  return evaluationDate >= at.slice(0, 10) && msUntilDate(at, evaluationDate) <= days(limitDays);
+}
+
+/** Have municipal measures been tried: a cooperation agreement made and evaluated (E.BUP1)? */
+function haveMunicipalMeasuresBeenTried(context: Ctx): boolean {
+  return context.documents.some((d) => d.eventType === 'cooperationAgreement.signed') && context.evaluations > 0;
+}
+
+type ResumeStage = 'contactingHome' | 'mapping' | 'cooperationMeeting' | 'measuresInProgress' | 'revisingMeasures' | 'monitoring';
+
+/**
+ * The stage a case returns to once child welfare has been consulted, read from what is on file
+ * rather than from a history state: a case that continues as new carries its state value and
+ * context, not XState's history, so the return must be derivable from the context alone.
+ * After an evaluation, the latest trend (from the evaluation or from detection since) decides
+ * between monitoring and new measures.
+ */
+export function resumeStageOf(context: Ctx): ResumeStage {
+  const types = context.documents.map((d) => d.eventType);
+  const agreement = types.lastIndexOf('cooperationAgreement.signed');
+  const evaluation = types.lastIndexOf('evaluation.held');
+  if (agreement >= 0 || evaluation >= 0) {
+    if (agreement > evaluation) return 'measuresInProgress';
+    return context.lastTrend === 'improved' ? 'monitoring' : 'revisingMeasures';
+  }
+  if (types.includes('escalation.decided')) return 'cooperationMeeting';
+  if (types.includes('guardians.contacted')) return 'mapping';
+  return 'contactingHome';
+}
+
+/** The timestamp of a case event; delayed (`xstate.after`) events have none. */
+function timestampOf(event: { type: string }): string | undefined {
+  return 'at' in event && typeof event.at === 'string' ? event.at : undefined;
+}
+
+const cooperationParticipants: readonly Role[] = ['principal', 'contact-teacher', 'guardians', 'pupil'];
+const evaluationParticipants: readonly Role[] = ['principal', 'contact-teacher', 'guardians', 'pupil'];
+
+const stateMeta = {
+  measuresInProgress: meta({
+    label: 'Tiltak etter samarbeidsavtalen',
+    responsible: ['principal', 'contact-teacher'],
+    clauses: ['E.S7c', 'E.S10a', 'E.S2'],
+    requiredDocuments: ['evaluation'],
+    stage: 'measures',
+  }),
+  monitoring: meta({
+    label: 'Oppfølging etter bedring',
+    responsible: ['contact-teacher'],
+    clauses: ['D.3', 'E.S10b', 'E.S2', 'E.DS'],
+    requiredDocuments: [],
+    stage: 'monitoring',
+  }),
+};
+
+/**
+ * Facts that may arrive at any open stage, also while child welfare must be consulted first;
+ * they are recorded and never move the case by themselves. Declared on both top-level open
+ * states rather than on the root, because root transitions would still record facts after the
+ * case has reached its final state.
+ */
+const caseFacts = {
+  'absence.thresholdReached': { actions: 'recordCaseFacts' },
+  'absence.newTrigger': { actions: 'recordCaseFacts' },
+  ...recordedFacts,
+  'absence.noticeMissing': [
+    {
+      guard: 'isContactWithoutNoticeDue',
+      actions: [
+        'recordCaseFacts',
+        { type: 'notifyGuardians', params: { message: 'absence-without-notice' } },
+        { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } },
+      ],
+    },
+    { actions: 'recordCaseFacts' },
+  ],
+  'guardians.contacted': { actions: 'recordCaseFacts' },
+  'schoolOwner.informed': { actions: 'recordCaseFacts' },
+  'meeting.scheduled': { guard: 'isUngdomsLosInvitedWhenRequired', actions: 'recordCaseFacts' },
+  'meeting.held': { actions: 'recordCaseFacts' },
+  'mapping.completed': { guard: 'isAbsencePatternForm', actions: 'recordCaseFacts' },
+  'childWelfare.consulted': { actions: 'recordCaseFacts' },
+  'concern.reported': { actions: 'recordCaseFacts' },
+} as const;
+
+/** Procedure E (school routine) as an XState machine. Input: case facts plus the resolved policy. */
+export const raelingenMachine = setup({
+  types: {
+    context: {} as Ctx,
+    events: {} as Ev,
+    input: {} as CaseInput<RaelingenPolicy>,
+  },
+  actions: {
+    ...effectActions,
+    ...sharedActions<RaelingenPolicy>(),
+    /** Schedules a meeting with UngdomsLOS and NAV added as the grade requires, dated by the policy. */
+    inviteToMeeting: enqueueActions<Ctx, Ev, InviteParams, Ev, never, ScheduleMeetingAction, never, never, never>(({ context, enqueue }, params) => {
+      const scheduled: ScheduleMeetingParams = {
+        meeting: params.meeting,
+        participants: meetingParticipants(context, params.participants),
+        withinDays: context.policy[params.within],
+      };
+      enqueue({ type: 'scheduleMeeting', params: scheduled });
+    }),
+  },
+  guards: {
+    ...sharedGuards<RaelingenPolicy>(),
+    /** Is contact with the home due for this absence without notice, given the pupil's grade (E.S4)? */
+    isContactWithoutNoticeDue: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'absence.noticeMissing' &&
+      event.schoolDaysWithoutNotice >=
+        (context.grade < context.policy.lowerSecondaryFromGrade
+          ? context.policy.primaryContactWithoutNoticeBySchoolDay
+          : context.policy.lowerSecondaryContactWithoutNoticeBySchoolDay),
+    /** Is UngdomsLOS among the invited when the pupil's grade requires it (E.S6b)? */
+    isUngdomsLosInvitedWhenRequired: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'meeting.scheduled' &&
+      (!meetingsWithUngdomsLos.includes(event.meeting) ||
+        context.grade < context.policy.ungdomsLosFromGrade ||
+        event.participants.includes('ungdomslos')),
+    /** Is this mapping form 1, the absence-pattern form the routine prescribes (E.S5b)? */
+    isAbsencePatternForm: ({ event }: { event: Ev }) => event.type === 'mapping.completed' && event.form === 'absence-pattern',
+    /** Did the guardians point to conditions at school as the cause (E.S9)? */
+    isCauseAtSchool: ({ event }: { event: Ev }) => event.type === 'guardians.contacted' && event.cause === 'school-related',
+    /** Is the pupil heard and the evaluation date within three weeks (D.2, E.S10a)? */
+    isMeasuresAgreementAllowed: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'measures.agreed' &&
+      context.pupilVoiceRecorded &&
+      isEvaluationDateWithin(event.at, event.evaluationDate, context.policy.evaluationWithinDays),
+    /**
+     * Is the cooperation agreement complete: pupil heard, signed by guardians, pupil and the school,
+     * a plan B, evaluation within three weeks, and the stage's documents on file (E.S7c, D.2)?
+     */
+    isCooperationAgreementComplete: (
+      { context, event }: { context: Ctx; event: Ev },
+      params: StageDocumentsParams,
+    ) =>
+      event.type === 'cooperationAgreement.signed' &&
+      context.pupilVoiceRecorded &&
+      event.hasPlanB &&
+      event.signedBy.includes('guardians') &&
+      event.signedBy.includes('pupil') &&
+      event.signedBy.some((r) => r === 'principal' || r === 'contact-teacher' || r === 'school-leadership') &&
+      isEvaluationDateWithin(event.at, event.evaluationDate, context.policy.evaluationWithinDays) &&
+      sharedGuards<RaelingenPolicy>().hasStageDocuments({ context }, { kinds: params.kinds }),
+    /** A: is the case closed on a natural explanation, with mapping form 1 on file (E.S7a, E.S5b)? */
+    isNaturalExplanationMapped: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'case.closed' &&
+      event.reason === 'natural-explanation' &&
+      sharedGuards<RaelingenPolicy>().hasStageDocuments({ context }, { kinds: ['mapping-form'] }),
+    /** B: is the absence judged worrying, with mapping form 1 on file (E.S7b, E.S5b)? */
+    isWorryingAbsenceMapped: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'escalation.decided' &&
+      sharedGuards<RaelingenPolicy>().hasStageDocuments({ context }, { kinds: ['mapping-form'] }),
+    /** Has absence improved according to the evaluation (E.S10b)? */
+    isAbsenceImproved: ({ event }: { event: Ev }) => event.type === 'evaluation.held' && event.outcome === 'improved',
+    /** Consent on file, fewer than the maximum held, and the last allowed one concludes (E.S8)? */
+    isSchoolNurseConversationAllowed: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'schoolNurse.conversationHeld' &&
+      context.consents.includes('school-nurse') &&
+      context.nurseConversations < context.policy.maxSchoolNurseConversations &&
+      (context.nurseConversations + 1 < context.policy.maxSchoolNurseConversations || event.conclusion !== 'undetermined'),
+    /** Is a BUP referral sent by child welfare, a psychologist or the GP, after municipal measures, with consent (E.BUP1)? */
+    isBupReferralAllowed: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'referral.sent' &&
+      event.service === 'bup' &&
+      BUP_REFERRERS.includes(event.actor.role) &&
+      context.consents.includes('bup') &&
+      haveMunicipalMeasuresBeenTried(context),
+    /** Is this a referral to a service other than BUP? */
+    isReferralToOtherThanBup: ({ event }: { event: Ev }) => event.type === 'referral.sent' && event.service !== 'bup',
+    /** Is this a referral to child welfare (allowed while child welfare must be consulted first)? */
+    isReferralToChildWelfare: ({ event }: { event: Ev }) => event.type === 'referral.sent' && event.service === 'child-welfare',
+    /** Is the new trigger worrying absence or a danger sign under the policy (E.DS)? */
+    isWorryingTrigger: ({ context, event }: { context: Ctx; event: Ev }) =>
+      event.type === 'absence.newTrigger' && isWorryingAbsence(event.trigger, context.policy),
+    /** Is the case closed because the pupil moved (allowed at any open stage)? */
+    isPupilMoving: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'pupil-moved',
+    /** Is the case being closed because absence improved (after monitoring)? */
+    isClosingAfterImprovement: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'absence-improved',
+    /** After child welfare: was an improved evaluation the latest step? */
+    isResumingMonitoring: ({ context }: { context: Ctx }) => resumeStageOf(context) === 'monitoring',
+    /** After child welfare: was a cooperation agreement the latest step? */
+    isResumingMeasures: ({ context }: { context: Ctx }) => resumeStageOf(context) === 'measuresInProgress',
+    /** After child welfare: was a still-worrying evaluation the latest step? */
+    isResumingRevision: ({ context }: { context: Ctx }) => resumeStageOf(context) === 'revisingMeasures',
+    /** After child welfare: was decision B the latest step? */
+    isResumingCooperationMeeting: ({ context }: { context: Ctx }) => resumeStageOf(context) === 'cooperationMeeting',
+    /** After child welfare: had the home been contacted? */
+    isResumingMapping: ({ context }: { context: Ctx }) => resumeStageOf(context) === 'mapping',
+  },
+  delays: {
+    homeContactedImmediately: ({ context }) => days(context.policy.homeContactReminderDays),
+    newMeetingWithinOneWeek: ({ context }) => days(context.policy.meetingWithinDays),
+    cooperationMeetingWithinOneWeek: ({ context }) => days(context.policy.meetingWithinDays),
+    /** Until the agreed evaluation date, which the agreement's guard keeps within three weeks. */
+    evaluationWithinThreeWeeks: ({ context, event }) => {
+      const at = timestampOf(event);
+      return at && context.evaluationDate ? msUntilDate(at, context.evaluationDate) : days(context.policy.evaluationWithinDays);
+    },
+    evaluationOverdueReminder: ({ context }) => days(context.policy.meetingWithinDays),
+    revisedAgreementWithinOneWeek: ({ context }) => days(context.policy.meetingWithinDays),
+    weeklyAbsenceSummary: ({ context }) => days(context.policy.weeklySummaryDays),
+    monitoringPeriod: ({ context }) => days(context.policy.monitoringDays),
+    childWelfareConsultedFirst: ({ context }) => days(context.policy.childWelfareReminderDays),
+  },
+}).createMachine({
+  id: RAELINGEN_ID,
+  context: ({ input }) => initialCaseContext(input),
+  initial: 'open',
+  // The case exists because the contact teacher reported worrying absence to leadership (E.S5a).
+  entry: { type: 'notifyStaff', params: { roles: ['school-leadership', 'principal'], about: 'case-opened' } },
+  states: {
+    open: {
+      // A parent's meta is never shown; the active leaf's is. It lists the rules handled here for all stages.
+      meta: meta({
+        label: 'Fraværssak under oppfølging',
+        responsible: ['principal', 'contact-teacher'],
+        clauses: ['E.S4', 'E.S6b', 'E.S8', 'E.S9', 'E.BUP1', 'E.CW1'],
+        requiredDocuments: [],
+        stage: 'identification',
+      }),
+      initial: 'contactingHome',
+      on: {
+        ...caseFacts,
+        'guardians.contacted': [
+          {
+            guard: 'isCauseAtSchool',
+            actions: ['recordCaseFacts', { type: 'remindResponsible', params: { roles: ['principal'], about: 'decide-escalation' } }],
+          },
+          { actions: 'recordCaseFacts' },
+        ],
+        // Child welfare first (E.CW1): every other measure waits until it has been consulted.
+        'suspicion.raised': {
+          target: '#raelingen-veileder.childWelfareFirst',
+          actions: [
+            'recordCaseFacts',
+            { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'suspicion-raised' } },
+            { type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } },
+          ],
+        },
+        'schoolNurse.conversationHeld': { guard: 'isSchoolNurseConversationAllowed', actions: 'recordCaseFacts' },
+        'referral.sent': [
+          { guard: 'isBupReferralAllowed', actions: 'recordCaseFacts' },
+          { guard: 'isReferralToOtherThanBup', actions: 'recordCaseFacts' },
+        ],
+        'case.closed': { guard: 'isPupilMoving', target: '#raelingen-veileder.closed', actions: 'recordCaseFacts' },
+      },
+      states: {
+        contactingHome: {
+          meta: meta({
+            label: 'Meldt til ledelsen – hjemmet kontaktes',
+            responsible: ['contact-teacher', 'principal'],
+            clauses: ['E.S1', 'E.S3', 'E.S4', 'E.S5a', 'E.DS'],
+            requiredDocuments: ['contact-log'],
+            stage: 'identification',
+          }),
+          entry: 'beginStage',
+          after: {
+            homeContactedImmediately: {
+              target: 'contactingHome',
+              reenter: true,
+              actions: { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } },
+            },
+          },
+          on: {
+            // The routine is explained at school start (E.S1) and again now; the principal's
+            // conversation with the guardians and pupil starts the mapping (E.S6a).
+            'guardians.contacted': [
+              {
+                guard: 'isCauseAtSchool',
+                target: 'mapping',
+                actions: [
+                  'recordCaseFacts',
+                  { type: 'notifyGuardians', params: { message: 'absence-routine' } },
+                  { type: 'requestDocument', params: { kind: 'mapping-form', from: ['contact-teacher', 'principal'] } },
+                  {
+                    type: 'inviteToMeeting',
+                    params: { meeting: 'guardian-conversation', participants: cooperationParticipants, within: 'meetingWithinDays' },
+                  },
+                  { type: 'remindResponsible', params: { roles: ['principal'], about: 'decide-escalation' } },
+                ],
+              },
+              {
+                target: 'mapping',
+                actions: [
+                  'recordCaseFacts',
+                  { type: 'notifyGuardians', params: { message: 'absence-routine' } },
+                  { type: 'requestDocument', params: { kind: 'mapping-form', from: ['contact-teacher', 'principal'] } },
+                  {
+                    type: 'inviteToMeeting',
+                    params: { meeting: 'guardian-conversation', participants: cooperationParticipants, within: 'meetingWithinDays' },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+        mapping: {
+          meta: meta({
+            label: 'Kartlegging av fraværsmønsteret',
+            responsible: ['contact-teacher', 'principal'],
+            clauses: ['E.S5b', 'E.S6a', 'E.S6b', 'E.S6c', 'E.S7a', 'E.S9', 'E.NAV1', 'D.2'],
+            requiredDocuments: ['mapping-form'],
+            stage: 'identification',
+          }),
+          entry: 'beginStage',
+          after: {
+            newMeetingWithinOneWeek: {
+              actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } },
+            },
+          },
+          on: {
+            // Measures may start on what the mapping shows (E.S6a), never before the pupil is heard (D.2).
+            'measures.agreed': { guard: 'isMeasuresAgreementAllowed', actions: 'recordCaseFacts' },
+            'case.closed': {
+              guard: 'isNaturalExplanationMapped',
+              target: '#raelingen-veileder.closed',
+              actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'case-closed' } }],
+            },
+            'escalation.decided': {
+              guard: 'isWorryingAbsenceMapped',
+              target: 'cooperationMeeting',
+              actions: [
+                'recordCaseFacts',
+                {
+                  type: 'inviteToMeeting',
+                  params: { meeting: 'cooperation-meeting', participants: cooperationParticipants, within: 'meetingWithinDays' },
+                },
+                { type: 'notifyGuardians', params: { message: 'meeting-invitation' } },
+                // Other services (school nurse, PPT) need the guardians' consent before they join.
+                { type: 'requestDocument', params: { kind: 'consent', from: ['guardians'] } },
+              ],
+            },
+          },
+        },
+        cooperationMeeting: {
+          meta: meta({
+            label: 'Samarbeidsmøte og samarbeidsavtale',
+            responsible: ['principal', 'contact-teacher'],
+            clauses: ['E.S7b', 'E.S7c', 'E.S6b', 'E.NAV1', 'E.S10a', 'D.2'],
+            requiredDocuments: ['minutes', 'pupil-voice', 'cooperation-agreement'],
+            stage: 'measures',
+          }),
+          entry: 'beginStage',
+          after: {
+            cooperationMeetingWithinOneWeek: {
+              actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } },
+            },
+          },
+          on: {
+            'measures.agreed': { guard: 'isMeasuresAgreementAllowed', actions: 'recordCaseFacts' },
+            'cooperationAgreement.signed': {
+              // The pupil is heard in the meeting that makes the agreement (E.S7c, D.2), as meta requires.
+              guard: { type: 'isCooperationAgreementComplete', params: { kinds: ['minutes', 'pupil-voice'] } },
+              target: 'measuresInProgress',
+              actions: [
+                'recordCaseFacts',
+                { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
+                {
+                  type: 'inviteToMeeting',
+                  params: { meeting: 'evaluation-meeting', participants: evaluationParticipants, within: 'evaluationWithinDays' },
+                },
+              ],
+            },
+          },
+        },
+        measuresInProgress: {
+          meta: stateMeta.measuresInProgress,
+          entry: 'beginStage',
+          initial: 'weeklyFollowUp',
+          after: {
+            evaluationWithinThreeWeeks: {
+              target: 'evaluationDue',
+              actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'evaluate-measures' } },
+            },
+          },
+          on: {
+            'evaluation.held': [
+              {
+                guard: 'isAbsenceImproved',
+                target: 'monitoring',
+                actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'minutes-shared' } }],
+              },
+              {
+                target: 'revisingMeasures',
+                actions: [
+                  'recordCaseFacts',
+                  { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
+                  { type: 'remindResponsible', params: { roles: ['principal'], about: 'decide-escalation' } },
+                  { type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } },
+                ],
+              },
+            ],
+          },
+          states: {
+            // A child state so the weekly reminder can repeat without restarting the evaluation timer.
+            weeklyFollowUp: {
+              meta: stateMeta.measuresInProgress,
+              after: {
+                weeklyAbsenceSummary: {
+                  target: 'weeklyFollowUp',
+                  reenter: true,
+                  actions: { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'monitor-attendance' } },
+                },
+              },
+            },
+          },
+        },
+        evaluationDue: {
+          meta: meta({
+            label: 'Evalueringsmøte',
+            responsible: ['principal', 'contact-teacher'],
+            clauses: ['E.S10a', 'E.S10b', 'E.S10c'],
+            requiredDocuments: ['evaluation'],
+            stage: 'evaluation',
+          }),
+          after: {
+            evaluationOverdueReminder: {
+              target: 'evaluationDue',
+              reenter: true,
+              actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'evaluate-measures' } },
+            },
+          },
+          on: {
+            'evaluation.held': [
+              {
+                guard: 'isAbsenceImproved',
+                target: 'monitoring',
+                actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'minutes-shared' } }],
+              },
+              {
+                target: 'revisingMeasures',
+                actions: [
+                  'recordCaseFacts',
+                  { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
+                  { type: 'remindResponsible', params: { roles: ['principal'], about: 'decide-escalation' } },
+                  { type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } },
+                ],
+              },
+            ],
+          },
+        },
+        revisingMeasures: {
+          meta: meta({
+            label: 'Nye tiltak – vurder henvisning',
+            responsible: ['principal'],
+            clauses: ['E.S10c', 'E.CW2', 'E.BUP1', 'E.S9', 'D.2'],
+            requiredDocuments: ['pupil-voice', 'cooperation-agreement'],
+            stage: 'measures',
+          }),
+          entry: 'beginStage',
+          after: {
+            revisedAgreementWithinOneWeek: {
+              actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } },
+            },
+          },
+          on: {
+            'measures.agreed': { guard: 'isMeasuresAgreementAllowed', actions: 'recordCaseFacts' },
+            // The measures did not help: the pupil is heard again on why before a new agreement (D.2, E.S10c).
+            'cooperationAgreement.signed': {
+              guard: { type: 'isCooperationAgreementComplete', params: { kinds: ['pupil-voice'] } },
+              target: 'measuresInProgress',
+              actions: [
+                'recordCaseFacts',
+                { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
+                {
+                  type: 'inviteToMeeting',
+                  params: { meeting: 'evaluation-meeting', participants: evaluationParticipants, within: 'evaluationWithinDays' },
+                },
+              ],
+            },
+          },
+        },
+        monitoring: {
+          meta: stateMeta.monitoring,
+          entry: 'beginStage',
+          initial: 'weeklyFollowUp',
+          after: {
+            monitoringPeriod: {
+              target: 'closingDue',
+              actions: { type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } },
+            },
+          },
+          on: {
+            // Absence back again: the improvement was not lasting, so the measures are evaluated at once.
+            'absence.newTrigger': {
+              guard: 'isWorryingTrigger',
+              target: 'evaluationDue',
+              actions: [
+                'recordCaseFacts',
+                { type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-trigger' } },
+                {
+                  type: 'inviteToMeeting',
+                  params: { meeting: 'evaluation-meeting', participants: evaluationParticipants, within: 'meetingWithinDays' },
+                },
+                { type: 'notifyGuardians', params: { message: 'meeting-invitation' } },
+              ],
+            },
+            // "Agree follow-up and a new evaluation" (E.S10b): a new agreement restarts the cycle.
+            'cooperationAgreement.signed': {
+              guard: { type: 'isCooperationAgreementComplete', params: { kinds: [] } },
+              target: 'measuresInProgress',
+              actions: [
+                'recordCaseFacts',
+                { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
+                {
+                  type: 'inviteToMeeting',
+                  params: { meeting: 'evaluation-meeting', participants: evaluationParticipants, within: 'evaluationWithinDays' },
+                },
+              ],
+            },
+          },
+          states: {
+            weeklyFollowUp: {
+              meta: stateMeta.monitoring,
+              after: {
+                weeklyAbsenceSummary: {
+                  target: 'weeklyFollowUp',
+                  reenter: true,
+                  actions: { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'monitor-attendance' } },
+                },
+              },
+            },
+          },
+        },
+        closingDue: {
+          meta: meta({
+            label: 'Klar til avslutning',
+            responsible: ['principal'],
+            clauses: ['D.3', 'E.S10b', 'E.DS'],
+            requiredDocuments: ['closing-note'],
+            stage: 'monitoring',
+          }),
+          on: {
+            'absence.newTrigger': {
+              guard: 'isWorryingTrigger',
+              target: 'evaluationDue',
+              actions: [
+                'recordCaseFacts',
+                { type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-trigger' } },
+                {
+                  type: 'inviteToMeeting',
+                  params: { meeting: 'evaluation-meeting', participants: evaluationParticipants, within: 'meetingWithinDays' },
+                },
+                { type: 'notifyGuardians', params: { message: 'meeting-invitation' } },
+              ],
+            },
+            'case.closed': {
+              guard: 'isClosingAfterImprovement',
+              target: '#raelingen-veileder.closed',
+              actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'case-closed' } }],
+            },
+          },
+        },
+      },
+    },
+    // Outside `open`, so measures, agreements, nurse conversations and referrals (other than to
+    // child welfare) are refused here. Returning re-enters the stage, so its documents count
+    // afresh: decisions after the consultation must rest on what was learnt from it.
+    childWelfareFirst: {
+      meta: meta({
+        label: 'Barnevernet må drøfte saken først',
+        responsible: ['principal'],
+        clauses: ['E.CW1'],
+        // The consultation note or report of concern comes with the event that leaves.
+        requiredDocuments: ['suspicion-note'],
+        stage: 'escalated',
+      }),
+      after: {
+        childWelfareConsultedFirst: {
+          target: 'childWelfareFirst',
+          reenter: true,
+          actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } },
+        },
+      },
+      on: {
+        ...caseFacts,
+        'suspicion.raised': {
+          actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'suspicion-raised' } }],
+        },
+        'referral.sent': { guard: 'isReferralToChildWelfare', actions: 'recordCaseFacts' },
+        'childWelfare.consulted': [
+          { guard: 'isResumingMonitoring', target: '#raelingen-veileder.open.monitoring', actions: 'recordCaseFacts' },
+          { guard: 'isResumingMeasures', target: '#raelingen-veileder.open.measuresInProgress', actions: 'recordCaseFacts' },
+          { guard: 'isResumingRevision', target: '#raelingen-veileder.open.revisingMeasures', actions: 'recordCaseFacts' },
+          { guard: 'isResumingCooperationMeeting', target: '#raelingen-veileder.open.cooperationMeeting', actions: 'recordCaseFacts' },
+          { guard: 'isResumingMapping', target: '#raelingen-veileder.open.mapping', actions: 'recordCaseFacts' },
+          { target: '#raelingen-veileder.open.contactingHome', actions: 'recordCaseFacts' },
+        ],
+        'concern.reported': [
+          { guard: 'isResumingMonitoring', target: '#raelingen-veileder.open.monitoring', actions: 'recordCaseFacts' },
+          { guard: 'isResumingMeasures', target: '#raelingen-veileder.open.measuresInProgress', actions: 'recordCaseFacts' },
+          { guard: 'isResumingRevision', target: '#raelingen-veileder.open.revisingMeasures', actions: 'recordCaseFacts' },
+          { guard: 'isResumingCooperationMeeting', target: '#raelingen-veileder.open.cooperationMeeting', actions: 'recordCaseFacts' },
+          { guard: 'isResumingMapping', target: '#raelingen-veileder.open.mapping', actions: 'recordCaseFacts' },
+          { target: '#raelingen-veileder.open.contactingHome', actions: 'recordCaseFacts' },
+        ],
+      },
+    },
+    closed: {
+      type: 'final',
+      meta: meta({
+        label: 'Avsluttet',
+        responsible: [],
+        clauses: ['E.S7a', 'E.S10b', 'D.3'],
+        requiredDocuments: [],
+        stage: 'closed',
+      }),
+      entry: { type: 'notifyStaff', params: { roles: ['contact-teacher', 'principal'], about: 'case-closed' } },
+    },
+  },
+});
