@@ -19,7 +19,7 @@ export const caseInputFields = {
   /** The absence pattern that opened the case. */
   trigger: absenceTriggerSchema,
 };
-export const caseFactsSchema = z.object(caseInputFields);
+export const caseFactsSchema = z.strictObject(caseInputFields);
 export type CaseFacts = z.infer<typeof caseFactsSchema>;
 
 /** A machine's input: the case facts plus its resolved policy. */

@@ -16,26 +16,26 @@ import {
   trendSchema,
   triggerRuleSchema,
 } from './vocabulary';
-import { describeIssues } from './zod-issues';
+import { describeIssues, parseOptions } from './zod-issues';
 
 /** A calendar date, yyyy-MM-dd. */
 export const isoDateSchema = z.iso.date();
 /** A point in time with its offset, e.g. 2026-09-01T08:15:00+02:00. */
 export const isoDateTimeSchema = z.iso.datetime({ offset: true });
 /** A reference to a stored document (archive id, file name or URL); never the content. */
-export const documentRefSchema = z.string().trim().min(1, 'document reference must not be empty');
+export const documentRefSchema = z.string().trim().min(1, 'dokumentreferansen kan ikke være tom');
 
-export const actorSchema = z.object({
+export const actorSchema = z.strictObject({
   role: roleSchema,
-  userId: z.string().trim().min(1, 'user id must not be empty'),
+  userId: z.string().trim().min(1, 'bruker-id kan ikke være tom'),
 });
 export type Actor = z.infer<typeof actorSchema>;
 
 /** Evidence behind an absence trigger, so a coordinator can see why the case moved. */
-export const absenceTriggerSchema = z.object({
+export const absenceTriggerSchema = z.strictObject({
   rule: triggerRuleSchema,
   /** The dates whose absence made the rule fire. */
-  dates: z.array(isoDateSchema).min(1, 'a trigger must name at least one date'),
+  dates: z.array(isoDateSchema).min(1, 'en utløser må nevne minst én dato'),
   /** Single lessons counted, where the rule counts lessons. */
   lessons: z.number().int().nonnegative().optional(),
   /** Whole days counted, where the rule counts days. */
@@ -44,13 +44,17 @@ export const absenceTriggerSchema = z.object({
 export type AbsenceTrigger = z.infer<typeof absenceTriggerSchema>;
 
 const common = {
-  eventId: z.string().trim().min(1, 'eventId must not be empty'),
+  eventId: z.string().trim().min(1, 'hendelses-id kan ikke være tom'),
   actor: actorSchema,
   at: isoDateTimeSchema,
 };
 
+/**
+ * One event's schema. Strict: a field the schema does not know is refused, never dropped, so a
+ * misspelt field (`causeNotes` for `causeNote`) cannot lose what the person wrote.
+ */
 function event<T extends string, S extends z.ZodRawShape>(type: T, payload: S) {
-  return z.object({ type: z.literal(type), ...common, ...payload });
+  return z.strictObject({ type: z.literal(type), ...common, ...payload });
 }
 
 /** Every event schema by its type. Add new events here; the union and types follow. */
@@ -98,19 +102,19 @@ export const eventSchemas = {
     documentRef: documentRefSchema,
   }),
   /** Colleagues, leadership or the resource team were told about the case. */
-  'staff.informed': event('staff.informed', { recipients: z.array(roleSchema).min(1, 'name who was informed') }),
+  'staff.informed': event('staff.informed', { recipients: z.array(roleSchema).min(1, 'si hvem som ble informert') }),
   /** The school owner (municipality) was told that the case reached a higher level. */
   'schoolOwner.informed': event('schoolOwner.informed', { documentRef: documentRefSchema }),
   /** A meeting was set up. */
   'meeting.scheduled': event('meeting.scheduled', {
     meeting: meetingKindSchema,
     scheduledFor: isoDateTimeSchema,
-    participants: z.array(roleSchema).min(1, 'a meeting needs participants'),
+    participants: z.array(roleSchema).min(1, 'et møte må ha deltakere'),
   }),
   /** A meeting took place; its minutes are archived. */
   'meeting.held': event('meeting.held', {
     meeting: meetingKindSchema,
-    participants: z.array(roleSchema).min(1, 'a meeting needs participants'),
+    participants: z.array(roleSchema).min(1, 'et møte må ha deltakere'),
     pupilPresent: z.boolean(),
     minutesRef: documentRefSchema,
   }),
@@ -126,14 +130,14 @@ export const eventSchemas = {
   }),
   /** Measures for pupil, school and home were agreed, with the date they will be evaluated. */
   'measures.agreed': event('measures.agreed', {
-    measures: z.array(z.string().trim().min(1)).min(1, 'at least one measure'),
+    measures: z.array(z.string().trim().min(1, 'et tiltak kan ikke være tomt')).min(1, 'minst ett tiltak'),
     evaluationDate: isoDateSchema,
     planRef: documentRefSchema,
   }),
   /** A cooperation agreement (samarbeidsavtale) was signed by everyone present. */
   'cooperationAgreement.signed': event('cooperationAgreement.signed', {
     evaluationDate: isoDateSchema,
-    signedBy: z.array(roleSchema).min(1, 'name who signed'),
+    signedBy: z.array(roleSchema).min(1, 'si hvem som signerte'),
     hasPlanB: z.boolean(),
     documentRef: documentRefSchema,
   }),
@@ -164,7 +168,7 @@ export const eventSchemas = {
   }),
   /** The school judges that the case must move up a level before its time limit. */
   'escalation.decided': event('escalation.decided', {
-    reason: z.string().trim().min(1, 'give the reason for escalating'),
+    reason: z.string().trim().min(1, 'oppgi hvorfor saken løftes'),
     documentRef: documentRefSchema,
   }),
   /** A document that no other event carries (e.g. a log note) was filed. */
@@ -172,7 +176,7 @@ export const eventSchemas = {
   /** The case is closed; the reason and note are kept. */
   'case.closed': event('case.closed', {
     reason: z.enum(['natural-explanation', 'illness-approved', 'absence-improved', 'pupil-moved', 'handed-over', 'other']),
-    note: z.string().trim().min(1, 'say why the case is closed'),
+    note: z.string().trim().min(1, 'si hvorfor saken avsluttes'),
     documentRef: documentRefSchema,
   }),
 } as const;
@@ -196,11 +200,14 @@ export class InvalidEventError extends Error {
   override name = 'InvalidEventError';
 }
 
-/** Validates an unknown value as a case event. Throws InvalidEventError naming the fields at fault. */
+/** Validates an unknown value as a case event. Throws InvalidEventError naming the fields at fault and their values. */
 export function parseCaseEvent(value: unknown): CaseEvent {
-  const result = caseEventSchema.safeParse(value);
+  const result = caseEventSchema.safeParse(value, parseOptions);
   if (result.success) return result.data as CaseEvent;
-  const type = typeof value === 'object' && value !== null && 'type' in value ? String(value.type) : '(no type)';
-  const fields = describeIssues(result.error, '(event)');
-  throw new InvalidEventError(`Invalid event "${type}": ${fields.join('; ')}`);
+  const type = typeof value === 'object' && value !== null && 'type' in value ? String(value.type) : '(uten type)';
+  if (!(eventTypes as string[]).includes(type)) {
+    throw new InvalidEventError(`Ukjent hendelsestype «${type}». Kjente typer: ${eventTypes.join(', ')}.`);
+  }
+  const fields = describeIssues(result.error, '(hendelsen)', value);
+  throw new InvalidEventError(`Ugyldig hendelse «${type}»: ${fields.join('; ')}`);
 }

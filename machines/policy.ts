@@ -4,7 +4,7 @@
  * validated with the procedure's zod schema and a bad value is refused with its field named.
  */
 import { z } from 'zod';
-import { describeIssues } from './zod-issues';
+import { describeIssues, parseOptions } from './zod-issues';
 
 /** Thrown when a policy override is invalid; the message names every bad field. */
 export class InvalidPolicyError extends Error {
@@ -20,10 +20,10 @@ export const calendarDays = (defaultValue: number, description: string, min = 1)
  * typo must not silently fall back to the default), missing fields take the seed's default.
  */
 export function resolvePolicy<S extends z.ZodObject>(schema: S, overrides: unknown, procedureId: string): z.infer<S> {
-  const result = schema.strict().safeParse(overrides ?? {});
+  const result = schema.strict().safeParse(overrides ?? {}, parseOptions);
   if (!result.success) {
-    const lines = describeIssues(result.error, '(policy)');
-    throw new InvalidPolicyError(`Invalid policy for ${procedureId}: ${lines.join('; ')}`);
+    const lines = describeIssues(result.error, '(policy)', overrides);
+    throw new InvalidPolicyError(`Ugyldig policy for rutinen ${procedureId}: ${lines.join('; ')}`);
   }
   return result.data as z.infer<S>;
 }

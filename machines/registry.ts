@@ -41,7 +41,7 @@ import * as tiltaksplanV1 from './v1/tiltaksplan-elevfravaer';
 import * as raelingenV1 from './v1/raelingen-veileder';
 import * as planForSkolenaervaerV1 from './v1/plan-for-skolenaervaer';
 import * as hardangerV1 from './v1/hardanger-handlingsplan';
-import { describeIssues } from './zod-issues';
+import { describeIssues, parseOptions } from './zod-issues';
 
 export interface ProcedureDefinition {
   id: string;
@@ -195,7 +195,7 @@ export function currentProcedures(): readonly ProcedureDefinition[] {
 /** The newest version of a procedure. */
 export function latestVersion(id: string): number {
   const versions = definitions.filter((d) => d.id === id).map((d) => d.version);
-  if (versions.length === 0) throw new ProcedureError(`Unknown procedure "${id}"; known: ${knownIds()}`);
+  if (versions.length === 0) throw new ProcedureError(`Ukjent rutine «${id}». Kjente rutiner: ${knownIds()}.`);
   return Math.max(...versions);
 }
 
@@ -207,8 +207,8 @@ export function getProcedure(id: string, version?: number): ProcedureDefinition 
     const has = definitions.filter((d) => d.id === id).map((d) => d.version);
     throw new ProcedureError(
       has.length === 0
-        ? `Unknown procedure "${id}"; known: ${knownIds()}`
-        : `Procedure "${id}" has no version ${wanted}; versions: ${has.join(', ')}`,
+        ? `Ukjent rutine «${id}». Kjente rutiner: ${knownIds()}.`
+        : `Rutinen «${id}» har ingen versjon ${wanted}. Versjoner: ${has.join(', ')}.`,
     );
   }
   return found;
@@ -219,15 +219,15 @@ export function getProcedure(id: string, version?: number): ProcedureDefinition 
  * Refuses a trigger the procedure does not open on, naming the allowed ones.
  */
 export function buildCaseInput(procedure: ProcedureDefinition, facts: unknown, policyOverrides?: unknown): CaseInput<unknown> {
-  const parsed = caseFactsSchema.safeParse(facts);
+  const parsed = caseFactsSchema.safeParse(facts, parseOptions);
   if (!parsed.success) {
-    const lines = describeIssues(parsed.error);
-    throw new ProcedureError(`Invalid case for ${procedure.id}: ${lines.join('; ')}`);
+    const lines = describeIssues(parsed.error, '(saken)', facts);
+    throw new ProcedureError(`Ugyldig sak for rutinen ${procedure.id}: ${lines.join('; ')}`);
   }
   const caseFacts: CaseFacts = parsed.data;
   if (!procedure.openingRules.includes(caseFacts.trigger.rule)) {
     throw new ProcedureError(
-      `Procedure ${procedure.id} does not open a case on "${caseFacts.trigger.rule}"; it opens on: ${procedure.openingRules.join(', ')}`,
+      `Rutinen ${procedure.id} åpner ikke sak på «${caseFacts.trigger.rule}». Den åpner på: ${procedure.openingRules.join(', ')}.`,
     );
   }
   return { ...caseFacts, policy: resolvePolicy(procedure.policySchema, policyOverrides, procedure.id) };

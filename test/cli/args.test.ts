@@ -25,7 +25,7 @@ test.each([
   ['open --procedure x --school s --pupil p --grade 9 --rule consecutive-days --dates 2026-09-01 --policy {nope', /--policy er ikke gyldig JSON/],
   ['send --case c1 --type guardians.contacted --role king --user u', /--role må være en av/],
   ['send --type guardians.contacted --role principal --user u', /Oppgi saken med --case/],
-  ['send --case c1 --type guardians.contacted --role principal --user u', /Invalid event "guardians.contacted".*channel/],
+  ['send --case c1 --type guardians.contacted --role principal --user u', /Ugyldig hendelse «guardians.contacted».*channel/],
   ['list --status maybe', /--status må være open eller closed/],
   ['frobnicate', /Ukjent kommando «frobnicate»/],
   ['show --case c1 --bogus', /Unknown option '--bogus'/],

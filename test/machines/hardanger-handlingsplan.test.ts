@@ -97,7 +97,7 @@ describe('Hardanger: Nivå 0', () => {
   test('[B.N0b] opening rules: staff concern opens a case, a numeric rule from another municipality does not', () => {
     expect(getProcedure(HARDANGER_ID).openingRules).toContain('staff-concern');
     expect(() => start(HARDANGER_ID, { trigger: { rule: 'consecutive-days', dates: ['2026-09-02'], days: 3 } })).toThrow(
-      /does not open a case on "consecutive-days"/,
+      /åpner ikke sak på «consecutive-days»/,
     );
   });
 

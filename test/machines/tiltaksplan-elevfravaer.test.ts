@@ -76,7 +76,7 @@ describe('phase 2: first trigger', () => {
       expect(() => buildCaseInput(procedure, caseFacts({ trigger: { rule, dates: ['2026-09-01'] } }))).not.toThrow();
     }
     expect(() => buildCaseInput(procedure, caseFacts({ trigger: { rule: 'days-over-limit', dates: ['2026-09-01'] } }))).toThrow(
-      /does not open a case on "days-over-limit"/,
+      /åpner ikke sak på «days-over-limit»/,
     );
   });
 
