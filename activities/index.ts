@@ -16,7 +16,8 @@ import {
   requestDocumentInput,
   scheduleMeetingInput,
 } from './inputs';
-import { documentNames, guardianWording, meetingNames, reminderWording, roleNames, schoolOwnerWording, staffWording } from './wording';
+import { documentNames, meetingNames, roleNames } from '../machines/labels';
+import { guardianWording, reminderWording, schoolOwnerWording, staffWording } from './wording';
 import { describeIssues } from '../machines/zod-issues';
 
 /** Error type names that Temporal must not retry. */

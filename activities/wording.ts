@@ -1,7 +1,8 @@
 /**
  * The Norwegian (bokmål) wording of every message the system sends. Machines name a message
  * ('school-is-concerned'); this is the one place that says it to people. Written for this
- * product, not copied from the procedures.
+ * product, not copied from the procedures. Names of roles, documents and meetings are in
+ * machines/labels.ts, shared with every other place that shows them.
  */
 import type {
   GuardianMessage,
@@ -9,7 +10,6 @@ import type {
   NotifyStaffParams,
   ReminderTopic,
 } from '../machines/effects';
-import type { DocumentKind, MeetingKind, Role } from '../machines/vocabulary';
 
 export interface Wording {
   subject: string;
@@ -69,61 +69,4 @@ export const reminderWording: Record<ReminderTopic, Wording> = {
   'record-pupil-voice': { subject: 'Påminnelse: elevens stemme', body: 'Elevens egen beskrivelse må dokumenteres før tiltak avtales.' },
   'monitor-attendance': { subject: 'Påminnelse: følg med på oppmøtet', body: 'Fortsett å følge opp eleven selv om fraværet har gått ned.' },
   'file-document': { subject: 'Påminnelse: dokumentasjon mangler', body: 'Saken venter på et dokument før den kan gå videre eller avsluttes.' },
-};
-
-export const documentNames: Record<DocumentKind, string> = {
-  'contact-log': 'logg fra samtale med foresatte',
-  minutes: 'referat',
-  'mapping-form': 'kartleggingsskjema',
-  'psychosocial-mapping': 'kartlegging av psykososialt miljø',
-  'measures-plan': 'tiltaksplan',
-  'cooperation-agreement': 'samarbeidsavtale',
-  evaluation: 'evalueringsreferat',
-  'pupil-voice': 'elevens egen beskrivelse',
-  consent: 'samtykkeskjema',
-  referral: 'henvisning',
-  'report-of-concern': 'bekymringsmelding',
-  'school-owner-notice': 'melding til skoleeier',
-  'closing-note': 'avslutningsnotat',
-  'absence-notice': 'fraværsmelding fra foresatte',
-  'suspicion-note': 'notat om mistanke',
-  'health-note': 'konklusjon fra helsesykepleier',
-  'decision-note': 'beslutningsnotat',
-};
-
-export const meetingNames: Record<MeetingKind, string> = {
-  'guardian-conversation': 'samtale med foresatte',
-  'pupil-conversation': 'elevsamtale',
-  'leadership-meeting': 'møte med skolens ledelse',
-  'cooperation-meeting': 'samarbeidsmøte',
-  'evaluation-meeting': 'evalueringsmøte',
-  'class-teacher-meeting': 'klasselærermøte',
-  'innsatsteam-pre-meeting': 'formøte med Innsatsteam',
-  'multi-agency-meeting': 'tverrfaglig møte',
-  'school-nurse-conversation': 'samtale med helsesykepleier',
-};
-
-export const roleNames: Record<Role, string> = {
-  'contact-teacher': 'kontaktlærer',
-  'teacher-team': 'lærerteamet',
-  teacher: 'faglærer',
-  principal: 'rektor',
-  'school-leadership': 'skolens ledelse',
-  'social-teacher': 'sosiallærer',
-  counsellor: 'rådgiver',
-  'resource-team': 'ressursteamet',
-  'school-nurse': 'helsesykepleier',
-  ppt: 'PP-tjenesten',
-  innsatsteam: 'Innsatsteamet',
-  'child-welfare': 'barnevernet',
-  bup: 'BUP',
-  doctor: 'fastlege',
-  'mental-health': 'psykisk helse',
-  ungdomslos: 'UngdomsLOS',
-  nav: 'NAV',
-  guardians: 'foresatte',
-  pupil: 'eleven',
-  'school-owner': 'skoleeier',
-  coordinator: 'koordinator',
-  system: 'systemet',
 };

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { ProcedureDefinition } from '../machines/registry';
 import type { StateMeta } from '../machines/meta';
 import type { Role } from '../machines/vocabulary';
-import { roleNames } from '../activities/wording';
+import { roleNames } from '../machines/labels';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
 import type { AuditPath, ConformanceResult, InvariantResult, MutationOutcome, PathStep } from './types';
 

@@ -2,7 +2,7 @@
  * Renders a case for a person at a terminal, in Norwegian: where the case stands, who must act,
  * what is due when, what happened and which documents are on file.
  */
-import { roleNames, documentNames } from '../activities/wording';
+import { roleNames, documentNames } from '../machines/labels';
 import type { CaseView, TimelineEntry } from '../workflows/case-messages';
 import type { Role, DocumentKind } from '../machines/vocabulary';
 

@@ -5,7 +5,7 @@
  * table uses, so diagrams and traceability read the machine the same way. The DOT and Mermaid
  * renderers only format this model.
  */
-import { roleNames } from '../activities/wording';
+import { roleNames } from '../machines/labels';
 import type { ProcedureDefinition } from '../machines/registry';
 import { type WalkedTransition, initialChildren, rootTransitions, walkStates } from '../scripts/lib/machine-walk';
 import { type ResolvedDelay, defaultContext, resolveDelay } from './delays';

@@ -5,7 +5,8 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
-import { type CaseFacts, type CaseInput, caseFactsSchema } from './case-context';
+import type { ExtraSenders } from './authorization';
+import { BUP_REFERRERS, type CaseFacts, type CaseInput, caseFactsSchema } from './case-context';
 import type { Clause } from './meta';
 import { resolvePolicy } from './policy';
 import type { TriggerRule } from './vocabulary';
@@ -63,7 +64,15 @@ export interface ProcedureDefinition {
    * overdue until someone acts on it.
    */
   routineDelays: readonly string[];
+  /** Roles that may send an event beyond the responsible roles of the step that takes it (see authorization.ts). */
+  extraSenders: ExtraSenders;
 }
+
+/**
+ * Senders every procedure adds: a BUP referral is made by child welfare, a psychologist or the
+ * GP (E.BUP1), who are not responsible for any school step.
+ */
+const nationalExtraSenders: ExtraSenders = { 'referral.sent': BUP_REFERRERS };
 
 /** Thrown for an unknown procedure or version, or invalid case input; the message says which. */
 export class ProcedureError extends Error {
@@ -100,6 +109,7 @@ const version1: readonly ProcedureDefinition[] = [
     openingRules: planForSkolenaervaerV1.planForSkolenaervaerOpeningRules,
     clauses: planForSkolenaervaerV1.planForSkolenaervaerClauses,
     routineDelays: ['monitoringPeriod'],
+    extraSenders: nationalExtraSenders,
   },
   {
     id: TILTAKSPLAN_ID,
@@ -110,6 +120,7 @@ const version1: readonly ProcedureDefinition[] = [
     openingRules: tiltaksplanV1.tiltaksplanOpeningRules,
     clauses: tiltaksplanV1.tiltaksplanClauses,
     routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod'],
+    extraSenders: nationalExtraSenders,
   },
   {
     id: RAELINGEN_ID,
@@ -120,6 +131,7 @@ const version1: readonly ProcedureDefinition[] = [
     openingRules: raelingenV1.raelingenOpeningRules,
     clauses: raelingenV1.raelingenClauses,
     routineDelays: ['weeklyAbsenceSummary', 'monitoringPeriod'],
+    extraSenders: nationalExtraSenders,
   },
   {
     id: HARDANGER_ID,
@@ -130,6 +142,7 @@ const version1: readonly ProcedureDefinition[] = [
     openingRules: hardangerV1.hardangerOpeningRules,
     clauses: hardangerV1.hardangerClauses,
     routineDelays: ['monitoringPeriod'],
+    extraSenders: nationalExtraSenders,
   },
 ];
 
@@ -144,6 +157,7 @@ const current: readonly ProcedureDefinition[] = [
     openingRules: planForSkolenaervaerOpeningRules,
     clauses: planForSkolenaervaerClauses,
     routineDelays: ['monitoringPeriod'],
+    extraSenders: nationalExtraSenders,
   },
   {
     id: TILTAKSPLAN_ID,
@@ -154,6 +168,7 @@ const current: readonly ProcedureDefinition[] = [
     openingRules: tiltaksplanOpeningRules,
     clauses: tiltaksplanClauses,
     routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod'],
+    extraSenders: nationalExtraSenders,
   },
   {
     id: RAELINGEN_ID,
@@ -164,6 +179,7 @@ const current: readonly ProcedureDefinition[] = [
     openingRules: raelingenOpeningRules,
     clauses: raelingenClauses,
     routineDelays: ['weeklyAbsenceSummary', 'monitoringPeriod'],
+    extraSenders: nationalExtraSenders,
   },
   {
     id: HARDANGER_ID,
@@ -174,6 +190,7 @@ const current: readonly ProcedureDefinition[] = [
     openingRules: hardangerOpeningRules,
     clauses: hardangerClauses,
     routineDelays: ['monitoringPeriod'],
+    extraSenders: nationalExtraSenders,
   },
 ];
 

@@ -4,7 +4,8 @@
  * both sides share one definition.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AbsenceTrigger, CaseEvent, EventType } from '../machines/events';
+import type { AbsenceTrigger, CaseEvent, CaseEventOf, EventType } from '../machines/events';
+import { detectionEventTypes } from '../machines/authorization';
 import type { CaseFacts, FiledDocument } from '../machines/case-context';
 import type { PublicStage } from '../machines/meta';
 import type { Role } from '../machines/vocabulary';
@@ -32,8 +33,22 @@ export type TimelineEntry =
       appliedAt: string;
       /** Norwegian label of the state the case was in afterwards. */
       stateLabel: string;
+      /**
+       * The event's own fields as the person gave them (notes, causes, dates, references):
+       * nothing a school registered is dropped from the case's history.
+       */
+      data?: Record<string, unknown>;
     }
-  | { kind: 'deadline'; name: string; firedAt: string; stateLabel: string }
+  | {
+      kind: 'deadline';
+      name: string;
+      firedAt: string;
+      stateLabel: string;
+      /** When the deadline fell due (it fires later when the worker was down or the case opened late). */
+      dueAt?: string;
+      /** True when the deadline had already passed when it was set (a case opened from old facts): it fired once, at once. */
+      missed?: boolean;
+    }
   | { kind: 'refused'; eventId?: string; type: string; at: string; reason: string };
 
 /** Everything a case carries into its next run when it continues as new. */
@@ -49,8 +64,43 @@ export interface CarriedCase {
   /** Effects not yet carried out; the next run performs them again under the same keys. */
   pendingEffects: PendingEffect[];
   overdue: boolean;
+  /** When the deadline the case is overdue for fell due, and the state it asked to leave (absent in older runs). */
+  overdueSince?: OverdueMark | null;
   /** The machine states the case went through (absent in runs from before it was recorded). */
   route?: RouteEntry[];
+  /** Every absence trigger the case received (absent in older runs: rebuilt from the context). */
+  triggerLog?: TriggerRecord[];
+  /** How the case was closed, once it is. */
+  closing?: CaseClosing;
+}
+
+/** An overdue deadline: since when, which deadline, and the step that must be taken to clear it. */
+export interface OverdueMark {
+  /** When the deadline fell due (ms since epoch, workflow time). */
+  sinceMs: number;
+  /** The delay's name. */
+  delay: string;
+  /** Dotted path of the state the deadline left the case in; a person's step out of it clears the mark. */
+  statePath: string;
+}
+
+/** One absence trigger in the case's record, with its evidence and what it did to the case. */
+export type TriggerRecord = AbsenceTrigger & {
+  /** Detection's event id (absent for the opening trigger of a case opened by hand). */
+  eventId?: string;
+  /** When the absence pattern was found (the fact's time). */
+  at: string;
+  /** Whether the trigger opened the case, moved it to another step, or was recorded without moving it. */
+  effect: 'opened' | 'moved' | 'recorded';
+};
+
+/** How and why a case was closed (search attribute CaseClosingReason holds the reason). */
+export interface CaseClosing {
+  reason: CaseEventOf<'case.closed'>['reason'];
+  note: string;
+  documentRef: string;
+  at: string;
+  actor: CaseEvent['actor'];
 }
 
 /** One step of the case's route through its machine, for diagrams and the audit. */
@@ -125,12 +175,20 @@ export interface CaseView {
   state: { label: string; responsible: readonly Role[]; clauses: readonly string[]; requiredDocuments: readonly string[] };
   /** Event types the case can take now (a guard may still refuse a particular one). */
   allowedEvents: EventType[];
+  /** Pending deadlines, soonest first; never one that has already passed. */
   deadlines: CaseDeadline[];
+  /** A deadline a person must meet has passed and that person has not yet taken the step it asked for. */
   overdue: boolean;
+  /** When the overdue deadline fell due (ISO), or null. */
+  overdueSince: string | null;
+  /** Whole days since the overdue deadline fell due (0 when not overdue). */
+  daysOverdue: number;
   timeline: TimelineEntry[];
   documents: FiledDocument[];
-  /** The absence patterns behind the case, the opening one first, with their evidence dates. */
-  triggers: AbsenceTrigger[];
+  /** Every absence trigger the case received, the opening one first, with its evidence dates. */
+  triggers: TriggerRecord[];
+  /** How the case was closed; absent while it is open. */
+  closing?: CaseClosing;
 }
 
 /** Result of a human event sent as an Update. */
@@ -149,14 +207,8 @@ export const caseViewQuery = defineQuery<CaseView>('caseView');
 /** The machine's own state and route (internal ids), for diagrams and the audit. */
 export const caseMachineStateQuery = defineQuery<CaseMachineState>('caseMachineState');
 
-/** Event types detection may deliver by signal; human events must come as Updates. */
-export const systemEventTypes: readonly EventType[] = [
-  'absence.thresholdReached',
-  'absence.newTrigger',
-  'absence.trend',
-  'absence.noticeMissing',
-  'absence.noticeReceived',
-];
+/** Event types detection delivers by the absence-facts Signal; every other event comes from a person as the Update. */
+export const systemEventTypes: readonly EventType[] = detectionEventTypes;
 
 /** The workflow id of a pupil's case at a school: one open case per pupil and school. */
 export function caseWorkflowId(schoolId: string, pupilId: string): string {

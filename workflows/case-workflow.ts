@@ -9,30 +9,48 @@
  * - human events arrive as a validated Update, detection facts as a Signal; handlers only
  *   validate and forward, the machine decides.
  * Long cases continue as new, carrying snapshot, timers, timeline and version.
+ *
+ * Runs started before the `case-host-2` patch (their histories have no marker for it) keep the
+ * host's earlier behaviour to the letter, so they replay; see `hostV2` below for what changed.
  */
 import * as wf from '@temporalio/workflow';
 import { type AnyMachineSnapshot, type StateValue, initialTransition, transition } from 'xstate';
 import type { CaseActivities } from '../activities';
+import { authorisationRefusal, detectionEventTypes } from '../machines/authorization';
 import type { CaseContext } from '../machines/case-context';
 import { effectNames, type EffectName } from '../machines/effects';
 import { type CaseEvent, parseCaseEvent } from '../machines/events';
+import { eventNames } from '../machines/labels';
 import { activeMeta, activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
 import { buildCaseInput, getProcedure } from '../machines/registry';
 import {
   type CarriedCase,
+  type CaseClosing,
   type CaseView,
   type CaseWorkflowInput,
+  type OverdueMark,
   type PendingEffect,
   type PendingTimer,
   type RouteEntry,
   type SendEventResult,
   type TimelineEntry,
+  type TriggerRecord,
   absenceFactsSignal,
   caseMachineStateQuery,
   caseViewQuery,
   sendEventUpdate,
 } from './case-messages';
-import { CaseOpenedAt, CaseStage, CaseStatus, DeadlineOverdue, NextDeadline, ProcedureId, SchoolId } from './search-attributes';
+import {
+  CaseClosingReason,
+  CaseOpenedAt,
+  CaseStage,
+  CaseStatus,
+  DeadlineOverdue,
+  NextDeadline,
+  OverdueSince,
+  ProcedureId,
+  SchoolId,
+} from './search-attributes';
 
 /** Notifications and documents are retried with backoff; bad input is not retried. */
 const activities = wf.proxyActivities<CaseActivities>({
@@ -59,22 +77,39 @@ interface RaiseParams {
 
 const isEffectName = (type: string): type is EffectName => (effectNames as readonly string[]).includes(type);
 const iso = (ms: number) => new Date(ms).toISOString();
-/** Patch ids: each marks a change in what the workflow does, so older histories still replay. */
-const PATCH_NEWEST_VERSION_AT_OPENING = 'newest-procedure-version-at-opening';
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The patch behind everything issue "nothing lost, nothing forged" changed in the host: a case
+ * opened without a version takes the newest; detection's Signal takes only detection's facts
+ * (a person's event must come as the validated Update); "overdue" means a person's deadline
+ * passed and that person has not yet taken the step, and only a person's step clears it; a
+ * deadline that had passed before it was set fires once, at once, marked as missed; the closing
+ * reason is kept and searchable; every event keeps its own fields on the timeline.
+ */
+const PATCH_CASE_HOST_2 = 'case-host-2';
 /** A timer firing later than this after its due time counts as late (see the timer loop). */
 const LATE_TIMER_SLACK_MS = 60_000;
 /** When a fact happened, as workflow time: its timestamp, but never in the future. */
 const factTime = (at: string): number => Math.min(Date.parse(at), Date.now());
+const isTriggerEvent = (event: CaseEvent): event is Extract<CaseEvent, { type: 'absence.newTrigger' | 'absence.thresholdReached' }> =>
+  event.type === 'absence.newTrigger' || event.type === 'absence.thresholdReached';
+
+/** An event's own fields: what the person gave besides type, id, actor and time. */
+function eventData(event: CaseEvent): Record<string, unknown> {
+  const { type: _type, eventId: _eventId, actor: _actor, at: _at, ...data } = event;
+  return data;
+}
 
 /** The case workflow. Returns the final public view when the case closes. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
   const info = wf.workflowInfo();
+  // Decided once, first thing, so the marker is always the run's first command.
+  const hostV2 = wf.patched(PATCH_CASE_HOST_2);
   const procedure = (() => {
     try {
-      // A case opened without a version takes the newest. Runs recorded before version 2 existed
-      // have no marker for this patch: the newest version then was 1, and they stay on it.
-      const version = input.procedureVersion ?? (wf.patched(PATCH_NEWEST_VERSION_AT_OPENING) ? undefined : 1);
-      return getProcedure(input.procedureId, version);
+      // A case opened without a version takes the newest. Runs recorded before the patch ran
+      // when version 1 was the newest, and stay on it.
+      return getProcedure(input.procedureId, input.procedureVersion ?? (hostV2 ? undefined : 1));
     } catch (err) {
       throw wf.ApplicationFailure.nonRetryable((err as Error).message, 'UnknownProcedure');
     }
@@ -88,7 +123,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   if (!input.carried && input.openingEventId !== undefined) appliedEventIds.add(input.openingEventId);
   const route: RouteEntry[] = input.carried?.route ?? [];
   let effectSequence = input.carried?.effectSequence ?? 0;
-  let overdue = input.carried?.overdue ?? false;
+  // Earlier runs: a plain flag that any accepted event clears. Patched runs: `overdueMark`.
+  let overdueFlag = input.carried?.overdue ?? false;
+  let overdueMark: OverdueMark | null = input.carried?.overdueSince ?? null;
+  let closing: CaseClosing | undefined = input.carried?.closing;
   // Effects wait here until started; started ones stay in `unfinished` until done, so a
   // continue-as-new can hand them to the next run (keys make a repeat harmless).
   const effectQueue: QueuedEffect[] = (input.carried?.pendingEffects ?? []).filter((e): e is QueuedEffect => isEffectName(e.name));
@@ -130,18 +168,29 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     snapshot = first;
     handleActions(actions, factTime(caseInput.openedAt));
   }
+  const context = () => snapshot.context as CaseContext<unknown>;
   const recordRoute = (cause: string): void => {
     route.push({ value: snapshot.value, path: activePath(snapshot.value), cause, at: iso(Date.now()) });
   };
   if (!input.carried) recordRoute('opened');
 
-  const context = () => snapshot.context as CaseContext<unknown>;
+  /**
+   * The case's record of triggers: every absence pattern the case received while open, with its
+   * evidence, whether or not it moved the case (a chart that refused one still has it on record).
+   * Runs carried from before the record existed rebuild it from the machine's context.
+   */
+  const triggerLog: TriggerRecord[] =
+    input.carried?.triggerLog ?? context().triggers.map((trigger, i) => ({ ...trigger, at: context().openedAt, effect: i === 0 ? 'opened' : 'recorded' }));
+  if (!input.carried && input.openingEventId !== undefined && triggerLog[0]) triggerLog[0].eventId = input.openingEventId;
+
   const stateLabel = () => activeMeta(snapshot).label;
   const sortedTimers = () => [...timers.values()].sort((a, b) => a.dueAtMs - b.dueAtMs);
+  const isOverdue = () => (hostV2 ? overdueMark !== null : overdueFlag);
 
   const view = (): CaseView => {
     const meta = activeMeta(snapshot);
     const ctx = context();
+    const now = Date.now();
     return {
       caseId: ctx.caseId,
       workflowId: info.workflowId,
@@ -154,11 +203,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       stage: meta.stage,
       state: { label: meta.label, responsible: meta.responsible, clauses: meta.clauses, requiredDocuments: meta.requiredDocuments },
       allowedEvents: allowedEventTypes(snapshot),
-      deadlines: sortedTimers().map((t) => ({ name: t.name, dueAt: iso(t.dueAtMs) })),
-      overdue,
+      // A deadline that has passed is about to fire (or fires now); it is never shown as coming.
+      deadlines: sortedTimers()
+        .filter((t) => !hostV2 || t.dueAtMs > now)
+        .map((t) => ({ name: t.name, dueAt: iso(t.dueAtMs) })),
+      overdue: isOverdue(),
+      overdueSince: hostV2 && overdueMark ? iso(overdueMark.sinceMs) : null,
+      daysOverdue: hostV2 && overdueMark ? Math.max(0, Math.floor((now - overdueMark.sinceMs) / DAY_MS)) : 0,
       timeline: [...timeline],
       documents: [...ctx.documents],
-      triggers: [...ctx.triggers],
+      triggers: triggerLog.map((t) => ({ ...t })),
+      ...(closing ? { closing } : {}),
     };
   };
 
@@ -171,7 +226,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       stage: v.stage,
       status: v.status,
       nextDeadline: next ? next.dueAtMs : null,
-      overdue,
+      overdue: isOverdue(),
+      ...(hostV2 ? { overdueSince: overdueMark?.sinceMs ?? null, closingReason: closing?.reason ?? null } : {}),
     };
     const key = JSON.stringify(attributes);
     if (key === lastAttributes) return; // unchanged: keep history small
@@ -182,8 +238,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       { key: CaseStage, value: attributes.stage },
       { key: CaseStatus, value: attributes.status },
       { key: NextDeadline, value: attributes.nextDeadline === null ? null : new Date(attributes.nextDeadline) },
-      { key: DeadlineOverdue, value: overdue },
+      { key: DeadlineOverdue, value: attributes.overdue },
       { key: CaseOpenedAt, value: new Date(v.openedAt) },
+      ...(hostV2
+        ? [
+            { key: OverdueSince, value: overdueMark ? new Date(overdueMark.sinceMs) : null },
+            { key: CaseClosingReason, value: closing?.reason ?? null },
+          ]
+        : []),
     ]);
   };
 
@@ -192,23 +254,53 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
    * undefined if it can. Names the event and the step the case is in.
    */
   const refusal = (event: CaseEvent): string | undefined => {
-    if (snapshot.status !== 'active') return `Saken er avsluttet og tar ikke imot flere hendelser («${event.type}»).`;
+    const name = eventNames[event.type];
+    if (snapshot.status !== 'active') return `Saken er avsluttet og tar ikke imot flere hendelser («${name}»).`;
     if (snapshot.can(event)) return undefined;
     const allowed = allowedEventTypes(snapshot);
     return allowed.includes(event.type)
-      ? `Saken kan ikke ta imot «${event.type}» i steget «${stateLabel()}» ennå: et vilkår i rutinen er ikke oppfylt ` +
+      ? `Saken kan ikke ta imot «${name}» i steget «${stateLabel()}» ennå: et vilkår i rutinen er ikke oppfylt ` +
           `(for eksempel et dokument som mangler, elevens stemme som ikke er dokumentert, eller en dato utenfor fristen).`
-      : `Steget «${stateLabel()}» tar ikke imot «${event.type}». Steget tar imot: ${allowed.join(', ') || 'ingen hendelser'}.`;
+      : `Steget «${stateLabel()}» tar ikke imot «${name}». Steget tar imot: ${allowed.map((t) => eventNames[t]).join(', ') || 'ingen hendelser'}.`;
+  };
+
+  /** Why the event's sender may not send it here, by role and channel (patched runs only). */
+  const senderRefusal = (event: CaseEvent, via: 'update' | 'signal'): string | undefined => {
+    if (!hostV2 || snapshot.status !== 'active') return undefined;
+    const fromDetection = detectionEventTypes.includes(event.type);
+    if (via === 'signal' && !fromDetection) {
+      return `«${eventNames[event.type]}» er en persons registrering og må sendes som en vanlig hendelse i saken, ikke som fravær fra deteksjonen.`;
+    }
+    return authorisationRefusal(snapshot, event, stateLabel(), procedure.extraSenders);
+  };
+
+  /** Keeps an absence trigger on the case's record, whatever the chart did with it. */
+  const recordTrigger = (event: CaseEvent, effect: TriggerRecord['effect']): void => {
+    if (!isTriggerEvent(event)) return;
+    triggerLog.push({ ...event.trigger, eventId: event.eventId, at: event.at, effect });
   };
 
   /** Applies an accepted case event and records it. */
   const applyEvent = (event: CaseEvent): void => {
+    const pathBefore = activePath(snapshot.value);
     const [next, actions] = transition(procedure.machine, snapshot, event);
     snapshot = next;
     handleActions(actions, factTime(event.at));
     appliedEventIds.add(event.eventId);
     recordRoute(event.type);
-    overdue = false;
+    const moved = activePath(snapshot.value) !== pathBefore || snapshot.status !== 'active';
+    recordTrigger(event, moved ? 'moved' : 'recorded');
+    if (!hostV2) overdueFlag = false;
+    else if (overdueMark && moved) {
+      // Only a person's step that moves the case on (or closes it) meets an overdue deadline;
+      // a filed note does not, and detection's facts never do: when they move the case, the
+      // step still owed is now the one they moved it to.
+      if (event.actor.role !== 'system' || snapshot.status !== 'active') overdueMark = null;
+      else overdueMark = { ...overdueMark, statePath: activePath(snapshot.value) };
+    }
+    if (event.type === 'case.closed' && snapshot.status === 'done') {
+      closing = { reason: event.reason, note: event.note, documentRef: event.documentRef, at: event.at, actor: event.actor };
+    }
     timeline.push({
       kind: 'event',
       eventId: event.eventId,
@@ -217,6 +309,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       at: event.at,
       appliedAt: iso(Date.now()),
       stateLabel: stateLabel(),
+      ...(hostV2 ? { data: eventData(event) } : {}),
     });
     updateSearchAttributes();
   };
@@ -234,7 +327,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       validator: (raw) => {
         const event = parseCaseEvent(raw);
         if (appliedEventIds.has(event.eventId)) return; // a retry of an applied event: answered, not re-applied
-        const reason = refusal(event);
+        const reason = senderRefusal(event, 'update') ?? refusal(event);
         if (reason) throw new Error(reason);
       },
     },
@@ -258,9 +351,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       return;
     }
     if (appliedEventIds.has(event.eventId)) return;
-    const reason = refusal(event);
+    const reason = senderRefusal(event, 'signal') ?? refusal(event);
     if (reason) {
       timeline.push({ kind: 'refused', eventId: event.eventId, type: event.type, at: iso(Date.now()), reason });
+      // New absence is never lost while the case is open, even where an older chart refuses it.
+      if (hostV2 && snapshot.status === 'active' && detectionEventTypes.includes(event.type)) {
+        appliedEventIds.add(event.eventId);
+        recordTrigger(event, 'recorded');
+      }
       return;
     }
     applyEvent(event);
@@ -315,6 +413,36 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     }
   };
 
+  /**
+   * The machine takes a timer's delayed event. An on-time timer keeps its exact schedule; one
+   * that fires late (the worker was down, or the case was opened from old facts) re-arms what
+   * follows from now, so reminders never come in bursts. A deadline that a person had to meet
+   * marks the case overdue from when it fell due.
+   */
+  const fireTimer = (timer: PendingTimer): void => {
+    timers.delete(timer.id);
+    timersVersion += 1;
+    const now = Date.now();
+    const missed = hostV2 && timer.dueAtMs < now - LATE_TIMER_SLACK_MS;
+    const [after, actions] = transition(procedure.machine, snapshot, timer.event as never);
+    snapshot = after;
+    recordRoute(`after:${timer.name}`);
+    handleActions(actions, Math.max(timer.dueAtMs, now - LATE_TIMER_SLACK_MS));
+    if (!procedure.routineDelays.includes(timer.name)) {
+      if (!hostV2) overdueFlag = true;
+      else if (snapshot.status === 'active' && !overdueMark) overdueMark = { sinceMs: timer.dueAtMs, delay: timer.name, statePath: activePath(snapshot.value) };
+      else if (overdueMark) overdueMark = { ...overdueMark, statePath: activePath(snapshot.value) };
+    }
+    timeline.push({
+      kind: 'deadline',
+      name: timer.name,
+      firedAt: iso(now),
+      stateLabel: stateLabel(),
+      ...(hostV2 ? { dueAt: iso(timer.dueAtMs), ...(missed ? { missed: true } : {}) } : {}),
+    });
+    updateSearchAttributes();
+  };
+
   const shouldContinueAsNew = (): boolean =>
     wf.workflowInfo().continueAsNewSuggested ||
     (input.historyEventLimit !== undefined && wf.workflowInfo().historyLength >= input.historyEventLimit);
@@ -335,13 +463,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         appliedEventIds: [...appliedEventIds],
         effectSequence,
         pendingEffects: [...unfinished.values(), ...effectQueue].sort((a, b) => a.sequence - b.sequence),
-        overdue,
+        overdue: isOverdue(),
         route,
+        ...(hostV2 ? { overdueSince: overdueMark, triggerLog, ...(closing ? { closing } : {}) } : {}),
       };
       return wf.continueAsNew<typeof caseWorkflow>({ ...input, procedureVersion: procedure.version, carried });
     }
 
     const next = sortedTimers()[0];
+    // A deadline already due (a case opened from old facts, a worker that was down) fires now,
+    // without a durable timer: it is not waited for, and never shown as coming.
+    if (hostV2 && next && next.dueAtMs <= Date.now()) {
+      fireTimer(next);
+      continue;
+    }
     const seenVersion = timersVersion;
     const woken = (): boolean =>
       effectQueue.length > 0 || snapshot.status !== 'active' || timersVersion !== seenVersion || shouldContinueAsNew();
@@ -351,23 +486,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     }
     // condition() with a timeout is a durable timer: it survives worker and server restarts.
     const interrupted = await wf.condition(woken, Math.max(1, next.dueAtMs - Date.now()));
-    if (!interrupted && timers.get(next.id) === next) {
-      // The deadline passed with nothing else happening: the machine takes its delayed event.
-      timers.delete(next.id);
-      timersVersion += 1;
-      const [after, actions] = transition(procedure.machine, snapshot, next.event as never);
-      snapshot = after;
-      recordRoute(`after:${next.name}`);
-      // An on-time timer keeps its exact schedule; one that fires late (the worker was down, or
-      // the case was opened from old data) re-arms from now, so reminders do not come in bursts.
-      handleActions(actions, Math.max(next.dueAtMs, Date.now() - LATE_TIMER_SLACK_MS));
-      if (!procedure.routineDelays.includes(next.name)) overdue = true;
-      timeline.push({ kind: 'deadline', name: next.name, firedAt: iso(Date.now()), stateLabel: stateLabel() });
-      updateSearchAttributes();
-    }
+    if (!interrupted && timers.get(next.id) === next) fireTimer(next);
   }
 
   // The case is closed; its last messages (e.g. to the guardians) are still sent before it ends.
+  if (hostV2) overdueMark = null;
   startQueuedEffects();
   await wf.condition(() => unfinished.size === 0);
   updateSearchAttributes();

@@ -3,7 +3,7 @@
  * and every transition of the machine (event or delay with its length, guard), checked against
  * the structure walker; it renders to SVG with æøå intact, and a highlight marks a route.
  */
-import { roleNames } from '../../activities/wording';
+import { roleNames } from '../../machines/labels';
 import { currentProcedures, getProcedure } from '../../machines/registry';
 import { procedureDot, renderSvg } from '../../diagrams';
 import { dotId, htmlText } from '../../diagrams/dot';

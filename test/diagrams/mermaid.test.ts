@@ -4,7 +4,7 @@
  * blocks, safe ids, every referenced id declared, labels free of the characters that end a
  * Mermaid label.
  */
-import { roleNames } from '../../activities/wording';
+import { roleNames } from '../../machines/labels';
 import { getProcedure, currentProcedures } from '../../machines/registry';
 import { procedureMermaid } from '../../diagrams';
 import { resolveDelay } from '../../diagrams/delays';
