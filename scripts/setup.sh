@@ -4,15 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Install only when node_modules is missing or was installed from another lock file.
-# `npm install` (not `npm ci`): npm 11 records only this platform's optional binaries (@swc,
-# esbuild) in the lock file and then `npm ci` refuses the lock file as incomplete; with a lock
-# file in sync, `npm install` installs exactly the locked versions.
+# Install only when node_modules is missing or was installed from another lock file. `npm ci`
+# installs exactly package-lock.json and never writes it, so a fresh clone stays clean. The
+# lock file is complete: it lists every platform's optional binaries (@swc/core, esbuild), which
+# npm 11 requires of a lock file before `npm ci` accepts it (test/foundation/lock-file.test.ts).
 stamp=node_modules/.installed-from-lock.sha256
 lock_hash() { sha256sum package-lock.json package.json | sha256sum | cut -d' ' -f1; }
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(lock_hash)" ]; then
-  echo "Installing Node dependencies from package-lock.json..."
-  npm install --no-audit --no-fund --loglevel=error
+  echo "Installerer Node-pakkene fra package-lock.json (npm ci) ..."
+  npm ci --no-audit --no-fund --loglevel=error
   lock_hash >"$stamp"
 fi
 
