@@ -5,7 +5,8 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, plus stopping whatever a test file left running (servers, workers).
+  testEnvironment: '<rootDir>/test/helpers/process-cleanup-environment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {

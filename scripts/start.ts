@@ -1,21 +1,25 @@
 /**
  * The main job: starts the Temporal dev server on a SQLite file under the data folder, starts
- * the case worker against it, checks the stack with a short workflow and prints where the
- * Temporal Web UI is. Runs until Ctrl-C, then stops the worker and the server cleanly.
+ * the case worker against it under a supervisor that restarts it with backoff when it dies,
+ * checks the stack with a short workflow and prints where the Temporal Web UI is. Runs until
+ * Ctrl-C (SIGINT), SIGTERM or SIGHUP, then stops the worker and the server cleanly; if the dev
+ * server itself dies, everything stops, because no worker can do anything without it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../worker/config';
 import { connectClient } from '../worker/connection';
+import { EXIT } from '../cli/exit-codes';
+import { describeExit, spawnGroup } from './lib/child-processes';
 import { startDevServer, type DevServer } from './lib/dev-server';
+import { Supervisor } from './lib/supervisor';
 import { PROJECT_ROOT } from './lib/tools';
 import { stackCheckWorkflow } from '../workflows';
 import { DEFAULT_DETECTION_HOUR, DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from './lib/detection-schedule';
 import { caseSearchAttributes } from '../workflows/search-attributes';
-import { describeIssues } from '../machines/zod-issues';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const startEnvSchema = z.object({
@@ -25,12 +29,22 @@ const startEnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
 });
 
+/** An error that ends the main job with its own exit code. */
+class StartError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
 function loadStartEnv() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
-  const parsed = startEnvSchema.safeParse(env);
+  const parsed = startEnvSchema.safeParse(env, parseOptions);
   if (!parsed.success) {
     const lines = describeIssues(parsed.error).map((line) => `  ${line}`);
-    throw new Error(`Invalid start configuration:\n${lines.join('\n')}`);
+    throw new StartError(`Ugyldig oppstartskonfigurasjon:\n${lines.join('\n')}`, EXIT.badConfiguration);
   }
   return parsed.data;
 }
@@ -39,11 +53,19 @@ async function assertPortFree(portNumber: number, variable: string): Promise<voi
   await new Promise<void>((ok, fail) => {
     const server = createServer();
     server.once('error', () =>
-      fail(new Error(`Port ${portNumber} is already in use (is another dev server running?). Stop it or set ${variable}.`)),
+      fail(
+        new StartError(
+          `Port ${portNumber} er allerede i bruk (kjører en annen Temporal-utviklingsserver?). Stopp den eller sett ${variable} til en ledig port.`,
+          EXIT.badConfiguration,
+        ),
+      ),
     );
     server.listen(portNumber, '127.0.0.1', () => server.close(() => ok()));
   });
 }
+
+/** Time the worker gets to finish what it is doing after SIGINT before it is killed. */
+const WORKER_GRACE_MS = 30_000;
 
 async function run(): Promise<void> {
   const env = loadStartEnv();
@@ -51,14 +73,21 @@ async function run(): Promise<void> {
   await assertPortFree(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT');
   await assertPortFree(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
 
-  console.log(`Starting Temporal dev server (state in ${dataDir}/temporal.db)...`);
-  const server: DevServer = await startDevServer({
-    dbFile: resolve(dataDir, 'temporal.db'),
-    logFile: resolve(dataDir, 'temporal-server.log'),
-    port: env.TEMPORAL_DEV_PORT,
-    uiPort: env.TEMPORAL_UI_PORT,
-    searchAttributes: caseSearchAttributes,
-  });
+  const logFile = resolve(dataDir, 'temporal-server.log');
+  console.log(`Starter Temporal-utviklingsserveren (tilstanden lagres i ${dataDir}/temporal.db) ...`);
+  let server: DevServer;
+  try {
+    server = await startDevServer({
+      dbFile: resolve(dataDir, 'temporal.db'),
+      logFile,
+      port: env.TEMPORAL_DEV_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      searchAttributes: caseSearchAttributes,
+    });
+  } catch (err) {
+    throw new StartError(err instanceof Error ? err.message : String(err), EXIT.temporalUnavailable);
+  }
+  console.log(`Temporal-utviklingsserveren kjører (pid ${server.process.pid}).`);
 
   const workerEnv = {
     ...process.env,
@@ -68,60 +97,76 @@ async function run(): Promise<void> {
     REGISTRATIONS_DIR: process.env.REGISTRATIONS_DIR || resolve(dataDir, 'registrations'),
     DETECTION_LEDGER_DIR: process.env.DETECTION_LEDGER_DIR || resolve(dataDir, 'detection'),
   };
-  const worker: ChildProcess = spawn(resolve(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['worker/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env: workerEnv,
-    stdio: 'inherit',
+  // One Node process (not the tsx launcher), so the pid logged and the exit code reported are
+  // the worker's own.
+  const worker = new Supervisor({
+    label: 'Arbeideren (worker/main.ts)',
+    spawn: () => {
+      const child = spawnGroup(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+        name: 'arbeideren',
+        cwd: PROJECT_ROOT,
+        env: workerEnv,
+        stdio: 'inherit',
+      });
+      return { pid: child.pid, exited: child.exited, stop: () => child.stop({ signal: 'SIGINT', graceMs: WORKER_GRACE_MS }) };
+    },
+    log: (line) => console.log(line),
   });
 
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopping worker and Temporal dev server...');
-    if (worker.exitCode === null) {
-      worker.kill('SIGINT');
-      await new Promise((r) => worker.once('exit', r));
-    }
+    console.log('\nStopper arbeideren og Temporal-utviklingsserveren ...');
+    await worker.stop();
     await server.stop();
+    console.log('Stoppet.');
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  worker.once('exit', (code) => {
-    if (!stopping) {
-      console.error(`The case worker exited (code ${code}); stopping.`);
-      void stop(1);
-    }
+  // The children run in process groups of their own, so a Ctrl-C in the terminal reaches only
+  // this process, which stops them in order: the worker first, then the server it talks to.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(EXIT.ok));
+  void server.exited.then((exit) => {
+    if (stopping) return;
+    console.error(`Temporal-utviklingsserveren stoppet uventet (${describeExit(exit)}); se ${logFile}. Stopper alt.`);
+    void stop(EXIT.temporalUnavailable);
   });
+  worker.start();
 
-  // Prove the stack end to end before telling the user it is ready.
-  const client = await connectClient({ address: server.address, namespace: 'default', taskQueue: env.TEMPORAL_TASK_QUEUE });
-  await client.workflow.execute(stackCheckWorkflow, {
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    workflowId: `stack-check-${randomUUID()}`,
-    args: [{ timer: '1 second', signalsRequired: 0 }],
-  });
-  const schedule = await ensureDetectionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
-  await client.connection.close();
+  try {
+    // Prove the stack end to end before telling the user it is ready.
+    const client = await connectClient({ address: server.address, namespace: 'default', taskQueue: env.TEMPORAL_TASK_QUEUE });
+    await client.workflow.execute(stackCheckWorkflow, {
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      workflowId: `stack-check-${randomUUID()}`,
+      args: [{ timer: '1 second', signalsRequired: 0 }],
+    });
+    const schedule = await ensureDetectionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
+    await client.connection.close();
 
-  console.log('');
-  console.log('Ready.');
-  console.log(`  Temporal gRPC:   ${server.address}`);
-  console.log(`  Temporal Web UI: ${server.uiUrl ?? '(headless)'}`);
-  console.log(`  Task queue:      ${env.TEMPORAL_TASK_QUEUE}`);
-  console.log(`  Outbox:          ${resolve(dataDir, 'outbox')} (messages the cases send)`);
-  console.log(`  Detection:       schedule "${DETECTION_SCHEDULE_ID}" ${schedule}, daily at ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; schools in config/schools.json`);
-  console.log('Open and follow cases from another terminal, e.g.:');
-  console.log('  npm run case -- procedures');
-  console.log('  npm run generate -- --pupils 1500 --seed 7 --out data/fravaer.csv && npm run intake -- import data/fravaer.csv --today 2025-10-15');
-  console.log('  npm run detect -- --today 2025-11-20');
-  console.log('  npm run case -- open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03');
-  console.log('  npm run case -- show --school s1 --pupil p1');
-  console.log('Press Ctrl-C to stop.');
+    console.log('');
+    console.log('Klar.');
+    console.log(`  Temporal gRPC:        ${server.address}`);
+    console.log(`  Temporal Web UI:      ${server.uiUrl ?? '(uten brukerflate)'}`);
+    console.log(`  Oppgavekø:            ${env.TEMPORAL_TASK_QUEUE}`);
+    console.log(`  Utboks:               ${resolve(dataDir, 'outbox')} (meldingene sakene sender)`);
+    console.log(`  Fraværsdeteksjon:     tidsplanen «${DETECTION_SCHEDULE_ID}» ${schedule === 'created' ? 'opprettet' : 'oppdatert'}, daglig kl. ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; skolene står i config/schools.json`);
+    console.log('  Arbeideren startes på nytt av seg selv hvis den stopper; serveren kjører videre.');
+    console.log('Åpne og følg saker fra en annen terminal, f.eks.:');
+    console.log('  npm run case -- procedures');
+    console.log('  npm run generate -- --pupils 1500 --seed 7 --out data/fravaer.csv && npm run intake -- import data/fravaer.csv --today 2025-10-15');
+    console.log('  npm run detect -- --today 2025-11-20');
+    console.log('  npm run case -- open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03');
+    console.log('  npm run case -- show --school s1 --pupil p1');
+    console.log('Trykk Ctrl-C for å stoppe.');
+  } catch (err) {
+    if (stopping) return;
+    console.error(`Kontrollen av Temporal og arbeideren feilet: ${err instanceof Error ? err.message : String(err)}`);
+    await stop(EXIT.temporalUnavailable);
+  }
 }
 
-run().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+run().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(err instanceof StartError ? err.exitCode : EXIT.internalError);
 });

@@ -1,14 +1,17 @@
 /**
  * Starts and stops the Temporal dev server (`temporal server start-dev`) with SQLite
  * persistence. Used by the main job (scripts/start.ts) and by integration tests, which restart
- * it on the same database file to prove cases survive.
+ * it on the same database file to prove cases survive. The server runs in a process group of
+ * its own and stops when the process that started it dies (child-processes.ts), so neither a
+ * crashed `npm start` nor a failed test leaves one running.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+import { type ChildExit, type GroupChild, describeExit, spawnGroup } from './child-processes';
 import { temporalCliPath } from './tools';
 
 import { temporal } from '@temporalio/proto';
@@ -77,6 +80,8 @@ export interface DevServer {
   address: string;
   uiUrl?: string;
   process: ChildProcess;
+  /** Resolves when the server process has exited, whether it was stopped or died. */
+  exited: Promise<ChildExit>;
   /** Stops the server gracefully (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
 }
@@ -96,48 +101,50 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   else args.push('--ui-port', String(options.uiPort));
 
   const logFd = openSync(options.logFile, 'a');
-  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  let child: GroupChild;
+  try {
+    child = spawnGroup(temporalCliPath(), args, { name: 'Temporal-utviklingsserveren', stdio: ['ignore', logFd, logFd] });
+  } finally {
+    closeSync(logFd);
+  }
   const address = `127.0.0.1:${options.port}`;
 
   try {
-    await waitUntilReady(address, exited, options.readyTimeoutMs ?? 60_000, options.logFile);
+    await waitUntilReady(address, child.exited, options.readyTimeoutMs ?? 60_000, options.logFile);
     if (options.searchAttributes?.length) await ensureSearchAttributes(address, options.searchAttributes);
   } catch (err) {
-    child.kill('SIGKILL');
+    await child.stop({ signal: 'SIGKILL' });
     throw err;
   }
 
+  // The closure below needs a binding TypeScript knows is assigned.
+  const server = child;
   return {
     address,
     ...(options.uiPort !== undefined ? { uiUrl: `http://127.0.0.1:${options.uiPort}` } : {}),
-    process: child,
+    process: server.process,
+    exited: server.exited,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      await server.stop({ signal: 'SIGTERM', graceMs: 15_000 });
     },
   };
 }
 
 async function waitUntilReady(
   address: string,
-  exited: Promise<number | null>,
+  exited: Promise<ChildExit>,
   timeoutMs: number,
   logFile: string,
 ): Promise<void> {
-  let exitCode: number | null | undefined;
-  void exited.then((code) => {
-    exitCode = code;
+  let exit: ChildExit | undefined;
+  void exited.then((result) => {
+    exit = result;
   });
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) {
-      throw new Error(`Temporal dev server exited with code ${exitCode} before it was ready; see ${logFile}`);
+    if (exit !== undefined) {
+      throw new Error(`Temporal-utviklingsserveren stoppet (${describeExit(exit)}) før den var klar; se ${logFile}`);
     }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -152,5 +159,5 @@ async function waitUntilReady(
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`Temporal dev server at ${address} did not answer within ${timeoutMs} ms (${String(lastError)}); see ${logFile}`);
+  throw new Error(`Temporal-utviklingsserveren på ${address} svarte ikke innen ${timeoutMs} ms (${String(lastError)}); se ${logFile}`);
 }

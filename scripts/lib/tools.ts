@@ -11,7 +11,7 @@ const TOOLS_BIN = resolve(PROJECT_ROOT, '.tools', 'bin');
 function tool(name: string): string {
   const path = resolve(TOOLS_BIN, name);
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: run "npm run setup" (scripts/install-tools.sh) first`);
+    throw new Error(`${path} mangler: kjør "npm run setup" (scripts/install-tools.sh) først`);
   }
   return path;
 }
@@ -19,5 +19,12 @@ function tool(name: string): string {
 /** The Temporal CLI (dev server). */
 export const temporalCliPath = (): string => tool('temporal');
 
-/** The time-skipping test server. */
-export const temporalTestServerPath = (): string => tool('temporal-test-server');
+/**
+ * The time-skipping test server, as the path to give the SDK (`existing-path`): a wrapper
+ * (scripts/lib/temporal-test-server.sh) that runs the pinned binary and stops it when the process
+ * that started it dies, so a crashed test or audit does not leave servers behind.
+ */
+export const temporalTestServerPath = (): string => {
+  tool('temporal-test-server');
+  return resolve(PROJECT_ROOT, 'scripts', 'lib', 'temporal-test-server.sh');
+};
