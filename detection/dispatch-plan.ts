@@ -3,9 +3,11 @@
  * case to open (or the open case to signal), and for each open case the trend. No I/O here; the
  * dispatcher (`case-dispatcher.ts`) delivers the plan and `run-detection.ts` decides what to plan.
  *
- * Idempotency rests on deterministic ids. A trigger's event id is made of procedure, school,
- * pupil, rule and evidence dates, so running detection twice on the same data produces the same
- * ids, and the case workflow applies an id once. Opening uses signal-with-start: the workflow id
+ * A repeated run sends nothing because the ledger (trigger-ledger.ts) records what was sent and
+ * the rules count only absence after it. Should a message reach Temporal without reaching the
+ * ledger (a crash in between), deterministic ids make sending it again harmless: a trigger's event
+ * id is made of procedure, school, pupil, rule and evidence dates, so the same data gives the
+ * same ids, and the case workflow applies an id once. Opening uses signal-with-start: the workflow id
  * is the business key (school + pupil), the start input carries the trigger and the signal the
  * same trigger as `absence.newTrigger` under the same id. If no case is running the workflow
  * starts from the trigger and counts the id as applied (`openingEventId`), so the signal is a
@@ -64,10 +66,24 @@ export interface CaseDelivery {
   trigger: DetectedTrigger;
 }
 
+/** A trigger planned for another school or procedure than the directory gives: a bug, never delivered. */
+export class TriggerMismatchError extends Error {
+  override name = 'TriggerMismatchError';
+}
+
 /**
  * The delivery for one pupil's trigger. `grade` is the pupil's grade on the latest registration.
+ * The case is opened with the school's own procedure from the school directory; a trigger found
+ * for another school or under another procedure is refused, so no case can ever be opened with a
+ * procedure the school does not follow.
  */
 export function planTriggerDelivery(school: SchoolSettings, trigger: DetectedTrigger, grade: number, now: Date): CaseDelivery {
+  if (trigger.schoolId !== school.schoolId || trigger.procedureId !== school.procedureId) {
+    throw new TriggerMismatchError(
+      `Utløseren for elev «${trigger.pupilId}» gjelder skole «${trigger.schoolId}» og rutine «${trigger.procedureId}», ` +
+        `men skolekatalogen gir skole «${school.schoolId}» rutine «${school.procedureId}»; ingen sak er åpnet.`,
+    );
+  }
   const eventId = triggerEventId(trigger);
   const at = factTime(trigger.firedOn, now);
   return {
@@ -88,22 +104,6 @@ export function planTriggerDelivery(school: SchoolSettings, trigger: DetectedTri
     event: { type: 'absence.newTrigger', eventId, actor: detectionActor, at, trigger: triggerEvidence(trigger) },
     trigger,
   };
-}
-
-/**
- * Splits one run's triggers per pupil: the first (earliest fired; detect sorts them) is delivered,
- * the others of the same run are the same worry seen through another rule and are merged into it
- * (recorded, so they are not found again, but not sent: a case that has just opened would refuse
- * a second trigger the same day, and the coordinator would read it as a new worry).
- */
-export function firstTriggerPerPupil(triggers: readonly DetectedTrigger[]): Map<string, { first: DetectedTrigger; merged: DetectedTrigger[] }> {
-  const byPupil = new Map<string, { first: DetectedTrigger; merged: DetectedTrigger[] }>();
-  for (const t of triggers) {
-    const entry = byPupil.get(t.pupilId);
-    if (entry) entry.merged.push(t);
-    else byPupil.set(t.pupilId, { first: t, merged: [] });
-  }
-  return byPupil;
 }
 
 /** The trend signal for an open case. */

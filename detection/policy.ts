@@ -34,10 +34,10 @@ export const detectionPolicySchema = z.object({
   unnotifiedLowerSecondaryBySchoolDay: positive('grades 8-10: act on this school day of absence without notice (school days)'),
   /** First grade of ungdomsskole. */
   lowerSecondaryFromGrade: z.number().int().min(1).max(10).describe('first grade of lower secondary school'),
-  /** E: worrying when invalid or suspected invalid whole days in the half-year exceed this. */
-  worryingOverDays: positive('invalid or suspected invalid whole days in the half-year that are exceeded (days)'),
-  /** E: worrying when invalid or suspected invalid single lessons in the half-year exceed this. */
-  worryingOverLessons: positive('invalid or suspected invalid single lessons in the half-year that are exceeded'),
+  /** E.S5a: worrying when whole days of absence (valid or not) in the half-year exceed this. */
+  worryingOverDays: positive('whole days of absence, valid or not, in the half-year that are exceeded (days)'),
+  /** E.S5a: worrying when single lessons of absence (valid or not) in the half-year exceed this. */
+  worryingOverLessons: positive('single lessons of absence, valid or not, in the half-year that are exceeded'),
   /** E danger sign: this many whole days of valid absence in one half-year. */
   validDaysPerHalfYear: positive('whole days of valid absence in one half-year (days)'),
   /** E danger sign: this many late arrivals ... */

@@ -6,17 +6,19 @@
  *
  * How a rule fires. Every rule scans the pupil's absence in date order, from the day after the
  * previous trigger's last evidence date (if any) up to and including today, and reports the
- * FIRST point where its threshold is met, once. Feeding the returned triggers back as
+ * FIRST point where its threshold is met, once (`detect`). Feeding the returned triggers back as
  * `previousTriggers` yields the next ones (seed 002 §3: "3 nye sammenhengende fraværsdager").
- * Running detection again on the same input returns the same triggers.
+ * `detectInOrder` does that feeding itself until nothing more fires, so one call returns every
+ * trigger the data already shows, in the order a daily run would have found them; this is what a
+ * detection run delivers, and why a second run on the same data finds nothing.
  *
  * Counting conventions (see each rule for its own):
  * - Only school days count. Registrations on days without teaching are ignored (the importer
  *   should never produce them).
  * - A "day" of absence is a whole-day absence. A day with only partial absence counts its lessons;
  *   the pupil was at school, so it breaks a run of consecutive days.
- * - "Suspected invalid" (seed 004) = registered invalid OR not notified by the guardians: without
- *   notice the school cannot know the absence is valid.
+ * - Validity matters only where the seed says so: seed 004's "over 8 days and/or 10 single
+ *   lessons" counts all absence, its danger sign "high valid absence" only valid absence.
  *
  * Performance: registrations are grouped by pupil once and sorted once; every rule is a single
  * pass (two pointers for sliding windows) over that pupil's absence days, and the calendar
@@ -147,7 +149,6 @@ export function partialLessons(d: DayAbsence, policy: DetectionPolicy): number {
 }
 
 const isPartial = (d: DayAbsence): boolean => !d.whole && (d.lessons > 0 || d.minutesOnly > 0);
-const isSuspectedInvalid = (d: DayAbsence): boolean => !d.valid || !d.notified;
 
 /** Norwegian date for descriptions: 14.05.2026. */
 function no(date: string): string {
@@ -364,10 +365,10 @@ export const unnotifiedAbsence: Rule = (pupil, ctx) => {
 // Seed 004 (E): Rælingen, skolens rutine
 
 /**
- * E (seed 004, bekymringsfullt fravær): "fravær over 8 dager og/eller 10 enkelttimer". Counts
- * invalid or suspected invalid absence only (registered invalid, or without notice): valid
- * absence has its own, higher danger sign (10 days in a half-year), which an 8-day rule over all
- * absence would make pointless. Counted per school half-year, the only period the seed names.
+ * E.S5a (seed 004, bekymringsfullt fravær): worrying absence is suspected invalid absence OR
+ * absence "over 8 dager og/eller 10 enkelttimer". The two are alternatives, so the 8/10 count
+ * takes ALL absence, valid or not, notified or not (suspected invalid absence has its own rule,
+ * `unnotifiedAbsence`, E.S4). Counted per school half-year, the only period the seed names.
  * "Over" applies to both numbers: fires when whole days exceed `worryingOverDays` (the 9th day)
  * or single lessons exceed `worryingOverLessons` (the 11th lesson), whichever comes first.
  * Evidence: every counted day that half-year, with days and lessons.
@@ -380,7 +381,7 @@ export const daysOrLessonsOverLimit: Rule = (pupil, ctx) => {
   let lessons = 0;
   let hit: DayAbsence[] | undefined;
   for (const d of pupil.days) {
-    if (!isSuspectedInvalid(d) || !(d.whole || isPartial(d))) continue;
+    if (!(d.whole || isPartial(d))) continue;
     const p = halfYearKey(d.date);
     if (p !== period) {
       period = p;
@@ -405,7 +406,7 @@ export const daysOrLessonsOverLimit: Rule = (pupil, ctx) => {
     lessons,
     firedOn: lastDate(hit),
     clause: 'E.S5a',
-    description: `Ugyldig eller mulig ugyldig fravær dette halvåret: ${wholeDays} hele ${wholeDays === 1 ? 'dag' : 'dager'} og ${lessonsText(lessons)} (grense: over ${worryingOverDays} dager og/eller ${worryingOverLessons} timer). Meld til skolens ledelse og bruk kartleggingsskjema 1.`,
+    description: `Fravær dette halvåret (gyldig og ugyldig): ${wholeDays} hele ${wholeDays === 1 ? 'dag' : 'dager'} og ${lessonsText(lessons)} (grense: over ${worryingOverDays} dager og/eller ${worryingOverLessons} timer). Meld til skolens ledelse og bruk kartleggingsskjema 1.`,
   };
 };
 
@@ -526,10 +527,7 @@ export function detect(
   return detectGrouped(procedureId, groupByPupil(registrations, calendar), calendar, today, previousTriggers, policyOverrides);
 }
 
-/**
- * `detect` on registrations already grouped by `groupByPupil`, for callers that also need the
- * grouping (the detection run computes the trend from it), so a school is grouped once.
- */
+/** `detect` on registrations already grouped by `groupByPupil`, so a caller groups a school once. */
 export function detectGrouped(
   procedureId: string,
   pupils: ReadonlyMap<string, PupilAbsence>,
@@ -546,13 +544,7 @@ export function detectGrouped(
     return rule ? [rule] : [];
   });
 
-  const cutoff = new Map<string, string>();
-  for (const t of previousTriggers) {
-    for (const date of t.dates) {
-      const current = cutoff.get(t.pupilId);
-      if (current === undefined || date > current) cutoff.set(t.pupilId, date);
-    }
-  }
+  const cutoff = cutoffs(previousTriggers);
 
   const found: DetectedTrigger[] = [];
   for (const pupil of pupils.values()) {
@@ -568,6 +560,90 @@ export function detectGrouped(
   return found.sort(
     (a, b) => compare(a.firedOn, b.firedOn) || compare(a.pupilId, b.pupilId) || compare(a.rule, b.rule),
   );
+}
+
+/**
+ * One trigger of a pupil in the order a detection run delivers them: the trigger sent to the
+ * case, and the other rules that fired on the same day for the same absence.
+ */
+export interface TriggerStep {
+  /** Delivered to the case: of the rules that fired on the earliest day, the first by rule id. */
+  trigger: DetectedTrigger;
+  /**
+   * Other rules that fired on that same day: the same absence seen through another rule. They
+   * are recorded (their evidence moves the cut-off for the next trigger) but not delivered, so
+   * that one absence is never counted as two worries (in C a second trigger escalates the case).
+   */
+  sameDay: DetectedTrigger[];
+}
+
+/**
+ * Every trigger the data shows up to `today`, per pupil in the order a daily run would have found
+ * them (a run every school day, each counting only absence after the evidence of the triggers
+ * before it, as in `detect`). Per pupil: run the rules over the absence after the cut-off; of the
+ * hits, the ones that fired on the earliest day make one step; the cut-off moves to the latest
+ * evidence date of that step; repeat until no rule fires. Hits that fired later are not kept:
+ * after the new cut-off they may count less absence, exactly as the next daily run would.
+ *
+ * So a backlog (a school year imported at once) gives every successive trigger in one call, and
+ * calling it again with the steps fed back as `previousTriggers` returns nothing: a repeated
+ * detection run on the same data delivers nothing. Steps are returned by pupil id, each pupil's
+ * in order.
+ */
+export function detectInOrder(
+  procedureId: string,
+  pupils: ReadonlyMap<string, PupilAbsence>,
+  calendar: SchoolCalendar,
+  today: string,
+  previousTriggers: readonly PreviousTrigger[] = [],
+  policyOverrides?: unknown,
+): TriggerStep[] {
+  const procedure = getProcedure(procedureId);
+  const policy = resolveDetectionPolicy(procedureId, policyOverrides);
+  calendar.dayNumber(today); // fail fast when today lies outside the calendar
+  const active = procedure.openingRules.flatMap((id) => {
+    const rule = rules[id];
+    return rule ? [rule] : [];
+  });
+  const cutoff = cutoffs(previousTriggers);
+
+  const steps: TriggerStep[] = [];
+  const pupilIds = [...pupils.keys()].sort(compare);
+  for (const pupilId of pupilIds) {
+    const pupil = pupils.get(pupilId) as PupilAbsence;
+    let after = cutoff.get(pupilId);
+    for (;;) {
+      const days = cutDays(pupil, today, after);
+      if (days.days.length === 0) break;
+      const ctx: RuleContext = { procedureId, calendar, policy, today, isNew: after !== undefined };
+      const hits: DetectedTrigger[] = [];
+      for (const rule of active) {
+        const hit = rule(days, ctx);
+        if (hit) hits.push({ ...hit, pupilId, schoolId: pupil.schoolId, procedureId });
+      }
+      if (hits.length === 0) break;
+      const earliest = hits.reduce((min, h) => (h.firedOn < min ? h.firedOn : min), today);
+      const fired = hits.filter((h) => h.firedOn === earliest).sort((a, b) => compare(a.rule, b.rule));
+      steps.push({ trigger: fired[0] as DetectedTrigger, sameDay: fired.slice(1) });
+      const next = fired.flatMap((h) => h.dates).reduce((max, d) => (d > max ? d : max), '');
+      // Every rule's evidence lies in the days after the cut-off, so the cut-off always moves on.
+      if (after !== undefined && next <= after) throw new Error(`Detection did not move past ${after} for pupil ${pupilId} (${procedureId})`);
+      after = next;
+    }
+  }
+  return steps;
+}
+
+/** Per pupil, the latest evidence date among the previous triggers. */
+function cutoffs(previousTriggers: readonly PreviousTrigger[]): Map<string, string> {
+  const cutoff = new Map<string, string>();
+  for (const t of previousTriggers) {
+    for (const date of t.dates) {
+      const current = cutoff.get(t.pupilId);
+      if (current === undefined || date > current) cutoff.set(t.pupilId, date);
+    }
+  }
+  return cutoff;
 }
 
 function compare(a: string, b: string): number {

@@ -1,16 +1,22 @@
 /**
- * One detection run: for each school, its procedure's rules over the stored registrations as of
- * `today`, new triggers delivered to the pupils' cases (opening them when none is open), and the
- * absence trend delivered to every open case when it changed or a week has passed. Runs after
- * every import and on the daily schedule; running it again on the same data changes nothing
- * (see dispatch-plan.ts for why).
+ * One detection run: for each school in the school directory, its procedure's rules over the
+ * stored registrations as of `today`; every trigger the data shows that was not delivered before
+ * is delivered to the pupil's case in the order it fired (the first opens the case when none is
+ * open, the next are new triggers to it), and the absence trend goes to every open case when it
+ * changed or a week has passed. Runs after every import and on the daily schedule.
+ *
+ * Running it again on the same data and date delivers nothing: one run delivers every trigger
+ * the data already shows (`detectInOrder`), the ledger records them, and the next run counts
+ * only absence after their evidence; a trend is sent at most once per window, and not on the
+ * day (`today`) the case was opened. Schools missing from the directory are not evaluated and
+ * are named in the summary.
  */
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { RegistrationStore } from '../intake/registration-store';
 import type { CaseDispatcher, TriggerOutcome } from './case-dispatcher';
-import { firstTriggerPerPupil, planTrendEvent, planTriggerDelivery, triggerEvidence } from './dispatch-plan';
+import { planTrendEvent, planTriggerDelivery, triggerEvidence } from './dispatch-plan';
 import { resolveDetectionPolicy } from './policy';
-import { type DetectedTrigger, type PreviousTrigger, detectGrouped, groupByPupil, trend } from './rules';
+import { type DetectedTrigger, type PreviousTrigger, detectInOrder, groupByPupil, trend } from './rules';
 import { CalendarRangeError } from './school-calendar';
 import type { SchoolDirectory } from './school-directory';
 import type { LedgerTrigger, PupilLedger, TriggerLedger } from './trigger-ledger';
@@ -37,12 +43,21 @@ export interface SchoolRunSummary {
   schoolId: string;
   procedureId?: string;
   registrations: number;
+  /** Cases opened by a trigger. */
   opened: number;
+  /** Triggers delivered to a case that was already open (including one opened earlier in this run). */
   signalled: number;
+  /** Triggers recorded but not delivered: another rule fired the same day for the same absence. */
   merged: number;
   trendsSent: number;
-  /** Why the school was not evaluated (Norwegian), when it was not. */
-  skipped?: string;
+  /** Why the school was not evaluated, when it was not. */
+  skipped?: SkipReason;
+}
+
+/** Why a school was not evaluated; `message` is Norwegian. */
+export interface SkipReason {
+  kind: 'unknown-school' | 'calendar';
+  message: string;
 }
 
 export interface DetectionRunSummary {
@@ -91,50 +106,55 @@ async function runSchool(schoolId: string, options: DetectionRunOptions, now: Da
   const registrations = await options.store.bySchool(schoolId);
   const result: SchoolRunSummary = { schoolId, registrations: registrations.length, opened: 0, signalled: 0, merged: 0, trendsSent: 0 };
   const settings = options.directory.get(schoolId);
-  if (!settings) return { ...result, skipped: 'skolen står ikke i skolekatalogen (config/schools.json)' };
+  if (!settings) return { ...result, skipped: { kind: 'unknown-school', message: 'skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert' } };
   result.procedureId = settings.procedureId;
   const { range } = settings.calendar;
   if (options.today < range.from || options.today > range.to) {
-    return { ...result, skipped: `skolekalenderen til ${settings.municipality} dekker ikke ${options.today}` };
+    return { ...result, skipped: { kind: 'calendar', message: `skolekalenderen til ${settings.municipality} dekker ikke ${options.today}` } };
   }
 
   const pupils = await options.ledger.load(schoolId);
   const previous: PreviousTrigger[] = [...pupils.values()].flatMap((p) => p.triggers.map((t) => ({ pupilId: p.pupilId, dates: t.dates })));
   let absence;
-  let triggers;
+  let steps;
   try {
     // Grouped once: the rules and the trend both read the pupils' school days.
     absence = groupByPupil(registrations, settings.calendar);
-    triggers = detectGrouped(settings.procedureId, absence, settings.calendar, options.today, previous, settings.detectionOverrides);
+    steps = detectInOrder(settings.procedureId, absence, settings.calendar, options.today, previous, settings.detectionOverrides);
   } catch (err) {
     // Registrations outside the municipality's calendar: a configuration gap, reported per school.
-    if (err instanceof CalendarRangeError) return { ...result, skipped: `skolekalenderen til ${settings.municipality} dekker ikke alle registreringene (${err.message})` };
+    if (err instanceof CalendarRangeError) {
+      return { ...result, skipped: { kind: 'calendar', message: `skolekalenderen til ${settings.municipality} dekker ikke alle registreringene (${err.message})` } };
+    }
     throw err;
   }
-  const openedNow = new Set<string>();
   const recordedAt = now.toISOString();
 
   try {
-    for (const [pupilId, { first, merged }] of firstTriggerPerPupil(triggers)) {
+    // Each pupil's steps in the order they fired: the first opens the case (or is a new trigger
+    // to the open one), the next reach the case as new triggers, as daily runs would have sent them.
+    for (const { trigger, sameDay } of steps) {
+      const { pupilId } = trigger;
       // A pupil with a trigger has absence days, so the grouping holds the grade of their latest registration.
-      const delivery = planTriggerDelivery(settings, first, absence.get(pupilId)?.grade ?? 1, now);
+      const delivery = planTriggerDelivery(settings, trigger, absence.get(pupilId)?.grade ?? 1, now);
       const outcome: TriggerOutcome = await options.dispatcher.deliverTrigger(delivery);
       const entry: PupilLedger = pupils.get(pupilId) ?? { pupilId, triggers: [], caseOpen: true };
       const eventId = delivery.event.eventId;
-      entry.triggers.push(ledgerEntry(first, outcome, eventId, recordedAt), ...merged.map((t) => ledgerEntry(t, 'merged', eventId, recordedAt)));
+      entry.triggers.push(ledgerEntry(trigger, outcome, eventId, recordedAt), ...sameDay.map((t) => ledgerEntry(t, 'merged', eventId, recordedAt)));
       entry.caseOpen = true;
       if (outcome === 'opened') {
         delete entry.lastTrend; // a new case starts its trend history afresh
-        openedNow.add(pupilId);
+        entry.openedOn = options.today;
         result.opened += 1;
       } else result.signalled += 1;
-      result.merged += merged.length;
+      result.merged += sameDay.length;
       pupils.set(pupilId, entry);
     }
 
     const policy = resolveDetectionPolicy(settings.procedureId, settings.detectionOverrides);
     for (const entry of pupils.values()) {
-      if (!entry.caseOpen || openedNow.has(entry.pupilId)) continue;
+      // No trend on the day the case opened (its trigger is the news), in this run or a repeat of it.
+      if (!entry.caseOpen || entry.openedOn === options.today) continue;
       const current = trend(absence.get(entry.pupilId), settings.calendar, options.today, policy);
       if (!current || !isTrendDue(entry.lastTrend, current.trend, current.to, options.today)) continue;
       const event = planTrendEvent(schoolId, entry.pupilId, current, now);
@@ -172,19 +192,24 @@ function ledgerEntry(t: DetectedTrigger, delivery: LedgerTrigger['delivery'], ev
 
 /** One Norwegian progress line per school. */
 export function describeSchool(s: SchoolRunSummary): string {
-  if (s.skipped) return `Skole ${s.schoolId}: ikke vurdert – ${s.skipped}.`;
+  if (s.skipped) return `Skole «${s.schoolId}»: ikke vurdert – ${s.skipped.message} (${s.registrations} registreringer).`;
   return (
     `Skole ${s.schoolId} (${s.procedureId}): ${s.registrations} registreringer, ${s.opened} nye saker, ` +
     `${s.signalled} nye utløsere til åpne saker, ${s.merged} slått sammen, ${s.trendsSent} trender sendt.`
   );
 }
 
-/** The run's Norwegian summary. */
+/**
+ * The run's Norwegian summary: the totals, then one line per school that was not evaluated,
+ * naming the school and why, so a school missing from the directory is never silently passed over.
+ */
 export function describeRun(r: DetectionRunSummary): string {
-  const skipped = r.schools.filter((s) => s.skipped).length;
-  return (
-    `Fraværsdeteksjon for ${r.today}: ${r.schools.length - skipped} skoler vurdert` +
-    (skipped > 0 ? ` (${skipped} ikke vurdert)` : '') +
-    `, ${r.opened} nye saker, ${r.signalled} nye utløsere til åpne saker, ${r.trendsSent} trender sendt.`
-  );
+  const skipped = r.schools.filter((s) => s.skipped);
+  const lines = [
+    `Fraværsdeteksjon for ${r.today}: ${r.schools.length - skipped.length} skoler vurdert` +
+      (skipped.length > 0 ? ` (${skipped.length} ikke vurdert)` : '') +
+      `, ${r.opened} nye saker, ${r.signalled} nye utløsere til åpne saker, ${r.merged} slått sammen, ${r.trendsSent} trender sendt.`,
+  ];
+  for (const s of skipped) lines.push(`  Ikke vurdert: skole «${s.schoolId}» – ${s.skipped?.message} (${s.registrations} registreringer).`);
+  return lines.join('\n');
 }

@@ -21,7 +21,7 @@ const ledgerTriggerSchema = absenceTriggerSchema.extend({
   /** The event id the trigger was delivered under (see dispatch-plan.ts). */
   eventId: z.string().min(1),
   firedOn: isoDateSchema,
-  /** 'opened' the case, was 'signalled' to the open case, or was 'merged' into another trigger of the same run. */
+  /** 'opened' the case, was 'signalled' to the open case, or was 'merged' into the trigger another rule found the same day (not sent). */
   delivery: z.enum(['opened', 'signalled', 'merged']),
   recordedAt: z.string(),
 });
@@ -32,6 +32,8 @@ const pupilLedgerSchema = z.object({
   triggers: z.array(ledgerTriggerSchema),
   /** False once a trend could not be delivered because the case had closed; a new trigger reopens. */
   caseOpen: z.boolean(),
+  /** The run date (`today`) of the run that opened the current case: no trend is sent on that date. */
+  openedOn: isoDateSchema.optional(),
   lastTrend: z
     .object({ trend: trendSchema, to: isoDateSchema, sentOn: isoDateSchema, eventId: z.string().min(1) })
     .optional(),

@@ -8,6 +8,7 @@ import { ProcedureError } from '../../machines/registry';
 import { InvalidDetectionPolicyError } from '../../detection/policy';
 import { registrationSchema } from '../../intake/registration-schema';
 import { detect } from '../../detection/rules';
+import { triggerEvidence } from '../../detection/dispatch-plan';
 import { calendar, invalid, partial, whole } from './fixtures';
 
 const C = 'tiltaksplan-elevfravaer';
@@ -25,7 +26,7 @@ describe('detect', () => {
       ['elev-2', 'single-days-in-month', '2026-04-28', ['2026-04-20', '2026-04-22', '2026-04-24', '2026-04-28']],
       ['elev-1', 'consecutive-days', '2026-05-15', ['2026-05-12', '2026-05-13', '2026-05-15']],
     ]);
-    for (const t of found) expect(() => absenceTriggerSchema.parse(t)).not.toThrow();
+    for (const t of found) expect(() => absenceTriggerSchema.parse(triggerEvidence(t))).not.toThrow();
     expect(found[1]?.description).toBe('Fravær 3 sammenhengende skoledager (12.05.2026, 13.05.2026, 15.05.2026).');
   });
 

@@ -1,8 +1,12 @@
 /**
  * Shared fixtures for the detection tests: a municipality calendar for the school year
- * 2025/2026 and builders for absence registrations with sensible defaults.
+ * 2025/2026, builders for absence registrations with sensible defaults, and a fake dispatcher
+ * standing in for Temporal.
  */
+import type { CaseDispatcher, TriggerOutcome, TrendOutcome } from '../../detection/case-dispatcher';
+import type { CaseDelivery } from '../../detection/dispatch-plan';
 import type { Registration } from '../../intake/registration-schema';
+import type { CaseEvent } from '../../machines/events';
 import { buildSchoolCalendar, type SchoolCalendarConfig } from '../../detection/school-calendar';
 
 /** A school year like most Norwegian municipalities have it. */
@@ -50,3 +54,42 @@ export function partial(date: string, lessons: number, overrides: Overrides = {}
 
 /** Invalid and without notice: suspected invalid in seed 004's sense. */
 export const invalid: Overrides = { valid: false, notifiedByGuardians: false, reasonCode: 'UKJENT' };
+
+/**
+ * A stand-in for Temporal that keeps "running cases" in memory, as signal-with-start would: a
+ * trigger opens the pupil's case or is signalled to the open one (each event id applied once, as
+ * the case workflow does), a trend reaches only an open case. It records every delivery, so a
+ * test can count what a run delivered.
+ */
+export class FakeDispatcher implements CaseDispatcher {
+  readonly running = new Map<string, { input: CaseDelivery['input']; signals: CaseEvent[] }>();
+  readonly started: CaseDelivery[] = [];
+  /** Every trigger delivery, in order (openings and signals). */
+  readonly triggers: CaseDelivery[] = [];
+  readonly trends: CaseEvent[] = [];
+  failAfter = Infinity;
+  private calls = 0;
+
+  async deliverTrigger(delivery: CaseDelivery): Promise<TriggerOutcome> {
+    if (++this.calls > this.failAfter) throw new Error('Temporal svarer ikke');
+    this.triggers.push(delivery);
+    const open = this.running.get(delivery.workflowId);
+    if (open) {
+      if (!open.signals.some((e) => e.eventId === delivery.event.eventId) && delivery.event.eventId !== open.input.openingEventId) {
+        open.signals.push(delivery.event);
+      }
+      return 'signalled';
+    }
+    this.running.set(delivery.workflowId, { input: delivery.input, signals: [] });
+    this.started.push(delivery);
+    return 'opened';
+  }
+
+  async deliverTrend(workflowId: string, event: CaseEvent): Promise<TrendOutcome> {
+    const open = this.running.get(workflowId);
+    if (!open) return 'no-open-case';
+    open.signals.push(event);
+    this.trends.push(event);
+    return 'signalled';
+  }
+}

@@ -154,37 +154,58 @@ describe('unnotified absence', () => {
   });
 });
 
-describe('E.S5a over 8 days and/or 10 single lessons', () => {
+describe('E.S5a over 8 days and/or 10 single lessons, all absence counted', () => {
   const eight = ['2026-04-20', '2026-04-22', '2026-04-24', '2026-04-28', '2026-04-30', '2026-05-05', '2026-05-07', '2026-05-11'];
   const invalidDays = (...dates: string[]) => dates.map((d) => whole(d, invalid));
 
-  test('[E.S5a] 8 invalid days do not fire; the 9th does', () => {
+  test('[E.S5a] 8 invalid days do not fire; the 9th does ("over 8")', () => {
     expect(run(daysOrLessonsOverLimit, invalidDays(...eight), { procedureId: E })).toBeUndefined();
     const hit = run(daysOrLessonsOverLimit, invalidDays(...eight, '2026-05-13'), { procedureId: E });
     expect(hit).toMatchObject({ rule: 'days-or-lessons-over-limit', dates: [...eight, '2026-05-13'], days: 9, lessons: 0, firedOn: '2026-05-13', clause: 'E.S5a' });
   });
 
-  test('[E.S5a] valid absence with notice is not counted: 9 such days do not fire', () => {
-    expect(run(daysOrLessonsOverLimit, wholeDays(...eight, '2026-05-13'), { procedureId: E })).toBeUndefined();
+  test('[E.S5a] valid absence with notice counts: 8 such days do not fire, the 9th does', () => {
+    expect(run(daysOrLessonsOverLimit, wholeDays(...eight), { procedureId: E })).toBeUndefined();
+    const hit = run(daysOrLessonsOverLimit, wholeDays(...eight, '2026-05-13'), { procedureId: E });
+    expect(hit).toMatchObject({ dates: [...eight, '2026-05-13'], days: 9, lessons: 0, firedOn: '2026-05-13', clause: 'E.S5a' });
+    expect(hit?.description).toBe(
+      'Fravær dette halvåret (gyldig og ugyldig): 9 hele dager og 0 timer (grense: over 8 dager og/eller 10 timer). Meld til skolens ledelse og bruk kartleggingsskjema 1.',
+    );
   });
 
-  test('[E.S5a] absence without notice counts as suspected invalid even if marked valid', () => {
-    const regs = [...eight, '2026-05-13'].map((d) => whole(d, { notifiedByGuardians: false }));
-    expect(run(daysOrLessonsOverLimit, regs, { procedureId: E })?.days).toBe(9);
+  test('[E.S5a] valid, invalid and unnotified days count together: 4 + 4 do not fire, a 9th of any kind does', () => {
+    const mixed = [
+      ...wholeDays(...eight.slice(0, 4)),
+      ...invalidDays(...eight.slice(4, 6)),
+      ...eight.slice(6).map((d) => whole(d, { notifiedByGuardians: false })),
+    ];
+    expect(run(daysOrLessonsOverLimit, mixed, { procedureId: E })).toBeUndefined();
+    expect(run(daysOrLessonsOverLimit, [...mixed, whole('2026-05-13')], { procedureId: E })).toMatchObject({ days: 9, firedOn: '2026-05-13' });
+    expect(run(daysOrLessonsOverLimit, [...mixed, whole('2026-05-13', invalid)], { procedureId: E })).toMatchObject({ days: 9, firedOn: '2026-05-13' });
   });
 
-  test('[E.S5a] 9 and 10 invalid lessons do not fire ("over 10"); the 11th lesson does', () => {
+  test('[E.S5a] 9 and 10 lessons do not fire ("over 10"); the 11th lesson does, valid or invalid', () => {
     const nine = [partial('2026-04-20', 4, invalid), partial('2026-04-21', 5, invalid)];
     expect(run(daysOrLessonsOverLimit, nine, { procedureId: E })).toBeUndefined();
     expect(run(daysOrLessonsOverLimit, [...nine, partial('2026-04-22', 1, invalid)], { procedureId: E })).toBeUndefined();
     const hit = run(daysOrLessonsOverLimit, [...nine, partial('2026-04-22', 2, invalid)], { procedureId: E });
     expect(hit).toMatchObject({ dates: ['2026-04-20', '2026-04-21', '2026-04-22'], days: 0, lessons: 11, firedOn: '2026-04-22' });
+    const validTen = [partial('2026-04-20', 4), partial('2026-04-21', 5), partial('2026-04-22', 1)];
+    expect(run(daysOrLessonsOverLimit, validTen, { procedureId: E })).toBeUndefined();
+    expect(run(daysOrLessonsOverLimit, [...validTen, partial('2026-04-23', 1)], { procedureId: E })).toMatchObject({ days: 0, lessons: 11, firedOn: '2026-04-23' });
+  });
+
+  test('[E.S5a] days and lessons are two limits, not one sum: 8 days and 10 lessons do not fire', () => {
+    const regs = [...wholeDays(...eight), partial('2026-05-12', 5), partial('2026-05-13', 5)];
+    expect(run(daysOrLessonsOverLimit, regs, { procedureId: E })).toBeUndefined();
+    expect(run(daysOrLessonsOverLimit, [...regs, partial('2026-05-15', 1)], { procedureId: E })).toMatchObject({ days: 8, lessons: 11, firedOn: '2026-05-15' });
   });
 
   test('[E.S5a] counting starts again each half-year: 8 days before Jan 1 and 1 after do not fire', () => {
     const autumn = ['2025-11-03', '2025-11-05', '2025-11-07', '2025-11-11', '2025-11-13', '2025-11-17', '2025-11-19', '2025-12-31'];
     expect(run(daysOrLessonsOverLimit, invalidDays(...autumn, '2026-01-02'), { procedureId: E, cal: openCalendar })).toBeUndefined();
     expect(run(daysOrLessonsOverLimit, invalidDays(...autumn, '2025-12-30'), { procedureId: E, cal: openCalendar })?.firedOn).toBe('2025-12-31');
+    expect(run(daysOrLessonsOverLimit, wholeDays(...autumn, '2026-01-02'), { procedureId: E, cal: openCalendar })).toBeUndefined();
   });
 });
 

@@ -4,49 +4,18 @@
  * the first (C §3), re-runs deliver nothing new, trends reach open cases when they change or
  * weekly, and bad configuration is reported per school without losing the other schools.
  */
-import type { CaseDelivery } from '../../detection/dispatch-plan';
-import type { CaseDispatcher, TrendOutcome } from '../../detection/case-dispatcher';
-import { DetectionDispatchError, isTrendDue, osloDate, runDetection } from '../../detection/run-detection';
+import { TriggerMismatchError, planTriggerDelivery } from '../../detection/dispatch-plan';
+import { detect } from '../../detection/rules';
+import { DetectionDispatchError, describeRun, isTrendDue, osloDate, runDetection } from '../../detection/run-detection';
 import { type SchoolDirectory, buildSchoolDirectory } from '../../detection/school-directory';
 import { InMemoryTriggerLedger } from '../../detection/trigger-ledger';
 import { InMemoryRegistrationStore } from '../../intake/registration-store';
 import { caseFactsSchema } from '../../machines/case-context';
-import { type CaseEvent, parseCaseEvent } from '../../machines/events';
-import { calendarConfig, whole } from './fixtures';
+import { parseCaseEvent } from '../../machines/events';
+import { FakeDispatcher, calendar, calendarConfig, whole } from './fixtures';
 
 const C = 'tiltaksplan-elevfravaer';
 const NOW = new Date('2026-06-30T10:00:00Z');
-
-/** A stand-in for Temporal that keeps "running cases" in memory, like signal-with-start would. */
-class FakeDispatcher implements CaseDispatcher {
-  readonly running = new Map<string, { input: CaseDelivery['input']; signals: CaseEvent[] }>();
-  readonly started: CaseDelivery[] = [];
-  readonly trends: CaseEvent[] = [];
-  failAfter = Infinity;
-  private calls = 0;
-
-  async deliverTrigger(delivery: CaseDelivery) {
-    if (++this.calls > this.failAfter) throw new Error('Temporal svarer ikke');
-    const open = this.running.get(delivery.workflowId);
-    if (open) {
-      if (!open.signals.some((e) => e.eventId === delivery.event.eventId) && delivery.event.eventId !== open.input.openingEventId) {
-        open.signals.push(delivery.event);
-      }
-      return 'signalled' as const;
-    }
-    this.running.set(delivery.workflowId, { input: delivery.input, signals: [] });
-    this.started.push(delivery);
-    return 'opened' as const;
-  }
-
-  async deliverTrend(workflowId: string, event: CaseEvent): Promise<TrendOutcome> {
-    const open = this.running.get(workflowId);
-    if (!open) return 'no-open-case';
-    open.signals.push(event);
-    this.trends.push(event);
-    return 'signalled';
-  }
-}
 
 const directory: SchoolDirectory = buildSchoolDirectory({
   formatVersion: 1,
@@ -95,7 +64,7 @@ test('[C.3] a re-run delivers nothing new; a second import with absence after th
   expect(dispatcher.started).toHaveLength(1);
 });
 
-test('several rules firing for one pupil in one run open one case; the others are merged and not found again', async () => {
+test('several rules firing the same day for one pupil open one case; the others are merged (recorded, not sent) and not found again', async () => {
   const { store, ledger, dispatcher, run } = setup();
   // Four days in a month, three of them consecutive: both C rules fire on the same data.
   await store.upsert([whole('2026-04-27'), whole('2026-05-05'), whole('2026-05-06'), whole('2026-05-07')]);
@@ -114,6 +83,8 @@ test('[C.3.3] the trend reaches the open case, once per window, again when it ch
   await store.upsert([whole('2026-04-20'), whole('2026-04-21'), whole('2026-04-22')]);
   await run('2026-04-22');
   expect(dispatcher.trends).toHaveLength(0); // not on the day the case opened
+  expect(await run('2026-04-22')).toMatchObject({ opened: 0, signalled: 0, trendsSent: 0 }); // nor when that run is repeated
+  expect(dispatcher.trends).toHaveLength(0);
 
   expect(await run('2026-04-23')).toMatchObject({ trendsSent: 1 });
   expect(dispatcher.trends[0]).toMatchObject({ type: 'absence.trend', trend: 'worse', to: '2026-04-23', absenceDays: 3 });
@@ -133,14 +104,83 @@ test('[C.3.3] the trend reaches the open case, once per window, again when it ch
   ]);
 });
 
-test('schools missing from the directory or outside its calendar are reported, the others evaluated', async () => {
-  const { store, run } = setup();
-  await store.upsert([whole('2026-05-05'), whole('2026-05-06'), whole('2026-05-07'), whole('2026-05-05', { schoolId: 'ukjent', pupilId: 'elev-9' })]);
+test('[C.3] a backlog showing two successive triggers delivers both in one run, in order; the repeated run delivers nothing', async () => {
+  const { store, ledger, dispatcher, run } = setup();
+  // Imported at once: three consecutive days, then three new consecutive days a week later.
+  await store.upsert(['2026-05-05', '2026-05-06', '2026-05-07', '2026-05-11', '2026-05-12', '2026-05-13'].map((d) => whole(d)));
+  expect(await run('2026-05-20')).toMatchObject({ opened: 1, signalled: 1, merged: 0 });
+  expect(dispatcher.triggers.map((d) => [d.event.trigger.dates, d.event.at])).toEqual([
+    [['2026-05-05', '2026-05-06', '2026-05-07'], '2026-05-07T14:00:00.000Z'],
+    [['2026-05-11', '2026-05-12', '2026-05-13'], '2026-05-13T14:00:00.000Z'],
+  ]);
+  // The case took the first as its opening trigger and the second as a new trigger.
+  const open = dispatcher.running.get('fravaerssak-skole-1-elev-1');
+  expect(open?.input.facts.trigger.dates).toEqual(['2026-05-05', '2026-05-06', '2026-05-07']);
+  expect(open?.signals.map((e) => e.type === 'absence.newTrigger' && e.trigger.dates)).toEqual([['2026-05-11', '2026-05-12', '2026-05-13']]);
+  expect((await ledger.load('skole-1')).get('elev-1')?.triggers.map((t) => [t.delivery, t.dates[0]])).toEqual([
+    ['opened', '2026-05-05'],
+    ['signalled', '2026-05-11'],
+  ]);
+  expect(await run('2026-05-20')).toMatchObject({ opened: 0, signalled: 0, merged: 0, trendsSent: 0 });
+  expect(dispatcher.triggers).toHaveLength(2);
+});
+
+test('[8] schools missing from the directory or outside its calendar are reported by id in Norwegian, the others evaluated', async () => {
+  const { store, dispatcher, run } = setup();
+  await store.upsert([
+    whole('2026-05-05'),
+    whole('2026-05-06'),
+    whole('2026-05-07'),
+    ...['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { schoolId: 'S999', pupilId: 'elev-9' })),
+  ]);
   const summary = await run('2026-05-07');
   expect(summary.opened).toBe(1);
-  expect(summary.schools.find((s) => s.schoolId === 'ukjent')?.skipped).toContain('står ikke i skolekatalogen');
+  expect(dispatcher.started.map((d) => d.workflowId)).toEqual(['fravaerssak-skole-1-elev-1']);
+  expect(summary.schools.find((s) => s.schoolId === 'S999')?.skipped).toEqual({
+    kind: 'unknown-school',
+    message: 'skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert',
+  });
+  expect(describeRun(summary).split('\n')).toEqual([
+    'Fraværsdeteksjon for 2026-05-07: 1 skoler vurdert (1 ikke vurdert), 1 nye saker, 0 nye utløsere til åpne saker, 0 slått sammen, 0 trender sendt.',
+    '  Ikke vurdert: skole «S999» – skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert (3 registreringer).',
+  ]);
   const late = await run('2030-01-01');
-  expect(late.schools.find((s) => s.schoolId === 'skole-1')?.skipped).toContain('dekker ikke 2030-01-01');
+  expect(late.schools.find((s) => s.schoolId === 'skole-1')?.skipped).toMatchObject({ kind: 'calendar', message: 'skolekalenderen til test dekker ikke 2030-01-01' });
+});
+
+test('[8] a case is opened with the school\'s own procedure from the directory; a trigger for another procedure or school is refused', async () => {
+  const E = 'raelingen-veileder';
+  const twoProcedures = buildSchoolDirectory({
+    formatVersion: 1,
+    municipalities: {
+      c: { name: 'Kommune C', procedureId: C, calendar: calendarConfig },
+      e: { name: 'Kommune E', procedureId: E, calendar: calendarConfig },
+    },
+    schools: [
+      { schoolId: 'skole-c', name: 'Skole C', municipality: 'c' },
+      { schoolId: 'skole-e', name: 'Skole E', municipality: 'e' },
+    ],
+  });
+  const store = new InMemoryRegistrationStore();
+  const dispatcher = new FakeDispatcher();
+  // The same nine days at both schools: C's three-day rule and E's "over 8 days" both fire.
+  const nine = ['2026-04-20', '2026-04-21', '2026-04-22', '2026-04-23', '2026-04-24', '2026-04-27', '2026-04-28', '2026-04-29', '2026-04-30'];
+  await store.upsert(['c', 'e'].flatMap((x) => nine.map((d) => whole(d, { schoolId: `skole-${x}`, pupilId: `elev-${x}` }))));
+  await runDetection({ store, directory: twoProcedures, ledger: new InMemoryTriggerLedger(), dispatcher, today: '2026-04-30', now: NOW });
+  expect(dispatcher.started.map((d) => [d.workflowId, d.input.procedureId, d.input.facts.trigger.rule])).toEqual([
+    ['fravaerssak-skole-c-elev-c', C, 'consecutive-days'],
+    ['fravaerssak-skole-e-elev-e', E, 'days-or-lessons-over-limit'],
+  ]);
+  for (const d of dispatcher.triggers) expect(d.input.procedureId).toBe(twoProcedures.get(d.input.facts.schoolId)?.procedureId);
+
+  const [cTrigger] = detect(C, nine.map((d) => whole(d, { schoolId: 'skole-e' })), calendar, '2026-04-30');
+  const schoolE = twoProcedures.get('skole-e')!;
+  expect(() => planTriggerDelivery(schoolE, cTrigger!, 5, NOW)).toThrow(TriggerMismatchError);
+  expect(() => planTriggerDelivery(schoolE, cTrigger!, 5, NOW)).toThrow(
+    'Utløseren for elev «elev-1» gjelder skole «skole-e» og rutine «tiltaksplan-elevfravaer», men skolekatalogen gir skole «skole-e» rutine «raelingen-veileder»; ingen sak er åpnet.',
+  );
+  const [eTrigger] = detect(E, nine.map((d) => whole(d, { schoolId: 'skole-c' })), calendar, '2026-04-30');
+  expect(() => planTriggerDelivery(schoolE, eTrigger!, 5, NOW)).toThrow(/gjelder skole «skole-c»/);
 });
 
 test('a delivery failure stops the run with a Norwegian error; what was delivered before is in the ledger and not sent twice', async () => {
