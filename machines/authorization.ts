@@ -11,7 +11,8 @@
  *    withdrawn, a meeting set up, a suspicion of harm, and a report of concern to child welfare
  *    (every employee has that duty personally, barnevernloven § 13-2).
  * 3. Every other event is a step of the procedure: it may be sent by the roles responsible for
- *    the state whose transition takes it (its `meta.responsible`), by the school's leadership
+ *    the state whose transition takes it (its `meta.responsible`) or for any active state inside
+ *    it (whoever works on a step acts on its level's transitions), by the school's leadership
  *    (principal and school leadership answer for the school's follow-up and may act for any of
  *    its staff), and by the roles a procedure adds for an event (`extraSenders`, e.g. child
  *    welfare, the GP or a psychologist for a BUP referral, E.BUP1).
@@ -85,17 +86,23 @@ function activeNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
   return nodes;
 }
 
-/** The innermost active state that has a transition for `type`, or undefined. */
-function handlingNode(snapshot: AnyMachineSnapshot, type: EventType): AnyStateNode | undefined {
-  return activeNodes(snapshot).find((node) => node.transitions.has(type));
+/**
+ * The active states from the leaf up to the one whose transition takes `type` (all of them when
+ * the root takes it, or none does): the people working on any of them act on that transition.
+ */
+function statesUpToHandler(snapshot: AnyMachineSnapshot, type: EventType): AnyStateNode[] {
+  const nodes = activeNodes(snapshot);
+  const handler = nodes.findIndex((node) => node.transitions.has(type));
+  return handler === -1 ? nodes : nodes.slice(0, handler + 1);
 }
 
 /** The roles that may send `type` to a case in `snapshot` now (empty when no one may). */
 export function authorisedRoles(snapshot: AnyMachineSnapshot, type: EventType, extraSenders: ExtraSenders = {}): Role[] {
   if (detectionEventTypes.includes(type)) return ['system'];
   if (anyStaffFacts.includes(type)) return [...staffRoles];
-  const node = handlingNode(snapshot, type);
-  const responsible = ((node?.meta as StateMeta | undefined)?.responsible ?? []).filter((r) => !nonRecordingRoles.includes(r));
+  const responsible = statesUpToHandler(snapshot, type)
+    .flatMap((node) => (node.meta as StateMeta | undefined)?.responsible ?? [])
+    .filter((r) => !nonRecordingRoles.includes(r));
   const roles = new Set<Role>([...responsible, ...(extraSenders[type] ?? [])]);
   if (responsible.length > 0) for (const r of leadershipRoles) roles.add(r);
   return staffRoles.filter((r) => roles.has(r));

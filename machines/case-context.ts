@@ -242,11 +242,15 @@ export function sharedActions<P>() {
 }
 
 /**
- * Facts any open case records without moving: a notice, a trend, staff informed, the pupil's
- * voice, a filed document, consent given or withdrawn. Spread into each machine's open-state `on`.
+ * Facts any open case records without moving: a notice, new absence and its trend, staff
+ * informed, the pupil's voice, a filed document, consent given or withdrawn. Spread into each
+ * machine's open-state `on`, so every open state takes them (a state may still handle one
+ * itself, e.g. a new trigger that moves the case on): new absence is never refused, only a
+ * closed case takes nothing more.
  */
 export const recordedFacts = {
   'absence.noticeReceived': { actions: 'recordCaseFacts' },
+  'absence.newTrigger': { actions: 'recordCaseFacts' },
   'absence.trend': { actions: 'recordCaseFacts' },
   'staff.informed': { actions: 'recordCaseFacts' },
   'pupilVoice.recorded': { actions: 'recordCaseFacts' },

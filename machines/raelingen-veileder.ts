@@ -260,7 +260,6 @@ const stateMeta = {
  */
 const caseFacts = {
   'absence.thresholdReached': { actions: 'recordCaseFacts' },
-  'absence.newTrigger': { actions: 'recordCaseFacts' },
   ...recordedFacts,
   'absence.noticeMissing': [
     {

@@ -17,7 +17,7 @@ import * as wf from '@temporalio/workflow';
 import { type AnyMachineSnapshot, type StateValue, initialTransition, transition } from 'xstate';
 import type { CaseActivities } from '../activities';
 import { authorisationRefusal, detectionEventTypes } from '../machines/authorization';
-import type { CaseContext } from '../machines/case-context';
+import { type CaseContext, documentOf } from '../machines/case-context';
 import { effectNames, type EffectName } from '../machines/effects';
 import { type CaseEvent, parseCaseEvent } from '../machines/events';
 import { eventNames } from '../machines/labels';
@@ -93,6 +93,20 @@ const LATE_TIMER_SLACK_MS = 60_000;
 const factTime = (at: string): number => Math.min(Date.parse(at), Date.now());
 const isTriggerEvent = (event: CaseEvent): event is Extract<CaseEvent, { type: 'absence.newTrigger' | 'absence.thresholdReached' }> =>
   event.type === 'absence.newTrigger' || event.type === 'absence.thresholdReached';
+
+/**
+ * Why the event that closed a case closed it. `case.closed` says so itself; a procedure may also
+ * close on another step (the guardians approving a closing for illness, C.2.1b/C.3.1), whose
+ * reason follows from the event.
+ */
+function closingOf(event: CaseEvent): CaseClosing {
+  const base = { at: event.at, actor: event.actor, documentRef: documentOf(event)?.ref ?? '' };
+  if (event.type === 'case.closed') return { ...base, reason: event.reason, note: event.note };
+  if (event.type === 'illness.confirmed') {
+    return { ...base, reason: 'illness-approved', note: `Foresatte godkjente at saken avsluttes fordi fraværet skyldes ${event.recurring ? 'ny eller gjentatt ' : ''}sykdom.` };
+  }
+  return { ...base, reason: 'other', note: `Avsluttet ved «${eventNames[event.type]}».` };
+}
 
 /** An event's own fields: what the person gave besides type, id, actor and time. */
 function eventData(event: CaseEvent): Record<string, unknown> {
@@ -253,22 +267,26 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
    * Why the machine cannot take `event` now, in Norwegian for the person who sent it, or
    * undefined if it can. Names the event and the step the case is in.
    */
-  const refusal = (event: CaseEvent): string | undefined => {
+  const refusal = (event: CaseEvent, via: 'update' | 'signal'): string | undefined => {
     const name = eventNames[event.type];
     if (snapshot.status !== 'active') return `Saken er avsluttet og tar ikke imot flere hendelser («${name}»).`;
-    if (snapshot.can(event)) return undefined;
     const allowed = allowedEventTypes(snapshot);
-    return allowed.includes(event.type)
-      ? `Saken kan ikke ta imot «${name}» i steget «${stateLabel()}» ennå: et vilkår i rutinen er ikke oppfylt ` +
-          `(for eksempel et dokument som mangler, elevens stemme som ikke er dokumentert, eller en dato utenfor fristen).`
-      : `Steget «${stateLabel()}» tar ikke imot «${name}». Steget tar imot: ${allowed.map((t) => eventNames[t]).join(', ') || 'ingen hendelser'}.`;
+    if (!allowed.includes(event.type)) {
+      return `Steget «${stateLabel()}» tar ikke imot «${name}». Steget tar imot: ${allowed.map((t) => eventNames[t]).join(', ') || 'ingen hendelser'}.`;
+    }
+    const sender = senderRefusal(event, via);
+    if (sender) return sender;
+    if (snapshot.can(event)) return undefined;
+    return (
+      `Saken kan ikke ta imot «${name}» i steget «${stateLabel()}» ennå: et vilkår i rutinen er ikke oppfylt ` +
+      `(for eksempel et dokument som mangler, elevens stemme som ikke er dokumentert, eller en dato utenfor fristen).`
+    );
   };
 
-  /** Why the event's sender may not send it here, by role and channel (patched runs only). */
+  /** Why the event's sender may not send it here, by channel and role (patched runs only). */
   const senderRefusal = (event: CaseEvent, via: 'update' | 'signal'): string | undefined => {
-    if (!hostV2 || snapshot.status !== 'active') return undefined;
-    const fromDetection = detectionEventTypes.includes(event.type);
-    if (via === 'signal' && !fromDetection) {
+    if (!hostV2) return undefined;
+    if (via === 'signal' && !detectionEventTypes.includes(event.type)) {
       return `«${eventNames[event.type]}» er en persons registrering og må sendes som en vanlig hendelse i saken, ikke som fravær fra deteksjonen.`;
     }
     return authorisationRefusal(snapshot, event, stateLabel(), procedure.extraSenders);
@@ -298,9 +316,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       if (event.actor.role !== 'system' || snapshot.status !== 'active') overdueMark = null;
       else overdueMark = { ...overdueMark, statePath: activePath(snapshot.value) };
     }
-    if (event.type === 'case.closed' && snapshot.status === 'done') {
-      closing = { reason: event.reason, note: event.note, documentRef: event.documentRef, at: event.at, actor: event.actor };
-    }
+    if (snapshot.status === 'done') closing = closingOf(event);
     timeline.push({
       kind: 'event',
       eventId: event.eventId,
@@ -327,7 +343,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       validator: (raw) => {
         const event = parseCaseEvent(raw);
         if (appliedEventIds.has(event.eventId)) return; // a retry of an applied event: answered, not re-applied
-        const reason = senderRefusal(event, 'update') ?? refusal(event);
+        const reason = refusal(event, 'update');
         if (reason) throw new Error(reason);
       },
     },
@@ -351,7 +367,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       return;
     }
     if (appliedEventIds.has(event.eventId)) return;
-    const reason = senderRefusal(event, 'signal') ?? refusal(event);
+    const reason = refusal(event, 'signal');
     if (reason) {
       timeline.push({ kind: 'refused', eventId: event.eventId, type: event.type, at: iso(Date.now()), reason });
       // New absence is never lost while the case is open, even where an older chart refuses it.
