@@ -54,7 +54,7 @@ test('a refused update names the event and the state and leaves history and stat
     const early = await plan(3); // no pupil voice yet: the machine refuses measures
     await expect(send(handle, early)).rejects.toThrow(WorkflowUpdateFailedError);
     const error = await send(handle, early).catch((err: WorkflowUpdateFailedError) => String(err.cause?.message));
-    expect(error).toMatch(/measures\.agreed/);
+    expect(error).toMatch(/«Tiltak avtalt»/);
     expect(error).toMatch(/Plan for de neste dagene/);
     await expect(send(handle, { type: 'measures.agreed', eventId: 'x' })).rejects.toThrow(WorkflowUpdateFailedError);
 
