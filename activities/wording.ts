@@ -41,6 +41,10 @@ export const guardianWording: Record<GuardianMessage, Wording> = {
     subject: 'Oppfølgingen av fraværet er avsluttet',
     body: 'Fraværet er nå fulgt opp, og saken er avsluttet. Ta gjerne kontakt med skolen om dere blir bekymret igjen.',
   },
+  'closed-for-illness': {
+    subject: 'Saken er lukket fordi fraværet skyldes sykdom',
+    body: 'Dere har bekreftet at fraværet skyldes sykdom, og skolen lukker saken nå. Får eleven mer fravær senere i skoleåret, tar skolen saken opp igjen etter rutinen.',
+  },
 };
 
 export const staffWording: Record<NotifyStaffParams['about'], Wording> = {
@@ -53,6 +57,10 @@ export const staffWording: Record<NotifyStaffParams['about'], Wording> = {
   },
   'deadline-passed': { subject: 'Frist passert i fraværssak', body: 'En frist i rutinen er passert uten at neste steg er registrert.' },
   'case-closed': { subject: 'Fraværssak avsluttet', body: 'Saken er avsluttet og dokumentert.' },
+  'new-absence': {
+    subject: 'Nytt fravær registrert i saken',
+    body: 'Eleven har fått nytt fravær over terskelen. Det er lagt inn i saken, som blir stående i steget den er i. Ta det med i arbeidet som pågår.',
+  },
 };
 
 export const schoolOwnerWording: Record<InformSchoolOwnerParams['about'], Wording> = {
@@ -69,4 +77,8 @@ export const reminderWording: Record<ReminderTopic, Wording> = {
   'record-pupil-voice': { subject: 'Påminnelse: elevens stemme', body: 'Elevens egen beskrivelse må dokumenteres før tiltak avtales.' },
   'monitor-attendance': { subject: 'Påminnelse: følg med på oppmøtet', body: 'Fortsett å følge opp eleven selv om fraværet har gått ned.' },
   'file-document': { subject: 'Påminnelse: dokumentasjon mangler', body: 'Saken venter på et dokument før den kan gå videre eller avsluttes.' },
+  'agree-measures': {
+    subject: 'Påminnelse: planen er ikke registrert',
+    body: 'Planen som skulle lages i samtalen eller møtet, er ennå ikke registrert i saken. Registrer planen med dato for oppfølging.',
+  },
 };

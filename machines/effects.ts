@@ -15,6 +15,7 @@ export const guardianMessageSchema = z.enum([
   'meeting-invitation',
   'minutes-shared',
   'case-closed',
+  'closed-for-illness', // the case is put aside because the absence is illness; new absence is still followed up
 ]);
 export type GuardianMessage = z.infer<typeof guardianMessageSchema>;
 
@@ -28,11 +29,12 @@ export const reminderTopicSchema = z.enum([
   'record-pupil-voice',
   'monitor-attendance',
   'file-document',
+  'agree-measures', // a plan due at a contact or meeting is not yet recorded
 ]);
 export type ReminderTopic = z.infer<typeof reminderTopicSchema>;
 
 /** Why staff are told; the activity words it in Norwegian. */
-export const staffTopicSchema = z.enum(['case-opened', 'case-escalated', 'new-trigger', 'suspicion-raised', 'deadline-passed', 'case-closed']);
+export const staffTopicSchema = z.enum(['case-opened', 'case-escalated', 'new-trigger', 'suspicion-raised', 'deadline-passed', 'case-closed', 'new-absence']);
 /** Why the school owner is told. */
 export const schoolOwnerTopicSchema = z.enum(['case-escalated', 'referral-sent']);
 

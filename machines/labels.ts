@@ -184,6 +184,9 @@ export const delayNames: Record<string, string> = {
   evaluationReminder: 'påminnelse om evalueringen',
   reportOfConcernReminder: 'påminnelse om bekymringsmelding til barnevernet',
   childWelfareFollowUpReview: 'gjennomgang av oppfølgingen etter melding til barnevernet',
+  planReminder: 'påminnelse om planen som skal registreres',
+  closingReminder: 'påminnelse om å avslutte saken',
+  illnessRestUntilSchoolYearEnd: 'skoleårets slutt for en sak lukket for sykdom',
 };
 
 /** The Norwegian name of a delay; an unknown name is shown as a generic deadline, never raw. */
