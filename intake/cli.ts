@@ -2,31 +2,42 @@
  * Command line for importing absence registrations:
  *   npm run intake -- import <file> [--data-dir DIR] [--progress-every N] [--today YYYY-MM-DD]
  *                    [--no-detect] [--ledger-dir DIR] [--schools-config FILE]
+ * Rows are checked against the school directory (--schools-config) before anything is stored.
  * After storing, detection runs for the schools in the file and opens or signals their cases
- * (detection/cli.ts), unless --no-detect.
- * Exit codes: 0 every row stored (and cases updated), 3 some rows refused (the good ones are
- * stored), 2 usage error, 4 the file as a whole is not in the documented format (nothing stored),
- * 5 rows stored but the cases could not be updated (Temporal unreachable; run `npm run detect`),
- * 6 the school directory is invalid, 1 unexpected failure.
+ * (detection/cli.ts), unless --no-detect. Everything the user reads is Norwegian and names the
+ * bad value. Exit codes are the project's one table (cli/exit-codes.ts): ok, usage, rowsRefused
+ * (the good rows are stored), badFile (nothing stored), temporalUnavailable (rows stored, cases
+ * not updated), badConfiguration (invalid school directory; nothing stored), internalError.
  */
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ImportSummary, importFile } from './import-file';
-import { DEFAULT_PROGRESS_EVERY, IntakeFormatError, type ParseProgress } from './parse-registrations';
-import { FileRegistrationStore } from './registration-store';
+import { EXIT, type ExitCode, exitCodeMeanings } from '../cli/exit-codes';
 import { DEFAULT_LEDGER_DIR, DetectUsageError, type TemporalAccess, detectAndDeliver, parseToday } from '../detection/cli';
-import { DEFAULT_SCHOOLS_CONFIG } from '../detection/school-directory';
+import { DEFAULT_SCHOOLS_CONFIG, SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { quoteValue } from '../machines/identifiers';
+import { parseArgsMessage } from './cli-args';
+import { type CrossSchoolConflict, type ImportSummary, importFile } from './import-file';
+import { DEFAULT_PROGRESS_EVERY, IntakeFormatError, type ParseProgress, type ReplacedRow } from './parse-registrations';
+import { kindLabels } from './registration-schema';
+import { FileRegistrationStore, RegistrationStoreError } from './registration-store';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, rowsRefused: 3, badFile: 4, casesNotUpdated: 5, badDirectory: 6 } as const;
+/** The project-wide exit codes, re-exported under the name this module always had. */
+export { EXIT };
+
+const exitCodesUsed: readonly ExitCode[] = [EXIT.ok, EXIT.rowsRefused, EXIT.usage, EXIT.badFile, EXIT.temporalUnavailable, EXIT.badConfiguration, EXIT.internalError];
 
 export const USAGE = `Bruk: npm run intake -- import <fil> [--data-dir MAPPE] [--progress-every N] [--today ÅÅÅÅ-MM-DD]
                               [--no-detect] [--ledger-dir MAPPE] [--schools-config FIL]
 
 Leser fraværsregistreringer fra en CSV- eller JSON-fil (se docs/absence-format.md) og lagrer dem
-i MAPPE (standard: data/registrations). Samme fil kan importeres flere ganger. Deretter vurderes
+i MAPPE (standard: data/registrations). Rader for skoler som ikke står i skolekatalogen
+(standard: config/schools.json) avvises. Samme fil kan importeres flere ganger. Deretter vurderes
 fraværet ved skolene i filen (per --today, standard i dag), og saker åpnes eller oppdateres i
-Temporal; --no-detect hopper over dette.`;
+Temporal; --no-detect hopper over dette.
+
+Avslutningskoder:
+${exitCodesUsed.map((code) => `  ${code}  ${exitCodeMeanings[code]}`).join('\n')}`;
 
 export const DEFAULT_DATA_DIR = path.join('data', 'registrations');
 
@@ -38,20 +49,48 @@ export interface CliIo {
 }
 
 const number = (n: number) => n.toLocaleString('nb-NO');
+/** yyyy-MM-dd as the Norwegian dd.MM.yyyy. */
+const norwegianDate = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
 
 export function formatProgress(p: ParseProgress): string {
   return `Lest ${number(p.rowsRead)} rader (${number(p.kept)} godkjent, ${number(p.errors)} avvist)`;
 }
 
-export function formatSummary(s: ImportSummary): string {
+function replacedLine(r: ReplacedRow): string {
+  const what = `elev ${quoteValue(r.pupilId)}, skole ${quoteValue(r.schoolId)}, ${norwegianDate(r.date)}, ${kindLabels[r.kind]}`;
+  return r.identical ? `  linje ${r.line} gjentar linje ${r.replacedLine} med like verdier (${what})` : `  linje ${r.line} erstatter linje ${r.replacedLine} (${what})`;
+}
+
+function conflictLine(c: CrossSchoolConflict): string {
+  const rows = c.rows.map((row) => `skole ${quoteValue(row.schoolId)} ${row.line === undefined ? '(lagret fra før)' : `linje ${row.line}`}`);
+  return `  elev ${quoteValue(c.pupilId)} ${norwegianDate(c.date)}, ${kindLabels[c.kind]}: ${rows.join(', ')}`;
+}
+
+/** The import summary in Norwegian; `schoolsConfig` names the directory unknown schools are missing from. */
+export function formatSummary(s: ImportSummary, context: { schoolsConfig?: string } = {}): string {
   const lines = [
     `Import av ${s.file} ferdig.`,
     `Rader lest: ${number(s.rowsRead)}`,
     `Godkjent og lagret: ${number(s.kept)} (nye: ${number(s.inserted)}, endret: ${number(s.updated)}, uendret: ${number(s.unchanged)})`,
-    `Avvist: ${number(s.errors.length)}`,
   ];
+  if (s.replaced.length > 0) {
+    lines.push(`Erstattet av en senere linje i samme fil: ${number(s.replaced.length)}`, ...s.replaced.map(replacedLine));
+  }
+  lines.push(`Avvist: ${number(s.errors.length)}`, ...s.errors.map((e) => `  linje ${e.line}: ${e.message}`));
+  if (s.unknownSchools.length > 0) {
+    const where = context.schoolsConfig === undefined ? '' : ` (${context.schoolsConfig})`;
+    lines.push(
+      `Skoler som ikke finnes i skolekatalogen${where}: ${s.unknownSchools.map((id) => quoteValue(id)).join(', ')}. ` +
+        'Legg dem inn i skolekatalogen eller rett skole-id, og importer filen på nytt.',
+    );
+  }
+  if (s.conflicts.length > 0) {
+    lines.push(
+      `Samme elev registrert ved flere skoler samme dag: ${number(s.conflicts.length)} (alle radene er lagret; sjekk hvilken skole som gjelder)`,
+      ...s.conflicts.map(conflictLine),
+    );
+  }
   if (s.ignoredColumns.length > 0) lines.push(`Kolonner som ikke ble lest: ${s.ignoredColumns.join(', ')}`);
-  for (const e of s.errors) lines.push(`  linje ${e.line}: ${e.message}`);
   return lines.join('\n');
 }
 
@@ -72,16 +111,17 @@ function parseCommand(argv: string[]) {
       },
     });
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(parseArgsMessage(err));
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' as const };
   const [command, file, ...rest] = positionals;
-  if (command !== 'import') throw new UsageError(command === undefined ? 'Mangler kommando.' : `Ukjent kommando «${command}».`);
+  if (command !== 'import') throw new UsageError(command === undefined ? 'Mangler kommando (import).' : `Ukjent kommando ${quoteValue(command)}.`);
   if (file === undefined) throw new UsageError('Mangler filnavn.');
-  if (rest.length > 0) throw new UsageError(`For mange argumenter: ${rest.join(' ')}`);
-  const progressEvery = values['progress-every'] === undefined ? DEFAULT_PROGRESS_EVERY : Number(values['progress-every']);
-  if (!Number.isInteger(progressEvery) || progressEvery < 1) throw new UsageError('--progress-every må være et positivt heltall.');
+  if (rest.length > 0) throw new UsageError(`For mange argumenter: ${rest.map((r) => quoteValue(r)).join(' ')}.`);
+  const progressText = values['progress-every'];
+  const progressEvery = progressText === undefined ? DEFAULT_PROGRESS_EVERY : Number(progressText);
+  if (!Number.isInteger(progressEvery) || progressEvery < 1) throw new UsageError(`--progress-every må være et positivt heltall, ikke ${quoteValue(progressText)}.`);
   let today: string;
   try {
     today = parseToday(values.today);
@@ -101,17 +141,13 @@ function parseCommand(argv: string[]) {
   };
 }
 
+type ImportCommand = Extract<ReturnType<typeof parseCommand>, { kind: 'import' }>;
+
 /** Runs the CLI and returns its exit code; printing goes through `io` so tests can read it. */
 export async function runCli(argv: string[], io: CliIo = { out: console.log, err: console.error }, temporal?: TemporalAccess): Promise<number> {
   let command: ReturnType<typeof parseCommand>;
   try {
     command = parseCommand(argv);
-    if (command.kind === 'import') {
-      const { file } = command;
-      await access(file).catch(() => {
-        throw new UsageError(`Finner ikke filen ${file}.`);
-      });
-    }
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(`${err.message}\n\n${USAGE}`);
@@ -121,31 +157,71 @@ export async function runCli(argv: string[], io: CliIo = { out: console.log, err
     io.out(USAGE);
     return EXIT.ok;
   }
-  const store = await FileRegistrationStore.open(command.dataDir);
   try {
-    const summary = await importFile(command.file, store, { progressEvery: command.progressEvery, onProgress: (p) => io.err(formatProgress(p)) });
-    io.out(formatSummary(summary));
-    const importCode = summary.errors.length === 0 ? EXIT.ok : EXIT.rowsRefused;
-    if (!command.detect || summary.kept === 0) return importCode;
-    const detectCode = await detectAndDeliver(
+    return await runImport(command, io, temporal);
+  } catch (err) {
+    io.err(`Uventet feil under import av ${quoteValue(command.file)}: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.internalError;
+  }
+}
+
+async function runImport(command: ImportCommand, io: CliIo, temporal: TemporalAccess | undefined): Promise<number> {
+  const { file } = command;
+  const notImported = `Filen ${quoteValue(file)} ble ikke importert`;
+  const info = await stat(file).catch(() => undefined);
+  if (info === undefined || !info.isFile()) {
+    io.err(info === undefined ? `Finner ikke filen ${quoteValue(file)}.` : `${quoteValue(file)} er ikke en fil.`);
+    return EXIT.badFile;
+  }
+  let knownSchools: ReadonlySet<string>;
+  try {
+    knownSchools = new Set((await loadSchoolDirectory(command.schoolsConfig)).schoolIds());
+  } catch (err) {
+    if (!(err instanceof SchoolDirectoryError)) throw err;
+    io.err(`${notImported}: skoleradene kan ikke kontrolleres. ${err.message}`);
+    return EXIT.badConfiguration;
+  }
+  let summary: ImportSummary;
+  try {
+    const store = await FileRegistrationStore.open(command.dataDir);
+    summary = await importFile(file, store, knownSchools, { progressEvery: command.progressEvery, onProgress: (p) => io.err(formatProgress(p)) });
+  } catch (err) {
+    if (err instanceof IntakeFormatError) {
+      io.err(`${notImported}: ${err.message}`);
+      return EXIT.badFile;
+    }
+    if (err instanceof RegistrationStoreError) {
+      io.err(`${notImported}: ${err.message}`);
+      return EXIT.internalError;
+    }
+    throw err;
+  }
+  io.out(formatSummary(summary, { schoolsConfig: command.schoolsConfig }));
+  const importCode = summary.errors.length === 0 ? EXIT.ok : EXIT.rowsRefused;
+  if (!command.detect || summary.kept === 0) return importCode;
+  let detectCode: number;
+  try {
+    detectCode = await detectAndDeliver(
       { registrationsDir: command.dataDir, ledgerDir: command.ledgerDir, schoolsConfig: command.schoolsConfig, today: command.today, schoolIds: summary.schoolIds },
       io,
       temporal,
     );
-    // Cases not updated outweighs refused rows: the good rows are stored either way.
-    return detectCode === 0 ? importCode : detectCode;
   } catch (err) {
-    if (!(err instanceof IntakeFormatError)) throw err;
-    io.err(`Filen ${command.file} ble ikke importert: ${err.message}`);
-    return EXIT.badFile;
+    io.err(
+      `Registreringene er lagret, men vurderingen av fraværet stoppet med en uventet feil: ${err instanceof Error ? err.message : String(err)}. ` +
+        'Kjør «npm run detect» når feilen er rettet.',
+    );
+    return EXIT.internalError;
   }
+  // Cases not updated outweighs refused rows: the good rows are stored either way.
+  return detectCode === EXIT.ok ? importCode : detectCode;
 }
 
 if (require.main === module) {
   runCli(process.argv.slice(2))
     .then((code) => process.exit(code))
     .catch((err: unknown) => {
-      console.error(err);
-      process.exit(EXIT.failed);
+      console.error(`Uventet feil i importen: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exit(EXIT.internalError);
     });
 }

@@ -1,14 +1,21 @@
 /**
  * Deterministic synthetic absence data for tests, demos and load measurements: schools, pupils
  * and one school year of registrations with the patterns follow-up has to recognise. The same
- * options and seed always give the same data (seeded PRNG; no Math.random, no clock).
+ * options and seed always give the same data (seeded PRNG; no Math.random, no clock). Pupils go
+ * only to schools of the school directory (by default the committed one's S001–S020), so every
+ * generated row can be imported; the CSV it writes is safe to open in a spreadsheet.
  *
- * CLI: npx tsx intake/generate.ts --pupils N --seed S --out file.csv [--school-year 2025]
- *      [--style norwegian|canonical]   (a .json --out writes the JSON format instead)
+ * CLI: npm run generate -- --pupils N --out file.csv [--seed S] [--school-year 2025]
+ *      [--style norwegian|canonical] [--schools-config FILE]   (a .json --out writes JSON instead)
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { addDays, format, getDay, setISOWeek, startOfISOWeek } from 'date-fns';
+import { EXIT, type ExitCode } from '../cli/exit-codes';
+import { spreadsheetSafe } from '../cli/text-safety';
+import { DEFAULT_SCHOOLS_CONFIG, SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { quoteValue } from '../machines/identifiers';
+import { parseArgsMessage } from './cli-args';
 import type { Registration } from './registration-schema';
 
 /** mulberry32: small, fast, good enough for synthetic data; not for anything secret. */
@@ -119,12 +126,21 @@ export interface GeneratedData {
   registrations: Registration[];
 }
 
+/**
+ * The schools of the committed school directory (config/schools.json), in order: five per
+ * procedure. A test checks that the two lists agree, so generated data always imports cleanly.
+ */
+export const SYNTHETIC_SCHOOL_IDS: readonly string[] = Array.from({ length: 20 }, (_, i) => `S${String(i + 1).padStart(3, '0')}`);
+
 export interface GenerateOptions {
   pupils: number;
   seed: number;
   /** Calendar year the school year starts in (August). */
   schoolYear?: number;
+  /** Pupils per school while there are schools left; more pupils than the schools hold fill them evenly. */
   pupilsPerSchool?: number;
+  /** Schools to fill, in order (default SYNTHETIC_SCHOOL_IDS). */
+  schoolIds?: readonly string[];
 }
 
 const schoolKinds: readonly { suffix: string; grades: readonly [number, number] }[] = [
@@ -140,12 +156,16 @@ export function generate(options: GenerateOptions): GeneratedData {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
   const schoolYear = options.schoolYear ?? 2025;
   const days = schoolDays(schoolYear);
-  const perSchool = options.pupilsPerSchool ?? 300;
+  const schoolIds = options.schoolIds ?? SYNTHETIC_SCHOOL_IDS;
+  if (schoolIds.length === 0) throw new Error('Generatoren trenger minst én skole.');
+  // Up to `pupilsPerSchool` a school while schools are left; beyond that the schools grow evenly,
+  // so no pupil is ever placed at a school outside the directory.
+  const perSchool = Math.max(options.pupilsPerSchool ?? 300, Math.ceil(options.pupils / schoolIds.length));
 
   const schools: School[] = Array.from({ length: Math.max(1, Math.ceil(options.pupils / perSchool)) }, (_, i) => {
     const kind = schoolKinds[i % schoolKinds.length] ?? schoolKinds[0]!;
     const no = String(i + 1).padStart(3, '0');
-    return { schoolId: `S${no}`, name: `Syntetisk ${kind.suffix} ${no}`, grades: kind.grades };
+    return { schoolId: schoolIds[i]!, name: `Syntetisk ${kind.suffix} ${no}`, grades: kind.grades };
   });
 
   // Quotas first (at least one of each pattern when there is room), then a seeded shuffle.
@@ -256,6 +276,9 @@ function cell(value: string, delimiter: string): string {
 /**
  * CSV text of registrations. `norwegian` looks like a Visma Flyt Skole export (`;`, Norwegian
  * headers, dd.MM.yyyy, ja/nei); `canonical` uses `,`, English names, yyyy-MM-dd and true/false.
+ * Text fields (ids, reason code, note) go through `spreadsheetSafe`, so a cell such as
+ * `=HYPERLINK(...)` is written as text (`'=HYPERLINK(...)`); numbers, dates and booleans are the
+ * product's own and are written as they are.
  */
 export function toCsv(registrations: readonly Registration[], style: CsvStyle = 'norwegian'): string {
   const no = style === 'norwegian';
@@ -265,8 +288,8 @@ export function toCsv(registrations: readonly Registration[], style: CsvStyle = 
   const lines = [(no ? norwegianHeader : canonicalHeader).join(delimiter)];
   for (const r of registrations) {
     const cells = [
-      r.pupilId,
-      r.schoolId,
+      spreadsheetSafe(r.pupilId),
+      spreadsheetSafe(r.schoolId),
       String(r.grade),
       date(r.date),
       bool(r.wholeDay),
@@ -276,18 +299,35 @@ export function toCsv(registrations: readonly Registration[], style: CsvStyle = 
       bool(r.notifiedByGuardians),
       bool(r.lateArrival),
       bool(r.leftDuringDay),
-      r.reasonCode,
-      r.note ?? '',
+      spreadsheetSafe(r.reasonCode),
+      spreadsheetSafe(r.note ?? ''),
     ];
     lines.push(cells.map((c) => cell(c, delimiter)).join(delimiter));
   }
   return `${lines.join('\n')}\n`;
 }
 
-const GENERATE_USAGE =
-  'Bruk: npm run generate -- --pupils N --seed S --out fil.csv [--school-year ÅÅÅÅ] [--style norwegian|canonical]';
+export const GENERATE_USAGE = `Bruk: npm run generate -- --pupils N --out FIL [--seed S] [--school-year ÅÅÅÅ]
+                                [--style norwegian|canonical] [--schools-config FIL]
 
-async function main(argv: string[]): Promise<void> {
+Lager syntetiske fraværsregistreringer for N elever ved skolene i skolekatalogen (standard:
+config/schools.json), 300 elever per skole så langt skolene rekker. FIL som slutter på .json får
+JSON, ellers CSV (norwegian: som en Visma-eksport; canonical: engelske kolonnenavn).`;
+
+class GenerateUsageError extends Error {}
+
+export interface GenerateCliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+function integerOption(name: string, text: string, check: (n: number) => boolean, rule: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || !check(n)) throw new GenerateUsageError(`--${name} må være ${rule}, ikke ${quoteValue(text)}.`);
+  return n;
+}
+
+function parseGenerateArgs(argv: string[]) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -298,33 +338,75 @@ async function main(argv: string[]): Promise<void> {
         out: { type: 'string' },
         'school-year': { type: 'string' },
         style: { type: 'string', default: 'norwegian' },
-        help: { type: 'boolean' },
+        'schools-config': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (err) {
-    console.error(`${(err as Error).message}\n${GENERATE_USAGE}`);
-    process.exit(2);
+    throw new GenerateUsageError(parseArgsMessage(err));
   }
-  if (values.help) {
-    console.log(GENERATE_USAGE);
-    return;
+  if (values.help) return 'help' as const;
+  if (values.pupils === undefined) throw new GenerateUsageError('--pupils mangler.');
+  const pupils = integerOption('pupils', values.pupils, (n) => n >= 1, 'et positivt heltall');
+  const seed = integerOption('seed', values.seed, () => true, 'et heltall');
+  const yearText = values['school-year'];
+  if (yearText !== undefined && !/^\d{4}$/.test(yearText.trim())) throw new GenerateUsageError(`--school-year må være et årstall (ÅÅÅÅ), ikke ${quoteValue(yearText)}.`);
+  const style = values.style;
+  if (style !== 'norwegian' && style !== 'canonical') throw new GenerateUsageError(`--style må være norwegian eller canonical, ikke ${quoteValue(style)}.`);
+  if (values.out === undefined) throw new GenerateUsageError('--out mangler.');
+  return {
+    pupils,
+    seed,
+    ...(yearText === undefined ? {} : { schoolYear: Number(yearText) }),
+    style: style as CsvStyle,
+    out: values.out,
+    schoolsConfig: values['schools-config'] ?? process.env.SCHOOLS_CONFIG ?? DEFAULT_SCHOOLS_CONFIG,
+  };
+}
+
+/** Runs the generator CLI and returns its exit code (cli/exit-codes.ts); printing goes through `io`. */
+export async function runGenerateCli(argv: string[], io: GenerateCliIo = { out: console.log, err: console.error }): Promise<ExitCode> {
+  let options: Exclude<ReturnType<typeof parseGenerateArgs>, 'help'>;
+  try {
+    const parsed = parseGenerateArgs(argv);
+    if (parsed === 'help') {
+      io.out(GENERATE_USAGE);
+      return EXIT.ok;
+    }
+    options = parsed;
+  } catch (err) {
+    if (!(err instanceof GenerateUsageError)) throw err;
+    io.err(`${err.message}\n\n${GENERATE_USAGE}`);
+    return EXIT.usage;
   }
-  const pupils = Number(values.pupils);
-  const seed = Number(values.seed);
-  const schoolYear = values['school-year'] === undefined ? undefined : Number(values['school-year']);
-  if (!Number.isInteger(pupils) || pupils < 1 || !Number.isInteger(seed) || values.out === undefined || (values.style !== 'norwegian' && values.style !== 'canonical')) {
-    console.error(GENERATE_USAGE);
-    process.exit(2);
+  let schoolIds: string[];
+  try {
+    schoolIds = (await loadSchoolDirectory(options.schoolsConfig)).schoolIds();
+  } catch (err) {
+    if (!(err instanceof SchoolDirectoryError)) throw err;
+    io.err(`Ingen data ble laget: ${err.message}`);
+    return EXIT.badConfiguration;
   }
-  const data = generate({ pupils, seed, ...(schoolYear === undefined ? {} : { schoolYear }) });
-  const text = values.out.toLowerCase().endsWith('.json') ? `${JSON.stringify(data.registrations, null, 1)}\n` : toCsv(data.registrations, values.style);
-  await writeFile(values.out, text, 'utf8');
-  console.log(`Skrev ${data.registrations.length.toLocaleString('nb-NO')} registreringer for ${pupils.toLocaleString('nb-NO')} elever til ${values.out}`);
+  const data = generate({ pupils: options.pupils, seed: options.seed, schoolIds, ...(options.schoolYear === undefined ? {} : { schoolYear: options.schoolYear }) });
+  const text = options.out.toLowerCase().endsWith('.json') ? `${JSON.stringify(data.registrations, null, 1)}\n` : toCsv(data.registrations, options.style);
+  try {
+    await writeFile(options.out, text, 'utf8');
+  } catch (err) {
+    io.err(`Kan ikke skrive ${quoteValue(options.out)}: ${(err as Error).message}`);
+    return EXIT.usage;
+  }
+  const n = (x: number) => x.toLocaleString('nb-NO');
+  io.out(
+    `Skrev ${n(data.registrations.length)} registreringer for ${n(options.pupils)} elever ved ${n(data.schools.length)} ${data.schools.length === 1 ? 'skole' : 'skoler'} til ${options.out}`,
+  );
+  return EXIT.ok;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  runGenerateCli(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch((err: unknown) => {
+      console.error(`Uventet feil i generatoren: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exit(EXIT.internalError);
+    });
 }

@@ -1,18 +1,31 @@
 /**
  * Parses absence registrations exported from the school's administrative system (Visma Flyt
  * Skole style CSV, or JSON with the canonical field names) into validated registrations plus one
- * error per refused row. Nothing is dropped silently: every data row ends up either in
- * `registrations` or in `errors` (rowsRead === registrations.length + errors.length). Problems
- * with the file as a whole (no usable header, broken quoting, JSON that is not an array) throw
- * `IntakeFormatError`, because no row of such a file can be trusted. The format is documented in
- * docs/absence-format.md.
+ * error per refused row. Nothing is dropped silently: every data row ends up in `registrations`,
+ * in `errors`, or in `replaced` when a later line of the same file gives the same registration
+ * again (the last one wins, as on re-import), so rowsRead === registrations.length +
+ * errors.length + replaced.length. Given the school directory's schools, rows for other schools
+ * are refused. Problems with the file as a whole (no usable header, broken quoting, JSON that is
+ * not an array) throw `IntakeFormatError`, because no row of such a file can be trusted. The
+ * format is documented in docs/absence-format.md.
  */
 import { StringDecoder } from 'node:string_decoder';
 import { Readable } from 'node:stream';
 import { parse as parseCsvStream, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import type { z } from 'zod';
-import { type Registration, fieldLabels, isRealIsoDate, registrationKey, registrationSchema } from './registration-schema';
+import { isValidSchoolId, quoteValue } from '../machines/identifiers';
+import {
+  type Registration,
+  type RegistrationKind,
+  canonicalJson,
+  fieldLabels,
+  isRealIsoDate,
+  registrationFields,
+  registrationKey,
+  registrationKind,
+  registrationSchema,
+} from './registration-schema';
 
 export interface RowError {
   /** CSV: the physical line where the row starts (header is line 1). JSON: array index + 1. */
@@ -21,6 +34,20 @@ export interface RowError {
   field?: keyof Registration;
   /** Norwegian, names every problem found in the row. */
   message: string;
+}
+
+/** A row that a later line of the same file replaced: the later line is the one kept. */
+export interface ReplacedRow {
+  /** The later line, whose values are kept. */
+  line: number;
+  /** The earlier line it replaced. */
+  replacedLine: number;
+  schoolId: string;
+  pupilId: string;
+  date: string;
+  kind: RegistrationKind;
+  /** True when both lines gave exactly the same values. */
+  identical: boolean;
 }
 
 export interface ParseProgress {
@@ -33,7 +60,13 @@ export interface ParseResult {
   format: 'csv' | 'json';
   rowsRead: number;
   registrations: Registration[];
+  /** The line each kept registration came from (same index as `registrations`). */
+  lines: number[];
   errors: RowError[];
+  /** Rows replaced by a later line of the same file, in the order the later lines came. */
+  replaced: ReplacedRow[];
+  /** School ids of refused rows that are not in `knownSchools`, sorted. */
+  unknownSchools: string[];
   /** CSV columns that are not part of the format; their values are not imported. */
   ignoredColumns: string[];
 }
@@ -42,6 +75,12 @@ export interface ParseOptions {
   /** Called every `progressEvery` rows and once when parsing ends. */
   onProgress?: (progress: ParseProgress) => void;
   progressEvery?: number;
+  /**
+   * The schools of the school directory. When given, a row for any other school is refused with
+   * its line and school id; the importer always gives it (the parser alone, e.g. in the
+   * benchmark, may leave it out).
+   */
+  knownSchools?: ReadonlySet<string>;
 }
 
 /** The file as a whole cannot be read; the message is Norwegian and names the line when known. */
@@ -191,33 +230,40 @@ function convertCell(field: Field, raw: string): { value?: unknown; problem?: st
     case 'optionalText':
       return { value: text };
     case 'int':
-      return /^-?\d+$/.test(text) ? { value: Number(text) } : { problem: `${fieldLabels[field]} må være et heltall (fikk «${text}»)` };
+      return /^-?\d+$/.test(text) ? { value: Number(text) } : { problem: `${fieldLabels[field]} ${quoteValue(text)} må være et heltall` };
     case 'bool': {
       const value = booleanWords.get(text.toLowerCase());
-      return value === undefined ? { problem: `${fieldLabels[field]} må være ja/nei, true/false eller 1/0 (fikk «${text}»)` } : { value };
+      return value === undefined ? { problem: `${fieldLabels[field]} ${quoteValue(text)} må være ja/nei, true/false eller 1/0` } : { value };
     }
     case 'date': {
       const norwegian = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text);
       const iso = norwegian ? `${norwegian[3]}-${norwegian[2]?.padStart(2, '0')}-${norwegian[1]?.padStart(2, '0')}` : text;
       if (isRealIsoDate(iso)) return { value: iso };
-      return { problem: `ugyldig dato «${text}» (bruk åååå-mm-dd eller dd.mm.åååå)` };
+      return { problem: `ugyldig dato ${quoteValue(text)} (bruk åååå-mm-dd eller dd.mm.åååå)` };
     }
   }
 }
 
-/** Collects rows into the result, keeping counts, progress and in-file duplicates in one place. */
+/** Position of a field in the format, so a row's messages come in column order. */
+const fieldOrder = new Map<Field, number>(registrationFields.map((f, i) => [f, i]));
+
+/** Collects rows into the result, keeping counts, progress and in-file repeats in one place. */
 class RowCollector {
   readonly registrations: Registration[] = [];
+  readonly lines: number[] = [];
   readonly errors: RowError[] = [];
+  readonly replaced: ReplacedRow[] = [];
   rowsRead = 0;
-  private readonly firstLineOfKey = new Map<string, number>();
+  /** Registration key → index in `registrations`, to find a repeat of a row in the same file. */
+  private readonly indexOfKey = new Map<string, number>();
+  private readonly unknownSchools = new Set<string>();
   private readonly every: number;
 
   constructor(private readonly options: ParseOptions) {
     this.every = Math.max(1, options.progressEvery ?? DEFAULT_PROGRESS_EVERY);
   }
 
-  accept(line: number, candidate: unknown, problems: Map<Field, string> = new Map()): void {
+  accept(line: number, candidate: Record<string, unknown>, problems: Map<Field, string> = new Map()): void {
     this.rowsRead += 1;
     const parsed = registrationSchema.safeParse(candidate);
     const messages: { field?: Field; message: string }[] = [...problems].map(([field, message]) => ({ field, message }));
@@ -229,18 +275,17 @@ class RowCollector {
         messages.push({ ...(field === undefined ? {} : { field }), message: issue.message });
       }
     }
-    if (messages.length === 0 && parsed.success) {
-      const key = registrationKey(parsed.data);
-      const earlier = this.firstLineOfKey.get(key);
-      if (earlier === undefined) {
-        this.firstLineOfKey.set(key, line);
-        this.registrations.push(parsed.data);
-      } else {
-        messages.push({ field: 'date', message: `samme elev, dato og type fravær som linje ${earlier}` });
-      }
+    const unknownSchool = this.unknownSchool(candidate.schoolId);
+    if (unknownSchool !== undefined) {
+      this.unknownSchools.add(unknownSchool);
+      messages.push({ field: 'schoolId', message: `skole-id ${quoteValue(unknownSchool)} finnes ikke i skolekatalogen` });
     }
-    const first = messages[0];
-    if (first !== undefined) {
+    if (messages.length === 0 && parsed.success) this.keep(line, parsed.data);
+    else {
+      // Column order (fields first, row-level problems last), so the first message is the first bad cell.
+      const order = (m: { field?: Field }) => (m.field === undefined ? registrationFields.length : (fieldOrder.get(m.field) ?? 0));
+      messages.sort((a, b) => order(a) - order(b));
+      const first = messages[0]!;
       this.errors.push({ line, ...(first.field === undefined ? {} : { field: first.field }), message: messages.map((m) => m.message).join('; ') });
     }
     if (this.rowsRead % this.every === 0) this.report();
@@ -254,7 +299,52 @@ class RowCollector {
 
   finish(format: ParseResult['format'], ignoredColumns: string[]): ParseResult {
     if (this.rowsRead % this.every !== 0 || this.rowsRead === 0) this.report();
-    return { format, rowsRead: this.rowsRead, registrations: this.registrations, errors: this.errors, ignoredColumns };
+    return {
+      format,
+      rowsRead: this.rowsRead,
+      registrations: this.registrations,
+      lines: this.lines,
+      errors: this.errors,
+      replaced: this.replaced,
+      unknownSchools: [...this.unknownSchools].sort(),
+      ignoredColumns,
+    };
+  }
+
+  /** The school id when it is well-formed but not in the directory; undefined otherwise. */
+  private unknownSchool(value: unknown): string | undefined {
+    const known = this.options.knownSchools;
+    if (known === undefined || typeof value !== 'string') return undefined;
+    const schoolId = value.trim();
+    // A malformed id already has the pattern's message; an unknown one gets this one.
+    return isValidSchoolId(schoolId) && !known.has(schoolId) ? schoolId : undefined;
+  }
+
+  /**
+   * A later row for the same registration replaces the earlier one, as a re-import of a corrected
+   * file would: the last line wins, and the replacement is reported with both lines.
+   */
+  private keep(line: number, reg: Registration): void {
+    const key = registrationKey(reg);
+    const index = this.indexOfKey.get(key);
+    if (index === undefined) {
+      this.indexOfKey.set(key, this.registrations.length);
+      this.registrations.push(reg);
+      this.lines.push(line);
+      return;
+    }
+    const earlier = this.registrations[index]!;
+    this.replaced.push({
+      line,
+      replacedLine: this.lines[index]!,
+      schoolId: reg.schoolId,
+      pupilId: reg.pupilId,
+      date: reg.date,
+      kind: registrationKind(reg),
+      identical: canonicalJson(earlier) === canonicalJson(reg),
+    });
+    this.registrations[index] = reg;
+    this.lines[index] = line;
   }
 
   private report(): void {
@@ -382,8 +472,8 @@ export function parseRegistrationsJson(text: string, options: ParseOptions = {})
   if (!Array.isArray(data)) throw new IntakeFormatError('JSON-filen må være en liste (array) av registreringer');
   const collector = new RowCollector(options);
   data.forEach((item: unknown, index) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) collector.reject(index + 1, 'elementet er ikke et objekt');
-    else collector.accept(index + 1, item);
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) collector.reject(index + 1, `elementet ${quoteValue(item)} er ikke et objekt`);
+    else collector.accept(index + 1, item as Record<string, unknown>);
   });
   return collector.finish('json', []);
 }

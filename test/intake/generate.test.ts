@@ -1,9 +1,15 @@
 /**
- * The synthetic generator is deterministic for a seed, stays inside the school calendar, emits
- * only registrations the importer accepts, and produces every absence pattern it promises.
+ * The synthetic generator is deterministic for a seed, stays inside the school calendar and the
+ * committed school directory, emits only registrations the importer accepts (and CSV no
+ * spreadsheet runs as a formula), and produces every absence pattern it promises.
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EXIT } from '../../cli/exit-codes';
+import { loadSchoolDirectory } from '../../detection/school-directory';
 import { parseRegistrations } from '../../intake/parse-registrations';
-import { ABSENCE_PATTERNS, type GeneratedData, easterSunday, generate, schoolDays, toCsv } from '../../intake/generate';
+import { ABSENCE_PATTERNS, type GeneratedData, SYNTHETIC_SCHOOL_IDS, easterSunday, generate, runGenerateCli, schoolDays, toCsv } from '../../intake/generate';
 import type { Registration } from '../../intake/registration-schema';
 
 const data = generate({ pupils: 400, seed: 42, schoolYear: 2025 });
@@ -93,4 +99,118 @@ test('every pattern occurs, and each pupil looks like their pattern', () => {
 test('even a small class gets every pattern', () => {
   const small = generate({ pupils: 6, seed: 1 });
   expect(new Set(small.pupils.map((p) => p.pattern))).toEqual(new Set(ABSENCE_PATTERNS));
+});
+
+describe('[issue 10 point 8] schools', () => {
+  test('by default only schools of the committed directory, however many pupils', async () => {
+    const committed = (await loadSchoolDirectory(path.join('config', 'schools.json'))).schoolIds();
+    expect([...SYNTHETIC_SCHOOL_IDS].sort()).toEqual(committed);
+    const large = generate({ pupils: 10_000, seed: 3 });
+    expect(large.schools.every((s) => committed.includes(s.schoolId))).toBe(true);
+    expect(new Set(large.registrations.map((r) => r.schoolId))).toEqual(new Set(committed));
+    expect(large.pupils).toHaveLength(10_000);
+    // 300 pupils a school as before: 1 500 pupils fill S001–S005 (procedure C in the directory).
+    expect(generate({ pupils: 1500, seed: 3 }).schools.map((s) => s.schoolId)).toEqual(['S001', 'S002', 'S003', 'S004', 'S005']);
+  });
+
+  test('a given list of schools is used instead', () => {
+    const own = generate({ pupils: 900, seed: 3, schoolIds: ['nord', 'sor'] });
+    expect(own.schools.map((s) => s.schoolId)).toEqual(['nord', 'sor']);
+    expect(new Set(own.pupils.map((p) => p.schoolId))).toEqual(new Set(['nord', 'sor']));
+    expect(() => generate({ pupils: 10, seed: 3, schoolIds: [] })).toThrow('minst én skole');
+  });
+});
+
+test('[issue 10 point 9] CSV text cells that start like a formula are neutralised; numbers and dates are not touched', () => {
+  const reg: Registration = {
+    pupilId: 'E1',
+    schoolId: 'S001',
+    grade: 5,
+    date: '2026-09-03',
+    wholeDay: false,
+    lessons: 2,
+    valid: false,
+    notifiedByGuardians: false,
+    lateArrival: false,
+    leftDuringDay: true,
+    reasonCode: '@SUM(A1)',
+    note: '=HYPERLINK("http://x","klikk")',
+  };
+  for (const style of ['norwegian', 'canonical'] as const) {
+    const csv = toCsv([reg, { ...reg, date: '2026-09-04', reasonCode: '-1', note: '+47 99 99 99 99' }], style);
+    const [, first, second] = csv.trimEnd().split('\n');
+    expect(first).toContain(style === 'norwegian' ? ";'@SUM(A1);\"'=HYPERLINK(\"\"http://x\"\",\"\"klikk\"\")\"" : ",'@SUM(A1),\"'=HYPERLINK(");
+    expect(second).toContain(style === 'norwegian' ? ";2;;nei;nei;nei;ja;'-1;'+47 99 99 99 99" : ',2,,false,false,false,true,\'-1,\'+47 99 99 99 99');
+    // Every text cell of the file is safe to open in a spreadsheet.
+    for (const line of csv.trimEnd().split('\n')) {
+      for (const cell of line.split(style === 'norwegian' ? ';' : ',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    // The importer reads the cells back as text with the quote kept: nothing is evaluated or lost.
+    expect(parseRegistrations(csv).registrations[0]).toMatchObject({ lessons: 2, reasonCode: "'@SUM(A1)", note: `'${reg.note}` });
+  }
+});
+
+describe('[issue 10 point 19] the generator CLI', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'generate-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const run = async (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runGenerateCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  test('writes the file for the schools of the school directory and says so in Norwegian', async () => {
+    const out = path.join(dir, 'fravaer.csv');
+    const result = await run(['--pupils', '20', '--seed', '7', '--out', out]);
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.out).toMatch(/^Skrev \d+ registreringer for 20 elever ved 1 skole til /);
+    const parsed = parseRegistrations(await readFile(out, 'utf8'), { knownSchools: new Set(SYNTHETIC_SCHOOL_IDS) });
+    expect(parsed.errors).toEqual([]);
+  });
+
+  test('--schools-config chooses the directory whose schools are used', async () => {
+    const config = path.join(dir, 'skoler.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        formatVersion: 1,
+        municipalities: { test: { name: 'Testkommune', procedureId: 'tiltaksplan-elevfravaer', calendar: { municipality: 'Testkommune', firstYear: 2025, lastYear: 2026 } } },
+        schools: [{ schoolId: 'nord', name: 'Nord', municipality: 'test' }],
+      }),
+      'utf8',
+    );
+    const out = path.join(dir, 'fravaer.json');
+    expect((await run(['--pupils', '400', '--out', out, '--schools-config', config])).code).toBe(EXIT.ok);
+    expect(new Set((JSON.parse(await readFile(out, 'utf8')) as Registration[]).map((r) => r.schoolId))).toEqual(new Set(['nord']));
+    await writeFile(config, '{}', 'utf8');
+    const bad = await run(['--pupils', '4', '--out', out, '--schools-config', config]);
+    expect(bad.code).toBe(EXIT.badConfiguration);
+    expect(bad.err).toContain('Ugyldig skolekatalog');
+  });
+
+  test('bad arguments are named with their value and exit 2', async () => {
+    const out = path.join(dir, 'x.csv');
+    const cases: [string[], string][] = [
+      [['--pupils', 'mange', '--out', out], '--pupils må være et positivt heltall, ikke «mange»'],
+      [['--pupils', '0', '--out', out], '--pupils må være et positivt heltall, ikke «0»'],
+      [['--pupils', '5', '--seed', '1.5', '--out', out], '--seed må være et heltall, ikke «1.5»'],
+      [['--pupils', '5', '--out', out, '--school-year', '25'], '--school-year må være et årstall'],
+      [['--pupils', '5', '--out', out, '--style', 'excel'], '--style må være norwegian eller canonical, ikke «excel»'],
+      [['--pupils', '5'], '--out mangler'],
+      [['--out', out], '--pupils mangler'],
+      [['--pupils', '5', '--out', out, '--foo'], 'Ukjent valg «--foo»'],
+      [['--pupils', '5', '--out', path.join(dir, 'finnes-ikke', 'x.csv')], `Kan ikke skrive «${path.join(dir, 'finnes-ikke', 'x.csv')}»`],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await run(argv);
+      expect([argv, result.code]).toEqual([argv, EXIT.usage]);
+      expect(result.err).toContain(message);
+    }
+  });
 });

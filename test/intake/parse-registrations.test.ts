@@ -14,8 +14,10 @@ import { isRealIsoDate, registrationKey } from '../../intake/registration-schema
 
 const norwegianHeader = 'elev;skole;trinn;dato;heldag;timer;minutter;gyldig;meldt;forsent;gikk;årsak;merknad';
 
+/** Nothing is dropped silently: every row is kept, refused or replaced by a later line. */
 function expectCountsAddUp(result: ParseResult): void {
-  expect(result.rowsRead).toBe(result.registrations.length + result.errors.length);
+  expect(result.rowsRead).toBe(result.registrations.length + result.errors.length + result.replaced.length);
+  expect(result.lines).toHaveLength(result.registrations.length);
 }
 
 describe('CSV format', () => {
@@ -62,8 +64,7 @@ describe('CSV format', () => {
       'e7;s1;0;"03.09.2026";ja;;;ja;ja;nei;nei;SYK;"to', // 9–10 grade 0; the note spans two lines
       'linjer"',
       'e8;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK', // 11 one cell short
-      'e1;s1;5;2026-09-03;ja;;;nei;ja;nei;nei;SYK;', // 12 same pupil, date and kind as line 2
-      'e9;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 13 good
+      'e9;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 12 good
     ];
     const result = parseRegistrations(`${lines.join('\n')}\n`);
     expect(result.errors).toEqual([
@@ -74,11 +75,11 @@ describe('CSV format', () => {
       { line: 8, field: 'wholeDay', message: expect.stringContaining('«kanskje»') },
       { line: 9, field: 'grade', message: expect.stringContaining('trinn') },
       { line: 11, message: expect.stringContaining('12 felt') },
-      { line: 12, field: 'date', message: expect.stringContaining('linje 2') },
     ]);
     expect(result.registrations.map((r) => r.pupilId)).toEqual(['e1', 'e9']);
+    expect(result.lines).toEqual([2, 12]);
     expectCountsAddUp(result);
-    expect(result.rowsRead).toBe(10);
+    expect(result.rowsRead).toBe(9);
   });
 
   test('whole day with lessons and partial day without amount are refused', () => {
@@ -129,8 +130,8 @@ describe('JSON format', () => {
     expect(result.registrations).toEqual([good]);
     expect(result.errors).toEqual([
       { line: 2, field: 'grade', message: expect.any(String) },
-      { line: 3, message: 'elementet er ikke et objekt' },
-      { line: 4, message: expect.stringContaining('lesson') },
+      { line: 3, message: 'elementet «tekst» er ikke et objekt' },
+      { line: 4, message: 'ukjent felt «lesson»' },
       { line: 5, field: 'date', message: expect.stringContaining('03.09.2026') },
     ]);
     expectCountsAddUp(result);
@@ -142,10 +143,145 @@ describe('JSON format', () => {
   });
 });
 
-test('identity key: pupil, date and kind; a late arrival and a whole day the same date differ', () => {
-  const day = { pupilId: 'e1', date: '2026-09-03', wholeDay: true, lateArrival: false, leftDuringDay: false };
-  expect(registrationKey(day)).toBe('e1|2026-09-03|whole-day');
-  expect(registrationKey({ ...day, wholeDay: false, lateArrival: true })).toBe('e1|2026-09-03|late-arrival');
+test('[issue 10 point 3] identity key: school, pupil, date and kind; another school or another kind the same date differ', () => {
+  const day = { schoolId: 's1', pupilId: 'e1', date: '2026-09-03', wholeDay: true, lateArrival: false, leftDuringDay: false };
+  expect(registrationKey(day)).toBe('s1|e1|2026-09-03|whole-day');
+  expect(registrationKey({ ...day, wholeDay: false, lateArrival: true })).toBe('s1|e1|2026-09-03|late-arrival');
+  expect(registrationKey({ ...day, schoolId: 's2' })).not.toBe(registrationKey(day));
+});
+
+describe('[issue 10 point 4] the same registration twice in one file', () => {
+  test('the last row wins, as on re-import, and the result names the earlier line it replaced', () => {
+    const lines = [
+      norwegianHeader,
+      'e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 2 first version
+      'e2;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 3 another pupil
+      'e1;s1;5;2026-09-03;ja;;;nei;nei;nei;nei;UKJENT;', // 4 corrected: replaces line 2
+      'e1;s1;5;03.09.2026;nei;;20;nei;nei;ja;nei;UKJENT;', // 5 late arrival the same day: another registration
+      'e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;LEGE;Tannlege', // 6 corrected again: replaces line 4
+      'e1;s1;15;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 7 refused: a refused row replaces nothing
+    ];
+    const result = parseRegistrations(`${lines.join('\n')}\n`);
+    expect(result.registrations).toEqual([
+      expect.objectContaining({ pupilId: 'e1', wholeDay: true, reasonCode: 'LEGE', note: 'Tannlege' }),
+      expect.objectContaining({ pupilId: 'e2' }),
+      expect.objectContaining({ pupilId: 'e1', lateArrival: true }),
+    ]);
+    expect(result.lines).toEqual([6, 3, 5]);
+    expect(result.replaced).toEqual([
+      { line: 4, replacedLine: 2, schoolId: 's1', pupilId: 'e1', date: '2026-09-03', kind: 'whole-day', identical: false },
+      { line: 6, replacedLine: 4, schoolId: 's1', pupilId: 'e1', date: '2026-09-03', kind: 'whole-day', identical: false },
+    ]);
+    expect(result.errors).toEqual([{ line: 7, field: 'grade', message: 'trinn «15» må være fra 1 til 10' }]);
+    expectCountsAddUp(result);
+  });
+
+  test('an identical repeat is reported as such; the same pupil and day at another school is not a repeat', () => {
+    const row = 'e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;';
+    const result = parseRegistrations(`${norwegianHeader}\n${row}\n${row.replace(';s1;', ';s2;')}\n${row}\n`);
+    expect(result.registrations.map((r) => r.schoolId)).toEqual(['s1', 's2']);
+    expect(result.replaced).toEqual([expect.objectContaining({ line: 4, replacedLine: 2, identical: true })]);
+    expectCountsAddUp(result);
+  });
+});
+
+describe('[issue 10 point 8] rows for schools missing from the school directory', () => {
+  test('are refused with their line and the school id; every valid row is kept', () => {
+    const lines = [
+      norwegianHeader,
+      'e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 2 known school
+      'e2;S999;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 3 unknown school
+      'e3;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 4 known school
+      'e4;S999;5;04.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 5 unknown school
+      'e5;S998;55;04.09.2026;ja;;;ja;ja;nei;nei;SYK;', // 6 unknown school and a bad grade
+    ];
+    const result = parseRegistrations(`${lines.join('\n')}\n`, { knownSchools: new Set(['s1', 's2']) });
+    expect(result.registrations.map((r) => r.pupilId)).toEqual(['e1', 'e3']);
+    expect(result.errors).toEqual([
+      { line: 3, field: 'schoolId', message: 'skole-id «S999» finnes ikke i skolekatalogen' },
+      { line: 5, field: 'schoolId', message: 'skole-id «S999» finnes ikke i skolekatalogen' },
+      { line: 6, field: 'schoolId', message: 'skole-id «S998» finnes ikke i skolekatalogen; trinn «55» må være fra 1 til 10' },
+    ]);
+    expect(result.unknownSchools).toEqual(['S998', 'S999']);
+    expectCountsAddUp(result);
+  });
+
+  test('a refused row for an unknown school does not replace the valid row before it', () => {
+    const result = parseRegistrations(
+      `${norwegianHeader}\ne1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\ne1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;x\n`.replace(';s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;x', ';S9;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;x'),
+      { knownSchools: new Set(['s1']) },
+    );
+    expect(result.registrations).toEqual([expect.objectContaining({ schoolId: 's1' })]);
+    expect(result.errors).toEqual([expect.objectContaining({ line: 3, field: 'schoolId' })]);
+  });
+});
+
+describe('[issue 10 point 9] ids follow the one safe pattern', () => {
+  test('a formula as pupil id and a hyphen in a school id are refused, naming the field and the value', () => {
+    const text = `${norwegianHeader}\n=CMD()|calc;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\ne1;skole-1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\n+4712345678;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\n`;
+    const result = parseRegistrations(text);
+    expect(result.registrations).toEqual([]);
+    expect(result.errors).toEqual([
+      {
+        line: 2,
+        field: 'pupilId',
+        message: 'elev-id «=CMD()|calc» er ugyldig: bruk bokstaver, sifre, bindestrek, understrek og punktum (1–64 tegn, første tegn bokstav eller siffer)',
+      },
+      {
+        line: 3,
+        field: 'schoolId',
+        message: 'skole-id «skole-1» er ugyldig: bruk bokstaver, sifre, understrek og punktum (1–32 tegn, første tegn bokstav eller siffer, ingen bindestrek)',
+      },
+      { line: 4, field: 'pupilId', message: expect.stringContaining('elev-id «+4712345678» er ugyldig') },
+    ]);
+  });
+
+  test('JSON ids are checked the same way', () => {
+    const good = { pupilId: 'e1', schoolId: 's1', grade: 5, date: '2026-09-03', wholeDay: true, valid: true, notifiedByGuardians: true, lateArrival: false, leftDuringDay: false, reasonCode: 'SYK' };
+    const result = parseRegistrations(JSON.stringify([{ ...good, pupilId: '=CMD()|calc' }, { ...good, schoolId: 'a|b' }, { ...good, pupilId: ' e1 ' }]));
+    expect(result.errors.map((e) => [e.line, e.field, e.message.split(':')[0]])).toEqual([
+      [1, 'pupilId', 'elev-id «=CMD()|calc» er ugyldig'],
+      [2, 'schoolId', 'skole-id «a|b» er ugyldig'],
+    ]);
+    // Surrounding spaces are trimmed, as they always were; the id itself is valid.
+    expect(result.registrations).toEqual([good]);
+  });
+});
+
+describe('[issue 10 point 10] every row error names the field and echoes the bad value', () => {
+  const message = (row: string) => parseRegistrations(`${norwegianHeader}\n${row}\n`).errors[0]?.message;
+
+  test('CSV cells', () => {
+    expect(message('e1;s1;14;03.09.2026;ja;;;ja;ja;nei;nei;SYK;')).toBe('trinn «14» må være fra 1 til 10');
+    expect(message('e1;s1;ni;03.09.2026;ja;;;ja;ja;nei;nei;SYK;')).toBe('trinn «ni» må være et heltall');
+    expect(message('e1;s1;5;2026-02-31;ja;;;ja;ja;nei;nei;SYK;')).toBe('ugyldig dato «2026-02-31» (bruk åååå-mm-dd eller dd.mm.åååå)');
+    expect(message('e1;s1;5;03.09.2026;nei;-2;;ja;ja;nei;ja;SYK;')).toBe('timer «-2» må være minst 1');
+    expect(message('e1;s1;5;03.09.2026;nei;13;;ja;ja;nei;ja;SYK;')).toBe('timer «13» kan ikke være mer enn 12');
+    expect(message('e1;s1;5;03.09.2026;nei;;601;ja;ja;ja;nei;SYK;')).toBe('minutter «601» kan ikke være mer enn 600');
+    expect(message('e1;s1;5;03.09.2026;nei;;0;ja;ja;ja;nei;SYK;')).toBe('minutter «0» må være minst 1');
+    expect(message('e1;s1;5;03.09.2026;ja;;;ja;kanskje;nei;nei;SYK;')).toBe('meldt av foresatte «kanskje» må være ja/nei, true/false eller 1/0');
+    expect(message('e1;s1;5;03.09.2026;ja;2;;ja;ja;nei;nei;SYK;')).toBe('timer «2» kan ikke oppgis for fravær hele dagen');
+    expect(message('e1;s1;5;03.09.2026;ja;;;ja;ja;ja;nei;SYK;')).toBe('forsentkomst «ja» kan ikke oppgis for fravær hele dagen');
+    expect(message('e1;s1;5;03.09.2026;nei;1;;ja;ja;ja;ja;SYK;')).toBe('forsentkomst og gikk i løpet av dagen er begge «ja»: registrer dem som to rader');
+    expect(message(`e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;${'X'.repeat(41)};`)).toBe(`årsakskode «${'X'.repeat(41)}» er lengre enn 40 tegn`);
+    expect(message(`e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;${'n'.repeat(501)}`)).toBe(`merknad «${'n'.repeat(80)}… (501 tegn)» er lengre enn 500 tegn`);
+    expect(message('e1;s1;;03.09.2026;ja;;;ja;ja;nei;nei;SYK;')).toBe('trinn mangler');
+  });
+
+  test('JSON values, with their JSON type', () => {
+    const good = { pupilId: 'e1', schoolId: 's1', grade: 5, date: '2026-09-03', wholeDay: true, valid: true, notifiedByGuardians: true, lateArrival: false, leftDuringDay: false, reasonCode: 'SYK' };
+    const result = parseRegistrations(
+      JSON.stringify([{ ...good, grade: '9' }, { ...good, valid: 'ja' }, { ...good, grade: 11 }, { ...good, note: 5 }, { ...good, date: '2026-02-31' }, { ...good, reasonCode: '' }]),
+    );
+    expect(result.errors.map((e) => e.message)).toEqual([
+      'trinn «9» må være et tall fra 1 til 10',
+      'gyldig «ja» må være true eller false',
+      'trinn «11» må være fra 1 til 10',
+      'merknad «5» må være tekst',
+      'ugyldig dato «2026-02-31» (bruk åååå-mm-dd eller dd.mm.åååå)',
+      'årsakskode mangler',
+    ]);
+  });
 });
 
 test('a date is accepted only when the day exists, including leap days', () => {
