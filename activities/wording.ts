@@ -61,6 +61,10 @@ export const staffWording: Record<NotifyStaffParams['about'], Wording> = {
     subject: 'Nytt fravær registrert i saken',
     body: 'Eleven har fått nytt fravær over terskelen. Det er lagt inn i saken, som blir stående i steget den er i. Ta det med i arbeidet som pågår.',
   },
+  'concern-to-discuss': {
+    subject: 'Ny fraværssak: bekymringen skal drøftes',
+    body: 'Det er meldt bekymring for en elevs fravær. Kontaktlærer tar bekymringen opp med skolens ledelse eller rådgiver, som sammen vurderer om saken skal følges opp videre.',
+  },
 };
 
 export const schoolOwnerWording: Record<InformSchoolOwnerParams['about'], Wording> = {

@@ -34,7 +34,7 @@ export const reminderTopicSchema = z.enum([
 export type ReminderTopic = z.infer<typeof reminderTopicSchema>;
 
 /** Why staff are told; the activity words it in Norwegian. */
-export const staffTopicSchema = z.enum(['case-opened', 'case-escalated', 'new-trigger', 'suspicion-raised', 'deadline-passed', 'case-closed', 'new-absence']);
+export const staffTopicSchema = z.enum(['case-opened', 'case-escalated', 'new-trigger', 'suspicion-raised', 'deadline-passed', 'case-closed', 'new-absence', 'concern-to-discuss']);
 /** Why the school owner is told. */
 export const schoolOwnerTopicSchema = z.enum(['case-escalated', 'referral-sent']);
 
