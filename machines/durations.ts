@@ -16,6 +16,14 @@ export function msUntilDate(fromIso: string, dateIso: string): number {
 }
 
 /**
+ * Milliseconds from the moment `fromIso` until the moment `toIso` (both ISO date-times with
+ * offset, e.g. a meeting's scheduled time), never negative: a moment already passed is now.
+ */
+export function msUntilMoment(fromIso: string, toIso: string): number {
+  return Math.max(0, Date.parse(toIso) - Date.parse(fromIso));
+}
+
+/**
  * Milliseconds from `fromIso` until the end of `dateIso` (the start of the next day, UTC), never
  * negative: a meeting agreed for a date may be held at any time that day, so it is due only when
  * the day is over.

@@ -187,6 +187,7 @@ export const delayNames: Record<string, string> = {
   planReminder: 'påminnelse om planen som skal registreres',
   closingReminder: 'påminnelse om å avslutte saken',
   illnessRestUntilSchoolYearEnd: 'skoleårets slutt for en sak lukket for sykdom',
+  scheduledConversationReminder: 'påminnelse dagen etter avtalt samtale med foresatte',
 };
 
 /** The Norwegian name of a delay; an unknown name is shown as a generic deadline, never raw. */
