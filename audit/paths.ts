@@ -43,7 +43,7 @@ import type { AuditPath, CoverageReport, PathStep } from './types';
 
 /** When every generated case opens: a Monday morning in term time (UTC). */
 export const AUDIT_OPENED_AT = '2026-09-07T08:00:00.000Z';
-const SCHOOL_ID = 'skole-revisjon';
+const SCHOOL_ID = 'skole_revisjon';
 
 /** Options of `generatePaths`. */
 export interface GenerateOptions {

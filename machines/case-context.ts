@@ -7,14 +7,17 @@
 import { assign } from 'xstate';
 import { z } from 'zod';
 import { type AbsenceTrigger, type Actor, type CaseEvent, absenceTriggerSchema, isoDateTimeSchema } from './events';
+import { gradeSchema, pupilIdSchema, schoolIdSchema } from './identifiers';
 import type { DocumentKind, Role, Service, SuspicionKind, Trend } from './vocabulary';
 
 /** What a case is opened with. The policy is the procedure's, resolved by the registry. */
 export const caseInputFields = {
-  caseId: z.string().trim().min(1, 'caseId must not be empty'),
-  pupilId: z.string().trim().min(1, 'pupilId must not be empty'),
-  schoolId: z.string().trim().min(1, 'schoolId must not be empty'),
-  grade: z.number().int().min(1).max(13),
+  caseId: z.string().trim().min(1, 'sak-id kan ikke være tom'),
+  /** The documented safe id patterns (identifiers.ts): the school and pupil make the workflow id. */
+  pupilId: pupilIdSchema,
+  schoolId: schoolIdSchema,
+  /** Grades 1–10, the same rule as the intake's. */
+  grade: gradeSchema,
   openedAt: isoDateTimeSchema,
   /** The absence pattern that opened the case. */
   trigger: absenceTriggerSchema,

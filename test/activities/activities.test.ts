@@ -25,13 +25,13 @@ const ref = (key: string) => ({
   idempotencyKey: key,
   caseId: 'case-1',
   procedureId: 'tiltaksplan-elevfravaer',
-  schoolId: 'school-1',
+  schoolId: 'school1',
   pupilId: 'pupil-1',
   issuedAt: '2026-09-10T08:00:00.000Z',
 });
 
 test('the same idempotency key is delivered once, however often the activity is retried', async () => {
-  const input = { ...ref('fravaerssak-school-1-pupil-1/1/notifyGuardians'), params: { message: 'school-is-concerned' } };
+  const input = { ...ref('fravaerssak-school1-pupil-1/1/notifyGuardians'), params: { message: 'school-is-concerned' } };
   const first = await activities.notifyGuardians(input);
   const second = await activities.notifyGuardians(input);
   expect(first.duplicate).toBe(false);

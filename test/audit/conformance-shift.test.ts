@@ -18,7 +18,7 @@ const path: AuditPath = {
   facts: {
     caseId: 'case-2026-09-07',
     pupilId: 'pupil-1',
-    schoolId: 'school-1',
+    schoolId: 'school1',
     grade: 9,
     openedAt: '2026-09-07T08:00:00+02:00',
     trigger: { rule: 'consecutive-days', dates: ['2026-09-02', '2026-09-03'] },

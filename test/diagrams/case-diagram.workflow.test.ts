@@ -21,8 +21,8 @@ afterAll(async () => {
 
 type Handle = Awaited<ReturnType<typeof openCase>>;
 
-/** openCase opens every case at 'school-1' for a fresh pupil; the pupil id is the id's tail. */
-const pupilOf = (handle: Handle) => handle.workflowId.replace(/^fravaerssak-school-1-/, '');
+/** openCase opens every case at 'school1' for a fresh pupil; the pupil id is the id's tail. */
+const pupilOf = (handle: Handle) => handle.workflowId.replace(/^fravaerssak-school1-/, '');
 
 /** The id of the transition from `source` to `target` on `event`, in procedure A's graph. */
 function transitionId(source: string, target: string, event: string): string {
@@ -53,7 +53,7 @@ test('the case diagram marks the route from opening through the first event and 
       args: [caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'log-1' }, await t.now())],
     });
 
-    const diagram = await caseDiagram(t.env.client, 'school-1', pupilOf(handle));
+    const diagram = await caseDiagram(t.env.client, 'school1', pupilOf(handle));
     expect(diagram.workflowId).toBe(handle.workflowId);
     expect(diagram.state.path).toBe('trinn1.mappingAndMeasures');
     expect(diagram.state.route.map((step) => [step.cause, step.path])).toEqual([
@@ -78,7 +78,7 @@ test('the case diagram marks the route from opening through the first event and 
 
     await closeCase(handle);
     // A closed case still answers: the root's "pupil moved" transition ends the route.
-    const closed = await caseDiagramSvg(t.env.client, 'school-1', pupilOf(handle));
+    const closed = await caseDiagramSvg(t.env.client, 'school1', pupilOf(handle));
     expect(closed).toContain('<g id="state:closed" class="node state final visited current">');
     expect(edgeClass(closed, transitionId('', 'closed', 'case.closed'))).toBe('edge transition event visited');
   });
@@ -87,7 +87,7 @@ test('the case diagram marks the route from opening through the first event and 
 test('a pupil without a case is reported as not found, naming the case id', async () => {
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
-    await expect(caseDiagram(t.env.client, 'school-1', 'no-such-pupil')).rejects.toThrow(CaseNotFoundError);
-    await expect(caseDiagram(t.env.client, 'school-1', 'no-such-pupil')).rejects.toThrow('fravaerssak-school-1-no-such-pupil');
+    await expect(caseDiagram(t.env.client, 'school1', 'no-such-pupil')).rejects.toThrow(CaseNotFoundError);
+    await expect(caseDiagram(t.env.client, 'school1', 'no-such-pupil')).rejects.toThrow('fravaerssak-school1-no-such-pupil');
   });
 });

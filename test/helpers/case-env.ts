@@ -87,11 +87,11 @@ export async function openCase(
   const openedAt = await t.now();
   return t.env.client.workflow.start(caseWorkflow, {
     taskQueue: t.taskQueue,
-    workflowId: caseWorkflowId('school-1', pupilId),
+    workflowId: caseWorkflowId('school1', pupilId),
     args: [
       {
         procedureId,
-        facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school-1', grade, openedAt, trigger },
+        facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school1', grade, openedAt, trigger },
         ...extra,
       } as CaseWorkflowInput,
     ],

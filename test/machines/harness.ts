@@ -44,7 +44,7 @@ export function caseFacts(overrides: Record<string, unknown> = {}) {
   return {
     caseId: 'case-1',
     pupilId: 'pupil-1',
-    schoolId: 'school-1',
+    schoolId: 'school1',
     grade: 9,
     openedAt: '2026-09-07T07:00:00Z',
     trigger: { rule: 'consecutive-days', dates: ['2026-09-02', '2026-09-03', '2026-09-04'], days: 3 },

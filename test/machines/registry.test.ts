@@ -36,8 +36,11 @@ test('an unknown procedure or version is refused with what exists', () => {
 test('case input is validated field by field, and the policy gets the seed defaults', () => {
   const procedure = getProcedure('tiltaksplan-elevfravaer');
   const bad = () => buildCaseInput(procedure, caseFacts({ grade: 0, pupilId: '' }));
-  expect(bad).toThrow(/pupilId: .* \(fikk «»\)/);
-  expect(bad).toThrow(/grade: .*1.* \(fikk «0»\)/);
+  expect(bad).toThrow(/pupilId: elev-id mangler;/);
+  expect(bad).toThrow(/grade: trinn «0» må være fra 1 til 10/);
+  expect(() => buildCaseInput(procedure, caseFacts({ schoolId: 'skole-1', pupilId: '=CMD()|calc', grade: 13 }))).toThrow(
+    /pupilId: elev-id «=CMD\(\)\|calc» er ugyldig.*schoolId: skole-id «skole-1» er ugyldig.*grade: trinn «13» må være fra 1 til 10/,
+  );
   expect(buildCaseInput(procedure, caseFacts()).policy).toEqual({
     contactReminderDays: 1,
     threeDayPlanDays: 3,

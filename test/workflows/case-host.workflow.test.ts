@@ -13,7 +13,7 @@ import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openC
 const ID = 'tiltaksplan-elevfravaer';
 const V1 = { procedureVersion: 1 } as const;
 const DAY = 24 * 60 * 60 * 1000;
-const trigger = { rule: 'consecutive-days', dates: ['2026-09-02', '2026-09-03', '2026-09-04'] };
+const trigger = { rule: 'consecutive-days' as const, dates: ['2026-09-02', '2026-09-03', '2026-09-04'] };
 let t: CaseTestEnv;
 
 beforeAll(async () => {

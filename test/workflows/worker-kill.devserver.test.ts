@@ -54,14 +54,14 @@ test('a worker killed with SIGKILL mid-case is replaced and the case goes on wit
   const pupilId = `pupil-${randomUUID()}`;
   const handle = await client.workflow.start(caseWorkflow, {
     taskQueue,
-    workflowId: caseWorkflowId('school-7', pupilId),
+    workflowId: caseWorkflowId('school7', pupilId),
     args: [
       {
         procedureId: 'tiltaksplan-elevfravaer',
         facts: {
           caseId: `case-${pupilId}`,
           pupilId,
-          schoolId: 'school-7',
+          schoolId: 'school7',
           grade: 6,
           openedAt: now(),
           trigger: { rule: 'single-days-in-month', dates: ['2026-09-01', '2026-09-08', '2026-09-15', '2026-09-22'] },
