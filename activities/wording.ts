@@ -85,4 +85,8 @@ export const reminderWording: Record<ReminderTopic, Wording> = {
     subject: 'Påminnelse: planen er ikke registrert',
     body: 'Planen som skulle lages i samtalen eller møtet, er ennå ikke registrert i saken. Registrer planen med dato for oppfølging.',
   },
+  'involve-school-nurse': {
+    subject: 'Påminnelse: helsesykepleier kan kartlegge helse',
+    body: 'Fraværet er bekymringsfullt. Be foresatte om samtykke, så helsesykepleier kan se på om det finnes helsemessige årsaker.',
+  },
 };

@@ -138,6 +138,11 @@ export const eventSchemas = {
   'cooperationAgreement.signed': event('cooperationAgreement.signed', {
     evaluationDate: isoDateSchema,
     signedBy: z.array(roleSchema).min(1, 'si hvem som signerte'),
+    /**
+     * Who was present when it was drawn up; everyone present signs (seed 004's agreement
+     * template). Optional: without it, those who signed are taken to be those present.
+     */
+    present: z.array(roleSchema).min(1, 'si hvem som var til stede').optional(),
     hasPlanB: z.boolean(),
     documentRef: documentRefSchema,
   }),

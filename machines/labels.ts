@@ -168,6 +168,7 @@ export const delayNames: Record<string, string> = {
   followUpMeetingWithinThreeWeeks: 'oppfølgingsmøte innen tre uker',
   homeContactedImmediately: 'påminnelse om å kontakte hjemmet straks',
   newMeetingWithinOneWeek: 'nytt møte innen en uke',
+  mappingFormWithinOneWeek: 'kartleggingsskjema 1 innen en uke',
   cooperationMeetingWithinOneWeek: 'samarbeidsmøte innen en uke',
   evaluationWithinThreeWeeks: 'evalueringsmøte innen tre uker',
   evaluationOverdueReminder: 'påminnelse om evaluering som er forsinket',
