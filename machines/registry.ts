@@ -167,7 +167,10 @@ const current: readonly ProcedureDefinition[] = [
     policySchema: tiltaksplanPolicySchema,
     openingRules: tiltaksplanOpeningRules,
     clauses: tiltaksplanClauses,
-    routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod'],
+    // Planned periods ending: the three-day plan, follow-up after improvement, and the rest of a
+    // case put aside for illness. Every reminder marks a step a person owes (contact, plan,
+    // meeting, evaluation, closing).
+    routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod', 'illnessRestUntilSchoolYearEnd'],
     extraSenders: nationalExtraSenders,
   },
   {
