@@ -8,7 +8,7 @@ import { assign } from 'xstate';
 import { z } from 'zod';
 import { type AbsenceTrigger, type Actor, type CaseEvent, absenceTriggerSchema, isoDateTimeSchema } from './events';
 import { gradeSchema, pupilIdSchema, schoolIdSchema } from './identifiers';
-import type { DocumentKind, Role, Service, SuspicionKind, Trend } from './vocabulary';
+import type { DocumentKind, MeetingKind, Role, Service, SuspicionKind, Trend } from './vocabulary';
 
 /** What a case is opened with. The policy is the procedure's, resolved by the registry. */
 export const caseInputFields = {
@@ -36,6 +36,8 @@ export interface FiledDocument {
   by: Actor;
   /** The event that filed it. */
   eventType: CaseEvent['type'];
+  /** For minutes of a meeting: which meeting, so a step can count from the meeting it needs. */
+  meeting?: MeetingKind;
 }
 
 /** Context of every procedure machine. */
@@ -63,6 +65,11 @@ export interface CaseContext<P> extends CaseFacts {
   evaluations: number;
   /** How many school-nurse conversations have been held. */
   nurseConversations: number;
+  /**
+   * First day (yyyy-MM-dd) of the latest absence episode without notice that the school was
+   * asked to follow up, so a repeated report of the same episode does not ask again.
+   */
+  episodeWithoutNotice?: string;
 }
 
 /** Builds the initial context from a machine's input. */
@@ -189,7 +196,10 @@ export function sharedActions<P>() {
       const next: Partial<CaseContext<P>> = {};
       const doc = documentOf(event);
       if (doc) {
-        next.documents = [...context.documents, { ...doc, at: event.at, by: event.actor, eventType: event.type }];
+        next.documents = [
+          ...context.documents,
+          { ...doc, at: event.at, by: event.actor, eventType: event.type, ...(event.type === 'meeting.held' ? { meeting: event.meeting } : {}) },
+        ];
       }
       switch (event.type) {
         case 'consent.given':

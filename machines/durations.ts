@@ -41,3 +41,50 @@ export function msUntilSchoolYearEnd(fromIso: string): number {
   const year = from.getUTCMonth() >= 7 ? from.getUTCFullYear() + 1 : from.getUTCFullYear();
   return Date.UTC(year, 7, 1) - from.getTime();
 }
+
+/** yyyy-MM-dd of a moment, on the UTC calendar (the calendar agreed dates are read on). */
+export function utcDateOf(iso: string): string {
+  return new Date(Date.parse(iso)).toISOString().slice(0, 10);
+}
+
+/** The date `n` calendar days after `dateIso` (yyyy-MM-dd; `n` may be negative). */
+export function addCalendarDays(dateIso: string, n: number): string {
+  return new Date(Date.parse(`${dateIso}T00:00:00Z`) + n * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * The `n`-th weekday (Monday to Friday) counting `firstDayIso` as the 1st, or the first weekday
+ * after it when it falls on a weekend. A machine has no school calendar, so a weekday stands in
+ * for a school day: a public holiday on a weekday is counted, which can make the day come
+ * earlier than the school-day count, never later.
+ */
+export function nthWeekdayFrom(firstDayIso: string, n: number): string {
+  let ms = Date.parse(`${firstDayIso}T00:00:00Z`);
+  const isWeekday = () => {
+    const weekday = new Date(ms).getUTCDay();
+    return weekday !== 0 && weekday !== 6;
+  };
+  while (!isWeekday()) ms += MS_PER_DAY;
+  for (let counted = 1; counted < n; ) {
+    ms += MS_PER_DAY;
+    if (isWeekday()) counted += 1;
+  }
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Milliseconds from `fromIso` until the same moment `months` calendar months later: the same day
+ * of the month and time of day (UTC), or the last day of a shorter month (31 October + 3 months
+ * is 31 January; 30 November + 3 months is 28 or 29 February). "Months" in a procedure are
+ * calendar months, never a fixed number of days.
+ */
+export function msUntilCalendarMonthsLater(fromIso: string, months: number): number {
+  const from = new Date(Date.parse(fromIso));
+  const monthIndex = from.getUTCMonth() + months;
+  const year = from.getUTCFullYear() + Math.floor(monthIndex / 12);
+  const month = ((monthIndex % 12) + 12) % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(from.getUTCDate(), lastDay);
+  const target = Date.UTC(year, month, day, from.getUTCHours(), from.getUTCMinutes(), from.getUTCSeconds(), from.getUTCMilliseconds());
+  return target - from.getTime();
+}
