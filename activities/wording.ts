@@ -65,6 +65,10 @@ export const staffWording: Record<NotifyStaffParams['about'], Wording> = {
     subject: 'Ny fraværssak: bekymringen skal drøftes',
     body: 'Det er meldt bekymring for en elevs fravær. Kontaktlærer tar bekymringen opp med skolens ledelse eller rådgiver, som sammen vurderer om saken skal følges opp videre.',
   },
+  'minutes-shared': {
+    subject: 'Referat med ansvarsfordeling',
+    body: 'Referatet fra møtet er arkivert i saken. Det viser hvilke tiltak som ble avtalt og hvem som har ansvar for hva. Les det og følg opp din del.',
+  },
 };
 
 export const schoolOwnerWording: Record<InformSchoolOwnerParams['about'], Wording> = {
