@@ -206,13 +206,12 @@ describe('[issue 10 point 8] rows for schools missing from the school directory'
     expectCountsAddUp(result);
   });
 
-  test('a refused row for an unknown school does not replace the valid row before it', () => {
-    const result = parseRegistrations(
-      `${norwegianHeader}\ne1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\ne1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;x\n`.replace(';s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;x', ';S9;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;x'),
-      { knownSchools: new Set(['s1']) },
-    );
-    expect(result.registrations).toEqual([expect.objectContaining({ schoolId: 's1' })]);
-    expect(result.errors).toEqual([expect.objectContaining({ line: 3, field: 'schoolId' })]);
+  test('a malformed school id gets the id rule only; unknown schools are listed once', () => {
+    const result = parseRegistrations(`${norwegianHeader}\ne1;skole-9;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\ne2;S9;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\n`, {
+      knownSchools: new Set(['s1']),
+    });
+    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^skole-id «skole-9» er ugyldig: [^;]+$/), 'skole-id «S9» finnes ikke i skolekatalogen']);
+    expect(result.unknownSchools).toEqual(['S9']);
   });
 });
 
