@@ -3,7 +3,9 @@
  * detection ledger, runs detection as of today (Norwegian date) and delivers triggers and trends
  * to the cases through the injected Temporal client. Heartbeats one line per school, so a run
  * over many schools is visibly alive and a worker that dies mid-run is noticed quickly.
- * Idempotent: a retry delivers the same event ids again, which the cases ignore.
+ * Idempotent: a retry delivers the same event ids again, which the cases ignore. A broken school
+ * directory or a damaged stored file fails the run without retries (a person must fix it); the
+ * Norwegian message names the file and the fault.
  */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -12,10 +14,10 @@ import { z } from 'zod';
 import { TemporalCaseDispatcher } from '../detection/case-dispatcher';
 import { type DetectionRunSummary, osloDate, runDetection } from '../detection/run-detection';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
-import { FileTriggerLedger } from '../detection/trigger-ledger';
-import { FileRegistrationStore } from '../intake/registration-store';
+import { FileTriggerLedger, TriggerLedgerError } from '../detection/trigger-ledger';
+import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
 import { isoDateSchema } from '../machines/events';
-import { describeIssues } from '../machines/zod-issues';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
 
 export interface DetectionActivityDependencies {
   client: Client;
@@ -26,15 +28,15 @@ export interface DetectionActivityDependencies {
   schoolsConfig: string;
 }
 
-const inputSchema = z.object({ today: isoDateSchema.optional() }).strict();
+const inputSchema = z.strictObject({ today: isoDateSchema.optional() });
 export type DailyDetectionInput = z.infer<typeof inputSchema>;
 
 export function createDetectionActivities(deps: DetectionActivityDependencies) {
   return {
     async runDailyDetection(input: unknown): Promise<DetectionRunSummary> {
-      const parsed = inputSchema.safeParse(input ?? {});
+      const parsed = inputSchema.safeParse(input ?? {}, parseOptions);
       if (!parsed.success) {
-        throw ApplicationFailure.nonRetryable(`Invalid input to runDailyDetection: ${describeIssues(parsed.error, '(input)').join('; ')}`, 'InvalidActivityInput');
+        throw ApplicationFailure.nonRetryable(`Ugyldig input til den daglige fraværsdeteksjonen: ${describeIssues(parsed.error, '(input)', input).join('; ')}`, 'InvalidActivityInput');
       }
       let directory;
       try {
@@ -44,15 +46,21 @@ export function createDetectionActivities(deps: DetectionActivityDependencies) {
         if (err instanceof SchoolDirectoryError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidSchoolDirectory');
         throw err;
       }
-      const store = await FileRegistrationStore.open(deps.registrationsDir);
-      return runDetection({
-        store,
-        directory,
-        ledger: new FileTriggerLedger(deps.ledgerDir),
-        dispatcher: new TemporalCaseDispatcher(deps.client, deps.taskQueue),
-        today: parsed.data.today ?? osloDate(),
-        onProgress: (line) => Context.current().heartbeat(line),
-      });
+      try {
+        const store = await FileRegistrationStore.open(deps.registrationsDir);
+        return await runDetection({
+          store,
+          directory,
+          ledger: new FileTriggerLedger(deps.ledgerDir),
+          dispatcher: new TemporalCaseDispatcher(deps.client, deps.taskQueue),
+          today: parsed.data.today ?? osloDate(),
+          onProgress: (line) => Context.current().heartbeat(line),
+        });
+      } catch (err) {
+        // A damaged file stays damaged on every retry.
+        if (err instanceof TriggerLedgerError || err instanceof RegistrationStoreError) throw ApplicationFailure.nonRetryable(err.message, err.name);
+        throw err;
+      }
     },
   };
 }

@@ -8,7 +8,7 @@ import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
 import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
 import { RAELINGEN_ID } from '../machines/raelingen-veileder';
 import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
-import { describeIssues } from '../machines/zod-issues';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
 
 /** Thrown when a detection policy override is invalid; the message names every bad field. */
 export class InvalidDetectionPolicyError extends Error {
@@ -100,12 +100,14 @@ export const detectionPolicyDefaults: Readonly<Record<string, DetectionPolicy>> 
 export function resolveDetectionPolicy(procedureId: string, overrides?: unknown): DetectionPolicy {
   const defaults = detectionPolicyDefaults[procedureId];
   if (!defaults) {
-    throw new InvalidDetectionPolicyError(`No detection policy for procedure "${procedureId}"; known: ${Object.keys(detectionPolicyDefaults).join(', ')}`);
+    throw new InvalidDetectionPolicyError(
+      `Ingen terskler for fraværsdeteksjon for rutinen «${procedureId}»; kjente rutiner: ${Object.keys(detectionPolicyDefaults).join(', ')}.`,
+    );
   }
-  const partial = detectionPolicySchema.partial().strict().safeParse(overrides ?? {});
+  const partial = detectionPolicySchema.partial().strict().safeParse(overrides ?? {}, parseOptions);
   if (!partial.success) {
-    const lines = describeIssues(partial.error, '(policy)');
-    throw new InvalidDetectionPolicyError(`Invalid detection policy for ${procedureId}: ${lines.join('; ')}`);
+    const lines = describeIssues(partial.error, '(detectionOverrides)', overrides);
+    throw new InvalidDetectionPolicyError(`Ugyldige terskler for fraværsdeteksjon (detectionOverrides) for rutinen «${procedureId}»: ${lines.join('; ')}`);
   }
   return detectionPolicySchema.parse({ ...defaults, ...partial.data });
 }

@@ -627,7 +627,7 @@ export function detectInOrder(
       steps.push({ trigger: fired[0] as DetectedTrigger, sameDay: fired.slice(1) });
       const next = fired.flatMap((h) => h.dates).reduce((max, d) => (d > max ? d : max), '');
       // Every rule's evidence lies in the days after the cut-off, so the cut-off always moves on.
-      if (after !== undefined && next <= after) throw new Error(`Detection did not move past ${after} for pupil ${pupilId} (${procedureId})`);
+      if (after !== undefined && next <= after) throw new Error(`Programfeil i fraværsdeteksjonen: kom ikke forbi ${after} for elev «${pupilId}» (${procedureId}).`);
       after = next;
     }
   }

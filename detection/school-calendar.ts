@@ -14,7 +14,7 @@ import Holidays from 'date-holidays';
 import { eachDayOfInterval, format, isWeekend, parseISO, subDays } from 'date-fns';
 import { z } from 'zod';
 import { isoDateSchema } from '../machines/events';
-import { describeIssues } from '../machines/zod-issues';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
 
 /** Thrown when a calendar config is invalid; the message names every bad field. */
 export class InvalidCalendarConfigError extends Error {
@@ -28,21 +28,23 @@ export class CalendarRangeError extends RangeError {
 
 const namedPeriodSchema = z
   .object({
-    name: z.string().trim().min(1, 'name must not be empty'),
+    name: z.string().trim().min(1, 'navnet kan ikke være tomt'),
     from: isoDateSchema,
     to: isoDateSchema,
   })
-  .refine((p) => p.from <= p.to, { message: 'from must not be after to', path: ['to'] });
+  .superRefine((p, ctx) => {
+    if (p.from > p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `sluttdatoen «${p.to}» er før startdatoen «${p.from}»` });
+  });
 
 const namedDaySchema = z.object({
-  name: z.string().trim().min(1, 'name must not be empty'),
+  name: z.string().trim().min(1, 'navnet kan ikke være tomt'),
   date: isoDateSchema,
 });
 
 /** A municipality's school calendar, as configured (years are calendar years, inclusive). */
 export const schoolCalendarConfigSchema = z
   .object({
-    municipality: z.string().trim().min(1, 'municipality must not be empty'),
+    municipality: z.string().trim().min(1, 'kommunenavnet kan ikke være tomt'),
     firstYear: z.number().int().min(2000).max(2100),
     lastYear: z.number().int().min(2000).max(2100),
     /** Ferier: autumn, Christmas, winter, Easter and summer holidays, with their dates. */
@@ -50,19 +52,22 @@ export const schoolCalendarConfigSchema = z
     /** Planleggingsdager and other single days without teaching. */
     extraNonTeachingDays: z.array(namedDaySchema).default([]),
   })
-  .refine((c) => c.lastYear >= c.firstYear, { message: 'lastYear must not be before firstYear', path: ['lastYear'] })
-  .refine((c) => c.lastYear - c.firstYear <= 10, { message: 'a calendar spans at most 11 years', path: ['lastYear'] })
   .superRefine((c, ctx) => {
+    if (c.lastYear < c.firstYear) {
+      ctx.addIssue({ code: 'custom', path: ['lastYear'], message: `siste år «${c.lastYear}» er før første år «${c.firstYear}»` });
+    } else if (c.lastYear - c.firstYear > 10) {
+      ctx.addIssue({ code: 'custom', path: ['lastYear'], message: `en skolekalender dekker høyst 11 år, ikke ${c.firstYear}–${c.lastYear}` });
+    }
     const first = `${c.firstYear}-01-01`;
     const last = `${c.lastYear}-12-31`;
     c.schoolHolidays.forEach((p, i) => {
       if (p.from < first || p.to > last) {
-        ctx.addIssue({ code: 'custom', path: ['schoolHolidays', i], message: `holiday "${p.name}" lies outside ${first}..${last}` });
+        ctx.addIssue({ code: 'custom', path: ['schoolHolidays', i], message: `ferien «${p.name}» (${p.from}–${p.to}) ligger utenfor kalenderens år ${first}–${last}` });
       }
     });
     c.extraNonTeachingDays.forEach((d, i) => {
       if (d.date < first || d.date > last) {
-        ctx.addIssue({ code: 'custom', path: ['extraNonTeachingDays', i, 'date'], message: `day "${d.name}" lies outside ${first}..${last}` });
+        ctx.addIssue({ code: 'custom', path: ['extraNonTeachingDays', i, 'date'], message: `dagen «${d.name}» (${d.date}) ligger utenfor kalenderens år ${first}–${last}` });
       }
     });
   });
@@ -134,10 +139,10 @@ function norwegianPublicHolidays(year: number): Map<string, string> {
 
 /** Validates a calendar config; throws InvalidCalendarConfigError naming each field at fault. */
 export function parseSchoolCalendarConfig(config: unknown): z.output<typeof schoolCalendarConfigSchema> {
-  const result = schoolCalendarConfigSchema.safeParse(config);
+  const result = schoolCalendarConfigSchema.safeParse(config, parseOptions);
   if (result.success) return result.data;
-  const lines = describeIssues(result.error, '(config)');
-  throw new InvalidCalendarConfigError(`Invalid school calendar config: ${lines.join('; ')}`);
+  const lines = describeIssues(result.error, '(kalender)', config);
+  throw new InvalidCalendarConfigError(`Ugyldig skolekalender: ${lines.join('; ')}`);
 }
 
 /** Builds a school calendar from a config (validated here). */
@@ -181,7 +186,7 @@ export function buildSchoolCalendar(config: unknown): SchoolCalendar {
 
   const dayNumber = (date: string): number => {
     const i = index.get(date);
-    if (i === undefined) throw new CalendarRangeError(`Date "${date}" is outside the school calendar ${range.from}..${range.to}`);
+    if (i === undefined) throw new CalendarRangeError(`datoen «${date}» ligger utenfor skolekalenderen ${range.from}–${range.to}`);
     return i;
   };
   const schoolDaysBefore = (n: number): number => before[Math.max(0, Math.min(n, dates.length))] ?? 0;
@@ -205,7 +210,7 @@ export function buildSchoolCalendar(config: unknown): SchoolCalendar {
     dayNumber,
     dateAt: (n) => {
       const d = dates[n];
-      if (d === undefined) throw new CalendarRangeError(`Day number ${n} is outside the school calendar ${range.from}..${range.to}`);
+      if (d === undefined) throw new CalendarRangeError(`dag nummer ${n} ligger utenfor skolekalenderen ${range.from}–${range.to}`);
       return d;
     },
     schoolDaysBefore,

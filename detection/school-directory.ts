@@ -9,7 +9,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { getProcedure } from '../machines/registry';
-import { describeIssues } from '../machines/zod-issues';
+import { schoolIdSchema } from '../machines/identifiers';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
 import { resolveDetectionPolicy } from './policy';
 import { type SchoolCalendar, buildSchoolCalendar, schoolCalendarConfigSchema } from './school-calendar';
 
@@ -17,9 +18,9 @@ import { type SchoolCalendar, buildSchoolCalendar, schoolCalendarConfigSchema } 
 export const DEFAULT_SCHOOLS_CONFIG = path.join('config', 'schools.json');
 
 const municipalitySchema = z.object({
-  name: z.string().trim().min(1, 'name must not be empty'),
+  name: z.string().trim().min(1, 'navnet kan ikke være tomt'),
   /** Registered procedure id (machines/registry.ts). */
-  procedureId: z.string().trim().min(1, 'procedureId must not be empty'),
+  procedureId: z.string().trim().min(1, 'rutinen (procedureId) kan ikke være tom'),
   /** Overrides of the procedure's case policy (deadlines), checked by the procedure's schema. */
   policyOverrides: z.record(z.string(), z.unknown()).optional(),
   /** Overrides of the detection thresholds (detection/policy.ts). */
@@ -34,20 +35,25 @@ const directorySchema = z
     schools: z
       .array(
         z.object({
-          schoolId: z.string().trim().min(1, 'schoolId must not be empty'),
-          name: z.string().trim().min(1, 'name must not be empty'),
-          municipality: z.string().trim().min(1, 'municipality must not be empty'),
+          /** The same safe pattern as every school id in the product (machines/identifiers.ts). */
+          schoolId: schoolIdSchema,
+          name: z.string().trim().min(1, 'navnet kan ikke være tomt'),
+          municipality: z.string().trim().min(1, 'kommunen kan ikke være tom'),
         }),
       )
-      .min(1, 'at least one school is needed'),
+      .min(1, 'katalogen må ha minst én skole'),
   })
   .superRefine((dir, ctx) => {
     const seen = new Set<string>();
     dir.schools.forEach((school, i) => {
-      if (seen.has(school.schoolId)) ctx.addIssue({ code: 'custom', path: ['schools', i, 'schoolId'], message: `school "${school.schoolId}" is listed twice` });
+      if (seen.has(school.schoolId)) ctx.addIssue({ code: 'custom', path: ['schools', i, 'schoolId'], message: `skolen «${school.schoolId}» står to ganger` });
       seen.add(school.schoolId);
       if (!(school.municipality in dir.municipalities)) {
-        ctx.addIssue({ code: 'custom', path: ['schools', i, 'municipality'], message: `unknown municipality "${school.municipality}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schools', i, 'municipality'],
+          message: `ukjent kommune «${school.municipality}»; kommunene i katalogen: ${Object.keys(dir.municipalities).join(', ')}`,
+        });
       }
     });
     for (const [id, m] of Object.entries(dir.municipalities)) {
@@ -85,9 +91,9 @@ export interface SchoolDirectory {
 
 /** Builds the directory from parsed JSON. Throws SchoolDirectoryError naming every bad field. */
 export function buildSchoolDirectory(config: unknown, source = 'skolekatalogen'): SchoolDirectory {
-  const parsed = directorySchema.safeParse(config);
+  const parsed = directorySchema.safeParse(config, parseOptions);
   if (!parsed.success) {
-    throw new SchoolDirectoryError(`Ugyldig skolekatalog (${source}):\n${describeIssues(parsed.error).map((l) => `  ${l}`).join('\n')}`);
+    throw new SchoolDirectoryError(`Ugyldig skolekatalog (${source}):\n${describeIssues(parsed.error, '(katalogen)', config).map((l) => `  ${l}`).join('\n')}`);
   }
   // One calendar per municipality: building it computes every day of its years once.
   const calendars = new Map(Object.entries(parsed.data.municipalities).map(([id, m]) => [id, buildSchoolCalendar(m.calendar)]));

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { absenceTriggerSchema, isoDateSchema } from '../machines/events';
 import { trendSchema } from '../machines/vocabulary';
 import { writeFileAtomic } from '../intake/atomic-write';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
 
 const ledgerTriggerSchema = absenceTriggerSchema.extend({
   /** The event id the trigger was delivered under (see dispatch-plan.ts). */
@@ -45,6 +46,17 @@ const ledgerFileSchema = z.object({
   schoolId: z.string(),
   pupils: z.array(pupilLedgerSchema),
 });
+
+/** The ledger file of a school cannot be read or is damaged; the message names the file and the fault. */
+export class TriggerLedgerError extends Error {
+  override name = 'TriggerLedgerError';
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface TriggerLedger {
   /** The school's pupils that detection has delivered anything for, by pupil id. */
@@ -82,10 +94,16 @@ export class FileTriggerLedger implements TriggerLedger {
       text = await readFile(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-      throw err;
+      throw new TriggerLedgerError(`Kan ikke lese deteksjonsloggen ${file}: ${(err as Error).message}`, file);
     }
-    const parsed = ledgerFileSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new Error(`Deteksjonsloggen ${file} er skadet: ${parsed.error.issues[0]?.message ?? 'ukjent feil'}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new TriggerLedgerError(`Deteksjonsloggen ${file} er skadet (ikke gyldig JSON: ${(err as Error).message})`, file);
+    }
+    const parsed = ledgerFileSchema.safeParse(json, parseOptions);
+    if (!parsed.success) throw new TriggerLedgerError(`Deteksjonsloggen ${file} er skadet: ${describeIssues(parsed.error, '(filen)', json).slice(0, 3).join('; ')}`, file);
     return new Map(parsed.data.pupils.map((p) => [p.pupilId, p]));
   }
 

@@ -21,7 +21,7 @@ import { dailyDetectionWorkflow } from '../../workflows';
 import { type CaseView, caseViewQuery, caseWorkflowId, sendEventUpdate } from '../../workflows/case-messages';
 import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv } from '../helpers/case-env';
 
-const SCHOOL = 'e2e-skole';
+const SCHOOL = 'e2eskole';
 let t: CaseTestEnv;
 let dir: string;
 let schoolsConfig: string;

@@ -33,7 +33,7 @@ type Overrides = Partial<Omit<Registration, 'wholeDay' | 'date'>>;
 
 const defaults = {
   pupilId: 'elev-1',
-  schoolId: 'skole-1',
+  schoolId: 'skole1',
   grade: 5,
   valid: true,
   notifiedByGuardians: true,

@@ -20,7 +20,7 @@ const NOW = new Date('2026-06-30T10:00:00Z');
 const directory: SchoolDirectory = buildSchoolDirectory({
   formatVersion: 1,
   municipalities: { test: { name: 'Testkommune', procedureId: C, calendar: calendarConfig } },
-  schools: [{ schoolId: 'skole-1', name: 'Testskole', municipality: 'test' }],
+  schools: [{ schoolId: 'skole1', name: 'Testskole', municipality: 'test' }],
 });
 
 function setup() {
@@ -37,7 +37,7 @@ test('[C.2] three consecutive school days open one case with the trigger and its
   const summary = await run('2026-05-07', new Date('2026-05-07T09:00:00Z'));
   expect(summary).toMatchObject({ opened: 1, signalled: 0, merged: 0 });
   const [delivery] = dispatcher.started;
-  expect(delivery?.workflowId).toBe('fravaerssak-skole-1-elev-1');
+  expect(delivery?.workflowId).toBe('fravaerssak-skole1-elev-1');
   expect(delivery?.input).toMatchObject({ procedureId: C, openingEventId: delivery?.event.eventId });
   expect(caseFactsSchema.parse(delivery?.input.facts)).toMatchObject({
     pupilId: 'elev-1',
@@ -47,7 +47,7 @@ test('[C.2] three consecutive school days open one case with the trigger and its
     openedAt: '2026-05-07T09:00:00.000Z',
   });
   expect(parseCaseEvent(delivery?.event)).toMatchObject({ type: 'absence.newTrigger', actor: { role: 'system' } });
-  expect(delivery?.event.eventId).toBe('fravaer/tiltaksplan-elevfravaer/skole-1/elev-1/consecutive-days/2026-05-05..2026-05-07');
+  expect(delivery?.event.eventId).toBe('fravaer/tiltaksplan-elevfravaer/skole1/elev-1/consecutive-days/2026-05-05..2026-05-07');
 });
 
 test('[C.3] a re-run delivers nothing new; a second import with absence after the first trigger signals the open case with only the new dates', async () => {
@@ -59,7 +59,7 @@ test('[C.3] a re-run delivers nothing new; a second import with absence after th
 
   await store.upsert([whole('2026-05-11'), whole('2026-05-12'), whole('2026-05-13')]);
   expect(await run('2026-05-13')).toMatchObject({ opened: 0, signalled: 1 });
-  const open = dispatcher.running.get('fravaerssak-skole-1-elev-1');
+  const open = dispatcher.running.get('fravaerssak-skole1-elev-1');
   expect(open?.signals.flatMap((e) => (e.type === 'absence.newTrigger' ? [e.trigger.dates] : []))).toEqual([['2026-05-11', '2026-05-12', '2026-05-13']]);
   expect(dispatcher.started).toHaveLength(1);
 });
@@ -69,8 +69,8 @@ test('several rules firing the same day for one pupil open one case; the others 
   // Four days in a month, three of them consecutive: both C rules fire on the same data.
   await store.upsert([whole('2026-04-27'), whole('2026-05-05'), whole('2026-05-06'), whole('2026-05-07')]);
   expect(await run('2026-05-07')).toMatchObject({ opened: 1, merged: 1 });
-  expect(dispatcher.running.get('fravaerssak-skole-1-elev-1')?.signals).toEqual([]);
-  const entry = (await ledger.load('skole-1')).get('elev-1');
+  expect(dispatcher.running.get('fravaerssak-skole1-elev-1')?.signals).toEqual([]);
+  const entry = (await ledger.load('skole1')).get('elev-1');
   expect(entry?.triggers.map((t) => [t.rule, t.delivery])).toEqual([
     ['consecutive-days', 'opened'],
     ['single-days-in-month', 'merged'],
@@ -95,7 +95,7 @@ test('[C.3.3] the trend reaches the open case, once per window, again when it ch
 
   dispatcher.running.clear(); // the school closed the case
   expect(await run('2026-05-07')).toMatchObject({ trendsSent: 0 });
-  expect((await ledger.load('skole-1')).get('elev-1')?.caseOpen).toBe(false);
+  expect((await ledger.load('skole1')).get('elev-1')?.caseOpen).toBe(false);
   await store.upsert([whole('2026-05-11'), whole('2026-05-12'), whole('2026-05-13')]);
   expect(await run('2026-05-13')).toMatchObject({ opened: 1 });
   expect(dispatcher.started.map((d) => d.input.facts.trigger.dates)).toEqual([
@@ -114,10 +114,10 @@ test('[C.3] a backlog showing two successive triggers delivers both in one run, 
     [['2026-05-11', '2026-05-12', '2026-05-13'], '2026-05-13T14:00:00.000Z'],
   ]);
   // The case took the first as its opening trigger and the second as a new trigger.
-  const open = dispatcher.running.get('fravaerssak-skole-1-elev-1');
+  const open = dispatcher.running.get('fravaerssak-skole1-elev-1');
   expect(open?.input.facts.trigger.dates).toEqual(['2026-05-05', '2026-05-06', '2026-05-07']);
   expect(open?.signals.map((e) => e.type === 'absence.newTrigger' && e.trigger.dates)).toEqual([['2026-05-11', '2026-05-12', '2026-05-13']]);
-  expect((await ledger.load('skole-1')).get('elev-1')?.triggers.map((t) => [t.delivery, t.dates[0]])).toEqual([
+  expect((await ledger.load('skole1')).get('elev-1')?.triggers.map((t) => [t.delivery, t.dates[0]])).toEqual([
     ['opened', '2026-05-05'],
     ['signalled', '2026-05-11'],
   ]);
@@ -135,7 +135,7 @@ test('[8] schools missing from the directory or outside its calendar are reporte
   ]);
   const summary = await run('2026-05-07');
   expect(summary.opened).toBe(1);
-  expect(dispatcher.started.map((d) => d.workflowId)).toEqual(['fravaerssak-skole-1-elev-1']);
+  expect(dispatcher.started.map((d) => d.workflowId)).toEqual(['fravaerssak-skole1-elev-1']);
   expect(summary.schools.find((s) => s.schoolId === 'S999')?.skipped).toEqual({
     kind: 'unknown-school',
     message: 'skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert',
@@ -145,7 +145,7 @@ test('[8] schools missing from the directory or outside its calendar are reporte
     '  Ikke vurdert: skole «S999» – skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert (3 registreringer).',
   ]);
   const late = await run('2030-01-01');
-  expect(late.schools.find((s) => s.schoolId === 'skole-1')?.skipped).toMatchObject({ kind: 'calendar', message: 'skolekalenderen til test dekker ikke 2030-01-01' });
+  expect(late.schools.find((s) => s.schoolId === 'skole1')?.skipped).toMatchObject({ kind: 'calendar', message: 'skolekalenderen til test dekker ikke 2030-01-01' });
 });
 
 test('[8] a case is opened with the school\'s own procedure from the directory; a trigger for another procedure or school is refused', async () => {
@@ -157,30 +157,30 @@ test('[8] a case is opened with the school\'s own procedure from the directory; 
       e: { name: 'Kommune E', procedureId: E, calendar: calendarConfig },
     },
     schools: [
-      { schoolId: 'skole-c', name: 'Skole C', municipality: 'c' },
-      { schoolId: 'skole-e', name: 'Skole E', municipality: 'e' },
+      { schoolId: 'skoleC', name: 'Skole C', municipality: 'c' },
+      { schoolId: 'skoleE', name: 'Skole E', municipality: 'e' },
     ],
   });
   const store = new InMemoryRegistrationStore();
   const dispatcher = new FakeDispatcher();
   // The same nine days at both schools: C's three-day rule and E's "over 8 days" both fire.
   const nine = ['2026-04-20', '2026-04-21', '2026-04-22', '2026-04-23', '2026-04-24', '2026-04-27', '2026-04-28', '2026-04-29', '2026-04-30'];
-  await store.upsert(['c', 'e'].flatMap((x) => nine.map((d) => whole(d, { schoolId: `skole-${x}`, pupilId: `elev-${x}` }))));
+  await store.upsert(['c', 'e'].flatMap((x) => nine.map((d) => whole(d, { schoolId: `skole${x.toUpperCase()}`, pupilId: `elev-${x}` }))));
   await runDetection({ store, directory: twoProcedures, ledger: new InMemoryTriggerLedger(), dispatcher, today: '2026-04-30', now: NOW });
   expect(dispatcher.started.map((d) => [d.workflowId, d.input.procedureId, d.input.facts.trigger.rule])).toEqual([
-    ['fravaerssak-skole-c-elev-c', C, 'consecutive-days'],
-    ['fravaerssak-skole-e-elev-e', E, 'days-or-lessons-over-limit'],
+    ['fravaerssak-skoleC-elev-c', C, 'consecutive-days'],
+    ['fravaerssak-skoleE-elev-e', E, 'days-or-lessons-over-limit'],
   ]);
   for (const d of dispatcher.triggers) expect(d.input.procedureId).toBe(twoProcedures.get(d.input.facts.schoolId)?.procedureId);
 
-  const [cTrigger] = detect(C, nine.map((d) => whole(d, { schoolId: 'skole-e' })), calendar, '2026-04-30');
-  const schoolE = twoProcedures.get('skole-e')!;
+  const [cTrigger] = detect(C, nine.map((d) => whole(d, { schoolId: 'skoleE' })), calendar, '2026-04-30');
+  const schoolE = twoProcedures.get('skoleE')!;
   expect(() => planTriggerDelivery(schoolE, cTrigger!, 5, NOW)).toThrow(TriggerMismatchError);
   expect(() => planTriggerDelivery(schoolE, cTrigger!, 5, NOW)).toThrow(
-    'Utløseren for elev «elev-1» gjelder skole «skole-e» og rutine «tiltaksplan-elevfravaer», men skolekatalogen gir skole «skole-e» rutine «raelingen-veileder»; ingen sak er åpnet.',
+    'Utløseren for elev «elev-1» gjelder skole «skoleE» og rutine «tiltaksplan-elevfravaer», men skolekatalogen gir skole «skoleE» rutine «raelingen-veileder»; ingen sak er åpnet.',
   );
-  const [eTrigger] = detect(E, nine.map((d) => whole(d, { schoolId: 'skole-c' })), calendar, '2026-04-30');
-  expect(() => planTriggerDelivery(schoolE, eTrigger!, 5, NOW)).toThrow(/gjelder skole «skole-c»/);
+  const [eTrigger] = detect(E, nine.map((d) => whole(d, { schoolId: 'skoleC' })), calendar, '2026-04-30');
+  expect(() => planTriggerDelivery(schoolE, eTrigger!, 5, NOW)).toThrow(/gjelder skole «skoleC»/);
 });
 
 test('a delivery failure stops the run with a Norwegian error; what was delivered before is in the ledger and not sent twice', async () => {
@@ -189,8 +189,8 @@ test('a delivery failure stops the run with a Norwegian error; what was delivere
   dispatcher.failAfter = 1;
   const error = await run('2026-05-07').catch((e: unknown) => e);
   expect(error).toBeInstanceOf(DetectionDispatchError);
-  expect((error as Error).message).toContain('Kunne ikke levere til sakene for skole skole-1: Temporal svarer ikke');
-  expect([...(await ledger.load('skole-1')).keys()]).toEqual(['elev-1']);
+  expect((error as Error).message).toContain('Kunne ikke levere til sakene for skole skole1: Temporal svarer ikke');
+  expect([...(await ledger.load('skole1')).keys()]).toEqual(['elev-1']);
   dispatcher.failAfter = Infinity;
   expect(await run('2026-05-07')).toMatchObject({ opened: 1 });
   expect(dispatcher.started.map((d) => d.input.facts.pupilId)).toEqual(['elev-1', 'elev-2']);

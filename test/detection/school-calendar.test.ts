@@ -52,7 +52,7 @@ describe('school days', () => {
 
   test('[Calendar] a date outside the configured years is refused with the range', () => {
     expect(() => calendar.isSchoolDay('2027-01-04')).toThrow(CalendarRangeError);
-    expect(() => calendar.isSchoolDay('2027-01-04')).toThrow('Date "2027-01-04" is outside the school calendar 2025-01-01..2026-12-31');
+    expect(() => calendar.isSchoolDay('2027-01-04')).toThrow('datoen «2027-01-04» ligger utenfor skolekalenderen 2025-01-01–2026-12-31');
   });
 });
 
@@ -77,27 +77,29 @@ describe('periods', () => {
   });
 });
 
-describe('config errors name the field', () => {
+describe('config errors name the field and the bad value, in Norwegian', () => {
   const build = (patch: Record<string, unknown>) => () => buildSchoolCalendar({ ...calendarConfig, ...patch });
 
   test('[Calendar] a holiday that ends before it starts names schoolHolidays.<i>.to', () => {
     const bad = build({ schoolHolidays: [{ name: 'Høstferie', from: '2025-10-03', to: '2025-09-29' }] });
     expect(bad).toThrow(InvalidCalendarConfigError);
-    expect(bad).toThrow('schoolHolidays.0.to: from must not be after to');
+    expect(bad).toThrow('Ugyldig skolekalender: schoolHolidays.0.to: sluttdatoen «2025-09-29» er før startdatoen «2025-10-03»');
   });
 
   test('[Calendar] a malformed extra day names extraNonTeachingDays.<i>.date', () => {
-    expect(build({ extraNonTeachingDays: [{ name: 'Planleggingsdag', date: '13.03.2026' }] })).toThrow(/extraNonTeachingDays\.0\.date: /);
+    expect(build({ extraNonTeachingDays: [{ name: 'Planleggingsdag', date: '13.03.2026' }] })).toThrow('extraNonTeachingDays.0.date: må være en dato på formen åååå-mm-dd (fikk «13.03.2026»)');
   });
 
   test('[Calendar] years the wrong way round name lastYear; an empty municipality names municipality', () => {
-    expect(build({ firstYear: 2026, lastYear: 2025 })).toThrow('lastYear: lastYear must not be before firstYear');
-    expect(build({ municipality: ' ' })).toThrow('municipality: municipality must not be empty');
+    expect(build({ firstYear: 2026, lastYear: 2025 })).toThrow('lastYear: siste år «2025» er før første år «2026»');
+    expect(build({ firstYear: 2025, lastYear: 2037 })).toThrow('lastYear: en skolekalender dekker høyst 11 år, ikke 2025–2037');
+    expect(build({ municipality: ' ' })).toThrow('municipality: kommunenavnet kan ikke være tomt');
+    expect(build({ firstYear: '2025' })).toThrow('firstYear: må være et tall (fikk «2025»)');
   });
 
   test('[Calendar] a holiday outside the configured years is refused', () => {
     expect(build({ schoolHolidays: [{ name: 'Juleferie', from: '2026-12-21', to: '2027-01-02' }] })).toThrow(
-      'schoolHolidays.0: holiday "Juleferie" lies outside 2025-01-01..2026-12-31',
+      'schoolHolidays.0: ferien «Juleferie» (2026-12-21–2027-01-02) ligger utenfor kalenderens år 2025-01-01–2026-12-31',
     );
   });
 });

@@ -1,0 +1,141 @@
+/**
+ * The detect command line: every refusal in Norwegian naming the bad value, exit codes from the
+ * project's one table (cli/exit-codes.ts), a --school the directory does not know refused before
+ * anything is delivered, a run's summary naming the schools it could not evaluate, a repeated
+ * run delivering nothing, and a damaged ledger file named. Temporal is replaced by the fake
+ * dispatcher, or by a connection that fails.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { EXIT } from '../../cli/exit-codes';
+import { DETECT_USAGE, type TemporalAccess, runDetectCli } from '../../detection/cli';
+import { FileRegistrationStore } from '../../intake/registration-store';
+import { FakeDispatcher, calendarConfig, whole } from './fixtures';
+
+let dir: string;
+let schoolsConfig: string;
+let dataDir: string;
+let ledgerDir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'detect-cli-'));
+  schoolsConfig = path.join(dir, 'skoler.json');
+  dataDir = path.join(dir, 'registreringer');
+  ledgerDir = path.join(dir, 'logg');
+  await writeFile(
+    schoolsConfig,
+    JSON.stringify({
+      formatVersion: 1,
+      municipalities: { test: { name: 'Testkommune', procedureId: 'tiltaksplan-elevfravaer', calendar: calendarConfig } },
+      schools: [
+        { schoolId: 'S001', name: 'Testskolen', municipality: 'test' },
+        { schoolId: 'S002', name: 'Andre skole', municipality: 'test' },
+      ],
+    }),
+    'utf8',
+  );
+  const store = await FileRegistrationStore.open(dataDir);
+  await store.upsert(['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { schoolId: 'S001' })));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const unreachable: TemporalAccess = { connect: () => Promise.reject(new Error('connection refused 127.0.0.1:1')) };
+
+function fakeTemporal(dispatcher: FakeDispatcher): TemporalAccess {
+  return { connect: async () => ({ client: undefined as unknown as Client, taskQueue: 'test', address: 'falsk', close: async () => {}, dispatcher }) };
+}
+
+async function cli(args: string[], temporal: TemporalAccess = unreachable) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runDetectCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, temporal);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** The options every run in a temporary directory needs. */
+const dirs = () => ['--data-dir', dataDir, '--ledger-dir', ledgerDir, '--schools-config', schoolsConfig];
+
+test('[19] --help shows the usage with the exit codes from the project table', async () => {
+  const result = await cli(['--help']);
+  expect(result).toMatchObject({ code: EXIT.ok, out: DETECT_USAGE });
+  expect(DETECT_USAGE).toContain(`  ${EXIT.notFound}  saken, skolen eller rutinen finnes ikke`);
+  expect(DETECT_USAGE).toContain(`  ${EXIT.temporalUnavailable}  Temporal kunne ikke nås`);
+});
+
+test.each([
+  [['--foo'], 'Ukjent valg «--foo».'],
+  [['--today'], 'Valget «--today» mangler verdi.'],
+  [['--help=ja'], 'Valget «-h, --help» tar ingen verdi.'],
+  [['--today', '2026-02-30'], '--today må være en gyldig dato på formen ÅÅÅÅ-MM-DD, ikke «2026-02-30».'],
+  [['--today', '20.05.2026'], '--today må være en gyldig dato på formen ÅÅÅÅ-MM-DD, ikke «20.05.2026».'],
+  [['kjør'], 'Uventet argument «kjør»: detect tar bare valg.'],
+  [['--school', 'skole-1'], '--school: skole-id «skole-1» er ugyldig'],
+  [['--school', ''], '--school: skole-id mangler.'],
+  [['--data-dir', '/finnes/ikke'], '--data-dir: finner ingen mappe «/finnes/ikke».'],
+  [['--ledger-dir', ' '], '--ledger-dir kan ikke være tom.'],
+])('[19] %j is refused with exit code 2 (usage) and a Norwegian message naming the value', async (args, message) => {
+  const result = await cli(args);
+  expect(result.code).toBe(EXIT.usage);
+  expect(result.err.split('\n')[0]).toContain(message);
+  expect(result.err).toContain('Bruk: npm run detect');
+});
+
+test('[19] a --school that is not in the school directory exits 8 (not found), naming it and the known schools, before anything is delivered', async () => {
+  const dispatcher = new FakeDispatcher();
+  const result = await cli([...dirs(), '--today', '2026-05-07', '--school', 'S001', '--school', 'S999'], fakeTemporal(dispatcher));
+  expect(result.code).toBe(EXIT.notFound);
+  expect(result.err).toBe(`Fraværsdeteksjonen ble ikke kjørt: skolen «S999» står ikke i skolekatalogen ${schoolsConfig}. Skolene i katalogen: S001, S002.`);
+  expect(dispatcher.triggers).toHaveLength(0);
+});
+
+test('[19] an invalid school directory exits 6 with the field and the value in Norwegian', async () => {
+  await writeFile(schoolsConfig, JSON.stringify({ formatVersion: 2, municipalities: {}, schools: [] }), 'utf8');
+  const result = await cli([...dirs(), '--today', '2026-05-07']);
+  expect(result.code).toBe(EXIT.badConfiguration);
+  expect(result.err).toContain(`Fraværsdeteksjonen ble ikke kjørt: Ugyldig skolekatalog (${schoolsConfig}):`);
+  expect(result.err).toContain('formatVersion: må være 1 (fikk «2»)');
+  expect(result.err).toContain('schools: katalogen må ha minst én skole');
+});
+
+test('[19] Temporal out of reach exits 5 and says what to do', async () => {
+  const result = await cli([...dirs(), '--today', '2026-05-07']);
+  expect(result.code).toBe(EXIT.temporalUnavailable);
+  expect(result.err).toContain('Sakene ble ikke oppdatert: får ikke kontakt med Temporal (connection refused 127.0.0.1:1)');
+});
+
+test('[2][8] a run opens the case and names the school the directory lacks; the repeated run delivers nothing; exit 0', async () => {
+  const store = await FileRegistrationStore.open(dataDir);
+  await store.upsert(['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { schoolId: 'S777', pupilId: 'elev-7' })));
+  const dispatcher = new FakeDispatcher();
+  const first = await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher));
+  expect(first.code).toBe(EXIT.ok);
+  expect(first.out.split('\n')).toEqual([
+    'Fraværsdeteksjon for 2026-05-07: 1 skoler vurdert (1 ikke vurdert), 1 nye saker, 0 nye utløsere til åpne saker, 0 slått sammen, 0 trender sendt.',
+    '  Ikke vurdert: skole «S777» – skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert (3 registreringer).',
+  ]);
+  expect(first.err).toContain('Skole «S777»: ikke vurdert – skolen står ikke i skolekatalogen');
+  expect(dispatcher.started.map((d) => d.workflowId)).toEqual(['fravaerssak-S001-elev-1']);
+
+  const second = await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher));
+  expect(second.code).toBe(EXIT.ok);
+  expect(second.out.split('\n')[0]).toContain('0 nye saker, 0 nye utløsere til åpne saker, 0 slått sammen, 0 trender sendt.');
+  expect(dispatcher.triggers).toHaveLength(1);
+});
+
+test('[19] a damaged ledger file is named; exit 1; moving it away lets the run go on without sending anything twice', async () => {
+  const dispatcher = new FakeDispatcher();
+  expect((await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher))).code).toBe(EXIT.ok);
+  const file = path.join(ledgerDir, 'S001.ledger.json');
+  await writeFile(file, '{ "formatVersion": 1, ', 'utf8');
+  const result = await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher));
+  expect(result.code).toBe(EXIT.internalError);
+  expect(result.err).toContain(`Fraværsdeteksjonen stoppet: Deteksjonsloggen ${file} er skadet (ikke gyldig JSON:`);
+  expect(result.err).toContain('Flytt filen bort og kjør «npm run detect» på nytt');
+  await rm(file);
+  expect((await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher))).code).toBe(EXIT.ok);
+  expect(dispatcher.started).toHaveLength(1); // the open case took the repeated trigger as already applied
+});
