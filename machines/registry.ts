@@ -192,8 +192,21 @@ const current: readonly ProcedureDefinition[] = [
     policySchema: hardangerPolicySchema,
     openingRules: hardangerOpeningRules,
     clauses: hardangerClauses,
-    routineDelays: ['monitoringPeriod'],
-    extraSenders: nationalExtraSenders,
+    // Only the seed's two weeks (B.N2a, B.G3), the overdue agreed evaluation and the pending
+    // report of concern mark a step a person owes. The rest nudge where the seed sets no time
+    // (the Nivå 0 discussion, the Nivå 1 conversations, the review after the report), mark the day
+    // an evaluation becomes due, or end the planned monitoring period.
+    routineDelays: [
+      'monitoringPeriod',
+      'evaluationOnAgreedDate',
+      'childWelfareFollowUpReview',
+      'concernDiscussionReminder',
+      'conversationReminder',
+      'scheduledConversationReminder',
+      'pupilConversationReminder',
+    ],
+    // The school nurse records the conversations the nurse holds (B.N2a names the nurse at Nivå 2).
+    extraSenders: { ...nationalExtraSenders, 'schoolNurse.conversationHeld': ['school-nurse'] },
   },
 ];
 
