@@ -1,11 +1,35 @@
 #!/usr/bin/env bash
-# README command 2 (npm test): set up, then type-check, lint and run every jest test.
-# Extra arguments go to jest, e.g. `npm test -- test/foundation`.
+# README command 2 (npm test): set up, then type-check, lint and run every jest test; then check
+# that the run left nothing behind: no process it started still running, and the git working
+# tree as it was (a fresh clone stays clean). Extra arguments go to jest, e.g.
+# `npm test -- test/foundation`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Every process this run starts inherits the marker, so the leftover check finds exactly this
+# run's processes and never, say, an `npm start` running beside it.
+SKOLEFRAVAER_TEST_RUN="$(date +%s)-$$-$RANDOM"
+export SKOLEFRAVAER_TEST_RUN
+
+# The status before anything is installed, so that a lock file rewritten by the install counts.
+status_before="$(mktemp)"
+trap 'rm -f "$status_before"' EXIT
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git status --porcelain=v1 --untracked-files=all -- . >"$status_before"
+fi
+
 bash scripts/setup.sh
-echo "Type-checking..."
+echo "Typesjekker ..."
 node_modules/.bin/tsc --noEmit -p tsconfig.json
-echo "Linting..."
+echo "Linter ..."
 node_modules/.bin/eslint --max-warnings=0 .
-exec node_modules/.bin/jest "$@"
+
+result=0
+node_modules/.bin/jest "$@" || result=$?
+
+# Both checks run whatever jest said, so a failing run still reports what it left behind.
+echo "Ser etter prosesser testkjøringen etterlot ..."
+node --import tsx scripts/lib/leftover-processes.ts || { check=$?; [ "$result" -ne 0 ] || result=$check; }
+echo "Sjekker git status ..."
+node --import tsx scripts/lib/worktree-check.ts "$status_before" || { check=$?; [ "$result" -ne 0 ] || result=$check; }
+exit "$result"

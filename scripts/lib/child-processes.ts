@@ -79,7 +79,8 @@ export const CLEANUPS_KEY = '__skolefravaerCleanups';
 
 function cleanupList(global: object = globalThis): Set<Cleanup> {
   const holder = global as Record<string, unknown>;
-  if (!(holder[CLEANUPS_KEY] instanceof Set)) holder[CLEANUPS_KEY] = new Set<Cleanup>();
+  // Not `instanceof Set`: the set may come from the test file's realm, whose Set is another one.
+  if (Object.prototype.toString.call(holder[CLEANUPS_KEY]) !== '[object Set]') holder[CLEANUPS_KEY] = new Set<Cleanup>();
   return holder[CLEANUPS_KEY] as Set<Cleanup>;
 }
 

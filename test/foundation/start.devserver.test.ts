@@ -1,0 +1,94 @@
+/**
+ * The main job (`npm start`, scripts/start.ts) end to end on a real dev server: the case worker
+ * killed with SIGKILL is restarted after 1 s, logged in Norwegian with the signal, while the dev
+ * server keeps running and the new worker does work; Ctrl-C (SIGINT) then stops everything and
+ * leaves no process behind.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { type GroupChild, spawnGroup } from '../../scripts/lib/child-processes';
+import { freePort } from '../../scripts/lib/free-port';
+import { PROJECT_ROOT } from '../../scripts/lib/tools';
+import { connectClient } from '../../worker/connection';
+import { stackCheckWorkflow } from '../../workflows';
+
+const dir = mkdtempSync(join(tmpdir(), 'start-'));
+const taskQueue = `start-${randomUUID()}`;
+let start: GroupChild;
+let output = '';
+let address = '';
+
+/** Resolves with the first match of `pattern` in the main job's output. */
+async function waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(output);
+    if (match) return match;
+    if (Date.now() > deadline || !start.running()) throw new Error(`${pattern} did not appear${start.running() ? ` within ${timeoutMs} ms` : ' before npm start exited'}:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  const port = await freePort();
+  start = spawnGroup(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    name: 'npm start',
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATA_DIR: dir, TEMPORAL_DEV_PORT: String(port), TEMPORAL_UI_PORT: String(await freePort()), TEMPORAL_TASK_QUEUE: taskQueue },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  start.process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  start.process.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  address = `127.0.0.1:${port}`;
+  await waitFor(/^Klar\.$/m, 180_000);
+}, 200_000);
+
+afterAll(async () => {
+  await start?.stop({ signal: 'SIGINT', graceMs: 60_000 });
+  rmSync(dir, { recursive: true, force: true });
+}, 90_000);
+
+test('a killed worker is restarted after 1 s while the dev server keeps running, and Ctrl-C stops everything', async () => {
+  const serverPid = Number((await waitFor(/Temporal-utviklingsserveren kjører \(pid (\d+)\)/))[1]);
+  const firstWorker = Number((await waitFor(/Arbeideren \(worker\/main\.ts\) startet \(pid (\d+)\)/))[1]);
+
+  process.kill(-firstWorker, 'SIGKILL');
+  await waitFor(/Arbeideren \(worker\/main\.ts\) stoppet uventet \(avsluttet av signalet SIGKILL\) etter \d+ s; starter den på nytt om 1 s\./);
+  const secondWorker = Number((await waitFor(/Arbeideren \(worker\/main\.ts\) startet på nytt \(pid (\d+), omstart nr\. 1\)/))[1]);
+  expect(secondWorker).not.toBe(firstWorker);
+  expect(alive(firstWorker)).toBe(false);
+  expect(alive(serverPid)).toBe(true);
+  expect(start.running()).toBe(true);
+
+  // The new worker takes work from the same task queue on the same server.
+  const client = await connectClient({ address, namespace: 'default', taskQueue });
+  try {
+    await client.workflow.execute(stackCheckWorkflow, {
+      taskQueue,
+      workflowId: `stack-check-${randomUUID()}`,
+      args: [{ timer: '1 second', signalsRequired: 0 }],
+    });
+  } finally {
+    await client.connection.close();
+  }
+
+  start.signal('SIGINT');
+  const exit = await start.exited;
+  expect(output).toMatch('Stopper arbeideren og Temporal-utviklingsserveren ...');
+  expect(output).toMatch(/^Stoppet\.$/m);
+  expect(exit).toEqual({ code: 0, signal: null });
+  expect(alive(secondWorker)).toBe(false);
+  expect(alive(serverPid)).toBe(false);
+  expect(output).not.toMatch('omstart nr. 2');
+}, 180_000);
