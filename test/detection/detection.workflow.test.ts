@@ -1,9 +1,9 @@
 /**
  * Import → detection → cases, end to end on the time-skipping server: importing a file opens a
  * case under the school's procedure with the trigger's evidence; a second import with new
- * absence escalates the open case (C §3, a new trigger); importing it again changes nothing; and
- * the daily detection workflow (what the Temporal Schedule starts) catches registrations that
- * were imported without detection.
+ * absence escalates the open case (C §3, a new trigger); importing it again changes nothing; the
+ * daily detection workflow (what the Temporal Schedule starts) catches registrations that were
+ * imported without detection; and a backlog showing two triggers delivers both in one run.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,7 +93,7 @@ async function eventually(pupilId: string, done: (v: CaseView) => boolean): Prom
 
 const closeCase = (pupilId: string) => closeCaseAsMoved(t, caseWorkflowId(SCHOOL, pupilId));
 
-test('[C.2][C.3] an import opens the case with its evidence, a second import escalates it, a repeat changes nothing, the daily run catches the rest', async () => {
+test('[C.2][C.3] an import opens the case with its evidence, a second import escalates it, a repeat changes nothing, the daily run catches the rest, a backlog arrives whole', async () => {
   const [d1, d2, d3, , d5, d6, d7] = days as [string, string, string, string, string, string, string];
   const worker = await buildWorker({
     connection: t.env.nativeConnection,
@@ -118,7 +118,8 @@ test('[C.2][C.3] an import opens the case with its evidence, a second import esc
     let v = await viewOf('elev-1');
     expect(v.procedure.id).toBe('tiltaksplan-elevfravaer');
     expect(v.state.label).toBe('Kontakt med hjemmet');
-    expect(v.triggers).toEqual([{ rule: 'consecutive-days', dates: [d1, d2, d3], days: 3 }]);
+    expect(v.triggers).toMatchObject([{ rule: 'consecutive-days', dates: [d1, d2, d3], days: 3 }]);
+    expect(v.triggers).toHaveLength(1);
     expect(v.openedAt.slice(0, 10)).toBe(d3);
 
     // The school talks to the home and plans the next days.
@@ -132,7 +133,7 @@ test('[C.2][C.3] an import opens the case with its evidence, a second import esc
     expect(second.code).toBe(EXIT.ok);
     expect(second.out).toContain('1 nye utløsere til åpne saker');
     v = await eventually('elev-1', (view) => view.triggers.length === 2);
-    expect(v.triggers[1]).toEqual({ rule: 'consecutive-days', dates: [d5, d6, d7], days: 3 });
+    expect(v.triggers[1]).toMatchObject({ rule: 'consecutive-days', dates: [d5, d6, d7], days: 3 });
     expect(v.state.label).toBe('Nytt fravær – kontakt med hjemmet');
     expect(v.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
     const events = (view: CaseView) => view.timeline.filter((e) => e.kind !== 'deadline'); // reminders may fire meanwhile
@@ -153,10 +154,25 @@ test('[C.2][C.3] an import opens the case with its evidence, a second import esc
       args: [{ today: d7 }],
     });
     expect(summary).toMatchObject({ today: d7, opened: 1, signalled: 0 });
-    expect((await viewOf('elev-2')).triggers).toEqual([{ rule: 'consecutive-days', dates: [d5, d6, d7], days: 3 }]);
+    expect((await viewOf('elev-2')).triggers).toMatchObject([{ rule: 'consecutive-days', dates: [d5, d6, d7], days: 3 }]);
+
+    // 5. A backlog: both episodes imported at once. One run opens the case and delivers the
+    // second trigger to it in order; the repeated import delivers nothing.
+    const backlogRows = [d1, d2, d3, d5, d6, d7].map((d) => absent('elev-3', d));
+    const backlog = await importFile('etterslep.csv', backlogRows, d7);
+    expect(backlog.code).toBe(EXIT.ok);
+    expect(backlog.out).toContain('1 nye saker, 1 nye utløsere til åpne saker');
+    const v3 = await eventually('elev-3', (view) => view.triggers.length === 2);
+    expect(v3.triggers).toMatchObject([{ dates: [d1, d2, d3] }, { dates: [d5, d6, d7] }]);
+    expect(v3.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
+    const backlogEvents = events(v3).length;
+    const repeated = await importFile('etterslep.csv', backlogRows, d7);
+    expect(repeated.out).toContain('0 nye saker, 0 nye utløsere til åpne saker, 0 slått sammen, 0 trender sendt');
+    expect(events(await viewOf('elev-3'))).toHaveLength(backlogEvents);
 
     await closeCase('elev-1');
     await closeCase('elev-2');
+    await closeCase('elev-3');
     // A trend for a closed case (or a pupil without one) is refused by the server, not delivered.
     const dispatcher = new TemporalCaseDispatcher(t.env.client, t.taskQueue);
     const trendEvent = caseEvent('absence.trend', { trend: 'worse', from: d1, to: d7, absenceDays: 6 }, await t.now(), 'system');
