@@ -181,8 +181,10 @@ const current: readonly ProcedureDefinition[] = [
     policySchema: raelingenPolicySchema,
     openingRules: raelingenOpeningRules,
     clauses: raelingenClauses,
+    // The weekly look and the end of follow-up after improvement are planned; every other delay is a step someone owes.
     routineDelays: ['weeklyAbsenceSummary', 'monitoringPeriod'],
-    extraSenders: nationalExtraSenders,
+    // The school nurse records her own conversations (E.S8); she is responsible for no school step.
+    extraSenders: { ...nationalExtraSenders, 'schoolNurse.conversationHeld': ['school-nurse'] },
   },
   {
     id: HARDANGER_ID,
