@@ -1,29 +1,46 @@
 /**
  * Parses the case CLI's command line into a validated command. Pure (no I/O), so every
- * refusal message can be tested; each names the option that was wrong.
+ * refusal message can be tested; each names the option that was wrong and the value given.
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { parseCaseEvent, type CaseEvent } from '../machines/events';
+import { detectionEventTypes } from '../machines/authorization';
+import { parseCaseEvent, type CaseEvent, eventTypes } from '../machines/events';
+import { gradeSchema, pupilIdSchema, quoteValue, schoolIdSchema } from '../machines/identifiers';
 import { roleSchema, triggerRuleSchema, type TriggerRule } from '../machines/vocabulary';
+import { exitCodeMeanings } from './exit-codes';
+
+/** How `list` orders the cases. */
+export type ListOrder = 'deadline' | 'overdue' | 'opened';
 
 export type CliCommand =
   | { kind: 'procedures'; json: boolean }
   | {
       kind: 'open';
       json: boolean;
-      procedureId: string;
+      /** Omitted: the school's procedure from the school directory. */
+      procedureId?: string;
       version?: number;
       schoolId: string;
       pupilId: string;
       grade: number;
       caseId: string;
       trigger: { rule: TriggerRule; dates: string[]; days?: number; lessons?: number };
-      policyOverrides?: Record<string, unknown>;
+      schoolsConfig?: string;
     }
   | { kind: 'send'; json: boolean; workflowId: string; event: CaseEvent; asSignal: boolean }
   | { kind: 'show'; json: boolean; workflowId: string }
-  | { kind: 'list'; json: boolean; schoolId?: string; status?: 'open' | 'closed' }
+  | {
+      kind: 'list';
+      json: boolean;
+      schoolId?: string;
+      procedureId?: string;
+      status?: 'open' | 'closed';
+      overdue: boolean;
+      /** Only cases whose next deadline is within this many days (overdue ones included). */
+      dueWithinDays?: number;
+      order: ListOrder;
+    }
   | { kind: 'help' };
 
 /** A command line the CLI cannot run; the message says what to fix. */
@@ -35,17 +52,25 @@ export const USAGE = `Bruk: npm run case -- <kommando> [valg]
 
 Kommandoer:
   procedures                          vis rutinene som kan brukes
-  open --procedure ID --school S --pupil P --grade N --rule REGEL --dates D1,D2,...
-       [--version N] [--case-id ID] [--days N] [--lessons N] [--policy JSON]
-                                      åpne en fraværssak
-  send (--case WORKFLOW-ID | --school S --pupil P) --type HENDELSE --role ROLLE --user BRUKER
+  open --school S --pupil P --grade N --rule REGEL --dates D1,D2,...
+       [--procedure ID] [--version N] [--case-id ID] [--days N] [--lessons N] [--schools-config FIL]
+                                      åpne en fraværssak; skolen må stå i skolekatalogen, og saken
+                                      følger skolens rutine og kommunens tilpasninger
+  send (--case SAK | --school S --pupil P) --type HENDELSE --role ROLLE --user BRUKER
        [--data JSON] [--event-id ID] [--at ISO-TID] [--signal]
-                                      registrer en hendelse i saken
-  show (--case WORKFLOW-ID | --school S --pupil P)
-                                      vis saken: status, ansvar, frister, historikk og dokumenter
-  list [--school S] [--status open|closed]
-                                      list saker
-Felles valg: --json (maskinlesbar utskrift), --help`;
+                                      registrer en hendelse i saken (--signal: bare fravær fra
+                                      fraværsdeteksjonen: ${detectionEventTypes.join(', ')})
+  show (--case SAK | --school S --pupil P)
+                                      vis saken: steg, ansvar, frister, utløsere, historikk og dokumenter
+  list [--school S] [--procedure ID] [--status open|closed] [--overdue] [--due-within DAGER]
+       [--sort deadline|overdue|opened]
+                                      list saker, sortert etter neste frist (standard)
+Felles valg: --json (maskinlesbar utskrift), --help
+
+Avslutningskoder:
+${Object.entries(exitCodeMeanings)
+  .map(([code, meaning]) => `  ${code.padStart(2)}  ${meaning}`)
+  .join('\n')}`;
 
 const options = {
   procedure: { type: 'string' },
@@ -58,7 +83,7 @@ const options = {
   dates: { type: 'string' },
   days: { type: 'string' },
   lessons: { type: 'string' },
-  policy: { type: 'string' },
+  'schools-config': { type: 'string' },
   case: { type: 'string' },
   type: { type: 'string' },
   role: { type: 'string' },
@@ -68,6 +93,9 @@ const options = {
   at: { type: 'string' },
   signal: { type: 'boolean' },
   status: { type: 'string' },
+  overdue: { type: 'boolean' },
+  'due-within': { type: 'string' },
+  sort: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -80,11 +108,16 @@ function required(values: Values, name: string): string {
   return value.trim();
 }
 
+function optional(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 function wholeNumber(values: Values, name: string, min: number, max: number): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} må være et heltall fra ${min} til ${max} (fikk «${String(raw)}»).`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} må være et heltall fra ${min} til ${max} (fikk ${quoteValue(raw)}).`);
   return n;
 }
 
@@ -95,17 +128,27 @@ function jsonObject(values: Values, name: string): Record<string, unknown> | und
   try {
     parsed = JSON.parse(String(raw));
   } catch (err) {
-    throw new UsageError(`--${name} er ikke gyldig JSON: ${(err as Error).message}`);
+    throw new UsageError(`--${name} er ikke gyldig JSON (${(err as Error).message}): ${quoteValue(raw)}.`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--${name} må være et JSON-objekt.`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--${name} må være et JSON-objekt (fikk ${quoteValue(raw)}).`);
   return parsed as Record<string, unknown>;
 }
 
-/** The workflow id from --case, or derived from --school and --pupil. */
+/** A value checked by one of the identifier schemas; the schema's message names it and the value. */
+function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, option: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`--${option}: ${result.error.issues.map((i) => i.message).join('; ')}.`);
+  return result.data;
+}
+
+/** The workflow id from --case, or derived from --school and --pupil (both checked). */
 function caseTarget(values: Values, workflowIdOf: (school: string, pupil: string) => string): string {
-  if (typeof values.case === 'string' && values.case.trim()) return values.case.trim();
-  if (typeof values.school === 'string' && typeof values.pupil === 'string') return workflowIdOf(values.school.trim(), values.pupil.trim());
-  throw new UsageError('Oppgi saken med --case WORKFLOW-ID eller med --school og --pupil.');
+  const byCase = optional(values, 'case');
+  if (byCase) return byCase;
+  const school = optional(values, 'school');
+  const pupil = optional(values, 'pupil');
+  if (school !== undefined && pupil !== undefined) return workflowIdOf(checked(schoolIdSchema, school, 'school'), checked(pupilIdSchema, pupil, 'pupil'));
+  throw new UsageError('Oppgi saken med --case SAK eller med --school og --pupil.');
 }
 
 /**
@@ -119,74 +162,95 @@ export function parseCli(
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+    const unknown = /'(--?[^']+)'/.exec((err as Error).message)?.[1];
+    throw new UsageError(`${unknown ? `Ukjent valg ${quoteValue(unknown)}` : `Ugyldig kommandolinje: ${(err as Error).message}`}.\n\n${USAGE}`);
   }
   const { values, positionals } = parsed as { values: Values; positionals: string[] };
   const [command, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') return { kind: 'help' };
-  if (rest.length > 0) throw new UsageError(`Ukjent argument: ${rest.join(' ')}\n\n${USAGE}`);
+  if (rest.length > 0) throw new UsageError(`Ukjent argument: ${quoteValue(rest.join(' '))}.\n\n${USAGE}`);
   const json = values.json === true;
 
   switch (command) {
     case 'procedures':
       return { kind: 'procedures', json };
     case 'open': {
-      const rule = triggerRuleSchema.safeParse(required(values, 'rule'));
-      if (!rule.success) throw new UsageError(`--rule må være en av: ${triggerRuleSchema.options.join(', ')}.`);
+      const rawRule = required(values, 'rule');
+      const rule = triggerRuleSchema.safeParse(rawRule);
+      if (!rule.success) throw new UsageError(`--rule må være en av: ${triggerRuleSchema.options.join(', ')} (fikk ${quoteValue(rawRule)}).`);
       const dates = required(values, 'dates').split(',').map((d) => d.trim()).filter(Boolean);
       const days = wholeNumber(values, 'days', 0, 400);
       const lessons = wholeNumber(values, 'lessons', 0, 5000);
       const version = wholeNumber(values, 'version', 1, 1000);
-      const policyOverrides = jsonObject(values, 'policy');
-      const schoolId = required(values, 'school');
-      const pupilId = required(values, 'pupil');
-      const grade = wholeNumber(values, 'grade', 1, 13);
-      if (grade === undefined) throw new UsageError('Mangler --grade (trinn 1–13).');
+      const schoolId = checked(schoolIdSchema, required(values, 'school'), 'school');
+      const pupilId = checked(pupilIdSchema, required(values, 'pupil'), 'pupil');
+      const rawGrade = required(values, 'grade');
+      const grade = checked(gradeSchema, /^-?\d+(\.\d+)?$/.test(rawGrade) ? Number(rawGrade) : rawGrade, 'grade');
+      const procedureId = optional(values, 'procedure');
+      const schoolsConfig = optional(values, 'schools-config');
       return {
         kind: 'open',
         json,
-        procedureId: required(values, 'procedure'),
+        ...(procedureId !== undefined ? { procedureId } : {}),
         ...(version !== undefined ? { version } : {}),
         schoolId,
         pupilId,
         grade,
-        caseId: typeof values['case-id'] === 'string' ? values['case-id'] : `${schoolId}-${pupilId}-${deps.now().slice(0, 10)}`,
+        caseId: optional(values, 'case-id') ?? `${schoolId}-${pupilId}-${deps.now().slice(0, 10)}`,
         trigger: { rule: rule.data, dates, ...(days !== undefined ? { days } : {}), ...(lessons !== undefined ? { lessons } : {}) },
-        ...(policyOverrides ? { policyOverrides } : {}),
+        ...(schoolsConfig !== undefined ? { schoolsConfig } : {}),
       };
     }
     case 'send': {
       const workflowId = caseTarget(values, deps.workflowIdOf);
-      const role = roleSchema.safeParse(required(values, 'role'));
-      if (!role.success) throw new UsageError(`--role må være en av: ${roleSchema.options.join(', ')}.`);
+      const rawRole = required(values, 'role');
+      const role = roleSchema.safeParse(rawRole);
+      if (!role.success) throw new UsageError(`--role må være en av: ${roleSchema.options.join(', ')} (fikk ${quoteValue(rawRole)}).`);
+      const type = required(values, 'type');
+      if (!(eventTypes as string[]).includes(type)) throw new UsageError(`--type må være en av: ${eventTypes.join(', ')} (fikk ${quoteValue(type)}).`);
+      const asSignal = values.signal === true;
+      if (asSignal && !(detectionEventTypes as string[]).includes(type)) {
+        throw new UsageError(
+          `--signal er bare for fravær fra fraværsdeteksjonen (${detectionEventTypes.join(', ')}); «${type}» er en persons registrering og sendes uten --signal.`,
+        );
+      }
       const data = jsonObject(values, 'data') ?? {};
       let event: CaseEvent;
       try {
         event = parseCaseEvent({
           ...data,
-          type: required(values, 'type'),
-          eventId: typeof values['event-id'] === 'string' ? values['event-id'] : (deps.newId ?? randomUUID)(),
+          type,
+          eventId: optional(values, 'event-id') ?? (deps.newId ?? randomUUID)(),
           actor: { role: role.data, userId: required(values, 'user') },
-          at: typeof values.at === 'string' ? values.at : deps.now(),
+          at: optional(values, 'at') ?? deps.now(),
         });
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
-      return { kind: 'send', json, workflowId, event, asSignal: values.signal === true };
+      return { kind: 'send', json, workflowId, event, asSignal };
     }
     case 'show':
       return { kind: 'show', json, workflowId: caseTarget(values, deps.workflowIdOf) };
     case 'list': {
       const status = values.status;
-      if (status !== undefined && status !== 'open' && status !== 'closed') throw new UsageError('--status må være open eller closed.');
+      if (status !== undefined && status !== 'open' && status !== 'closed') throw new UsageError(`--status må være open eller closed (fikk ${quoteValue(status)}).`);
+      const order = values.sort ?? 'deadline';
+      if (order !== 'deadline' && order !== 'overdue' && order !== 'opened') throw new UsageError(`--sort må være deadline, overdue eller opened (fikk ${quoteValue(order)}).`);
+      const school = optional(values, 'school');
+      const procedureId = optional(values, 'procedure');
+      const dueWithinDays = wholeNumber(values, 'due-within', 0, 3650);
       return {
         kind: 'list',
         json,
-        ...(typeof values.school === 'string' ? { schoolId: values.school } : {}),
+        ...(school !== undefined ? { schoolId: checked(schoolIdSchema, school, 'school') } : {}),
+        ...(procedureId !== undefined ? { procedureId } : {}),
         ...(status ? { status } : {}),
+        overdue: values.overdue === true,
+        ...(dueWithinDays !== undefined ? { dueWithinDays } : {}),
+        order,
       };
     }
     default:
-      throw new UsageError(`Ukjent kommando «${command}».\n\n${USAGE}`);
+      throw new UsageError(`Ukjent kommando ${quoteValue(command)}.\n\n${USAGE}`);
   }
 }

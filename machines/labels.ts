@@ -7,7 +7,8 @@
  */
 import type { EventType } from './events';
 import type { PublicStage } from './meta';
-import type { DocumentKind, MeetingKind, Role, Service, SuspicionKind, TriggerRule } from './vocabulary';
+import type { EffectName } from './effects';
+import type { DocumentKind, MeetingKind, Role, Service, SuspicionKind, Trend, TriggerRule } from './vocabulary';
 
 export const roleNames: Record<Role, string> = {
   'contact-teacher': 'kontaktlærer',
@@ -195,6 +196,18 @@ export const delayNames: Record<string, string> = {
 export function delayName(name: string): string {
   return delayNames[name] ?? 'frist i rutinen';
 }
+
+/** What each declared effect is, for a failed delivery on the timeline. */
+export const effectLabels: Record<EffectName, string> = {
+  notifyGuardians: 'melding til foresatte',
+  notifyStaff: 'melding til ansatte',
+  informSchoolOwner: 'melding til skoleeier',
+  requestDocument: 'forespørsel om dokument',
+  scheduleMeeting: 'møteinnkalling',
+  remindResponsible: 'påminnelse',
+};
+
+export const trendNames: Record<Trend, string> = { improved: 'bedre', unchanged: 'uendret', worse: 'verre' };
 
 /** Roles as a Norwegian list, e.g. `kontaktlærer, rektor`. */
 export function roleList(roles: readonly Role[]): string {

@@ -49,6 +49,8 @@ export interface ProcedureDefinition {
   version: number;
   /** Norwegian name shown to users. */
   displayName: string;
+  /** A short Norwegian name for lists and tables. */
+  shortName: string;
   /** Municipality or body that owns the written procedure. */
   owner: string;
   /** The seed document the machine implements. */
@@ -81,18 +83,25 @@ export class ProcedureError extends Error {
 
 /** What every version of a procedure shares: who owns it, what it is called, its source. */
 const procedureInfo = {
-  [PLAN_FOR_SKOLENAERVAER_ID]: { displayName: 'Plan for skolenærvær', owner: 'Kommunen', seed: 'seeds/000_1c05628d5467a2d6.txt' },
+  [PLAN_FOR_SKOLENAERVAER_ID]: { displayName: 'Plan for skolenærvær', shortName: 'Skolenærvær', owner: 'Kommunen', seed: 'seeds/000_1c05628d5467a2d6.txt' },
   [TILTAKSPLAN_ID]: {
     displayName: 'Tiltaksplan ved elevfravær – faser for tidlig innsats',
+    shortName: 'Tiltaksplan elevfravær',
     owner: 'Kommunens rektormøte (vedtatt 10.03.2021)',
     seed: 'seeds/002_33c187d867be8387.txt',
   },
   [RAELINGEN_ID]: {
     displayName: 'Fravær i barnehager og skoler – en praktisk og faglig veileder',
+    shortName: 'Rælingen-veilederen',
     owner: 'Rælingen kommune',
     seed: 'seeds/004_53de83eb73d91c3c.txt',
   },
-  [HARDANGER_ID]: { displayName: 'Handlingsplan ved bekymring rundt fravær', owner: 'Hardanger', seed: 'seeds/001_2f6c982ea20012d9.txt' },
+  [HARDANGER_ID]: {
+    displayName: 'Handlingsplan ved bekymring rundt fravær',
+    shortName: 'Handlingsplan Hardanger',
+    owner: 'Hardanger',
+    seed: 'seeds/001_2f6c982ea20012d9.txt',
+  },
 } as const;
 
 /**
@@ -157,7 +166,8 @@ const current: readonly ProcedureDefinition[] = [
     openingRules: planForSkolenaervaerOpeningRules,
     clauses: planForSkolenaervaerClauses,
     routineDelays: ['monitoringPeriod'],
-    extraSenders: nationalExtraSenders,
+    // The school nurse records her own conversations at any level (A.T2.1b, A.T3.1a).
+    extraSenders: { ...nationalExtraSenders, 'schoolNurse.conversationHeld': ['school-nurse'] },
   },
   {
     id: TILTAKSPLAN_ID,

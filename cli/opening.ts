@@ -1,0 +1,44 @@
+/**
+ * What a case is opened with, checked against the school directory: the school must be in it,
+ * and the case follows the school's procedure with its municipality's policy. Detection already
+ * opens cases this way; a person opening a case by hand goes through the same check, so no case
+ * opens for an unknown school or under another municipality's procedure.
+ */
+import { type ProcedureDefinition, getProcedure } from '../machines/registry';
+import type { SchoolDirectory } from '../detection/school-directory';
+
+/** The school is not in the directory (exit code 8). */
+export class UnknownSchoolError extends Error {
+  override name = 'UnknownSchoolError';
+}
+
+/** The procedure asked for is not the school's (a usage error: exit code 2). */
+export class WrongProcedureError extends Error {
+  override name = 'WrongProcedureError';
+}
+
+export interface ResolvedOpening {
+  procedure: ProcedureDefinition;
+  /** The municipality's overrides of the procedure's policy, from the directory. */
+  policyOverrides?: Record<string, unknown>;
+}
+
+/**
+ * The procedure (newest version, or `version`) and policy a case at `schoolId` opens with.
+ * `procedureId`, when given, must be the school's own.
+ */
+export function resolveOpening(directory: SchoolDirectory, schoolId: string, procedureId?: string, version?: number): ResolvedOpening {
+  const school = directory.get(schoolId);
+  if (!school) {
+    throw new UnknownSchoolError(`Skolen «${schoolId}» står ikke i skolekatalogen. Kjente skoler: ${directory.schoolIds().join(', ') || 'ingen'}.`);
+  }
+  if (procedureId !== undefined && procedureId !== school.procedureId) {
+    throw new WrongProcedureError(
+      `Skolen «${schoolId}» (${school.name}) følger rutinen «${school.procedureId}», ikke «${procedureId}». Utelat --procedure, eller bruk skolens rutine.`,
+    );
+  }
+  return {
+    procedure: getProcedure(school.procedureId, version),
+    ...(school.policyOverrides ? { policyOverrides: school.policyOverrides } : {}),
+  };
+}
