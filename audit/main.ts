@@ -9,6 +9,7 @@
  * Exit codes: 0 all checks passed; 1 a check failed (an invariant, a replay, coverage below
  * 100 %, a deadline never fired, a surviving mutant) or the audit itself failed; 2 bad arguments.
  */
+import { EXIT } from '../cli/exit-codes';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -223,7 +224,8 @@ export const USAGE = `Bruk: npm run audit -- [--procedure <id>] [--out <mappe>] 
   --skip-mutations   hopp over mutasjonstesten (raskere)
   --concurrency <n>  stier som spilles av samtidig på testserveren (standard 4)
 
-Avslutningskoder: 0 bestått, 1 revisjonen fant feil eller kunne ikke kjøres, 2 ugyldige argumenter.`;
+Avslutningskoder (felles for alle kommandoene, se README): 0 bestått, 1 revisjonen kunne ikke kjøres,
+2 ugyldige argumenter, 9 revisjonen fant feil.`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -282,7 +284,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`${err.message}\n\n${USAGE}`);
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
   if (options.help) {
     console.log(USAGE);
@@ -295,12 +297,12 @@ async function main(): Promise<void> {
   });
   const run = await runAudit(options);
   for (const line of summaryLines(run)) console.log(line);
-  process.exit(run.report.passed ? 0 : 1);
+  process.exit(run.report.passed ? EXIT.ok : EXIT.checkFailed);
 }
 
 if (require.main === module) {
   main().catch((err: unknown) => {
     console.error(`Revisjonen kunne ikke kjøres: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
+    process.exit(EXIT.internalError);
   });
 }

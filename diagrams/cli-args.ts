@@ -21,8 +21,8 @@ export const USAGE = `Bruk: npm run diagrams -- [valg]
                                        (standard FIL: data/diagrams/<saks-id>.svg)
   --help                               vis denne hjelpen
 
-Avslutningskoder: 0 ok, 1 uventet feil, 2 feil i valgene eller oppsettet,
-3 får ikke kontakt med Temporal, 4 fant ikke saken, 5 saken kunne ikke tegnes.`;
+Avslutningskoder (felles for alle kommandoene, se README): 0 ok, 1 uventet feil (også en sak som
+ikke kan tegnes), 2 feil i valgene, 5 får ikke kontakt med Temporal, 6 feil i oppsettet, 8 fant ikke saken.`;
 
 /** node:util's parseArgs refusal in Norwegian, naming the option. */
 function describeParseError(err: unknown): string {

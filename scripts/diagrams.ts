@@ -4,6 +4,7 @@
  * route and current state, asked from its workflow on Temporal. Everything is drawn offline.
  * Exit codes are listed in the usage text (diagrams/cli-args.ts).
  */
+import { EXIT } from '../cli/exit-codes';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -77,11 +78,12 @@ async function main(): Promise<void> {
 
 /** Exit code and message for each known failure; anything else is unexpected (1). */
 function failure(err: unknown): { code: number; message: unknown } {
-  if (err instanceof UsageError || err instanceof ConfigError) return { code: 2, message: err.message };
-  if (err instanceof TemporalUnreachableError) return { code: 3, message: err.message };
-  if (err instanceof CaseNotFoundError) return { code: 4, message: err.message };
-  if (err instanceof CaseDiagramError) return { code: 5, message: err.message };
-  return { code: 1, message: err };
+  if (err instanceof UsageError) return { code: EXIT.usage, message: err.message };
+  if (err instanceof ConfigError) return { code: EXIT.badConfiguration, message: err.message };
+  if (err instanceof TemporalUnreachableError) return { code: EXIT.temporalUnavailable, message: err.message };
+  if (err instanceof CaseNotFoundError) return { code: EXIT.notFound, message: err.message };
+  if (err instanceof CaseDiagramError) return { code: EXIT.internalError, message: err.message };
+  return { code: EXIT.internalError, message: err };
 }
 
 main().catch((err) => {

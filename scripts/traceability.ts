@@ -1,6 +1,7 @@
 /** Writes docs/traceability.md (clause → states → tests) for every registered procedure. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { EXIT } from '../cli/exit-codes';
 import { TRACEABILITY_FILE, buildTraceability, renderTraceability } from './lib/traceability';
 
 function run(): void {
@@ -15,6 +16,6 @@ function run(): void {
 try {
   run();
 } catch (err) {
-  console.error(err);
-  process.exit(1);
+  console.error(`Sporbarhetstabellen kunne ikke skrives: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(EXIT.internalError);
 }
