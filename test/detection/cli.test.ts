@@ -59,7 +59,7 @@ async function cli(args: string[], temporal: TemporalAccess = unreachable) {
 /** The options every run in a temporary directory needs. */
 const dirs = () => ['--data-dir', dataDir, '--ledger-dir', ledgerDir, '--schools-config', schoolsConfig];
 
-test('[19] --help shows the usage with the exit codes from the project table', async () => {
+test('--help shows the usage with the exit codes from the project table (issue 10.19)', async () => {
   const result = await cli(['--help']);
   expect(result).toMatchObject({ code: EXIT.ok, out: DETECT_USAGE });
   expect(DETECT_USAGE).toContain(`  ${EXIT.notFound}  saken, skolen eller rutinen finnes ikke`);
@@ -77,14 +77,14 @@ test.each([
   [['--school', ''], '--school: skole-id mangler.'],
   [['--data-dir', '/finnes/ikke'], '--data-dir: finner ingen mappe «/finnes/ikke».'],
   [['--ledger-dir', ' '], '--ledger-dir kan ikke være tom.'],
-])('[19] %j is refused with exit code 2 (usage) and a Norwegian message naming the value', async (args, message) => {
+])('%j is refused with exit code 2 (usage) and a Norwegian message naming the value (issue 10.19)', async (args, message) => {
   const result = await cli(args);
   expect(result.code).toBe(EXIT.usage);
   expect(result.err.split('\n')[0]).toContain(message);
   expect(result.err).toContain('Bruk: npm run detect');
 });
 
-test('[19] a --school that is not in the school directory exits 8 (not found), naming it and the known schools, before anything is delivered', async () => {
+test('a --school that is not in the school directory exits 8 (not found), naming it and the known schools, before anything is delivered (issue 10.19)', async () => {
   const dispatcher = new FakeDispatcher();
   const result = await cli([...dirs(), '--today', '2026-05-07', '--school', 'S001', '--school', 'S999'], fakeTemporal(dispatcher));
   expect(result.code).toBe(EXIT.notFound);
@@ -92,7 +92,7 @@ test('[19] a --school that is not in the school directory exits 8 (not found), n
   expect(dispatcher.triggers).toHaveLength(0);
 });
 
-test('[19] an invalid school directory exits 6 with the field and the value in Norwegian', async () => {
+test('an invalid school directory exits 6 with the field and the value in Norwegian (issue 10.19)', async () => {
   await writeFile(schoolsConfig, JSON.stringify({ formatVersion: 2, municipalities: {}, schools: [] }), 'utf8');
   const result = await cli([...dirs(), '--today', '2026-05-07']);
   expect(result.code).toBe(EXIT.badConfiguration);
@@ -101,13 +101,13 @@ test('[19] an invalid school directory exits 6 with the field and the value in N
   expect(result.err).toContain('schools: katalogen må ha minst én skole');
 });
 
-test('[19] Temporal out of reach exits 5 and says what to do', async () => {
+test('Temporal out of reach exits 5 and says what to do (issue 10.19)', async () => {
   const result = await cli([...dirs(), '--today', '2026-05-07']);
   expect(result.code).toBe(EXIT.temporalUnavailable);
   expect(result.err).toContain('Sakene ble ikke oppdatert: får ikke kontakt med Temporal (connection refused 127.0.0.1:1)');
 });
 
-test('[2][8] a run opens the case and names the school the directory lacks; the repeated run delivers nothing; exit 0', async () => {
+test('a run opens the case and names the school the directory lacks; the repeated run delivers nothing; exit 0 (issue 10.2, 10.8)', async () => {
   const store = await FileRegistrationStore.open(dataDir);
   await store.upsert(['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { schoolId: 'S777', pupilId: 'elev-7' })));
   const dispatcher = new FakeDispatcher();
@@ -126,7 +126,7 @@ test('[2][8] a run opens the case and names the school the directory lacks; the 
   expect(dispatcher.triggers).toHaveLength(1);
 });
 
-test('[19] a damaged ledger file is named; exit 1; moving it away lets the run go on without sending anything twice', async () => {
+test('a damaged ledger file is named; exit 1; moving it away lets the run go on without sending anything twice (issue 10.19)', async () => {
   const dispatcher = new FakeDispatcher();
   expect((await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher))).code).toBe(EXIT.ok);
   const file = path.join(ledgerDir, 'S001.ledger.json');

@@ -42,13 +42,13 @@ async function failure(input: unknown): Promise<ApplicationFailure> {
   return error as ApplicationFailure;
 }
 
-test('[19] bad input is refused without retries, naming the field and the value', async () => {
+test('bad input is refused without retries, naming the field and the value (issue 10.19)', async () => {
   const error = await failure({ today: '30.02.2026' });
   expect(error).toMatchObject({ nonRetryable: true, type: 'InvalidActivityInput' });
   expect(error.message).toBe('Ugyldig input til den daglige fraværsdeteksjonen: today: må være en dato på formen åååå-mm-dd (fikk «30.02.2026»)');
 });
 
-test('[19] a damaged ledger file fails the run without retries, naming the file', async () => {
+test('a damaged ledger file fails the run without retries, naming the file (issue 10.19)', async () => {
   await writeFile(
     path.join(dir, 'skoler.json'),
     JSON.stringify({

@@ -37,7 +37,7 @@ async function runTwice(pupils: number, today: string) {
   return { first, second, dispatcher };
 }
 
-test('[idempotency] 1 000 generated pupils (procedure C): the second identical run delivers 0 triggers and 0 trends', async () => {
+test('1 000 generated pupils (procedure C): the second identical run delivers 0 triggers and 0 trends (issue 10.2)', async () => {
   const { first, second } = await runTwice(1000, '2026-06-19');
   expect(first.triggers.length).toBeGreaterThan(100);
   expect(first.summary.schools.map((s) => s.procedureId)).toEqual(Array(4).fill('tiltaksplan-elevfravaer'));
@@ -45,7 +45,7 @@ test('[idempotency] 1 000 generated pupils (procedure C): the second identical r
   expect(second.summary).toMatchObject({ opened: 0, signalled: 0, trendsSent: 0 });
 });
 
-test('[idempotency] 6 000 generated pupils reach all four procedures; the second run delivers nothing, mid-year and at the end of the year', async () => {
+test('6 000 generated pupils reach all four procedures; the second run delivers nothing, mid-year and at the end of the year (issue 10.2)', async () => {
   for (const today of ['2025-11-20', '2026-06-19']) {
     const { first, second } = await runTwice(6000, today);
     const procedures = new Set(first.triggers.map((t) => t.input.procedureId));

@@ -125,7 +125,7 @@ test('[C.3] a backlog showing two successive triggers delivers both in one run, 
   expect(dispatcher.triggers).toHaveLength(2);
 });
 
-test('[8] schools missing from the directory or outside its calendar are reported by id in Norwegian, the others evaluated', async () => {
+test('schools missing from the directory or outside its calendar are reported by id in Norwegian, the others evaluated (issue 10.8)', async () => {
   const { store, dispatcher, run } = setup();
   await store.upsert([
     whole('2026-05-05'),
@@ -148,7 +148,7 @@ test('[8] schools missing from the directory or outside its calendar are reporte
   expect(late.schools.find((s) => s.schoolId === 'skole1')?.skipped).toMatchObject({ kind: 'calendar', message: 'skolekalenderen til test dekker ikke 2030-01-01' });
 });
 
-test('[8] a case is opened with the school\'s own procedure from the directory; a trigger for another procedure or school is refused', async () => {
+test('a case is opened with the school\'s own procedure from the directory; a trigger for another procedure or school is refused (issue 10.8)', async () => {
   const E = 'raelingen-veileder';
   const twoProcedures = buildSchoolDirectory({
     formatVersion: 1,
