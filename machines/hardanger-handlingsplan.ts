@@ -119,6 +119,7 @@ export const hardangerOpeningRules: readonly TriggerRule[] = [
 export const hardangerClauses: readonly Clause[] = [
   { id: 'B.N0a', seed: SEED, section: 'Nivå 0', rule: 'Teachers register absence every day; guardians give written notice on the first day of every absence.' },
   { id: 'B.N0b', seed: SEED, section: 'Nivå 0', rule: 'When a teacher is concerned about the absence, the contact teacher discusses it with leadership or the counsellor.' },
+  { id: 'B.N0c', seed: SEED, section: 'Nivå 0', rule: 'A subject teacher who registers absence makes sure the contact teacher knows of it.' },
   { id: 'B.N1a', seed: SEED, section: 'Nivå 1', rule: 'The pupil and the guardians are met together; goals and joint measures are agreed.' },
   { id: 'B.N1b', seed: SEED, section: 'Nivå 1', rule: 'A new meeting is agreed at the conversation.' },
   { id: 'B.N1c', seed: SEED, section: 'Nivå 1', rule: 'A class-teacher meeting brings every teacher of the pupil up to date.' },
@@ -328,7 +329,8 @@ export const hardangerMachine = setup({
       meta: meta({
         label: 'Sak under oppfølging',
         responsible: ['contact-teacher', 'school-leadership'],
-        clauses: ['B.N0a', 'E.CW1', 'E.BUP1'],
+        // B.N0c: whoever registers the absence, the contact teacher hears of new absence the case receives.
+        clauses: ['B.N0a', 'B.N0c', 'E.CW1', 'E.BUP1'],
         requiredDocuments: [],
         stage: 'identification',
       }),

@@ -148,6 +148,16 @@ describe('Hardanger: Nivå 0', () => {
     expect(ctx(other).triggers.map((t) => t.rule)).toEqual(['staff-concern', 'unnotified-absence', 'high-absence-short-period']);
   });
 
+  test('[B.N0c] new absence the case receives reaches the contact teacher, whoever registered it and whatever the step', () => {
+    for (const step of [open(), toLevel2Measures(), reported(toLevel3())]) {
+      const after = send(step, newTrigger('high-absence-short-period'));
+      expect({ at: stateOf(step), fx: declared(after) }).toEqual({
+        at: stateOf(step),
+        fx: [{ type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'new-absence' } }],
+      });
+    }
+  });
+
   test('[B.N0b] a staff concern opens the case at Nivå 0, where leadership and the counsellor are told', () => {
     const s0 = open();
     expect(stateOf(s0)).toBe('open.level0.discussingConcern');
