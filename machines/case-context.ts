@@ -65,11 +65,6 @@ export interface CaseContext<P> extends CaseFacts {
   evaluations: number;
   /** How many school-nurse conversations have been held. */
   nurseConversations: number;
-  /**
-   * First day (yyyy-MM-dd) of the latest absence episode without notice that the school was
-   * asked to follow up, so a repeated report of the same episode does not ask again.
-   */
-  episodeWithoutNotice?: string;
 }
 
 /** Builds the initial context from a machine's input. */
