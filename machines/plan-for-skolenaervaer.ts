@@ -1,26 +1,28 @@
 /**
- * "Plan for skolenærvær" (seed 000, procedures.md A) as a machine: the universal level (notice
- * for every absence; the school contacts the home after three days without one) → Trinn 1 (the
- * contact teacher contacts the guardians, informs the principal, maps the psychosocial
- * environment and tries measures) → Trinn 2 (leadership joins, the school owner is told, a
- * meeting agrees measures, they are evaluated after three weeks, and after six weeks in total
- * without improvement the case moves on) → Trinn 3 (school health service, Innsatsteam, and
- * after three months without improvement the other services). The national guidance (D) is
- * added: no measures before the pupil is heard, and a monitoring period after absence improves
- * before the case closes. So are the national rules seed 004 spells out: while a suspicion of
- * harm waits for child welfare no other measure is taken (E.CW1), and BUP is referred to only on
- * its conditions (E.BUP1).
+ * "Plan for skolenærvær" (procedure A) as a machine, version 2: the universal level (notice for
+ * every absence; the school contacts the home when no notice has come by the third school day)
+ * → Trinn 1 (the contact teacher contacts the guardians, informs the principal, maps the
+ * psychosocial environment and tries measures) → Trinn 2 (leadership joins, the school owner is
+ * told, a meeting agrees measures and the date they are evaluated, at most three weeks later;
+ * six weeks after that meeting, absence found unchanged or higher moves the case on) → Trinn 3
+ * (school health service, Innsatsteam with its pre-meeting and extended mapping, and after
+ * three calendar months without improvement the other services). The national guidance (D) is
+ * added: no measures before the pupil is heard, and follow-up after absence improves, which
+ * may close the case at once. So are the national rules procedure E spells out: while a
+ * suspicion of harm waits for child welfare no other measure is taken (E.CW1), and BUP is
+ * referred to only on its conditions (E.BUP1). The specification, with every judgement call,
+ * is docs/procedures/plan-for-skolenaervaer.md.
  */
 import { and, setup } from 'xstate';
 import { z } from 'zod';
-import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards, recordedFacts } from './case-context';
-import { days, msUntilDate } from './durations';
-import type { CaseEvent } from './events';
+import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards, recordedFacts, stageDocuments } from './case-context';
+import { addCalendarDays, days, msUntilCalendarMonthsLater, msUntilDate, msUntilEndOfDate, nthWeekdayFrom, utcDateOf } from './durations';
+import type { AbsenceTrigger, CaseEvent } from './events';
 import { effectActions } from './effects';
 import { type Clause, stateMeta as meta } from './meta';
 import { childWelfareAndBupClauses, nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
-import type { TriggerRule } from './vocabulary';
+import type { Role, TriggerRule } from './vocabulary';
 
 export const PLAN_FOR_SKOLENAERVAER_ID = 'plan-for-skolenaervaer';
 const SEED = 'seeds/000_1c05628d5467a2d6.txt';
@@ -33,39 +35,43 @@ const SEED = 'seeds/000_1c05628d5467a2d6.txt';
 const schoolDays = (defaultValue: number, description: string) =>
   calendarDays(defaultValue, description).describe(`${description} (school days)`);
 
+/** A whole number of calendar months: a procedure's "months" are never a fixed number of days. */
+const calendarMonths = (defaultValue: number, description: string) =>
+  z.number().int().min(1).max(120).default(defaultValue).describe(`${description} (calendar months)`);
+
 /**
- * Time limits and counts of procedure A, with the seed's values as defaults.
+ * Time limits and counts of procedure A, with the source's values as defaults. Every limit
+ * counts from the fact it is about (the first day without notice, the meeting, the agreed date,
+ * the day Innsatsteam's measures were agreed), never from when someone recorded it.
  *
- * - `noticeWithinDays` (3): the seed's "within 3 days" for the guardians' notice. The machine's
- *   timer counts **calendar** days because a machine has no school calendar (the holiday
- *   calendar is detection's input); three calendar days are never longer than three school days,
- *   so the contact can only come sooner than the seed asks, never later. Detection, which does
- *   know the school calendar, reports `absence.noticeMissing` with the **school** days counted
- *   and the same number applies to that count.
+ * - `noticeWithinDays` (3): "within 3 days" for the guardians' notice. **School** days counted
+ *   from the first day without notice, that day being the 1st; the contact is due at the start
+ *   of the last of them. Detection counts them on the school calendar and opens the case on that
+ *   day; the machine, which has no calendar, counts weekdays, so a public holiday can only make
+ *   the contact due sooner, never later.
  * - `worryingAbsenceOverDays` (10): the Trinn 1 criterion "absence over 10 days". **School**
  *   days: it counts days of absence, and a pupil can only be absent on a school day.
- * - `evaluationAfterDays` (21): "evaluated after 3 weeks". **Calendar** days: the date is agreed
- *   in the first Trinn 2 meeting and read on the calendar.
+ * - `evaluationAfterDays` (21): "evaluated after 3 weeks", on a date agreed in the first Trinn 2
+ *   meeting. The latest date the meeting may agree, in **calendar** days after the meeting.
  * - `trinn3AfterTotalDays` (42): "unchanged or increasing after 6 weeks in total", counted from
- *   entering Trinn 2. **Calendar** days, for the same reason as the evaluation date.
- * - `innsatsteamWithoutImprovementDays` (90): "3 months" of Innsatsteam work without
- *   improvement, counted from when the Innsatsteam measures are agreed (the seed counts the
- *   months Innsatsteam "has worked with measures"). **Calendar** days; three months read as 90
- *   days, which errs early rather than late.
- * - `monitoringDays` (30): follow-up after absence has improved (national guidance D.3). The
- *   seeds give no number, so this is the project's default, in **calendar** days like C's.
+ *   the first Trinn 2 meeting, where the 3 weeks also start. **Calendar** days.
+ * - `innsatsteamWithoutImprovementMonths` (3): "3 months" of Innsatsteam work without
+ *   improvement, counted from the day Innsatsteam's measures were agreed. **Calendar** months.
+ * - `monitoringDays` (30): follow-up after absence has improved (national guidance D.3) before
+ *   the school is reminded to close; the source gives no number. The case may close at the
+ *   evaluation that found the improvement, so this only says when a reminder comes; 0 is allowed.
  */
 export const planForSkolenaervaerPolicySchema = z.object({
-  noticeWithinDays: calendarDays(3, 'the school contacts the guardians when no notice of the absence has come within'),
+  noticeWithinDays: schoolDays(3, 'the school contacts the guardians when no notice of the absence has come within'),
   worryingAbsenceOverDays: schoolDays(10, 'Trinn 1 starts when absence is over'),
-  evaluationAfterDays: calendarDays(21, 'Trinn 2 measures are evaluated in a cooperation meeting after'),
-  trinn3AfterTotalDays: calendarDays(42, 'the case moves to Trinn 3 if absence is unchanged or worse this long after entering Trinn 2'),
-  innsatsteamWithoutImprovementDays: calendarDays(90, 'other services are contacted when Innsatsteam has worked without improvement for'),
-  monitoringDays: calendarDays(30, 'follow-up period after absence has improved, before closing'),
+  evaluationAfterDays: calendarDays(21, 'the latest evaluation date the first Trinn 2 meeting may agree, after the meeting'),
+  trinn3AfterTotalDays: calendarDays(42, 'the case moves to Trinn 3 if absence is unchanged or worse this long after the first Trinn 2 meeting'),
+  innsatsteamWithoutImprovementMonths: calendarMonths(3, 'other services are contacted when Innsatsteam has worked without improvement for'),
+  monitoringDays: calendarDays(30, 'follow-up period after absence has improved, before the school is reminded to close (0: at once)', 0),
 });
 export type PlanForSkolenaervaerPolicy = z.infer<typeof planForSkolenaervaerPolicySchema>;
 
-/** Absence patterns that open a case under this procedure (seed 000 §5.1 and Trinn 1 criteria). */
+/** Absence patterns that open a case under this procedure (source §5.1 and the Trinn 1 criteria). */
 export const planForSkolenaervaerOpeningRules: readonly TriggerRule[] = [
   'unnotified-absence',
   'days-over-limit',
@@ -89,7 +95,7 @@ export const planForSkolenaervaerClauses: readonly Clause[] = [
   { id: 'A.T2.1c', seed: SEED, section: '5.2 Trinn 2.1', rule: 'The meeting agrees minuted measures for pupil, school and home and sets the date of the evaluation.' },
   { id: 'A.T2.2', seed: SEED, section: '5.2 Trinn 2.2', rule: 'The principal informs the school owner when the case moves to Trinn 2.' },
   { id: 'A.T2.3', seed: SEED, section: '5.2 Trinn 2.3', rule: 'The school works on the measures agreed in the meeting.' },
-  { id: 'A.T2.4', seed: SEED, section: '5.2 Trinn 2.4', rule: 'The measures are evaluated in a cooperation meeting after 3 weeks and adjusted if needed; minutes are archived.' },
+  { id: 'A.T2.4', seed: SEED, section: '5.2 Trinn 2.4', rule: 'The measures are evaluated in a cooperation meeting after 3 weeks, on the date agreed in the first meeting, and adjusted if needed; minutes are archived.' },
   { id: 'A.T2.5', seed: SEED, section: '5.2 Trinn 2.5', rule: 'If absence is unchanged or higher after 6 weeks in total, the case moves to Trinn 3; the school may decide to move earlier.' },
   { id: 'A.T3.0', seed: SEED, section: '5.2 Trinn 3', rule: 'Trinn 3 is led by school leadership with the municipality\'s support services when absence is still worrying after Trinn 1 and 2.' },
   { id: 'A.T3.1a', seed: SEED, section: '5.2 Trinn 3.1', rule: 'The school health service is involved now if it was not before; the consent form is archived.' },
@@ -116,6 +122,28 @@ const ROOT = `#${PLAN_FOR_SKOLENAERVAER_ID}`;
 const TRINN2 = `${ROOT}.trinn2`;
 const MONITORING = `${ROOT}.monitoring`;
 
+/** Everyone who leads the school: the principal and the rest of the school's leadership. */
+const LEADERSHIP: readonly Role[] = ['principal', 'school-leadership'];
+
+/** The first day of an episode without notice: the earliest date of the trigger's evidence. */
+const firstDayOf = (trigger: AbsenceTrigger): string => [...trigger.dates].sort()[0] as string;
+
+/**
+ * The latest minutes of a Trinn 2 meeting with the guardians in this stage: the meeting the
+ * evaluation date is agreed in and the six weeks count from (A.T2.1c, A.T2.4, A.T2.5).
+ */
+const trinn2MeetingOf = (context: Ctx) => [...stageDocuments(context)].reverse().find((d) => d.meeting === 'leadership-meeting');
+
+/**
+ * The school contacts the guardians (A.5.1c): the guardians are told the school has no notice,
+ * the contact teacher is asked to call. Declared once for every level where an episode without
+ * notice is found.
+ */
+const askForContact = [
+  { type: 'notifyGuardians' as const, params: { message: 'absence-without-notice' as const } },
+  { type: 'remindResponsible' as const, params: { roles: ['contact-teacher'] as Role[], about: 'contact-guardians' as const } },
+];
+
 /**
  * A case event that moves the case into Trinn 3. The school health service is involved first
  * unless its consent is already on file from Trinn 2 (A.T3.1a: "if not already involved");
@@ -131,8 +159,21 @@ const intoTrinn3 = [
   { target: `${ROOT}.trinn3.involvingSchoolHealthService`, actions: 'recordCaseFacts' as const },
 ];
 
-/** A relapse after improvement: Trinn 1 measures have already been tried, so Trinn 2 applies (A.T2.0). */
-const relapse = { target: TRINN2, actions: 'recordCaseFacts' as const };
+/**
+ * A relapse after improvement: a new Trinn 1 criterion brings the case back at Trinn 2, because
+ * Trinn 1 measures have already been tried (A.T2.0). Other new absence is recorded at the root
+ * (an episode without notice gets the A.5.1c contact there).
+ */
+const relapse = { guard: 'isTrinn1CriterionMet' as const, target: TRINN2, actions: 'recordCaseFacts' as const };
+
+/** An evaluation held in Trinn 2 (only after the Trinn 2 measures: no earlier step takes one). */
+const evaluatedInTrinn2 = { type: 'hasStageDocuments' as const, params: { kinds: ['evaluation' as const] } };
+
+/** The logged conversation with the guardians, filed in this stage. */
+const contactLogOnFile = { type: 'hasStageDocuments' as const, params: { kinds: ['contact-log' as const] } };
+
+/** A consent form filed in this stage: the guardians' answer, whether it includes a service or not. */
+const consentFormOnFile = { type: 'hasStageDocuments' as const, params: { kinds: ['consent' as const] } };
 
 /** Procedure A as an XState machine. Input: case facts plus the resolved policy. */
 export const planForSkolenaervaerMachine = setup({
@@ -152,12 +193,23 @@ export const planForSkolenaervaerMachine = setup({
     /** Has detection counted as many school days without notice as the rule allows? */
     isNoticeMissingForThreeDays: ({ context, event }: { context: Ctx; event: Ev }) =>
       event.type === 'absence.noticeMissing' && event.schoolDaysWithoutNotice >= context.policy.noticeWithinDays,
-    /** Does the new trigger meet a Trinn 1 criterion (over the day limit, high absence over a short time, or a teacher's concern)? */
+    /**
+     * Is this a new episode of absence without notice, found by detection (A.5.1c)? Detection
+     * reports each episode once: a new trigger's evidence starts after the previous trigger's, so
+     * each one is absence the school has not yet been asked about.
+     */
+    isNewEpisodeWithoutNotice: ({ event }: { event: Ev }) => event.type === 'absence.newTrigger' && event.trigger.rule === 'unnotified-absence',
+    /**
+     * Does the new trigger meet a Trinn 1 criterion (A.T1.0)? "Absence over 10 days" is read on
+     * the evidence: a trigger that counts more whole days of absence than the limit meets it,
+     * whichever detection rule counted them; high absence over a short time and a teacher's
+     * concern meet it by their nature.
+     */
     isTrinn1CriterionMet: ({ context, event }: { context: Ctx; event: Ev }) => {
-      if (event.type !== 'absence.thresholdReached') return false;
+      if (event.type !== 'absence.thresholdReached' && event.type !== 'absence.newTrigger') return false;
       const { rule, days: absenceDays } = event.trigger;
-      if (rule === 'days-over-limit') return (absenceDays ?? 0) > context.policy.worryingAbsenceOverDays;
-      return rule === 'high-absence-short-period' || rule === 'staff-concern';
+      if (rule === 'high-absence-short-period' || rule === 'staff-concern') return true;
+      return (absenceDays ?? 0) > context.policy.worryingAbsenceOverDays;
     },
     /** Is the case closed because the absence has a natural explanation or approved illness? */
     isAbsenceExplained: ({ event }: { event: Ev }) =>
@@ -171,11 +223,20 @@ export const planForSkolenaervaerMachine = setup({
       event.type === 'case.closed' &&
       (event.reason === 'natural-explanation' || event.reason === 'illness-approved') &&
       shared.hasStageDocuments({ context }, { kinds: ['contact-log'] }),
+    /** Did the guardians give a cause that may explain the absence (illness, a natural explanation)? */
+    isCauseThatMayExplainAbsence: ({ event }: { event: Ev }) =>
+      event.type === 'guardians.contacted' && (event.cause === 'illness' || event.cause === 'natural-explanation'),
+    /** Is this the mapping of the pupil's psychosocial environment (A.T1.2)? */
+    isPsychosocialMapping: ({ event }: { event: Ev }) => event.type === 'mapping.completed' && event.form === 'psychosocial-environment',
     // Each level's plan counts documents from where that level began, so the pupil is heard
     // again before new measures (D.2): a view given in Trinn 1 is not taken as one on Trinn 3's.
-    /** Are the psychosocial mapping and the pupil's voice on file for this level, so measures may be agreed? */
+    /**
+     * Are the psychosocial mapping and the pupil's voice on file for this level, and is the
+     * review date not before the day the measures are agreed (J3)?
+     */
     isTrinn1PlanComplete: ({ context, event }: { context: Ctx; event: Ev }) =>
       event.type === 'measures.agreed' &&
+      event.evaluationDate >= utcDateOf(event.at) &&
       shared.hasStageDocuments({ context }, { kinds: ['psychosocial-mapping', 'pupil-voice'] }),
     /** Did the evaluation find absence improved? */
     isAbsenceImprovedAtEvaluation: ({ event }: { event: Ev }) => event.type === 'evaluation.held' && event.outcome === 'improved',
@@ -186,13 +247,31 @@ export const planForSkolenaervaerMachine = setup({
      */
     isImprovedAfterOtherServicesContacted: ({ context, event }: { context: Ctx; event: Ev }) =>
       event.type === 'evaluation.held' && event.outcome === 'improved' && shared.hasStageDocuments({ context }, { kinds: ['referral'] }),
-    /** Is this the meeting the school called with the guardians (and pupil) in Trinn 2? */
-    isLeadershipMeeting: ({ event }: { event: Ev }) => event.type === 'meeting.held' && event.meeting === 'leadership-meeting',
-    /** Are the meeting minutes and the pupil's voice on file, and is the evaluation set no later than three weeks ahead? */
-    isTrinn2PlanComplete: ({ context, event }: { context: Ctx; event: Ev }) =>
-      event.type === 'measures.agreed' &&
-      shared.hasStageDocuments({ context }, { kinds: ['minutes', 'pupil-voice'] }) &&
-      msUntilDate(event.at, event.evaluationDate) <= days(context.policy.evaluationAfterDays),
+    /**
+     * Is this the Trinn 2 meeting: the meeting the school called, with the guardians and the
+     * school's leadership taking part (A.T2.1a; Trinn 2 brings the leadership in)?
+     */
+    isTrinn2Meeting: ({ event }: { event: Ev }) =>
+      event.type === 'meeting.held' &&
+      event.meeting === 'leadership-meeting' &&
+      event.participants.includes('guardians') &&
+      event.participants.some((role) => LEADERSHIP.includes(role)),
+    /**
+     * Are the meeting's minutes and the pupil's voice on file, and is the evaluation date agreed
+     * for a day from the meeting to at most `evaluationAfterDays` after it, and not before the
+     * measures themselves (A.T2.1c, A.T2.4)?
+     */
+    isTrinn2PlanComplete: ({ context, event }: { context: Ctx; event: Ev }) => {
+      if (event.type !== 'measures.agreed') return false;
+      const meeting = trinn2MeetingOf(context);
+      if (!meeting || !shared.hasStageDocuments({ context }, { kinds: ['pupil-voice'] })) return false;
+      const meetingDay = utcDateOf(meeting.at);
+      return (
+        event.evaluationDate >= meetingDay &&
+        event.evaluationDate >= utcDateOf(event.at) &&
+        event.evaluationDate <= addCalendarDays(meetingDay, context.policy.evaluationAfterDays)
+      );
+    },
     /** Did the latest trend or evaluation find absence unchanged or higher? */
     isAbsenceUnchangedOrWorse: ({ context }: { context: Ctx }) =>
       context.lastTrend === 'unchanged' || context.lastTrend === 'worse',
@@ -203,32 +282,56 @@ export const planForSkolenaervaerMachine = setup({
       event.type === 'consent.given' && event.service === 'school-nurse',
     /** Is this the referral to Innsatsteam? */
     isReferralToInnsatsteam: ({ event }: { event: Ev }) => event.type === 'referral.sent' && event.service === 'innsatsteam',
-    /** Is this the Innsatsteam pre-meeting? */
+    /** Is this the Innsatsteam pre-meeting, with the principal, the contact teacher and Innsatsteam taking part (A.T3.2a)? */
     isInnsatsteamPreMeeting: ({ event }: { event: Ev }) =>
-      event.type === 'meeting.held' && event.meeting === 'innsatsteam-pre-meeting',
+      event.type === 'meeting.held' &&
+      event.meeting === 'innsatsteam-pre-meeting' &&
+      (['principal', 'contact-teacher', 'innsatsteam'] as const).every((role) => event.participants.includes(role)),
+    /** Is this the extended mapping of resources and needs for help (A.T3.2b), not some other form? */
+    isExtendedMapping: ({ event }: { event: Ev }) => event.type === 'mapping.completed' && event.form === 'extended-mapping',
     /** Are the pre-meeting minutes, the extended mapping and the pupil's voice on file? */
     isInnsatsteamPlanComplete: ({ context, event }: { context: Ctx; event: Ev }) =>
       event.type === 'measures.agreed' &&
       shared.hasStageDocuments({ context }, { kinds: ['minutes', 'mapping-form', 'pupil-voice'] }),
     /** Is the case closed because the pupil moved (allowed at any stage)? */
     isPupilMoving: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'pupil-moved',
-    /** Is the case being closed because absence improved (after monitoring)? */
+    /** Is the case being closed because absence improved? */
     isClosingAfterImprovement: ({ event }: { event: Ev }) =>
       event.type === 'case.closed' && event.reason === 'absence-improved',
   },
   delays: {
-    contactAfterThreeDaysWithoutNotice: ({ context }) => days(context.policy.noticeWithinDays),
+    /**
+     * The guardians' notice is due by the `noticeWithinDays`-th school day counted from the first
+     * day without notice (A.5.1c): the contact is due at the start of that day, counted from when
+     * the case opened. A case detection opens on that day is due at once.
+     */
+    contactAfterThreeDaysWithoutNotice: ({ context }) =>
+      msUntilDate(context.openedAt, nthWeekdayFrom(firstDayOf(context.trigger), context.policy.noticeWithinDays)),
     /**
      * Trinn 1 has no time limit of its own: the measures are reviewed on the date agreed with
-     * them. The state is only entered by `measures.agreed`; the policy value is a typed fallback.
+     * them, and the review is late once that day is over. The state is only entered by
+     * `measures.agreed`; the policy value is a typed fallback.
      */
     trinn1ReviewOnAgreedDate: ({ context, event }) =>
-      event.type === 'measures.agreed'
-        ? msUntilDate(event.at, event.evaluationDate)
-        : days(context.policy.evaluationAfterDays),
-    evaluationAfterThreeWeeks: ({ context }) => days(context.policy.evaluationAfterDays),
+      event.type === 'measures.agreed' ? msUntilEndOfDate(event.at, event.evaluationDate) : days(context.policy.evaluationAfterDays),
+    /**
+     * The evaluation meeting is held on the date agreed in the first Trinn 2 meeting (A.T2.4),
+     * and is late once that day is over, whenever the measures were recorded. The state is only
+     * entered by `measures.agreed`; the policy value is a typed fallback.
+     */
+    evaluationAfterThreeWeeks: ({ context, event }) =>
+      event.type === 'measures.agreed' ? msUntilEndOfDate(event.at, event.evaluationDate) : days(context.policy.evaluationAfterDays),
+    /** "6 weeks in total", from the first Trinn 2 meeting (the event that starts the clock). */
     escalationAfterSixWeeksInTotal: ({ context }) => days(context.policy.trinn3AfterTotalDays),
-    innsatsteamThreeMonths: ({ context }) => days(context.policy.innsatsteamWithoutImprovementDays),
+    /**
+     * Three calendar months from the day Innsatsteam's measures were agreed: the measures plan
+     * just filed by the event that started Innsatsteam's work (its time is where the host counts
+     * from). A context without one, as a diagram's, counts from the opening.
+     */
+    innsatsteamThreeMonths: ({ context }) => {
+      const plan = [...context.documents].reverse().find((d) => d.kind === 'measures-plan');
+      return msUntilCalendarMonthsLater(plan?.at ?? context.openedAt, context.policy.innsatsteamWithoutImprovementMonths);
+    },
     monitoringPeriod: ({ context }) => days(context.policy.monitoringDays),
   },
 }).createMachine({
@@ -236,22 +339,19 @@ export const planForSkolenaervaerMachine = setup({
   context: ({ input }) => initialCaseContext(input),
   initial: 'opening',
   // Facts that may arrive at any open stage; recorded, never moving the case by themselves. The
-  // universal level's notice rule (A.5.1c) holds for every pupil at every level.
+  // universal level's notice rule (A.5.1c) holds for every pupil at every level: a new episode
+  // without notice, which detection reports as a new trigger once per episode, asks for the
+  // contact whatever level the case is at. A count of school days without notice matters only
+  // while the case waits for the notice it was opened on (`awaitingNotice`); elsewhere it is
+  // recorded, so a repeated count never sends the guardians the same message again.
   on: {
     ...recordedFacts,
-    'absence.noticeMissing': [
-      {
-        guard: 'isNoticeMissingForThreeDays',
-        actions: [
-          'recordCaseFacts',
-          { type: 'notifyGuardians', params: { message: 'absence-without-notice' } },
-          { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } },
-        ],
-      },
+    'absence.noticeMissing': { actions: 'recordCaseFacts' },
+    'absence.newTrigger': [
+      { guard: 'isNewEpisodeWithoutNotice', actions: ['recordCaseFacts', ...askForContact] },
       { actions: 'recordCaseFacts' },
     ],
     'absence.thresholdReached': { actions: 'recordCaseFacts' },
-    'absence.newTrigger': { actions: 'recordCaseFacts' },
     'guardians.contacted': { actions: 'recordCaseFacts' },
     'schoolOwner.informed': { actions: 'recordCaseFacts' },
     'meeting.scheduled': { actions: 'recordCaseFacts' },
@@ -292,13 +392,15 @@ export const planForSkolenaervaerMachine = setup({
       entry: 'beginStage',
       on: {
         'absence.thresholdReached': { guard: 'isTrinn1CriterionMet', target: 'trinn1', actions: 'recordCaseFacts' },
+        'absence.newTrigger': { guard: 'isTrinn1CriterionMet', target: 'trinn1', actions: 'recordCaseFacts' },
       },
       states: {
         awaitingNotice: {
           meta: meta({
+            // The guardians owe the notice; the school registers it when it comes.
             label: 'Venter på melding fra foresatte',
-            responsible: ['guardians', 'contact-teacher'],
-            clauses: ['A.5.1a', 'A.5.1b'],
+            responsible: ['contact-teacher', 'teacher-team'],
+            clauses: ['A.5.1a', 'A.5.1b', 'A.5.1c'],
             requiredDocuments: [],
             stage: 'identification',
           }),
@@ -315,26 +417,24 @@ export const planForSkolenaervaerMachine = setup({
         contactingGuardians: {
           meta: meta({
             label: 'Skolen kontakter foresatte om manglende melding',
-            responsible: ['contact-teacher'],
+            responsible: ['contact-teacher', 'teacher-team'],
             clauses: ['A.5.1c'],
             requiredDocuments: ['contact-log'],
             stage: 'identification',
           }),
-          entry: [
-            { type: 'notifyGuardians', params: { message: 'absence-without-notice' } },
-            { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } },
-          ],
+          entry: askForContact,
+          // Once the three days have passed without notice the school owes the contact (A.5.1c):
+          // a notice that comes later is filed at the root, and the contact is still logged.
           on: {
             'guardians.contacted': { target: 'watchingAttendance', actions: 'recordCaseFacts' },
-            'absence.noticeReceived': { target: 'watchingAttendance', actions: 'recordCaseFacts' },
-            // The school owes the contact now: an explanation closes the case only once it is logged.
+            // An explanation closes the case only once the contact is logged.
             'case.closed': { guard: 'isExplainedAfterLoggedContact', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
           },
         },
         watchingAttendance: {
           meta: meta({
             label: 'Fraværet følges på universelt nivå',
-            responsible: ['contact-teacher'],
+            responsible: ['contact-teacher', 'teacher-team'],
             clauses: ['A.5.1a', 'A.T1.0'],
             requiredDocuments: [],
             stage: 'identification',
@@ -366,12 +466,26 @@ export const planForSkolenaervaerMachine = setup({
             stage: 'identification',
           }),
           on: {
-            // The logged conversation is the contact teacher's judgement that the absence is worrying.
-            'guardians.contacted': {
+            // The conversation is logged and the principal informed (A.T1.1b). A cause that may
+            // explain the absence (illness, a natural explanation) leaves the assessment open
+            // here: the contact teacher closes the case as explained, or starts the mapping
+            // (A.T1.2). Any other cause is the judgement that the absence is worrying.
+            'guardians.contacted': [
+              {
+                guard: 'isCauseThatMayExplainAbsence',
+                actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'case-opened' } }],
+              },
+              {
+                target: 'mappingAndMeasures',
+                actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'case-opened' } }],
+              },
+            ],
+            'mapping.completed': {
+              guard: and(['isPsychosocialMapping', contactLogOnFile]),
               target: 'mappingAndMeasures',
-              actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'case-opened' } }],
+              actions: 'recordCaseFacts',
             },
-            // Absence found not worrying is closed once the conversation that explained it is logged (A.T1.1b).
+            // Absence found not worrying is closed once the conversation that explained it is logged (A.T1.0, A.T1.1b).
             'case.closed': { guard: 'isExplainedAfterLoggedContact', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
           },
         },
@@ -394,7 +508,7 @@ export const planForSkolenaervaerMachine = setup({
         followingMeasures: {
           meta: meta({
             label: 'Trinn 1: Tiltak prøves ut',
-            responsible: ['contact-teacher'],
+            responsible: ['contact-teacher', 'teacher-team'],
             clauses: ['A.T1.2', 'A.T1.3'],
             requiredDocuments: [],
             stage: 'measures',
@@ -416,12 +530,12 @@ export const planForSkolenaervaerMachine = setup({
         reviewDue: {
           meta: meta({
             label: 'Trinn 1: Vurder om bekymringen består',
-            responsible: ['contact-teacher'],
+            responsible: ['contact-teacher', 'teacher-team'],
             clauses: ['A.T1.3', 'A.T2.0'],
             requiredDocuments: ['evaluation'],
             stage: 'evaluation',
           }),
-          // The review date has come: whether concern continues is the evaluation's finding
+          // The review date has passed: whether concern continues is the evaluation's finding
           // (A.T1.3), and an evaluation without improvement starts Trinn 2 (A.T2.0). A bare
           // decision to move on is taken before this date, while the measures run.
           on: {
@@ -447,22 +561,8 @@ export const planForSkolenaervaerMachine = setup({
         { type: 'informSchoolOwner', params: { about: 'case-escalated' } },
         { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'case-escalated' } },
       ],
-      // "6 weeks in total" runs from entering Trinn 2, whichever step the case has reached.
-      after: {
-        escalationAfterSixWeeksInTotal: [
-          {
-            guard: and(['isAbsenceUnchangedOrWorse', 'isSchoolHealthServiceInvolved']),
-            target: `${ROOT}.trinn3.consideringMeasuresBeforeReferral`,
-          },
-          { guard: 'isAbsenceUnchangedOrWorse', target: `${ROOT}.trinn3.involvingSchoolHealthService` },
-          // With no sign of unchanged or higher absence, the school evaluates before deciding.
-          {
-            target: '.sixWeekReview',
-            actions: { type: 'remindResponsible', params: { roles: ['principal', 'school-leadership'], about: 'evaluate-measures' } },
-          },
-        ],
-      },
       on: {
+        // The school may move on before the six weeks, judging each case (A.T2.5).
         'escalation.decided': intoTrinn3,
       },
       states: {
@@ -482,102 +582,131 @@ export const planForSkolenaervaerMachine = setup({
             { type: 'notifyGuardians', params: { message: 'meeting-invitation' } },
           ],
           on: {
-            'meeting.held': { guard: 'isLeadershipMeeting', target: 'agreeingMeasures', actions: 'recordCaseFacts' },
+            'meeting.held': { guard: 'isTrinn2Meeting', target: 'afterMeeting', actions: 'recordCaseFacts' },
           },
         },
-        agreeingMeasures: {
+        // From the first Trinn 2 meeting: the three weeks to the evaluation and the six weeks in
+        // total both count from it (J6), so the six-week clock lives here, not on Trinn 2.
+        afterMeeting: {
           meta: meta({
-            label: 'Trinn 2: Kartlegging og avtale om tiltak',
-            responsible: ['contact-teacher', 'school-leadership'],
-            clauses: ['A.T2.1b', 'A.T2.1c', 'D.2'],
-            requiredDocuments: ['minutes', 'pupil-voice', 'measures-plan'],
-            stage: 'measures',
-          }),
-          on: {
-            'measures.agreed': {
-              guard: and(['isTrinn2PlanComplete', 'isNoSuspicionAwaitingChildWelfare']),
-              target: 'workingOnMeasures',
-              actions: [
-                'recordCaseFacts',
-                { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
-                {
-                  type: 'scheduleMeeting',
-                  params: { meeting: 'evaluation-meeting', participants: ['contact-teacher', 'school-leadership', 'guardians', 'pupil'] },
-                },
-              ],
-            },
-          },
-        },
-        workingOnMeasures: {
-          meta: meta({
-            label: 'Trinn 2: Skolen arbeider med tiltakene',
-            responsible: ['contact-teacher', 'school-leadership'],
-            clauses: ['A.T2.3'],
+            label: 'Trinn 2: Etter det første møtet',
+            responsible: ['school-leadership', 'contact-teacher'],
+            clauses: ['A.T2.4', 'A.T2.5'],
             requiredDocuments: [],
             stage: 'measures',
           }),
+          initial: 'agreeingMeasures',
           after: {
-            evaluationAfterThreeWeeks: {
-              target: 'evaluationDue',
-              actions: {
-                type: 'remindResponsible',
-                params: { roles: ['school-leadership', 'contact-teacher'], about: 'evaluate-measures' },
+            // Moves on by itself only on a finding from within Trinn 2: an evaluation held here
+            // and no improvement since (A.T2.5, A.T3.0); otherwise the leadership evaluates.
+            escalationAfterSixWeeksInTotal: [
+              {
+                guard: and(['isAbsenceUnchangedOrWorse', evaluatedInTrinn2, 'isSchoolHealthServiceInvolved']),
+                target: `${ROOT}.trinn3.consideringMeasuresBeforeReferral`,
+              },
+              { guard: and(['isAbsenceUnchangedOrWorse', evaluatedInTrinn2]), target: `${ROOT}.trinn3.involvingSchoolHealthService` },
+              {
+                target: '.sixWeekReview',
+                actions: { type: 'remindResponsible', params: { roles: ['principal', 'school-leadership'], about: 'evaluate-measures' } },
+              },
+            ],
+          },
+          states: {
+            agreeingMeasures: {
+              meta: meta({
+                label: 'Trinn 2: Kartlegging og avtale om tiltak',
+                responsible: ['contact-teacher', 'school-leadership'],
+                clauses: ['A.T2.1b', 'A.T2.1c', 'D.2'],
+                requiredDocuments: ['minutes', 'pupil-voice', 'measures-plan'],
+                stage: 'measures',
+              }),
+              on: {
+                'measures.agreed': {
+                  guard: and(['isTrinn2PlanComplete', 'isNoSuspicionAwaitingChildWelfare']),
+                  target: 'workingOnMeasures',
+                  actions: [
+                    'recordCaseFacts',
+                    { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
+                    {
+                      type: 'scheduleMeeting',
+                      params: { meeting: 'evaluation-meeting', participants: ['contact-teacher', 'school-leadership', 'guardians', 'pupil'] },
+                    },
+                  ],
+                },
               },
             },
-          },
-          on: {
-            // An evaluation meeting held before the three weeks are up counts as the evaluation.
-            'evaluation.held': [
-              { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
-              { target: 'continuingMeasures', actions: 'recordCaseFacts' },
-            ],
-          },
-        },
-        evaluationDue: {
-          meta: meta({
-            label: 'Trinn 2: Evalueringsmøte etter tre uker',
-            responsible: ['contact-teacher', 'school-leadership'],
-            clauses: ['A.T2.4'],
-            requiredDocuments: ['evaluation'],
-            stage: 'evaluation',
-          }),
-          on: {
-            'evaluation.held': [
-              { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
-              { target: 'continuingMeasures', actions: 'recordCaseFacts' },
-            ],
-          },
-        },
-        continuingMeasures: {
-          meta: meta({
-            label: 'Trinn 2: Justerte tiltak fram til seksukersgrensen',
-            responsible: ['contact-teacher', 'school-leadership'],
-            clauses: ['A.T2.4', 'A.T2.5', 'D.2'],
-            requiredDocuments: [],
-            stage: 'measures',
-          }),
-          // Waits for the six-week limit on Trinn 2 or the school's decision to move earlier.
-          on: {
-            'measures.agreed': { guard: and(['isPupilVoiceRecorded', 'isNoSuspicionAwaitingChildWelfare']), actions: 'recordCaseFacts' },
-            'evaluation.held': [
-              { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
-              { actions: 'recordCaseFacts' },
-            ],
-          },
-        },
-        sixWeekReview: {
-          meta: meta({
-            label: 'Trinn 2: Vurdering etter seks uker',
-            responsible: ['principal', 'school-leadership'],
-            clauses: ['A.T2.5'],
-            requiredDocuments: ['evaluation'],
-            stage: 'evaluation',
-          }),
-          on: {
-            'evaluation.held': [
-              { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
-              ...intoTrinn3,
-            ],
+            workingOnMeasures: {
+              meta: meta({
+                label: 'Trinn 2: Skolen arbeider med tiltakene',
+                responsible: ['contact-teacher', 'school-leadership'],
+                clauses: ['A.T2.3', 'A.T2.4'],
+                requiredDocuments: [],
+                stage: 'measures',
+              }),
+              after: {
+                evaluationAfterThreeWeeks: {
+                  target: 'evaluationDue',
+                  actions: {
+                    type: 'remindResponsible',
+                    params: { roles: ['school-leadership', 'contact-teacher'], about: 'evaluate-measures' },
+                  },
+                },
+              },
+              on: {
+                // An evaluation meeting held on or before the agreed date counts as the evaluation.
+                'evaluation.held': [
+                  { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
+                  { target: 'continuingMeasures', actions: 'recordCaseFacts' },
+                ],
+              },
+            },
+            evaluationDue: {
+              meta: meta({
+                label: 'Trinn 2: Evalueringsmøtet på avtalt dato',
+                responsible: ['contact-teacher', 'school-leadership'],
+                clauses: ['A.T2.4'],
+                requiredDocuments: ['evaluation'],
+                stage: 'evaluation',
+              }),
+              on: {
+                'evaluation.held': [
+                  { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
+                  { target: 'continuingMeasures', actions: 'recordCaseFacts' },
+                ],
+              },
+            },
+            continuingMeasures: {
+              meta: meta({
+                label: 'Trinn 2: Justerte tiltak fram til seksukersgrensen',
+                responsible: ['contact-teacher', 'school-leadership'],
+                clauses: ['A.T2.4', 'A.T2.5', 'D.2'],
+                requiredDocuments: [],
+                stage: 'measures',
+              }),
+              // Waits for the six-week limit or the school's decision to move earlier.
+              on: {
+                'measures.agreed': { guard: and(['isPupilVoiceRecorded', 'isNoSuspicionAwaitingChildWelfare']), actions: 'recordCaseFacts' },
+                'evaluation.held': [
+                  { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
+                  { actions: 'recordCaseFacts' },
+                ],
+              },
+            },
+            sixWeekReview: {
+              meta: meta({
+                label: 'Trinn 2: Vurdering etter seks uker',
+                responsible: ['principal', 'school-leadership'],
+                clauses: ['A.T2.5', 'A.T3.0'],
+                requiredDocuments: ['evaluation'],
+                stage: 'evaluation',
+              }),
+              on: {
+                'evaluation.held': [
+                  { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
+                  ...intoTrinn3,
+                ],
+              },
+            },
           },
         },
       },
@@ -597,7 +726,7 @@ export const planForSkolenaervaerMachine = setup({
           meta: meta({
             label: 'Trinn 3: Skolehelsetjenesten kobles inn',
             responsible: ['school-leadership', 'school-nurse'],
-            clauses: ['A.T3.1a'],
+            clauses: ['A.T3.1a', 'A.T3.2'],
             requiredDocuments: ['consent'],
             stage: 'escalated',
           }),
@@ -606,6 +735,14 @@ export const planForSkolenaervaerMachine = setup({
             'consent.given': {
               guard: 'isConsentForSchoolHealthService',
               target: 'consideringMeasuresBeforeReferral',
+              actions: 'recordCaseFacts',
+            },
+            // The guardians' answer is on the consent form; if it does not include the school
+            // health service, the service is not involved and the case goes on to Innsatsteam
+            // (J11), which the guardians may also refer to themselves (A.T3.2).
+            'referral.sent': {
+              guard: and(['isReferralToInnsatsteam', 'isReferralAllowed', consentFormOnFile]),
+              target: 'innsatsteam',
               actions: 'recordCaseFacts',
             },
           },
@@ -655,14 +792,27 @@ export const planForSkolenaervaerMachine = setup({
                 params: { meeting: 'innsatsteam-pre-meeting', participants: ['principal', 'contact-teacher', 'innsatsteam'] },
               },
               on: {
-                'meeting.held': { guard: 'isInnsatsteamPreMeeting', target: 'planning', actions: 'recordCaseFacts' },
+                'meeting.held': { guard: 'isInnsatsteamPreMeeting', target: 'extendedMapping', actions: 'recordCaseFacts' },
+              },
+            },
+            extendedMapping: {
+              meta: meta({
+                label: 'Trinn 3: Utvidet kartlegging av ressurser og hjelpebehov',
+                responsible: ['principal', 'contact-teacher', 'innsatsteam'],
+                clauses: ['A.T3.2b'],
+                requiredDocuments: ['minutes', 'mapping-form'],
+                stage: 'escalated',
+              }),
+              on: {
+                // Only the extended mapping counts; another form is filed at the root (A.T3.2b).
+                'mapping.completed': { guard: 'isExtendedMapping', target: 'planning', actions: 'recordCaseFacts' },
               },
             },
             planning: {
               meta: meta({
-                label: 'Trinn 3: Utvidet kartlegging og tiltak',
+                label: 'Trinn 3: Tiltak ut fra kartleggingen',
                 responsible: ['principal', 'contact-teacher', 'innsatsteam'],
-                clauses: ['A.T3.2b', 'A.T3.2c', 'A.T3.2d', 'D.2'],
+                clauses: ['A.T3.2c', 'A.T3.2d', 'D.2'],
                 requiredDocuments: ['minutes', 'mapping-form', 'pupil-voice', 'measures-plan'],
                 stage: 'escalated',
               }),
@@ -672,9 +822,9 @@ export const planForSkolenaervaerMachine = setup({
                   target: 'working',
                   actions: [
                     'recordCaseFacts',
-                    // The minutes with the shared responsibilities are archived with the case,
-                    // where the school and Innsatsteam read them; the guardians get them sent.
+                    // The minutes with the shared responsibilities go to every participant (A.T3.2d).
                     { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
+                    { type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher', 'innsatsteam'], about: 'minutes-shared' } },
                     {
                       type: 'scheduleMeeting',
                       params: {
@@ -689,7 +839,7 @@ export const planForSkolenaervaerMachine = setup({
             working: {
               meta: meta({
                 label: 'Trinn 3: Innsatsteam følger opp tiltakene',
-                responsible: ['school-leadership', 'innsatsteam', 'contact-teacher'],
+                responsible: ['school-leadership', 'innsatsteam'],
                 clauses: ['A.T3.2e', 'A.T3.2f', 'A.T3.3'],
                 requiredDocuments: [],
                 stage: 'escalated',
@@ -783,12 +933,18 @@ export const planForSkolenaervaerMachine = setup({
       on: {
         'absence.thresholdReached': relapse,
         'absence.newTrigger': relapse,
+        // The evaluation that found the improvement may close the case at once, with its note (J8).
+        'case.closed': {
+          guard: 'isClosingAfterImprovement',
+          target: 'closed',
+          actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'case-closed' } }],
+        },
       },
     },
     closingDue: {
       meta: meta({
         label: 'Klar til avslutning',
-        responsible: ['principal'],
+        responsible: ['contact-teacher', 'principal'],
         clauses: ['D.3'],
         requiredDocuments: ['closing-note'],
         stage: 'monitoring',
