@@ -33,6 +33,8 @@ import { buildWorker } from '../worker/build-worker';
 import { createActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
 import type { CaseEvent } from '../machines/events';
+import { getProcedure } from '../machines/registry';
+import { hostRefusal, replayPath as replayModel } from './replay';
 import { addSearchAttributes } from '../scripts/lib/dev-server';
 import { temporalTestServerPath } from '../scripts/lib/tools';
 import type { caseWorkflow } from '../workflows';
@@ -500,28 +502,48 @@ export async function replayPath(t: ConformanceEnv, original: AuditPath, options
     });
   } finally {
     t.clock.leave();
-    if (handle && !t.tainted && last?.status === 'active') await closeCase(t, handle);
+    if (handle && !t.tainted && last?.status === 'active') await closeCase(t, handle, original);
   }
 }
 
+/** The closing the audit sends to end a case its path left open. */
+function closingEvent(atMs: number): Extract<CaseEvent, { type: 'case.closed' }> {
+  return {
+    type: 'case.closed',
+    eventId: `audit-close-${randomUUID()}`,
+    actor: { role: 'principal', userId: 'audit' },
+    at: new Date(atMs).toISOString(),
+    reason: 'pupil-moved',
+    note: 'Revisjonens avspilling er ferdig.',
+    documentRef: 'audit-closing',
+  };
+}
+
 /**
- * Ends a case the path left open ("the pupil moved", which every procedure takes in every open
- * state), so its timers do not fire during later paths' sleeps. A signal rather than an update:
- * a case that cannot take it only notes a refusal on its timeline, while a refused update could
- * lock the server's time skipping. The case is never terminated (same reason).
+ * Whether the case at the end of `path` takes the audit's closing, as the model (the machine
+ * hosted like the workflow, roles included) says: only then is it sent, because the workflow
+ * would refuse it otherwise, and a refused update can lock the test server's time skipping.
  */
-async function closeCase(t: ConformanceEnv, handle: CaseHandle): Promise<void> {
+function takesClosing(path: AuditPath): boolean {
+  const procedure = getProcedure(path.procedureId, path.procedureVersion);
+  const replay = replayModel(procedure, path);
+  if (replay.error) return false;
+  const final = replay.steps.at(-1)?.after ?? replay.initial;
+  if (final.status !== 'active') return false;
+  const step = { kind: 'event', via: 'update', event: closingEvent(Date.parse(path.facts.openedAt)), expected: { value: null, path: '', status: 'done' } } as const;
+  return hostRefusal(procedure, final, step) === undefined && final.can(step.event);
+}
+
+/**
+ * Ends a case the path left open ("the pupil moved"), so its timers do not fire during later
+ * paths' sleeps: as the Update a person would send, when the model says the case takes it (see
+ * `takesClosing`). Otherwise, and if closing fails, the case is left open: it only costs later
+ * paths a few timer firings. A case is never terminated (that also locks time skipping).
+ */
+async function closeCase(t: ConformanceEnv, handle: CaseHandle, path: AuditPath): Promise<void> {
   try {
-    const closing: CaseEvent = {
-      type: 'case.closed',
-      eventId: `audit-close-${randomUUID()}`,
-      actor: { role: 'principal', userId: 'audit' },
-      at: new Date(await t.env.currentTimeMs()).toISOString(),
-      reason: 'pupil-moved',
-      note: 'Revisjonens avspilling er ferdig.',
-      documentRef: 'audit-closing',
-    };
-    await handle.signal(absenceFactsSignal, closing);
+    if (!takesClosing(path)) return;
+    await handle.executeUpdate(sendEventUpdate, { args: [closingEvent(await t.env.currentTimeMs())] });
   } catch {
     // Closing is housekeeping; a case left open only costs later paths a few timer firings.
   }

@@ -53,7 +53,8 @@ export const MODEL_CONSENT_SERVICES: readonly Service[] = ['school-nurse', 'bup'
 
 /** Who sends an event of this type unless a variant says otherwise. */
 function defaultRole(type: EventType): Role {
-  if (type === 'absence.noticeReceived') return 'guardians';
+  // The school records what the guardians said or agreed: they are never senders (machines/authorization.ts).
+  if (type === 'absence.noticeReceived') return 'contact-teacher';
   if (systemEventTypes.includes(type)) return 'system';
   switch (type) {
     case 'schoolOwner.informed':
@@ -66,7 +67,7 @@ function defaultRole(type: EventType): Role {
       return 'principal';
     case 'consent.given':
     case 'consent.withdrawn':
-      return 'guardians';
+      return 'contact-teacher';
     case 'schoolNurse.conversationHeld':
       return 'school-nurse';
     default:

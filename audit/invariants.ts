@@ -30,6 +30,15 @@
  *   service is accepted (seed 004 E.CW1; the national duty to report to child welfare).
  * - `bup-referral-conditions`: a BUP referral is accepted only with the guardians' consent and
  *   after municipal measures were tried and evaluated (seed 004 E.BUP1).
+ * - `detection-facts-taken`: every open state the case is in (after the opening and after every
+ *   step) takes every new trigger and trend detection can deliver, so new absence is recorded,
+ *   never refused and lost; only a closed case refuses them.
+ * - `no-repeated-effect` (over the whole path): a deadline that fires issues no effect other than
+ *   a reminder that was already issued since the last event; the opening and every event are new
+ *   causes, a deadline is not. A reminder reminds; it does not re-send the state's messages or
+ *   re-schedule its meetings.
+ * - `reminder-keeps-stage`: a deadline that leaves the case in the same state does not restart
+ *   the state's stage, so what was filed in it still counts.
  * - `deadline-fires` (per procedure, `checkDeadlineCoverage`): every delay the chart defines is
  *   started and fires in at least one path.
  */
@@ -38,8 +47,9 @@ import { type CaseContext, documentOf, stageDocuments } from '../machines/case-c
 import type { CaseEvent } from '../machines/events';
 import type { PublicStage, StateMeta } from '../machines/meta';
 import type { ProcedureDefinition } from '../machines/registry';
-import { type MachineIndex, activeStatePaths, indexMachine, metaAt } from './model';
-import { type Replay, replayPath } from './replay';
+import { eventVariants } from './event-variants';
+import { EVENT_STEP_MS, type MachineIndex, activeStatePaths, indexMachine, metaAt } from './model';
+import { type DeclaredEffect, type Replay, replayPath } from './replay';
 import { agreesMeasures, bupReferralProblem, isHarmPending, isLeavingResponsibility, isMeasureEvent } from './rules';
 import type { AuditPath, InvariantResult, PathStep } from './types';
 
@@ -52,14 +62,17 @@ export const PATH_INVARIANTS = {
   'pupil-voice-before-measures': 'Elevens stemme er dokumentert før tiltak avtales (Udir).',
   'child-welfare-first': 'Ved mistanke om vold, overgrep eller omsorgssvikt kobles barnevernet inn før andre tiltak.',
   'bup-referral-conditions': 'Henvisning til BUP krever foresattes samtykke og at kommunale tiltak er prøvd.',
+  'detection-facts-taken': 'Hvert åpent steg tar imot nytt fravær og fraværsutvikling fra deteksjonen og registrerer dem; bare en avsluttet sak avviser dem.',
+  'no-repeated-effect': 'En frist som løper ut, gjentar ingen melding, innkalling eller annen handling uten ny grunn; bare påminnelser gjentas.',
+  'reminder-keeps-stage': 'En frist som lar saken bli i samme steg, starter ikke steget på nytt: det som er arkivert i steget, teller fortsatt.',
 } as const;
 export type PathInvariant = keyof typeof PATH_INVARIANTS;
 
 /** The per-procedure invariant of `checkDeadlineCoverage`. */
 export const DEADLINE_INVARIANT = 'deadline-fires';
 
-/** Invariants a single step can break (all but `no-dead-end`). */
-export type StepInvariant = Exclude<PathInvariant, 'no-dead-end'>;
+/** Invariants a single step can break (all but those judged over a whole path). */
+export type StepInvariant = Exclude<PathInvariant, 'no-dead-end' | 'no-repeated-effect'>;
 
 export interface StepViolation {
   invariant: StepInvariant;
@@ -199,6 +212,53 @@ function nationalRuleViolations(index: MachineIndex, before: AnyMachineSnapshot,
   return out;
 }
 
+/** Detection's facts as they arrive at `atMs`: every new-trigger and trend variant the audit builds. */
+function detectionFactsAt(atMs: number): CaseEvent[] {
+  return [...eventVariants('absence.newTrigger', atMs, 'revisjon-fravaer'), ...eventVariants('absence.trend', atMs, 'revisjon-trend')].map((v) => v.event);
+}
+
+/**
+ * The open state `snapshot` refuses a fact detection delivers (a new trigger or a trend), which
+ * the case would then lose: an open case must take them all and record them (issue point 1).
+ */
+export function refusedDetectionFacts(index: MachineIndex, snapshot: AnyMachineSnapshot, atMs: number): StepViolation[] {
+  if (snapshot.status !== 'active') return [];
+  const leaf = activeStatePaths(snapshot.value)[0] ?? '';
+  const refused = detectionFactsAt(atMs).filter((event) => !snapshot.can(event));
+  if (refused.length === 0) return [];
+  const kinds = [...new Set(refused.map((e) => e.type))];
+  return [
+    {
+      invariant: 'detection-facts-taken',
+      message: `${named(index, leaf)} avviser ${kinds.join(' og ')} fra fraværsdeteksjonen, så fraværet ville gått tapt.`,
+      signature: `${leaf} | ${kinds.join(',')}`,
+      state: leaf,
+    },
+  ];
+}
+
+/** A deadline that leaves the case in the same step must not restart the step (its documents would stop counting). */
+function restartedStage(index: MachineIndex, before: AnyMachineSnapshot, after: AnyMachineSnapshot, step: PathStep): StepViolation[] {
+  if (step.kind !== 'delay' || after.status !== 'active') return [];
+  const [from] = activeStatePaths(before.value);
+  const [to] = activeStatePaths(after.value);
+  if (from !== to) return [];
+  const startBefore = (before.context as Ctx).stageDocumentStart;
+  const startAfter = (after.context as Ctx).stageDocumentStart;
+  if (startBefore === startAfter) return [];
+  return [
+    {
+      invariant: 'reminder-keeps-stage',
+      message: `${describe(step)} lot saken bli i ${named(index, from ?? '')}, men startet steget på nytt: ${startAfter - startBefore} arkiverte dokumenter teller ikke lenger for steget.`,
+      signature: `${step.delayName} | ${from ?? ''}`,
+      state: from ?? '',
+    },
+  ];
+}
+
+/** Time of a step on the model's clock. */
+const stepTimeMs = (step: PathStep): number => Date.parse(step.kind === 'event' ? step.event.at : step.dueAt);
+
 /**
  * What one step breaks: the step took the machine from `before` to `after` by the transitions
  * `taken`. Used on replayed paths and, by the path generator, on every edge of the model graph.
@@ -214,7 +274,40 @@ export function stepViolations(
     ...requiredDocumentViolations(index, before, after, step, taken),
     ...escalationViolations(index, before, after, step),
     ...nationalRuleViolations(index, before, step),
+    ...refusedDetectionFacts(index, after, stepTimeMs(step) + EVENT_STEP_MS),
+    ...restartedStage(index, before, after, step),
   ];
+}
+
+/** Identity of an effect for comparing repeats: its name and its parameters. */
+const effectKey = (e: DeclaredEffect): string => `${e.name} ${JSON.stringify(e.params)}`;
+
+/**
+ * `no-repeated-effect` over a whole path: an effect other than a reminder is not issued again by
+ * a deadline unless something new happened (an event) since it was last issued. The opening and
+ * every event are new causes; a deadline that fires is not.
+ */
+function repeatedEffect(index: MachineIndex, replay: Replay): InvariantResult {
+  let sinceCause = new Set(replay.initialEffects.map(effectKey));
+  for (const step of replay.steps) {
+    const keys = step.effects.filter((e) => e.name !== 'remindResponsible').map(effectKey);
+    if (step.step.kind === 'event') {
+      sinceCause = new Set(keys);
+      continue;
+    }
+    const repeated = keys.find((key) => sinceCause.has(key));
+    if (repeated) {
+      const [leaf] = activeStatePaths(step.after.value);
+      return {
+        invariant: 'no-repeated-effect',
+        passed: false,
+        message: `Steg ${step.index + 1}: ${describe(step.step)} gjentok ${repeated} i ${named(index, leaf ?? '')} uten at noe nytt hadde skjedd siden sist.`,
+        stepIndex: step.index,
+      };
+    }
+    for (const key of keys) sinceCause.add(key);
+  }
+  return { invariant: 'no-repeated-effect', passed: true, message: PATH_INVARIANTS['no-repeated-effect'] };
 }
 
 function deadEnd(index: MachineIndex, replay: Replay): InvariantResult {
@@ -241,6 +334,9 @@ export function checkInvariants(path: AuditPath, procedure: ProcedureDefinition)
   const replay = replayPath(procedure, path);
   const index = replay.index;
   const violations = new Map<StepInvariant, { message: string; stepIndex: number }[]>();
+  for (const v of refusedDetectionFacts(index, replay.initial, Date.parse(path.facts.openedAt) + EVENT_STEP_MS)) {
+    violations.set(v.invariant, [{ message: v.message, stepIndex: -1 }]);
+  }
   for (const step of replay.steps) {
     for (const v of stepViolations(index, step.before, step.after, step.step, step.taken)) {
       violations.set(v.invariant, [...(violations.get(v.invariant) ?? []), { message: v.message, stepIndex: step.index }]);
@@ -256,8 +352,9 @@ export function checkInvariants(path: AuditPath, procedure: ProcedureDefinition)
     });
   }
   for (const invariant of Object.keys(PATH_INVARIANTS) as PathInvariant[]) {
-    if (invariant === 'no-dead-end') {
-      results.push(replay.error ? { invariant, passed: false, message: 'Ikke vurdert: stien kan ikke spilles av.' } : deadEnd(index, replay));
+    if (invariant === 'no-dead-end' || invariant === 'no-repeated-effect') {
+      const judge = invariant === 'no-dead-end' ? deadEnd : repeatedEffect;
+      results.push(replay.error ? { invariant, passed: false, message: 'Ikke vurdert: stien kan ikke spilles av.' } : judge(index, replay));
       continue;
     }
     const found = violations.get(invariant) ?? [];
@@ -267,8 +364,8 @@ export function checkInvariants(path: AuditPath, procedure: ProcedureDefinition)
         ? {
             invariant,
             passed: false,
-            message: `Steg ${first.stepIndex + 1}: ${first.message}${found.length > 1 ? ` (${found.length - 1} brudd til på stien)` : ''}`,
-            stepIndex: first.stepIndex,
+            message: `${first.stepIndex < 0 ? 'Åpningen' : `Steg ${first.stepIndex + 1}`}: ${first.message}${found.length > 1 ? ` (${found.length - 1} brudd til på stien)` : ''}`,
+            ...(first.stepIndex >= 0 ? { stepIndex: first.stepIndex } : {}),
           }
         : { invariant, passed: true, message: PATH_INVARIANTS[invariant] },
     );

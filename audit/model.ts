@@ -52,7 +52,8 @@ import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
 import { RAELINGEN_ID, resumeStageOf } from '../machines/raelingen-veileder';
 import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
 import { type ProcedureDefinition, buildCaseInput } from '../machines/registry';
-import { documentKindSchema, serviceSchema, suspicionKindSchema, trendSchema } from '../machines/vocabulary';
+import { type Role, documentKindSchema, serviceSchema, suspicionKindSchema, trendSchema } from '../machines/vocabulary';
+import { authorisedRoles } from '../machines/authorization';
 import { type WalkedState, rootTransitions, walkStates } from '../scripts/lib/machine-walk';
 import { type EventVariant, dateOf, eventVariants, isoOf, viaOf } from './event-variants';
 import { isHarmPending } from './rules';
@@ -69,6 +70,8 @@ export const DAY_MS = 24 * HOUR_MS;
  * whose timers fire in a different order).
  */
 export const EVENT_STEP_MS = 60 * 1000;
+/** Who the model lets send a step when the variant's own sender may not: the staff who usually act. */
+const PREFERRED_SENDERS: readonly Role[] = ['contact-teacher', 'principal', 'school-leadership', 'school-nurse', 'coordinator'];
 
 // ---------------------------------------------------------------------------------------------
 // The machine's structure: every state node and every transition, with stable ids
@@ -737,7 +740,19 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
             variants = eventVariants(type, atMs, eventId, consents);
             variantsCache.set(variantsKey, variants);
           }
-          for (const { variant, event } of variants) {
+          const senders = authorisedRoles(snapshot.machine, type, procedure.extraSenders);
+          for (const built of variants) {
+            const { variant } = built;
+            // The workflow refuses a sender whose role may not take this step. A variant built
+            // for a particular sender (`by=…`) is then impossible; any other is sent by someone
+            // who may (machines/authorization.ts).
+            let { event } = built;
+            if (!senders.includes(event.actor.role)) {
+              if (variant?.includes('by=')) continue;
+              const role = PREFERRED_SENDERS.find((r) => senders.includes(r)) ?? senders[0];
+              if (!role) continue;
+              event = { ...event, actor: { role, userId: `modell-${role}` } };
+            }
             // What `snapshot.can` decides, from one look at the enabled transitions.
             const selected = snapshot.machine.machine.getTransitionData(snapshot.machine as never, event as never) as unknown as {
               target?: unknown;

@@ -6,8 +6,10 @@
  * does with the path, not what the path claims.
  */
 import type { AnyMachineSnapshot } from 'xstate';
+import { authorisationRefusal, detectionEventTypes } from '../machines/authorization';
+import { type EffectName, effectNames } from '../machines/effects';
 import { buildCaseInput, type ProcedureDefinition } from '../machines/registry';
-import { type ModelTimer, type MachineIndex, applyTimerActions, createStepper, firingOrder } from './model';
+import { type ModelTimer, type MachineIndex, activeStatePaths, applyTimerActions, createStepper, firingOrder } from './model';
 import type { AuditPath, PathStep } from './types';
 
 /** One replayed step. */
@@ -22,7 +24,20 @@ export interface ReplayedStep {
   timers: ModelTimer[];
   /** Model time of the step (the event's `at`, or the timer's due time). */
   atMs: number;
+  /** The effects (messages, meetings, reminders) the step issued, in order. */
+  effects: DeclaredEffect[];
 }
+
+/** An effect a step declared: its name and parameters, as the workflow hands them to an activity. */
+export interface DeclaredEffect {
+  name: EffectName;
+  params: unknown;
+}
+
+const isEffect = (action: { type: string }): boolean => (effectNames as readonly string[]).includes(action.type);
+/** The effects among a step's actions. */
+export const effectsOf = (actions: readonly { type: string; params?: unknown }[]): DeclaredEffect[] =>
+  actions.filter(isEffect).map((a) => ({ name: a.type as EffectName, params: a.params }));
 
 /** A replayed path. */
 export interface Replay {
@@ -30,9 +45,22 @@ export interface Replay {
   initial: AnyMachineSnapshot;
   initialTaken: string[];
   initialTimers: ModelTimer[];
+  /** The effects the opening issued. */
+  initialEffects: DeclaredEffect[];
   steps: ReplayedStep[];
   /** The first step the machine or the host would not take as the path says, if any. */
   error?: { stepIndex: number; message: string };
+}
+
+/**
+ * What the workflow host refuses before the machine is asked (workflows/case-workflow.ts): a
+ * person's event sent as detection's Signal, detection's fact sent as a person's Update, or a
+ * sender whose role may not take this step (machines/authorization.ts). Undefined when it takes it.
+ */
+export function hostRefusal(procedure: ProcedureDefinition, snapshot: AnyMachineSnapshot, step: Extract<PathStep, { kind: 'event' }>): string | undefined {
+  const fromDetection = detectionEventTypes.includes(step.event.type);
+  if (step.via === 'signal' && !fromDetection) return 'en persons hendelse kan ikke komme som fravær fra deteksjonen';
+  return authorisationRefusal(snapshot, step.event, activeStatePaths(snapshot.value)[0] ?? '', procedure.extraSenders);
 }
 
 /** Replays `path` on `procedure`'s machine (which may be a mutant's). Stops at the first refused step. */
@@ -48,6 +76,7 @@ export function replayPath(procedure: ProcedureDefinition, path: AuditPath): Rep
     initial: first.snapshot,
     initialTaken: first.taken,
     initialTimers: firingOrder(timers),
+    initialEffects: effectsOf(first.actions),
     steps: [],
   };
   for (const [index, step] of path.steps.entries()) {
@@ -92,6 +121,11 @@ export function replayPath(procedure: ProcedureDefinition, path: AuditPath): Rep
         replay.error = { stepIndex: index, message: `hendelsen ${step.event.type} er eldre enn forrige steg` };
         break;
       }
+      const refused = hostRefusal(procedure, snapshot, step);
+      if (refused) {
+        replay.error = { stepIndex: index, message: `arbeidsflyten avviser ${step.event.type}: ${refused}` };
+        break;
+      }
       if (!snapshot.can(step.event)) {
         replay.error = { stepIndex: index, message: `maskinen tar ikke imot ${step.event.type} i ${JSON.stringify(snapshot.value)}` };
         break;
@@ -100,7 +134,16 @@ export function replayPath(procedure: ProcedureDefinition, path: AuditPath): Rep
       timers = applyTimerActions(timers, result.actions, atMs);
     }
     clockMs = atMs;
-    replay.steps.push({ index, step, before: snapshot, after: result.snapshot, taken: result.taken, timers: firingOrder(timers), atMs });
+    replay.steps.push({
+      index,
+      step,
+      before: snapshot,
+      after: result.snapshot,
+      taken: result.taken,
+      timers: firingOrder(timers),
+      atMs,
+      effects: effectsOf(result.actions),
+    });
     snapshot = result.snapshot;
   }
   return replay;

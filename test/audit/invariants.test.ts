@@ -267,3 +267,31 @@ test('the clauses cited in the audit test names exist in the registry', () => {
   const ids = new Set(currentProcedures().flatMap((p) => p.clauses.map((c) => c.id)));
   for (const id of ['A.T1.1b', 'A.T2.5', 'C.2.1c', 'D.2', 'E.CW1', 'E.BUP1']) expect(ids).toContain(id);
 });
+
+describe('the invariants added for "nothing lost": each catches a fault version 1 of a procedure has', () => {
+  /** Generated paths of a procedure's frozen version 1 and the invariants that fail on them. */
+  const failuresOnVersion1 = (id: string): Map<string, string> => {
+    const procedure = getProcedure(id, 1);
+    const failed = new Map<string, string>();
+    for (const path of generatePaths(procedure)) {
+      for (const r of checkInvariants(path, procedure)) if (!r.passed && !failed.has(r.invariant)) failed.set(r.invariant, r.message);
+    }
+    return failed;
+  };
+
+  test('[point 1] detection-facts-taken: version 1 of C refused new absence while the home was being contacted', () => {
+    const failed = failuresOnVersion1('tiltaksplan-elevfravaer');
+    expect(failed.get('detection-facts-taken')).toMatch(/«Kontakt med hjemmet» .* avviser absence.newTrigger fra fraværsdeteksjonen/);
+    // …and its daily contact reminder re-sent the "new case" message.
+    expect(failed.get('no-repeated-effect')).toMatch(/fristen contactReminder gjentok notifyStaff .*case-opened/);
+  }, 120_000);
+
+  test('[point 11] reminder-keeps-stage: version 1 of E restarted the home-contact stage on its reminder, and B the follow-up after a report', () => {
+    expect(failuresOnVersion1('raelingen-veileder').get('reminder-keeps-stage')).toMatch(/fristen homeContactedImmediately .* startet steget på nytt/);
+    expect(failuresOnVersion1('hardanger-handlingsplan').get('reminder-keeps-stage')).toMatch(/fristen childWelfareFollowUpReview .* startet steget på nytt/);
+  }, 240_000);
+
+  test('[point 11] no-repeated-effect: version 1 of A told leadership again that the case was escalated when a later deadline fired', () => {
+    expect(failuresOnVersion1('plan-for-skolenaervaer').get('no-repeated-effect')).toMatch(/gjentok notifyStaff .*case-escalated/);
+  }, 120_000);
+});
