@@ -18,7 +18,7 @@ import {
 } from './inputs';
 import { documentNames, meetingNames, roleNames } from '../machines/labels';
 import { guardianWording, reminderWording, schoolOwnerWording, staffWording } from './wording';
-import { describeIssues } from '../machines/zod-issues';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
 
 /** Error type names that Temporal must not retry. */
 export const NON_RETRYABLE_ERROR_TYPES = ['InvalidActivityInput'];
@@ -28,10 +28,10 @@ export interface ActivityDependencies {
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, activity: string): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, parseOptions);
   if (!result.success) {
-    const fields = describeIssues(result.error, '(input)').join('; ');
-    throw ApplicationFailure.nonRetryable(`Invalid input to ${activity}: ${fields}`, 'InvalidActivityInput');
+    const fields = describeIssues(result.error, '(inndata)', input).join('; ');
+    throw ApplicationFailure.nonRetryable(`Ugyldige inndata til ${activity}: ${fields}`, 'InvalidActivityInput');
   }
   return result.data;
 }

@@ -39,7 +39,7 @@ export const staffTopicSchema = z.enum(['case-opened', 'case-escalated', 'new-tr
 /** Why the school owner is told. */
 export const schoolOwnerTopicSchema = z.enum(['case-escalated', 'referral-sent']);
 
-const roles = z.array(roleSchema).min(1, 'at least one recipient role').readonly();
+const roles = z.array(roleSchema).min(1, 'minst én mottakerrolle').readonly();
 
 /**
  * Parameters of each effect, by name: the one definition that machines (types) and activities

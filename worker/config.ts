@@ -4,7 +4,7 @@
  * namespace and task queue. A bad value fails fast with a message that names the variable.
  */
 import { z } from 'zod';
-import { describeIssues } from '../machines/zod-issues';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
 
 /** Task queue the case worker polls unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'skolefravaer-saker';
@@ -12,19 +12,19 @@ export const DEFAULT_TASK_QUEUE = 'skolefravaer-saker';
 const hostPort = z
   .string()
   .trim()
-  .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+  .regex(/^[^\s:]+:\d{1,5}$/, 'må være vert:port, f.eks. 127.0.0.1:7233');
 
-const optionalPath = z.string().trim().min(1, 'must be a file path when set').optional();
+const optionalPath = z.string().trim().min(1, 'må være en filsti når den er satt').optional();
 
 const envSchema = z
   .object({
     TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default(DEFAULT_TASK_QUEUE),
+    TEMPORAL_NAMESPACE: z.string().trim().min(1, 'kan ikke være tom').default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'kan ikke være tom').default(DEFAULT_TASK_QUEUE),
     TEMPORAL_TLS_CERT_PATH: optionalPath,
     TEMPORAL_TLS_KEY_PATH: optionalPath,
     TEMPORAL_TLS_CA_PATH: optionalPath,
-    TEMPORAL_API_KEY: z.string().trim().min(1, 'must not be empty when set').optional(),
+    TEMPORAL_API_KEY: z.string().trim().min(1, 'kan ikke være tom når den er satt').optional(),
   })
   .superRefine((env, ctx) => {
     // A client certificate without its key (or the reverse) can never authenticate.
@@ -32,7 +32,7 @@ const envSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH'],
-        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together',
+        message: 'TEMPORAL_TLS_CERT_PATH og TEMPORAL_TLS_KEY_PATH må settes sammen',
       });
     }
   });
@@ -55,10 +55,11 @@ export class ConfigError extends Error {
 
 /** Parses the Temporal settings from `env` (default: process.env). Throws ConfigError. */
 export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
-  const result = envSchema.safeParse(blankToUndefined(env));
+  const values = blankToUndefined(env);
+  const result = envSchema.safeParse(values, parseOptions);
   if (!result.success) {
-    const lines = describeIssues(result.error).map((line) => `  ${line}`);
-    throw new ConfigError(`Invalid Temporal configuration:\n${lines.join('\n')}`);
+    const lines = describeIssues(result.error, '(miljøet)', values).map((line) => `  ${line}`);
+    throw new ConfigError(`Ugyldige Temporal-innstillinger:\n${lines.join('\n')}`);
   }
   const parsed = result.data;
   return {
@@ -84,11 +85,11 @@ function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undef
 }
 
 const workerEnvSchema = z.object({
-  OUTBOX_DIR: z.string().trim().min(1, 'must be a directory path').default('data/outbox'),
-  REGISTRATIONS_DIR: z.string().trim().min(1, 'must be a directory path').default('data/registrations'),
-  DETECTION_LEDGER_DIR: z.string().trim().min(1, 'must be a directory path').default('data/detection'),
-  SCHOOLS_CONFIG: z.string().trim().min(1, 'must be a file path').default('config/schools.json'),
-  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], 'must be one of TRACE, DEBUG, INFO, WARN, ERROR').default('WARN'),
+  OUTBOX_DIR: z.string().trim().min(1, 'må være en mappe').default('data/outbox'),
+  REGISTRATIONS_DIR: z.string().trim().min(1, 'må være en mappe').default('data/registrations'),
+  DETECTION_LEDGER_DIR: z.string().trim().min(1, 'må være en mappe').default('data/detection'),
+  SCHOOLS_CONFIG: z.string().trim().min(1, 'må være en filsti').default('config/schools.json'),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], 'må være en av TRACE, DEBUG, INFO, WARN, ERROR').default('WARN'),
 });
 
 /** Settings only the worker needs. */
@@ -107,10 +108,11 @@ export interface WorkerSettings {
 
 /** Parses the worker-only settings from `env`. Throws ConfigError naming the variable. */
 export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
-  const result = workerEnvSchema.safeParse(blankToUndefined(env));
+  const values = blankToUndefined(env);
+  const result = workerEnvSchema.safeParse(values, parseOptions);
   if (!result.success) {
-    const lines = describeIssues(result.error).map((line) => `  ${line}`);
-    throw new ConfigError(`Invalid worker configuration:\n${lines.join('\n')}`);
+    const lines = describeIssues(result.error, '(miljøet)', values).map((line) => `  ${line}`);
+    throw new ConfigError(`Ugyldige innstillinger for arbeideren:\n${lines.join('\n')}`);
   }
   return {
     outboxDir: result.data.OUTBOX_DIR,

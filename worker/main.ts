@@ -8,7 +8,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDetectionActivities } from '../activities/detection';
 import { FileOutbox } from '../activities/outbox';
-import { loadTemporalConfig, loadWorkerSettings } from './config';
+import { EXIT } from '../cli/exit-codes';
+import { ConfigError, loadTemporalConfig, loadWorkerSettings } from './config';
 import { connectClient, connectWorker } from './connection';
 import { buildWorker } from './build-worker';
 
@@ -38,7 +39,7 @@ async function run(): Promise<void> {
       },
       identity: `case-worker@${hostname()}:${process.pid}`,
     });
-    console.log(`Case worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}" at ${config.address}; outbox: ${outboxDir}`);
+    console.log(`Saksarbeideren lytter på oppgavekøen «${config.taskQueue}» i navnerommet «${config.namespace}» på ${config.address}; utboks: ${outboxDir}`);
     await worker.run();
   } finally {
     await client.connection.close();
@@ -48,5 +49,5 @@ async function run(): Promise<void> {
 
 run().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  process.exit(err instanceof ConfigError ? EXIT.badConfiguration : EXIT.internalError);
 });

@@ -47,7 +47,7 @@ test('bad input is a non-retryable failure that names the field', async () => {
   expect(error).toBeInstanceOf(ApplicationFailure);
   expect((error as ApplicationFailure).nonRetryable).toBe(true);
   expect(NON_RETRYABLE_ERROR_TYPES).toContain((error as ApplicationFailure).type);
-  expect((error as ApplicationFailure).message).toMatch(/Invalid input to notifyStaff: params\.roles: at least one recipient role/);
+  expect((error as ApplicationFailure).message).toMatch(/Ugyldige inndata til notifyStaff: params\.roles: minst én mottakerrolle/);
   expect(readdirSync(dir)).toHaveLength(0);
 });
 

@@ -35,7 +35,7 @@ export async function startWorkerProcess(env: Record<string, string>, readyTimeo
       const timer = setTimeout(() => fail(new Error(`worker not ready after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes('Case worker polling')) {
+        if (output.includes('Saksarbeideren lytter')) {
           clearTimeout(timer);
           ready();
         }

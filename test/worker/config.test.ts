@@ -28,7 +28,7 @@ test('a remote cluster with mutual TLS and a custom namespace and task queue', (
 
 test('an address without a port is refused with the variable named', () => {
   expect(() => loadTemporalConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(ConfigError);
-  expect(() => loadTemporalConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(/TEMPORAL_ADDRESS: must be host:port/);
+  expect(() => loadTemporalConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(/TEMPORAL_ADDRESS: må være vert:port.* \(fikk «localhost»\)/);
 });
 
 test('a TLS certificate without its key is refused, naming the missing variable', () => {
@@ -61,6 +61,6 @@ test('worker settings default to the data outbox and warnings only, and refuse a
     schoolsConfig: '/etc/skoler.json',
     logLevel: 'DEBUG',
   });
-  expect(() => loadWorkerSettings({ REGISTRATIONS_DIR: ' ' })).toThrow(/REGISTRATIONS_DIR: must be a directory path/);
-  expect(() => loadWorkerSettings({ LOG_LEVEL: 'LOUD' })).toThrow(/LOG_LEVEL: must be one of/);
+  expect(() => loadWorkerSettings({ REGISTRATIONS_DIR: ' ' })).toThrow(/REGISTRATIONS_DIR: må være en mappe/);
+  expect(() => loadWorkerSettings({ LOG_LEVEL: 'LOUD' })).toThrow(/LOG_LEVEL: må være en av TRACE.* \(fikk «LOUD»\)/);
 });
