@@ -169,9 +169,6 @@ const relapse = { guard: 'isTrinn1CriterionMet' as const, target: TRINN2, action
 /** An evaluation held in Trinn 2 (only after the Trinn 2 measures: no earlier step takes one). */
 const evaluatedInTrinn2 = { type: 'hasStageDocuments' as const, params: { kinds: ['evaluation' as const] } };
 
-/** The logged conversation with the guardians, filed in this stage. */
-const contactLogOnFile = { type: 'hasStageDocuments' as const, params: { kinds: ['contact-log' as const] } };
-
 /** A consent form filed in this stage: the guardians' answer, whether it includes a service or not. */
 const consentFormOnFile = { type: 'hasStageDocuments' as const, params: { kinds: ['consent' as const] } };
 
@@ -467,12 +464,12 @@ export const planForSkolenaervaerMachine = setup({
           }),
           on: {
             // The conversation is logged and the principal informed (A.T1.1b). A cause that may
-            // explain the absence (illness, a natural explanation) leaves the assessment open
-            // here: the contact teacher closes the case as explained, or starts the mapping
-            // (A.T1.2). Any other cause is the judgement that the absence is worrying.
+            // explain the absence (illness, a natural explanation) leaves the assessment open;
+            // any other cause is the contact teacher's judgement that the absence is worrying.
             'guardians.contacted': [
               {
                 guard: 'isCauseThatMayExplainAbsence',
+                target: 'assessingAfterConversation',
                 actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'case-opened' } }],
               },
               {
@@ -480,13 +477,24 @@ export const planForSkolenaervaerMachine = setup({
                 actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal'], about: 'case-opened' } }],
               },
             ],
-            'mapping.completed': {
-              guard: and(['isPsychosocialMapping', contactLogOnFile]),
-              target: 'mappingAndMeasures',
-              actions: 'recordCaseFacts',
-            },
             // Absence found not worrying is closed once the conversation that explained it is logged (A.T1.0, A.T1.1b).
             'case.closed': { guard: 'isExplainedAfterLoggedContact', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
+          },
+        },
+        assessingAfterConversation: {
+          meta: meta({
+            label: 'Trinn 1: Vurdering etter samtalen med foresatte',
+            responsible: ['contact-teacher'],
+            clauses: ['A.T1.0', 'A.T1.1b'],
+            requiredDocuments: ['contact-log'],
+            stage: 'identification',
+          }),
+          // The guardians' cause may explain the absence: the contact teacher (with the principal
+          // when in doubt) closes the case as explained, or finds it worrying after all and
+          // starts the mapping of the psychosocial environment (A.T1.2).
+          on: {
+            'case.closed': { guard: 'isExplainedAfterLoggedContact', target: `${ROOT}.closed`, actions: 'recordCaseFacts' },
+            'mapping.completed': { guard: 'isPsychosocialMapping', target: 'mappingAndMeasures', actions: 'recordCaseFacts' },
           },
         },
         mappingAndMeasures: {

@@ -288,16 +288,20 @@ describe('Trinn 1', () => {
   test('[A.T1.0] a conversation that explains the absence leaves the assessment open: the case closes as explained, or the mapping starts', () => {
     const explained = send(openTrinn1(), ev('guardians.contacted', { channel: 'phone', cause: 'illness', documentRef: 'vss/log-3' }));
     // Logged and the principal informed, but the contact teacher has not yet judged the absence worrying.
-    expect(stateOf(explained)).toBe('trinn1.contactingGuardians');
+    expect(stateOf(explained)).toBe('trinn1.assessingAfterConversation');
+    expect(metaOf(explained)).toMatchObject({ responsible: ['contact-teacher'], requiredDocuments: ['contact-log'] });
     expect(declared(explained)).toEqual([{ type: 'notifyStaff', params: { roles: ['principal'], about: 'case-opened' } }]);
     const done = send(explained, closed('natural-explanation', 'contact-teacher'));
     expect(stateOf(done)).toBe('closed');
     expect(done.snapshot.context.documents.map((d: { kind: string }) => d.kind)).toEqual(['contact-log', 'closing-note']);
+    expectRefused(explained, closed('absence-improved'));
     // Still worrying: the psychosocial mapping starts the work on measures; another form does not.
-    expect(stateOf(send(explained, ev('mapping.completed', { form: 'absence-pattern', documentRef: 'vss/map-4' })))).toBe('trinn1.contactingGuardians');
+    expect(stateOf(send(explained, ev('mapping.completed', { form: 'absence-pattern', documentRef: 'vss/map-4' })))).toBe(
+      'trinn1.assessingAfterConversation',
+    );
     expect(stateOf(send(explained, psychosocialMapping()))).toBe('trinn1.mappingAndMeasures');
-    // Without the conversation logged, the mapping is filed but does not start the measures.
-    expect(stateOf(send(openTrinn1(), psychosocialMapping()))).toBe('trinn1.contactingGuardians');
+    // A cause that does not explain the absence is the judgement that it is worrying.
+    expect(stateOf(send(openTrinn1(), contacted('unknown')))).toBe('trinn1.mappingAndMeasures');
   });
 
   test('[A.T1.1b] closing as explained waits for the conversation with the guardians to be logged', () => {
@@ -1133,7 +1137,7 @@ describe('structure', () => {
 
   test('every state has meta with a Norwegian label, roles, known clauses and a public stage', () => {
     const states = allStates();
-    expect(states.length).toBeGreaterThanOrEqual(27);
+    expect(states.length).toBeGreaterThanOrEqual(28);
     for (const node of states) {
       const meta = node.meta as StateMeta | undefined;
       expect({ id: node.id, hasMeta: meta !== undefined }).toEqual({ id: node.id, hasMeta: true });
