@@ -8,9 +8,7 @@
  * (`parseOptions`), not globally: the workflow bundle shares zod with everything else.
  */
 import type { z } from 'zod';
-
-/** Longest echo of a bad value in a message; longer values are cut with an ellipsis. */
-const MAX_ECHO = 60;
+import { quoteValue } from './identifiers';
 
 const typeNames: Record<string, string> = {
   string: 'tekst',
@@ -67,20 +65,6 @@ export const norwegianErrors = (issue: z.core.$ZodRawIssue): string => {
 /** Options for `safeParse` that give Norwegian messages and keep each bad value for the echo. */
 export const parseOptions = { error: norwegianErrors, reportInput: true } as const;
 
-/** A bad value as it is echoed in a message: «text», cut when long. */
-export function echo(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = String(value);
-    }
-  }
-  return `«${text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO - 1)}…` : text}»`;
-}
-
 /** The value at `path` inside `root`, or undefined. */
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let current = root;
@@ -102,6 +86,6 @@ export function describeIssues(error: z.ZodError, whole = '(verdi)', input?: unk
     const raw = (issue as { input?: unknown }).input;
     const value = raw !== undefined ? raw : input !== undefined ? valueAt(input, issue.path) : undefined;
     const showValue = value !== undefined && value !== '' && issue.code !== 'unrecognized_keys' && (typeof value !== 'object' || value === null || Array.isArray(value));
-    return `${field}: ${issue.message}${showValue && !issue.message.includes('«') ? ` (fikk ${echo(value)})` : ''}`;
+    return `${field}: ${issue.message}${showValue && !issue.message.includes('«') ? ` (fikk ${quoteValue(value)})` : ''}`;
   });
 }
