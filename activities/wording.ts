@@ -43,7 +43,7 @@ export const guardianWording: Record<GuardianMessage, Wording> = {
   },
   'closed-for-illness': {
     subject: 'Saken er lukket fordi fraværet skyldes sykdom',
-    body: 'Dere har bekreftet at fraværet skyldes sykdom, og skolen lukker saken nå. Får eleven mer fravær senere i skoleåret, tar skolen saken opp igjen etter rutinen.',
+    body: 'Dere har bekreftet at fraværet skyldes sykdom, og skolen lukker saken nå. Får eleven nytt fravær i tiden som kommer, tar skolen saken opp igjen etter rutinen.',
   },
 };
 

@@ -32,16 +32,6 @@ export function msUntilEndOfDate(fromIso: string, dateIso: string): number {
   return Math.max(0, Date.parse(`${dateIso}T00:00:00Z`) + MS_PER_DAY - Date.parse(fromIso));
 }
 
-/**
- * Milliseconds from `fromIso` until the Norwegian school year it falls in ends: 1 August 00:00
- * UTC (the school year runs 1 August to 31 July).
- */
-export function msUntilSchoolYearEnd(fromIso: string): number {
-  const from = new Date(fromIso);
-  const year = from.getUTCMonth() >= 7 ? from.getUTCFullYear() + 1 : from.getUTCFullYear();
-  return Date.UTC(year, 7, 1) - from.getTime();
-}
-
 /** yyyy-MM-dd of a moment, on the UTC calendar (the calendar agreed dates are read on). */
 export function utcDateOf(iso: string): string {
   return new Date(Date.parse(iso)).toISOString().slice(0, 10);

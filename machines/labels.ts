@@ -188,7 +188,7 @@ export const delayNames: Record<string, string> = {
   childWelfareFollowUpReview: 'gjennomgang av oppfølgingen etter melding til barnevernet',
   planReminder: 'påminnelse om planen som skal registreres',
   closingReminder: 'påminnelse om å avslutte saken',
-  illnessRestUntilSchoolYearEnd: 'skoleårets slutt for en sak lukket for sykdom',
+  illnessRestPeriod: 'slutt på hvileperioden for en sak lukket for sykdom',
   scheduledConversationReminder: 'påminnelse dagen etter avtalt samtale med foresatte',
 };
 

@@ -180,7 +180,7 @@ const current: readonly ProcedureDefinition[] = [
     // Planned periods ending: the three-day plan, follow-up after improvement, and the rest of a
     // case put aside for illness. Every reminder marks a step a person owes (contact, plan,
     // meeting, evaluation, closing).
-    routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod', 'illnessRestUntilSchoolYearEnd'],
+    routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod', 'illnessRestPeriod'],
     extraSenders: nationalExtraSenders,
   },
   {

@@ -2,7 +2,7 @@
  * "Tiltaksplan ved elevfravær — faser for tidlig innsats" (procedure C, specified in
  * docs/procedures/tiltaksplan-elevfravaer.md) as a machine, version 2: first pattern (the contact
  * teacher contacts the home; illness puts the case aside with the guardians' approval until new
- * absence or the end of the school year, otherwise a plan for the next three days) → new pattern
+ * absence or for half a year, otherwise a plan for the next three days) → new pattern
  * (new or recurring illness closes the case with the guardians' approval, otherwise the
  * principal calls a meeting at once, which maps the situation, makes a measures plan and agrees
  * a follow-up within three weeks) → follow-up meeting (the case is summed up and closed when
@@ -28,7 +28,7 @@ import {
   sharedGuards,
   stageDocuments,
 } from './case-context';
-import { MS_PER_DAY, days, msUntilEndOfDate, msUntilSchoolYearEnd } from './durations';
+import { MS_PER_DAY, days, msUntilEndOfDate } from './durations';
 import type { CaseEvent } from './events';
 import { effectActions } from './effects';
 import { type Clause, stateMeta as meta } from './meta';
@@ -44,7 +44,7 @@ const SEED = 'seeds/002_33c187d867be8387.txt';
  * days" and the follow-up meeting "within three weeks", a date agreed in the meeting. The others
  * are the product's: how soon a step the source expects at once (a contact, a meeting called
  * "immediately", a plan made in the conversation or the meeting) is reminded, and how long follow-up
- * after improvement lasts. A municipality that wants three school days across a weekend sets
+ * after improvement and the rest of a case put aside for illness last. A municipality that wants three school days across a weekend sets
  * threeDayPlanDays to 5. Follow-up after improvement may be 0: after a follow-up meeting the
  * source closes the case at the meeting, so 0 is the default there.
  */
@@ -57,6 +57,7 @@ export const tiltaksplanPolicySchema = z.object({
   monitoringDays: calendarDays(30, 'follow-up after the three-day plan before the case is ready to close (0: ready at once)', 0),
   monitoringAfterFollowUpDays: calendarDays(0, 'follow-up after a follow-up meeting that found absence clearly lower (0: closed at the meeting)', 0),
   closingReminderDays: calendarDays(7, 'remind the contact teacher and the principal while a case ready to close is not closed, every'),
+  illnessRestDays: calendarDays(180, 'how long a case put aside for illness in phase 2 waits for new absence before it closes'),
 });
 export type TiltaksplanPolicy = z.infer<typeof tiltaksplanPolicySchema>;
 
@@ -251,9 +252,7 @@ export const tiltaksplanMachine = setup({
         : days(context.policy.followUpMeetingWithinDays),
     monitoringPeriod: ({ context }) => days(monitoringDaysOf(context)),
     closingReminder: ({ context }) => days(context.policy.closingReminderDays),
-    /** A case put aside for illness rests until the school year ends (J2). */
-    illnessRestUntilSchoolYearEnd: ({ context, event }) =>
-      msUntilSchoolYearEnd(event.type === 'illness.confirmed' ? event.at : context.openedAt),
+    illnessRestPeriod: ({ context }) => days(context.policy.illnessRestDays),
   },
 }).createMachine({
   id: TILTAKSPLAN_ID,
@@ -406,7 +405,7 @@ export const tiltaksplanMachine = setup({
             requiredDocuments: [],
             stage: 'monitoring',
           }),
-          after: { illnessRestUntilSchoolYearEnd: '#tiltaksplan-elevfravaer.closed' },
+          after: { illnessRestPeriod: '#tiltaksplan-elevfravaer.closed' },
           on: {
             'absence.newTrigger': { target: 'newTrigger', actions: 'recordCaseFacts' },
           },

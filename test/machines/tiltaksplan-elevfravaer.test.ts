@@ -173,13 +173,14 @@ describe('phase 2: first trigger', () => {
     expect(closed.snapshot.status).toBe('done');
   });
 
-  test('[C.2.1d] a case «closed» for illness rests until the school year ends, then closes; nobody is late meanwhile', () => {
+  test('[C.2.1d] a case «closed» for illness rests for half a year (a policy value), then closes; nobody is late meanwhile', () => {
     const resting = sendAll(start(ID), [contacted('illness'), approval(true)]);
-    // Approved 2026-09-07 08:00 UTC: the school year ends 2027-08-01 00:00 UTC.
-    expect(delayOf(resting, 'illnessRestUntilSchoolYearEnd')).toBe(Date.parse('2027-08-01T00:00:00Z') - Date.parse('2026-09-07T08:00:00Z'));
-    expect(getProcedure(ID).routineDelays).toContain('illnessRestUntilSchoolYearEnd');
-    const closed = fire(resting, 'illnessRestUntilSchoolYearEnd');
+    expect(delayOf(resting, 'illnessRestPeriod')).toBe(180 * MS_PER_DAY);
+    expect(getProcedure(ID).routineDelays).toContain('illnessRestPeriod');
+    const closed = fire(resting, 'illnessRestPeriod');
     expect(closed.snapshot.status).toBe('done');
+    const shorter = sendAll(start(ID, {}, { illnessRestDays: 60 }), [contacted('illness'), approval(true)]);
+    expect(delayOf(shorter, 'illnessRestPeriod')).toBe(60 * MS_PER_DAY);
   });
 
   test('[C.2.1c] otherwise a plan for the next 3 days is made, then follow-up continues', () => {
@@ -580,7 +581,7 @@ describe('reminders and deadlines', () => {
 
   test('[C.3.2c] the deadlines a person must meet make the case overdue; a planned period that ends does not', () => {
     const procedure = getProcedure(ID);
-    expect(procedure.routineDelays).toEqual(['threeDayPlanPeriod', 'monitoringPeriod', 'illnessRestUntilSchoolYearEnd']);
+    expect(procedure.routineDelays).toEqual(['threeDayPlanPeriod', 'monitoringPeriod', 'illnessRestPeriod']);
     const personal = Object.keys(procedure.machine.implementations.delays).filter((d) => !procedure.routineDelays.includes(d));
     expect(personal).toEqual([
       'contactReminder',
