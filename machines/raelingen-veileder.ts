@@ -295,6 +295,12 @@ export function resumeStageOf(context: CaseContext<unknown>): ResumeStage {
   return 'contactingHome';
 }
 
+/** Is the case still before the principal's decision A or B (home contact or mapping, E.S7a, E.S7b)? */
+function isBeforeDecision(context: CaseContext<unknown>): boolean {
+  const stage = resumeStageOf(context);
+  return stage === 'contactingHome' || stage === 'mapping';
+}
+
 /** The timestamp of a case event; delayed (`xstate.after`) events have none. */
 function timestampOf(event: { type: string }): string | undefined {
   return 'at' in event && typeof event.at === 'string' ? event.at : undefined;
@@ -470,8 +476,20 @@ export const raelingenMachine = setup({
         enqueue({ type: 'remindResponsible', params: { roles, about: 'contact-guardians' } });
       },
     ),
-    /** Keeps where mapping form 1 stands: due once absence goes over 8 days / 10 lessons, filed once on file (E.S5b). */
+    /**
+     * Forgets where mapping form 1 stood once the principal has decided: the form matters only for
+     * the mapping, and a case that no longer differs in it should not be told apart by it.
+     */
+    settleAbsencePatternForm: enqueueActions<Ctx, Ev, undefined, Ev, never, never, never, never, never>(({ context, enqueue }) => {
+      if (context.absencePatternForm !== undefined) enqueue.assign({ absencePatternForm: undefined });
+    }),
+    /**
+     * Keeps where mapping form 1 stands: due once absence goes over 8 days / 10 lessons, filed once
+     * on file (E.S5b). Only until the principal has decided A or B: after that the cooperation
+     * agreement and its evaluation carry the mapping, and the form is not asked for again.
+     */
     trackAbsencePatternForm: enqueueActions<Ctx, Ev, undefined, Ev, never, never, never, never, never>(({ context, event, enqueue }) => {
+      if (!isBeforeDecision(context)) return;
       if (event.type === 'mapping.completed' && event.form === 'absence-pattern' && context.absencePatternForm !== 'filed') {
         enqueue.assign({ absencePatternForm: 'filed' });
       } else if (event.type === 'absence.newTrigger' && context.absencePatternForm === undefined && isOverMappingLimit(event.trigger, context.policy)) {
@@ -556,9 +574,6 @@ export const raelingenMachine = setup({
       event.type === 'absence.newTrigger' && isWorryingAbsence(event.trigger, context.policy),
     /** Is the case closed because the pupil moved (allowed at any open stage)? */
     isPupilMoving: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'pupil-moved',
-    /** Has the pupil moved, with the suspicion already referred to child welfare, so the school may let go (E.CW1)? */
-    isPupilMovingAfterChildWelfareReferral: ({ context, event }: { context: Ctx; event: Ev }) =>
-      event.type === 'case.closed' && event.reason === 'pupil-moved' && context.referrals.includes('child-welfare'),
     /** Is the case being closed because absence improved (at or after the evaluation, E.S10b)? */
     isClosingAfterImprovement: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'absence-improved',
     /** After child welfare: was an improved evaluation the latest step? */
@@ -769,6 +784,7 @@ export const raelingenMachine = setup({
                   target: '#raelingen-veileder.open.cooperationMeeting',
                   actions: [
                     'recordCaseFacts',
+                    'settleAbsencePatternForm',
                     {
                       type: 'inviteToMeeting',
                       params: { meeting: 'cooperation-meeting', participants: cooperationParticipants, within: 'meetingWithinDays' },
@@ -779,12 +795,6 @@ export const raelingenMachine = setup({
                     // Worrying absence: the school nurse maps health causes, with consent (E.S8).
                     { type: 'remindResponsible', params: { roles: ['principal'], about: 'involve-school-nurse' } },
                   ],
-                },
-                // Causes clear at the conversation: the agreement is made there (E.S6d), on its minutes and the pupil's voice.
-                'cooperationAgreement.signed': {
-                  guard: { type: 'isCooperationAgreementComplete', params: { kinds: ['minutes', 'pupil-voice'] } },
-                  target: '#raelingen-veileder.open.measuresInProgress',
-                  actions: agreementActions,
                 },
               },
               states: {
@@ -814,6 +824,12 @@ export const raelingenMachine = setup({
                     newMeetingWithinOneWeek: { actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } } },
                   },
                   on: {
+                    // Causes clear at the conversation held: the agreement is made there (E.S6d), the pupil heard (D.2).
+                    'cooperationAgreement.signed': {
+                      guard: { type: 'isCooperationAgreementComplete', params: { kinds: [] } },
+                      target: '#raelingen-veileder.open.measuresInProgress',
+                      actions: [...agreementActions, 'settleAbsencePatternForm'],
+                    },
                     'meeting.held': [
                       {
                         guard: 'isFollowUpMeetingWithLeadership',
@@ -986,22 +1002,14 @@ export const raelingenMachine = setup({
     // afresh: decisions after the consultation must rest on what was learnt from it.
     childWelfareFirst: {
       meta: stateMeta.childWelfareFirst,
-      // No entry work: re-entering for the daily reminder only re-arms it.
-      after: {
-        childWelfareConsultedFirst: {
-          target: 'childWelfareFirst',
-          reenter: true,
-          actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } },
-        },
-      },
+      initial: 'awaitingConsultation',
       on: {
         ...caseFacts,
         'suspicion.raised': {
           actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'suspicion-raised' } }],
         },
-        'referral.sent': { guard: 'isReferralToChildWelfare', actions: 'recordCaseFacts' },
-        // A pupil who moves is let go once the suspicion has been referred to child welfare, which follows the child (E.CW1).
-        'case.closed': { guard: 'isPupilMovingAfterChildWelfareReferral', target: '#raelingen-veileder.closed', actions: 'recordCaseFacts' },
+        // Referring to child welfare is always possible; it is recorded but is not yet a consultation.
+        'referral.sent': { guard: 'isReferralToChildWelfare', target: '.referred', actions: 'recordCaseFacts' },
         'childWelfare.consulted': [
           { guard: 'isResumingMonitoring', target: '#raelingen-veileder.open.monitoring', actions: 'recordCaseFacts' },
           { guard: 'isResumingMeasures', target: '#raelingen-veileder.open.measuresInProgress', actions: 'recordCaseFacts' },
@@ -1018,6 +1026,39 @@ export const raelingenMachine = setup({
           { guard: 'isResumingMapping', target: '#raelingen-veileder.open.mapping', actions: 'recordCaseFacts' },
           { target: '#raelingen-veileder.open.contactingHome', actions: 'recordCaseFacts' },
         ],
+      },
+      states: {
+        // Children that carry only the daily reminder (no entry work), so reminding never restarts anything.
+        awaitingConsultation: {
+          meta: stateMeta.childWelfareFirst,
+          after: {
+            childWelfareConsultedFirst: {
+              target: 'awaitingConsultation',
+              reenter: true,
+              actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } },
+            },
+          },
+        },
+        // Referred to child welfare, which now follows the child: a pupil who moves may be let go (E.CW1).
+        referred: {
+          meta: meta({
+            label: 'Henvist til barnevernet – venter på drøfting',
+            responsible: ['principal'],
+            clauses: ['E.CW1'],
+            requiredDocuments: ['suspicion-note'],
+            stage: 'escalated',
+          }),
+          after: {
+            childWelfareConsultedFirst: {
+              target: 'referred',
+              reenter: true,
+              actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } },
+            },
+          },
+          on: {
+            'case.closed': { guard: 'isPupilMoving', target: '#raelingen-veileder.closed', actions: 'recordCaseFacts' },
+          },
+        },
       },
     },
     closed: {

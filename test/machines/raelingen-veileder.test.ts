@@ -556,7 +556,7 @@ describe('Rælingen school routine (procedure E)', () => {
   test('[E.CW1] child welfare is consulted before any other measure on suspicion of neglect', () => {
     const meeting = sendAll(toCooperationMeeting(), [pupilHeard(), meetingHeld('cooperation-meeting')]);
     const waiting = send(meeting, suspicion('neglect'));
-    expect(stateOf(waiting)).toBe('childWelfareFirst');
+    expect(stateOf(waiting)).toBe('childWelfareFirst.awaitingConsultation');
     expect(metaOf(waiting).stage).toBe('escalated');
     expect(fx(waiting)).toEqual([
       { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'suspicion-raised' } },
@@ -569,7 +569,7 @@ describe('Rælingen school routine (procedure E)', () => {
     expectRefused(waiting, referral('bup', 'doctor'));
     expectRefused(waiting, nurseTalk('undetermined'));
     // Reporting to child welfare itself is always possible.
-    expect(stateOf(send(waiting, referral('child-welfare')))).toBe('childWelfareFirst');
+    expect(stateOf(send(waiting, referral('child-welfare')))).toBe('childWelfareFirst.referred');
     const back = send(waiting, consulted());
     expect(stateOf(back)).toBe('open.cooperationMeeting');
     // The stage restarts: the agreement rests on a meeting held, and the pupil heard, after the consultation.
@@ -580,8 +580,8 @@ describe('Rælingen school routine (procedure E)', () => {
 
   test('[E.CW1] every kind of suspicion makes child welfare the first call, from any open stage', () => {
     const kinds = ['violence', 'abuse', 'neglect', 'guardian-substance-abuse', 'serious-behaviour'] as const;
-    for (const kind of kinds) expect(stateOf(send(open(), suspicion(kind)))).toBe('childWelfareFirst');
-    expect(stateOf(send(toMonitoring(), suspicion()))).toBe('childWelfareFirst');
+    for (const kind of kinds) expect(stateOf(send(open(), suspicion(kind)))).toBe('childWelfareFirst.awaitingConsultation');
+    expect(stateOf(send(toMonitoring(), suspicion()))).toBe('childWelfareFirst.awaitingConsultation');
   });
 
   test('[E.CW1] after consultation or a report of concern the case returns to the stage it had reached', () => {
@@ -601,6 +601,12 @@ describe('Rælingen school routine (procedure E)', () => {
     const waiting = send(toConversation(), suspicion('violence'));
     expectRefused(waiting, closed('pupil-moved'));
     const referred = send(waiting, referral('child-welfare'));
+    expect(stateOf(referred)).toBe('childWelfareFirst.referred');
+    // Referring is not yet the consultation: other measures still wait, and the principal is still reminded daily.
+    expectRefused(referred, referral('ppt'));
+    expect(fx(fire(referred, 'childWelfareConsultedFirst'))).toEqual([
+      { type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } },
+    ]);
     const done = send(referred, closed('pupil-moved'));
     expect(stateOf(done)).toBe('closed');
     expect(ctx(done).referrals).toEqual(['child-welfare']);
@@ -712,7 +718,8 @@ describe('every open step takes new absence and the trend (issue point 1)', () =
     'open.revisingMeasures': () => toRevising(),
     'open.monitoring.weeklyFollowUp': () => toMonitoring(),
     'open.closingDue': () => fire(toMonitoring(), 'monitoringPeriod'),
-    childWelfareFirst: () => send(toConversation(), suspicion()),
+    'childWelfareFirst.awaitingConsultation': () => send(toConversation(), suspicion()),
+    'childWelfareFirst.referred': () => sendAll(toConversation(), [suspicion(), referral('child-welfare')]),
   };
   const restingLeaves = walkStates(raelingenMachine)
     .filter((s) => s.leaf && !s.final && !s.transitions.some((t) => t.event === 'always'))
@@ -754,6 +761,7 @@ describe('who may act (meta.responsible and authorization)', () => {
     toMonitoring(),
     fire(toMonitoring(), 'monitoringPeriod'),
     send(toConversation(), suspicion()),
+    sendAll(toConversation(), [suspicion(), referral('child-welfare')]),
   ];
 
   test('guardians and the pupil can never close the case or record a step, in any step', () => {
@@ -769,9 +777,12 @@ describe('who may act (meta.responsible and authorization)', () => {
   });
 
   test('[E.S7a] the contact teacher cannot decide A or B: closing on a natural explanation and calling the cooperation meeting are the principal\'s', () => {
-    for (const step of [toConversation(), send(toConversation(), meetingHeld('guardian-conversation'))]) {
+    const afterConversation = send(toConversation(), meetingHeld('guardian-conversation'));
+    // An agreement at the conversation (E.S6d) is the principal's too.
+    expect(roles(afterConversation, 'cooperationAgreement.signed')).toEqual(['principal', 'school-leadership']);
+    for (const step of [toConversation(), afterConversation]) {
       expect(metaOf(step).responsible).toEqual(['principal']);
-      for (const type of ['escalation.decided', 'case.closed', 'cooperationAgreement.signed'] as const) {
+      for (const type of ['escalation.decided', 'case.closed'] as const) {
         expect(roles(step, type)).toEqual(['principal', 'school-leadership']);
       }
       // The principal holds the conversation (E.S6a).
@@ -953,7 +964,7 @@ describe('the whole route', () => {
     step = send(step, contacted('school-related'));
     expect(stateOf(step)).toBe('open.mapping.absencePatternForm');
     step = sendAll(step, [mapped(), meetingHeld('guardian-conversation'), suspicion('guardian-substance-abuse')]);
-    expect(stateOf(step)).toBe('childWelfareFirst');
+    expect(stateOf(step)).toBe('childWelfareFirst.awaitingConsultation');
     step = send(step, consulted());
     // Form 1 is on file for the case: the mapping resumes at the principal's conversation.
     expect(stateOf(step)).toBe('open.mapping.conversation.conversationDue');
