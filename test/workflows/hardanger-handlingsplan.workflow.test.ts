@@ -1,27 +1,53 @@
 /**
- * Procedure B (Hardanger, "Handlingsplan ved bekymring rundt fravær") run as a durable case on
- * the time-skipping server with the real policy durations: every reminder and time limit is a
- * durable timer that fires on its due time and not before; it is due exactly its delay after the
- * fact that armed it (the event's `at`, or for a reminder armed by another deadline, that
- * deadline's due time), and when it fires the case is flagged overdue unless the delay is routine
- * (the monitoring period ending). The longest route climbs every level from Nivå 0 to the report
- * of concern and back down through monitoring to closed, and a municipality's policy override
- * moves the Nivå 2 week in the running workflow.
+ * Procedure B (Hardanger, "Handlingsplan ved bekymring rundt fravær"), version 2, run as a
+ * durable case on the time-skipping server with the real policy durations: every reminder and
+ * time limit is a durable timer that fires on its due time and not before; it is due exactly its
+ * delay after the fact that armed it (the event's `at`, or for a reminder armed by another
+ * deadline, that deadline's due time). When a deadline a person must meet passes, the case is
+ * overdue until a person's step moves it on; the procedure's nudges and planned periods never
+ * flag it. The longest route climbs every level from Nivå 0 to the report of concern, agrees new
+ * measures at Nivå 3 and comes back down through follow-up after improvement to a closing by the
+ * leadership; a case opened from 60-day-old facts fires each missed deadline once; a
+ * municipality's policy overrides move the Nivå 2 week and set a monitoring period.
  *
- * Human events go in as Updates, detection facts (absence.*) as the Signal. No update in this
- * file is refused and no case is terminated: both leave time skipping locked on the test server.
+ * Human events go in as Updates, each sent by a role that may send it in that step; detection
+ * facts (absence.*) as the Signal. No update in the first part of this file is refused and no
+ * case is terminated: both leave time skipping locked on the test server. The refusal test runs
+ * last, on a server of its own.
  */
 import { addDays, formatISO } from 'date-fns';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseEvent } from '../../machines/events';
-import { type CaseView, type TimelineEntry, absenceFactsSignal, caseViewQuery, sendEventUpdate } from '../../workflows/case-messages';
+import { caseWorkflow } from '../../workflows';
+import {
+  type CaseView,
+  type CaseWorkflowInput,
+  type TimelineEntry,
+  absenceFactsSignal,
+  caseViewQuery,
+  caseWorkflowId,
+  sendEventUpdate,
+} from '../../workflows/case-messages';
 import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
 
 const ID = 'hardanger-handlingsplan';
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** Delays that mark no lateness when they fire (the follow-up period ending); every other one flags the case overdue. */
-const ROUTINE_DELAYS: readonly string[] = ['monitoringPeriod'];
+/**
+ * Delays that mark no lateness when they fire: nudges where the procedure sets no time, the day
+ * an agreed evaluation becomes due, the end of the planned monitoring period. Every other delay
+ * is a step a person owes, and flags the case overdue.
+ */
+const ROUTINE_DELAYS: readonly string[] = [
+  'monitoringPeriod',
+  'evaluationOnAgreedDate',
+  'childWelfareFollowUpReview',
+  'concernDiscussionReminder',
+  'conversationReminder',
+  'scheduledConversationReminder',
+  'pupilConversationReminder',
+];
 let t: CaseTestEnv;
 
 beforeAll(async () => {
@@ -53,7 +79,9 @@ const LABEL = {
   n2Evaluation: 'Nivå 2: Tiltakene evalueres',
   n3Report: 'Nivå 3: Bekymringsmelding til barnevernet',
   n3FollowUp: 'Nivå 3: Skolen følger opp sammen med barnevernet',
-  monitoring: 'Oppfølging etter bedring',
+  n3Measures: 'Nivå 3: Nye tiltak gjennomføres til avtalt evaluering',
+  n3Evaluation: 'Nivå 3: Tiltakene evalueres',
+  monitoring: 'Oppfølging etter bedring: oppfølgingsperioden løper',
   closingDue: 'Klar til avslutning',
   closed: 'Avsluttet',
 } as const;
@@ -69,26 +97,29 @@ const staffConcern = async () => ({ rule: 'staff-concern', dates: [await dateIn(
 
 const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
 
-/** Sends a human event as an Update; every event in this file is one the case takes. */
+/** Sends a human event as an Update; every event in the first part of this file is one the case takes. */
 async function send(handle: Handle, event: CaseEvent): Promise<CaseView> {
   const result = await handle.executeUpdate(sendEventUpdate, { args: [event] });
   expect(result.applied).toBe(true);
   return result.view;
 }
 
+/** Waits until the case's view satisfies `ready` (the case fires a past-due deadline right after the step that armed it). */
+async function settled(handle: Handle, ready: (v: CaseView) => boolean): Promise<CaseView> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const v = await view(handle);
+    if (ready(v)) return v;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('The case never reached the expected view');
+}
+
 /** Delivers a detection fact as the Signal and waits until the case has applied it. */
 async function signalFact(handle: Handle, event: CaseEvent): Promise<CaseView> {
   await handle.signal(absenceFactsSignal, event);
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const v = await view(handle);
-    const entry = v.timeline.find((e) => 'eventId' in e && e.eventId === event.eventId);
-    if (entry) {
-      expect(entry.kind).toBe('event');
-      return v;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`The case never applied the signalled ${event.type}`);
+  const v = await settled(handle, (current) => current.timeline.some((e) => 'eventId' in e && e.eventId === event.eventId));
+  expect(v.timeline.find((e) => 'eventId' in e && e.eventId === event.eventId)?.kind).toBe('event');
+  return v;
 }
 
 const deadlineEntries = (v: CaseView) => v.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'deadline' }> => e.kind === 'deadline');
@@ -100,20 +131,21 @@ function appliedEntry(v: CaseView, event: CaseEvent): Extract<TimelineEntry, { k
   return entry;
 }
 
-const discussed = async () => caseEvent('staff.informed', { recipients: ['school-leadership', 'counsellor'] }, await t.now());
-const scheduled = async () =>
+const discussed = async (at?: string) => caseEvent('staff.informed', { recipients: ['school-leadership', 'counsellor'] }, at ?? (await t.now()));
+const scheduled = async (scheduledFor?: string, at?: string) =>
   caseEvent(
     'meeting.scheduled',
-    { meeting: 'guardian-conversation', scheduledFor: await dateTimeIn(2), participants: ['contact-teacher', 'guardians', 'pupil'] },
-    await t.now(),
+    { meeting: 'guardian-conversation', scheduledFor: scheduledFor ?? (await dateTimeIn(2)), participants: ['contact-teacher', 'guardians', 'pupil'] },
+    at ?? (await t.now()),
   );
 const conversationHeld = async (
   participants: Extract<CaseEvent, { type: 'meeting.held' }>['participants'] = ['contact-teacher', 'guardians', 'pupil'],
   minutesRef = 'minutes-1',
+  at?: string,
 ) =>
-  caseEvent('meeting.held', { meeting: 'guardian-conversation', participants, pupilPresent: participants.includes('pupil'), minutesRef }, await t.now());
-const causeAssessed = async (relatedToSchool: boolean, guardiansExpectReturn: boolean) =>
-  caseEvent('absenceCause.assessed', { relatedToSchool, guardiansExpectReturn }, await t.now());
+  caseEvent('meeting.held', { meeting: 'guardian-conversation', participants, pupilPresent: participants.includes('pupil'), minutesRef }, at ?? (await t.now()));
+const causeAssessed = async (relatedToSchool: boolean, guardiansExpectReturn: boolean, at?: string) =>
+  caseEvent('absenceCause.assessed', { relatedToSchool, guardiansExpectReturn }, at ?? (await t.now()));
 const pupilHeard = async (documentRef = 'voice-1') => caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef }, await t.now());
 const measuresAgreed = async (evaluationDate: string, planRef = 'plan-1') =>
   caseEvent('measures.agreed', { measures: ['Fast oppmøtetid', 'Ukentlig kontakt med hjemmet'], evaluationDate, planRef }, await t.now());
@@ -121,6 +153,17 @@ const evaluated = async (outcome: 'improved' | 'unchanged' | 'worse', minutesRef
   caseEvent('evaluation.held', { outcome, minutesRef }, await t.now(), 'school-leadership');
 const escalated = async (reason: string) => caseEvent('escalation.decided', { reason, documentRef: `decision-${reason.length}` }, await t.now(), 'school-leadership');
 const reported = async () => caseEvent('concern.reported', { documentRef: 'bekymring-1' }, await t.now(), 'principal');
+const closedByLeadership = async (note: string) =>
+  caseEvent('case.closed', { reason: 'absence-improved', note, documentRef: 'closing-1' }, await t.now(), 'school-leadership');
+
+/** Nivå 0 → the Nivå 1 conversation held: from here the school may judge that absence persists. */
+async function toConversationHeld(handle: Handle): Promise<CaseView> {
+  await send(handle, await discussed());
+  await send(handle, await scheduled());
+  const v = await send(handle, await conversationHeld());
+  expect(v.state.label).toBe(LABEL.n1Cause);
+  return v;
+}
 
 /**
  * Ends a test's case the way a school would (the pupil moved) rather than terminating it: on
@@ -143,6 +186,8 @@ interface AfterDeadline {
 type DueTime =
   /** `days` calendar days after `from` (ms): the `at` of the event that armed it, or the due time of the deadline whose firing armed it. */
   | { days: number; from: number }
+  /** A moment (ms), e.g. a day after a scheduled conversation. */
+  | { at: number }
   /** The start (UTC midnight) of an agreed date, yyyy-MM-dd. */
   | { date: string };
 
@@ -150,12 +195,13 @@ type DueTime =
  * Passes the case's next deadline `name` on the server clock with t.env.sleep. It must be due at
  * exactly `due`: the workflow counts from when the fact happened, not from when it processed it.
  * One minute before it nothing may change; two minutes more and it must have fired exactly as the
- * machine says, flagging the case overdue unless the delay is routine. Returns the view after the
- * deadline and the deadline's due time.
+ * machine says. A deadline a person owes flags the case overdue; a routine one leaves the flag as
+ * it was (cleared by the last step a person took). Returns the view after the deadline and the
+ * deadline's due time.
  */
 async function passDeadline(handle: Handle, name: string, after: AfterDeadline, due: DueTime): Promise<{ v: CaseView; dueMs: number }> {
   const before = await view(handle);
-  const dueMs = 'days' in due ? due.from + due.days * DAY : Date.parse(`${due.date}T00:00:00.000Z`);
+  const dueMs = 'days' in due ? due.from + due.days * DAY : 'at' in due ? due.at : Date.parse(`${due.date}T00:00:00.000Z`);
   expect(before.deadlines).toEqual([{ name, dueAt: iso(dueMs) }]);
   const fired = deadlineEntries(before).length;
 
@@ -173,12 +219,13 @@ async function passDeadline(handle: Handle, name: string, after: AfterDeadline, 
   expect(v.stage).toBe(after.stage);
   // A reminder that repeats, and the next step's limit, count from this deadline's due time, not from when the timer happened to fire.
   expect(v.deadlines).toEqual(after.deadlines.map((d) => ({ name: d.name, dueAt: iso(dueMs + d.days * DAY) })));
-  // The end of a planned period is not late; every other deadline flags the case until someone acts.
-  expect(v.overdue).toBe(!ROUTINE_DELAYS.includes(name));
+  expect(v.overdue).toBe(ROUTINE_DELAYS.includes(name) ? before.overdue : true);
+  if (!ROUTINE_DELAYS.includes(name) && !before.overdue) expect(v.overdueSince).toBe(iso(dueMs));
   const entries = deadlineEntries(v);
   expect(entries).toHaveLength(fired + 1);
   const entry = entries.at(-1)!;
-  expect(entry).toEqual({ kind: 'deadline', name, firedAt: expect.any(String), stateLabel: after.label });
+  // On time: not marked missed.
+  expect(entry).toEqual({ kind: 'deadline', name, firedAt: expect.any(String), stateLabel: after.label, dueAt: iso(dueMs) });
   expect(Date.parse(entry.firedAt)).toBeGreaterThanOrEqual(dueMs);
   expect(Date.parse(entry.firedAt)).toBeLessThanOrEqual(dueMs + 2 * MINUTE);
   // Nothing the case tried to deliver failed.
@@ -197,19 +244,19 @@ async function sendTimed(handle: Handle, event: CaseEvent): Promise<{ v: CaseVie
   return { v, at };
 }
 
-test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 → 3 report of concern → follow-up with child welfare → monitoring → closed', async () => {
+test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 → 3 report of concern → new measures → follow-up after improvement → closed by the leadership', async () => {
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, await staffConcern());
     let v = await view(handle);
-    expect(v.procedure.displayName).toBe('Handlingsplan ved bekymring rundt fravær');
+    expect(v.procedure).toEqual({ id: ID, version: 2, displayName: 'Handlingsplan ved bekymring rundt fravær' });
     expect(v.state.label).toBe(LABEL.n0);
     expect(v.stage).toBe('identification');
     expect(v.deadlines.map((d) => d.name)).toEqual(['concernDiscussionReminder']);
 
-    // Nivå 0: detection finds absence without the first-day notice; the guardians then send it.
+    // Nivå 0: detection finds absence without the first-day notice; the school then files the guardians' notice.
     await signalFact(handle, caseEvent('absence.noticeMissing', { firstDay: await dateIn(0), schoolDaysWithoutNotice: 1 }, await t.now(), 'system'));
-    v = await signalFact(handle, caseEvent('absence.noticeReceived', { documentRef: 'visma-notice-1' }, await t.now(), 'guardians'));
+    v = await send(handle, caseEvent('absence.noticeReceived', { documentRef: 'visma-notice-1' }, await t.now()));
     expect(v.state.label).toBe(LABEL.n0);
     // Nivå 0 sets no limit: the contact teacher is reminded 3 days after the case was opened, and again 3 days later.
     await passDeadline(
@@ -223,10 +270,16 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     let step = await sendTimed(handle, await discussed());
     expect(step.v.state.label).toBe(LABEL.n1Preparing);
     await passDeadline(handle, 'conversationReminder', { label: LABEL.n1Preparing, stage: 'identification', deadlines: [{ name: 'conversationReminder', days: 7 }] }, { days: 7, from: step.at });
-    step = await sendTimed(handle, await scheduled());
+    const conversationAt = await dateTimeIn(5);
+    step = await sendTimed(handle, await scheduled(conversationAt));
     expect(step.v.state.label).toBe(LABEL.n1Scheduled);
-    // The scheduled conversation has its own reminder, a week after it was scheduled.
-    expect(step.v.deadlines).toEqual([{ name: 'conversationReminder', dueAt: iso(step.at + 7 * DAY) }]);
+    // The scheduled conversation is reminded about the day after its time, never before; then weekly.
+    await passDeadline(
+      handle,
+      'scheduledConversationReminder',
+      { label: LABEL.n1Scheduled, stage: 'identification', deadlines: [{ name: 'scheduledConversationReminder', days: 7 }] },
+      { at: Date.parse(conversationAt) + DAY },
+    );
     v = await send(handle, await conversationHeld());
     expect(v.state.label).toBe(LABEL.n1Cause);
     expect(v.deadlines).toEqual([]);
@@ -241,17 +294,23 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     );
     step = await sendTimed(handle, await conversationHeld(['contact-teacher', 'guardians'], 'minutes-2'));
     expect(step.v.state.label).toBe(LABEL.n1Pupil);
+    // The further conversation was the step owed: the case is no longer overdue.
+    expect(step.v.overdue).toBe(false);
     // The pupil conversation has no limit: one reminder after a week, then none.
     await passDeadline(handle, 'pupilConversationReminder', { label: LABEL.n1Pupil, stage: 'measures', deadlines: [] }, { days: 7, from: step.at });
     await send(handle, await pupilHeard());
     const n1EvaluationDate = await dateIn(14);
     v = await send(handle, await measuresAgreed(n1EvaluationDate));
     expect(v.state.label).toBe(LABEL.n1Measures);
-    // The class-teacher meeting and a trend from detection are kept on file; the agreed date stands.
+    // The class-teacher meeting, new absence and a trend from detection are kept on file; the agreed date stands.
     await send(
       handle,
       caseEvent('meeting.held', { meeting: 'class-teacher-meeting', participants: ['contact-teacher', 'teacher'], pupilPresent: false, minutesRef: 'ctm-1' }, await t.now()),
     );
+    const newAbsence = caseEvent('absence.newTrigger', { trigger: { rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1 } }, await t.now(), 'system');
+    v = await signalFact(handle, newAbsence);
+    expect(v.state.label).toBe(LABEL.n1Measures);
+    expect(v.triggers.at(-1)).toEqual({ rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1, eventId: newAbsence.eventId, at: newAbsence.at, effect: 'recorded' });
     await signalFact(handle, caseEvent('absence.trend', { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 2 }, await t.now(), 'system'));
     let passed = await passDeadline(
       handle,
@@ -269,6 +328,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     // Nivå 2: absence persists; the guardians are called to a new conversation within one week.
     step = await sendTimed(handle, await evaluated('unchanged'));
     expect(step.v.state.label).toBe(LABEL.n2Called);
+    expect(step.v.overdue).toBe(false);
     const level2At = step.at;
     passed = await passDeadline(
       handle,
@@ -282,12 +342,17 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
       { label: LABEL.n2Overdue, stage: 'measures', deadlines: [{ name: 'overdueReminder', days: 2 }] },
       { days: 2, from: passed.dueMs },
     );
+    // Still overdue since the week passed, not since the reminder.
+    expect((await view(handle)).overdueSince).toBe(iso(passed.dueMs));
     v = await send(handle, await conversationHeld(['contact-teacher', 'school-leadership', 'school-nurse', 'guardians'], 'minutes-3'));
     expect(v.state.label).toBe(LABEL.n2Evaluating);
     expect(v.stage).toBe('evaluation');
     expect(v.deadlines).toEqual([]);
     // The conversation is held: the overdue flag is cleared.
-    expect(v.overdue).toBe(false);
+    expect(v).toMatchObject({ overdue: false, overdueSince: null, daysOverdue: 0 });
+    // The school nurse, who took part, records her own conversation.
+    v = await send(handle, caseEvent('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'helse-1' }, await t.now(), 'school-nurse'));
+    expect(v.documents.at(-1)).toMatchObject({ kind: 'health-note', by: { role: 'school-nurse' } });
     v = await send(handle, await evaluated('unchanged', 'evaluation-2'));
     expect(v.state.label).toBe(LABEL.n2Evaluating);
     step = await sendTimed(handle, await causeAssessed(false, true));
@@ -306,8 +371,8 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     const n2EvaluationDate = await dateIn(14);
     v = await send(handle, await measuresAgreed(n2EvaluationDate, 'plan-2'));
     expect(v.state.label).toBe(LABEL.n2Measures);
-    // A referral is filled in together with the guardians, who consent first.
-    await send(handle, caseEvent('consent.given', { service: 'school-nurse', documentRef: 'consent-1' }, await t.now(), 'guardians'));
+    // A referral is filled in together with the guardians, whose consent the school records first.
+    await send(handle, caseEvent('consent.given', { service: 'school-nurse', documentRef: 'consent-1' }, await t.now()));
     v = await send(handle, caseEvent('referral.sent', { service: 'school-nurse', documentRef: 'referral-1' }, await t.now()));
     expect(v.state.label).toBe(LABEL.n2Measures);
     passed = await passDeadline(
@@ -335,6 +400,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     );
     step = await sendTimed(handle, await reported());
     expect(step.v.state.label).toBe(LABEL.n3FollowUp);
+    expect(step.v.overdue).toBe(false);
     await send(handle, caseEvent('childWelfare.consulted', { advice: 'school-continues', documentRef: 'cw-1' }, await t.now(), 'principal'));
     // The review is 30 days after the report; consulting child welfare in between does not move it.
     await passDeadline(
@@ -346,26 +412,33 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     v = await send(handle, await evaluated('unchanged', 'evaluation-4'));
     expect(v.state.label).toBe(LABEL.n3FollowUp);
     expect(v.overdue).toBe(false);
+    // New measures at Nivå 3 run to their own agreed date.
+    const n3EvaluationDate = await dateIn(21);
+    v = await send(handle, await measuresAgreed(n3EvaluationDate, 'plan-3'));
+    expect(v.state.label).toBe(LABEL.n3Measures);
+    await passDeadline(handle, 'evaluationOnAgreedDate', { label: LABEL.n3Evaluation, stage: 'escalated', deadlines: [{ name: 'evaluationReminder', days: 7 }] }, { date: n3EvaluationDate });
 
-    // Monitoring after improvement (D.3), then the case may close.
-    step = await sendTimed(handle, await evaluated('improved', 'evaluation-5'));
-    expect(step.v.state.label).toBe(LABEL.monitoring);
-    expect(step.v.stage).toBe('monitoring');
-    await signalFact(handle, caseEvent('absence.trend', { trend: 'improved', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 }, await t.now(), 'system'));
-    // The end of the monitoring period is planned, not late: ready to close, and not overdue.
-    ({ v } = await passDeadline(handle, 'monitoringPeriod', { label: LABEL.closingDue, stage: 'monitoring', deadlines: [] }, { days: 30, from: step.at }));
+    // Improved: the case is ready to close at once (no monitoring period by default), and not overdue.
+    v = await send(handle, await evaluated('improved', 'evaluation-5'));
+    expect(v.stage).toBe('monitoring');
+    v = await settled(handle, (current) => current.state.label === LABEL.closingDue);
+    expect(v).toMatchObject({ stage: 'monitoring', overdue: false, deadlines: [] });
+    expect(v.state.requiredDocuments).toEqual(['closing-note']);
     expect(v.allowedEvents).toContain('case.closed');
-    await send(handle, caseEvent('case.closed', { reason: 'absence-improved', note: 'Stabilt oppmøte gjennom oppfølgingsperioden.', documentRef: 'closing-1' }, await t.now(), 'school-leadership'));
+    await signalFact(handle, caseEvent('absence.trend', { trend: 'improved', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 }, await t.now(), 'system'));
+    await send(handle, await closedByLeadership('Stabilt oppmøte etter tiltakene på nivå 3.'));
 
     const final = await handle.result();
     expect(final.status).toBe('closed');
     expect(final.state.label).toBe(LABEL.closed);
     expect(final.stage).toBe('closed');
     expect(final.deadlines).toEqual([]);
+    expect(final.closing).toMatchObject({ reason: 'absence-improved', note: 'Stabilt oppmøte etter tiltakene på nivå 3.', actor: { role: 'school-leadership' } });
     expect(final.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
     expect(deadlineEntries(final).map((e) => e.name)).toEqual([
       'concernDiscussionReminder',
       'conversationReminder',
+      'scheduledConversationReminder',
       'extraConversationWithinAWeek',
       'pupilConversationReminder',
       'evaluationOnAgreedDate',
@@ -378,6 +451,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
       'evaluationReminder',
       'reportOfConcernReminder',
       'childWelfareFollowUpReview',
+      'evaluationOnAgreedDate',
       'monitoringPeriod',
     ]);
     // Every level was passed, in order.
@@ -400,6 +474,8 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
       LABEL.n2Evaluation,
       LABEL.n3Report,
       LABEL.n3FollowUp,
+      LABEL.n3Measures,
+      LABEL.n3Evaluation,
       LABEL.monitoring,
       LABEL.closingDue,
       LABEL.closed,
@@ -412,6 +488,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
         'measures-plan',
         'evaluation',
         'decision-note',
+        'health-note',
         'consent',
         'referral',
         'report-of-concern',
@@ -423,7 +500,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     const mine = (await t.outbox.list()).filter((m) => m.caseId === final.caseId);
     expect(mine.map((m) => m.subject)).toEqual(
       expect.arrayContaining([
-        'Ny fraværssak',
+        'Ny fraværssak: bekymringen skal drøftes',
         'Vi mangler beskjed om fravær',
         'Påminnelse: vurder neste nivå',
         'Skolen er bekymret for fraværet',
@@ -433,6 +510,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
         'Møte: elevsamtale',
         'Møte: evalueringsmøte',
         'Møte: klasselærermøte',
+        'Nytt fravær registrert i saken',
         'Dokument mangler: elevens egen beskrivelse',
         'Påminnelse: elevens stemme',
         'Påminnelse: møtet er ikke holdt',
@@ -446,6 +524,8 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
         'Fraværssak avsluttet',
       ]),
     );
+    // The opening announced the case once: no reminder re-sent it.
+    expect(mine.filter((m) => m.subject === 'Ny fraværssak: bekymringen skal drøftes')).toHaveLength(1);
     // The Nivå 2 invitation names leadership and is due one week after the case reached Nivå 2.
     const level2Invitation = mine.find((m) => m.subject === 'Møte: samtale med foresatte' && m.recipients.includes('school-leadership'));
     expect(level2Invitation?.dueDate).toBe(formatISO(addDays(new Date(level2At), 7), { representation: 'date' }));
@@ -455,11 +535,76 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
   });
 });
 
+test('[B.N2a] a case opened from 60-day-old facts sends each reminder at most once, shows no past deadline, marks what it missed and is overdue since the further conversation it owed', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const now = await nowMs();
+    const daysAgo = (n: number) => iso(now - n * DAY);
+    const pupilId = `gammel-${now}`;
+    const input: CaseWorkflowInput = {
+      procedureId: ID,
+      facts: {
+        caseId: `sak-${pupilId}`,
+        pupilId,
+        schoolId: 'school1',
+        grade: 7,
+        openedAt: daysAgo(60),
+        trigger: { rule: 'staff-concern', dates: [daysAgo(61).slice(0, 10)] },
+      },
+    };
+    const handle = await t.env.client.workflow.start(caseWorkflow, { taskQueue: t.taskQueue, workflowId: caseWorkflowId('school1', pupilId), args: [input] });
+    const fired = (name: string) => (v: CaseView) => deadlineEntries(v).some((e) => e.name === name);
+
+    // Nivå 0's reminder fell due 57 days ago: it fires once, now, and the next one counts from now.
+    let v = await settled(handle, fired('concernDiscussionReminder'));
+    expect(v.deadlines).toEqual([{ name: 'concernDiscussionReminder', dueAt: expect.any(String) }]);
+    expect(Date.parse(v.deadlines[0]!.dueAt)).toBeGreaterThan(now + 3 * DAY - 2 * MINUTE);
+    expect(v.overdue).toBe(false);
+
+    // The school registers now what it did weeks ago; each step's nudge had passed, and so had the week it owed.
+    await send(handle, await discussed(daysAgo(58)));
+    await settled(handle, fired('conversationReminder'));
+    await send(handle, await scheduled(daysAgo(55), daysAgo(57)));
+    await settled(handle, fired('scheduledConversationReminder'));
+    await send(handle, await conversationHeld(['contact-teacher', 'guardians'], 'minutes-old', daysAgo(55)));
+    await send(handle, await causeAssessed(false, true, daysAgo(54)));
+    v = await settled(handle, fired('extraConversationWithinAWeek'));
+
+    expect(v.state.label).toBe(LABEL.n1Extra);
+    // Every missed deadline fired once, marked missed, with the time it fell due.
+    expect(deadlineEntries(v).map(({ name, dueAt, missed }) => ({ name, dueAt, missed }))).toEqual([
+      { name: 'concernDiscussionReminder', dueAt: daysAgo(57), missed: true },
+      { name: 'conversationReminder', dueAt: daysAgo(51), missed: true },
+      { name: 'scheduledConversationReminder', dueAt: daysAgo(54), missed: true },
+      { name: 'extraConversationWithinAWeek', dueAt: daysAgo(47), missed: true },
+    ]);
+    // Overdue since the first deadline a person had to meet (the nudges before it flag nothing).
+    expect(v).toMatchObject({ overdue: true, overdueSince: daysAgo(47), daysOverdue: 47 });
+    // No past deadline is shown as coming: the re-armed reminder counts from now.
+    expect(v.deadlines.map((d) => d.name)).toEqual(['extraConversationWithinAWeek']);
+    expect(v.deadlines.every((d) => Date.parse(d.dueAt) > now)).toBe(true);
+
+    // A day later nothing more has fired: no burst of reminders.
+    await t.env.sleep(DAY);
+    v = await view(handle);
+    expect(deadlineEntries(v)).toHaveLength(4);
+    const reminders = (await t.outbox.list()).filter((m) => m.caseId === input.facts.caseId && m.subject.startsWith('Påminnelse'));
+    expect(reminders.map((m) => m.subject).sort()).toEqual(
+      ['Påminnelse: møtet er ikke holdt', 'Påminnelse: møtet er ikke holdt', 'Påminnelse: møtet er ikke holdt', 'Påminnelse: vurder neste nivå'].sort(),
+    );
+    expect(new Set(reminders.map((m) => m.idempotencyKey)).size).toBe(4);
+    // The further conversation is held: the step owed is taken and the flag clears.
+    v = await send(handle, await conversationHeld(['contact-teacher', 'guardians'], 'minutes-new'));
+    expect(v).toMatchObject({ overdue: false, overdueSince: null, daysOverdue: 0 });
+    await closeCase(handle);
+  });
+});
+
 test('[B.N2a] the new conversation within one week: not overdue a minute before the week is out, overdue right after', async () => {
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, await staffConcern());
-    await send(handle, await discussed());
+    await toConversationHeld(handle);
     // Absence persists before the agreed evaluation: the school moves to Nivå 2 at once.
     const { v, at } = await sendTimed(handle, await escalated('Fraværet fortsetter'));
     expect(v.state.label).toBe(LABEL.n2Called);
@@ -471,31 +616,37 @@ test('[B.N2a] the new conversation within one week: not overdue a minute before 
       { label: LABEL.n2Overdue, stage: 'measures', deadlines: [{ name: 'overdueReminder', days: 2 }] },
       { days: 7, from: at },
     );
-    expect(after.state.responsible).toEqual(['contact-teacher', 'school-leadership']);
+    expect(after.state.responsible).toEqual(['contact-teacher', 'school-leadership', 'social-teacher', 'counsellor']);
     const mine = (await t.outbox.list()).filter((m) => m.caseId === after.caseId);
     expect(mine.map((m) => m.subject)).toContain('Frist passert i fraværssak');
     await closeCase(handle);
   });
 });
 
-test('[B.N1b] the evaluation falls due at the start of the agreed date, not before', async () => {
+test('[B.N1b] the evaluation falls due at the start of the agreed date, not before, and is overdue only a reminder period later', async () => {
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, await staffConcern());
-    await send(handle, await discussed());
-    await send(handle, await scheduled());
-    await send(handle, await conversationHeld());
+    await toConversationHeld(handle);
     await send(handle, await causeAssessed(true, true));
     await send(handle, await pupilHeard());
     const evaluationDate = await dateIn(10);
     const v = await send(handle, await measuresAgreed(evaluationDate));
     expect(v.state.label).toBe(LABEL.n1Measures);
-    await passDeadline(
+    const { v: due, dueMs } = await passDeadline(
       handle,
       'evaluationOnAgreedDate',
       { label: LABEL.n1Evaluation, stage: 'evaluation', deadlines: [{ name: 'evaluationReminder', days: 7 }] },
       { date: evaluationDate },
     );
+    expect(due.overdue).toBe(false);
+    const { v: late } = await passDeadline(
+      handle,
+      'evaluationReminder',
+      { label: LABEL.n1Evaluation, stage: 'evaluation', deadlines: [{ name: 'evaluationReminder', days: 7 }] },
+      { days: 7, from: dueMs },
+    );
+    expect(late).toMatchObject({ overdue: true, overdueSince: iso(dueMs + 7 * DAY) });
     await closeCase(handle);
   });
 });
@@ -504,7 +655,7 @@ test('[B.N3] leadership is reminded every 2 days until the report of concern is 
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, await staffConcern());
-    await send(handle, await discussed());
+    await toConversationHeld(handle);
     await send(handle, await escalated('Fraværet fortsetter'));
     const { v, at } = await sendTimed(handle, await escalated('Nivå 2 er ikke nok'));
     expect(v.state.label).toBe(LABEL.n3Report);
@@ -520,23 +671,39 @@ test('[B.N3] leadership is reminded every 2 days until the report of concern is 
   });
 });
 
-test('[D.3] the case may close only after the 30-day monitoring period', async () => {
+test('[B.C1] with no monitoring period, the leadership closes an improved case right after its evaluation, and the closing is kept', async () => {
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, await staffConcern(), {}, 6);
     // A report of concern at Nivå 0 moves the case straight to the follow-up with child welfare.
     await send(handle, await reported());
-    const { v, at } = await sendTimed(handle, await evaluated('improved'));
+    const v = await send(handle, await evaluated('improved'));
     expect(v.state.label).toBe(LABEL.monitoring);
-    expect(v.overdue).toBe(false);
-    const { v: due } = await passDeadline(handle, 'monitoringPeriod', { label: LABEL.closingDue, stage: 'monitoring', deadlines: [] }, { days: 30, from: at });
-    // Ready to close, and not overdue: the period ending was planned.
-    expect(due.overdue).toBe(false);
-    expect(due.state.requiredDocuments).toEqual(['closing-note']);
-    await send(handle, caseEvent('case.closed', { reason: 'absence-improved', note: 'Godt oppmøte.', documentRef: 'closing-1' }, await t.now(), 'school-leadership'));
+    const ready = await settled(handle, (current) => current.state.label === LABEL.closingDue);
+    expect(ready).toMatchObject({ overdue: false, deadlines: [] });
+    expect(deadlineEntries(ready).at(-1)).toMatchObject({ name: 'monitoringPeriod', stateLabel: LABEL.closingDue });
+    await send(handle, await closedByLeadership('Godt oppmøte etter evalueringen.'));
     const final = await handle.result();
     expect(final.status).toBe('closed');
     expect(final.grade).toBe(6);
+    expect(final.closing).toMatchObject({ reason: 'absence-improved', note: 'Godt oppmøte etter evalueringen.', documentRef: 'closing-1' });
+    const closingEntry = final.timeline.find((e) => e.kind === 'event' && e.type === 'case.closed');
+    expect(closingEntry).toMatchObject({ data: { reason: 'absence-improved', note: 'Godt oppmøte etter evalueringen.' } });
+  });
+});
+
+test('[B.C1] a municipal monitoring period (30 days) holds the closing back until it has passed; the end of it is not late', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await staffConcern(), { policyOverrides: { monitoringDays: 30 } });
+    await send(handle, await reported());
+    const { v, at } = await sendTimed(handle, await evaluated('improved'));
+    expect(v.state.label).toBe(LABEL.monitoring);
+    const { v: due } = await passDeadline(handle, 'monitoringPeriod', { label: LABEL.closingDue, stage: 'monitoring', deadlines: [] }, { days: 30, from: at });
+    expect(due.overdue).toBe(false);
+    expect(due.state.requiredDocuments).toEqual(['closing-note']);
+    await send(handle, await closedByLeadership('Godt oppmøte gjennom oppfølgingsperioden.'));
+    expect((await handle.result()).status).toBe('closed');
   });
 });
 
@@ -544,7 +711,7 @@ test('a policy override of newConversationWithinDays (5) makes the Nivå 2 timer
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, await staffConcern(), { policyOverrides: { newConversationWithinDays: 5, overdueReminderDays: 1 } });
-    await send(handle, await discussed());
+    await toConversationHeld(handle);
     const { v, at } = await sendTimed(handle, await escalated('Fraværet fortsetter'));
     expect(v.state.label).toBe(LABEL.n2Called);
     // Due 5 days after the decision, and the overridden reminder period follows: one day after that.
@@ -569,7 +736,7 @@ test('a deadline counts from when the fact happened: a decision registered two d
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, await staffConcern());
-    await send(handle, await discussed());
+    await toConversationHeld(handle);
     // Nivå 2 was decided two days ago and is registered only now: five days of the week are left.
     const decidedAt = (await nowMs()) - 2 * DAY;
     const late = caseEvent('escalation.decided', { reason: 'Fraværet fortsetter', documentRef: 'decision-late' }, iso(decidedAt), 'school-leadership');
@@ -602,5 +769,57 @@ test('a deadline counts from when the fact happened: a decision registered two d
     );
     await send(handle, await reported());
     await closeCase(handle);
+  });
+});
+
+// Last, on a server of its own: the time-skipping test server keeps time skipping locked after it
+// rejects an update, which would stall the timers of any test after it.
+describe('refused updates', () => {
+  let r: CaseTestEnv;
+  beforeAll(async () => {
+    r = await createCaseTestEnv();
+  });
+  afterAll(async () => {
+    await r?.teardown();
+  });
+
+  /** The refusal's Norwegian reason, or 'taken' when the case took the event. */
+  async function attempt(handle: Handle, event: CaseEvent): Promise<string> {
+    try {
+      await handle.executeUpdate(sendEventUpdate, { args: [event] });
+      return 'taken';
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
+      throw err;
+    }
+  }
+
+  test('[B.C1] the contact teacher or the pupil cannot close an improved case: refused in Norwegian naming the role and the step, leaving the case as it was', async () => {
+    const worker = await r.newWorker();
+    await worker.runUntil(async () => {
+      const handle = await openCase(r, ID, { rule: 'staff-concern', dates: ['2026-09-04'] });
+      const at = async () => r.now();
+      await handle.executeUpdate(sendEventUpdate, { args: [caseEvent('concern.reported', { documentRef: 'bekymring-1' }, await at(), 'principal')] });
+      await handle.executeUpdate(sendEventUpdate, {
+        args: [caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'evaluering-1' }, await at(), 'school-leadership')],
+      });
+      let before: CaseView | undefined;
+      for (let i = 0; i < 100 && before?.state.label !== LABEL.closingDue; i += 1) {
+        before = await handle.query(caseViewQuery);
+        if (before.state.label !== LABEL.closingDue) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(before?.state.label).toBe(LABEL.closingDue);
+      const closing = async (role: 'contact-teacher' | 'pupil' | 'school-leadership') =>
+        caseEvent('case.closed', { reason: 'absence-improved', note: 'Bedre oppmøte.', documentRef: 'avslutning-1' }, await at(), role);
+      expect(await attempt(handle, await closing('contact-teacher'))).toBe(
+        'Rollen kontaktlærer kan ikke registrere «Saken avsluttet» i steget «Klar til avslutning». Det kan: rektor, skolens ledelse.',
+      );
+      expect(await attempt(handle, await closing('pupil'))).toBe(
+        'Rollen eleven kan ikke registrere «Saken avsluttet» i steget «Klar til avslutning». Det kan: rektor, skolens ledelse.',
+      );
+      expect(await handle.query(caseViewQuery)).toEqual(before);
+      expect(await attempt(handle, await closing('school-leadership'))).toBe('taken');
+      expect((await handle.result()).closing).toMatchObject({ reason: 'absence-improved', actor: { role: 'school-leadership' } });
+    });
   });
 });
