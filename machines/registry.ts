@@ -5,6 +5,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
+import { caseFactsSchema as legacyFactsSchema } from './v1/case-context';
 import type { ExtraSenders } from './authorization';
 import { BUP_REFERRERS, type CaseFacts, type CaseInput, caseFactsSchema } from './case-context';
 import type { Clause } from './meta';
@@ -260,11 +261,24 @@ export function getProcedure(id: string, version?: number): ProcedureDefinition 
 }
 
 /**
+ * The case facts as they were checked before school ids, pupil ids and grades had one rule
+ * (identifiers.ts): the workflow replays runs started before then with it, because a run that
+ * once opened must open the same way again on replay.
+ */
+export const legacyCaseFactsSchema: z.ZodType<CaseFacts> = legacyFactsSchema;
+
+/**
  * Validates case facts and policy overrides for a procedure and builds the machine input.
+ * `factsSchema` is the facts' rule: the current one unless a replay of an older run needs the old.
  * Refuses a trigger the procedure does not open on, naming the allowed ones.
  */
-export function buildCaseInput(procedure: ProcedureDefinition, facts: unknown, policyOverrides?: unknown): CaseInput<unknown> {
-  const parsed = caseFactsSchema.safeParse(facts, parseOptions);
+export function buildCaseInput(
+  procedure: ProcedureDefinition,
+  facts: unknown,
+  policyOverrides?: unknown,
+  factsSchema: z.ZodType<CaseFacts> = caseFactsSchema,
+): CaseInput<unknown> {
+  const parsed = factsSchema.safeParse(facts, parseOptions);
   if (!parsed.success) {
     const lines = describeIssues(parsed.error, '(saken)', facts);
     throw new ProcedureError(`Ugyldig sak for rutinen ${procedure.id}: ${lines.join('; ')}`);

@@ -44,8 +44,12 @@ test('case input is validated field by field, and the policy gets the seed defau
   expect(buildCaseInput(procedure, caseFacts()).policy).toEqual({
     contactReminderDays: 1,
     threeDayPlanDays: 3,
+    recordReminderDays: 1,
     meetingReminderDays: 2,
     followUpMeetingWithinDays: 21,
     monitoringDays: 30,
+    monitoringAfterFollowUpDays: 0,
+    closingReminderDays: 7,
+    illnessRestDays: 180,
   });
 });

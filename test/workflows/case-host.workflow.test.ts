@@ -173,3 +173,17 @@ test('[point 7] the absence-facts Signal applies only detection facts: a person\
     await closeCaseAsMoved(t, handle.workflowId);
   });
 });
+
+test('[point 16] a case a procedure closes when a period ends keeps why (C.2.1d: the rest after an illness closing)', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, trigger);
+    await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', documentRef: 'log-1' }, await t.now()));
+    const resting = await send(handle, caseEvent('illness.confirmed', { recurring: false, guardiansApproveClosing: true, documentRef: 'sykdom-1' }, await t.now()));
+    expect(resting.status).toBe('open');
+    await t.env.sleep('181 days');
+    const closed = await handle.result();
+    expect(closed.closing).toMatchObject({ reason: 'other', note: expect.stringMatching(/^Avsluttet da fristen «.+» løp ut\.$/), actor: { role: 'system' } });
+    expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('other');
+  });
+});
