@@ -65,6 +65,10 @@ export const staffWording: Record<NotifyStaffParams['about'], Wording> = {
     subject: 'Ny fraværssak: bekymringen skal drøftes',
     body: 'Det er meldt bekymring for en elevs fravær. Kontaktlærer tar bekymringen opp med skolens ledelse eller rådgiver, som sammen vurderer om saken skal følges opp videre.',
   },
+  'notice-missing': {
+    subject: 'Fravær uten melding fra foresatte',
+    body: 'Eleven er borte, og skolen har ikke fått melding fra foresatte. Kontakt hjemmet i dag for å spørre etter eleven og årsaken til fraværet, og registrer samtalen i saken.',
+  },
   'minutes-shared': {
     subject: 'Referat med ansvarsfordeling',
     body: 'Referatet fra møtet er arkivert i saken. Det viser hvilke tiltak som ble avtalt og hvem som har ansvar for hva. Les det og følg opp din del.',
