@@ -120,7 +120,7 @@ const shared = sharedGuards<Policy>();
 
 const ROOT = `#${PLAN_FOR_SKOLENAERVAER_ID}`;
 const TRINN2 = `${ROOT}.trinn2`;
-const MONITORING = `${ROOT}.monitoring`;
+const MONITORING = `${ROOT}.followUp`;
 
 /** Everyone who leads the school: the principal and the rest of the school's leadership. */
 const LEADERSHIP: readonly Role[] = ['principal', 'school-leadership'];
@@ -923,7 +923,9 @@ export const planForSkolenaervaerMachine = setup({
         },
       },
     },
-    monitoring: {
+    // Follow-up after improvement (D.3): one closing rule for the whole of it, so the case closes
+    // at the evaluation that found the improvement or at any time after, with its note (J8).
+    followUp: {
       meta: meta({
         label: 'Oppfølging etter bedring',
         responsible: ['contact-teacher'],
@@ -931,32 +933,8 @@ export const planForSkolenaervaerMachine = setup({
         requiredDocuments: [],
         stage: 'monitoring',
       }),
+      initial: 'monitoring',
       entry: 'beginStage',
-      after: {
-        monitoringPeriod: {
-          target: 'closingDue',
-          actions: { type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } },
-        },
-      },
-      on: {
-        'absence.thresholdReached': relapse,
-        'absence.newTrigger': relapse,
-        // The evaluation that found the improvement may close the case at once, with its note (J8).
-        'case.closed': {
-          guard: 'isClosingAfterImprovement',
-          target: 'closed',
-          actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'case-closed' } }],
-        },
-      },
-    },
-    closingDue: {
-      meta: meta({
-        label: 'Klar til avslutning',
-        responsible: ['contact-teacher', 'principal'],
-        clauses: ['D.3'],
-        requiredDocuments: ['closing-note'],
-        stage: 'monitoring',
-      }),
       on: {
         'absence.thresholdReached': relapse,
         'absence.newTrigger': relapse,
@@ -964,6 +942,32 @@ export const planForSkolenaervaerMachine = setup({
           guard: 'isClosingAfterImprovement',
           target: 'closed',
           actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'case-closed' } }],
+        },
+      },
+      states: {
+        monitoring: {
+          meta: meta({
+            label: 'Oppfølging etter bedring',
+            responsible: ['contact-teacher'],
+            clauses: ['D.3'],
+            requiredDocuments: [],
+            stage: 'monitoring',
+          }),
+          after: {
+            monitoringPeriod: {
+              target: 'closingDue',
+              actions: { type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } },
+            },
+          },
+        },
+        closingDue: {
+          meta: meta({
+            label: 'Klar til avslutning',
+            responsible: ['contact-teacher', 'principal'],
+            clauses: ['D.3'],
+            requiredDocuments: ['closing-note'],
+            stage: 'monitoring',
+          }),
         },
       },
     },

@@ -457,7 +457,7 @@ describe('Trinn 2', () => {
     const working = toTrinn2Working();
     expect(metaOf(working)).toMatchObject({ stage: 'measures', responsible: ['contact-teacher', 'school-leadership'] });
     // An evaluation held early counts: improvement leaves Trinn 2 for monitoring.
-    expect(stateOf(send(working, evaluation('improved')))).toBe('monitoring');
+    expect(stateOf(send(working, evaluation('improved')))).toBe('followUp.monitoring');
   });
 
   test('[A.T2.4] the evaluation is due on the date agreed at the first Trinn 2 meeting, whenever the measures are recorded', () => {
@@ -509,7 +509,7 @@ describe('Trinn 2', () => {
     const review = send(improving, sixWeeks.event);
     expect(stateOf(review)).toBe('trinn2.afterMeeting.sixWeekReview');
     expect(stateOf(send(review, evaluation('unchanged')))).toBe('trinn3.involvingSchoolHealthService');
-    expect(stateOf(send(review, evaluation('improved')))).toBe('monitoring');
+    expect(stateOf(send(review, evaluation('improved')))).toBe('followUp.monitoring');
   });
 
   test('[A.T2.5] the school may move to Trinn 3 before the six weeks are up', () => {
@@ -563,7 +563,7 @@ describe('Trinn 3', () => {
     const trying = send(considering, measures('2026-10-05', { role: 'school-nurse' }));
     expect(stateOf(trying)).toBe('trinn3.consideringMeasuresBeforeReferral');
     expect(stateOf(send(trying, evaluation('unchanged')))).toBe('trinn3.consideringMeasuresBeforeReferral');
-    expect(stateOf(send(trying, evaluation('improved')))).toBe('monitoring');
+    expect(stateOf(send(trying, evaluation('improved')))).toBe('followUp.monitoring');
   });
 
   test('[A.T3.2] the school refers the case to Innsatsteam, also when the guardians asked for it', () => {
@@ -642,7 +642,7 @@ describe('Trinn 3', () => {
     // No timer closes or drops the case, and no closing is accepted without improvement.
     expect(scheduled(others)).toEqual([]);
     expectRefused(others, closed('absence-improved'));
-    expect(stateOf(sendAll(others, [referral('ppt'), evaluation('improved')]))).toBe('monitoring');
+    expect(stateOf(sendAll(others, [referral('ppt'), evaluation('improved')]))).toBe('followUp.monitoring');
   });
 
   test('[A.T3.3] improvement leads to monitoring only once another service has been contacted', () => {
@@ -655,7 +655,7 @@ describe('Trinn 3', () => {
     // The Innsatsteam referral from before does not count: another service is meant.
     expect(others.snapshot.context.referrals).toEqual(['innsatsteam']);
     const referredOn = send(improved, referral('doctor'));
-    expect(stateOf(send(referredOn, evaluation('improved')))).toBe('monitoring');
+    expect(stateOf(send(referredOn, evaluation('improved')))).toBe('followUp.monitoring');
   });
 
   test('[A.T3.3] after three months of Innsatsteam work without improvement other services are contacted', () => {
@@ -759,7 +759,7 @@ describe('national guidance', () => {
 
   test('[D.3] an evaluation that finds absence improved lets the case close at once with its closing note; a monitoring period of 0 is allowed', () => {
     const monitoring = toMonitoring();
-    expect(stateOf(monitoring)).toBe('monitoring');
+    expect(stateOf(monitoring)).toBe('followUp.monitoring');
     // Closed at the evaluation, without waiting for the monitoring period.
     const done = send(monitoring, closed('absence-improved', 'contact-teacher'));
     expect(stateOf(done)).toBe('closed');
@@ -779,7 +779,7 @@ describe('national guidance', () => {
     const monitoring = toMonitoring();
     expect(timer(monitoring, 'monitoringPeriod').delay).toBe(days(30));
     const due = fire(monitoring, 'monitoringPeriod');
-    expect(stateOf(due)).toBe('closingDue');
+    expect(stateOf(due)).toBe('followUp.closingDue');
     expect(declared(due)).toEqual([{ type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } }]);
     expectRefused(due, closed('natural-explanation'));
     expect(stateOf(send(due, closed('absence-improved')))).toBe('closed');
@@ -797,11 +797,11 @@ describe('national guidance', () => {
   test('[D.3] a single episode without notice during follow-up does not reopen Trinn 2', () => {
     const monitoring = toMonitoring();
     const step = send(monitoring, newTrigger('unnotified-absence', 3, ['2026-10-05', '2026-10-06', '2026-10-07']));
-    expect(stateOf(step)).toBe('monitoring');
+    expect(stateOf(step)).toBe('followUp.monitoring');
     expect(declared(step)).toEqual(ASK_FOR_CONTACT);
     // Nor does new absence under the Trinn 1 criterion: it is recorded only.
     const small = send(monitoring, newTrigger('days-over-limit', 10));
-    expect(stateOf(small)).toBe('monitoring');
+    expect(stateOf(small)).toBe('followUp.monitoring');
     expect(small.snapshot.context.triggers).toHaveLength(monitoring.snapshot.context.triggers.length + 1);
   });
 });
@@ -1110,8 +1110,8 @@ describe('the whole procedure', () => {
       'trinn3.innsatsteam.threeMonthReview',
       'trinn3.innsatsteam.contactingOtherServices',
       'trinn3.innsatsteam.contactingOtherServices',
-      'monitoring',
-      'closingDue',
+      'followUp.monitoring',
+      'followUp.closingDue',
       'closed',
     ]);
     expect(step.snapshot.status).toBe('done');
