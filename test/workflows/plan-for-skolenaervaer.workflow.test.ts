@@ -532,6 +532,21 @@ test('[A.5.1c] a case opened from 60-day-old facts sends each reminder at most o
   });
 });
 
+test('[A.T1.0] absence the guardians explain by illness closes the case with its reason and note kept', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, await overTenDays());
+    const v = await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', documentRef: 'vss/log-illness' }, await t.now()));
+    expect(v.state.label).toBe('Trinn 1: Vurdering etter samtalen med foresatte');
+    const note = 'Legeerklæring: langvarig sykdom, ikke bekymringsfullt fravær.';
+    await send(handle, caseEvent('case.closed', { reason: 'illness-approved', note, documentRef: 'vss/closing-illness' }, await t.now(), 'contact-teacher'));
+    const final = await handle.result();
+    expect(final.status).toBe('closed');
+    expect(final.closing).toMatchObject({ reason: 'illness-approved', note, documentRef: 'vss/closing-illness', actor: { role: 'contact-teacher' } });
+    expect(final.timeline.at(-1)).toMatchObject({ kind: 'event', type: 'case.closed', data: { reason: 'illness-approved', note } });
+  });
+});
+
 // Last, on a server of its own: the time-skipping test server keeps time skipping locked after it
 // rejects an update, which would stall the timers of any test after it.
 describe('refused updates', () => {
