@@ -91,7 +91,7 @@ function rawVariants(type: EventType, atMs: number, consents: readonly string[])
         },
         ...(type === 'absence.thresholdReached'
           ? [{ variant: 'absence=over-day-limit', payload: { trigger: { rule: 'days-over-limit', dates, days: OVER_LIMIT_DAYS } } }]
-          : []),
+          : [{ variant: 'absence=without-notice', payload: { trigger: { rule: 'unnotified-absence', dates: [...dates, today], days: 3 } } }]),
         {
           variant: 'absence=under-limit',
           payload: { trigger: { rule: 'days-or-lessons-over-limit', dates, days: UNDER_LIMIT_DAYS, lessons: 0 } },

@@ -36,6 +36,17 @@ export function defaultContext(procedure: ProcedureDefinition): unknown {
 }
 
 /**
+ * Delays whose length is not one number of milliseconds: they count calendar months, or run to
+ * a school day counted from the absence that opened the case. Measured at the diagram's default
+ * date they would read as an accident of that date ("etter 40 timer", "etter 92 dager"), so
+ * the diagram states their rule instead.
+ */
+const calendarDelayPhrases: Record<string, string> = {
+  contactAfterThreeDaysWithoutNotice: 'på 3. skoledag uten melding',
+  innsatsteamThreeMonths: 'etter 3 måneder',
+};
+
+/**
  * Resolves the delay `name` (a key of the machine's `delays`, or a literal number of
  * milliseconds, which XState also allows in `after`). Throws when the machine has no such delay.
  */
@@ -66,5 +77,5 @@ export function resolveDelay(procedure: ProcedureDefinition, name: string, conte
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new Error(`Forsinkelsen «${name}» i rutinen ${procedure.id} ga ikke et antall millisekunder`);
   }
-  return { name, ms: value, onAgreedDate: readsEvent, phrase: delayPhrase(name, value, readsEvent) };
+  return { name, ms: value, onAgreedDate: readsEvent, phrase: calendarDelayPhrases[name] ?? delayPhrase(name, value, readsEvent) };
 }

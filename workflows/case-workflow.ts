@@ -440,7 +440,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     timers.delete(timer.id);
     timersVersion += 1;
     const now = Date.now();
-    const missed = hostV2 && timer.dueAtMs < now - LATE_TIMER_SLACK_MS;
+    const routine = procedure.routineDelays.includes(timer.name);
+    // A planned period ending late is no lateness of anyone's: only a deadline a person had to meet is "missed".
+    const missed = hostV2 && !routine && timer.dueAtMs < now - LATE_TIMER_SLACK_MS;
     const [after, actions] = transition(procedure.machine, snapshot, timer.event as never);
     snapshot = after;
     recordRoute(`after:${timer.name}`);
@@ -455,7 +457,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         actor: { role: 'system', userId: 'saksflyten' },
       };
     }
-    if (!procedure.routineDelays.includes(timer.name)) {
+    if (!routine) {
       if (!hostV2) overdueFlag = true;
       else if (snapshot.status === 'active' && !overdueMark) overdueMark = { sinceMs: timer.dueAtMs, delay: timer.name, statePath: activePath(snapshot.value) };
       else if (overdueMark) overdueMark = { ...overdueMark, statePath: activePath(snapshot.value) };

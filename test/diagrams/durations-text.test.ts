@@ -36,7 +36,8 @@ test('a delay counted to an agreed date says so, with the policy fallback when t
 });
 
 test.each([
-  ['plan-for-skolenaervaer', 'contactAfterThreeDaysWithoutNotice', 'etter 3 dager'],
+  ['plan-for-skolenaervaer', 'contactAfterThreeDaysWithoutNotice', 'på 3. skoledag uten melding'],
+  ['plan-for-skolenaervaer', 'innsatsteamThreeMonths', 'etter 3 måneder'],
   ['plan-for-skolenaervaer', 'escalationAfterSixWeeksInTotal', 'etter 6 uker'],
   ['plan-for-skolenaervaer', 'monitoringPeriod', 'etter 30 dager'],
   ['plan-for-skolenaervaer', 'trinn1ReviewOnAgreedDate', 'på avtalt dato (ellers etter 3 uker)'],

@@ -55,7 +55,7 @@ test("a step's cause picks the transition when several lead to the same state", 
 test('a delayed transition back into the same state is marked when the cause names it', () => {
   const raelingen = buildGraph(getProcedure('raelingen-veileder'));
   const marks = highlightMarks(raelingen, {
-    route: [{ path: 'open.contactingHome' }, { path: 'open.contactingHome', cause: 'after:homeContactedImmediately' }],
+    route: [{ path: 'open.contactingHome.awaitingContact' }, { path: 'open.contactingHome.awaitingContact', cause: 'after:homeContactedImmediately' }],
   });
   const loop = raelingen.transitions.find((t) => t.event === 'after:homeContactedImmediately');
   expect([...marks.visitedTransitions]).toEqual([loop!.id]);

@@ -119,5 +119,5 @@ test('descriptions and labels are escaped: no raw quotes or markup, no label-end
 });
 
 test('the title names the procedure and its version, Norwegian letters intact', () => {
-  expect(procedureMermaid(getProcedure('plan-for-skolenaervaer'))).toContain('title: "Plan for skolenærvær (plan-for-skolenaervaer, versjon 1)"');
+  expect(procedureMermaid(getProcedure('plan-for-skolenaervaer'))).toContain('title: "Plan for skolenærvær (plan-for-skolenaervaer, versjon 2)"');
 });
