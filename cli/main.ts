@@ -20,7 +20,7 @@ import { type CliCommand, USAGE, UsageError, parseCli } from './args';
 import { EXIT, type ExitCode } from './exit-codes';
 import { formatCase } from './format';
 import { type CaseRow, caseRowOf, formatCaseRows, sortCaseRows } from './list';
-import { UnknownSchoolError, WrongProcedureError, resolveOpening } from './opening';
+import { TriggerBelowLimitError, UnknownSchoolError, WrongProcedureError, checkOpeningTrigger, resolveOpening } from './opening';
 
 /** A failure with the exit code it ends the CLI with (cli/exit-codes.ts). */
 class CliFailure extends Error {
@@ -49,7 +49,8 @@ async function execute(command: Exclude<CliCommand, { kind: 'help' | 'procedures
   switch (command.kind) {
     case 'open': {
       const directory = await loadSchoolDirectory(command.schoolsConfig ?? process.env.SCHOOLS_CONFIG ?? DEFAULT_SCHOOLS_CONFIG);
-      const { procedure, policyOverrides } = resolveOpening(directory, command.schoolId, command.procedureId, command.version);
+      const opening = resolveOpening(directory, command.schoolId, command.procedureId, command.version);
+      const { procedure, policyOverrides } = opening;
       const facts = {
         caseId: command.caseId,
         pupilId: command.pupilId,
@@ -60,6 +61,7 @@ async function execute(command: Exclude<CliCommand, { kind: 'help' | 'procedures
       };
       try {
         buildCaseInput(procedure, facts, policyOverrides); // refuse bad input before anything starts
+        checkOpeningTrigger(opening, command.trigger);
       } catch (err) {
         if (err instanceof ProcedureError) throw new UsageError(err.message);
         throw err;
@@ -139,7 +141,7 @@ async function execute(command: Exclude<CliCommand, { kind: 'help' | 'procedures
 /** The exit code and message for a failure; anything not foreseen is an internal error (1). */
 function failure(err: unknown): { code: ExitCode; message: string } {
   if (err instanceof CliFailure) return { code: err.code, message: err.message };
-  if (err instanceof UsageError || err instanceof WrongProcedureError) return { code: EXIT.usage, message: err.message };
+  if (err instanceof UsageError || err instanceof WrongProcedureError || err instanceof TriggerBelowLimitError) return { code: EXIT.usage, message: err.message };
   if (err instanceof UnknownSchoolError) return { code: EXIT.notFound, message: err.message };
   if (err instanceof ProcedureError) return { code: EXIT.notFound, message: err.message };
   if (err instanceof SchoolDirectoryError || err instanceof ConfigError) return { code: EXIT.badConfiguration, message: err.message };

@@ -4,6 +4,8 @@
  * opens cases this way; a person opening a case by hand goes through the same check, so no case
  * opens for an unknown school or under another municipality's procedure.
  */
+import type { AbsenceTrigger } from '../machines/events';
+import { resolvePolicy } from '../machines/policy';
 import { type ProcedureDefinition, getProcedure } from '../machines/registry';
 import type { SchoolDirectory } from '../detection/school-directory';
 
@@ -15,6 +17,19 @@ export class UnknownSchoolError extends Error {
 /** The procedure asked for is not the school's (a usage error: exit code 2). */
 export class WrongProcedureError extends Error {
   override name = 'WrongProcedureError';
+}
+
+/** The trigger does not meet the procedure's own limit for opening a case (a usage error: exit code 2). */
+export class TriggerBelowLimitError extends Error {
+  override name = 'TriggerBelowLimitError';
+}
+
+/** Refuses a trigger the procedure would not open a case on under this policy (see `openingCheck`). */
+export function checkOpeningTrigger(opening: ResolvedOpening, trigger: AbsenceTrigger): void {
+  const { procedure, policyOverrides } = opening;
+  if (!procedure.openingCheck) return;
+  const problem = procedure.openingCheck(trigger, resolvePolicy(procedure.policySchema, policyOverrides, procedure.id));
+  if (problem) throw new TriggerBelowLimitError(`${problem} (${procedure.displayName})`);
 }
 
 export interface ResolvedOpening {

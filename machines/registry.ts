@@ -7,6 +7,8 @@ import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 import { caseFactsSchema as legacyFactsSchema } from './v1/case-context';
 import type { ExtraSenders } from './authorization';
+import type { AbsenceTrigger } from './events';
+import { triggerRuleNames } from './labels';
 import { BUP_REFERRERS, type CaseFacts, type CaseInput, caseFactsSchema } from './case-context';
 import type { Clause } from './meta';
 import { resolvePolicy } from './policy';
@@ -20,6 +22,8 @@ import {
 } from './tiltaksplan-elevfravaer';
 import {
   RAELINGEN_ID,
+  type RaelingenPolicy,
+  isWorryingAbsence,
   raelingenClauses,
   raelingenMachine,
   raelingenOpeningRules,
@@ -27,6 +31,7 @@ import {
 } from './raelingen-veileder';
 import {
   PLAN_FOR_SKOLENAERVAER_ID,
+  type PlanForSkolenaervaerPolicy,
   planForSkolenaervaerClauses,
   planForSkolenaervaerMachine,
   planForSkolenaervaerOpeningRules,
@@ -69,6 +74,28 @@ export interface ProcedureDefinition {
   routineDelays: readonly string[];
   /** Roles that may send an event beyond the responsible roles of the step that takes it (see authorization.ts). */
   extraSenders: ExtraSenders;
+  /**
+   * Why a person may not open a case on this trigger under this policy (Norwegian), or undefined
+   * when they may: a counted trigger below the procedure's own limit is no worrying absence.
+   * Checked where a person opens a case by hand; detection opens only on its own thresholds.
+   */
+  openingCheck?: (trigger: AbsenceTrigger, policy: unknown) => string | undefined;
+}
+
+/** A: "absence over 10 days" opens Trinn 1 only when the trigger counts more days than the limit (A.T1.0). */
+function planForSkolenaervaerOpeningCheck(trigger: AbsenceTrigger, policy: unknown): string | undefined {
+  const limit = (policy as PlanForSkolenaervaerPolicy).worryingAbsenceOverDays;
+  if (trigger.rule !== 'days-over-limit' || (trigger.days ?? 0) > limit) return undefined;
+  return `Rutinen åpner sak på «${triggerRuleNames[trigger.rule]}» bare ved mer enn ${limit} dager; utløseren har ${trigger.days ?? 0}.`;
+}
+
+/** E: counted absence opens a case only over 8 days and/or 10 lessons (E.S5a), valid absence at 10 days (E.DS). */
+function raelingenOpeningCheck(trigger: AbsenceTrigger, policy: unknown): string | undefined {
+  const p = policy as RaelingenPolicy;
+  if (isWorryingAbsence(trigger, p)) return undefined;
+  return trigger.rule === 'valid-absence-half-year'
+    ? `Rutinen åpner sak på «${triggerRuleNames[trigger.rule]}» først ved ${p.validAbsenceDaysPerHalfYear} dager; utløseren har ${trigger.days ?? 0}.`
+    : `Rutinen åpner sak på «${triggerRuleNames[trigger.rule]}» bare ved mer enn ${p.worryingAbsenceOverDays} dager eller ${p.worryingAbsenceOverLessons} enkelttimer; utløseren har ${trigger.days ?? 0} dager og ${trigger.lessons ?? 0} timer.`;
 }
 
 /**
@@ -161,6 +188,7 @@ const current: readonly ProcedureDefinition[] = [
   {
     id: PLAN_FOR_SKOLENAERVAER_ID,
     version: 2,
+    openingCheck: planForSkolenaervaerOpeningCheck,
     ...procedureInfo[PLAN_FOR_SKOLENAERVAER_ID],
     machine: planForSkolenaervaerMachine,
     policySchema: planForSkolenaervaerPolicySchema,
@@ -187,6 +215,7 @@ const current: readonly ProcedureDefinition[] = [
   {
     id: RAELINGEN_ID,
     version: 2,
+    openingCheck: raelingenOpeningCheck,
     ...procedureInfo[RAELINGEN_ID],
     machine: raelingenMachine,
     policySchema: raelingenPolicySchema,
