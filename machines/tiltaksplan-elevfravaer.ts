@@ -1,6 +1,9 @@
 /**
  * "Tiltaksplan ved elevfravær — faser for tidlig innsats" (procedure C, specified in
- * docs/procedures/tiltaksplan-elevfravaer.md) as a machine, version 2: first pattern (the contact
+ * docs/procedures/tiltaksplan-elevfravaer.md) as a machine, version 2: notice (a case opened on
+ * a day without notice asks the contact teacher to contact the home that day, and closes with
+ * the reason once the guardians have answered or the notice has come, unless a pattern moves it
+ * on) → first pattern (the contact
  * teacher contacts the home; illness puts the case aside with the guardians' approval until new
  * absence or for half a year, otherwise a plan for the next three days) → new pattern
  * (new or recurring illness closes the case with the guardians' approval, otherwise the
@@ -16,7 +19,7 @@
  * else, and the work of entering a step (a message, a meeting scheduled, a new documentation
  * stage) sits on the transitions into it, so it happens once per cause.
  */
-import { and, setup } from 'xstate';
+import { and, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import {
   type CaseContext,
@@ -31,6 +34,7 @@ import {
 import { MS_PER_DAY, days, msUntilEndOfDate } from './durations';
 import type { CaseEvent } from './events';
 import { effectActions } from './effects';
+import type { NotifyGuardiansParams, NotifyStaffParams, RemindResponsibleParams } from './effects';
 import { type Clause, stateMeta as meta } from './meta';
 import { childWelfareAndBupClauses, nationalClauses } from './national-guidance';
 import { calendarDays } from './policy';
@@ -61,12 +65,19 @@ export const tiltaksplanPolicySchema = z.object({
 });
 export type TiltaksplanPolicy = z.infer<typeof tiltaksplanPolicySchema>;
 
-/** Absence patterns that open a case under this procedure (source section 2). */
+/**
+ * What opens a case under this procedure: a school day without notice from the guardians
+ * (section 1.2, phase 1), and the absence patterns of section 2 (phase 2).
+ */
 export const tiltaksplanOpeningRules: readonly TriggerRule[] = [
+  'unnotified-absence',
   'consecutive-days',
   'single-days-in-month',
   'partial-days-in-month',
 ];
+
+/** A day without notice: a phase 1 fact, never an absence pattern of sections 2 and 3. */
+const isMissingNoticeTrigger = (rule: TriggerRule): boolean => rule === 'unnotified-absence';
 
 /** The procedure's rules, in the project's words, as cited by states and tests. */
 export const tiltaksplanClauses: readonly Clause[] = [
@@ -172,6 +183,10 @@ const planReminder = (state: string, roles: readonly Role[]) => [
   },
 ];
 
+type NotifyStaffAction = { type: 'notifyStaff'; params: NotifyStaffParams };
+type NotifyGuardiansAction = { type: 'notifyGuardians'; params: NotifyGuardiansParams };
+type RemindAction = { type: 'remindResponsible'; params: RemindResponsibleParams };
+
 /** The daily contact reminder: re-enters only its own state, whose entry does nothing else. */
 const contactReminder = (state: string) => ({
   target: state,
@@ -189,9 +204,36 @@ export const tiltaksplanMachine = setup({
   actions: {
     ...effectActions,
     ...sharedActions<TiltaksplanPolicy>(),
+    /**
+     * New absence in an open case that does not move it: a pattern tells the principal and the
+     * contact teacher; a day without notice asks for what phase 1 asks on any day (C.1.2): the
+     * guardians hear that notice is missing and the contact teacher is reminded to contact the
+     * home. One transition for both, so every open state records every trigger the same way.
+     */
+    respondToNewAbsence: enqueueActions<Ctx, Ev, undefined, Ev, never, NotifyStaffAction | NotifyGuardiansAction | RemindAction, never, never, never>(
+      ({ event, enqueue }) => {
+        if (event.type !== 'absence.newTrigger') return;
+        if (isMissingNoticeTrigger(event.trigger.rule)) {
+          enqueue({ type: 'notifyGuardians', params: { message: 'absence-without-notice' } });
+          enqueue({ type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } });
+        } else {
+          enqueue({ type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-absence' } });
+        }
+      },
+    ),
   },
   guards: {
     ...sharedGuards<TiltaksplanPolicy>(),
+    /** Was the case opened on a day without notice (phase 1, C.1.2), not on an absence pattern? */
+    isOpenedOnMissingNotice: ({ context }: { context: Ctx }) => isMissingNoticeTrigger(context.trigger.rule),
+    /**
+     * Is the new trigger an absence pattern (sections 2 and 3), which moves the case on? A day
+     * without notice is not: it asks for a contact with the home and leaves the case where it is.
+     */
+    isAbsencePattern: ({ event }: { event: Ev }) => event.type === 'absence.newTrigger' && !isMissingNoticeTrigger(event.trigger.rule),
+    /** Is the case closed because the absence is explained: the guardians gave the cause, illness or another (C.1.2)? */
+    isAbsenceExplained: ({ event }: { event: Ev }) =>
+      event.type === 'case.closed' && (event.reason === 'natural-explanation' || event.reason === 'illness-approved'),
     /** Did the guardians give illness as the cause? */
     isCauseIllness: ({ event }: { event: Ev }) => event.type === 'guardians.contacted' && event.cause === 'illness',
     /** Do the guardians approve closing the case because of illness? */
@@ -267,16 +309,15 @@ export const tiltaksplanMachine = setup({
         requiredDocuments: [],
         stage: 'identification',
       }),
-      initial: 'firstTrigger',
+      initial: 'opening',
       // Facts that may arrive at any open stage; recorded, never moving the case by themselves.
       // They sit on `open`, not the root, so a closed case takes nothing more.
       on: {
         ...recordedFacts,
-        // New absence is recorded with its evidence wherever the case is, and the principal and
-        // the contact teacher are told. The states where it moves the case on take it themselves.
-        'absence.newTrigger': {
-          actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-absence' } }],
-        },
+        // New absence is recorded with its evidence wherever the case is: a pattern tells the
+        // principal and the contact teacher, a day without notice asks for the contact with the
+        // home (C.1.2). The states where a pattern moves the case on take it themselves.
+        'absence.newTrigger': { actions: ['recordCaseFacts', 'respondToNewAbsence'] },
         'absence.noticeMissing': {
           actions: [
             'recordCaseFacts',
@@ -296,6 +337,77 @@ export const tiltaksplanMachine = setup({
         'case.closed': { guard: 'isPupilMoving', target: '#tiltaksplan-elevfravaer.closed', actions: 'recordCaseFacts' },
       },
       states: {
+        // Chooses the phase the opening trigger belongs to; a machine's initial state cannot be guarded.
+        opening: {
+          meta: meta({
+            label: 'Ny fraværssak',
+            responsible: ['system'],
+            clauses: ['C.1.2', 'C.2'],
+            requiredDocuments: [],
+            stage: 'identification',
+          }),
+          always: [{ guard: 'isOpenedOnMissingNotice', target: 'missingNotice' }, { target: 'firstTrigger' }],
+        },
+        missingNotice: {
+          meta: meta({
+            label: 'Fase 1: fravær uten melding',
+            responsible: ['contact-teacher'],
+            clauses: ['C.1.1', 'C.1.2'],
+            requiredDocuments: [],
+            stage: 'identification',
+          }),
+          initial: 'contactingHome',
+          // Entered once, when the case opens on a day without notice: the contact teacher is asked
+          // to contact the home today and the guardians hear that notice is missing. The daily
+          // reminder re-enters contactingHome only, so neither is repeated.
+          entry: [
+            'beginStage',
+            { type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'notice-missing' } },
+            { type: 'notifyGuardians', params: { message: 'absence-without-notice' } },
+          ],
+          on: {
+            // An absence pattern (section 2) makes this the first pattern: phase 2 (C.2).
+            'absence.newTrigger': { guard: 'isAbsencePattern', target: 'firstTrigger', actions: 'recordCaseFacts' },
+            // The guardians' explanation (illness or another cause) closes the case with its reason.
+            'case.closed': { guard: 'isAbsenceExplained', target: '#tiltaksplan-elevfravaer.closed', actions: 'recordCaseFacts' },
+          },
+          states: {
+            contactingHome: {
+              meta: meta({
+                label: 'Fravær uten melding – kontakt med hjemmet',
+                responsible: ['contact-teacher'],
+                clauses: ['C.1.2'],
+                requiredDocuments: [],
+                stage: 'identification',
+              }),
+              // Due the same day (1.1 "samme dag"): reminded daily until the home has answered,
+              // and the case is overdue meanwhile.
+              after: { contactReminder: contactReminder('contactingHome') },
+              on: {
+                // The home contacted, or the notice came late: either answers where the pupil is and why.
+                'guardians.contacted': { target: 'answered', actions: 'recordCaseFacts' },
+                'absence.noticeReceived': { target: 'answered', actions: 'recordCaseFacts' },
+              },
+            },
+            answered: {
+              meta: meta({
+                label: 'Svar fra hjemmet – saken avsluttes',
+                responsible: ['contact-teacher'],
+                clauses: ['C.1.1', 'C.1.2'],
+                requiredDocuments: ['closing-note'],
+                stage: 'identification',
+              }),
+              // The closing is a step someone owes (with its reason): reminded weekly until it is taken.
+              after: {
+                closingReminder: {
+                  target: 'answered',
+                  reenter: true,
+                  actions: { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'file-document' } },
+                },
+              },
+            },
+          },
+        },
         firstTrigger: {
           meta: meta({
             label: 'Fase 2: første fraværsvarsel',
@@ -373,7 +485,7 @@ export const tiltaksplanMachine = setup({
                   target: 'followingPlan',
                   actions: 'recordCaseFacts',
                 },
-                'absence.newTrigger': { target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
+                'absence.newTrigger': { guard: 'isAbsencePattern', target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
               },
             },
             followingPlan: {
@@ -392,7 +504,7 @@ export const tiltaksplanMachine = setup({
                 },
               },
               on: {
-                'absence.newTrigger': { target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
+                'absence.newTrigger': { guard: 'isAbsencePattern', target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
               },
             },
           },
@@ -407,7 +519,7 @@ export const tiltaksplanMachine = setup({
           }),
           after: { illnessRestPeriod: '#tiltaksplan-elevfravaer.closed' },
           on: {
-            'absence.newTrigger': { target: 'newTrigger', actions: 'recordCaseFacts' },
+            'absence.newTrigger': { guard: 'isAbsencePattern', target: 'newTrigger', actions: 'recordCaseFacts' },
           },
         },
         newTrigger: {
@@ -584,7 +696,7 @@ export const tiltaksplanMachine = setup({
             },
           },
           on: {
-            'absence.newTrigger': { target: 'newTrigger', actions: 'recordCaseFacts' },
+            'absence.newTrigger': { guard: 'isAbsencePattern', target: 'newTrigger', actions: 'recordCaseFacts' },
           },
         },
         closingDue: {
@@ -605,7 +717,7 @@ export const tiltaksplanMachine = setup({
             },
           },
           on: {
-            'absence.newTrigger': { target: 'newTrigger', actions: 'recordCaseFacts' },
+            'absence.newTrigger': { guard: 'isAbsencePattern', target: 'newTrigger', actions: 'recordCaseFacts' },
             'case.closed': {
               guard: 'isClosingAfterImprovement',
               target: '#tiltaksplan-elevfravaer.closed',

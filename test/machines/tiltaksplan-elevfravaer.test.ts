@@ -36,6 +36,15 @@ const plan = (evaluationDate = '2026-09-10', at = '2026-09-07T08:00:00Z', role: 
   ev('measures.agreed', { measures: ['Daglig innsjekk med kontaktlærer'], evaluationDate, planRef: 'plan-1' }, { at, role });
 const newTrigger = (dates = ['2026-09-21', '2026-09-22', '2026-09-23']) =>
   ev('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates, days: dates.length } }, { role: 'system' });
+/** Detection's trigger for a school day without notice from the guardians (C.1.2). */
+const missingNotice = (date = '2026-09-08') =>
+  ev('absence.newTrigger', { trigger: { rule: 'unnotified-absence', dates: [date], days: 1 } }, { role: 'system', at: `${date}T14:00:00Z` });
+const noticeReceived = () => ev('absence.noticeReceived', { documentRef: 'notice-1' });
+const explained = (reason: 'natural-explanation' | 'illness-approved' = 'natural-explanation', role: Role = 'contact-teacher') =>
+  ev('case.closed', { reason, note: 'Mor ringte: eleven er syk i dag.', documentRef: 'log-phase-1' }, { role });
+/** A case opened on a day without notice (phase 1). */
+const startPhase1 = (policy?: unknown) =>
+  start(ID, { trigger: { rule: 'unnotified-absence', dates: ['2026-09-07'], days: 1 }, openedAt: '2026-09-07T14:00:00Z' }, policy);
 const trend = () =>
   ev('absence.trend', { trend: 'worse', from: '2026-09-01', to: '2026-09-28', absenceDays: 4 }, { role: 'system', at: '2026-09-28T06:00:00Z' });
 const meeting = (
@@ -66,6 +75,8 @@ const toFollowUp = () => send(toMeasures(), followUpMeeting());
 
 /** How to reach every open leaf of the chart, in chart order. */
 const reach: Record<string, () => Step> = {
+  'open.missingNotice.contactingHome': () => startPhase1(),
+  'open.missingNotice.answered': () => send(startPhase1(), contacted('illness')),
   'open.firstTrigger.contactingHome': () => start(ID),
   'open.firstTrigger.confirmingIllness': () => send(start(ID), contacted('illness')),
   'open.firstTrigger.planningThreeDays': () => send(start(ID), contacted()),
@@ -97,12 +108,102 @@ describe('phase 1: notice', () => {
       ['remindResponsible', { roles: ['contact-teacher'], about: 'contact-guardians' }],
     ]);
   });
+
+  test('[C.1.2] a case opened on a day without notice starts in phase 1: the contact teacher is asked to contact the home that day, the guardians hear notice is missing', () => {
+    const s = startPhase1();
+    expect(stateOf(s)).toBe('open.missingNotice.contactingHome');
+    expect(metaOf(s)).toMatchObject({ label: 'Fravær uten melding – kontakt med hjemmet', responsible: ['contact-teacher'], clauses: ['C.1.2'], stage: 'identification' });
+    expect(effects(s).map((e) => [e.type, e.params])).toEqual([
+      ['notifyStaff', { roles: ['contact-teacher'], about: 'notice-missing' }],
+      ['notifyGuardians', { message: 'absence-without-notice' }],
+    ]);
+    // A case opened on a pattern still starts at phase 2.
+    expect(stateOf(start(ID))).toBe('open.firstTrigger.contactingHome');
+  });
+
+  test('[C.1.2] the contact is due that day: the contact teacher is reminded daily, the reminder only reminds, and a missed contact makes the case overdue', () => {
+    const s = startPhase1();
+    expect(delayOf(s, 'contactReminder')).toBe(1 * MS_PER_DAY);
+    const first = fire(s, 'contactReminder');
+    const second = fire(first, 'contactReminder');
+    for (const reminded of [first, second]) {
+      expect(stateOf(reminded)).toBe('open.missingNotice.contactingHome');
+      expect(effects(reminded)).toEqual([
+        expect.objectContaining({ type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } }),
+      ]);
+      expect(delayOf(reminded, 'contactReminder')).toBe(1 * MS_PER_DAY);
+    }
+    // Not a routine delay: when it fires, the workflow marks the case overdue until someone acts.
+    expect(getProcedure(ID).routineDelays).not.toContain('contactReminder');
+  });
+
+  test("[C.1.2] the guardians' answer or the late notice ends the contact step; the case then closes with its reason, reminded weekly until someone closes it", () => {
+    for (const answer of [contacted('illness'), contacted('home-related'), noticeReceived()]) {
+      const answered = send(startPhase1(), answer);
+      expect(stateOf(answered)).toBe('open.missingNotice.answered');
+      expect(metaOf(answered).requiredDocuments).toEqual(['closing-note']);
+      expect(ctx(answered).documents.map((d) => d.kind)).toEqual([answer.type === 'guardians.contacted' ? 'contact-log' : 'absence-notice']);
+      expect(delayOf(answered, 'closingReminder')).toBe(7 * MS_PER_DAY);
+      const reminded = fire(answered, 'closingReminder');
+      expect({ to: stateOf(reminded), effects: effects(reminded).map((e) => e.params) }).toEqual({
+        to: 'open.missingNotice.answered',
+        effects: [{ roles: ['contact-teacher'], about: 'file-document' }],
+      });
+      const closed = send(reminded, explained());
+      expect(closed.snapshot.status).toBe('done');
+      expect(ctx(closed).documents.at(-1)).toMatchObject({ kind: 'closing-note', eventType: 'case.closed' });
+    }
+    // Closing for illness keeps that reason; a reason that is no explanation is refused.
+    expect(send(send(startPhase1(), contacted('illness')), explained('illness-approved')).snapshot.status).toBe('done');
+    const answered = send(startPhase1(), contacted());
+    expect(answered.snapshot.can(closing())).toBe(false); // absence-improved: nothing has improved in phase 1
+  });
+
+  test('[C.1.2] a school that already knows the cause closes the case at once with the explanation', () => {
+    const closed = send(startPhase1(), explained());
+    expect(stateOf(closed)).toBe('closed');
+    expect(startPhase1().snapshot.can(closing())).toBe(false);
+  });
+
+  test('[C.1.2][C.2] an absence pattern in phase 1 is the first pattern: the case goes on at phase 2, whichever phase 1 step it was in', () => {
+    for (const phase1 of [startPhase1(), send(startPhase1(), contacted())]) {
+      const moved = send(phase1, newTrigger());
+      expect(stateOf(moved)).toBe('open.firstTrigger.contactingHome');
+      expect(effects(moved)).toEqual([expect.objectContaining({ type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } })]);
+      expect(ctx(moved).triggers.map((t) => t.rule)).toEqual(['unnotified-absence', 'consecutive-days']);
+      // Phase 2 builds on its own contact: the phase 1 contact log does not count for it.
+      expect(stageDocuments(ctx(moved))).toEqual([]);
+    }
+  });
+
+  test('[C.1.2] a new day without notice is recorded in every open state: the guardians are told, the contact teacher reminded, and the case stays where it is', () => {
+    for (const leaf of openLeaves) {
+      const s = reach[leaf]!();
+      const after = send(s, missingNotice('2026-10-12'));
+      expect({ leaf, to: stateOf(after), last: ctx(after).triggers.at(-1)?.rule, effects: effects(after).map((e) => [e.type, e.params]) }).toEqual({
+        leaf,
+        to: leaf,
+        last: 'unnotified-absence',
+        effects: [
+          ['notifyGuardians', { message: 'absence-without-notice' }],
+          ['remindResponsible', { roles: ['contact-teacher'], about: 'contact-guardians' }],
+        ],
+      });
+    }
+  });
+
+  test('[C.1.2][C.3] a day without notice is not a new pattern: it never moves phase 2 on to phase 3', () => {
+    for (const leaf of ['open.firstTrigger.planningThreeDays', 'open.firstTrigger.followingPlan', 'open.restingAfterIllness', 'open.monitoring', 'open.closingDue']) {
+      expect({ leaf, to: stateOf(send(reach[leaf]!(), missingNotice())) }).toEqual({ leaf, to: leaf });
+      expect({ leaf, to: stateOf(send(reach[leaf]!(), newTrigger())) }).toEqual({ leaf, to: 'open.newTrigger.contactingHome' });
+    }
+  });
 });
 
 describe('phase 2: first trigger', () => {
-  test('[C.2] a case opens on 3 consecutive days, 4 single days in a month or repeated partial days, and on nothing else', () => {
+  test('[C.2] a case opens on 3 consecutive days, 4 single days in a month or repeated partial days (and on a day without notice, C.1.2), and on nothing else', () => {
     const procedure = getProcedure(ID);
-    for (const rule of ['consecutive-days', 'single-days-in-month', 'partial-days-in-month']) {
+    for (const rule of ['unnotified-absence', 'consecutive-days', 'single-days-in-month', 'partial-days-in-month']) {
       expect(() => buildCaseInput(procedure, caseFacts({ trigger: { rule, dates: ['2026-09-01'] } }))).not.toThrow();
     }
     expect(() => buildCaseInput(procedure, caseFacts({ trigger: { rule: 'days-over-limit', dates: ['2026-09-01'] } }))).toThrow(
@@ -244,11 +345,14 @@ describe('phase 3: new trigger', () => {
   });
 
   test('[C.3] every open state records a new trigger and a trend with their evidence; only the plan states, a case put aside for illness, follow-up after improvement and ready to close move to phase 3', () => {
+    // Every leaf a case can rest in (the transient opening is never rested in).
     const chartLeaves = walkStates(getProcedure(ID).machine)
-      .filter((s) => s.leaf && !s.final)
+      .filter((s) => s.leaf && !s.final && s.path !== 'open.opening')
       .map((s) => s.path);
     expect(openLeaves).toEqual(chartLeaves);
     const moving = ['open.firstTrigger.planningThreeDays', 'open.firstTrigger.followingPlan', 'open.restingAfterIllness', 'open.monitoring', 'open.closingDue'];
+    // In phase 1 a pattern is the first one: the case goes on at phase 2 (C.1.2).
+    const toPhase2 = ['open.missingNotice.contactingHome', 'open.missingNotice.answered'];
     for (const leaf of openLeaves) {
       const s = reach[leaf]!();
       expect(stateOf(s)).toBe(leaf);
@@ -256,7 +360,8 @@ describe('phase 3: new trigger', () => {
       const triggered = send(s, newTrigger(dates));
       expect({ leaf, can: s.snapshot.can(newTrigger(dates)) }).toEqual({ leaf, can: true });
       expect({ leaf, last: ctx(triggered).triggers.at(-1) }).toEqual({ leaf, last: { rule: 'consecutive-days', dates, days: 3 } });
-      expect({ leaf, to: stateOf(triggered) }).toEqual({ leaf, to: moving.includes(leaf) ? 'open.newTrigger.contactingHome' : leaf });
+      const to = moving.includes(leaf) ? 'open.newTrigger.contactingHome' : toPhase2.includes(leaf) ? 'open.firstTrigger.contactingHome' : leaf;
+      expect({ leaf, to: stateOf(triggered) }).toEqual({ leaf, to });
       const trended = send(s, trend());
       expect({ leaf, can: s.snapshot.can(trend()), to: stateOf(trended), trend: ctx(trended).lastTrend }).toEqual({ leaf, can: true, to: leaf, trend: 'worse' });
     }
@@ -499,6 +604,9 @@ describe('who may act (authorization from the states\' responsible roles)', () =
 
   /** The moving step of each open leaf and who may send it. */
   const steps: [string, EventType, Role[]][] = [
+    ['open.missingNotice.contactingHome', 'guardians.contacted', teacherAndLeadership],
+    ['open.missingNotice.contactingHome', 'case.closed', teacherAndLeadership],
+    ['open.missingNotice.answered', 'case.closed', teacherAndLeadership],
     ['open.firstTrigger.contactingHome', 'guardians.contacted', teacherAndLeadership],
     ['open.firstTrigger.confirmingIllness', 'illness.confirmed', teacherAndLeadership],
     ['open.firstTrigger.planningThreeDays', 'measures.agreed', teacherAndLeadership],
@@ -558,6 +666,8 @@ describe('who may act (authorization from the states\' responsible roles)', () =
 describe('reminders and deadlines', () => {
   /** Every repeating reminder of the chart, with the open leaf it repeats in. */
   const reminders: [string, string][] = [
+    ['open.missingNotice.contactingHome', 'contactReminder'],
+    ['open.missingNotice.answered', 'closingReminder'],
     ['open.firstTrigger.contactingHome', 'contactReminder'],
     ['open.firstTrigger.confirmingIllness', 'contactReminder'],
     ['open.firstTrigger.planningThreeDays', 'planReminder'],

@@ -2,8 +2,9 @@
  * Procedure C (version 2) run as a durable case on the time-skipping server with the real policy
  * durations: deadlines fire as durable timers, duplicates apply once, a case crosses
  * continue-as-new mid-timer, a case opened from old facts fires each passed deadline once and is
- * overdue only for the steps a person owed, an illness closing keeps its reason, and a role the
- * step does not allow is refused by name.
+ * overdue only for the steps a person owed, an illness closing keeps its reason, a case opened on
+ * a day without notice is overdue until the home has answered and closes with the explanation,
+ * and a role the step does not allow is refused by name.
  */
 import { addDays } from 'date-fns';
 import type { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -284,10 +285,11 @@ test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, sho
     v = await view(handle);
     expect(v.stage).toBe('monitoring');
     expect(v.overdue).toBe(false);
+    // The plan's days ending is a planned period, not a step a person missed.
     expect(v.timeline.flatMap((e) => (e.kind === 'deadline' ? [[e.name, e.missed]] : []))).toEqual([
       ['contactReminder', true],
       ['planReminder', true],
-      ['threeDayPlanPeriod', true],
+      ['threeDayPlanPeriod', undefined],
     ]);
     expect(v.deadlines.map((d) => d.name)).toEqual(['monitoringPeriod']);
     expect(Date.parse(v.deadlines[0]!.dueAt)).toBeGreaterThan(now + 29 * DAY);
@@ -327,6 +329,45 @@ test("[C.3.1] an illness closing keeps why the case closed; in phase 2 it only p
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('illness-approved');
     const subjects = (await t.outbox.list()).filter((m) => m.caseId === final.caseId).map((m) => m.subject);
     expect(subjects).toEqual(expect.arrayContaining(['Saken er lukket fordi fraværet skyldes sykdom', 'Oppfølgingen av fraværet er avsluttet']));
+  });
+});
+
+test('[C.1.2] a case opened on a day without notice: the contact is due that day, the case is overdue from the next day until the home has answered, and closes with the explanation as its reason', async () => {
+  const worker = await t.newWorker();
+  await worker.runUntil(async () => {
+    const handle = await openCase(t, ID, { rule: 'unnotified-absence', dates: [await dateIn(0)] });
+    let v = await view(handle);
+    expect(v.state.label).toBe('Fravær uten melding – kontakt med hjemmet');
+    expect(v.stage).toBe('identification');
+    expect(v.deadlines.map((d) => d.name)).toEqual(['contactReminder']);
+    expect(v.overdue).toBe(false);
+
+    // Nobody has contacted the home by the next day: reminded, and overdue since then.
+    await t.env.sleep('1 day');
+    v = await view(handle);
+    expect(v.state.label).toBe('Fravær uten melding – kontakt med hjemmet');
+    expect(v.overdue).toBe(true);
+
+    // Another day without notice is recorded and asks for the contact again, but only a person's step clears the mark.
+    await handle.signal(absenceFactsSignal, caseEvent('absence.newTrigger', { trigger: { rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1 } }, await t.now(), 'system'));
+    v = (await send(handle, await contacted('illness'))).view;
+    expect(v.triggers.map((tr) => [tr.rule, tr.effect])).toEqual([
+      ['unnotified-absence', 'opened'],
+      ['unnotified-absence', 'recorded'],
+    ]);
+    expect(v.state.label).toBe('Svar fra hjemmet – saken avsluttes');
+    expect(v.overdue).toBe(false);
+
+    await send(handle, caseEvent('case.closed', { reason: 'natural-explanation', note: 'Mor meldte sykdom på telefon.', documentRef: 'log-illness' }, await t.now()));
+    const final = await handle.result();
+    expect(final.status).toBe('closed');
+    expect(final.closing).toMatchObject({ reason: 'natural-explanation', note: 'Mor meldte sykdom på telefon.', actor: { role: 'contact-teacher' } });
+    expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('natural-explanation');
+    const subjects = (await t.outbox.list()).filter((m) => m.caseId === final.caseId).map((m) => m.subject);
+    expect(subjects.filter((s) => s === 'Fravær uten melding fra foresatte')).toHaveLength(1);
+    // Once when the case opened, once for the second day without notice.
+    expect(subjects.filter((s) => s === 'Vi mangler beskjed om fravær')).toHaveLength(2);
+    expect(subjects).toEqual(expect.arrayContaining(['Påminnelse: kontakt hjemmet']));
   });
 });
 
