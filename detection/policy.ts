@@ -20,12 +20,10 @@ const positive = (description: string) => z.number().int().min(1).max(366).descr
 export const detectionPolicySchema = z.object({
   /** C §2: whole-day absence on this many consecutive school days. */
   consecutiveSchoolDays: positive('whole-day absence on this many consecutive school days (school days)'),
-  /** C §2: this many whole days of absence within the month window. */
-  singleDaysInMonth: positive('whole days of absence within the month window'),
-  /** C §2 "gjentakende": partial-day absence on at least this many days within the month window (policy, not in the seed). */
-  repeatedPartialDaysInMonth: positive('days with partial-day absence within the month window that count as repeated'),
-  /** Length of "a month" (calendar days), see MONTH_WINDOW_CALENDAR_DAYS. */
-  monthWindowCalendarDays: positive('length of "within a month" (calendar days)'),
+  /** C §2: this many whole days of absence within a calendar month (school-calendar.ts `monthFrom`). */
+  singleDaysInMonth: positive('whole days of absence within a calendar month'),
+  /** C §2 "gjentakende": partial-day absence on at least this many days within a calendar month (policy, not in the seed). */
+  repeatedPartialDaysInMonth: positive('days with partial-day absence within a calendar month that count as repeated'),
   /** A Trinn 1: more than this many whole days of absence in the school year to date. */
   daysOverLimit: positive('absence over this many whole days in the school year (days)'),
   /** Unnotified absence: the school acts on this school day of absence without notice, grades 1-7. */
@@ -44,8 +42,13 @@ export const detectionPolicySchema = z.object({
   lateArrivals: positive('late arrivals that are a danger sign'),
   /** ... within this many consecutive school days ("several times a week" = 3 in 5). */
   lateArrivalsWithinSchoolDays: positive('window for late arrivals (school days)'),
-  /** E danger sign: the pupil came and left on this many days within the month window. */
-  leftDuringDay: positive('days the pupil came to school and left, within the month window'),
+  /** E danger sign: the pupil came and left on this many days ... */
+  leftDuringDay: positive('days the pupil came to school and left, within the window below'),
+  /**
+   * ... within this many calendar days. The seed names no period for this sign, so it is the
+   * product's number of days, not a month (a month in a seed is a calendar month).
+   */
+  leftDuringDayWithinCalendarDays: positive('window for leaving during the day (calendar days)'),
   /** A partial registration with minutes only counts ceil(minutes / this) lessons. */
   minutesPerLesson: z.number().int().min(10).max(120).describe('minutes in one lesson'),
   /** Trend: partial lessons are turned into days with this many lessons per day. */
@@ -62,7 +65,6 @@ const common: DetectionPolicy = {
   consecutiveSchoolDays: 3,
   singleDaysInMonth: 4,
   repeatedPartialDaysInMonth: 3,
-  monthWindowCalendarDays: 30,
   daysOverLimit: 10,
   unnotifiedPrimaryBySchoolDay: 3,
   unnotifiedLowerSecondaryBySchoolDay: 3,
@@ -73,6 +75,7 @@ const common: DetectionPolicy = {
   lateArrivals: 3,
   lateArrivalsWithinSchoolDays: 5,
   leftDuringDay: 2,
+  leftDuringDayWithinCalendarDays: 30,
   minutesPerLesson: 45,
   lessonsPerDay: 6,
   trendWindowSchoolDays: 20,
@@ -81,8 +84,9 @@ const common: DetectionPolicy = {
 
 /** The seeds' defaults per procedure id. */
 export const detectionPolicyDefaults: Readonly<Record<string, DetectionPolicy>> = {
-  // Seed 002 §2: 3 consecutive days, 4 single days within a month, repeated partial absence.
-  [TILTAKSPLAN_ID]: common,
+  // Seed 002 §1.2: without notice the school contacts the home (the first school day, all grades);
+  // §2: 3 consecutive days, 4 single days within a month, repeated partial absence.
+  [TILTAKSPLAN_ID]: { ...common, unnotifiedPrimaryBySchoolDay: 1, unnotifiedLowerSecondaryBySchoolDay: 1 },
   // Seed 000 §5.1: no notice within 3 days ⇒ the school contacts the guardians (all grades);
   // Trinn 1: absence over 10 days.
   [PLAN_FOR_SKOLENAERVAER_ID]: common,

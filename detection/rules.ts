@@ -5,7 +5,9 @@
  * coordinator can see why.
  *
  * How a rule fires. Every rule scans the pupil's absence in date order, from the day after the
- * previous trigger's last evidence date (if any) up to and including today, and reports the
+ * last evidence date of the pupil's previous triggers of the rule's cut-off family (if any; see
+ * `cutoffFamily`: the patterns share one, a day without notice and a day of invalid absence with
+ * notice each have their own) up to and including today, and reports the
  * FIRST point where its threshold is met, once (`detect`). Feeding the returned triggers back as
  * `previousTriggers` yields the next ones (seed 002 §3: "3 nye sammenhengende fraværsdager").
  * `detectInOrder` does that feeding itself until nothing more fires, so one call returns every
@@ -19,6 +21,7 @@
  *   the pupil was at school, so it breaks a run of consecutive days.
  * - Validity matters only where the seed says so: seed 004's "over 8 days and/or 10 single
  *   lessons" counts all absence, its danger sign "high valid absence" only valid absence.
+ * - "A month" is a calendar month (school-calendar.ts `monthFrom`), never a number of days.
  *
  * Performance: registrations are grouped by pupil once and sorted once; every rule is a single
  * pass (two pointers for sliding windows) over that pupil's absence days, and the calendar
@@ -29,9 +32,11 @@ import { getProcedure } from '../machines/registry';
 import type { Trend, TriggerRule } from '../machines/vocabulary';
 import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
 import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
+import { RAELINGEN_ID } from '../machines/raelingen-veileder';
+import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
 import type { Registration } from '../intake/registration-schema';
 import { type DetectionPolicy, resolveDetectionPolicy } from './policy';
-import { type SchoolCalendar, halfYearOf, schoolYearOf } from './school-calendar';
+import { type SchoolCalendar, halfYearOf, monthFrom, schoolYearOf } from './school-calendar';
 
 /** One pupil's absence on one school day, merged from that day's registrations. */
 export interface DayAbsence {
@@ -81,8 +86,11 @@ export interface DetectedTrigger extends RuleHit {
   procedureId: string;
 }
 
-/** A trigger reported earlier for a pupil; detection counts only absence after its last date. */
-export type PreviousTrigger = Pick<DetectedTrigger, 'pupilId' | 'dates'> & Partial<AbsenceTrigger>;
+/**
+ * A trigger reported earlier for a pupil; the rules of its family (`cutoffFamily`) count only
+ * absence after its last date.
+ */
+export type PreviousTrigger = Pick<DetectedTrigger, 'pupilId' | 'dates' | 'rule'>;
 
 /** Everything a rule needs besides the pupil's days. */
 export interface RuleContext {
@@ -91,8 +99,10 @@ export interface RuleContext {
   policy: DetectionPolicy;
   /** The evaluation date (yyyy-MM-dd); nothing after it is looked at. */
   today: string;
-  /** True when the pupil already has triggers: the hit is a "new" trigger (C §3). */
+  /** True when the pupil already has triggers of this rule's family: the hit is a "new" trigger (C §3). */
   isNew: boolean;
+  /** The family's cut-off: the last evidence date of the pupil's previous triggers of this rule's family. */
+  after?: string;
 }
 
 /** A detection rule: the first hit in the pupil's (already cut) absence days, or undefined. */
@@ -180,6 +190,27 @@ function firstWindow(items: readonly DayAbsence[], position: (d: DayAbsence) => 
 }
 
 /**
+ * The first `need` items that lie within one calendar month (school-calendar.ts `monthFrom`: the
+ * last of them no later than the last day of the month that starts on the first), scanning in
+ * order with two pointers. The month's end only moves forward as its first day does, so the
+ * window never has to look back. Returns the items of that month up to the one that reached
+ * `need`, or undefined.
+ */
+function firstWithinMonth(items: readonly DayAbsence[], need: number): DayAbsence[] | undefined {
+  let start = 0;
+  let monthEnd = items[0] === undefined ? '' : monthFrom(items[0].date).to;
+  for (let end = 0; end < items.length; end++) {
+    const endDate = (items[end] as DayAbsence).date;
+    while (endDate > monthEnd) {
+      start++;
+      monthEnd = monthFrom((items[start] as DayAbsence).date).to;
+    }
+    if (end - start + 1 >= need) return items.slice(start, end + 1);
+  }
+  return undefined;
+}
+
+/**
  * Counts items per period (school year or half-year) in date order and returns the items of the
  * first period up to the point where `reached` says the threshold is met.
  */
@@ -259,12 +290,13 @@ export const consecutiveDays: Rule = (pupil, ctx) => {
 
 /**
  * C §2 / §3 (seed 002): "4 enkeltdager i løpet av en måned". Fires when `singleDaysInMonth`
- * whole-day absences fall within `monthWindowCalendarDays` (30) calendar days: the first and the
- * last date are at most 29 days apart. Calendar days because the seed says a month
- * (see MONTH_WINDOW_CALENDAR_DAYS). Evidence: those days.
+ * whole-day absences fall within one calendar month: the last of them no later than the last day
+ * of the month that starts on the first (1 October – 31 October; 31 January – 28 or 29 February;
+ * see `monthFrom`). A month, because the seed says a month, not a number of days. Evidence: the
+ * days of that month up to the one that reached the count.
  */
 export const singleDaysInMonth: Rule = (pupil, ctx) => {
-  const hit = firstWindow(pupil.days.filter((d) => d.whole), (d) => d.day, ctx.policy.monthWindowCalendarDays, ctx.policy.singleDaysInMonth);
+  const hit = firstWithinMonth(pupil.days.filter((d) => d.whole), ctx.policy.singleDaysInMonth);
   if (!hit) return undefined;
   const dates = datesOf(hit);
   return {
@@ -273,7 +305,7 @@ export const singleDaysInMonth: Rule = (pupil, ctx) => {
     days: dates.length,
     firedOn: lastDate(hit),
     clause: cClause(ctx),
-    description: `${dates.length} ${cNew(ctx)}fraværsdager i løpet av ${ctx.policy.monthWindowCalendarDays} dager (${dateList(dates)}).`,
+    description: `${dates.length} ${cNew(ctx)}fraværsdager i løpet av en måned (${dateList(dates)}).`,
   };
 };
 
@@ -281,10 +313,12 @@ export const singleDaysInMonth: Rule = (pupil, ctx) => {
  * C §2 / §3 (seed 002): "gjentakende fravær deler av skoledagen i løpet av siste måned".
  * "Repeated" is a policy number (`repeatedPartialDaysInMonth`, default 3): partial-day absence
  * (late arrival, leaving early or missed lessons, whatever the validity) on that many school
- * days within the 30-calendar-day month window. Evidence: those days and their lessons.
+ * days within one calendar month, the same month as `singleDaysInMonth`: read from the day it
+ * fires, the month since the same date in the month before (`monthUpTo`). Evidence: those days
+ * and their lessons.
  */
 export const partialDaysInMonth: Rule = (pupil, ctx) => {
-  const hit = firstWindow(pupil.days.filter(isPartial), (d) => d.day, ctx.policy.monthWindowCalendarDays, ctx.policy.repeatedPartialDaysInMonth);
+  const hit = firstWithinMonth(pupil.days.filter(isPartial), ctx.policy.repeatedPartialDaysInMonth);
   if (!hit) return undefined;
   const dates = datesOf(hit);
   const lessons = hit.reduce((sum, d) => sum + partialLessons(d, ctx.policy), 0);
@@ -294,7 +328,7 @@ export const partialDaysInMonth: Rule = (pupil, ctx) => {
     lessons,
     firedOn: lastDate(hit),
     clause: cClause(ctx),
-    description: `${ctx.isNew ? 'Fortsatt gjentakende' : 'Gjentakende'} fravær deler av skoledagen: ${dates.length} dager i løpet av ${ctx.policy.monthWindowCalendarDays} dager, ${lessons} timer (${dateList(dates)}).`,
+    description: `${ctx.isNew ? 'Fortsatt gjentakende' : 'Gjentakende'} fravær deler av skoledagen: ${dates.length} dager i løpet av en måned, ${lessons} timer (${dateList(dates)}).`,
   };
 };
 
@@ -327,27 +361,45 @@ export const daysOverLimit: Rule = (pupil, ctx) => {
 const unnotifiedClause: Readonly<Record<string, string>> = {
   [PLAN_FOR_SKOLENAERVAER_ID]: 'A.5.1c',
   [HARDANGER_ID]: 'B.N0a',
+  [TILTAKSPLAN_ID]: 'C.1.2',
+  [RAELINGEN_ID]: 'E.S4',
 };
 
 /**
  * Absence without notice from the guardians. A (seed 000 §5.1): no notice within 3 days ⇒ the
  * school contacts the guardians. E (seed 004): grades 1-7 contact the home immediately (the 1st
  * school day), grades 8-10 at the latest on the 3rd school day. B (seed 001 Nivå 0): notice is due
- * on the first day.
+ * on the first day. C (seed 002 §1.2): without notice the school contacts the home; the notice is
+ * due the same day (§1.1), so the 1st school day.
  *
  * Taken from the earliest absence day still without notice: the rule fires once the school has
  * reached the N-th SCHOOL day counting that day as the 1st (N by grade from the policy) and
  * today is on or after it. School days, because the school can only act on days it is open.
  * Evidence: the days without notice from the first one up to that N-th school day.
+ *
+ * One absence is reported once: days without notice that follow the previous trigger's last
+ * evidence day on the next school days, without a break, are the same absence the school was
+ * already asked to contact the home about, so they are not counted again. A school day without
+ * absence or with notice ends it; the next day without notice starts a new absence.
  */
 export const unnotifiedAbsence: Rule = (pupil, ctx) => {
-  const first = pupil.days.find((d) => !d.notified);
+  let start = 0;
+  if (ctx.after !== undefined) {
+    // The ordinal of the previous evidence day (a school day: registrations are grouped on school days).
+    let previousOrdinal = ctx.calendar.schoolDaysBefore(ctx.calendar.dayNumber(ctx.after));
+    for (let d = pupil.days[start]; d !== undefined && !d.notified && d.ordinal === previousOrdinal + 1; d = pupil.days[start]) {
+      previousOrdinal = d.ordinal;
+      start++;
+    }
+  }
+  const firstIndex = pupil.days.findIndex((d, i) => i >= start && !d.notified);
+  const first = pupil.days[firstIndex];
   if (!first) return undefined;
   const lowerSecondary = first.grade >= ctx.policy.lowerSecondaryFromGrade;
   const n = lowerSecondary ? ctx.policy.unnotifiedLowerSecondaryBySchoolDay : ctx.policy.unnotifiedPrimaryBySchoolDay;
   const due = ctx.calendar.schoolDateAt(first.ordinal + n - 1);
   if (due === undefined || due > ctx.today) return undefined;
-  const evidence = pupil.days.filter((d) => !d.notified && d.date <= due);
+  const evidence = pupil.days.slice(firstIndex).filter((d) => !d.notified && d.date <= due);
   const dates = datesOf(evidence);
   const wholeDays = evidence.filter((d) => d.whole).length;
   const who = lowerSecondary ? `trinn ${first.grade}` : `trinn ${first.grade}, barnetrinnet`;
@@ -357,12 +409,41 @@ export const unnotifiedAbsence: Rule = (pupil, ctx) => {
     days: wholeDays,
     firedOn: due,
     clause: unnotifiedClause[ctx.procedureId] ?? 'E.S4',
-    description: `Fravær uten melding fra foresatte siden ${no(first.date)}; ${n}. skoledag uten melding var ${no(due)} (${who}). Skolen kontakter hjemmet.`,
+    description:
+      n === 1
+        ? `Fravær uten melding fra foresatte ${no(first.date)} (${who}). Skolen kontakter hjemmet samme dag.`
+        : `Fravær uten melding fra foresatte siden ${no(first.date)}; ${n}. skoledag uten melding var ${no(due)} (${who}). Skolen kontakter hjemmet.`,
   };
 };
 
 // ---------------------------------------------------------------------------------------------
 // Seed 004 (E): Rælingen, skolens rutine
+
+/**
+ * E danger signs (seed 004, faresignaler som krever handling): "ugyldig fravær fra enkelttimer"
+ * and "ugyldig fravær hel dag"; the school's weekly routine adds that invalid absence, or a
+ * suspicion of it, is reported to the school's leadership and the home is contacted at once
+ * (E.S3). Fires on the first school day with absence the school registered as invalid although
+ * the guardians gave notice of it, a single lesson or a whole day: invalid absence WITHOUT notice
+ * is absence without notice, which has its own rule (`unnotifiedAbsence`, E.S4), so one day is
+ * never reported twice. Each such day is its own trigger (the next one counts only days after
+ * this one's evidence). Evidence: that day, as a whole day or its lessons.
+ */
+export const suspectedInvalidAbsence: Rule = (pupil, ctx) => {
+  const d = pupil.days.find((day) => !day.valid && day.notified);
+  if (!d) return undefined;
+  const lessons = d.whole ? 0 : partialLessons(d, ctx.policy);
+  const what = d.whole ? 'hele dagen' : `fra enkelttimer (${lessonsText(lessons)})`;
+  return {
+    rule: 'suspected-invalid-absence',
+    dates: [d.date],
+    days: d.whole ? 1 : 0,
+    ...(d.whole ? {} : { lessons }),
+    firedOn: d.date,
+    clause: 'E.DS',
+    description: `Ugyldig fravær ${what} ${no(d.date)}, selv om foresatte ga beskjed. Meld til skolens ledelse og kontakt hjemmet straks.`,
+  };
+};
 
 /**
  * E.S5a (seed 004, bekymringsfullt fravær): worrying absence is suspected invalid absence OR
@@ -452,11 +533,12 @@ export const lateArrivals: Rule = (pupil, ctx) => {
 
 /**
  * E danger sign (seed 004): "eleven møter opp på skolen, men forlater den igjen". The seed gives
- * no number; one departure may be a dentist visit. Policy: `leftDuringDay` (2) days within the
- * 30-calendar-day month window. Evidence: those days.
+ * no number and no period; one departure may be a dentist visit. Policy: `leftDuringDay` (2)
+ * days within `leftDuringDayWithinCalendarDays` (30) calendar days (a number of days, since the
+ * seed names no month here). Evidence: those days.
  */
 export const leftDuringDay: Rule = (pupil, ctx) => {
-  const hit = firstWindow(pupil.days.filter((d) => d.leftDuringDay), (d) => d.day, ctx.policy.monthWindowCalendarDays, ctx.policy.leftDuringDay);
+  const hit = firstWindow(pupil.days.filter((d) => d.leftDuringDay), (d) => d.day, ctx.policy.leftDuringDayWithinCalendarDays, ctx.policy.leftDuringDay);
   if (!hit) return undefined;
   const dates = datesOf(hit);
   return {
@@ -464,7 +546,7 @@ export const leftDuringDay: Rule = (pupil, ctx) => {
     dates,
     firedOn: lastDate(hit),
     clause: 'E.DS',
-    description: `Møtte på skolen, men gikk i løpet av dagen ${dates.length} ganger i løpet av ${ctx.policy.monthWindowCalendarDays} dager (${dateList(dates)}).`,
+    description: `Møtte på skolen, men gikk i løpet av dagen ${dates.length} ganger i løpet av ${ctx.policy.leftDuringDayWithinCalendarDays} dager (${dateList(dates)}).`,
   };
 };
 
@@ -475,11 +557,61 @@ export const rules: Readonly<Partial<Record<TriggerRule, Rule>>> = {
   'partial-days-in-month': partialDaysInMonth,
   'days-over-limit': daysOverLimit,
   'unnotified-absence': unnotifiedAbsence,
+  'suspected-invalid-absence': suspectedInvalidAbsence,
   'days-or-lessons-over-limit': daysOrLessonsOverLimit,
   'valid-absence-half-year': validAbsenceHalfYear,
   'late-arrivals': lateArrivals,
   'left-during-day': leftDuringDay,
 };
+
+/**
+ * Rules read from one procedure's source only, with the procedures they run for. A procedure may
+ * open on a trigger a person reports (Hardanger opens on suspected invalid absence too), but
+ * detection raises it only where the source names the sign: Rælingen's danger signs list invalid
+ * absence from single lessons and whole days; Hardanger's plan names no such sign.
+ */
+const ruleScope: Readonly<Partial<Record<TriggerRule, readonly string[]>>> = {
+  'suspected-invalid-absence': [RAELINGEN_ID],
+};
+
+/**
+ * Which earlier triggers a rule's count starts after: its cut-off family. Rules of one family
+ * read the same absence through different thresholds (a run of days, days in a month, days in a
+ * half-year ...), so they share one cut-off and one absence never counts as two worries. A rule
+ * about one school day's facts is a family of its own: a day without notice (C.1.2, A.5.1c,
+ * B.N0a, E.S4) and a day of invalid absence with notice (E.DS) ask for a contact about that day,
+ * not for a count, so their triggers neither move the cut-off of the patterns nor are moved by it.
+ * Otherwise the first day without notice would hide the first days of a pattern (three
+ * consecutive days would need a fourth), and a pattern would hide the next day without notice.
+ */
+export type CutoffFamily = 'pattern' | 'notice' | 'invalid';
+
+export function cutoffFamily(rule: TriggerRule): CutoffFamily {
+  if (rule === 'unnotified-absence') return 'notice';
+  if (rule === 'suspected-invalid-absence') return 'invalid';
+  return 'pattern';
+}
+
+/**
+ * The order families are delivered in when they fire on the same day: a pattern first (it opens
+ * the case, or moves it on), then the day's facts, which the case then records in its new step.
+ */
+const FAMILY_ORDER: readonly CutoffFamily[] = ['pattern', 'notice', 'invalid'];
+
+interface ActiveRule {
+  id: TriggerRule;
+  rule: Rule;
+  family: CutoffFamily;
+}
+
+/** The rules detection runs for a procedure: its opening rules that have a detector in scope. */
+export function activeRules(procedureId: string): ActiveRule[] {
+  return getProcedure(procedureId).openingRules.flatMap((id) => {
+    const rule = rules[id];
+    const scope = ruleScope[id];
+    return rule && (!scope || scope.includes(procedureId)) ? [{ id, rule, family: cutoffFamily(id) }] : [];
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Entry point
@@ -507,13 +639,13 @@ function upperBound(days: readonly DayAbsence[], date: string): number {
 }
 
 /**
- * Runs the rules of a procedure (its openingRules in machines/registry.ts that have a detector)
- * over every pupil's registrations, as of `today`, and returns the triggers sorted by the date
- * they fired (then pupil, then rule).
+ * Runs the rules of a procedure (`activeRules`: its openingRules in machines/registry.ts that
+ * have a detector in scope) over every pupil's registrations, as of `today`, and returns the
+ * triggers sorted by the date they fired (then pupil, then rule).
  *
- * `previousTriggers` (any rule, per pupil) are the triggers already reported: for that pupil only
- * absence after the latest evidence date among them is counted, and the hits are "new" triggers
- * (C §3). Registrations are trusted as validated by the importer (registrationSchema in intake/registration-schema.ts);
+ * `previousTriggers` (any rule, per pupil) are the triggers already reported: for that pupil each
+ * rule counts only absence after the latest evidence date among those of its cut-off family, and
+ * its hits are then "new" triggers (C §3). Registrations are trusted as validated by the importer (registrationSchema in intake/registration-schema.ts);
  * they are not parsed again here, to keep a run over 100 000 pupils fast.
  */
 export function detect(
@@ -536,24 +668,17 @@ export function detectGrouped(
   previousTriggers: readonly PreviousTrigger[] = [],
   policyOverrides?: unknown,
 ): DetectedTrigger[] {
-  const procedure = getProcedure(procedureId);
+  const active = activeRules(procedureId);
   const policy = resolveDetectionPolicy(procedureId, policyOverrides);
   calendar.dayNumber(today); // fail fast when today lies outside the calendar
-  const active = procedure.openingRules.flatMap((id) => {
-    const rule = rules[id];
-    return rule ? [rule] : [];
-  });
-
   const cutoff = cutoffs(previousTriggers);
 
   const found: DetectedTrigger[] = [];
   for (const pupil of pupils.values()) {
     const after = cutoff.get(pupil.pupilId);
-    const ctx: RuleContext = { procedureId, calendar, policy, today, isNew: after !== undefined };
-    const days = cutDays(pupil, today, after);
-    if (days.days.length === 0) continue;
-    for (const rule of active) {
-      const hit = rule(days, ctx);
+    const days = new Map<CutoffFamily, PupilAbsence>();
+    for (const { rule, family } of active) {
+      const hit = runRule(rule, family, pupil, after, days, { procedureId, calendar, policy, today });
       if (hit) found.push({ ...hit, pupilId: pupil.pupilId, schoolId: pupil.schoolId, procedureId });
     }
   }
@@ -563,27 +688,51 @@ export function detectGrouped(
 }
 
 /**
+ * One rule over the pupil's absence after its family's cut-off (`after`), up to today. The cut
+ * days are kept per family in `days`, so the rules of one family cut once.
+ */
+function runRule(
+  rule: Rule,
+  family: CutoffFamily,
+  pupil: PupilAbsence,
+  after: ReadonlyMap<CutoffFamily, string> | undefined,
+  days: Map<CutoffFamily, PupilAbsence>,
+  base: Omit<RuleContext, 'isNew' | 'after'>,
+): RuleHit | undefined {
+  const from = after?.get(family);
+  let cut = days.get(family);
+  if (!cut) {
+    cut = cutDays(pupil, base.today, from);
+    days.set(family, cut);
+  }
+  if (cut.days.length === 0) return undefined;
+  return rule(cut, { ...base, isNew: from !== undefined, ...(from !== undefined ? { after: from } : {}) });
+}
+
+/**
  * One trigger of a pupil in the order a detection run delivers them: the trigger sent to the
- * case, and the other rules that fired on the same day for the same absence.
+ * case, and the other rules of its family that fired on the same day for the same absence.
  */
 export interface TriggerStep {
-  /** Delivered to the case: of the rules that fired on the earliest day, the first by rule id. */
+  /** Delivered to the case: of its family's rules that fired on the earliest day, the first by rule id. */
   trigger: DetectedTrigger;
   /**
-   * Other rules that fired on that same day: the same absence seen through another rule. They
-   * are recorded (their evidence moves the cut-off for the next trigger) but not delivered, so
-   * that one absence is never counted as two worries (in C a second trigger escalates the case).
+   * Other rules of the same family that fired on that same day: the same absence seen through
+   * another rule. They are recorded (their evidence moves the family's cut-off for the next
+   * trigger) but not delivered, so that one absence is never counted as two worries (in C a
+   * second trigger escalates the case).
    */
   sameDay: DetectedTrigger[];
 }
 
 /**
  * Every trigger the data shows up to `today`, per pupil in the order a daily run would have found
- * them (a run every school day, each counting only absence after the evidence of the triggers
- * before it, as in `detect`). Per pupil: run the rules over the absence after the cut-off; of the
- * hits, the ones that fired on the earliest day make one step; the cut-off moves to the latest
- * evidence date of that step; repeat until no rule fires. Hits that fired later are not kept:
- * after the new cut-off they may count less absence, exactly as the next daily run would.
+ * them (a run every school day, each rule counting only absence after the evidence of the earlier
+ * triggers of its family, as in `detect`). Per pupil: run the rules, each over the absence after
+ * its family's cut-off; of the hits, the ones that fired on the earliest day make one step per
+ * family (a pattern first, then a day's facts); each family that fired moves its cut-off to the
+ * latest evidence date of its step; repeat until no rule fires. Hits that fired later are not
+ * kept: after the new cut-off they may count less absence, exactly as the next daily run would.
  *
  * So a backlog (a school year imported at once) gives every successive trigger in one call, and
  * calling it again with the steps fed back as `previousTriggers` returns nothing: a repeated
@@ -598,49 +747,55 @@ export function detectInOrder(
   previousTriggers: readonly PreviousTrigger[] = [],
   policyOverrides?: unknown,
 ): TriggerStep[] {
-  const procedure = getProcedure(procedureId);
+  const active = activeRules(procedureId);
   const policy = resolveDetectionPolicy(procedureId, policyOverrides);
   calendar.dayNumber(today); // fail fast when today lies outside the calendar
-  const active = procedure.openingRules.flatMap((id) => {
-    const rule = rules[id];
-    return rule ? [rule] : [];
-  });
   const cutoff = cutoffs(previousTriggers);
 
   const steps: TriggerStep[] = [];
   const pupilIds = [...pupils.keys()].sort(compare);
   for (const pupilId of pupilIds) {
     const pupil = pupils.get(pupilId) as PupilAbsence;
-    let after = cutoff.get(pupilId);
+    const after = new Map(cutoff.get(pupilId));
     for (;;) {
-      const days = cutDays(pupil, today, after);
-      if (days.days.length === 0) break;
-      const ctx: RuleContext = { procedureId, calendar, policy, today, isNew: after !== undefined };
+      const days = new Map<CutoffFamily, PupilAbsence>();
       const hits: DetectedTrigger[] = [];
-      for (const rule of active) {
-        const hit = rule(days, ctx);
+      for (const { rule, family } of active) {
+        const hit = runRule(rule, family, pupil, after, days, { procedureId, calendar, policy, today });
         if (hit) hits.push({ ...hit, pupilId, schoolId: pupil.schoolId, procedureId });
       }
       if (hits.length === 0) break;
       const earliest = hits.reduce((min, h) => (h.firedOn < min ? h.firedOn : min), today);
-      const fired = hits.filter((h) => h.firedOn === earliest).sort((a, b) => compare(a.rule, b.rule));
-      steps.push({ trigger: fired[0] as DetectedTrigger, sameDay: fired.slice(1) });
-      const next = fired.flatMap((h) => h.dates).reduce((max, d) => (d > max ? d : max), '');
-      // Every rule's evidence lies in the days after the cut-off, so the cut-off always moves on.
-      if (after !== undefined && next <= after) throw new Error(`Programfeil i fraværsdeteksjonen: kom ikke forbi ${after} for elev «${pupilId}» (${procedureId}).`);
-      after = next;
+      for (const family of FAMILY_ORDER) {
+        const fired = hits.filter((h) => h.firedOn === earliest && cutoffFamily(h.rule) === family).sort((a, b) => compare(a.rule, b.rule));
+        if (fired.length === 0) continue;
+        steps.push({ trigger: fired[0] as DetectedTrigger, sameDay: fired.slice(1) });
+        const next = fired.flatMap((h) => h.dates).reduce((max, d) => (d > max ? d : max), '');
+        const previous = after.get(family);
+        // Every rule's evidence lies in the days after its family's cut-off, so the cut-off always moves on.
+        if (previous !== undefined && next <= previous) {
+          throw new Error(`Programfeil i fraværsdeteksjonen: kom ikke forbi ${previous} for elev «${pupilId}» (${procedureId}, ${family}).`);
+        }
+        after.set(family, next);
+      }
     }
   }
   return steps;
 }
 
-/** Per pupil, the latest evidence date among the previous triggers. */
-function cutoffs(previousTriggers: readonly PreviousTrigger[]): Map<string, string> {
-  const cutoff = new Map<string, string>();
+/** Per pupil and cut-off family, the latest evidence date among the previous triggers. */
+function cutoffs(previousTriggers: readonly PreviousTrigger[]): Map<string, Map<CutoffFamily, string>> {
+  const cutoff = new Map<string, Map<CutoffFamily, string>>();
   for (const t of previousTriggers) {
+    const family = cutoffFamily(t.rule);
+    let pupil = cutoff.get(t.pupilId);
+    if (!pupil) {
+      pupil = new Map();
+      cutoff.set(t.pupilId, pupil);
+    }
     for (const date of t.dates) {
-      const current = cutoff.get(t.pupilId);
-      if (current === undefined || date > current) cutoff.set(t.pupilId, date);
+      const current = pupil.get(family);
+      if (current === undefined || date > current) pupil.set(family, date);
     }
   }
   return cutoff;

@@ -114,7 +114,8 @@ async function runSchool(schoolId: string, options: DetectionRunOptions, now: Da
   }
 
   const pupils = await options.ledger.load(schoolId);
-  const previous: PreviousTrigger[] = [...pupils.values()].flatMap((p) => p.triggers.map((t) => ({ pupilId: p.pupilId, dates: t.dates })));
+  // With their rule: each rule counts only absence after the triggers of its own cut-off family.
+  const previous: PreviousTrigger[] = [...pupils.values()].flatMap((p) => p.triggers.map((t) => ({ pupilId: p.pupilId, rule: t.rule, dates: t.dates })));
   let absence;
   let steps;
   try {

@@ -11,7 +11,7 @@
  * subtraction instead of walking the calendar.
  */
 import Holidays from 'date-holidays';
-import { eachDayOfInterval, format, isWeekend, parseISO, subDays } from 'date-fns';
+import { addDays, eachDayOfInterval, format, isWeekend, parseISO } from 'date-fns';
 import { z } from 'zod';
 import { isoDateSchema } from '../machines/events';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
@@ -85,12 +85,14 @@ export interface HalfYear extends DateRange {
 }
 
 /**
- * Length of "within a month" (i løpet av en måned / siste måned), in calendar days: the 30
- * calendar days ending on the date. Calendar days rather than school days because the seeds
- * speak of a month on the calendar; a window of N school days would stretch over Christmas or
- * Easter and count absence from six or seven weeks as "one month".
+ * "A month" (i løpet av en måned, siste måned) is a calendar month, never a number of days: the
+ * month that starts on a date runs to the day before the same date in the next month (1 October
+ * – 31 October, 15 January – 14 February); when the next month has no such date (31 January,
+ * 30 and 31 March, 31 May ...) it runs to the last day of that next month (31 January – 28 or 29
+ * February, 31 March – 30 April). Read backwards, "the last month" up to a date starts the day
+ * after the same date in the month before, or on the 1st of the date's own month when the month
+ * before has no such date; both readings give the same windows (see `monthFrom`, `monthUpTo`).
  */
-export const MONTH_WINDOW_CALENDAR_DAYS = 30;
 
 export interface SchoolCalendar {
   readonly municipality: string;
@@ -115,8 +117,8 @@ export interface SchoolCalendar {
   halfYearOf(date: string): HalfYear;
   /** The school year the date belongs to: Aug 1 – Jul 31. */
   schoolYearOf(date: string): DateRange;
-  /** "Within a month": the `days` calendar days ending on the date (default 30, see MONTH_WINDOW_CALENDAR_DAYS). */
-  monthWindow(date: string, days?: number): DateRange;
+  /** "The last month" up to and including the date: the calendar month that ends on it (see `monthUpTo`). */
+  monthUpTo(date: string): DateRange;
   /** Position of the date in the calendar (0 = range.from); throws CalendarRangeError outside the range. */
   dayNumber(date: string): number;
   /** The date at a day number. */
@@ -206,7 +208,7 @@ export function buildSchoolCalendar(config: unknown): SchoolCalendar {
     nthSchoolDayFrom: (date, n) => schoolDates[schoolDaysBefore(dayNumber(date)) + n - 1],
     halfYearOf,
     schoolYearOf,
-    monthWindow: (date, windowDays = MONTH_WINDOW_CALENDAR_DAYS) => monthWindow(date, windowDays),
+    monthUpTo,
     dayNumber,
     dateAt: (n) => {
       const d = dates[n];
@@ -233,7 +235,44 @@ export function schoolYearOf(date: string): DateRange {
   return { from: `${start}-08-01`, to: `${start + 1}-07-31` };
 }
 
-/** The `days` calendar days ending on the date (inclusive): day 1 is `date - (days - 1)`. */
-export function monthWindow(date: string, days: number = MONTH_WINDOW_CALENDAR_DAYS): DateRange {
-  return { from: format(subDays(parseISO(date), days - 1), 'yyyy-MM-dd'), to: date };
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+/** Days in a month (month 1-12). */
+const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const isoDate = (year: number, month: number, day: number): string => `${year}-${pad2(month)}-${pad2(day)}`;
+
+/**
+ * The calendar month that starts on `date` (yyyy-MM-dd): to the day before the same date in the
+ * next month, or to the last day of the next month when it has no such date (31 January → 28/29
+ * February). "Within a month" of a first day means on or before `monthFrom(first).to`.
+ */
+export function monthFrom(date: string): DateRange {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const nextYear = month === 12 ? year + 1 : year;
+  const nextMonth = month === 12 ? 1 : month + 1;
+  const nextLength = daysInMonth(nextYear, nextMonth);
+  if (day > nextLength) return { from: date, to: isoDate(nextYear, nextMonth, nextLength) };
+  if (day === 1) return { from: date, to: isoDate(year, month, daysInMonth(year, month)) };
+  return { from: date, to: isoDate(nextYear, nextMonth, day - 1) };
+}
+
+/**
+ * "The last month" up to and including `date`: from the day after the same date in the month
+ * before, or from the 1st of the date's month when the month before has no such date (31 March
+ * → 1 March). The same windows as `monthFrom` read backwards: `monthFrom(monthUpTo(d).from).to`
+ * is never before `d`, and no earlier first day reaches `d`.
+ */
+export function monthUpTo(date: string): DateRange {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const previousYear = month === 1 ? year - 1 : year;
+  const previousMonth = month === 1 ? 12 : month - 1;
+  const previousLength = daysInMonth(previousYear, previousMonth);
+  if (day > previousLength) {
+    return { from: isoDate(year, month, 1), to: date };
+  }
+  const sameDate = Date.UTC(previousYear, previousMonth - 1, day);
+  return { from: format(addDays(new Date(sameDate), 1), 'yyyy-MM-dd'), to: date };
 }

@@ -49,6 +49,14 @@ describe('detect', () => {
     expect(second[0]?.description).toBe('Fravær 3 nye sammenhengende skoledager (19.05.2026, 20.05.2026, 21.05.2026).');
   });
 
+  test('[C.1.2][C.2] a previous missing notice does not hide a pattern: each rule counts after the previous triggers of its own family', () => {
+    const previous = [{ pupilId: 'elev-1', rule: 'unnotified-absence' as const, dates: ['2026-05-13'] }];
+    expect(detect(C, regs, calendar, '2026-06-19', previous).map((t) => [t.pupilId, t.rule, t.clause])).toEqual([
+      ['elev-2', 'single-days-in-month', 'C.2'],
+      ['elev-1', 'consecutive-days', 'C.2'],
+    ]);
+  });
+
   test('[C.3] a previous trigger for one pupil does not hide another pupil\'s absence', () => {
     const previous = [{ pupilId: 'elev-1', rule: 'consecutive-days' as const, dates: ['2026-05-15'] }];
     expect(detect(C, regs, calendar, '2026-06-19', previous).map((t) => t.pupilId)).toEqual(['elev-2']);
@@ -60,7 +68,11 @@ describe('detect', () => {
     const bad = ['2026-04-20', '2026-04-21', '2026-04-22', '2026-04-23', '2026-04-24', '2026-04-27', '2026-04-28', '2026-04-29', '2026-04-30'].map((d) =>
       whole(d, { ...invalid, notifiedByGuardians: true, grade: 9 }),
     );
-    expect(detect(E, bad, calendar, '2026-06-19').map((t) => [t.rule, t.firedOn, t.days])).toEqual([['days-or-lessons-over-limit', '2026-04-30', 9]]);
+    // Invalid days with notice: the first is a danger sign (E.DS), the 9th day is over the limit (E.S5a).
+    expect(detect(E, bad, calendar, '2026-06-19').map((t) => [t.rule, t.firedOn, t.days])).toEqual([
+      ['suspected-invalid-absence', '2026-04-20', 1],
+      ['days-or-lessons-over-limit', '2026-04-30', 9],
+    ]);
   });
 
   test('[C.2] a municipality override changes the threshold; an unknown or bad field is refused by name', () => {

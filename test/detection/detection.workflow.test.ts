@@ -3,7 +3,9 @@
  * case under the school's procedure with the trigger's evidence; a second import with new
  * absence escalates the open case (C §3, a new trigger); importing it again changes nothing; the
  * daily detection workflow (what the Temporal Schedule starts) catches registrations that were
- * imported without detection; and a backlog showing two triggers delivers both in one run.
+ * imported without detection; and a backlog showing two triggers delivers both in one run. A day
+ * without notice opens a case in phase 1 (C.1.2), which the contact closes with its reason or a
+ * pattern moves on to phase 2.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,17 +54,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const absent = (pupilId: string, date: string): Registration => ({
+/** A whole day of absence the guardians gave notice of (illness); `notified: false` leaves the notice missing. */
+const absent = (pupilId: string, date: string, notified = true): Registration => ({
   pupilId,
   schoolId: SCHOOL,
   grade: 9,
   date,
   wholeDay: true,
-  valid: false,
-  notifiedByGuardians: false,
+  valid: notified,
+  notifiedByGuardians: notified,
   lateArrival: false,
   leftDuringDay: false,
-  reasonCode: 'UKJENT',
+  reasonCode: notified ? 'SYK' : 'UKJENT',
 });
 
 const temporal = (): TemporalAccess => ({
@@ -93,7 +96,7 @@ async function eventually(pupilId: string, done: (v: CaseView) => boolean): Prom
 
 const closeCase = (pupilId: string) => closeCaseAsMoved(t, caseWorkflowId(SCHOOL, pupilId));
 
-test('[C.2][C.3] an import opens the case with its evidence, a second import escalates it, a repeat changes nothing, the daily run catches the rest, a backlog arrives whole', async () => {
+test('[C.2][C.3][C.1.2] an import opens the case with its evidence, a second import escalates it, a repeat changes nothing, the daily run catches the rest, a backlog arrives whole, a day without notice opens phase 1 (closed by the contact, or moved on by a pattern)', async () => {
   const [d1, d2, d3, , d5, d6, d7] = days as [string, string, string, string, string, string, string];
   const worker = await buildWorker({
     connection: t.env.nativeConnection,
@@ -111,7 +114,7 @@ test('[C.2][C.3] an import opens the case with its evidence, a second import esc
     },
   });
   await worker.runUntil(async () => {
-    // 1. Three consecutive school days without notice: the case opens under the school's procedure.
+    // 1. Three consecutive school days of absence: the case opens under the school's procedure.
     const first = await importFile('uke1.csv', [absent('elev-1', d1), absent('elev-1', d2), absent('elev-1', d3)], d3);
     expect(first.code).toBe(EXIT.ok);
     expect(first.out).toContain('1 nye saker');
@@ -173,6 +176,40 @@ test('[C.2][C.3] an import opens the case with its evidence, a second import esc
     await closeCase('elev-1');
     await closeCase('elev-2');
     await closeCase('elev-3');
+
+    // 6. One school day without notice: the case opens in phase 1 (C.1.2); the contact teacher
+    // contacts the home, and the case closes with the guardians' explanation as its reason.
+    const unnotified = await importFile('uten-melding.csv', [absent('elev-4', d7, false)], d7);
+    expect(unnotified.code).toBe(EXIT.ok);
+    expect(unnotified.out).toContain('1 nye saker');
+    let v4 = await viewOf('elev-4');
+    expect(v4.state.label).toBe('Fravær uten melding – kontakt med hjemmet');
+    expect(v4.triggers).toMatchObject([{ rule: 'unnotified-absence', dates: [d7], effect: 'opened' }]);
+    const handle4 = t.env.client.workflow.getHandle(v4.workflowId);
+    await handle4.executeUpdate(sendEventUpdate, {
+      args: [caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', causeNote: 'Syk, kommer i morgen.', documentRef: 'samtale-4' }, await t.now())],
+    });
+    expect((await viewOf('elev-4')).state.label).toBe('Svar fra hjemmet – saken avsluttes');
+    await handle4.executeUpdate(sendEventUpdate, {
+      args: [caseEvent('case.closed', { reason: 'natural-explanation', note: 'Foresatte forklarte fraværet: sykdom.', documentRef: 'samtale-4' }, await t.now())],
+    });
+    v4 = await viewOf('elev-4');
+    expect(v4.status).toBe('closed');
+    expect(v4.closing).toMatchObject({ reason: 'natural-explanation', note: 'Foresatte forklarte fraværet: sykdom.' });
+
+    // 7. A day without notice opens phase 1; the next import shows three consecutive days with
+    // it: the first pattern moves the same case on to phase 2 (C.2).
+    await importFile('uten-melding-2.csv', [absent('elev-5', d5, false)], d5);
+    expect((await viewOf('elev-5')).state.label).toBe('Fravær uten melding – kontakt med hjemmet');
+    const pattern = await importFile('monster.csv', [absent('elev-5', d5, false), absent('elev-5', d6), absent('elev-5', d7)], d7);
+    expect(pattern.out).toContain('0 nye saker, 1 nye utløsere til åpne saker');
+    const v5 = await eventually('elev-5', (view) => view.triggers.length === 2);
+    expect(v5.triggers).toMatchObject([
+      { rule: 'unnotified-absence', dates: [d5] },
+      { rule: 'consecutive-days', dates: [d5, d6, d7], days: 3, effect: 'moved' },
+    ]);
+    expect(v5.state.label).toBe('Kontakt med hjemmet');
+    await closeCase('elev-5');
     // A trend for a closed case (or a pupil without one) is refused by the server, not delivered.
     const dispatcher = new TemporalCaseDispatcher(t.env.client, t.taskQueue);
     const trendEvent = caseEvent('absence.trend', { trend: 'worse', from: d1, to: d7, absenceDays: 6 }, await t.now(), 'system');

@@ -29,6 +29,9 @@ export const calendar = buildSchoolCalendar(calendarConfig);
 /** Weekends and public holidays only, so the half-year boundaries fall on school days. */
 export const openCalendar = buildSchoolCalendar({ municipality: 'Uten ferier', firstYear: 2025, lastYear: 2026 });
 
+/** Weekends and public holidays only, over four years, so every length of month (28, 29, 30, 31 days) has school days at both ends. */
+export const monthCalendar = buildSchoolCalendar({ municipality: 'Uten ferier', firstYear: 2025, lastYear: 2028 });
+
 type Overrides = Partial<Omit<Registration, 'wholeDay' | 'date'>>;
 
 const defaults = {

@@ -8,7 +8,8 @@ import {
   CalendarRangeError,
   halfYearOf,
   InvalidCalendarConfigError,
-  monthWindow,
+  monthFrom,
+  monthUpTo,
   schoolYearOf,
 } from '../../detection/school-calendar';
 import { calendar, calendarConfig } from './fixtures';
@@ -70,10 +71,41 @@ describe('periods', () => {
     expect(schoolYearOf('2026-08-01')).toEqual({ from: '2026-08-01', to: '2027-07-31' });
   });
 
-  test('[C.2] "within a month" is the 30 calendar days ending on the date', () => {
-    expect(monthWindow('2026-06-02')).toEqual({ from: '2026-05-04', to: '2026-06-02' });
-    expect(calendar.monthWindow('2026-03-01')).toEqual({ from: '2026-01-31', to: '2026-03-01' });
-    expect(calendar.monthWindow('2026-03-01', 7)).toEqual({ from: '2026-02-23', to: '2026-03-01' });
+  test('[C.2] "a month" is a calendar month: to the day before the same date next month, or to the end of a shorter next month', () => {
+    expect(monthFrom('2025-10-01')).toEqual({ from: '2025-10-01', to: '2025-10-31' }); // 31 days
+    expect(monthFrom('2026-09-01')).toEqual({ from: '2026-09-01', to: '2026-09-30' }); // 30 days
+    expect(monthFrom('2026-02-01')).toEqual({ from: '2026-02-01', to: '2026-02-28' }); // 28 days
+    expect(monthFrom('2028-02-01')).toEqual({ from: '2028-02-01', to: '2028-02-29' }); // 29 days, leap year
+    expect(monthFrom('2026-01-15')).toEqual({ from: '2026-01-15', to: '2026-02-14' });
+    expect(monthFrom('2025-12-20')).toEqual({ from: '2025-12-20', to: '2026-01-19' }); // across the new year
+    // No 29, 30 or 31 February: the month runs to the end of February.
+    expect(monthFrom('2026-01-31')).toEqual({ from: '2026-01-31', to: '2026-02-28' });
+    expect(monthFrom('2026-01-29')).toEqual({ from: '2026-01-29', to: '2026-02-28' });
+    expect(monthFrom('2028-01-30')).toEqual({ from: '2028-01-30', to: '2028-02-29' });
+    expect(monthFrom('2028-01-29')).toEqual({ from: '2028-01-29', to: '2028-02-28' });
+    expect(monthFrom('2027-03-31')).toEqual({ from: '2027-03-31', to: '2027-04-30' });
+    expect(monthFrom('2027-03-30')).toEqual({ from: '2027-03-30', to: '2027-04-29' });
+  });
+
+  test('[C.2] "the last month" up to a date starts the day after the same date last month, or on the 1st when last month has no such date', () => {
+    expect(monthUpTo('2025-10-31')).toEqual({ from: '2025-10-01', to: '2025-10-31' });
+    expect(monthUpTo('2026-03-02')).toEqual({ from: '2026-02-03', to: '2026-03-02' });
+    expect(monthUpTo('2026-03-31')).toEqual({ from: '2026-03-01', to: '2026-03-31' });
+    expect(monthUpTo('2026-03-29')).toEqual({ from: '2026-03-01', to: '2026-03-29' });
+    expect(monthUpTo('2028-03-29')).toEqual({ from: '2028-03-01', to: '2028-03-29' });
+    expect(monthUpTo('2026-03-27')).toEqual({ from: '2026-02-28', to: '2026-03-27' });
+    expect(monthUpTo('2026-01-10')).toEqual({ from: '2025-12-11', to: '2026-01-10' });
+    expect(calendar.monthUpTo('2026-06-02')).toEqual({ from: '2026-05-03', to: '2026-06-02' });
+  });
+
+  test('[C.2] both readings give the same months: every day of 2025-2028, read backwards and forwards', () => {
+    for (let day = Date.UTC(2025, 1, 1); day <= Date.UTC(2028, 11, 31); day += 86_400_000) {
+      const date = new Date(day).toISOString().slice(0, 10);
+      const { from } = monthUpTo(date);
+      const dayBefore = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      // The month that starts on `from` still reaches `date`; the one that starts a day earlier no longer does.
+      expect({ date, reaches: monthFrom(from).to >= date, earlierReaches: monthFrom(dayBefore).to >= date }).toEqual({ date, reaches: true, earlierReaches: false });
+    }
   });
 });
 
