@@ -64,6 +64,24 @@ test('[C.3] a re-run delivers nothing new; a second import with absence after th
   expect(dispatcher.started).toHaveLength(1);
 });
 
+test('[C.1.2] a day without notice opens the case that day; a repeat delivers nothing; the pattern that follows reaches the same case as the first pattern (C.2)', async () => {
+  const { store, ledger, dispatcher, run } = setup();
+  await store.upsert([whole('2026-05-11', { notifiedByGuardians: false })]);
+  expect(await run('2026-05-11')).toMatchObject({ opened: 1, signalled: 0 });
+  expect(dispatcher.started[0]?.input.facts.trigger).toEqual({ rule: 'unnotified-absence', dates: ['2026-05-11'], days: 1 });
+  expect(await run('2026-05-11')).toMatchObject({ opened: 0, signalled: 0, merged: 0 });
+  // The absence goes on with notice: the three days are the first pattern, counted from the 11th.
+  await store.upsert([whole('2026-05-12'), whole('2026-05-13')]);
+  expect(await run('2026-05-13')).toMatchObject({ opened: 0, signalled: 1 });
+  const [signal] = dispatcher.running.get('fravaerssak-skole1-elev-1')?.signals ?? [];
+  expect(signal).toMatchObject({ type: 'absence.newTrigger', trigger: { rule: 'consecutive-days', dates: ['2026-05-11', '2026-05-12', '2026-05-13'] } });
+  expect((await ledger.load('skole1')).get('elev-1')?.triggers.map((t) => [t.rule, t.delivery])).toEqual([
+    ['unnotified-absence', 'opened'],
+    ['consecutive-days', 'signalled'],
+  ]);
+  expect(await run('2026-05-13')).toMatchObject({ opened: 0, signalled: 0, merged: 0 });
+});
+
 test('several rules firing the same day for one pupil open one case; the others are merged (recorded, not sent) and not found again', async () => {
   const { store, ledger, dispatcher, run } = setup();
   // Four days in a month, three of them consecutive: both C rules fire on the same data.
