@@ -47,11 +47,12 @@ beforeAll(async () => {
       grade: 4,
       date: calendar.nthSchoolDayBefore(today, n) as string,
       wholeDay: true,
-      valid: false,
-      notifiedByGuardians: false,
+      // With notice: the run opens the case on the pattern alone (a day without notice is its own trigger, C.1.2).
+      valid: true,
+      notifiedByGuardians: true,
       lateArrival: false,
       leftDuringDay: false,
-      reasonCode: 'UKJENT',
+      reasonCode: 'SYK',
     })),
   );
   worker = await startWorkerProcess({
