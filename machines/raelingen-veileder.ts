@@ -338,11 +338,20 @@ const stateMeta = {
     requiredDocuments: ['evaluation'],
     stage: 'measures',
   }),
+  // The follow-up after improvement as a whole: ending it is the principal's (E.S10b).
   monitoring: meta({
+    label: 'Oppfølging etter bedring',
+    responsible: ['principal'],
+    clauses: ['D.3', 'E.S10b', 'E.S2', 'E.DS'],
+    // Closing here, at or after the evaluation that found absence improved, files the closing note.
+    requiredDocuments: ['closing-note'],
+    stage: 'monitoring',
+  }),
+  // While the period runs the contact teacher watches attendance every week, and may record the ending too.
+  monitoringWeekly: meta({
     label: 'Oppfølging etter bedring',
     responsible: ['contact-teacher', 'principal'],
     clauses: ['D.3', 'E.S10b', 'E.S2', 'E.DS'],
-    // Closing here, at or after the evaluation that found absence improved, files the closing note.
     requiredDocuments: ['closing-note'],
     stage: 'monitoring',
   }),
@@ -943,13 +952,7 @@ export const raelingenMachine = setup({
         monitoring: {
           meta: stateMeta.monitoring,
           entry: 'beginStage',
-          initial: 'weeklyFollowUp',
-          after: {
-            monitoringPeriod: {
-              target: 'closingDue',
-              actions: { type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } },
-            },
-          },
+          initial: 'watching',
           on: {
             'absence.newTrigger': relapse,
             // "Agree follow-up and a new evaluation" (E.S10b): a new agreement restarts the cycle.
@@ -966,32 +969,38 @@ export const raelingenMachine = setup({
             },
           },
           states: {
-            weeklyFollowUp: {
-              meta: stateMeta.monitoring,
+            // The policy's monitoring period, with the contact teacher's weekly look.
+            watching: {
+              meta: stateMeta.monitoringWeekly,
+              initial: 'weeklyFollowUp',
               after: {
-                weeklyAbsenceSummary: {
-                  target: 'weeklyFollowUp',
-                  reenter: true,
-                  actions: { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'monitor-attendance' } },
+                // The period ends inside the follow-up: the case stays here, ready to close, and the weekly look stops.
+                monitoringPeriod: {
+                  target: 'closingDue',
+                  actions: { type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } },
+                },
+              },
+              states: {
+                weeklyFollowUp: {
+                  meta: stateMeta.monitoringWeekly,
+                  after: {
+                    weeklyAbsenceSummary: {
+                      target: 'weeklyFollowUp',
+                      reenter: true,
+                      actions: { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'monitor-attendance' } },
+                    },
+                  },
                 },
               },
             },
-          },
-        },
-        closingDue: {
-          meta: meta({
-            label: 'Klar til avslutning',
-            responsible: ['principal'],
-            clauses: ['D.3', 'E.S10b', 'E.DS'],
-            requiredDocuments: ['closing-note'],
-            stage: 'monitoring',
-          }),
-          on: {
-            'absence.newTrigger': relapse,
-            'case.closed': {
-              guard: 'isClosingAfterImprovement',
-              target: '#raelingen-veileder.closed',
-              actions: ['recordCaseFacts', { type: 'notifyGuardians', params: { message: 'case-closed' } }],
+            closingDue: {
+              meta: meta({
+                label: 'Klar til avslutning',
+                responsible: ['principal'],
+                clauses: ['D.3', 'E.S10b', 'E.DS'],
+                requiredDocuments: ['closing-note'],
+                stage: 'monitoring',
+              }),
             },
           },
         },
