@@ -17,8 +17,10 @@
  * - consecutive-days: gaps and islands over whole days: `school_ordinal - ROW_NUMBER()` is
  *   constant within a run of consecutive school days; the rule fires on the first date a run
  *   reaches `consecutiveSchoolDays`.
- * - single-days-in-month / partial-days-in-month: `day_no - LAG(day_no, need - 1)` < window, i.e.
- *   `need` days within `monthWindowCalendarDays` calendar days; fires on the first such date.
+ * - single-days-in-month / partial-days-in-month: the row `need - 1` rows back (`LAG(date, need - 1)`)
+ *   starts a calendar month (detection's `monthFrom`: up to the day before the same date next
+ *   month, or the next month's last day when it has no such date) that still holds this row;
+ *   fires on the first such date.
  *
  * Every rule yields at most one hit per pupil (the first), like detect() without previous
  * triggers, so hits compare one to one: (rule, pupil, date fired).
@@ -102,9 +104,15 @@ function int(value: number): number {
   return value;
 }
 
+/**
+ * SQL: the date in `last` lies within the calendar month that starts on the date in `first`, as
+ * detection's `monthFrom`: before the same date next month, and before the month after next
+ * starts (31 January's month ends on the last day of February, where `+1 month` would overflow).
+ */
+const withinMonth = (first: string, last: string) => `${last} < MIN(date(${first}, '+1 month'), date(${first}, 'start of month', '+2 months'))`;
+
 /** The query of each rule over pupil_day: (pupil_id, fired_on), one row per pupil that hits. */
 export function ruleQueries(policy: DetectionPolicy): Record<SqlRule, string> {
-  const window = int(policy.monthWindowCalendarDays);
   return {
     'consecutive-days': `
       WITH whole AS (
@@ -117,14 +125,14 @@ export function ruleQueries(policy: DetectionPolicy): Record<SqlRule, string> {
       SELECT pupil_id, MIN(date) FROM runs WHERE run_length >= ${int(policy.consecutiveSchoolDays)} GROUP BY pupil_id`,
     'single-days-in-month': `
       SELECT pupil_id, MIN(date) FROM (
-        SELECT pupil_id, date, day_no - LAG(day_no, ${int(policy.singleDaysInMonth) - 1}) OVER (PARTITION BY pupil_id ORDER BY day_no) AS span
+        SELECT pupil_id, date, LAG(date, ${int(policy.singleDaysInMonth) - 1}) OVER (PARTITION BY pupil_id ORDER BY day_no) AS first
         FROM pupil_day WHERE whole = 1)
-      WHERE span < ${window} GROUP BY pupil_id`,
+      WHERE first IS NOT NULL AND ${withinMonth('first', 'date')} GROUP BY pupil_id`,
     'partial-days-in-month': `
       SELECT pupil_id, MIN(date) FROM (
-        SELECT pupil_id, date, day_no - LAG(day_no, ${int(policy.repeatedPartialDaysInMonth) - 1}) OVER (PARTITION BY pupil_id ORDER BY day_no) AS span
+        SELECT pupil_id, date, LAG(date, ${int(policy.repeatedPartialDaysInMonth) - 1}) OVER (PARTITION BY pupil_id ORDER BY day_no) AS first
         FROM pupil_day WHERE whole = 0 AND partial = 1)
-      WHERE span < ${window} GROUP BY pupil_id`,
+      WHERE first IS NOT NULL AND ${withinMonth('first', 'date')} GROUP BY pupil_id`,
   };
 }
 
