@@ -4,9 +4,11 @@
  * documents, labels) and the path's events; nothing here names a procedure's states. Each
  * invariant gives one result per path, in Norwegian for the auditors, naming the step at fault.
  *
- * - `no-dead-end`: the path ends with the case closed, or with a deadline pending, so someone
- *   is reminded. (The generator completes every path to a closing by the procedure itself where
- *   one exists, so a path ends open only where the procedure offers no way to finish.)
+ * - `no-dead-end`: the path ends with the case closed, or with a deadline pending that moves the
+ *   case on when it fires (a reminder that only re-arms itself in the same state does not count:
+ *   someone is reminded, but the case goes nowhere). (The generator completes every path to a
+ *   closing by the procedure itself where one exists, so a path ends open only where the
+ *   procedure offers no way to finish.)
  * - `required-documents`: a state's `requiredDocuments` are on file for the current stage
  *   (`stageDocumentStart`, counting the document the leaving event files itself) before a person
  *   moves the case out of it. Exceptions, each because no human decision skips the paperwork:
@@ -42,13 +44,13 @@
  * - `deadline-fires` (per procedure, `checkDeadlineCoverage`): every delay the chart defines is
  *   started and fires in at least one path.
  */
-import type { AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { type CaseContext, documentOf, stageDocuments } from '../machines/case-context';
 import type { CaseEvent } from '../machines/events';
 import type { PublicStage, StateMeta } from '../machines/meta';
 import type { ProcedureDefinition } from '../machines/registry';
 import { eventVariants } from './event-variants';
-import { EVENT_STEP_MS, type MachineIndex, activeStatePaths, indexMachine, metaAt } from './model';
+import { EVENT_STEP_MS, type MachineIndex, activeStatePaths, createStepper, indexMachine, metaAt } from './model';
 import { type DeclaredEffect, type Replay, replayPath } from './replay';
 import { agreesMeasures, bupReferralProblem, isHarmPending, isLeavingResponsibility, isMeasureEvent } from './rules';
 import type { AuditPath, InvariantResult, PathStep } from './types';
@@ -310,7 +312,13 @@ function repeatedEffect(index: MachineIndex, replay: Replay): InvariantResult {
   return { invariant: 'no-repeated-effect', passed: true, message: PATH_INVARIANTS['no-repeated-effect'] };
 }
 
-function deadEnd(index: MachineIndex, replay: Replay): InvariantResult {
+/**
+ * `no-dead-end`: the path ends closed, or with a deadline pending that moves the case on when it
+ * fires. A reminder that only re-arms itself in the same state does not: someone is reminded,
+ * but if nothing else can happen the procedure can no longer be finished.
+ */
+function deadEnd(machine: AnyStateMachine, replay: Replay): InvariantResult {
+  const index = replay.index;
   const last = replay.steps[replay.steps.length - 1];
   const snapshot = last ? last.after : replay.initial;
   const timers = last ? last.timers : replay.initialTimers;
@@ -319,7 +327,16 @@ function deadEnd(index: MachineIndex, replay: Replay): InvariantResult {
   if (snapshot.status === 'done') return { invariant: 'no-dead-end', passed: true, message: `Stien ender med saken avsluttet i ${where}.` };
   const [next] = timers;
   if (next) {
-    return { invariant: 'no-dead-end', passed: true, message: `Stien ender i ${where} med fristen ${next.name} løpende.` };
+    const fired = createStepper(machine).next(snapshot, next.event).snapshot;
+    if (fired.status === 'done' || activeStatePaths(fired.value)[0] !== leaf) {
+      return { invariant: 'no-dead-end', passed: true, message: `Stien ender i ${where} med fristen ${next.name} løpende.` };
+    }
+    return {
+      invariant: 'no-dead-end',
+      passed: false,
+      message: `Stien ender i ${where}, der bare påminnelsen ${next.name} gjentas: saken blir stående, og rutinen har ingen vei videre til avslutning.`,
+      ...(last ? { stepIndex: last.index } : {}),
+    };
   }
   return {
     invariant: 'no-dead-end',
@@ -353,8 +370,8 @@ export function checkInvariants(path: AuditPath, procedure: ProcedureDefinition)
   }
   for (const invariant of Object.keys(PATH_INVARIANTS) as PathInvariant[]) {
     if (invariant === 'no-dead-end' || invariant === 'no-repeated-effect') {
-      const judge = invariant === 'no-dead-end' ? deadEnd : repeatedEffect;
-      results.push(replay.error ? { invariant, passed: false, message: 'Ikke vurdert: stien kan ikke spilles av.' } : judge(index, replay));
+      const judged = () => (invariant === 'no-dead-end' ? deadEnd(procedure.machine, replay) : repeatedEffect(index, replay));
+      results.push(replay.error ? { invariant, passed: false, message: 'Ikke vurdert: stien kan ikke spilles av.' } : judged());
       continue;
     }
     const found = violations.get(invariant) ?? [];
@@ -448,7 +465,7 @@ export function collectFindings(procedure: ProcedureDefinition, paths: readonly 
       add('path-replays', `${replay.error.message}`, `Steg ${replay.error.stepIndex + 1}: ${replay.error.message}`, path.id);
       continue;
     }
-    const end = deadEnd(replay.index, replay);
+    const end = deadEnd(procedure.machine, replay);
     if (!end.passed) {
       const last = replay.steps[replay.steps.length - 1];
       const state = activeStatePaths((last ? last.after : replay.initial).value)[0] ?? '';
