@@ -54,8 +54,8 @@ test('[point 6] detection facts come only from detection, and detection sends no
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, trigger, { procedureVersion: 1 });
     const now = await t.now();
-    const forgedTrigger = caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: ['2026-09-07'] } }, now, 'contact-teacher');
-    expect(await attempt(handle, forgedTrigger)).toBe('«Nytt fravær over terskelen» kommer bare fra fraværsdeteksjonen, ikke fra kontaktlærer.');
+    const forgedTrend = caseEvent('absence.trend', { trend: 'improved', from: '2026-09-01', to: '2026-09-20', absenceDays: 0 }, now, 'contact-teacher');
+    expect(await attempt(handle, forgedTrend)).toBe('«Fraværsutvikling» kommer bare fra fraværsdeteksjonen, ikke fra kontaktlærer.');
     const systemContact = caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log' }, now, 'system');
     expect(await attempt(handle, systemContact)).toBe('Fraværsdeteksjonen kan bare melde fravær, ikke «Kontakt med foresatte».');
     // Facts any staff member may record are taken from the school nurse too.
