@@ -21,7 +21,7 @@ import {
 } from '../machines/labels';
 import type { EffectName } from '../machines/effects';
 import type { DocumentKind, MeetingKind, Role, Service, Trend } from '../machines/vocabulary';
-import type { CaseView, TimelineEntry, TriggerRecord } from '../workflows/case-messages';
+import { type CaseView, type TimelineEntry, type TriggerRecord, daysOverdueAt } from '../workflows/case-messages';
 
 const OSLO = 'Europe/Oslo';
 /** A fact recorded later than this after it happened shows when it was recorded too. */
@@ -130,9 +130,10 @@ function triggerLine(t: TriggerRecord): string {
   return `  ${formatDate(t.at)}  ${triggerRuleNames[t.rule]}${count ? `: ${count}` : ''} (${t.dates.map(formatDate).join(', ')}) – ${effect}`;
 }
 
-/** A case as readable text. */
-export function formatCase(view: CaseView): string {
-  const late = view.overdue ? ` – FORSINKET ${days(view.daysOverdue)}${view.overdueSince ? ` (frist ${formatDate(view.overdueSince)})` : ''}` : '';
+/** A case as readable text; days overdue are counted to `now` (the view's own count is as of the case's last activity). */
+export function formatCase(view: CaseView, now: Date = new Date()): string {
+  const overdueDays = view.overdueSince ? daysOverdueAt(view.overdueSince, now.getTime()) : view.daysOverdue;
+  const late = view.overdue ? ` – FORSINKET ${days(overdueDays)}${view.overdueSince ? ` (frist ${formatDate(view.overdueSince)})` : ''}` : '';
   const history = view.timeline
     .map((entry, i) => ({ entry, i }))
     .sort((a, b) => happenedAt(a.entry).localeCompare(happenedAt(b.entry)) || a.i - b.i)

@@ -181,7 +181,11 @@ export interface CaseView {
   overdue: boolean;
   /** When the overdue deadline fell due (ISO), or null. */
   overdueSince: string | null;
-  /** Whole days since the overdue deadline fell due (0 when not overdue). */
+  /**
+   * Whole days since the overdue deadline fell due (0 when not overdue), on the case's own clock:
+   * a query answers with the time of the case's last activity, so a client showing the view later
+   * counts from `overdueSince` with `daysOverdueAt`.
+   */
   daysOverdue: number;
   timeline: TimelineEntry[];
   documents: FiledDocument[];
@@ -213,4 +217,9 @@ export const systemEventTypes: readonly EventType[] = detectionEventTypes;
 /** The workflow id of a pupil's case at a school: one open case per pupil and school. */
 export function caseWorkflowId(schoolId: string, pupilId: string): string {
   return `fravaerssak-${schoolId}-${pupilId}`;
+}
+
+/** Whole days a case overdue since `overdueSince` (ISO, or null) has been overdue at `nowMs`. */
+export function daysOverdueAt(overdueSince: string | null, nowMs: number): number {
+  return overdueSince === null ? 0 : Math.max(0, Math.floor((nowMs - Date.parse(overdueSince)) / (24 * 60 * 60 * 1000)));
 }

@@ -38,6 +38,7 @@ import {
   absenceFactsSignal,
   caseMachineStateQuery,
   caseViewQuery,
+  daysOverdueAt,
   sendEventUpdate,
 } from './case-messages';
 import {
@@ -77,7 +78,6 @@ interface RaiseParams {
 
 const isEffectName = (type: string): type is EffectName => (effectNames as readonly string[]).includes(type);
 const iso = (ms: number) => new Date(ms).toISOString();
-const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * The patch behind everything issue "nothing lost, nothing forged" changed in the host: a case
  * opened without a version takes the newest; detection's Signal takes only detection's facts
@@ -224,7 +224,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         .map((t) => ({ name: t.name, dueAt: iso(t.dueAtMs) })),
       overdue: isOverdue(),
       overdueSince: hostV2 && overdueMark ? iso(overdueMark.sinceMs) : null,
-      daysOverdue: hostV2 && overdueMark ? Math.max(0, Math.floor((now - overdueMark.sinceMs) / DAY_MS)) : 0,
+      daysOverdue: hostV2 && overdueMark ? daysOverdueAt(iso(overdueMark.sinceMs), now) : 0,
       timeline: [...timeline],
       documents: [...ctx.documents],
       triggers: triggerLog.map((t) => ({ ...t })),

@@ -60,7 +60,7 @@ const view: CaseView = {
   ],
 };
 
-const text = formatCase(view);
+const text = formatCase(view, new Date('2026-09-11T15:00:00.000Z'));
 
 test('no internal name reaches the reader: events, deadlines, roles and documents are in Norwegian', () => {
   for (const internal of ['contactReminder', 'guardians.contacted', 'document.recorded', 'absence.newTrigger', 'contact-teacher', 'contact-log', 'consecutive-days', 'notifyGuardians']) {
