@@ -29,9 +29,9 @@
  *   once the pupil's voice is on file.
  * - `child-welfare-first`: while a suspicion of harm waits for child welfare (not consulted,
  *   reported to or referred to), no measure, school-nurse conversation or referral to another
- *   service is accepted (seed 004 E.CW1; the national duty to report to child welfare).
+ *   service is accepted (the Rælingen guide E.CW1; the national duty to report to child welfare).
  * - `bup-referral-conditions`: a BUP referral is accepted only with the guardians' consent and
- *   after municipal measures were tried and evaluated (seed 004 E.BUP1).
+ *   after municipal measures were tried and evaluated (the Rælingen guide E.BUP1).
  * - `detection-facts-taken`: every open state the case is in (after the opening and after every
  *   step) takes every new trigger and trend detection can deliver, so new absence is recorded,
  *   never refused and lost; only a closed case refuses them.

@@ -15,8 +15,11 @@ import { roleNames } from '../machines/labels';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
 import type { AuditPath, ConformanceResult, InvariantResult, MutationOutcome, PathStep } from './types';
 
-/** Bumped only when a field is removed, renamed or changes meaning; new optional fields keep it. */
-export const AUDIT_SCHEMA_VERSION = 1;
+/**
+ * Bumped only when a field is removed, renamed or changes meaning; new optional fields keep it.
+ * 2: `procedures[].seed` (a source file name) became `specification` (the product's own specification).
+ */
+export const AUDIT_SCHEMA_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // The JSON schema
@@ -115,7 +118,7 @@ const procedureReportSchema = z.object({
   version: z.number().int().positive(),
   displayName: z.string(),
   owner: z.string(),
-  seed: z.string(),
+  specification: z.string(),
   counts: z.object({
     states: z.number().int().nonnegative(),
     transitions: z.number().int().nonnegative(),
@@ -317,7 +320,7 @@ function procedureReport(input: ProcedureAuditResult, options: BuildReportOption
     version: procedure.version,
     displayName: procedure.displayName,
     owner: procedure.owner,
-    seed: procedure.seed,
+    specification: procedure.specification,
     counts: {
       states: coverage.states.total,
       transitions: coverage.transitions.total,
@@ -456,7 +459,7 @@ function procedureHtml(p: ProcedureReport, svg: string | undefined): string {
   const invariantsOk = p.paths.filter((x) => x.invariants.every((r) => r.passed)).length;
   return `<section class="procedure" id="${e(p.id)}">
 <h2>${ok(p.passed)} ${e(p.displayName)} <span class="muted">(${e(p.id)}, versjon ${p.version})</span></h2>
-<p class="muted">${e(p.owner)} · kilde <code>${e(p.seed)}</code></p>
+<p class="muted">${e(p.owner)} · spesifikasjon <code>${e(p.specification)}</code></p>
 ${p.failures.length ? `<p class="bad-box">Ikke bestått: ${e(p.failures.join('; '))}.</p>` : '<p class="ok-box">Bestått: alle sjekker holdt.</p>'}
 <div class="counts">
 <div><strong>${p.counts.states}</strong><span>tilstander</span></div>

@@ -1,5 +1,5 @@
 /**
- * The national rules (procedures.md D, with the child-welfare and BUP rules that seed 004 states
+ * The national rules (docs/procedures/national-guidance.md, with the child-welfare and BUP rules that the Rælingen guide states
  * and that follow from national law: the duty to report suspected neglect to child welfare, and
  * consent for health referrals) as pure predicates over a case's context and events. The
  * invariants judge paths with them; the path generator uses them to look for paths that would
@@ -45,7 +45,7 @@ export function isHarmPending(context: Ctx): boolean {
 
 /**
  * Have municipal measures been tried: a measures plan or cooperation agreement on file and at
- * least one evaluation of measures held (seed 004: BUP comes after the municipality's own measures).
+ * least one evaluation of measures held (the Rælingen guide: BUP comes after the municipality's own measures).
  */
 export function haveMunicipalMeasuresBeenTried(context: Ctx): boolean {
   const planned = context.documents.some((d) => d.kind === 'measures-plan' || d.kind === 'cooperation-agreement');

@@ -1,5 +1,5 @@
 /**
- * The plain-SQL baseline: the three opening rules of procedure C (seed 002 §2, tiltaksplan ved
+ * The plain-SQL baseline: the three opening rules of procedure C (the Tiltaksplan ved elevfravær §2, tiltaksplan ved
  * elevfravær) as SQLite queries with window functions, run on sql.js (SQLite compiled to
  * WebAssembly: no native build, nothing downloaded at run time). It reads the same intake
  * registrations detect() reads, as the importer stored them.

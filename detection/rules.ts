@@ -9,7 +9,7 @@
  * `cutoffFamily`: the patterns share one, a day without notice and a day of invalid absence with
  * notice each have their own) up to and including today, and reports the
  * FIRST point where its threshold is met, once (`detect`). Feeding the returned triggers back as
- * `previousTriggers` yields the next ones (seed 002 §3: "3 nye sammenhengende fraværsdager").
+ * `previousTriggers` yields the next ones (the Tiltaksplan ved elevfravær §3: "3 nye sammenhengende fraværsdager").
  * `detectInOrder` does that feeding itself until nothing more fires, so one call returns every
  * trigger the data already shows, in the order a daily run would have found them; this is what a
  * detection run delivers, and why a second run on the same data finds nothing.
@@ -19,7 +19,7 @@
  *   should never produce them).
  * - A "day" of absence is a whole-day absence. A day with only partial absence counts its lessons;
  *   the pupil was at school, so it breaks a run of consecutive days.
- * - Validity matters only where the seed says so: seed 004's "over 8 days and/or 10 single
+ * - Validity matters only where the seed says so: the Rælingen guide's "over 8 days and/or 10 single
  *   lessons" counts all absence, its danger sign "high valid absence" only valid absence.
  * - "A month" is a calendar month (school-calendar.ts `monthFrom`), never a number of days.
  *
@@ -251,7 +251,7 @@ function cNew(ctx: RuleContext): string {
 }
 
 /**
- * C §2 / §3 (seed 002): "fravær 3 sammenhengende dager". Fires on the first run of
+ * C §2 / §3 (the Tiltaksplan ved elevfravær): "fravær 3 sammenhengende dager". Fires on the first run of
  * `consecutiveSchoolDays` whole-day absences on consecutive SCHOOL days: weekends, public and
  * school holidays between them do not break the run; a school day the pupil attended (no
  * absence, or only partial absence) does. Evidence: the days of the run.
@@ -289,7 +289,7 @@ export const consecutiveDays: Rule = (pupil, ctx) => {
 };
 
 /**
- * C §2 / §3 (seed 002): "4 enkeltdager i løpet av en måned". Fires when `singleDaysInMonth`
+ * C §2 / §3 (the Tiltaksplan ved elevfravær): "4 enkeltdager i løpet av en måned". Fires when `singleDaysInMonth`
  * whole-day absences fall within one calendar month: the last of them no later than the last day
  * of the month that starts on the first (1 October – 31 October; 31 January – 28 or 29 February;
  * see `monthFrom`). A month, because the seed says a month, not a number of days. Evidence: the
@@ -310,7 +310,7 @@ export const singleDaysInMonth: Rule = (pupil, ctx) => {
 };
 
 /**
- * C §2 / §3 (seed 002): "gjentakende fravær deler av skoledagen i løpet av siste måned".
+ * C §2 / §3 (the Tiltaksplan ved elevfravær): "gjentakende fravær deler av skoledagen i løpet av siste måned".
  * "Repeated" is a policy number (`repeatedPartialDaysInMonth`, default 3): partial-day absence
  * (late arrival, leaving early or missed lessons, whatever the validity) on that many school
  * days within one calendar month, the same month as `singleDaysInMonth`: read from the day it
@@ -336,7 +336,7 @@ export const partialDaysInMonth: Rule = (pupil, ctx) => {
 // Seed 000 (A): plan for skolenærvær
 
 /**
- * A Trinn 1 (seed 000 §5.2): "fravær over 10 dager". Counts whole-day absence (valid or not) in
+ * A Trinn 1 (the Plan for skolenærvær §5.2): "fravær over 10 dager". Counts whole-day absence (valid or not) in
  * the school year to date (Aug 1 – Jul 31; the seed names no period, and the school year is the
  * period the school reports absence for). Fires on the day the count exceeds `daysOverLimit`
  * (the 11th day). Evidence: every counted day that school year.
@@ -366,10 +366,10 @@ const unnotifiedClause: Readonly<Record<string, string>> = {
 };
 
 /**
- * Absence without notice from the guardians. A (seed 000 §5.1): no notice within 3 days ⇒ the
- * school contacts the guardians. E (seed 004): grades 1-7 contact the home immediately (the 1st
- * school day), grades 8-10 at the latest on the 3rd school day. B (seed 001 Nivå 0): notice is due
- * on the first day. C (seed 002 §1.2): without notice the school contacts the home; the notice is
+ * Absence without notice from the guardians. A (the Plan for skolenærvær §5.1): no notice within 3 days ⇒ the
+ * school contacts the guardians. E (the Rælingen guide): grades 1-7 contact the home immediately (the 1st
+ * school day), grades 8-10 at the latest on the 3rd school day. B (the Hardanger action plan Nivå 0): notice is due
+ * on the first day. C (the Tiltaksplan ved elevfravær §1.2): without notice the school contacts the home; the notice is
  * due the same day (§1.1), so the 1st school day.
  *
  * Taken from the earliest absence day still without notice: the rule fires once the school has
@@ -420,7 +420,7 @@ export const unnotifiedAbsence: Rule = (pupil, ctx) => {
 // Seed 004 (E): Rælingen, skolens rutine
 
 /**
- * E danger signs (seed 004, faresignaler som krever handling): "ugyldig fravær fra enkelttimer"
+ * E danger signs (the Rælingen guide, faresignaler som krever handling): "ugyldig fravær fra enkelttimer"
  * and "ugyldig fravær hel dag"; the school's weekly routine adds that invalid absence, or a
  * suspicion of it, is reported to the school's leadership and the home is contacted at once
  * (E.S3). Fires on the first school day with absence the school registered as invalid although
@@ -446,7 +446,7 @@ export const suspectedInvalidAbsence: Rule = (pupil, ctx) => {
 };
 
 /**
- * E.S5a (seed 004, bekymringsfullt fravær): worrying absence is suspected invalid absence OR
+ * E.S5a (the Rælingen guide, bekymringsfullt fravær): worrying absence is suspected invalid absence OR
  * absence "over 8 dager og/eller 10 enkelttimer". The two are alternatives, so the 8/10 count
  * takes ALL absence, valid or not, notified or not (suspected invalid absence has its own rule,
  * `unnotifiedAbsence`, E.S4). Counted per school half-year, the only period the seed names.
@@ -492,7 +492,7 @@ export const daysOrLessonsOverLimit: Rule = (pupil, ctx) => {
 };
 
 /**
- * E danger sign (seed 004, faresignaler): "høyt gyldig fravær (10 dager i halvåret)". Whole days
+ * E danger sign (the Rælingen guide, faresignaler): "høyt gyldig fravær (10 dager i halvåret)". Whole days
  * of valid absence in one school half-year (autumn Aug 1 – Dec 31, spring Jan 1 – Jul 31); fires
  * on the day the count reaches `validDaysPerHalfYear`. Evidence: those days.
  */
@@ -513,7 +513,7 @@ export const validAbsenceHalfYear: Rule = (pupil, ctx) => {
 };
 
 /**
- * E danger sign (seed 004): "for sent komming til skolestart"; the seed's list of early signs
+ * E danger sign (the Rælingen guide): "for sent komming til skolestart"; the seed's list of early signs
  * speaks of pupils late "flere ganger i løpet av uka". Policy: `lateArrivals` (3) late arrivals
  * within `lateArrivalsWithinSchoolDays` (5) consecutive school days, whatever the validity.
  * Evidence: those days.
@@ -532,7 +532,7 @@ export const lateArrivals: Rule = (pupil, ctx) => {
 };
 
 /**
- * E danger sign (seed 004): "eleven møter opp på skolen, men forlater den igjen". The seed gives
+ * E danger sign (the Rælingen guide): "eleven møter opp på skolen, men forlater den igjen". The seed gives
  * no number and no period; one departure may be a dentist visit. Policy: `leftDuringDay` (2)
  * days within `leftDuringDayWithinCalendarDays` (30) calendar days (a number of days, since the
  * seed names no month here). Evidence: those days.

@@ -146,7 +146,7 @@ export function hasStageDocuments<P>(context: CaseContext<P>, kinds: readonly Do
   return kinds.every((kind) => filed.has(kind));
 }
 
-/** Who may send a referral to BUP: child welfare, a psychologist or the GP (seed 004, E.BUP1). */
+/** Who may send a referral to BUP: child welfare, a psychologist or the GP (the Rælingen guide, E.BUP1). */
 export const BUP_REFERRERS: readonly Role[] = ['child-welfare', 'doctor', 'mental-health'];
 
 /** Has child welfare been brought in: consulted, sent a report of concern, or referred to? */
@@ -156,7 +156,7 @@ export function isChildWelfareInvolved<P>(context: CaseContext<P>): boolean {
 
 /**
  * Is a suspicion of harm on file that child welfare has not yet been brought in on? Until it is,
- * no other measure is taken (seed 004, E.CW1).
+ * no other measure is taken (the Rælingen guide, E.CW1).
  */
 export function isSuspicionAwaitingChildWelfare<P>(context: CaseContext<P>): boolean {
   return context.suspicions.length > 0 && !isChildWelfareInvolved(context);

@@ -30,7 +30,7 @@ export const reminderTopicSchema = z.enum([
   'monitor-attendance',
   'file-document',
   'agree-measures', // a plan due at a contact or meeting is not yet recorded
-  'involve-school-nurse', // ask the guardians' consent and bring in the school nurse (seed 004, E.S8)
+  'involve-school-nurse', // ask the guardians' consent and bring in the school nurse (the Rælingen guide, E.S8)
 ]);
 export type ReminderTopic = z.infer<typeof reminderTopicSchema>;
 

@@ -88,7 +88,7 @@ export const eventSchemas = {
   }),
   /**
    * In a conversation with the guardians: whether the absence stems from conditions at school and
-   * whether the guardians expect to get the pupil back to school (seed 001 offers a further
+   * whether the guardians expect to get the pupil back to school (the Hardanger action plan offers a further
    * conversation within a week when either answer is no). The content stays in the minutes.
    */
   'absenceCause.assessed': event('absenceCause.assessed', {
@@ -139,7 +139,7 @@ export const eventSchemas = {
     evaluationDate: isoDateSchema,
     signedBy: z.array(roleSchema).min(1, 'si hvem som signerte'),
     /**
-     * Who was present when it was drawn up; everyone present signs (seed 004's agreement
+     * Who was present when it was drawn up; everyone present signs (the Rælingen guide's agreement
      * template). Optional: without it, those who signed are taken to be those present.
      */
     present: z.array(roleSchema).min(1, 'si hvem som var til stede').optional(),

@@ -1,5 +1,5 @@
 /**
- * "Handlingsplan ved bekymring rundt fravær" (Hardanger, seed 001, procedures.md B), version 2,
+ * "Handlingsplan ved bekymring rundt fravær" (Hardanger; docs/procedures/hardanger-handlingsplan.md), version 2,
  * as a machine: Nivå 0 (a staff concern is discussed with leadership or the counsellor) → Nivå 1
  * (conversation with guardians and pupil, goals and joint measures, a new meeting to evaluate,
  * a class-teacher meeting) → Nivå 2 (absence persists: guardians are called to a new
@@ -12,7 +12,7 @@
  * the leadership close an improved case at its evaluation, after a monitoring period only where
  * the municipality's policy sets one. The national guidance (D) is added: no measures before the
  * pupil is heard, and follow-up continues after the pupil is back. So are the national rules
- * seed 004 spells out: while a suspicion of harm waits for child welfare no other measure is
+ * the Rælingen guide spells out: while a suspicion of harm waits for child welfare no other measure is
  * taken (E.CW1), and BUP is referred to only on its conditions (E.BUP1).
  *
  * Reminders only remind: a state that repeats its reminder (`reenter: true`) has no entry
@@ -31,7 +31,7 @@ import { calendarDays } from './policy';
 import type { Role, TriggerRule } from './vocabulary';
 
 export const HARDANGER_ID = 'hardanger-handlingsplan';
-const SEED = 'seeds/001_2f6c982ea20012d9.txt';
+const SOURCE = 'Handlingsplan ved bekymring rundt fravær (Hardanger)';
 
 /**
  * Time limits of procedure B. Every field counts calendar days; the seed names no months and no
@@ -117,25 +117,25 @@ export const hardangerOpeningRules: readonly TriggerRule[] = [
 
 /** The procedure's rules, in the project's words, as cited by states and tests. */
 export const hardangerClauses: readonly Clause[] = [
-  { id: 'B.N0a', seed: SEED, section: 'Nivå 0', rule: 'Teachers register absence every day; guardians give written notice on the first day of every absence.' },
-  { id: 'B.N0b', seed: SEED, section: 'Nivå 0', rule: 'When a teacher is concerned about the absence, the contact teacher discusses it with leadership or the counsellor.' },
-  { id: 'B.N0c', seed: SEED, section: 'Nivå 0', rule: 'A subject teacher who registers absence makes sure the contact teacher knows of it.' },
-  { id: 'B.N1a', seed: SEED, section: 'Nivå 1', rule: 'The pupil and the guardians are met together; goals and joint measures are agreed.' },
-  { id: 'B.N1b', seed: SEED, section: 'Nivå 1', rule: 'A new meeting is agreed at the conversation.' },
-  { id: 'B.N1c', seed: SEED, section: 'Nivå 1', rule: 'A class-teacher meeting brings every teacher of the pupil up to date.' },
-  { id: 'B.N2a', seed: SEED, section: 'Nivå 2', rule: 'If absence persists, the contact teacher, with leadership, social teacher or counsellor, calls the guardians to a new conversation within one week; leadership, social teacher or counsellor take part, the school nurse when useful.' },
-  { id: 'B.N2b', seed: SEED, section: 'Nivå 2', rule: 'That conversation evaluates attendance, starts measures and clarifies whether other services are needed.' },
-  { id: 'B.N2c', seed: SEED, section: 'Nivå 2', rule: 'Where needed, referrals are filled in together with the guardians.' },
-  { id: 'B.N3', seed: SEED, section: 'Nivå 3', rule: 'A report of concern is sent to child welfare.' },
-  { id: 'B.G1', seed: SEED, section: 'Samtale med foresatte', rule: 'Before the meeting, decide whether the pupil takes part in the first meeting.' },
-  { id: 'B.G2', seed: SEED, section: 'Samtale med foresatte', rule: 'Minutes of the conversation go to the pupil file and are sent to the home.' },
-  { id: 'B.G3', seed: SEED, section: 'Samtale med foresatte', rule: 'If the absence is not about school, or the guardians doubt they can get the pupil back to school, a further conversation is offered within a week.' },
-  { id: 'B.G4', seed: SEED, section: 'Samtale med foresatte', rule: 'The conversation states the concern and the extent of absence, maps the cause and the support needed, agrees measures and who carries them out, and ends by setting a new meeting to evaluate the agreement.' },
-  { id: 'B.P1', seed: SEED, section: 'Samtale med elever', rule: 'After the guardian conversation the contact teacher talks with the pupil, in school hours or at home if the pupil is absent.' },
-  { id: 'B.P2', seed: SEED, section: 'Samtale med elever', rule: 'Measures are worked out with the pupil; the agreed points are written down together, and may be signed by teacher and pupil.' },
+  { id: 'B.N0a', source: SOURCE, section: 'Nivå 0', rule: 'Teachers register absence every day; guardians give written notice on the first day of every absence.' },
+  { id: 'B.N0b', source: SOURCE, section: 'Nivå 0', rule: 'When a teacher is concerned about the absence, the contact teacher discusses it with leadership or the counsellor.' },
+  { id: 'B.N0c', source: SOURCE, section: 'Nivå 0', rule: 'A subject teacher who registers absence makes sure the contact teacher knows of it.' },
+  { id: 'B.N1a', source: SOURCE, section: 'Nivå 1', rule: 'The pupil and the guardians are met together; goals and joint measures are agreed.' },
+  { id: 'B.N1b', source: SOURCE, section: 'Nivå 1', rule: 'A new meeting is agreed at the conversation.' },
+  { id: 'B.N1c', source: SOURCE, section: 'Nivå 1', rule: 'A class-teacher meeting brings every teacher of the pupil up to date.' },
+  { id: 'B.N2a', source: SOURCE, section: 'Nivå 2', rule: 'If absence persists, the contact teacher, with leadership, social teacher or counsellor, calls the guardians to a new conversation within one week; leadership, social teacher or counsellor take part, the school nurse when useful.' },
+  { id: 'B.N2b', source: SOURCE, section: 'Nivå 2', rule: 'That conversation evaluates attendance, starts measures and clarifies whether other services are needed.' },
+  { id: 'B.N2c', source: SOURCE, section: 'Nivå 2', rule: 'Where needed, referrals are filled in together with the guardians.' },
+  { id: 'B.N3', source: SOURCE, section: 'Nivå 3', rule: 'A report of concern is sent to child welfare.' },
+  { id: 'B.G1', source: SOURCE, section: 'Samtale med foresatte', rule: 'Before the meeting, decide whether the pupil takes part in the first meeting.' },
+  { id: 'B.G2', source: SOURCE, section: 'Samtale med foresatte', rule: 'Minutes of the conversation go to the pupil file and are sent to the home.' },
+  { id: 'B.G3', source: SOURCE, section: 'Samtale med foresatte', rule: 'If the absence is not about school, or the guardians doubt they can get the pupil back to school, a further conversation is offered within a week.' },
+  { id: 'B.G4', source: SOURCE, section: 'Samtale med foresatte', rule: 'The conversation states the concern and the extent of absence, maps the cause and the support needed, agrees measures and who carries them out, and ends by setting a new meeting to evaluate the agreement.' },
+  { id: 'B.P1', source: SOURCE, section: 'Samtale med elever', rule: 'After the guardian conversation the contact teacher talks with the pupil, in school hours or at home if the pupil is absent.' },
+  { id: 'B.P2', source: SOURCE, section: 'Samtale med elever', rule: 'Measures are worked out with the pupil; the agreed points are written down together, and may be signed by teacher and pupil.' },
   {
     id: 'B.C1',
-    seed: SEED,
+    source: SOURCE,
     section: 'Avslutning (not in the seed: the product\'s rule)',
     rule: 'A case closes when leadership or the counsellor finds no concern at Nivå 0 and says why; when an evaluation finds absence improved, by the leadership with a closing note, after a monitoring period only if the municipality sets one; or when the pupil moves. New absence after closing opens a new case.',
   },

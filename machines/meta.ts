@@ -33,9 +33,9 @@ export interface StateMeta {
 export interface Clause {
   /** Stable id, e.g. 'C.3.2'; tests cite it in their names as "[C.3.2]". */
   id: string;
-  /** Seed file the rule comes from, e.g. 'seeds/002_33c187d867be8387.txt'. */
-  seed: string;
-  /** Section in the seed / procedures.md, e.g. 'Fase 3.2'. */
+  /** The source document the rule comes from, by its title, e.g. 'Tiltaksplan ved elevfravær – faser for tidlig innsats'. */
+  source: string;
+  /** Section of the source document, e.g. '3.2'; docs/procedures/ cites the same sections. */
   section: string;
   /** The rule, summarised. */
   rule: string;

@@ -59,8 +59,8 @@ export interface ProcedureDefinition {
   shortName: string;
   /** Municipality or body that owns the written procedure. */
   owner: string;
-  /** The seed document the machine implements. */
-  seed: string;
+  /** The product's specification of the procedure (its source document, rules, judgement calls), relative to the repository root. */
+  specification: string;
   machine: AnyStateMachine;
   policySchema: z.ZodObject;
   /** Absence patterns that may open a case under this procedure. */
@@ -111,24 +111,24 @@ export class ProcedureError extends Error {
 
 /** What every version of a procedure shares: who owns it, what it is called, its source. */
 const procedureInfo = {
-  [PLAN_FOR_SKOLENAERVAER_ID]: { displayName: 'Plan for skolenærvær', shortName: 'Skolenærvær', owner: 'Kommunen', seed: 'seeds/000_1c05628d5467a2d6.txt' },
+  [PLAN_FOR_SKOLENAERVAER_ID]: { displayName: 'Plan for skolenærvær', shortName: 'Skolenærvær', owner: 'Kommunen', specification: 'docs/procedures/plan-for-skolenaervaer.md' },
   [TILTAKSPLAN_ID]: {
     displayName: 'Tiltaksplan ved elevfravær – faser for tidlig innsats',
     shortName: 'Tiltaksplan elevfravær',
     owner: 'Kommunens rektormøte (vedtatt 10.03.2021)',
-    seed: 'seeds/002_33c187d867be8387.txt',
+    specification: 'docs/procedures/tiltaksplan-elevfravaer.md',
   },
   [RAELINGEN_ID]: {
     displayName: 'Fravær i barnehager og skoler – en praktisk og faglig veileder',
     shortName: 'Rælingen-veilederen',
     owner: 'Rælingen kommune',
-    seed: 'seeds/004_53de83eb73d91c3c.txt',
+    specification: 'docs/procedures/raelingen-veileder.md',
   },
   [HARDANGER_ID]: {
     displayName: 'Handlingsplan ved bekymring rundt fravær',
     shortName: 'Handlingsplan Hardanger',
     owner: 'Hardanger',
-    seed: 'seeds/001_2f6c982ea20012d9.txt',
+    specification: 'docs/procedures/hardanger-handlingsplan.md',
   },
 } as const;
 

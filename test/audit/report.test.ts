@@ -104,7 +104,7 @@ test('counts, coverage, mutation score and verdicts follow from the results', ()
 });
 
 test('a report that breaks the schema is refused', () => {
-  expect(() => auditReportSchema.parse({ ...report, schemaVersion: 2 })).toThrow();
+  expect(() => auditReportSchema.parse({ ...report, schemaVersion: 1 })).toThrow();
   const broken = structuredClone(report) as unknown as { procedures: { coverage: { states: { percent: number } } }[] };
   broken.procedures[0]!.coverage.states.percent = 140;
   expect(() => auditReportSchema.parse(broken)).toThrow();

@@ -55,7 +55,7 @@ export function partial(date: string, lessons: number, overrides: Overrides = {}
   return { ...defaults, ...overrides, wholeDay: false, date, lessons };
 }
 
-/** Invalid and without notice: suspected invalid in seed 004's sense. */
+/** Invalid and without notice: suspected invalid in the Rælingen guide's sense. */
 export const invalid: Overrides = { valid: false, notifiedByGuardians: false, reasonCode: 'UKJENT' };
 
 /**

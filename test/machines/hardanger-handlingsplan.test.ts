@@ -1,5 +1,5 @@
 /**
- * Pure tests of procedure B (Hardanger, seed 001), version 2, plus the national rules D.2, D.3,
+ * Pure tests of procedure B (Hardanger, the Hardanger action plan), version 2, plus the national rules D.2, D.3,
  * E.CW1 and E.BUP1: every clause of `hardangerClauses` has a test named after it, and the tests
  * assert concrete states, declared effects and delays in milliseconds, so a changed chart makes
  * them fail. Besides the clauses: every open state records new absence, who may send each step
@@ -928,13 +928,13 @@ describe('Hardanger: refusals, policy and structure', () => {
     expect([...cited].sort()).toEqual([...clauseIds].sort());
   });
 
-  test('the registry knows the procedure by its Norwegian title and seed', () => {
+  test('the registry knows the procedure by its Norwegian title and its specification', () => {
     const p = getProcedure(HARDANGER_ID);
     expect(p).toEqual(
       expect.objectContaining({
         displayName: 'Handlingsplan ved bekymring rundt fravær',
         owner: 'Hardanger',
-        seed: 'seeds/001_2f6c982ea20012d9.txt',
+        specification: 'docs/procedures/hardanger-handlingsplan.md',
         version: 2,
       }),
     );

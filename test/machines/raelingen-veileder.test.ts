@@ -1,5 +1,5 @@
 /**
- * Pure machine tests for Rælingen's school routine (procedure E, seed 004), version 2, with the
+ * Pure machine tests for Rælingen's school routine (procedure E, the Rælingen guide), version 2, with the
  * national guidance (D). Each test whose name starts with a clause id in brackets checks that
  * clause; the traceability table collects them from these names. Besides the clauses: every open
  * step records new absence, who may send each step (authorization), reminders that only remind,
@@ -1054,10 +1054,10 @@ describe('structure', () => {
     }
   });
 
-  test('the registry lists the procedure with its Norwegian name and seed', () => {
+  test('the registry lists the procedure with its Norwegian name and its specification', () => {
     const procedure = getProcedure(RAELINGEN_ID);
     expect(procedure.owner).toBe('Rælingen kommune');
-    expect(procedure.seed).toBe('seeds/004_53de83eb73d91c3c.txt');
+    expect(procedure.specification).toBe('docs/procedures/raelingen-veileder.md');
     expect(procedure.displayName).toMatch(/^Fravær i barnehager og skoler/);
     expect(procedure.machine).toBe(raelingenMachine);
   });

@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 /** The procedure registry: versions are kept side by side, and bad lookups or inputs say what is wrong. */
 import { buildCaseInput, getProcedure, latestVersion, currentProcedures, ProcedureError } from '../../machines/registry';
 import { caseFacts } from './harness';
 
-test('all four procedures are registered, each with its seed, clauses, opening rules and policy defaults', () => {
+test('all four procedures are registered, each with its specification, clauses, opening rules and policy defaults', () => {
   expect(currentProcedures().map((p) => p.id).sort()).toEqual(['hardanger-handlingsplan', 'plan-for-skolenaervaer', 'raelingen-veileder', 'tiltaksplan-elevfravaer']);
   for (const p of currentProcedures()) {
-    expect(p.seed).toMatch(/^seeds\/00\d_/);
+    expect(existsSync(join(__dirname, '..', '..', p.specification))).toBe(true);
+    expect(p.specification).toBe(`docs/procedures/${p.id}.md`);
     expect(p.clauses.length).toBeGreaterThan(5);
     expect(p.openingRules.length).toBeGreaterThan(0);
     expect(() => p.policySchema.parse({})).not.toThrow();
