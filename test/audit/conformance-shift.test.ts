@@ -3,7 +3,10 @@
  * facts and the events, nothing else; so a guard that compares an event's date with its time
  * decides the same way on the server's clock as on the model's.
  */
-import { shiftDateString, shiftDaysFor, shiftPath } from '../../audit/conformance';
+import { retimePath, shiftDateString, shiftDaysFor, shiftPath } from '../../audit/conformance';
+import { generatePaths } from '../../audit/paths';
+import { replayPath } from '../../audit/replay';
+import { getProcedure } from '../../machines/registry';
 import type { AuditPath } from '../../audit/types';
 import type { CaseEvent } from '../../machines/events';
 
@@ -99,15 +102,38 @@ test('shiftPath refuses a shift that is not whole days', () => {
   expect(() => shiftPath(path, 1.5)).toThrow(RangeError);
 });
 
-test('the shift brings the opening to or just after the server time, forwards or backwards', () => {
+test('the shift is whole weeks and brings the opening to or just after the server time, forwards or backwards', () => {
   const opened = '2026-09-07T08:00:00+02:00';
   const now = Date.parse('2027-01-15T12:34:00Z');
   const days = shiftDaysFor(opened, now);
   const shiftedOpening = Date.parse(shiftDateString(opened, days));
   expect(shiftedOpening).toBeGreaterThanOrEqual(now);
-  expect(shiftedOpening - now).toBeLessThan(DAY);
+  expect(shiftedOpening - now).toBeLessThan(7 * DAY);
+  expect(days % 7).toBe(0);
+  expect(new Date(shiftedOpening).getUTCDay()).toBe(new Date(opened).getUTCDay());
   const back = shiftDaysFor(opened, Date.parse('2026-01-01T00:00:00Z'));
   expect(back).toBeLessThan(0);
   expect(Date.parse(shiftDateString(opened, back))).toBeGreaterThanOrEqual(Date.parse('2026-01-01T00:00:00Z'));
   expect(shiftDaysFor(opened, Date.parse(opened))).toBe(0);
 });
+
+test('a deadline counted in calendar months is recomputed for the months the path is replayed in, and later steps move with it', () => {
+  const A = getProcedure('plan-for-skolenaervaer');
+  const months = generatePaths(A).find((p) => p.steps.some((s) => s.kind === 'delay' && s.delayName === 'innsatsteamThreeMonths'));
+  if (!months) throw new Error('no path through the three months');
+  // Moved by whole weeks, the three months run through other month lengths: on some shift the
+  // deadline falls whole days off the plain shift, and the retimed path follows the calendar.
+  const drifts = [1, 2, 3, 4, 5, 6, 7, 8].map((weeks) => {
+    const moved = retimePath(A, shiftPath(months, 7 * weeks));
+    const at = moved.steps.findIndex((s) => s.kind === 'delay' && s.delayName === 'innsatsteamThreeMonths');
+    const [after, before] = [moved.steps[at], months.steps[at]] as { dueAt: string }[];
+    return Date.parse(after!.dueAt) - Date.parse(before!.dueAt) - 7 * weeks * DAY;
+  });
+  expect(drifts.every((d) => d % DAY === 0)).toBe(true);
+  expect(drifts.some((d) => d !== 0)).toBe(true);
+  const shifted = retimePath(A, shiftPath(months, 49));
+  // The replayed path still replays on the model, step for step.
+  const replay = replayPath(A, shifted);
+  expect(replay.error).toBeUndefined();
+  expect(replay.steps.map((s) => s.after.value)).toEqual(replayPath(A, months).steps.map((s) => s.after.value));
+}, 120_000);
