@@ -142,9 +142,15 @@ export function retimePath(procedure: ProcedureDefinition, path: AuditPath): Aud
       const timer = timers.find((x) => x.id === step.timerId);
       if (!timer) return { ...path, steps: [...steps, ...path.steps.slice(steps.length).map((x) => shiftStep(x, driftDays))] };
       const drift = timer.dueAtMs - Date.parse(step.dueAt);
-      if (drift % MS_PER_DAY !== 0) throw new RangeError(`fristen ${step.delayName} flyttet seg ${drift} ms, ikke hele dager`);
-      driftDays += drift / MS_PER_DAY;
-      steps.push({ ...step, dueAt: new Date(timer.dueAtMs).toISOString() });
+      if (drift % MS_PER_DAY === 0) {
+        driftDays += drift / MS_PER_DAY;
+        steps.push({ ...step, dueAt: new Date(timer.dueAtMs).toISOString() });
+      } else {
+        // Months move a deadline by whole days only: a path that puts a deadline at another time
+        // of day says something the model does not, so it keeps its time and the replay reports
+        // the difference at this step.
+        steps.push(step);
+      }
       const result = stepper.next(snapshot, timer.event);
       timers = applyTimerActions(timers.filter((x) => x.id !== timer.id), result.actions, timer.dueAtMs);
       snapshot = result.snapshot;

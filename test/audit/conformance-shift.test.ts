@@ -137,3 +137,16 @@ test('a deadline counted in calendar months is recomputed for the months the pat
   expect(replay.error).toBeUndefined();
   expect(replay.steps.map((s) => s.after.value)).toEqual(replayPath(A, months).steps.map((s) => s.after.value));
 }, 120_000);
+
+test('a deadline a path puts at another time of day is kept as the path says, so the replay reports it at that step', () => {
+  const C = getProcedure('tiltaksplan-elevfravaer');
+  const original = generatePaths(C).find((p) => p.steps.some((s) => s.kind === 'delay'));
+  if (!original) throw new Error('no path with a deadline');
+  const tampered = structuredClone(original);
+  const at = tampered.steps.findIndex((s) => s.kind === 'delay');
+  const step = tampered.steps[at] as { dueAt: string };
+  step.dueAt = new Date(Date.parse(step.dueAt) + 60 * 60 * 1000).toISOString();
+  const retimed = retimePath(C, tampered);
+  expect((retimed.steps[at] as { dueAt: string }).dueAt).toBe(step.dueAt);
+  expect(retimePath(C, original).steps).toEqual(original.steps);
+});
