@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Idempotent project set-up used by both README commands: Node dependencies exactly as locked,
-# then the pinned Temporal binaries. Safe to run any number of times.
+# Idempotent project set-up used by both README commands and every npm script: the pinned Node.js
+# runtime, Node dependencies exactly as locked (installed on that runtime), then the pinned
+# Temporal binaries. Safe to run any number of times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+bash scripts/install-node.sh
+source scripts/lib/use-node.sh
 
 # Install only when node_modules is missing or was installed from another lock file. `npm ci`
 # installs exactly package-lock.json and never writes it, so a fresh clone stays clean. The
 # lock file is complete: it lists every platform's optional binaries (@swc/core, esbuild), which
 # npm 11 requires of a lock file before `npm ci` accepts it (test/foundation/lock-file.test.ts).
+# The stamp includes the runtime's version: packages installed on another Node are installed again.
 stamp=node_modules/.installed-from-lock.sha256
-lock_hash() { sha256sum package-lock.json package.json | sha256sum | cut -d' ' -f1; }
+lock_hash() { { sha256sum package-lock.json package.json; node --version; } | sha256sum | cut -d' ' -f1; }
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(lock_hash)" ]; then
   echo "Installerer Node-pakkene fra package-lock.json (npm ci) ..."
   npm ci --no-audit --no-fund --loglevel=error

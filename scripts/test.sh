@@ -19,6 +19,7 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 fi
 
 bash scripts/setup.sh
+source scripts/lib/use-node.sh
 echo "Typesjekker ..."
 node_modules/.bin/tsc --noEmit -p tsconfig.json
 echo "Linter ..."
