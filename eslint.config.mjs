@@ -9,12 +9,7 @@ const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 const bannedBuiltins = [...nodeBuiltins, ...nodeBuiltins.map((name) => `node:${name}`)];
 
 /** Packages that perform I/O or run outside the workflow sandbox. */
-const ioPackages = [
-  '@temporalio/client',
-  '@temporalio/worker',
-  '@temporalio/activity',
-  '@temporalio/testing',
-];
+const ioPackages = ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'];
 
 const deterministicSyntax = [
   {
@@ -24,7 +19,19 @@ const deterministicSyntax = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', 'data/**', 'coverage/**', 'reports/**', 'test/lint/fixtures/**', '*.config.js', '*.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.tools/**',
+      'data/**',
+      'coverage/**',
+      'reports/**',
+      'test/lint/fixtures/**',
+      '*.config.js',
+      '*.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

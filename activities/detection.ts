@@ -36,7 +36,10 @@ export function createDetectionActivities(deps: DetectionActivityDependencies) {
     async runDailyDetection(input: unknown): Promise<DetectionRunSummary> {
       const parsed = inputSchema.safeParse(input ?? {}, parseOptions);
       if (!parsed.success) {
-        throw ApplicationFailure.nonRetryable(`Ugyldig input til den daglige fraværsdeteksjonen: ${describeIssues(parsed.error, '(input)', input).join('; ')}`, 'InvalidActivityInput');
+        throw ApplicationFailure.nonRetryable(
+          `Ugyldig input til den daglige fraværsdeteksjonen: ${describeIssues(parsed.error, '(input)', input).join('; ')}`,
+          'InvalidActivityInput',
+        );
       }
       let directory;
       try {
@@ -58,7 +61,8 @@ export function createDetectionActivities(deps: DetectionActivityDependencies) {
         });
       } catch (err) {
         // A damaged file stays damaged on every retry.
-        if (err instanceof TriggerLedgerError || err instanceof RegistrationStoreError) throw ApplicationFailure.nonRetryable(err.message, err.name);
+        if (err instanceof TriggerLedgerError || err instanceof RegistrationStoreError)
+          throw ApplicationFailure.nonRetryable(err.message, err.name);
         throw err;
       }
     },

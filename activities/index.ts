@@ -38,7 +38,10 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, activity: string)
 
 type CaseRef = { idempotencyKey: string; caseId: string; schoolId: string; pupilId: string; issuedAt: string };
 
-function message(ref: CaseRef, fields: Omit<OutboxMessage, 'idempotencyKey' | 'caseId' | 'schoolId' | 'pupilId' | 'createdAt'>): OutboxMessage {
+function message(
+  ref: CaseRef,
+  fields: Omit<OutboxMessage, 'idempotencyKey' | 'caseId' | 'schoolId' | 'pupilId' | 'createdAt'>,
+): OutboxMessage {
   return {
     idempotencyKey: ref.idempotencyKey,
     caseId: ref.caseId,
@@ -87,7 +90,11 @@ export function createActivities({ outbox }: ActivityDependencies) {
       const name = meetingNames[i.params.meeting];
       // Counted from when the fact happened, as a UTC calendar date like the machines' agreed dates.
       const due =
-        i.params.withinDays === undefined ? undefined : addDays(new Date(i.factAt ?? i.issuedAt), i.params.withinDays).toISOString().slice(0, 10);
+        i.params.withinDays === undefined
+          ? undefined
+          : addDays(new Date(i.factAt ?? i.issuedAt), i.params.withinDays)
+              .toISOString()
+              .slice(0, 10);
       return outbox.deliver(
         message(i, {
           channel: 'calendar',

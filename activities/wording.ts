@@ -4,12 +4,7 @@
  * product, not copied from the procedures. Names of roles, documents and meetings are in
  * machines/labels.ts, shared with every other place that shows them.
  */
-import type {
-  GuardianMessage,
-  InformSchoolOwnerParams,
-  NotifyStaffParams,
-  ReminderTopic,
-} from '../machines/effects';
+import type { GuardianMessage, InformSchoolOwnerParams, NotifyStaffParams, ReminderTopic } from '../machines/effects';
 
 export interface Wording {
   subject: string;
@@ -48,8 +43,14 @@ export const guardianWording: Record<GuardianMessage, Wording> = {
 };
 
 export const staffWording: Record<NotifyStaffParams['about'], Wording> = {
-  'case-opened': { subject: 'Ny fraværssak', body: 'En elev har fravær over terskelen i rutinen. Ta kontakt med hjemmet og dokumenter samtalen.' },
-  'case-escalated': { subject: 'Fraværssak løftet til neste nivå', body: 'Saken er løftet til et høyere nivå i rutinen. Se hvem som har ansvar nå.' },
+  'case-opened': {
+    subject: 'Ny fraværssak',
+    body: 'En elev har fravær over terskelen i rutinen. Ta kontakt med hjemmet og dokumenter samtalen.',
+  },
+  'case-escalated': {
+    subject: 'Fraværssak løftet til neste nivå',
+    body: 'Saken er løftet til et høyere nivå i rutinen. Se hvem som har ansvar nå.',
+  },
   'new-trigger': { subject: 'Nytt fravær i åpen sak', body: 'Eleven har nytt fravær som utløser neste fase i rutinen.' },
   'suspicion-raised': {
     subject: 'Mistanke registrert i fraværssak',
@@ -76,19 +77,31 @@ export const staffWording: Record<NotifyStaffParams['about'], Wording> = {
 };
 
 export const schoolOwnerWording: Record<InformSchoolOwnerParams['about'], Wording> = {
-  'case-escalated': { subject: 'Melding til skoleeier: fraværssak på høyere nivå', body: 'En fraværssak er løftet til et nivå der skoleeier skal orienteres.' },
+  'case-escalated': {
+    subject: 'Melding til skoleeier: fraværssak på høyere nivå',
+    body: 'En fraværssak er løftet til et nivå der skoleeier skal orienteres.',
+  },
   'referral-sent': { subject: 'Melding til skoleeier: henvisning sendt', body: 'Skolen har sendt en henvisning i en fraværssak.' },
 };
 
 export const reminderWording: Record<ReminderTopic, Wording> = {
   'contact-guardians': { subject: 'Påminnelse: kontakt hjemmet', body: 'Hjemmet er ennå ikke kontaktet i denne fraværssaken.' },
   'hold-meeting': { subject: 'Påminnelse: møtet er ikke holdt', body: 'Møtet som skulle kalles inn, er ennå ikke registrert som holdt.' },
-  'evaluate-measures': { subject: 'Påminnelse: tiltakene skal evalueres', body: 'Datoen for å evaluere tiltakene er nådd. Hold evalueringsmøtet og registrer utfallet.' },
+  'evaluate-measures': {
+    subject: 'Påminnelse: tiltakene skal evalueres',
+    body: 'Datoen for å evaluere tiltakene er nådd. Hold evalueringsmøtet og registrer utfallet.',
+  },
   'decide-escalation': { subject: 'Påminnelse: vurder neste nivå', body: 'Tidsfristen for å vurdere om saken skal løftes, er nådd.' },
-  'consult-child-welfare': { subject: 'Påminnelse: kontakt barnevernet', body: 'Barnevernet skal konsulteres før andre tiltak i denne saken.' },
+  'consult-child-welfare': {
+    subject: 'Påminnelse: kontakt barnevernet',
+    body: 'Barnevernet skal konsulteres før andre tiltak i denne saken.',
+  },
   'record-pupil-voice': { subject: 'Påminnelse: elevens stemme', body: 'Elevens egen beskrivelse må dokumenteres før tiltak avtales.' },
   'monitor-attendance': { subject: 'Påminnelse: følg med på oppmøtet', body: 'Fortsett å følge opp eleven selv om fraværet har gått ned.' },
-  'file-document': { subject: 'Påminnelse: dokumentasjon mangler', body: 'Saken venter på et dokument før den kan gå videre eller avsluttes.' },
+  'file-document': {
+    subject: 'Påminnelse: dokumentasjon mangler',
+    body: 'Saken venter på et dokument før den kan gå videre eller avsluttes.',
+  },
   'agree-measures': {
     subject: 'Påminnelse: planen er ikke registrert',
     body: 'Planen som skulle lages i samtalen eller møtet, er ennå ikke registrert i saken. Registrer planen med dato for oppfølging.',

@@ -152,7 +152,11 @@ export function retimePath(procedure: ProcedureDefinition, path: AuditPath): Aud
         steps.push(step);
       }
       const result = stepper.next(snapshot, timer.event);
-      timers = applyTimerActions(timers.filter((x) => x.id !== timer.id), result.actions, timer.dueAtMs);
+      timers = applyTimerActions(
+        timers.filter((x) => x.id !== timer.id),
+        result.actions,
+        timer.dueAtMs,
+      );
       snapshot = result.snapshot;
     } else {
       steps.push(step);
@@ -166,7 +170,9 @@ export function retimePath(procedure: ProcedureDefinition, path: AuditPath): Aud
 
 /** One step `days` whole days later: its event's dates and times, or its due time. */
 function shiftStep(step: PathStep, days: number): PathStep {
-  return step.kind === 'event' ? { ...step, event: shiftDeep(step.event, days) } : { ...step, dueAt: shiftDateString(new Date(Date.parse(step.dueAt)).toISOString(), days) };
+  return step.kind === 'event'
+    ? { ...step, event: shiftDeep(step.event, days) }
+    : { ...step, dueAt: shiftDateString(new Date(Date.parse(step.dueAt)).toISOString(), days) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,17 +376,21 @@ export function describeStep(step: PathStep, index: number): string {
     : `steg ${index + 1} (fristen «${step.delayName}» løper ut)`;
 }
 
-const showState = (s: { path: string; status: string }) => `«${s.path}» (${s.status === 'done' ? 'avsluttet' : s.status === 'active' ? 'aktiv' : s.status})`;
+const showState = (s: { path: string; status: string }) =>
+  `«${s.path}» (${s.status === 'done' ? 'avsluttet' : s.status === 'active' ? 'aktiv' : s.status})`;
 
 /** JSON with object keys sorted: equal for structurally equal JSON values, whatever their key order or prototype. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
 function compare(expected: ExpectedState, actual: CaseMachineState, where: string): void {
-  if (actual.path === expected.path && actual.status === expected.status && canonicalJson(actual.value) === canonicalJson(expected.value)) return;
+  if (actual.path === expected.path && actual.status === expected.status && canonicalJson(actual.value) === canonicalJson(expected.value))
+    return;
   throw new Mismatch(`${where}: modellen ventet ${showState(expected)}, arbeidsflyten er i ${showState(actual)}.`, actual);
 }
 
@@ -416,7 +426,8 @@ async function applyEventStep(
     for (;;) {
       const view = await withTimeout(handle.query(caseViewQuery), QUERY_TIMEOUT_MS, 'Spørringen etter saksvisningen');
       if (view.timeline.some((entry) => 'eventId' in entry && entry.eventId === step.event.eventId)) break;
-      if (Date.now() > deadline) throw new Mismatch(`${where}: arbeidsflyten tok ikke imot signalet innen ${SETTLE_TIMEOUT_MS / 1000} sekunder.`);
+      if (Date.now() > deadline)
+        throw new Mismatch(`${where}: arbeidsflyten tok ikke imot signalet innen ${SETTLE_TIMEOUT_MS / 1000} sekunder.`);
       await sleepReal(POLL_INTERVAL_MS);
     }
   }
@@ -459,7 +470,10 @@ async function applyEventWithDueDeadline(
   const after = await pollState(handle, done);
   const causes = after.route.slice(before.route.length).map((entry) => entry.cause);
   if (causes.length !== 2 || causes[0] !== step.event.type || causes[1] !== cause) {
-    throw new Mismatch(`${where}: modellen ventet «${step.event.type}» og så «${cause}», arbeidsflyten gikk «${causes.join('», «')}».`, after);
+    throw new Mismatch(
+      `${where}: modellen ventet «${step.event.type}» og så «${cause}», arbeidsflyten gikk «${causes.join('», «')}».`,
+      after,
+    );
   }
   return after;
 }
@@ -497,7 +511,10 @@ async function applyDelayStep(
   }
   const causes = after.route.slice(before.route.length).map((entry) => entry.cause);
   if (causes.length === 0) {
-    throw new Mismatch(`${where}: fristen løp ikke ut i arbeidsflyten innen ${(TIMER_MARGIN_MS + TIMER_SECOND_LOOK_MS) / 1000} sekunder etter ${step.dueAt}.`, after);
+    throw new Mismatch(
+      `${where}: fristen løp ikke ut i arbeidsflyten innen ${(TIMER_MARGIN_MS + TIMER_SECOND_LOOK_MS) / 1000} sekunder etter ${step.dueAt}.`,
+      after,
+    );
   }
   if (causes.length !== 1 || causes[0] !== cause) {
     throw new Mismatch(`${where}: modellen ventet bare «${cause}», arbeidsflyten gikk «${causes.join('», «')}».`, after);
@@ -577,7 +594,7 @@ export async function replayPath(t: ConformanceEnv, original: AuditPath, options
     }
     return result({ passed: true, message: `Alle ${path.steps.length} steg ga samme tilstand i arbeidsflyten som i modellen.` });
   } catch (err) {
-    const actual = err instanceof Mismatch ? err.actual ?? last : last;
+    const actual = err instanceof Mismatch ? (err.actual ?? last) : last;
     const message =
       err instanceof Mismatch
         ? err.message
@@ -620,7 +637,12 @@ function takesClosing(path: AuditPath): boolean {
   if (replay.error) return false;
   const final = replay.steps.at(-1)?.after ?? replay.initial;
   if (final.status !== 'active') return false;
-  const step = { kind: 'event', via: 'update', event: closingEvent(Date.parse(path.facts.openedAt)), expected: { value: null, path: '', status: 'done' } } as const;
+  const step = {
+    kind: 'event',
+    via: 'update',
+    event: closingEvent(Date.parse(path.facts.openedAt)),
+    expected: { value: null, path: '', status: 'done' },
+  } as const;
   return hostRefusal(procedure, final, step) === undefined && final.can(step.event);
 }
 

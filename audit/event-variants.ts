@@ -91,7 +91,12 @@ function rawVariants(type: EventType, atMs: number, consents: readonly string[])
         },
         ...(type === 'absence.thresholdReached'
           ? [{ variant: 'absence=over-day-limit', payload: { trigger: { rule: 'days-over-limit', dates, days: OVER_LIMIT_DAYS } } }]
-          : [{ variant: 'absence=without-notice', payload: { trigger: { rule: 'unnotified-absence', dates: [...dates, today], days: 3 } } }]),
+          : [
+              {
+                variant: 'absence=without-notice',
+                payload: { trigger: { rule: 'unnotified-absence', dates: [...dates, today], days: 3 } },
+              },
+            ]),
         {
           variant: 'absence=under-limit',
           payload: { trigger: { rule: 'days-or-lessons-over-limit', dates, days: UNDER_LIMIT_DAYS, lessons: 0 } },
@@ -105,7 +110,10 @@ function rawVariants(type: EventType, atMs: number, consents: readonly string[])
       }));
     case 'absence.noticeMissing':
       return [
-        { variant: 'days-without-notice=long', payload: { firstDay: inDays(-NOTICE_MISSING_LONG), schoolDaysWithoutNotice: NOTICE_MISSING_LONG } },
+        {
+          variant: 'days-without-notice=long',
+          payload: { firstDay: inDays(-NOTICE_MISSING_LONG), schoolDaysWithoutNotice: NOTICE_MISSING_LONG },
+        },
         { variant: 'days-without-notice=short', payload: { firstDay: today, schoolDaysWithoutNotice: NOTICE_MISSING_SHORT } },
       ];
     case 'absence.noticeReceived':
@@ -138,7 +146,11 @@ function rawVariants(type: EventType, atMs: number, consents: readonly string[])
       return [
         {
           variant: 'meeting=guardian-conversation,ungdomslos=invited',
-          payload: { meeting: 'guardian-conversation', scheduledFor, participants: ['contact-teacher', 'guardians', 'pupil', 'ungdomslos'] },
+          payload: {
+            meeting: 'guardian-conversation',
+            scheduledFor,
+            participants: ['contact-teacher', 'guardians', 'pupil', 'ungdomslos'],
+          },
         },
         {
           variant: 'meeting=guardian-conversation,ungdomslos=not-invited',
@@ -159,7 +171,11 @@ function rawVariants(type: EventType, atMs: number, consents: readonly string[])
         held('meeting=leadership-meeting', 'leadership-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil']),
         held('meeting=evaluation-meeting', 'evaluation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil']),
         held('meeting=innsatsteam-pre-meeting', 'innsatsteam-pre-meeting', ['principal', 'contact-teacher', 'innsatsteam']),
-        held('meeting=guardian-conversation,leadership=present', 'guardian-conversation', ['contact-teacher', 'school-leadership', 'guardians']),
+        held('meeting=guardian-conversation,leadership=present', 'guardian-conversation', [
+          'contact-teacher',
+          'school-leadership',
+          'guardians',
+        ]),
         held('meeting=guardian-conversation,leadership=absent', 'guardian-conversation', ['contact-teacher', 'guardians']),
       ];
     }

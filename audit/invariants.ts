@@ -64,9 +64,12 @@ export const PATH_INVARIANTS = {
   'pupil-voice-before-measures': 'Elevens stemme er dokumentert før tiltak avtales (Udir).',
   'child-welfare-first': 'Ved mistanke om vold, overgrep eller omsorgssvikt kobles barnevernet inn før andre tiltak.',
   'bup-referral-conditions': 'Henvisning til BUP krever foresattes samtykke og at kommunale tiltak er prøvd.',
-  'detection-facts-taken': 'Hvert åpent steg tar imot nytt fravær og fraværsutvikling fra deteksjonen og registrerer dem; bare en avsluttet sak avviser dem.',
-  'no-repeated-effect': 'En frist som løper ut, gjentar ingen melding, innkalling eller annen handling uten ny grunn; bare påminnelser gjentas.',
-  'reminder-keeps-stage': 'En frist som lar saken bli i samme steg, starter ikke steget på nytt: det som er arkivert i steget, teller fortsatt.',
+  'detection-facts-taken':
+    'Hvert åpent steg tar imot nytt fravær og fraværsutvikling fra deteksjonen og registrerer dem; bare en avsluttet sak avviser dem.',
+  'no-repeated-effect':
+    'En frist som løper ut, gjentar ingen melding, innkalling eller annen handling uten ny grunn; bare påminnelser gjentas.',
+  'reminder-keeps-stage':
+    'En frist som lar saken bli i samme steg, starter ikke steget på nytt: det som er arkivert i steget, teller fortsatt.',
 } as const;
 export type PathInvariant = keyof typeof PATH_INVARIANTS;
 
@@ -216,7 +219,9 @@ function nationalRuleViolations(index: MachineIndex, before: AnyMachineSnapshot,
 
 /** Detection's facts as they arrive at `atMs`: every new-trigger and trend variant the audit builds. */
 function detectionFactsAt(atMs: number): CaseEvent[] {
-  return [...eventVariants('absence.newTrigger', atMs, 'revisjon-fravaer'), ...eventVariants('absence.trend', atMs, 'revisjon-trend')].map((v) => v.event);
+  return [...eventVariants('absence.newTrigger', atMs, 'revisjon-fravaer'), ...eventVariants('absence.trend', atMs, 'revisjon-trend')].map(
+    (v) => v.event,
+  );
 }
 
 /**

@@ -71,7 +71,9 @@ async function auditProcedure(
   procedure: ProcedureDefinition,
   position: string,
   runner: ConformanceRunner,
-  options: Required<Pick<AuditOptions, 'mutations' | 'concurrency' | 'mutantPathLimit' | 'progressEvery'>> & { log: (line: string) => void },
+  options: Required<Pick<AuditOptions, 'mutations' | 'concurrency' | 'mutantPathLimit' | 'progressEvery'>> & {
+    log: (line: string) => void;
+  },
 ): Promise<ProcedureAuditResult> {
   const { log } = options;
   const durations: Record<string, number> = {};
@@ -173,7 +175,9 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditRun> {
   };
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
 
-  log(`Revisjon av ${procedures.length} ${procedures.length === 1 ? 'rutine' : 'rutiner'}${settings.mutations ? '' : ' (uten mutasjonstest)'}`);
+  log(
+    `Revisjon av ${procedures.length} ${procedures.length === 1 ? 'rutine' : 'rutiner'}${settings.mutations ? '' : ' (uten mutasjonstest)'}`,
+  );
   const runner = await ConformanceRunner.create();
   const results: ProcedureAuditResult[] = [];
   const svgs = new Map<string, string>();

@@ -36,14 +36,7 @@ import {
   type Snapshot,
   createActor,
 } from 'xstate';
-import {
-  type CaseContext,
-  type CaseFacts,
-  type CaseInput,
-  documentOf,
-  initialCaseContext,
-  stageDocuments,
-} from '../machines/case-context';
+import { type CaseContext, type CaseFacts, type CaseInput, documentOf, initialCaseContext, stageDocuments } from '../machines/case-context';
 import { type CaseEvent, type EventType, eventTypes } from '../machines/events';
 import type { StateMeta } from '../machines/meta';
 import { activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
@@ -151,7 +144,9 @@ export function indexMachine(machine: AnyStateMachine): MachineIndex {
 
 /** Dotted paths of the active state nodes of a snapshot, leaf first (the root excluded). */
 export function activeStatePaths(value: unknown): string[] {
-  const parts = activePath(value).split('.').filter((p) => p !== '');
+  const parts = activePath(value)
+    .split('.')
+    .filter((p) => p !== '');
   const out: string[] = [];
   for (let i = parts.length; i > 0; i -= 1) out.push(parts.slice(0, i).join('.'));
   return out;
@@ -434,7 +429,9 @@ export interface KeyPlan {
  * that no guard tells apart share one class in the key.
  */
 export function analyseGuards(machine: AnyStateMachine, input: CaseInput<unknown>): KeyPlan {
-  const named = [...indexMachine(machine).byDefinition.keys()].flatMap((definition) => namedGuards((definition as { guard?: unknown }).guard));
+  const named = [...indexMachine(machine).byDefinition.keys()].flatMap((definition) =>
+    namedGuards((definition as { guard?: unknown }).guard),
+  );
   const probe = new GuardProbe(machine, input, named);
   const { base, rich } = probe;
 
@@ -560,7 +557,7 @@ function relevantKinds(index: MachineIndex, value: unknown, cache: Map<string, r
   const addTarget = (target: AnyStateNode) => {
     const entered: AnyStateNode[] = [];
     for (let n: AnyStateNode | undefined = target; n && n.parent && !active.has(pathOfNode(n)); n = n.parent) entered.push(n);
-    for (let n: AnyStateNode | undefined = target; n && Object.keys(n.states).length > 0; ) {
+    for (let n: AnyStateNode | undefined = target; n && Object.keys(n.states).length > 0;) {
       n = (n.initial?.target as AnyStateNode[] | undefined)?.[0];
       if (n) entered.push(n);
     }
@@ -697,8 +694,7 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
    */
   const effectOf = (event: CaseEvent): unknown[] => {
     const e = event as unknown as Record<string, unknown>;
-    const member = (field: 'consents' | 'suspicions', value: unknown) =>
-      keyPlan.members[field].includes(value as string) ? value : '*';
+    const member = (field: 'consents' | 'suspicions', value: unknown) => (keyPlan.members[field].includes(value as string) ? value : '*');
     return [
       documentOf(event)?.kind,
       event.type === 'consent.given' || event.type === 'consent.withdrawn' ? member('consents', e.service) : undefined,
@@ -767,7 +763,13 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
         }
       }
       if (earliest) {
-        out.push({ type: `after:${earliest.name}`, kind: 'delay', timerId: earliest.id, delayName: earliest.name, dueAtMs: earliest.dueAtMs });
+        out.push({
+          type: `after:${earliest.name}`,
+          kind: 'delay',
+          timerId: earliest.id,
+          delayName: earliest.name,
+          dueAtMs: earliest.dueAtMs,
+        });
       }
     }
     eventsCache.set(snapshot, out);

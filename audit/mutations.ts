@@ -124,7 +124,8 @@ const isHumanEvent = (event: string) =>
   event !== 'always' && !event.startsWith('after:') && !(systemEventTypes as readonly string[]).includes(event);
 
 /** Does the transition move the case out of its state (a target outside it)? */
-const leaves = (t: IndexedTransition) => t.targets.length > 0 && t.targets.every((target) => target !== t.source && !target.startsWith(`${t.source}.`));
+const leaves = (t: IndexedTransition) =>
+  t.targets.length > 0 && t.targets.every((target) => target !== t.source && !target.startsWith(`${t.source}.`));
 
 function definitionOf(machine: AnyStateMachine, transition: IndexedTransition): { guard?: unknown } {
   const index = indexMachine(machine);
@@ -154,16 +155,23 @@ export function createMutants(procedure: ProcedureDefinition, options: CreateMut
 
   // drop-transition: the procedure's own closing.
   const closing = index.transitions.find(
-    (t) => metaOf(t.source)?.stage === 'monitoring' && isHumanEvent(t.event) && t.targets.some((target) => index.states.find((s) => s.path === target)?.final),
+    (t) =>
+      metaOf(t.source)?.stage === 'monitoring' &&
+      isHumanEvent(t.event) &&
+      t.targets.some((target) => index.states.find((s) => s.path === target)?.final),
   );
   if (closing) {
     out.push(
-      mutant(procedure, editTransition(machine, closing, () => undefined), {
-        id: id('drop-closing'),
-        operator: 'drop-transition',
-        description: `Overgangen som avslutter saken etter oppfølging er fjernet: ${closing.id}`,
-        expectedCatch: 'invariants',
-      }),
+      mutant(
+        procedure,
+        editTransition(machine, closing, () => undefined),
+        {
+          id: id('drop-closing'),
+          operator: 'drop-transition',
+          description: `Overgangen som avslutter saken etter oppfølging er fjernet: ${closing.id}`,
+          expectedCatch: 'invariants',
+        },
+      ),
     );
   }
 
@@ -201,12 +209,16 @@ export function createMutants(procedure: ProcedureDefinition, options: CreateMut
   }
   if (secondDocumentGuard) {
     out.push(
-      mutant(procedure, editTransition(machine, secondDocumentGuard, (d) => ({ ...d, guard: not(d.guard as never) })), {
-        id: id('flip-document-guard'),
-        operator: 'flip-guard',
-        description: `Vakten er snudd til not(${secondDocumentGuard.guard}): ${secondDocumentGuard.id}`,
-        expectedCatch: 'invariants',
-      }),
+      mutant(
+        procedure,
+        editTransition(machine, secondDocumentGuard, (d) => ({ ...d, guard: not(d.guard as never) })),
+        {
+          id: id('flip-document-guard'),
+          operator: 'flip-guard',
+          description: `Vakten er snudd til not(${secondDocumentGuard.guard}): ${secondDocumentGuard.id}`,
+          expectedCatch: 'invariants',
+        },
+      ),
     );
   }
 
@@ -229,12 +241,17 @@ export function createMutants(procedure: ProcedureDefinition, options: CreateMut
       return Math.max(DAY_MS, Math.floor(ms / 3 / DAY_MS) * DAY_MS);
     };
     out.push(
-      mutant(procedure, machine.config as Config, {
-        id: id('shorten-delay'),
-        operator: 'shorten-delay',
-        description: `Fristen ${name} løper ut etter en tredjedel av tiden (hele dager): ${deadline.id}`,
-        expectedCatch: 'conformance',
-      }, { ...implementations, delays: { ...implementations.delays, [name]: shortened } }),
+      mutant(
+        procedure,
+        machine.config as Config,
+        {
+          id: id('shorten-delay'),
+          operator: 'shorten-delay',
+          description: `Fristen ${name} løper ut etter en tredjedel av tiden (hele dager): ${deadline.id}`,
+          expectedCatch: 'conformance',
+        },
+        { ...implementations, delays: { ...implementations.delays, [name]: shortened } },
+      ),
     );
   }
 
@@ -242,12 +259,16 @@ export function createMutants(procedure: ProcedureDefinition, options: CreateMut
   const followUpEnd = index.transitions.find((t) => t.event.startsWith('after:') && metaOf(t.source)?.stage === 'monitoring' && leaves(t));
   if (followUpEnd) {
     out.push(
-      mutant(procedure, editTransition(machine, followUpEnd, () => undefined), {
-        id: id('drop-follow-up-timer'),
-        operator: 'drop-timer',
-        description: `Fristen som avslutter oppfølgingen etter bedring er fjernet: ${followUpEnd.id}`,
-        expectedCatch: 'invariants',
-      }),
+      mutant(
+        procedure,
+        editTransition(machine, followUpEnd, () => undefined),
+        {
+          id: id('drop-follow-up-timer'),
+          operator: 'drop-timer',
+          description: `Fristen som avslutter oppfølgingen etter bedring er fjernet: ${followUpEnd.id}`,
+          expectedCatch: 'invariants',
+        },
+      ),
     );
   }
 
@@ -305,12 +326,16 @@ export function createMutants(procedure: ProcedureDefinition, options: CreateMut
     : undefined;
   if (escalated && ordinary) {
     out.push(
-      mutant(procedure, editTransition(machine, ordinary, (d) => ({ ...d, target: `#${escalated.id}` })), {
-        id: id('retarget-to-escalated'),
-        operator: 'retarget-to-escalated',
-        description: `Et vanlig steg fører rett til «${escalated.meta?.label}» (${escalated.path}): ${ordinary.id}`,
-        expectedCatch: 'invariants',
-      }),
+      mutant(
+        procedure,
+        editTransition(machine, ordinary, (d) => ({ ...d, target: `#${escalated.id}` })),
+        {
+          id: id('retarget-to-escalated'),
+          operator: 'retarget-to-escalated',
+          description: `Et vanlig steg fører rett til «${escalated.meta?.label}» (${escalated.path}): ${ordinary.id}`,
+          expectedCatch: 'invariants',
+        },
+      ),
     );
   }
   return out;
@@ -336,7 +361,10 @@ function replayMismatch(procedure: ProcedureDefinition, path: AuditPath): string
   if (JSON.stringify(replay.initial.value) !== JSON.stringify(path.initial.value)) return `${path.id}: annen starttilstand`;
   for (const step of replay.steps) {
     const expected = step.step.expected;
-    if (JSON.stringify(step.after.value) !== JSON.stringify(expected.value) || (step.after.status === 'done') !== (expected.status === 'done')) {
+    if (
+      JSON.stringify(step.after.value) !== JSON.stringify(expected.value) ||
+      (step.after.status === 'done') !== (expected.status === 'done')
+    ) {
       return `${path.id} steg ${step.index + 1}: ventet ${expected.path}, fikk ${activeStatePaths(step.after.value)[0] ?? ''}`;
     }
   }

@@ -277,7 +277,9 @@ function materialise(
     const next = model.step(snapshot, event);
     const key = model.serialize(next);
     if (key !== keys[i]) {
-      throw new Error(`${id}: modellens sammendrag skiller ikke tilstander som oppfører seg ulikt (steg ${i + 1}, «${label}»):\n  ventet ${keys[i]}\n  fikk   ${key}`);
+      throw new Error(
+        `${id}: modellens sammendrag skiller ikke tilstander som oppfører seg ulikt (steg ${i + 1}, «${label}»):\n  ventet ${keys[i]}\n  fikk   ${key}`,
+      );
     }
     steps.push(pathStepOf(event, next, `${id}#${i + 1}`));
     snapshot = next;
@@ -439,7 +441,11 @@ export function coverage(procedure: ProcedureDefinition, paths: readonly AuditPa
   return {
     procedureId: procedure.id,
     paths: paths.length,
-    states: { total: states.length, covered: states.filter((s) => coveredStates.has(s)).length, uncovered: states.filter((s) => !coveredStates.has(s)) },
+    states: {
+      total: states.length,
+      covered: states.filter((s) => coveredStates.has(s)).length,
+      uncovered: states.filter((s) => !coveredStates.has(s)),
+    },
     transitions: {
       total: transitions.length,
       covered: transitions.filter((t) => coveredTransitions.has(t)).length,

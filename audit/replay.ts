@@ -57,7 +57,11 @@ export interface Replay {
  * person's event sent as detection's Signal, detection's fact sent as a person's Update, or a
  * sender whose role may not take this step (machines/authorization.ts). Undefined when it takes it.
  */
-export function hostRefusal(procedure: ProcedureDefinition, snapshot: AnyMachineSnapshot, step: Extract<PathStep, { kind: 'event' }>): string | undefined {
+export function hostRefusal(
+  procedure: ProcedureDefinition,
+  snapshot: AnyMachineSnapshot,
+  step: Extract<PathStep, { kind: 'event' }>,
+): string | undefined {
   const fromDetection = detectionEventTypes.includes(step.event.type);
   if (step.via === 'signal' && !fromDetection) return 'en persons hendelse kan ikke komme som fravær fra deteksjonen';
   return authorisationRefusal(snapshot, step.event, activeStatePaths(snapshot.value)[0] ?? '', procedure.extraSenders);

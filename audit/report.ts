@@ -238,7 +238,12 @@ export function toolVersions(): AuditReport['tools'] {
 }
 
 const percent = (covered: number, total: number): number => (total === 0 ? 100 : Math.floor((covered / total) * 1000) / 10);
-const ratio = (r: CoverageRatio) => ({ covered: r.covered, total: r.total, percent: percent(r.covered, r.total), uncovered: [...r.uncovered] });
+const ratio = (r: CoverageRatio) => ({
+  covered: r.covered,
+  total: r.total,
+  percent: percent(r.covered, r.total),
+  uncovered: [...r.uncovered],
+});
 
 /** Meta of a state by dotted path (the machine's default state ids). */
 function metaOf(procedure: ProcedureDefinition, path: string): StateMeta | undefined {
@@ -281,7 +286,13 @@ function reportStep(procedure: ProcedureDefinition, step: PathStep, index: numbe
         },
         expected,
       }
-    : { index, kind: 'delay', text: stepText(procedure, step), delay: { name: step.delayName, timerId: step.timerId, dueAt: step.dueAt }, expected };
+    : {
+        index,
+        kind: 'delay',
+        text: stepText(procedure, step),
+        delay: { name: step.delayName, timerId: step.timerId, dueAt: step.dueAt },
+        expected,
+      };
 }
 
 function procedureReport(input: ProcedureAuditResult, options: BuildReportOptions): ProcedureReport {
@@ -402,11 +413,14 @@ const e = escapeHtml;
 const ok = (passed: boolean) => (passed ? '<span class="ok" title="bestått">✔</span>' : '<span class="bad" title="ikke bestått">✘</span>');
 const pct = (value: number) => `${value.toLocaleString('nb-NO', { maximumFractionDigits: 1 })} %`;
 const seconds = (ms: number) => `${(ms / 1000).toLocaleString('nb-NO', { maximumFractionDigits: 1 })} s`;
-const dateTime = (iso: string) => new Date(iso).toLocaleString('nb-NO', { timeZone: 'Europe/Oslo', dateStyle: 'medium', timeStyle: 'short' });
+const dateTime = (iso: string) =>
+  new Date(iso).toLocaleString('nb-NO', { timeZone: 'Europe/Oslo', dateStyle: 'medium', timeStyle: 'short' });
 
 function coverageHtml(name: string, r: ProcedureReport['coverage']['states']): string {
   const missing =
-    r.uncovered.length === 0 ? '' : `<details class="missing"><summary>Ikke dekket (${r.uncovered.length})</summary><ul>${r.uncovered.map((u) => `<li><code>${e(u)}</code></li>`).join('')}</ul></details>`;
+    r.uncovered.length === 0
+      ? ''
+      : `<details class="missing"><summary>Ikke dekket (${r.uncovered.length})</summary><ul>${r.uncovered.map((u) => `<li><code>${e(u)}</code></li>`).join('')}</ul></details>`;
   return `<div class="cover"><div class="cover-head">${ok(r.covered === r.total)} ${e(name)}: <strong>${r.covered} av ${r.total}</strong> (${pct(r.percent)})</div>
 <div class="bar"><div style="width:${Math.min(100, r.percent)}%"></div></div>${missing}</div>`;
 }

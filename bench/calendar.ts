@@ -54,7 +54,9 @@ export function benchCalendar(schoolYear: number): SchoolCalendar {
     if (calendar.isSchoolDay(date) !== expected.has(date)) differ.push(date);
   }
   if (differ.length > 0) {
-    throw new Error(`Calendar and generator disagree on school days: ${differ.slice(0, 10).join(', ')}${differ.length > 10 ? ', ...' : ''}`);
+    throw new Error(
+      `Calendar and generator disagree on school days: ${differ.slice(0, 10).join(', ')}${differ.length > 10 ? ', ...' : ''}`,
+    );
   }
   return calendar;
 }

@@ -77,7 +77,10 @@ function runChild<T>(task: ChildTask): Promise<T> {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0 && result !== undefined) resolve(result);
-      else reject(new Error(`${task.role} for ${task.pupils} pupils failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
+      else
+        reject(
+          new Error(`${task.role} for ${task.pupils} pupils failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`),
+        );
     });
   });
 }
@@ -120,7 +123,20 @@ export function report(options: BenchOptions, results: readonly MeasureResult[],
     `Results (procedure ${options.procedureId}, seed ${options.seed}, median of ${options.runs} run${options.runs === 1 ? '' : 's'}, today = ${results[0]?.today ?? '?'}, node ${process.version}, ${availableParallelism()} cores)`,
     '',
     table(
-      ['pupils', 'registrations', 'CSV MB', 'import rows/s', 'eval ms', 'eval regs/s', 'SQL load ms', 'SQL query ms', 'SQL/detect', 'peak RSS MB', 'maxRSS MB', 'agree'],
+      [
+        'pupils',
+        'registrations',
+        'CSV MB',
+        'import rows/s',
+        'eval ms',
+        'eval regs/s',
+        'SQL load ms',
+        'SQL query ms',
+        'SQL/detect',
+        'peak RSS MB',
+        'maxRSS MB',
+        'agree',
+      ],
       rows,
     ),
     '',
@@ -146,7 +162,11 @@ export function report(options: BenchOptions, results: readonly MeasureResult[],
   }
   lines.push('', 'RSS at the end of each phase (MB):');
   for (const r of results) {
-    lines.push(`  ${int(r.pupils).padStart(9)} pupils: ${Object.entries(r.rssByPhaseMb).map(([phase, v]) => `${phase} ${int(v)}`).join(', ')}`);
+    lines.push(
+      `  ${int(r.pupils).padStart(9)} pupils: ${Object.entries(r.rssByPhaseMb)
+        .map(([phase, v]) => `${phase} ${int(v)}`)
+        .join(', ')}`,
+    );
   }
   lines.push('');
   if (results.length < 2) {
@@ -176,7 +196,9 @@ async function main(argv: string[]): Promise<number> {
   const results: MeasureResult[] = [];
   const data: WriteDataResult[] = [];
   try {
-    console.log(`Benchmark: sizes ${options.sizes.map(int).join(', ')} pupils; procedure ${options.procedureId}; seed ${options.seed}; ${options.runs} run(s)`);
+    console.log(
+      `Benchmark: sizes ${options.sizes.map(int).join(', ')} pupils; procedure ${options.procedureId}; seed ${options.seed}; ${options.runs} run(s)`,
+    );
     for (const pupils of options.sizes) {
       const file = path.join(dir, `registrations-${pupils}.csv`);
       console.log(`[${int(pupils)}] generating a school year and writing CSV ...`);
@@ -212,7 +234,9 @@ async function main(argv: string[]): Promise<number> {
   console.log(report(options, results, data));
   const disagree = results.filter((r) => r.compared.length > 0 && !r.agreement.agree);
   if (results.some((r) => r.compared.length === 0)) {
-    console.log(`\nNote: procedure ${options.procedureId} opens on none of ${['consecutive-days', 'single-days-in-month', 'partial-days-in-month'].join(', ')}; SQL was timed but not compared.`);
+    console.log(
+      `\nNote: procedure ${options.procedureId} opens on none of ${['consecutive-days', 'single-days-in-month', 'partial-days-in-month'].join(', ')}; SQL was timed but not compared.`,
+    );
   }
   if (disagree.length > 0) {
     console.error(`\nFAIL: SQL and detect() disagree at ${disagree.map((r) => int(r.pupils)).join(', ')} pupils (see above).`);

@@ -109,7 +109,8 @@ function int(value: number): number {
  * detection's `monthFrom`: before the same date next month, and before the month after next
  * starts (31 January's month ends on the last day of February, where `+1 month` would overflow).
  */
-const withinMonth = (first: string, last: string) => `${last} < MIN(date(${first}, '+1 month'), date(${first}, 'start of month', '+2 months'))`;
+const withinMonth = (first: string, last: string) =>
+  `${last} < MIN(date(${first}, '+1 month'), date(${first}, 'start of month', '+2 months'))`;
 
 /** The query of each rule over pupil_day: (pupil_id, fired_on), one row per pupil that hits. */
 export function ruleQueries(policy: DetectionPolicy): Record<SqlRule, string> {

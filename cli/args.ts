@@ -117,7 +117,8 @@ function wholeNumber(values: Values, name: string, min: number, max: number): nu
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} må være et heltall fra ${min} til ${max} (fikk ${quoteValue(raw)}).`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} må være et heltall fra ${min} til ${max} (fikk ${quoteValue(raw)}).`);
   return n;
 }
 
@@ -130,12 +131,17 @@ function jsonObject(values: Values, name: string): Record<string, unknown> | und
   } catch (err) {
     throw new UsageError(`--${name} er ikke gyldig JSON (${(err as Error).message}): ${quoteValue(raw)}.`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--${name} må være et JSON-objekt (fikk ${quoteValue(raw)}).`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`--${name} må være et JSON-objekt (fikk ${quoteValue(raw)}).`);
   return parsed as Record<string, unknown>;
 }
 
 /** A value checked by one of the identifier schemas; the schema's message names it and the value. */
-function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, option: string): T {
+function checked<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
+  value: unknown,
+  option: string,
+): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new UsageError(`--${option}: ${result.error.issues.map((i) => i.message).join('; ')}.`);
   return result.data;
@@ -147,7 +153,8 @@ function caseTarget(values: Values, workflowIdOf: (school: string, pupil: string
   if (byCase) return byCase;
   const school = optional(values, 'school');
   const pupil = optional(values, 'pupil');
-  if (school !== undefined && pupil !== undefined) return workflowIdOf(checked(schoolIdSchema, school, 'school'), checked(pupilIdSchema, pupil, 'pupil'));
+  if (school !== undefined && pupil !== undefined)
+    return workflowIdOf(checked(schoolIdSchema, school, 'school'), checked(pupilIdSchema, pupil, 'pupil'));
   throw new UsageError('Oppgi saken med --case SAK eller med --school og --pupil.');
 }
 
@@ -163,7 +170,9 @@ export function parseCli(
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (err) {
     const unknown = /'(--?[^']+)'/.exec((err as Error).message)?.[1];
-    throw new UsageError(`${unknown ? `Ukjent valg ${quoteValue(unknown)}` : `Ugyldig kommandolinje: ${(err as Error).message}`}.\n\n${USAGE}`);
+    throw new UsageError(
+      `${unknown ? `Ukjent valg ${quoteValue(unknown)}` : `Ugyldig kommandolinje: ${(err as Error).message}`}.\n\n${USAGE}`,
+    );
   }
   const { values, positionals } = parsed as { values: Values; positionals: string[] };
   const [command, ...rest] = positionals;
@@ -177,8 +186,12 @@ export function parseCli(
     case 'open': {
       const rawRule = required(values, 'rule');
       const rule = triggerRuleSchema.safeParse(rawRule);
-      if (!rule.success) throw new UsageError(`--rule må være en av: ${triggerRuleSchema.options.join(', ')} (fikk ${quoteValue(rawRule)}).`);
-      const dates = required(values, 'dates').split(',').map((d) => d.trim()).filter(Boolean);
+      if (!rule.success)
+        throw new UsageError(`--rule må være en av: ${triggerRuleSchema.options.join(', ')} (fikk ${quoteValue(rawRule)}).`);
+      const dates = required(values, 'dates')
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean);
       const days = wholeNumber(values, 'days', 0, 400);
       const lessons = wholeNumber(values, 'lessons', 0, 5000);
       const version = wholeNumber(values, 'version', 1, 1000);
@@ -207,7 +220,8 @@ export function parseCli(
       const role = roleSchema.safeParse(rawRole);
       if (!role.success) throw new UsageError(`--role må være en av: ${roleSchema.options.join(', ')} (fikk ${quoteValue(rawRole)}).`);
       const type = required(values, 'type');
-      if (!(eventTypes as string[]).includes(type)) throw new UsageError(`--type må være en av: ${eventTypes.join(', ')} (fikk ${quoteValue(type)}).`);
+      if (!(eventTypes as string[]).includes(type))
+        throw new UsageError(`--type må være en av: ${eventTypes.join(', ')} (fikk ${quoteValue(type)}).`);
       const asSignal = values.signal === true;
       if (asSignal && !(detectionEventTypes as string[]).includes(type)) {
         throw new UsageError(
@@ -233,9 +247,11 @@ export function parseCli(
       return { kind: 'show', json, workflowId: caseTarget(values, deps.workflowIdOf) };
     case 'list': {
       const status = values.status;
-      if (status !== undefined && status !== 'open' && status !== 'closed') throw new UsageError(`--status må være open eller closed (fikk ${quoteValue(status)}).`);
+      if (status !== undefined && status !== 'open' && status !== 'closed')
+        throw new UsageError(`--status må være open eller closed (fikk ${quoteValue(status)}).`);
       const order = values.sort ?? 'deadline';
-      if (order !== 'deadline' && order !== 'overdue' && order !== 'opened') throw new UsageError(`--sort må være deadline, overdue eller opened (fikk ${quoteValue(order)}).`);
+      if (order !== 'deadline' && order !== 'overdue' && order !== 'opened')
+        throw new UsageError(`--sort må være deadline, overdue eller opened (fikk ${quoteValue(order)}).`);
       const school = optional(values, 'school');
       const procedureId = optional(values, 'procedure');
       const dueWithinDays = wholeNumber(values, 'due-within', 0, 3650);

@@ -34,7 +34,9 @@ export function formatTime(iso: string): string {
 
 /** Oslo local date, e.g. 07.10.2026. */
 export function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat('nb-NO', { timeZone: OSLO, dateStyle: 'short' }).format(new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso));
+  return new Intl.DateTimeFormat('nb-NO', { timeZone: OSLO, dateStyle: 'short' }).format(
+    new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso),
+  );
 }
 
 const days = (n: number) => `${n} ${n === 1 ? 'dag' : 'dager'}`;
@@ -108,9 +110,13 @@ function happenedAt(entry: TimelineEntry): string {
 function timelineLines(entry: TimelineEntry): string[] {
   switch (entry.kind) {
     case 'event': {
-      const late = Date.parse(entry.appliedAt) - Date.parse(entry.at) > RECORDED_LATE_MS ? ` (registrert ${formatTime(entry.appliedAt)})` : '';
+      const late =
+        Date.parse(entry.appliedAt) - Date.parse(entry.at) > RECORDED_LATE_MS ? ` (registrert ${formatTime(entry.appliedAt)})` : '';
       const who = entry.actor.role === 'system' ? 'fraværsdeteksjonen' : `${roleNames[entry.actor.role]} ${entry.actor.userId}`;
-      return [`${formatTime(entry.at)}  ${eventNames[entry.type] ?? entry.type} – ${who}${late} → ${entry.stateLabel}`, ...dataLines(entry.data)];
+      return [
+        `${formatTime(entry.at)}  ${eventNames[entry.type] ?? entry.type} – ${who}${late} → ${entry.stateLabel}`,
+        ...dataLines(entry.data),
+      ];
     }
     case 'deadline':
       return [
@@ -118,14 +124,18 @@ function timelineLines(entry: TimelineEntry): string[] {
       ];
     case 'refused': {
       const effect = entry.type.startsWith('effect:') ? effectLabels[entry.type.slice('effect:'.length) as EffectName] : undefined;
-      const what = effect ? `${effect[0]!.toUpperCase()}${effect.slice(1)} ble ikke levert` : `Avvist: «${eventNames[entry.type as keyof typeof eventNames] ?? entry.type}»`;
+      const what = effect
+        ? `${effect[0]!.toUpperCase()}${effect.slice(1)} ble ikke levert`
+        : `Avvist: «${eventNames[entry.type as keyof typeof eventNames] ?? entry.type}»`;
       return [`${formatTime(entry.at)}  ${what}: ${entry.reason}`];
     }
   }
 }
 
 function triggerLine(t: TriggerRecord): string {
-  const count = [t.days !== undefined ? days(t.days) : undefined, t.lessons !== undefined ? `${t.lessons} enkelttimer` : undefined].filter(Boolean).join(', ');
+  const count = [t.days !== undefined ? days(t.days) : undefined, t.lessons !== undefined ? `${t.lessons} enkelttimer` : undefined]
+    .filter(Boolean)
+    .join(', ');
   const effect = { opened: 'åpnet saken', moved: 'flyttet saken videre', recorded: 'registrert' }[t.effect];
   return `  ${formatDate(t.at)}  ${triggerRuleNames[t.rule]}${count ? `: ${count}` : ''} (${t.dates.map(formatDate).join(', ')}) – ${effect}`;
 }
@@ -133,7 +143,9 @@ function triggerLine(t: TriggerRecord): string {
 /** A case as readable text; days overdue are counted to `now` (the view's own count is as of the case's last activity). */
 export function formatCase(view: CaseView, now: Date = new Date()): string {
   const overdueDays = view.overdueSince ? daysOverdueAt(view.overdueSince, now.getTime()) : view.daysOverdue;
-  const late = view.overdue ? ` – FORSINKET ${days(overdueDays)}${view.overdueSince ? ` (frist ${formatDate(view.overdueSince)})` : ''}` : '';
+  const late = view.overdue
+    ? ` – FORSINKET ${days(overdueDays)}${view.overdueSince ? ` (frist ${formatDate(view.overdueSince)})` : ''}`
+    : '';
   const history = view.timeline
     .map((entry, i) => ({ entry, i }))
     .sort((a, b) => happenedAt(a.entry).localeCompare(happenedAt(b.entry)) || a.i - b.i)
@@ -161,7 +173,9 @@ export function formatCase(view: CaseView, now: Date = new Date()): string {
     ...(history.length ? history : ['  –']),
     'Dokumenter:',
     ...(view.documents.length
-      ? view.documents.map((d) => `  ${formatTime(d.at)}  ${documentNames[d.kind] ?? d.kind}: ${d.ref} (${roleNames[d.by.role]} ${d.by.userId})`)
+      ? view.documents.map(
+          (d) => `  ${formatTime(d.at)}  ${documentNames[d.kind] ?? d.kind}: ${d.ref} (${roleNames[d.by.role]} ${d.by.userId})`,
+        )
       : ['  –']),
   ];
   return lines.join('\n');

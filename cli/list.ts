@@ -7,7 +7,15 @@ import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { stageNames } from '../machines/labels';
 import type { PublicStage } from '../machines/meta';
 import { currentProcedures } from '../machines/registry';
-import { CaseClosingReason, CaseStage, CaseStatus, NextDeadline, OverdueSince, ProcedureId, SchoolId } from '../workflows/search-attributes';
+import {
+  CaseClosingReason,
+  CaseStage,
+  CaseStatus,
+  NextDeadline,
+  OverdueSince,
+  ProcedureId,
+  SchoolId,
+} from '../workflows/search-attributes';
 import type { ListOrder } from './args';
 import { formatDate } from './format';
 import { spreadsheetSafe } from './text-safety';
@@ -50,7 +58,9 @@ export function caseRowOf(wf: WorkflowExecutionInfo, now: Date): CaseRow {
     status: status === 'open' || status === 'closed' ? status : 'other',
     ...(wf.startTime ? { openedAt: wf.startTime.toISOString() } : {}),
     ...(next ? { nextDeadline: next.toISOString() } : {}),
-    ...(since ? { overdueSince: since.toISOString(), daysOverdue: Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY_MS)) } : {}),
+    ...(since
+      ? { overdueSince: since.toISOString(), daysOverdue: Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY_MS)) }
+      : {}),
     ...(closingReason ? { closingReason } : {}),
   };
 }
@@ -62,7 +72,10 @@ export function sortCaseRows(rows: readonly CaseRow[], order: ListOrder): CaseRo
   const sorted = [...rows];
   if (order === 'opened') return sorted.sort((a, b) => byText(b.openedAt, a.openedAt) || a.workflowId.localeCompare(b.workflowId));
   if (order === 'overdue') {
-    return sorted.sort((a, b) => (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1) || byText(a.nextDeadline, b.nextDeadline) || a.workflowId.localeCompare(b.workflowId));
+    return sorted.sort(
+      (a, b) =>
+        (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1) || byText(a.nextDeadline, b.nextDeadline) || a.workflowId.localeCompare(b.workflowId),
+    );
   }
   return sorted.sort((a, b) => byText(a.nextDeadline, b.nextDeadline) || a.workflowId.localeCompare(b.workflowId));
 }
@@ -74,17 +87,23 @@ export function formatCaseRows(rows: readonly CaseRow[]): string {
   if (rows.length === 0) return 'Ingen saker.';
   const shortNames = new Map(currentProcedures().map((p) => [p.id, p.shortName]));
   const header = ['SAK', 'SKOLE', 'ELEV', 'RUTINE', 'STEG', 'STATUS', 'NESTE FRIST', 'FORSINKET'];
-  const lines = rows.map((r) => [
-    r.workflowId,
-    r.schoolId,
-    r.pupilId,
-    shortNames.get(r.procedureId) ?? r.procedureId,
-    r.stage ? stageNames[r.stage] : '–',
-    statusNames[r.status],
-    r.nextDeadline ? formatDate(r.nextDeadline) : '–',
-    r.daysOverdue !== undefined ? `${r.daysOverdue} ${r.daysOverdue === 1 ? 'dag' : 'dager'}` : '–',
-  ].map(spreadsheetSafe));
+  const lines = rows.map((r) =>
+    [
+      r.workflowId,
+      r.schoolId,
+      r.pupilId,
+      shortNames.get(r.procedureId) ?? r.procedureId,
+      r.stage ? stageNames[r.stage] : '–',
+      statusNames[r.status],
+      r.nextDeadline ? formatDate(r.nextDeadline) : '–',
+      r.daysOverdue !== undefined ? `${r.daysOverdue} ${r.daysOverdue === 1 ? 'dag' : 'dager'}` : '–',
+    ].map(spreadsheetSafe),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const render = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [render(header), ...lines.map(render), '', `${rows.length} ${rows.length === 1 ? 'sak' : 'saker'}.`].join('\n');
 }

@@ -3,12 +3,7 @@
  * Temporal with the same configuration as the worker (TEMPORAL_* variables, see README).
  * Usage: `npm run case -- --help`; exit codes: cli/exit-codes.ts.
  */
-import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_SCHOOLS_CONFIG, SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { ProcedureError, buildCaseInput, currentProcedures } from '../machines/registry';
 import { ConfigError, loadTemporalConfig } from '../worker/config';
@@ -71,7 +66,9 @@ async function execute(command: Exclude<CliCommand, { kind: 'help' | 'procedures
         await client.workflow.start(caseWorkflow, {
           taskQueue,
           workflowId,
-          args: [{ procedureId: procedure.id, procedureVersion: procedure.version, facts, ...(policyOverrides ? { policyOverrides } : {}) }],
+          args: [
+            { procedureId: procedure.id, procedureVersion: procedure.version, facts, ...(policyOverrides ? { policyOverrides } : {}) },
+          ],
         });
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -102,9 +99,14 @@ async function execute(command: Exclude<CliCommand, { kind: 'help' | 'procedures
       try {
         // The workflow deduplicates by event id itself and says so (applied: false).
         const result = await handle.executeUpdate(sendEventUpdate, { args: [command.event] });
-        print(command.json, result, `${result.applied ? 'Registrert.' : 'Allerede registrert (samme hendelses-id); ingenting endret.'}\n\n${formatCase(result.view)}`);
+        print(
+          command.json,
+          result,
+          `${result.applied ? 'Registrert.' : 'Allerede registrert (samme hendelses-id); ingenting endret.'}\n\n${formatCase(result.view)}`,
+        );
       } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) throw new CliFailure(`Saken avviste hendelsen: ${err.cause?.message ?? err.message}`, EXIT.refusedByCase);
+        if (err instanceof WorkflowUpdateFailedError)
+          throw new CliFailure(`Saken avviste hendelsen: ${err.cause?.message ?? err.message}`, EXIT.refusedByCase);
         if (err instanceof WorkflowNotFoundError) throw new CliFailure(`Finner ingen åpen sak «${command.workflowId}».`, EXIT.notFound);
         throw err;
       }
@@ -141,7 +143,8 @@ async function execute(command: Exclude<CliCommand, { kind: 'help' | 'procedures
 /** The exit code and message for a failure; anything not foreseen is an internal error (1). */
 function failure(err: unknown): { code: ExitCode; message: string } {
   if (err instanceof CliFailure) return { code: err.code, message: err.message };
-  if (err instanceof UsageError || err instanceof WrongProcedureError || err instanceof TriggerBelowLimitError) return { code: EXIT.usage, message: err.message };
+  if (err instanceof UsageError || err instanceof WrongProcedureError || err instanceof TriggerBelowLimitError)
+    return { code: EXIT.usage, message: err.message };
   if (err instanceof UnknownSchoolError) return { code: EXIT.notFound, message: err.message };
   if (err instanceof ProcedureError) return { code: EXIT.notFound, message: err.message };
   if (err instanceof SchoolDirectoryError || err instanceof ConfigError) return { code: EXIT.badConfiguration, message: err.message };
@@ -155,8 +158,18 @@ async function run(): Promise<void> {
     return;
   }
   if (command.kind === 'procedures') {
-    const list = currentProcedures().map((p) => ({ id: p.id, version: p.version, displayName: p.displayName, owner: p.owner, openingRules: p.openingRules }));
-    print(command.json, list, list.map((p) => `${p.id} v${p.version}  ${p.displayName} (${p.owner})\n    åpner på: ${p.openingRules.join(', ')}`).join('\n'));
+    const list = currentProcedures().map((p) => ({
+      id: p.id,
+      version: p.version,
+      displayName: p.displayName,
+      owner: p.owner,
+      openingRules: p.openingRules,
+    }));
+    print(
+      command.json,
+      list,
+      list.map((p) => `${p.id} v${p.version}  ${p.displayName} (${p.owner})\n    åpner på: ${p.openingRules.join(', ')}`).join('\n'),
+    );
     return;
   }
   const config = loadTemporalConfig();
@@ -164,7 +177,10 @@ async function run(): Promise<void> {
   try {
     client = await connectClient(config);
   } catch (err) {
-    throw new CliFailure(`Får ikke kontakt med Temporal på ${config.address}: ${(err as Error).message}. Kjører «npm start»?`, EXIT.temporalUnavailable);
+    throw new CliFailure(
+      `Får ikke kontakt med Temporal på ${config.address}: ${(err as Error).message}. Kjører «npm start»?`,
+      EXIT.temporalUnavailable,
+    );
   }
   try {
     await execute(command, client, config.taskQueue);

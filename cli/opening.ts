@@ -45,7 +45,9 @@ export interface ResolvedOpening {
 export function resolveOpening(directory: SchoolDirectory, schoolId: string, procedureId?: string, version?: number): ResolvedOpening {
   const school = directory.get(schoolId);
   if (!school) {
-    throw new UnknownSchoolError(`Skolen «${schoolId}» står ikke i skolekatalogen. Kjente skoler: ${directory.schoolIds().join(', ') || 'ingen'}.`);
+    throw new UnknownSchoolError(
+      `Skolen «${schoolId}» står ikke i skolekatalogen. Kjente skoler: ${directory.schoolIds().join(', ') || 'ingen'}.`,
+    );
   }
   if (procedureId !== undefined && procedureId !== school.procedureId) {
     throw new WrongProcedureError(

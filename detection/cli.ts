@@ -30,7 +30,14 @@ export const DEFAULT_REGISTRATIONS_DIR = path.join('data', 'registrations');
 export const DEFAULT_LEDGER_DIR = path.join('data', 'detection');
 
 /** The exit codes `npm run detect` can end with (a subset of cli/exit-codes.ts). */
-const exitCodesUsed: readonly ExitCode[] = [EXIT.ok, EXIT.usage, EXIT.notFound, EXIT.temporalUnavailable, EXIT.badConfiguration, EXIT.internalError];
+const exitCodesUsed: readonly ExitCode[] = [
+  EXIT.ok,
+  EXIT.usage,
+  EXIT.notFound,
+  EXIT.temporalUnavailable,
+  EXIT.badConfiguration,
+  EXIT.internalError,
+];
 
 export const DETECT_USAGE = `Bruk: npm run detect -- [--today ÅÅÅÅ-MM-DD] [--school ID ...] [--data-dir MAPPE]
                          [--ledger-dir MAPPE] [--schools-config FIL]
@@ -90,7 +97,11 @@ export interface DetectOptions {
  * EXIT.ok, EXIT.notFound (only with `unknownSchools: 'refuse'`), EXIT.temporalUnavailable,
  * EXIT.badConfiguration or EXIT.internalError (a damaged stored file). Other errors are thrown.
  */
-export async function detectAndDeliver(options: DetectOptions, io: CliIo, temporal: TemporalAccess = environmentTemporal): Promise<ExitCode> {
+export async function detectAndDeliver(
+  options: DetectOptions,
+  io: CliIo,
+  temporal: TemporalAccess = environmentTemporal,
+): Promise<ExitCode> {
   let directory;
   try {
     directory = await loadSchoolDirectory(options.schoolsConfig);
@@ -161,7 +172,8 @@ class UsageError extends Error {}
 /** Parses `--today`, checking it is a real date. Shared with the intake CLI. */
 export function parseToday(value: string | undefined, now: () => Date = () => new Date()): string {
   if (value === undefined) return osloDate(now());
-  if (!isoDateSchema.safeParse(value).success) throw new UsageError(`--today må være en gyldig dato på formen ÅÅÅÅ-MM-DD, ikke ${quoteValue(value)}.`);
+  if (!isoDateSchema.safeParse(value).success)
+    throw new UsageError(`--today må være en gyldig dato på formen ÅÅÅÅ-MM-DD, ikke ${quoteValue(value)}.`);
   return value;
 }
 export { UsageError as DetectUsageError };
@@ -188,7 +200,11 @@ function schoolOption(values: readonly string[] | undefined): string[] | undefin
   return [...new Set(values)];
 }
 
-export async function runDetectCli(argv: string[], io: CliIo = { out: console.log, err: console.error }, temporal?: TemporalAccess): Promise<ExitCode> {
+export async function runDetectCli(
+  argv: string[],
+  io: CliIo = { out: console.log, err: console.error },
+  temporal?: TemporalAccess,
+): Promise<ExitCode> {
   let options: DetectOptions;
   try {
     let parsed;

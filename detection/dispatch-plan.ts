@@ -107,7 +107,12 @@ export function planTriggerDelivery(school: SchoolSettings, trigger: DetectedTri
 }
 
 /** The trend signal for an open case. */
-export function planTrendEvent(schoolId: string, pupilId: string, trend: TrendResult, now: Date): Extract<CaseEvent, { type: 'absence.trend' }> {
+export function planTrendEvent(
+  schoolId: string,
+  pupilId: string,
+  trend: TrendResult,
+  now: Date,
+): Extract<CaseEvent, { type: 'absence.trend' }> {
   return {
     type: 'absence.trend',
     eventId: trendEventId(schoolId, pupilId, trend.to),

@@ -108,10 +108,15 @@ export function resolveDetectionPolicy(procedureId: string, overrides?: unknown)
       `Ingen terskler for fraværsdeteksjon for rutinen «${procedureId}»; kjente rutiner: ${Object.keys(detectionPolicyDefaults).join(', ')}.`,
     );
   }
-  const partial = detectionPolicySchema.partial().strict().safeParse(overrides ?? {}, parseOptions);
+  const partial = detectionPolicySchema
+    .partial()
+    .strict()
+    .safeParse(overrides ?? {}, parseOptions);
   if (!partial.success) {
     const lines = describeIssues(partial.error, '(detectionOverrides)', overrides);
-    throw new InvalidDetectionPolicyError(`Ugyldige terskler for fraværsdeteksjon (detectionOverrides) for rutinen «${procedureId}»: ${lines.join('; ')}`);
+    throw new InvalidDetectionPolicyError(
+      `Ugyldige terskler for fraværsdeteksjon (detectionOverrides) for rutinen «${procedureId}»: ${lines.join('; ')}`,
+    );
   }
   return detectionPolicySchema.parse({ ...defaults, ...partial.data });
 }

@@ -129,7 +129,19 @@ export function groupByPupil(registrations: readonly Registration[], calendar: S
     }
     let d = entry.byDay.get(day);
     if (!d) {
-      d = { date: r.date, day, ordinal, whole: false, lessons: 0, minutesOnly: 0, valid: true, notified: true, lateArrival: false, leftDuringDay: false, grade: r.grade };
+      d = {
+        date: r.date,
+        day,
+        ordinal,
+        whole: false,
+        lessons: 0,
+        minutesOnly: 0,
+        valid: true,
+        notified: true,
+        lateArrival: false,
+        leftDuringDay: false,
+        grade: r.grade,
+      };
       entry.byDay.set(day, d);
       entry.pupil.days.push(d);
     }
@@ -179,7 +191,12 @@ function dateList(dates: readonly string[]): string {
  * The first `need` items that fit in a window of `width` positions (position difference < width),
  * scanning in order with two pointers. Returns the slice or undefined.
  */
-function firstWindow(items: readonly DayAbsence[], position: (d: DayAbsence) => number, width: number, need: number): DayAbsence[] | undefined {
+function firstWindow(
+  items: readonly DayAbsence[],
+  position: (d: DayAbsence) => number,
+  width: number,
+  need: number,
+): DayAbsence[] | undefined {
   let start = 0;
   for (let end = 0; end < items.length; end++) {
     const endItem = items[end] as DayAbsence;
@@ -296,7 +313,10 @@ export const consecutiveDays: Rule = (pupil, ctx) => {
  * days of that month up to the one that reached the count.
  */
 export const singleDaysInMonth: Rule = (pupil, ctx) => {
-  const hit = firstWithinMonth(pupil.days.filter((d) => d.whole), ctx.policy.singleDaysInMonth);
+  const hit = firstWithinMonth(
+    pupil.days.filter((d) => d.whole),
+    ctx.policy.singleDaysInMonth,
+  );
   if (!hit) return undefined;
   const dates = datesOf(hit);
   return {
@@ -343,7 +363,11 @@ export const partialDaysInMonth: Rule = (pupil, ctx) => {
  */
 export const daysOverLimit: Rule = (pupil, ctx) => {
   const limit = ctx.policy.daysOverLimit;
-  const hit = firstInPeriod(pupil.days.filter((d) => d.whole), (date) => String(schoolYearKey(date)), (s) => s.length > limit);
+  const hit = firstInPeriod(
+    pupil.days.filter((d) => d.whole),
+    (date) => String(schoolYearKey(date)),
+    (s) => s.length > limit,
+  );
   if (!hit) return undefined;
   const dates = datesOf(hit);
   const year = schoolYearOf(lastDate(hit));
@@ -498,7 +522,11 @@ export const daysOrLessonsOverLimit: Rule = (pupil, ctx) => {
  */
 export const validAbsenceHalfYear: Rule = (pupil, ctx) => {
   const need = ctx.policy.validDaysPerHalfYear;
-  const hit = firstInPeriod(pupil.days.filter((d) => d.whole && d.valid), halfYearKey, (s) => s.length >= need);
+  const hit = firstInPeriod(
+    pupil.days.filter((d) => d.whole && d.valid),
+    halfYearKey,
+    (s) => s.length >= need,
+  );
   if (!hit) return undefined;
   const dates = datesOf(hit);
   const half = halfYearOf(lastDate(hit));
@@ -519,7 +547,12 @@ export const validAbsenceHalfYear: Rule = (pupil, ctx) => {
  * Evidence: those days.
  */
 export const lateArrivals: Rule = (pupil, ctx) => {
-  const hit = firstWindow(pupil.days.filter((d) => d.lateArrival), (d) => d.ordinal, ctx.policy.lateArrivalsWithinSchoolDays, ctx.policy.lateArrivals);
+  const hit = firstWindow(
+    pupil.days.filter((d) => d.lateArrival),
+    (d) => d.ordinal,
+    ctx.policy.lateArrivalsWithinSchoolDays,
+    ctx.policy.lateArrivals,
+  );
   if (!hit) return undefined;
   const dates = datesOf(hit);
   return {
@@ -538,7 +571,12 @@ export const lateArrivals: Rule = (pupil, ctx) => {
  * seed names no month here). Evidence: those days.
  */
 export const leftDuringDay: Rule = (pupil, ctx) => {
-  const hit = firstWindow(pupil.days.filter((d) => d.leftDuringDay), (d) => d.day, ctx.policy.leftDuringDayWithinCalendarDays, ctx.policy.leftDuringDay);
+  const hit = firstWindow(
+    pupil.days.filter((d) => d.leftDuringDay),
+    (d) => d.day,
+    ctx.policy.leftDuringDayWithinCalendarDays,
+    ctx.policy.leftDuringDay,
+  );
   if (!hit) return undefined;
   const dates = datesOf(hit);
   return {
@@ -682,9 +720,7 @@ export function detectGrouped(
       if (hit) found.push({ ...hit, pupilId: pupil.pupilId, schoolId: pupil.schoolId, procedureId });
     }
   }
-  return found.sort(
-    (a, b) => compare(a.firedOn, b.firedOn) || compare(a.pupilId, b.pupilId) || compare(a.rule, b.rule),
-  );
+  return found.sort((a, b) => compare(a.firedOn, b.firedOn) || compare(a.pupilId, b.pupilId) || compare(a.rule, b.rule));
 }
 
 /**
@@ -774,7 +810,9 @@ export function detectInOrder(
         const previous = after.get(family);
         // Every rule's evidence lies in the days after its family's cut-off, so the cut-off always moves on.
         if (previous !== undefined && next <= previous) {
-          throw new Error(`Programfeil i fraværsdeteksjonen: kom ikke forbi ${previous} for elev «${pupilId}» (${procedureId}, ${family}).`);
+          throw new Error(
+            `Programfeil i fraværsdeteksjonen: kom ikke forbi ${previous} for elev «${pupilId}» (${procedureId}, ${family}).`,
+          );
         }
         after.set(family, next);
       }
@@ -836,7 +874,12 @@ export interface TrendResult extends AbsenceWindow {
  * than `trendToleranceDays` lower is 'improved', more than that higher is 'worse', else
  * 'unchanged'. Returns undefined when the calendar does not hold two full windows before today.
  */
-export function trend(pupil: PupilAbsence | undefined, calendar: SchoolCalendar, today: string, policy: DetectionPolicy): TrendResult | undefined {
+export function trend(
+  pupil: PupilAbsence | undefined,
+  calendar: SchoolCalendar,
+  today: string,
+  policy: DetectionPolicy,
+): TrendResult | undefined {
   const n = policy.trendWindowSchoolDays;
   const end = calendar.schoolDaysBefore(calendar.dayNumber(today) + 1); // school days up to and including today
   if (end - 2 * n < 0) return undefined;

@@ -102,20 +102,34 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
   return summary;
 }
 
-async function runSchool(schoolId: string, options: DetectionRunOptions, now: Date, runSoFar: DetectionRunSummary): Promise<SchoolRunSummary> {
+async function runSchool(
+  schoolId: string,
+  options: DetectionRunOptions,
+  now: Date,
+  runSoFar: DetectionRunSummary,
+): Promise<SchoolRunSummary> {
   const registrations = await options.store.bySchool(schoolId);
   const result: SchoolRunSummary = { schoolId, registrations: registrations.length, opened: 0, signalled: 0, merged: 0, trendsSent: 0 };
   const settings = options.directory.get(schoolId);
-  if (!settings) return { ...result, skipped: { kind: 'unknown-school', message: 'skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert' } };
+  if (!settings)
+    return {
+      ...result,
+      skipped: { kind: 'unknown-school', message: 'skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert' },
+    };
   result.procedureId = settings.procedureId;
   const { range } = settings.calendar;
   if (options.today < range.from || options.today > range.to) {
-    return { ...result, skipped: { kind: 'calendar', message: `skolekalenderen til ${settings.municipality} dekker ikke ${options.today}` } };
+    return {
+      ...result,
+      skipped: { kind: 'calendar', message: `skolekalenderen til ${settings.municipality} dekker ikke ${options.today}` },
+    };
   }
 
   const pupils = await options.ledger.load(schoolId);
   // With their rule: each rule counts only absence after the triggers of its own cut-off family.
-  const previous: PreviousTrigger[] = [...pupils.values()].flatMap((p) => p.triggers.map((t) => ({ pupilId: p.pupilId, rule: t.rule, dates: t.dates })));
+  const previous: PreviousTrigger[] = [...pupils.values()].flatMap((p) =>
+    p.triggers.map((t) => ({ pupilId: p.pupilId, rule: t.rule, dates: t.dates })),
+  );
   let absence;
   let steps;
   try {
@@ -125,7 +139,13 @@ async function runSchool(schoolId: string, options: DetectionRunOptions, now: Da
   } catch (err) {
     // Registrations outside the municipality's calendar: a configuration gap, reported per school.
     if (err instanceof CalendarRangeError) {
-      return { ...result, skipped: { kind: 'calendar', message: `skolekalenderen til ${settings.municipality} dekker ikke alle registreringene (${err.message})` } };
+      return {
+        ...result,
+        skipped: {
+          kind: 'calendar',
+          message: `skolekalenderen til ${settings.municipality} dekker ikke alle registreringene (${err.message})`,
+        },
+      };
     }
     throw err;
   }
@@ -141,7 +161,10 @@ async function runSchool(schoolId: string, options: DetectionRunOptions, now: Da
       const outcome: TriggerOutcome = await options.dispatcher.deliverTrigger(delivery);
       const entry: PupilLedger = pupils.get(pupilId) ?? { pupilId, triggers: [], caseOpen: true };
       const eventId = delivery.event.eventId;
-      entry.triggers.push(ledgerEntry(trigger, outcome, eventId, recordedAt), ...sameDay.map((t) => ledgerEntry(t, 'merged', eventId, recordedAt)));
+      entry.triggers.push(
+        ledgerEntry(trigger, outcome, eventId, recordedAt),
+        ...sameDay.map((t) => ledgerEntry(t, 'merged', eventId, recordedAt)),
+      );
       entry.caseOpen = true;
       if (outcome === 'opened') {
         delete entry.lastTrend; // a new case starts its trend history afresh

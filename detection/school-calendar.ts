@@ -56,18 +56,30 @@ export const schoolCalendarConfigSchema = z
     if (c.lastYear < c.firstYear) {
       ctx.addIssue({ code: 'custom', path: ['lastYear'], message: `siste år «${c.lastYear}» er før første år «${c.firstYear}»` });
     } else if (c.lastYear - c.firstYear > 10) {
-      ctx.addIssue({ code: 'custom', path: ['lastYear'], message: `en skolekalender dekker høyst 11 år, ikke ${c.firstYear}–${c.lastYear}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lastYear'],
+        message: `en skolekalender dekker høyst 11 år, ikke ${c.firstYear}–${c.lastYear}`,
+      });
     }
     const first = `${c.firstYear}-01-01`;
     const last = `${c.lastYear}-12-31`;
     c.schoolHolidays.forEach((p, i) => {
       if (p.from < first || p.to > last) {
-        ctx.addIssue({ code: 'custom', path: ['schoolHolidays', i], message: `ferien «${p.name}» (${p.from}–${p.to}) ligger utenfor kalenderens år ${first}–${last}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schoolHolidays', i],
+          message: `ferien «${p.name}» (${p.from}–${p.to}) ligger utenfor kalenderens år ${first}–${last}`,
+        });
       }
     });
     c.extraNonTeachingDays.forEach((d, i) => {
       if (d.date < first || d.date > last) {
-        ctx.addIssue({ code: 'custom', path: ['extraNonTeachingDays', i, 'date'], message: `dagen «${d.name}» (${d.date}) ligger utenfor kalenderens år ${first}–${last}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extraNonTeachingDays', i, 'date'],
+          message: `dagen «${d.name}» (${d.date}) ligger utenfor kalenderens år ${first}–${last}`,
+        });
       }
     });
   });

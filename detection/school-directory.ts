@@ -46,7 +46,8 @@ const directorySchema = z
   .superRefine((dir, ctx) => {
     const seen = new Set<string>();
     dir.schools.forEach((school, i) => {
-      if (seen.has(school.schoolId)) ctx.addIssue({ code: 'custom', path: ['schools', i, 'schoolId'], message: `skolen «${school.schoolId}» står to ganger` });
+      if (seen.has(school.schoolId))
+        ctx.addIssue({ code: 'custom', path: ['schools', i, 'schoolId'], message: `skolen «${school.schoolId}» står to ganger` });
       seen.add(school.schoolId);
       if (!(school.municipality in dir.municipalities)) {
         ctx.addIssue({
@@ -93,7 +94,11 @@ export interface SchoolDirectory {
 export function buildSchoolDirectory(config: unknown, source = 'skolekatalogen'): SchoolDirectory {
   const parsed = directorySchema.safeParse(config, parseOptions);
   if (!parsed.success) {
-    throw new SchoolDirectoryError(`Ugyldig skolekatalog (${source}):\n${describeIssues(parsed.error, '(katalogen)', config).map((l) => `  ${l}`).join('\n')}`);
+    throw new SchoolDirectoryError(
+      `Ugyldig skolekatalog (${source}):\n${describeIssues(parsed.error, '(katalogen)', config)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
   }
   // One calendar per municipality: building it computes every day of its years once.
   const calendars = new Map(Object.entries(parsed.data.municipalities).map(([id, m]) => [id, buildSchoolCalendar(m.calendar)]));

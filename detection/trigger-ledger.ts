@@ -35,9 +35,7 @@ const pupilLedgerSchema = z.object({
   caseOpen: z.boolean(),
   /** The run date (`today`) of the run that opened the current case: no trend is sent on that date. */
   openedOn: isoDateSchema.optional(),
-  lastTrend: z
-    .object({ trend: trendSchema, to: isoDateSchema, sentOn: isoDateSchema, eventId: z.string().min(1) })
-    .optional(),
+  lastTrend: z.object({ trend: trendSchema, to: isoDateSchema, sentOn: isoDateSchema, eventId: z.string().min(1) }).optional(),
 });
 export type PupilLedger = z.infer<typeof pupilLedgerSchema>;
 
@@ -103,7 +101,11 @@ export class FileTriggerLedger implements TriggerLedger {
       throw new TriggerLedgerError(`Deteksjonsloggen ${file} er skadet (ikke gyldig JSON: ${(err as Error).message})`, file);
     }
     const parsed = ledgerFileSchema.safeParse(json, parseOptions);
-    if (!parsed.success) throw new TriggerLedgerError(`Deteksjonsloggen ${file} er skadet: ${describeIssues(parsed.error, '(filen)', json).slice(0, 3).join('; ')}`, file);
+    if (!parsed.success)
+      throw new TriggerLedgerError(
+        `Deteksjonsloggen ${file} er skadet: ${describeIssues(parsed.error, '(filen)', json).slice(0, 3).join('; ')}`,
+        file,
+      );
     return new Map(parsed.data.pupils.map((p) => [p.pupilId, p]));
   }
 

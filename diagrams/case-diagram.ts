@@ -53,7 +53,9 @@ async function queryMachineState(client: Client, workflowId: string): Promise<Ca
       );
     }
     if (err instanceof ServiceError && /UNAVAILABLE|ECONNREFUSED/i.test(`${err.message} ${String(err.cause)}`)) {
-      throw new TemporalUnreachableError(`Mistet kontakten med Temporal mens saken ${workflowId} ble spurt: ${String(err.cause ?? err.message)}`);
+      throw new TemporalUnreachableError(
+        `Mistet kontakten med Temporal mens saken ${workflowId} ble spurt: ${String(err.cause ?? err.message)}`,
+      );
     }
     throw err;
   }

@@ -4,10 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export type DiagramsCommand =
-  | { kind: 'all' }
-  | { kind: 'case'; schoolId: string; pupilId: string; out?: string }
-  | { kind: 'help' };
+export type DiagramsCommand = { kind: 'all' } | { kind: 'case'; schoolId: string; pupilId: string; out?: string } | { kind: 'help' };
 
 /** A command line the script cannot run. */
 export class UsageError extends Error {

@@ -38,12 +38,7 @@ export function dotId(value: string): string {
 
 /** Text for inside an HTML-like label: markup characters as entities; æøå stay as they are. */
 export function htmlText(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Node names: a state's own path; pseudo-nodes carry a prefix a path (no ':') cannot have. */
@@ -114,7 +109,10 @@ class DotWriter {
    */
   private hasOwnTransitions(path: string): boolean {
     const state = path === ROOT ? undefined : this.states.get(path);
-    return this.graph.transitions.some((t) => t.source === path) || (path === ROOT ? this.graph.rootInternal.length > 0 : (state?.internal.length ?? 0) > 0);
+    return (
+      this.graph.transitions.some((t) => t.source === path) ||
+      (path === ROOT ? this.graph.rootInternal.length > 0 : (state?.internal.length ?? 0) > 0)
+    );
   }
 
   render(): string {
@@ -127,8 +125,14 @@ class DotWriter {
     ];
     this.emit(0, `digraph ${dotId(g.procedureId)} {`);
     const title = html(`<B>${htmlText(g.displayName)}</B><BR/>${legend.join('<BR/>')}`);
-    this.emit(1, `graph${attributes({ compound: 'true', rankdir: 'TB', newrank: 'true', fontname: FONT, fontsize: 14, labelloc: 't', nodesep: 0.35, ranksep: 0.45, label: title })};`);
-    this.emit(1, `node${attributes({ shape: 'box', style: 'rounded,filled', fillcolor: '#ffffff', color: COLOR.line, fontname: FONT, fontsize: 11, margin: '0.15,0.06' })};`);
+    this.emit(
+      1,
+      `graph${attributes({ compound: 'true', rankdir: 'TB', newrank: 'true', fontname: FONT, fontsize: 14, labelloc: 't', nodesep: 0.35, ranksep: 0.45, label: title })};`,
+    );
+    this.emit(
+      1,
+      `node${attributes({ shape: 'box', style: 'rounded,filled', fillcolor: '#ffffff', color: COLOR.line, fontname: FONT, fontsize: 11, margin: '0.15,0.06' })};`,
+    );
     this.emit(1, `edge${attributes({ fontname: FONT, fontsize: 9, color: COLOR.line, arrowsize: 0.7 })};`);
     this.renderLevel(ROOT, 1);
     this.renderTransitions();
@@ -287,7 +291,6 @@ class DotWriter {
       })};`,
     );
   }
-
 }
 
 /**

@@ -20,11 +20,31 @@ import {
 import { type DiagramOptions, type HighlightMarks, highlightMarks } from './highlight';
 
 /** Words Mermaid's state-diagram lexer treats as keywords (compared case-insensitively). */
-const RESERVED = new Set(['state', 'note', 'class', 'classdef', 'style', 'direction', 'scale', 'end', 'hide', 'click', 'as', 'acctitle', 'accdescr', 'statediagram']);
+const RESERVED = new Set([
+  'state',
+  'note',
+  'class',
+  'classdef',
+  'style',
+  'direction',
+  'scale',
+  'end',
+  'hide',
+  'click',
+  'as',
+  'acctitle',
+  'accdescr',
+  'statediagram',
+]);
 
 /** Mermaid text for inside a quoted state description: no quotes, no raw markup, no `%%` comments. */
 export function mermaidText(value: string): string {
-  return value.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/%%/g, '%').replace(/[\r\n]+/g, ' ');
+  return value
+    .replace(/"/g, '#quot;')
+    .replace(/</g, '#lt;')
+    .replace(/>/g, '#gt;')
+    .replace(/%%/g, '%')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** Mermaid text for a transition label, which ends at ':' or ';' and at the line's end. */
@@ -118,7 +138,11 @@ class MermaidWriter {
   render(): string {
     const g = this.graph;
     const highlighted = this.marks.visitedStates.size > 0;
-    const title = [`${g.displayName} (${g.procedureId}, versjon ${g.version})`, this.caption, highlighted ? 'sakens vei markert' : undefined]
+    const title = [
+      `${g.displayName} (${g.procedureId}, versjon ${g.version})`,
+      this.caption,
+      highlighted ? 'sakens vei markert' : undefined,
+    ]
       .filter(Boolean)
       .join(' – ');
     this.emit(0, '---');

@@ -20,7 +20,8 @@ export function parseArgsMessage(err: unknown): string {
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `Uventet argument ${quoteValue(name)}.`;
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       if (message.includes('does not take an argument')) return `Valget ${quoteValue(name)} tar ingen verdi.`;
-      if (message.includes('ambiguous')) return `Valget ${quoteValue(name)} mangler verdi (en verdi som begynner med «-», skrives ${name}=-VERDI).`;
+      if (message.includes('ambiguous'))
+        return `Valget ${quoteValue(name)} mangler verdi (en verdi som begynner med «-», skrives ${name}=-VERDI).`;
       return `Valget ${quoteValue(name)} mangler verdi.`;
     }
   }

@@ -25,7 +25,15 @@ import { FileRegistrationStore, RegistrationStoreError } from './registration-st
 /** The project-wide exit codes, re-exported under the name this module always had. */
 export { EXIT };
 
-const exitCodesUsed: readonly ExitCode[] = [EXIT.ok, EXIT.rowsRefused, EXIT.usage, EXIT.badFile, EXIT.temporalUnavailable, EXIT.badConfiguration, EXIT.internalError];
+const exitCodesUsed: readonly ExitCode[] = [
+  EXIT.ok,
+  EXIT.rowsRefused,
+  EXIT.usage,
+  EXIT.badFile,
+  EXIT.temporalUnavailable,
+  EXIT.badConfiguration,
+  EXIT.internalError,
+];
 
 export const USAGE = `Bruk: npm run intake -- import <fil> [--data-dir MAPPE] [--progress-every N] [--today ÅÅÅÅ-MM-DD]
                               [--no-detect] [--ledger-dir MAPPE] [--schools-config FIL]
@@ -58,11 +66,15 @@ export function formatProgress(p: ParseProgress): string {
 
 function replacedLine(r: ReplacedRow): string {
   const what = `elev ${quoteValue(r.pupilId)}, skole ${quoteValue(r.schoolId)}, ${norwegianDate(r.date)}, ${kindLabels[r.kind]}`;
-  return r.identical ? `  linje ${r.line} gjentar linje ${r.replacedLine} med like verdier (${what})` : `  linje ${r.line} erstatter linje ${r.replacedLine} (${what})`;
+  return r.identical
+    ? `  linje ${r.line} gjentar linje ${r.replacedLine} med like verdier (${what})`
+    : `  linje ${r.line} erstatter linje ${r.replacedLine} (${what})`;
 }
 
 function conflictLine(c: CrossSchoolConflict): string {
-  const rows = c.rows.map((row) => `skole ${quoteValue(row.schoolId)} ${row.line === undefined ? '(lagret fra før)' : `linje ${row.line}`}`);
+  const rows = c.rows.map(
+    (row) => `skole ${quoteValue(row.schoolId)} ${row.line === undefined ? '(lagret fra før)' : `linje ${row.line}`}`,
+  );
   return `  elev ${quoteValue(c.pupilId)} ${norwegianDate(c.date)}, ${kindLabels[c.kind]}: ${rows.join(', ')}`;
 }
 
@@ -116,12 +128,14 @@ function parseCommand(argv: string[]) {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' as const };
   const [command, file, ...rest] = positionals;
-  if (command !== 'import') throw new UsageError(command === undefined ? 'Mangler kommando (import).' : `Ukjent kommando ${quoteValue(command)}.`);
+  if (command !== 'import')
+    throw new UsageError(command === undefined ? 'Mangler kommando (import).' : `Ukjent kommando ${quoteValue(command)}.`);
   if (file === undefined) throw new UsageError('Mangler filnavn.');
   if (rest.length > 0) throw new UsageError(`For mange argumenter: ${rest.map((r) => quoteValue(r)).join(' ')}.`);
   const progressText = values['progress-every'];
   const progressEvery = progressText === undefined ? DEFAULT_PROGRESS_EVERY : Number(progressText);
-  if (!Number.isInteger(progressEvery) || progressEvery < 1) throw new UsageError(`--progress-every må være et positivt heltall, ikke ${quoteValue(progressText)}.`);
+  if (!Number.isInteger(progressEvery) || progressEvery < 1)
+    throw new UsageError(`--progress-every må være et positivt heltall, ikke ${quoteValue(progressText)}.`);
   let today: string;
   try {
     today = parseToday(values.today);
@@ -144,7 +158,11 @@ function parseCommand(argv: string[]) {
 type ImportCommand = Extract<ReturnType<typeof parseCommand>, { kind: 'import' }>;
 
 /** Runs the CLI and returns its exit code; printing goes through `io` so tests can read it. */
-export async function runCli(argv: string[], io: CliIo = { out: console.log, err: console.error }, temporal?: TemporalAccess): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { out: console.log, err: console.error },
+  temporal?: TemporalAccess,
+): Promise<number> {
   let command: ReturnType<typeof parseCommand>;
   try {
     command = parseCommand(argv);
@@ -184,7 +202,10 @@ async function runImport(command: ImportCommand, io: CliIo, temporal: TemporalAc
   let summary: ImportSummary;
   try {
     const store = await FileRegistrationStore.open(command.dataDir);
-    summary = await importFile(file, store, knownSchools, { progressEvery: command.progressEvery, onProgress: (p) => io.err(formatProgress(p)) });
+    summary = await importFile(file, store, knownSchools, {
+      progressEvery: command.progressEvery,
+      onProgress: (p) => io.err(formatProgress(p)),
+    });
   } catch (err) {
     if (err instanceof IntakeFormatError) {
       io.err(`${notImported}: ${err.message}`);
@@ -202,7 +223,13 @@ async function runImport(command: ImportCommand, io: CliIo, temporal: TemporalAc
   let detectCode: number;
   try {
     detectCode = await detectAndDeliver(
-      { registrationsDir: command.dataDir, ledgerDir: command.ledgerDir, schoolsConfig: command.schoolsConfig, today: command.today, schoolIds: summary.schoolIds },
+      {
+        registrationsDir: command.dataDir,
+        ledgerDir: command.ledgerDir,
+        schoolsConfig: command.schoolsConfig,
+        today: command.today,
+        schoolIds: summary.schoolIds,
+      },
       io,
       temporal,
     );

@@ -265,8 +265,36 @@ export function generate(options: GenerateOptions): GeneratedData {
 
 export type CsvStyle = 'norwegian' | 'canonical';
 
-const norwegianHeader = ['elev', 'skole', 'trinn', 'dato', 'heldag', 'timer', 'minutter', 'gyldig', 'meldt', 'forsent', 'gikk', 'årsak', 'merknad'];
-const canonicalHeader = ['pupilId', 'schoolId', 'grade', 'date', 'wholeDay', 'lessons', 'minutes', 'valid', 'notifiedByGuardians', 'lateArrival', 'leftDuringDay', 'reasonCode', 'note'];
+const norwegianHeader = [
+  'elev',
+  'skole',
+  'trinn',
+  'dato',
+  'heldag',
+  'timer',
+  'minutter',
+  'gyldig',
+  'meldt',
+  'forsent',
+  'gikk',
+  'årsak',
+  'merknad',
+];
+const canonicalHeader = [
+  'pupilId',
+  'schoolId',
+  'grade',
+  'date',
+  'wholeDay',
+  'lessons',
+  'minutes',
+  'valid',
+  'notifiedByGuardians',
+  'lateArrival',
+  'leftDuringDay',
+  'reasonCode',
+  'note',
+];
 
 /** Quotes a cell when it holds the delimiter, a quote or a line break (RFC 4180). */
 function cell(value: string, delimiter: string): string {
@@ -323,7 +351,8 @@ export interface GenerateCliIo {
 
 function integerOption(name: string, text: string, check: (n: number) => boolean, rule: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || !check(n)) throw new GenerateUsageError(`--${name} må være ${rule}, ikke ${quoteValue(text)}.`);
+  if (text.trim() === '' || !Number.isInteger(n) || !check(n))
+    throw new GenerateUsageError(`--${name} må være ${rule}, ikke ${quoteValue(text)}.`);
   return n;
 }
 
@@ -350,9 +379,11 @@ function parseGenerateArgs(argv: string[]) {
   const pupils = integerOption('pupils', values.pupils, (n) => n >= 1, 'et positivt heltall');
   const seed = integerOption('seed', values.seed, () => true, 'et heltall');
   const yearText = values['school-year'];
-  if (yearText !== undefined && !/^\d{4}$/.test(yearText.trim())) throw new GenerateUsageError(`--school-year må være et årstall (ÅÅÅÅ), ikke ${quoteValue(yearText)}.`);
+  if (yearText !== undefined && !/^\d{4}$/.test(yearText.trim()))
+    throw new GenerateUsageError(`--school-year må være et årstall (ÅÅÅÅ), ikke ${quoteValue(yearText)}.`);
   const style = values.style;
-  if (style !== 'norwegian' && style !== 'canonical') throw new GenerateUsageError(`--style må være norwegian eller canonical, ikke ${quoteValue(style)}.`);
+  if (style !== 'norwegian' && style !== 'canonical')
+    throw new GenerateUsageError(`--style må være norwegian eller canonical, ikke ${quoteValue(style)}.`);
   if (values.out === undefined) throw new GenerateUsageError('--out mangler.');
   return {
     pupils,
@@ -387,8 +418,15 @@ export async function runGenerateCli(argv: string[], io: GenerateCliIo = { out: 
     io.err(`Ingen data ble laget: ${err.message}`);
     return EXIT.badConfiguration;
   }
-  const data = generate({ pupils: options.pupils, seed: options.seed, schoolIds, ...(options.schoolYear === undefined ? {} : { schoolYear: options.schoolYear }) });
-  const text = options.out.toLowerCase().endsWith('.json') ? `${JSON.stringify(data.registrations, null, 1)}\n` : toCsv(data.registrations, options.style);
+  const data = generate({
+    pupils: options.pupils,
+    seed: options.seed,
+    schoolIds,
+    ...(options.schoolYear === undefined ? {} : { schoolYear: options.schoolYear }),
+  });
+  const text = options.out.toLowerCase().endsWith('.json')
+    ? `${JSON.stringify(data.registrations, null, 1)}\n`
+    : toCsv(data.registrations, options.style);
   try {
     await writeFile(options.out, text, 'utf8');
   } catch (err) {

@@ -9,7 +9,14 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type ParseOptions, type ParseResult, type ReplacedRow, type RowError, parseRegistrationsCsvStream, parseRegistrationsJson } from './parse-registrations';
+import {
+  type ParseOptions,
+  type ParseResult,
+  type ReplacedRow,
+  type RowError,
+  parseRegistrationsCsvStream,
+  parseRegistrationsJson,
+} from './parse-registrations';
 import { type Registration, type RegistrationKind, registrationKind } from './registration-schema';
 import type { RegistrationStore, UpsertCounts } from './registration-store';
 
@@ -55,7 +62,12 @@ export function formatOfPath(file: string): ParseResult['format'] {
  * Imports `file` into `store`. `knownSchools` are the school directory's schools: rows for any
  * other school are refused (a directory is required, so no import can skip the check).
  */
-export async function importFile(file: string, store: RegistrationStore, knownSchools: ReadonlySet<string>, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importFile(
+  file: string,
+  store: RegistrationStore,
+  knownSchools: ReadonlySet<string>,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   const format = options.format ?? formatOfPath(file);
   const parseOptions: ParseOptions = { ...options, knownSchools };
   const parsed =
@@ -111,7 +123,8 @@ export async function findCrossSchoolConflicts(
     }
     for (const stored of await store.byPupil(pupilId)) {
       const group = groups.get(groupKey(stored));
-      if (group !== undefined && !group.rows.some((row) => row.schoolId === stored.schoolId)) group.rows.push({ schoolId: stored.schoolId });
+      if (group !== undefined && !group.rows.some((row) => row.schoolId === stored.schoolId))
+        group.rows.push({ schoolId: stored.schoolId });
     }
     for (const group of groups.values()) {
       if (group.rows.length > 1) conflicts.push({ firstLine: group.rows[0]!.line ?? 0, conflict: group });

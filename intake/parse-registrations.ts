@@ -139,7 +139,10 @@ export const columnAliases: Record<Field, readonly string[]> = {
 
 /** Case, spaces, hyphens, underscores and dots do not matter in header names ("Elev-ID" = "elevid"). */
 export function normalizeHeader(name: string): string {
-  return name.normalize('NFC').toLowerCase().replace(/[\s_.-]+/g, '');
+  return name
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[\s_.-]+/g, '');
 }
 
 const aliasToField = new Map<string, Field>();
@@ -233,7 +236,9 @@ function convertCell(field: Field, raw: string): { value?: unknown; problem?: st
       return /^-?\d+$/.test(text) ? { value: Number(text) } : { problem: `${fieldLabels[field]} ${quoteValue(text)} må være et heltall` };
     case 'bool': {
       const value = booleanWords.get(text.toLowerCase());
-      return value === undefined ? { problem: `${fieldLabels[field]} ${quoteValue(text)} må være ja/nei, true/false eller 1/0` } : { value };
+      return value === undefined
+        ? { problem: `${fieldLabels[field]} ${quoteValue(text)} må være ja/nei, true/false eller 1/0` }
+        : { value };
     }
     case 'date': {
       const norwegian = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text);
@@ -286,7 +291,11 @@ class RowCollector {
       const order = (m: { field?: Field }) => (m.field === undefined ? registrationFields.length : (fieldOrder.get(m.field) ?? 0));
       messages.sort((a, b) => order(a) - order(b));
       const first = messages[0]!;
-      this.errors.push({ line, ...(first.field === undefined ? {} : { field: first.field }), message: messages.map((m) => m.message).join('; ') });
+      this.errors.push({
+        line,
+        ...(first.field === undefined ? {} : { field: first.field }),
+        message: messages.map((m) => m.message).join('; '),
+      });
     }
     if (this.rowsRead % this.every === 0) this.report();
   }
@@ -420,7 +429,10 @@ export function parseRegistrationsCsv(text: string, options: ParseOptions = {}):
  * Parses a CSV stream record by record (csv-parse), so a large export is never held as one
  * string. The delimiter is detected from the header line before the parser starts.
  */
-export async function parseRegistrationsCsvStream(source: AsyncIterable<string | Buffer>, options: ParseOptions = {}): Promise<ParseResult> {
+export async function parseRegistrationsCsvStream(
+  source: AsyncIterable<string | Buffer>,
+  options: ParseOptions = {},
+): Promise<ParseResult> {
   const collector = new RowCollector(options);
   const rows = new CsvRows(collector);
   const iterator = decodeUtf8(source)[Symbol.asyncIterator]();
@@ -472,7 +484,8 @@ export function parseRegistrationsJson(text: string, options: ParseOptions = {})
   if (!Array.isArray(data)) throw new IntakeFormatError('JSON-filen må være en liste (array) av registreringer');
   const collector = new RowCollector(options);
   data.forEach((item: unknown, index) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) collector.reject(index + 1, `elementet ${quoteValue(item)} er ikke et objekt`);
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      collector.reject(index + 1, `elementet ${quoteValue(item)} er ikke et objekt`);
     else collector.accept(index + 1, item as Record<string, unknown>);
   });
   return collector.finish('json', []);

@@ -28,7 +28,11 @@ const requiredText = (label: string, max: number) =>
     .max(max, { error: (issue) => `${label} ${quoteValue(issue.input)} er lengre enn ${max} tegn` });
 
 /** Ids are trimmed (exports carry stray spaces) and then held to the one id pattern. */
-const trimmedId = (label: string, schema: z.ZodType<string, string>) => z.string({ error: missingOr(label, 'må være tekst') }).trim().pipe(schema);
+const trimmedId = (label: string, schema: z.ZodType<string, string>) =>
+  z
+    .string({ error: missingOr(label, 'må være tekst') })
+    .trim()
+    .pipe(schema);
 
 /**
  * True for yyyy-MM-dd naming a day that exists (2026-02-31 does not). A UTC round trip instead
@@ -84,7 +88,9 @@ export const registrationSchema = z
     },
     {
       error: (issue) =>
-        issue.code === 'unrecognized_keys' ? `ukjent${issue.keys.length > 1 ? 'e' : ''} felt ${issue.keys.map((k) => quoteValue(k)).join(', ')}` : undefined,
+        issue.code === 'unrecognized_keys'
+          ? `ukjent${issue.keys.length > 1 ? 'e' : ''} felt ${issue.keys.map((k) => quoteValue(k)).join(', ')}`
+          : undefined,
     },
   )
   .superRefine((reg, ctx) => {
@@ -94,7 +100,11 @@ export const registrationSchema = z
         const value = reg[field];
         if (value !== undefined && value !== false) {
           const shown = typeof value === 'boolean' ? booleanText(value) : value;
-          ctx.addIssue({ code: 'custom', path: [field], message: `${fieldLabels[field]} ${quoteValue(shown)} kan ikke oppgis for fravær hele dagen` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `${fieldLabels[field]} ${quoteValue(shown)} kan ikke oppgis for fravær hele dagen`,
+          });
         }
       }
     } else if (reg.lessons === undefined && reg.minutes === undefined) {

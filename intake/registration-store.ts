@@ -164,7 +164,8 @@ export class FileRegistrationStore extends InMemoryRegistrationStore {
         throw new RegistrationStoreError(`Registreringsfilen ${file} er skadet: den er ikke gyldig JSON (${(err as Error).message})`);
       }
       const parsed = schoolFileSchema.safeParse(json);
-      if (!parsed.success) throw new RegistrationStoreError(`Registreringsfilen ${file} er skadet: ${describeIssues(parsed.error, 'filen').join('; ')}`);
+      if (!parsed.success)
+        throw new RegistrationStoreError(`Registreringsfilen ${file} er skadet: ${describeIssues(parsed.error, 'filen').join('; ')}`);
       for (const reg of parsed.data.registrations) store.put(registrationKey(reg), reg);
     }
     return store;

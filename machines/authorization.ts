@@ -29,7 +29,12 @@ import { activePath } from './public-view';
 import type { Role } from './vocabulary';
 
 /** Events only absence detection sends, as the absence-facts Signal. */
-export const detectionEventTypes: readonly EventType[] = ['absence.thresholdReached', 'absence.newTrigger', 'absence.trend', 'absence.noticeMissing'];
+export const detectionEventTypes: readonly EventType[] = [
+  'absence.thresholdReached',
+  'absence.newTrigger',
+  'absence.trend',
+  'absence.noticeMissing',
+];
 
 /** Roles that take part in a case but never record in it. */
 export const nonRecordingRoles: readonly Role[] = ['guardians', 'pupil', 'system'];
@@ -112,7 +117,12 @@ export function authorisedRoles(snapshot: AnyMachineSnapshot, type: EventType, e
  * Why `event`'s sender may not send it now, in Norwegian naming the role, the event and the step,
  * or undefined when the sender may. `stepLabel` is the active state's label.
  */
-export function authorisationRefusal(snapshot: AnyMachineSnapshot, event: CaseEvent, stepLabel: string, extraSenders: ExtraSenders = {}): string | undefined {
+export function authorisationRefusal(
+  snapshot: AnyMachineSnapshot,
+  event: CaseEvent,
+  stepLabel: string,
+  extraSenders: ExtraSenders = {},
+): string | undefined {
   const role = event.actor.role;
   if (detectionEventTypes.includes(event.type)) {
     return role === 'system' ? undefined : `«${eventNames[event.type]}» kommer bare fra fraværsdeteksjonen, ikke fra ${roleNames[role]}.`;

@@ -193,7 +193,13 @@ export function sharedActions<P>() {
       if (doc) {
         next.documents = [
           ...context.documents,
-          { ...doc, at: event.at, by: event.actor, eventType: event.type, ...(event.type === 'meeting.held' ? { meeting: event.meeting } : {}) },
+          {
+            ...doc,
+            at: event.at,
+            by: event.actor,
+            eventType: event.type,
+            ...(event.type === 'meeting.held' ? { meeting: event.meeting } : {}),
+          },
         ];
       }
       switch (event.type) {
@@ -271,8 +277,7 @@ export const recordedFacts = {
 export function sharedGuards<P>() {
   return {
     /** Has every listed document been filed since this stage began? */
-    hasStageDocuments: ({ context }: { context: CaseContext<P> }, params: StageDocumentsParams) =>
-      hasStageDocuments(context, params.kinds),
+    hasStageDocuments: ({ context }: { context: CaseContext<P> }, params: StageDocumentsParams) => hasStageDocuments(context, params.kinds),
     /** Is the pupil's view on file (directly or through a trusted adult)? Udir: before measures. */
     isPupilVoiceRecorded: ({ context }: { context: CaseContext<P> }) => context.pupilVoiceRecorded,
     /** Has anyone raised a suspicion that makes child welfare the first call? */

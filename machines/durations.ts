@@ -55,7 +55,7 @@ export function nthWeekdayFrom(firstDayIso: string, n: number): string {
     return weekday !== 0 && weekday !== 6;
   };
   while (!isWeekday()) ms += MS_PER_DAY;
-  for (let counted = 1; counted < n; ) {
+  for (let counted = 1; counted < n;) {
     ms += MS_PER_DAY;
     if (isWeekday()) counted += 1;
   }

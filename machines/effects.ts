@@ -35,7 +35,18 @@ export const reminderTopicSchema = z.enum([
 export type ReminderTopic = z.infer<typeof reminderTopicSchema>;
 
 /** Why staff are told ('notice-missing': no notice came, so the home is contacted today); the activity words it in Norwegian. */
-export const staffTopicSchema = z.enum(['case-opened', 'case-escalated', 'new-trigger', 'suspicion-raised', 'deadline-passed', 'case-closed', 'new-absence', 'concern-to-discuss', 'minutes-shared', 'notice-missing']);
+export const staffTopicSchema = z.enum([
+  'case-opened',
+  'case-escalated',
+  'new-trigger',
+  'suspicion-raised',
+  'deadline-passed',
+  'case-closed',
+  'new-absence',
+  'concern-to-discuss',
+  'minutes-shared',
+  'notice-missing',
+]);
 /** Why the school owner is told. */
 export const schoolOwnerTopicSchema = z.enum(['case-escalated', 'referral-sent']);
 

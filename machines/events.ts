@@ -192,10 +192,7 @@ export const eventTypes = Object.keys(eventSchemas) as EventType[];
 /** Any case event, validated. */
 export const caseEventSchema = z.discriminatedUnion(
   'type',
-  Object.values(eventSchemas) as unknown as [
-    (typeof eventSchemas)[EventType],
-    ...(typeof eventSchemas)[EventType][],
-  ],
+  Object.values(eventSchemas) as unknown as [(typeof eventSchemas)[EventType], ...(typeof eventSchemas)[EventType][]],
 );
 export type CaseEvent = { [K in EventType]: z.infer<(typeof eventSchemas)[K]> }[EventType];
 export type CaseEventOf<K extends EventType> = Extract<CaseEvent, { type: K }>;

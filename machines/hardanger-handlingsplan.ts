@@ -47,7 +47,10 @@ export const hardangerPolicySchema = z.object({
    * Calendar days. Nivå 0 sets no limit for the discussion with leadership/counsellor; remind the
    * contact teacher after this long. Calendar: an internal nudge.
    */
-  concernDiscussionReminderDays: calendarDays(3, 'remind the contact teacher to discuss the concern with leadership or the counsellor after'),
+  concernDiscussionReminderDays: calendarDays(
+    3,
+    'remind the contact teacher to discuss the concern with leadership or the counsellor after',
+  ),
   /**
    * Calendar days. Nivå 1 sets no limit for the first conversation; remind the contact teacher
    * to schedule it after this long, and again this often after the day a scheduled conversation
@@ -59,7 +62,10 @@ export const hardangerPolicySchema = z.object({
    * guardians doubt the pupil will return, a further conversation is offered within a week.
    * Calendar: "within a week" is a calendar span.
    */
-  extraConversationWithinDays: calendarDays(7, 'further conversation offered when the cause is not at school or the guardians doubt the return, within'),
+  extraConversationWithinDays: calendarDays(
+    7,
+    'further conversation offered when the cause is not at school or the guardians doubt the return, within',
+  ),
   /**
    * Calendar days. Nivå 2: the guardians are called to a new conversation within one week.
    * Calendar: "within one week" is a calendar span.
@@ -117,26 +123,86 @@ export const hardangerOpeningRules: readonly TriggerRule[] = [
 
 /** The procedure's rules, in the project's words, as cited by states and tests. */
 export const hardangerClauses: readonly Clause[] = [
-  { id: 'B.N0a', source: SOURCE, section: 'Nivå 0', rule: 'Teachers register absence every day; guardians give written notice on the first day of every absence.' },
-  { id: 'B.N0b', source: SOURCE, section: 'Nivå 0', rule: 'When a teacher is concerned about the absence, the contact teacher discusses it with leadership or the counsellor.' },
-  { id: 'B.N0c', source: SOURCE, section: 'Nivå 0', rule: 'A subject teacher who registers absence makes sure the contact teacher knows of it.' },
-  { id: 'B.N1a', source: SOURCE, section: 'Nivå 1', rule: 'The pupil and the guardians are met together; goals and joint measures are agreed.' },
+  {
+    id: 'B.N0a',
+    source: SOURCE,
+    section: 'Nivå 0',
+    rule: 'Teachers register absence every day; guardians give written notice on the first day of every absence.',
+  },
+  {
+    id: 'B.N0b',
+    source: SOURCE,
+    section: 'Nivå 0',
+    rule: 'When a teacher is concerned about the absence, the contact teacher discusses it with leadership or the counsellor.',
+  },
+  {
+    id: 'B.N0c',
+    source: SOURCE,
+    section: 'Nivå 0',
+    rule: 'A subject teacher who registers absence makes sure the contact teacher knows of it.',
+  },
+  {
+    id: 'B.N1a',
+    source: SOURCE,
+    section: 'Nivå 1',
+    rule: 'The pupil and the guardians are met together; goals and joint measures are agreed.',
+  },
   { id: 'B.N1b', source: SOURCE, section: 'Nivå 1', rule: 'A new meeting is agreed at the conversation.' },
   { id: 'B.N1c', source: SOURCE, section: 'Nivå 1', rule: 'A class-teacher meeting brings every teacher of the pupil up to date.' },
-  { id: 'B.N2a', source: SOURCE, section: 'Nivå 2', rule: 'If absence persists, the contact teacher, with leadership, social teacher or counsellor, calls the guardians to a new conversation within one week; leadership, social teacher or counsellor take part, the school nurse when useful.' },
-  { id: 'B.N2b', source: SOURCE, section: 'Nivå 2', rule: 'That conversation evaluates attendance, starts measures and clarifies whether other services are needed.' },
+  {
+    id: 'B.N2a',
+    source: SOURCE,
+    section: 'Nivå 2',
+    rule: 'If absence persists, the contact teacher, with leadership, social teacher or counsellor, calls the guardians to a new conversation within one week; leadership, social teacher or counsellor take part, the school nurse when useful.',
+  },
+  {
+    id: 'B.N2b',
+    source: SOURCE,
+    section: 'Nivå 2',
+    rule: 'That conversation evaluates attendance, starts measures and clarifies whether other services are needed.',
+  },
   { id: 'B.N2c', source: SOURCE, section: 'Nivå 2', rule: 'Where needed, referrals are filled in together with the guardians.' },
   { id: 'B.N3', source: SOURCE, section: 'Nivå 3', rule: 'A report of concern is sent to child welfare.' },
-  { id: 'B.G1', source: SOURCE, section: 'Samtale med foresatte', rule: 'Before the meeting, decide whether the pupil takes part in the first meeting.' },
-  { id: 'B.G2', source: SOURCE, section: 'Samtale med foresatte', rule: 'Minutes of the conversation go to the pupil file and are sent to the home.' },
-  { id: 'B.G3', source: SOURCE, section: 'Samtale med foresatte', rule: 'If the absence is not about school, or the guardians doubt they can get the pupil back to school, a further conversation is offered within a week.' },
-  { id: 'B.G4', source: SOURCE, section: 'Samtale med foresatte', rule: 'The conversation states the concern and the extent of absence, maps the cause and the support needed, agrees measures and who carries them out, and ends by setting a new meeting to evaluate the agreement.' },
-  { id: 'B.P1', source: SOURCE, section: 'Samtale med elever', rule: 'After the guardian conversation the contact teacher talks with the pupil, in school hours or at home if the pupil is absent.' },
-  { id: 'B.P2', source: SOURCE, section: 'Samtale med elever', rule: 'Measures are worked out with the pupil; the agreed points are written down together, and may be signed by teacher and pupil.' },
+  {
+    id: 'B.G1',
+    source: SOURCE,
+    section: 'Samtale med foresatte',
+    rule: 'Before the meeting, decide whether the pupil takes part in the first meeting.',
+  },
+  {
+    id: 'B.G2',
+    source: SOURCE,
+    section: 'Samtale med foresatte',
+    rule: 'Minutes of the conversation go to the pupil file and are sent to the home.',
+  },
+  {
+    id: 'B.G3',
+    source: SOURCE,
+    section: 'Samtale med foresatte',
+    rule: 'If the absence is not about school, or the guardians doubt they can get the pupil back to school, a further conversation is offered within a week.',
+  },
+  {
+    id: 'B.G4',
+    source: SOURCE,
+    section: 'Samtale med foresatte',
+    rule: 'The conversation states the concern and the extent of absence, maps the cause and the support needed, agrees measures and who carries them out, and ends by setting a new meeting to evaluate the agreement.',
+  },
+  {
+    id: 'B.P1',
+    source: SOURCE,
+    section: 'Samtale med elever',
+    rule: 'After the guardian conversation the contact teacher talks with the pupil, in school hours or at home if the pupil is absent.',
+  },
+  {
+    id: 'B.P2',
+    source: SOURCE,
+    section: 'Samtale med elever',
+    rule: 'Measures are worked out with the pupil; the agreed points are written down together, and may be signed by teacher and pupil.',
+  },
   {
     id: 'B.C1',
     source: SOURCE,
-    section: 'Avslutning (not in the seed: the product\'s rule)',
+    section: "Avslutning (not in the seed: the product's rule)",
     rule: 'A case closes when leadership or the counsellor finds no concern at Nivå 0 and says why; when an evaluation finds absence improved, by the leadership with a closing note, after a monitoring period only if the municipality sets one; or when the pupil moves. New absence after closing opens a new case.',
   },
   ...childWelfareAndBupClauses,
@@ -164,8 +230,7 @@ const DAY_AFTER_SCHEDULED_MS = days(1);
 const shared = sharedGuards<HardangerPolicy>();
 
 /** Is the event's date-only evaluation date later than the moment the event happened? */
-const isEvaluationDateAhead = (event: Ev): boolean =>
-  event.type === 'measures.agreed' && msUntilDate(event.at, event.evaluationDate) > 0;
+const isEvaluationDateAhead = (event: Ev): boolean => event.type === 'measures.agreed' && msUntilDate(event.at, event.evaluationDate) > 0;
 
 /** Does a meeting of this kind, held with these participants, count as a conversation with the guardians? */
 const isWithGuardians = (event: Ev): boolean =>
@@ -256,14 +321,12 @@ export const hardangerMachine = setup({
     /** Are the minutes of this stage's guardian conversation on file? */
     isConversationDocumented: ({ context }: { context: Ctx }) => shared.hasStageDocuments({ context }, { kinds: ['minutes'] }),
     /** Are the minutes and the attendance evaluation of the Nivå 2 conversation on file? */
-    isAttendanceEvaluated: ({ context }: { context: Ctx }) =>
-      shared.hasStageDocuments({ context }, { kinds: ['minutes', 'evaluation'] }),
+    isAttendanceEvaluated: ({ context }: { context: Ctx }) => shared.hasStageDocuments({ context }, { kinds: ['minutes', 'evaluation'] }),
     /** Is the absence unrelated to school, or do the guardians doubt the pupil will return? */
     isFurtherConversationNeeded: ({ event }: { event: Ev }) =>
       event.type === 'absenceCause.assessed' && (!event.relatedToSchool || !event.guardiansExpectReturn),
     /** Did the guardians decline the offered conversation, with the decision on file? */
-    isOfferDeclinedOnFile: ({ event }: { event: Ev }) =>
-      event.type === 'document.recorded' && event.kind === 'decision-note',
+    isOfferDeclinedOnFile: ({ event }: { event: Ev }) => event.type === 'document.recorded' && event.kind === 'decision-note',
     /**
      * Are the measures agreed after a pupil conversation in this stage, with the pupil heard
      * (national rule) and a new meeting set on a later date to evaluate them?
@@ -276,8 +339,7 @@ export const hardangerMachine = setup({
     /** Do the agreed measures set their evaluation on a date after the agreement (B.G4)? */
     isEvaluationDateAhead: ({ event }: { event: Ev }) => isEvaluationDateAhead(event),
     /** Is this the meeting that evaluates the agreed measures? */
-    isEvaluationMeetingHeld: ({ event }: { event: Ev }) =>
-      event.type === 'meeting.held' && event.meeting === 'evaluation-meeting',
+    isEvaluationMeetingHeld: ({ event }: { event: Ev }) => event.type === 'meeting.held' && event.meeting === 'evaluation-meeting',
     /** Did the evaluation find absence improved? */
     isAttendanceImproved: ({ event }: { event: Ev }) => event.type === 'evaluation.held' && event.outcome === 'improved',
     /** Is the referral made with the guardians, i.e. do they consent to that service? */
@@ -288,8 +350,7 @@ export const hardangerMachine = setup({
     /** Is the case closed because the pupil moved (allowed at any stage)? */
     isPupilMoving: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'pupil-moved',
     /** Is the case being closed because absence improved? */
-    isClosingAfterImprovement: ({ event }: { event: Ev }) =>
-      event.type === 'case.closed' && event.reason === 'absence-improved',
+    isClosingAfterImprovement: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'absence-improved',
   },
   delays: {
     concernDiscussionReminder: ({ context }) => days(context.policy.concernDiscussionReminderDays),
@@ -605,7 +666,11 @@ export const hardangerMachine = setup({
                   },
                   on: {
                     'meeting.held': [
-                      { guard: 'isEvaluationMeetingHeld', target: 'evaluationDue', actions: ['recordCaseFacts', 'shareMinutesWithGuardians'] },
+                      {
+                        guard: 'isEvaluationMeetingHeld',
+                        target: 'evaluationDue',
+                        actions: ['recordCaseFacts', 'shareMinutesWithGuardians'],
+                      },
                       // The class-teacher meeting and other meetings are kept on file.
                       { actions: ['recordCaseFacts', 'shareMinutesWithGuardians'] },
                     ],
@@ -710,7 +775,10 @@ export const hardangerMachine = setup({
                 overdueReminder: {
                   target: 'conversationOverdue',
                   reenter: true,
-                  actions: { type: 'remindResponsible', params: { roles: ['contact-teacher', 'school-leadership'], about: 'hold-meeting' } },
+                  actions: {
+                    type: 'remindResponsible',
+                    params: { roles: ['contact-teacher', 'school-leadership'], about: 'hold-meeting' },
+                  },
                 },
               },
               on: {
@@ -1005,7 +1073,10 @@ export const hardangerMachine = setup({
             'absence.trend': [
               {
                 guard: 'isAbsenceWorse',
-                actions: ['recordCaseFacts', { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'decide-escalation' } }],
+                actions: [
+                  'recordCaseFacts',
+                  { type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'decide-escalation' } },
+                ],
               },
               { actions: 'recordCaseFacts' },
             ],

@@ -84,7 +84,10 @@ export const pupilIdSchema = idSchema('elev-id', isValidPupilId, PUPIL_ID_RULE);
  * echoes the value, e.g. `trinn «14» må være fra 1 til 10`.
  */
 export const gradeSchema = z
-  .number({ error: (issue) => (issue.input === undefined ? 'trinn mangler' : `trinn ${quoteValue(issue.input)} må være et tall fra ${MIN_GRADE} til ${MAX_GRADE}`) })
+  .number({
+    error: (issue) =>
+      issue.input === undefined ? 'trinn mangler' : `trinn ${quoteValue(issue.input)} må være et tall fra ${MIN_GRADE} til ${MAX_GRADE}`,
+  })
   .refine(isValidGrade, {
     error: (issue) =>
       Number.isInteger(issue.input)

@@ -10,8 +10,18 @@ const RAELINGEN_SOURCE = 'Rælingen kommune: Fravær i barnehager og skoler – 
 
 /** D.2: the pupil is heard before measures; D.3: follow-up continues after the pupil is back. */
 export const nationalClauses: readonly Clause[] = [
-  { id: 'D.2', source: UDIR_SOURCE, section: 'Kartlegge årsaker og følge opp', rule: 'The pupil must be heard (directly or through a trusted adult) before measures are agreed.' },
-  { id: 'D.3', source: UDIR_SOURCE, section: 'Følge opp fraværet', rule: 'Follow-up continues after the pupil is back at school; this sets no waiting period before closing.' },
+  {
+    id: 'D.2',
+    source: UDIR_SOURCE,
+    section: 'Kartlegge årsaker og følge opp',
+    rule: 'The pupil must be heard (directly or through a trusted adult) before measures are agreed.',
+  },
+  {
+    id: 'D.3',
+    source: UDIR_SOURCE,
+    section: 'Følge opp fraværet',
+    rule: 'Follow-up continues after the pupil is back at school; this sets no waiting period before closing.',
+  },
 ];
 
 /**
@@ -23,6 +33,16 @@ export const nationalClauses: readonly Clause[] = [
  * so the same rule has the same id everywhere.
  */
 export const childWelfareAndBupClauses: readonly Clause[] = [
-  { id: 'E.CW1', source: RAELINGEN_SOURCE, section: '2 Aktuelle offentlige instanser: Barnevernet', rule: 'Child welfare is always consulted before other measures are considered when violence or abuse, substance abuse by the guardians or neglect, or persistent serious behavioural problems are suspected.' },
-  { id: 'E.BUP1', source: RAELINGEN_SOURCE, section: '2 Aktuelle offentlige instanser: BUP', rule: 'A BUP referral requires that municipal measures have been tried; child welfare, a psychologist or the GP refers, with the guardians\' consent.' },
+  {
+    id: 'E.CW1',
+    source: RAELINGEN_SOURCE,
+    section: '2 Aktuelle offentlige instanser: Barnevernet',
+    rule: 'Child welfare is always consulted before other measures are considered when violence or abuse, substance abuse by the guardians or neglect, or persistent serious behavioural problems are suspected.',
+  },
+  {
+    id: 'E.BUP1',
+    source: RAELINGEN_SOURCE,
+    section: '2 Aktuelle offentlige instanser: BUP',
+    rule: "A BUP referral requires that municipal measures have been tried; child welfare, a psychologist or the GP refers, with the guardians' consent.",
+  },
 ];

@@ -15,7 +15,15 @@
  */
 import { and, setup } from 'xstate';
 import { z } from 'zod';
-import { type CaseContext, type CaseInput, initialCaseContext, sharedActions, sharedGuards, recordedFacts, stageDocuments } from './case-context';
+import {
+  type CaseContext,
+  type CaseInput,
+  initialCaseContext,
+  sharedActions,
+  sharedGuards,
+  recordedFacts,
+  stageDocuments,
+} from './case-context';
 import { addCalendarDays, days, msUntilCalendarMonthsLater, msUntilDate, msUntilEndOfDate, nthWeekdayFrom, utcDateOf } from './durations';
 import type { AbsenceTrigger, CaseEvent } from './events';
 import { effectActions } from './effects';
@@ -65,8 +73,14 @@ export const planForSkolenaervaerPolicySchema = z.object({
   noticeWithinDays: schoolDays(3, 'the school contacts the guardians when no notice of the absence has come within'),
   worryingAbsenceOverDays: schoolDays(10, 'Trinn 1 starts when absence is over'),
   evaluationAfterDays: calendarDays(21, 'the latest evaluation date the first Trinn 2 meeting may agree, after the meeting'),
-  trinn3AfterTotalDays: calendarDays(42, 'the case moves to Trinn 3 if absence is unchanged or worse this long after the first Trinn 2 meeting'),
-  innsatsteamWithoutImprovementMonths: calendarMonths(3, 'other services are contacted when Innsatsteam has worked without improvement for'),
+  trinn3AfterTotalDays: calendarDays(
+    42,
+    'the case moves to Trinn 3 if absence is unchanged or worse this long after the first Trinn 2 meeting',
+  ),
+  innsatsteamWithoutImprovementMonths: calendarMonths(
+    3,
+    'other services are contacted when Innsatsteam has worked without improvement for',
+  ),
   monitoringDays: calendarDays(30, 'follow-up period after absence has improved, before the school is reminded to close (0: at once)', 0),
 });
 export type PlanForSkolenaervaerPolicy = z.infer<typeof planForSkolenaervaerPolicySchema>;
@@ -81,33 +95,133 @@ export const planForSkolenaervaerOpeningRules: readonly TriggerRule[] = [
 
 /** The procedure's rules, in the project's words, as cited by states and tests. */
 export const planForSkolenaervaerClauses: readonly Clause[] = [
-  { id: 'A.5.1a', source: SOURCE, section: '5.1', rule: 'Absence is registered every day, and the guardians give written notice for every absence.' },
+  {
+    id: 'A.5.1a',
+    source: SOURCE,
+    section: '5.1',
+    rule: 'Absence is registered every day, and the guardians give written notice for every absence.',
+  },
   { id: 'A.5.1b', source: SOURCE, section: '5.1', rule: 'When absence lasts more than 3 days, the guardians tell the school the cause.' },
-  { id: 'A.5.1c', source: SOURCE, section: '5.1', rule: 'If the school has had no such notice within 3 days, the school contacts the guardians.' },
-  { id: 'A.T1.0', source: SOURCE, section: '5.2 Trinn 1', rule: 'Absence over 10 days, or high absence over a short time, is assessed as possibly worrying; in doubt the contact teacher discusses it with the principal.' },
-  { id: 'A.T1.1a', source: SOURCE, section: '5.2 Trinn 1.1', rule: 'The contact teacher contacts the guardians, says the school is concerned and looks for the cause; whether the pupil takes part depends on age.' },
-  { id: 'A.T1.1b', source: SOURCE, section: '5.2 Trinn 1.1', rule: 'The conversation is logged in the archive and the principal is informed.' },
-  { id: 'A.T1.2', source: SOURCE, section: '5.2 Trinn 1.2', rule: 'Measures that make attendance easier are considered, with a mapping of the psychosocial environment written in a log or minutes.' },
+  {
+    id: 'A.5.1c',
+    source: SOURCE,
+    section: '5.1',
+    rule: 'If the school has had no such notice within 3 days, the school contacts the guardians.',
+  },
+  {
+    id: 'A.T1.0',
+    source: SOURCE,
+    section: '5.2 Trinn 1',
+    rule: 'Absence over 10 days, or high absence over a short time, is assessed as possibly worrying; in doubt the contact teacher discusses it with the principal.',
+  },
+  {
+    id: 'A.T1.1a',
+    source: SOURCE,
+    section: '5.2 Trinn 1.1',
+    rule: 'The contact teacher contacts the guardians, says the school is concerned and looks for the cause; whether the pupil takes part depends on age.',
+  },
+  {
+    id: 'A.T1.1b',
+    source: SOURCE,
+    section: '5.2 Trinn 1.1',
+    rule: 'The conversation is logged in the archive and the principal is informed.',
+  },
+  {
+    id: 'A.T1.2',
+    source: SOURCE,
+    section: '5.2 Trinn 1.2',
+    rule: 'Measures that make attendance easier are considered, with a mapping of the psychosocial environment written in a log or minutes.',
+  },
   { id: 'A.T1.3', source: SOURCE, section: '5.2 Trinn 1.3', rule: 'If there is reason for further concern, Trinn 2 starts.' },
-  { id: 'A.T2.0', source: SOURCE, section: '5.2 Trinn 2', rule: 'Trinn 2 starts when absence has not improved after the Trinn 1 measures.' },
-  { id: 'A.T2.1a', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'The contact teacher or leadership calls the guardians (and the pupil, by age) to a meeting; the school writes and archives the minutes.' },
-  { id: 'A.T2.1b', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'Involving the school nurse is considered; consent is obtained and archived.' },
-  { id: 'A.T2.1c', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'The meeting agrees minuted measures for pupil, school and home and sets the date of the evaluation.' },
-  { id: 'A.T2.2', source: SOURCE, section: '5.2 Trinn 2.2', rule: 'The principal informs the school owner when the case moves to Trinn 2.' },
+  {
+    id: 'A.T2.0',
+    source: SOURCE,
+    section: '5.2 Trinn 2',
+    rule: 'Trinn 2 starts when absence has not improved after the Trinn 1 measures.',
+  },
+  {
+    id: 'A.T2.1a',
+    source: SOURCE,
+    section: '5.2 Trinn 2.1',
+    rule: 'The contact teacher or leadership calls the guardians (and the pupil, by age) to a meeting; the school writes and archives the minutes.',
+  },
+  {
+    id: 'A.T2.1b',
+    source: SOURCE,
+    section: '5.2 Trinn 2.1',
+    rule: 'Involving the school nurse is considered; consent is obtained and archived.',
+  },
+  {
+    id: 'A.T2.1c',
+    source: SOURCE,
+    section: '5.2 Trinn 2.1',
+    rule: 'The meeting agrees minuted measures for pupil, school and home and sets the date of the evaluation.',
+  },
+  {
+    id: 'A.T2.2',
+    source: SOURCE,
+    section: '5.2 Trinn 2.2',
+    rule: 'The principal informs the school owner when the case moves to Trinn 2.',
+  },
   { id: 'A.T2.3', source: SOURCE, section: '5.2 Trinn 2.3', rule: 'The school works on the measures agreed in the meeting.' },
-  { id: 'A.T2.4', source: SOURCE, section: '5.2 Trinn 2.4', rule: 'The measures are evaluated in a cooperation meeting after 3 weeks, on the date agreed in the first meeting, and adjusted if needed; minutes are archived.' },
-  { id: 'A.T2.5', source: SOURCE, section: '5.2 Trinn 2.5', rule: 'If absence is unchanged or higher after 6 weeks in total, the case moves to Trinn 3; the school may decide to move earlier.' },
-  { id: 'A.T3.0', source: SOURCE, section: '5.2 Trinn 3', rule: 'Trinn 3 is led by school leadership with the municipality\'s support services when absence is still worrying after Trinn 1 and 2.' },
-  { id: 'A.T3.1a', source: SOURCE, section: '5.2 Trinn 3.1', rule: 'The school health service is involved now if it was not before; the consent form is archived.' },
-  { id: 'A.T3.1b', source: SOURCE, section: '5.2 Trinn 3.1', rule: 'With the school health service, the school considers trying measures before referring to Innsatsteam.' },
+  {
+    id: 'A.T2.4',
+    source: SOURCE,
+    section: '5.2 Trinn 2.4',
+    rule: 'The measures are evaluated in a cooperation meeting after 3 weeks, on the date agreed in the first meeting, and adjusted if needed; minutes are archived.',
+  },
+  {
+    id: 'A.T2.5',
+    source: SOURCE,
+    section: '5.2 Trinn 2.5',
+    rule: 'If absence is unchanged or higher after 6 weeks in total, the case moves to Trinn 3; the school may decide to move earlier.',
+  },
+  {
+    id: 'A.T3.0',
+    source: SOURCE,
+    section: '5.2 Trinn 3',
+    rule: "Trinn 3 is led by school leadership with the municipality's support services when absence is still worrying after Trinn 1 and 2.",
+  },
+  {
+    id: 'A.T3.1a',
+    source: SOURCE,
+    section: '5.2 Trinn 3.1',
+    rule: 'The school health service is involved now if it was not before; the consent form is archived.',
+  },
+  {
+    id: 'A.T3.1b',
+    source: SOURCE,
+    section: '5.2 Trinn 3.1',
+    rule: 'With the school health service, the school considers trying measures before referring to Innsatsteam.',
+  },
   { id: 'A.T3.2', source: SOURCE, section: '5.2 Trinn 3.2', rule: 'The school or the guardians refer the case to Innsatsteam.' },
-  { id: 'A.T3.2a', source: SOURCE, section: '5.2 Trinn 3.2a', rule: 'A pre-meeting is held with the principal, the contact teacher and Innsatsteam.' },
+  {
+    id: 'A.T3.2a',
+    source: SOURCE,
+    section: '5.2 Trinn 3.2a',
+    rule: 'A pre-meeting is held with the principal, the contact teacher and Innsatsteam.',
+  },
   { id: 'A.T3.2b', source: SOURCE, section: '5.2 Trinn 3.2b', rule: 'The meeting makes an extended mapping of resources and needs.' },
   { id: 'A.T3.2c', source: SOURCE, section: '5.2 Trinn 3.2c', rule: 'Measures are made from the mapping.' },
-  { id: 'A.T3.2d', source: SOURCE, section: '5.2 Trinn 3.2d', rule: 'Responsibilities are shared among the participants and written in minutes that every participant receives.' },
-  { id: 'A.T3.2e', source: SOURCE, section: '5.2 Trinn 3.2e', rule: 'The measures are evaluated in regular cooperation meetings as needed.' },
+  {
+    id: 'A.T3.2d',
+    source: SOURCE,
+    section: '5.2 Trinn 3.2d',
+    rule: 'Responsibilities are shared among the participants and written in minutes that every participant receives.',
+  },
+  {
+    id: 'A.T3.2e',
+    source: SOURCE,
+    section: '5.2 Trinn 3.2e',
+    rule: 'The measures are evaluated in regular cooperation meetings as needed.',
+  },
   { id: 'A.T3.2f', source: SOURCE, section: '5.2 Trinn 3.2f', rule: 'The systematic work continues even when the absence lasts long.' },
-  { id: 'A.T3.3', source: SOURCE, section: '5.2 Trinn 3.3', rule: 'After 3 months of Innsatsteam measures without improvement, or earlier if needed, other services are contacted: doctor or specialist health service, PPT, child welfare, BUP.' },
+  {
+    id: 'A.T3.3',
+    source: SOURCE,
+    section: '5.2 Trinn 3.3',
+    rule: 'After 3 months of Innsatsteam measures without improvement, or earlier if needed, other services are contacted: doctor or specialist health service, PPT, child welfare, BUP.',
+  },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
@@ -195,7 +309,8 @@ export const planForSkolenaervaerMachine = setup({
      * reports each episode once: a new trigger's evidence starts after the previous trigger's, so
      * each one is absence the school has not yet been asked about.
      */
-    isNewEpisodeWithoutNotice: ({ event }: { event: Ev }) => event.type === 'absence.newTrigger' && event.trigger.rule === 'unnotified-absence',
+    isNewEpisodeWithoutNotice: ({ event }: { event: Ev }) =>
+      event.type === 'absence.newTrigger' && event.trigger.rule === 'unnotified-absence',
     /**
      * Does the new trigger meet a Trinn 1 criterion (A.T1.0)? "Absence over 10 days" is read on
      * the evidence: a trigger that counts more whole days of absence than the limit meets it,
@@ -270,13 +385,11 @@ export const planForSkolenaervaerMachine = setup({
       );
     },
     /** Did the latest trend or evaluation find absence unchanged or higher? */
-    isAbsenceUnchangedOrWorse: ({ context }: { context: Ctx }) =>
-      context.lastTrend === 'unchanged' || context.lastTrend === 'worse',
+    isAbsenceUnchangedOrWorse: ({ context }: { context: Ctx }) => context.lastTrend === 'unchanged' || context.lastTrend === 'worse',
     /** Do the guardians already consent to the school health service (e.g. from Trinn 2)? */
     isSchoolHealthServiceInvolved: ({ context }: { context: Ctx }) => context.consents.includes('school-nurse'),
     /** Is this consent for the school health service? */
-    isConsentForSchoolHealthService: ({ event }: { event: Ev }) =>
-      event.type === 'consent.given' && event.service === 'school-nurse',
+    isConsentForSchoolHealthService: ({ event }: { event: Ev }) => event.type === 'consent.given' && event.service === 'school-nurse',
     /** Is this the referral to Innsatsteam? */
     isReferralToInnsatsteam: ({ event }: { event: Ev }) => event.type === 'referral.sent' && event.service === 'innsatsteam',
     /** Is this the Innsatsteam pre-meeting, with the principal, the contact teacher and Innsatsteam taking part (A.T3.2a)? */
@@ -288,13 +401,11 @@ export const planForSkolenaervaerMachine = setup({
     isExtendedMapping: ({ event }: { event: Ev }) => event.type === 'mapping.completed' && event.form === 'extended-mapping',
     /** Are the pre-meeting minutes, the extended mapping and the pupil's voice on file? */
     isInnsatsteamPlanComplete: ({ context, event }: { context: Ctx; event: Ev }) =>
-      event.type === 'measures.agreed' &&
-      shared.hasStageDocuments({ context }, { kinds: ['minutes', 'mapping-form', 'pupil-voice'] }),
+      event.type === 'measures.agreed' && shared.hasStageDocuments({ context }, { kinds: ['minutes', 'mapping-form', 'pupil-voice'] }),
     /** Is the case closed because the pupil moved (allowed at any stage)? */
     isPupilMoving: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'pupil-moved',
     /** Is the case being closed because absence improved? */
-    isClosingAfterImprovement: ({ event }: { event: Ev }) =>
-      event.type === 'case.closed' && event.reason === 'absence-improved',
+    isClosingAfterImprovement: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'absence-improved',
   },
   delays: {
     /**
@@ -637,7 +748,10 @@ export const planForSkolenaervaerMachine = setup({
                     { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
                     {
                       type: 'scheduleMeeting',
-                      params: { meeting: 'evaluation-meeting', participants: ['contact-teacher', 'school-leadership', 'guardians', 'pupil'] },
+                      params: {
+                        meeting: 'evaluation-meeting',
+                        participants: ['contact-teacher', 'school-leadership', 'guardians', 'pupil'],
+                      },
                     },
                   ],
                 },
@@ -693,7 +807,10 @@ export const planForSkolenaervaerMachine = setup({
               }),
               // Waits for the six-week limit or the school's decision to move earlier.
               on: {
-                'measures.agreed': { guard: and(['isPupilVoiceRecorded', 'isNoSuspicionAwaitingChildWelfare']), actions: 'recordCaseFacts' },
+                'measures.agreed': {
+                  guard: and(['isPupilVoiceRecorded', 'isNoSuspicionAwaitingChildWelfare']),
+                  actions: 'recordCaseFacts',
+                },
                 'evaluation.held': [
                   { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
                   { actions: 'recordCaseFacts' },

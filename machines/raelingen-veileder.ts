@@ -45,8 +45,7 @@ const SOURCE = 'Rælingen kommune: Fravær i barnehager og skoler – en praktis
 const schoolDays = (defaultValue: number, description: string) =>
   z.number().int().min(1).max(190).default(defaultValue).describe(`${description} (school days)`);
 /** A plain count (lessons, conversations). */
-const count = (defaultValue: number, description: string) =>
-  z.number().int().min(1).max(1000).default(defaultValue).describe(description);
+const count = (defaultValue: number, description: string) => z.number().int().min(1).max(1000).default(defaultValue).describe(description);
 /** A school grade (trinn); grunnskole is 1-10, upper secondary 11-13. */
 const grade = (defaultValue: number, description: string) =>
   z.number().int().min(1).max(13).default(defaultValue).describe(`${description} (grade)`);
@@ -72,7 +71,10 @@ export const raelingenPolicySchema = z.object({
    */
   primaryContactWithoutNoticeBySchoolDay: schoolDays(1, 'grades 1-7 contact the home on this day of absence without notice'),
   /** Grades 8-10 contact the guardians "at the latest on the third day". School days, as above. */
-  lowerSecondaryContactWithoutNoticeBySchoolDay: schoolDays(3, 'grades 8-10 contact the guardians at the latest on this day of absence without notice'),
+  lowerSecondaryContactWithoutNoticeBySchoolDay: schoolDays(
+    3,
+    'grades 8-10 contact the guardians at the latest on this day of absence without notice',
+  ),
   /**
    * Invalid absence: the home is contacted "immediately"; the contact teacher is reminded after
    * this long. Calendar days: the shortest reminder a durable timer should carry.
@@ -128,29 +130,134 @@ const SCHOOL = 'Skjematisk oversikt, Skolen / Kortversjon av skolens rolle';
 
 /** The school routine's rules, in the project's words, as cited by states and tests. */
 export const raelingenClauses: readonly Clause[] = [
-  { id: 'E.S1', source: SOURCE, section: `${SCHOOL}: ved skolestart`, rule: 'At school start the principal informs guardians, in writing and orally, about the absence routine and what counts as valid and invalid absence.' },
-  { id: 'E.S2', source: SOURCE, section: `${SCHOOL}: daglig og ukentlig rutine`, rule: 'Every teacher registers absence daily; the contact teacher summarises each pupil\'s absence every week.' },
-  { id: 'E.S3', source: SOURCE, section: `${SCHOOL}: ukentlig rutine`, rule: 'Invalid absence, or a suspicion of it, is reported to school leadership and the home is contacted immediately.' },
-  { id: 'E.S4', source: SOURCE, section: `${SCHOOL}: fravær uten beskjed`, rule: 'Absence without notice: in grades 1-7 the home is contacted immediately; in grades 8-10 the guardians are contacted as soon as possible and at the latest on the third day.' },
-  { id: 'E.S5a', source: SOURCE, section: `${SCHOOL}: bekymringsfullt fravær`, rule: 'Worrying absence (suspected invalid absence, or more than 8 days and/or 10 single lessons) is reported by the contact teacher to school leadership.' },
-  { id: 'E.S5b', source: SOURCE, section: `${SCHOOL}: kartleggingsskjema 1`, rule: 'At that level the absence pattern is mapped with mapping form 1, possibly together with the school\'s resource persons.' },
-  { id: 'E.S6a', source: SOURCE, section: `${SCHOOL}: samtale`, rule: 'The principal assesses the case, explains the routine and talks with the guardians; guardians and pupil are called to a conversation as needed, measures build on the mapping, and a new meeting is held within a week when more mapping is needed.' },
-  { id: 'E.S6b', source: SOURCE, section: `${SCHOOL}: UngdomsLOS`, rule: 'UngdomsLOS takes part in meetings about the pupil\'s absence routinely from grade 6, and by agreement for younger pupils.' },
-  { id: 'E.S6d', source: SOURCE, section: 'Kartleggingssamtale: samtalens avslutning', rule: 'When the causes are clear at the conversation, a cooperation agreement may be made there; once it is made and measures start, the evaluation meeting is held within three weeks.' },
-  { id: 'E.S6e', source: SOURCE, section: 'Kartleggingssamtale: etter samtalen', rule: 'After the conversation minutes are written and a copy is sent to the guardians.' },
+  {
+    id: 'E.S1',
+    source: SOURCE,
+    section: `${SCHOOL}: ved skolestart`,
+    rule: 'At school start the principal informs guardians, in writing and orally, about the absence routine and what counts as valid and invalid absence.',
+  },
+  {
+    id: 'E.S2',
+    source: SOURCE,
+    section: `${SCHOOL}: daglig og ukentlig rutine`,
+    rule: "Every teacher registers absence daily; the contact teacher summarises each pupil's absence every week.",
+  },
+  {
+    id: 'E.S3',
+    source: SOURCE,
+    section: `${SCHOOL}: ukentlig rutine`,
+    rule: 'Invalid absence, or a suspicion of it, is reported to school leadership and the home is contacted immediately.',
+  },
+  {
+    id: 'E.S4',
+    source: SOURCE,
+    section: `${SCHOOL}: fravær uten beskjed`,
+    rule: 'Absence without notice: in grades 1-7 the home is contacted immediately; in grades 8-10 the guardians are contacted as soon as possible and at the latest on the third day.',
+  },
+  {
+    id: 'E.S5a',
+    source: SOURCE,
+    section: `${SCHOOL}: bekymringsfullt fravær`,
+    rule: 'Worrying absence (suspected invalid absence, or more than 8 days and/or 10 single lessons) is reported by the contact teacher to school leadership.',
+  },
+  {
+    id: 'E.S5b',
+    source: SOURCE,
+    section: `${SCHOOL}: kartleggingsskjema 1`,
+    rule: "At that level the absence pattern is mapped with mapping form 1, possibly together with the school's resource persons.",
+  },
+  {
+    id: 'E.S6a',
+    source: SOURCE,
+    section: `${SCHOOL}: samtale`,
+    rule: 'The principal assesses the case, explains the routine and talks with the guardians; guardians and pupil are called to a conversation as needed, measures build on the mapping, and a new meeting is held within a week when more mapping is needed.',
+  },
+  {
+    id: 'E.S6b',
+    source: SOURCE,
+    section: `${SCHOOL}: UngdomsLOS`,
+    rule: "UngdomsLOS takes part in meetings about the pupil's absence routinely from grade 6, and by agreement for younger pupils.",
+  },
+  {
+    id: 'E.S6d',
+    source: SOURCE,
+    section: 'Kartleggingssamtale: samtalens avslutning',
+    rule: 'When the causes are clear at the conversation, a cooperation agreement may be made there; once it is made and measures start, the evaluation meeting is held within three weeks.',
+  },
+  {
+    id: 'E.S6e',
+    source: SOURCE,
+    section: 'Kartleggingssamtale: etter samtalen',
+    rule: 'After the conversation minutes are written and a copy is sent to the guardians.',
+  },
   { id: 'E.S6c', source: SOURCE, section: `${SCHOOL}: tverrfaglig møte`, rule: 'The case may be discussed in a multi-agency meeting.' },
   { id: 'E.S7a', source: SOURCE, section: `${SCHOOL}: A`, rule: 'A: if the absence has a natural explanation, the case is closed.' },
-  { id: 'E.S7b', source: SOURCE, section: `${SCHOOL}: B`, rule: 'B: if the absence is worrying or increasing, the principal calls a meeting with the guardians, UngdomsLOS/family guide and other relevant services.' },
-  { id: 'E.S7c', source: SOURCE, section: 'Samarbeidsavtale', rule: 'The measures are agreed in a cooperation agreement with goal, the responsibilities of school, guardians, pupil and UngdomsLOS, a plan B, a period and an evaluation date, signed by everyone present, the pupil too when present.' },
-  { id: 'E.S7d', source: SOURCE, section: 'UngdomsLOS/familieveileder', rule: 'When UngdomsLOS starts following a pupil, a meeting is always held with the young person, the guardians and the school.' },
-  { id: 'E.S8', source: SOURCE, section: 'Helsesøster / Skolen: skolehelsetjenesten', rule: 'When absence is worrying the school contacts the school nurse, with the guardians\' consent, to map physical, medical or mental-health causes; the nurse concludes on further follow-up within at most 3 conversations.' },
-  { id: 'E.S9', source: SOURCE, section: 'PPT / Skolen: PPT', rule: 'PPT is contacted when the absence may stem from difficulties at school; the pupil can be referred for a broad assessment.' },
-  { id: 'E.S10a', source: SOURCE, section: 'Evaluering av samarbeidsavtale', rule: 'The cooperation agreement is evaluated in a meeting with the guardians and the services involved within three weeks of being made, at the latest on the agreed date.' },
-  { id: 'E.S10b', source: SOURCE, section: 'Evaluering av samarbeidsavtale: ved bedring', rule: 'If absence has improved the evaluation either ends systematic follow-up of the absence, or agrees further follow-up with a new evaluation.' },
-  { id: 'E.S10c', source: SOURCE, section: 'Evaluering av samarbeidsavtale: fortsatt bekymringsfullt', rule: 'If absence is still worrying: consider more or other measures in a new cooperation agreement, and consider referral to PPT, BUP or child welfare.' },
-  { id: 'E.CW2', source: SOURCE, section: 'Barnevernet', rule: 'Otherwise child welfare is contacted when the school\'s own measures do not improve the situation quickly and lastingly.' },
-  { id: 'E.NAV1', source: SOURCE, section: 'NAV', rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.' },
-  { id: 'E.DS', source: SOURCE, section: 'Faresignaler som krever handling', rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.' },
+  {
+    id: 'E.S7b',
+    source: SOURCE,
+    section: `${SCHOOL}: B`,
+    rule: 'B: if the absence is worrying or increasing, the principal calls a meeting with the guardians, UngdomsLOS/family guide and other relevant services.',
+  },
+  {
+    id: 'E.S7c',
+    source: SOURCE,
+    section: 'Samarbeidsavtale',
+    rule: 'The measures are agreed in a cooperation agreement with goal, the responsibilities of school, guardians, pupil and UngdomsLOS, a plan B, a period and an evaluation date, signed by everyone present, the pupil too when present.',
+  },
+  {
+    id: 'E.S7d',
+    source: SOURCE,
+    section: 'UngdomsLOS/familieveileder',
+    rule: 'When UngdomsLOS starts following a pupil, a meeting is always held with the young person, the guardians and the school.',
+  },
+  {
+    id: 'E.S8',
+    source: SOURCE,
+    section: 'Helsesøster / Skolen: skolehelsetjenesten',
+    rule: "When absence is worrying the school contacts the school nurse, with the guardians' consent, to map physical, medical or mental-health causes; the nurse concludes on further follow-up within at most 3 conversations.",
+  },
+  {
+    id: 'E.S9',
+    source: SOURCE,
+    section: 'PPT / Skolen: PPT',
+    rule: 'PPT is contacted when the absence may stem from difficulties at school; the pupil can be referred for a broad assessment.',
+  },
+  {
+    id: 'E.S10a',
+    source: SOURCE,
+    section: 'Evaluering av samarbeidsavtale',
+    rule: 'The cooperation agreement is evaluated in a meeting with the guardians and the services involved within three weeks of being made, at the latest on the agreed date.',
+  },
+  {
+    id: 'E.S10b',
+    source: SOURCE,
+    section: 'Evaluering av samarbeidsavtale: ved bedring',
+    rule: 'If absence has improved the evaluation either ends systematic follow-up of the absence, or agrees further follow-up with a new evaluation.',
+  },
+  {
+    id: 'E.S10c',
+    source: SOURCE,
+    section: 'Evaluering av samarbeidsavtale: fortsatt bekymringsfullt',
+    rule: 'If absence is still worrying: consider more or other measures in a new cooperation agreement, and consider referral to PPT, BUP or child welfare.',
+  },
+  {
+    id: 'E.CW2',
+    source: SOURCE,
+    section: 'Barnevernet',
+    rule: "Otherwise child welfare is contacted when the school's own measures do not improve the situation quickly and lastingly.",
+  },
+  {
+    id: 'E.NAV1',
+    source: SOURCE,
+    section: 'NAV',
+    rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.',
+  },
+  {
+    id: 'E.DS',
+    source: SOURCE,
+    section: 'Faresignaler som krever handling',
+    rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.',
+  },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
@@ -266,11 +373,7 @@ const LEADERSHIP: readonly Role[] = ['principal', 'school-leadership'];
  */
 function isSignedByThosePresent(event: Extract<Ev, { type: 'cooperationAgreement.signed' }>): boolean {
   const present = event.present ?? [...event.signedBy, 'pupil'];
-  return (
-    present.includes('guardians') &&
-    present.some((r) => SCHOOL_ROLES.includes(r)) &&
-    present.every((r) => event.signedBy.includes(r))
-  );
+  return present.includes('guardians') && present.some((r) => SCHOOL_ROLES.includes(r)) && present.every((r) => event.signedBy.includes(r));
 }
 
 type ResumeStage = 'contactingHome' | 'mapping' | 'cooperationMeeting' | 'measuresInProgress' | 'revisingMeasures' | 'monitoring';
@@ -404,7 +507,12 @@ const agreementActions = [
   { type: 'notifyGuardians', params: { message: 'minutes-shared' } },
   {
     type: 'inviteToMeeting',
-    params: { meeting: 'evaluation-meeting', participants: evaluationParticipants, within: 'evaluationWithinDays', withServicesInvolved: true },
+    params: {
+      meeting: 'evaluation-meeting',
+      participants: evaluationParticipants,
+      within: 'evaluationWithinDays',
+      withServicesInvolved: true,
+    },
   },
 ] as const;
 
@@ -418,7 +526,12 @@ const relapse = {
     { type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-trigger' } },
     {
       type: 'inviteToMeeting',
-      params: { meeting: 'evaluation-meeting', participants: evaluationParticipants, within: 'meetingWithinDays', withServicesInvolved: true },
+      params: {
+        meeting: 'evaluation-meeting',
+        participants: evaluationParticipants,
+        within: 'meetingWithinDays',
+        withServicesInvolved: true,
+      },
     },
     { type: 'notifyGuardians', params: { message: 'meeting-invitation' } },
   ],
@@ -453,14 +566,16 @@ export const raelingenMachine = setup({
     ...effectActions,
     ...sharedActions<RaelingenPolicy>(),
     /** Schedules a meeting with UngdomsLOS and NAV added as the grade requires, dated by the policy. */
-    inviteToMeeting: enqueueActions<Ctx, Ev, InviteParams, Ev, never, ScheduleMeetingAction, never, never, never>(({ context, enqueue }, params) => {
-      const scheduled: ScheduleMeetingParams = {
-        meeting: params.meeting,
-        participants: meetingParticipants(context, params.participants, params.withServicesInvolved),
-        withinDays: context.policy[params.within],
-      };
-      enqueue({ type: 'scheduleMeeting', params: scheduled });
-    }),
+    inviteToMeeting: enqueueActions<Ctx, Ev, InviteParams, Ev, never, ScheduleMeetingAction, never, never, never>(
+      ({ context, enqueue }, params) => {
+        const scheduled: ScheduleMeetingParams = {
+          meeting: params.meeting,
+          participants: meetingParticipants(context, params.participants, params.withServicesInvolved),
+          withinDays: context.policy[params.within],
+        };
+        enqueue({ type: 'scheduleMeeting', params: scheduled });
+      },
+    ),
     /**
      * Reminds whoever must contact the home: the contact teacher on invalid or worrying absence
      * (E.S3), and the principal with the contact teacher when the case opened on absence without
@@ -475,16 +590,24 @@ export const raelingenMachine = setup({
      * contacted at once (E.S3, E.S5a); absence without notice also tells the guardians, and the
      * contact is the principal's (E.S4). The case stays in its step.
      */
-    respondToNewAbsence: enqueueActions<Ctx, Ev, undefined, Ev, never, NotifyStaffAction | NotifyGuardiansAction | RemindAction, never, never, never>(
-      ({ event, enqueue }) => {
-        if (event.type !== 'absence.newTrigger') return;
-        const withoutNotice = event.trigger.rule === 'unnotified-absence';
-        enqueue({ type: 'notifyStaff', params: { roles: ['school-leadership', 'principal'], about: 'new-absence' } });
-        if (withoutNotice) enqueue({ type: 'notifyGuardians', params: { message: 'absence-without-notice' } });
-        const roles: Role[] = withoutNotice ? ['principal', 'contact-teacher'] : ['contact-teacher'];
-        enqueue({ type: 'remindResponsible', params: { roles, about: 'contact-guardians' } });
-      },
-    ),
+    respondToNewAbsence: enqueueActions<
+      Ctx,
+      Ev,
+      undefined,
+      Ev,
+      never,
+      NotifyStaffAction | NotifyGuardiansAction | RemindAction,
+      never,
+      never,
+      never
+    >(({ event, enqueue }) => {
+      if (event.type !== 'absence.newTrigger') return;
+      const withoutNotice = event.trigger.rule === 'unnotified-absence';
+      enqueue({ type: 'notifyStaff', params: { roles: ['school-leadership', 'principal'], about: 'new-absence' } });
+      if (withoutNotice) enqueue({ type: 'notifyGuardians', params: { message: 'absence-without-notice' } });
+      const roles: Role[] = withoutNotice ? ['principal', 'contact-teacher'] : ['contact-teacher'];
+      enqueue({ type: 'remindResponsible', params: { roles, about: 'contact-guardians' } });
+    }),
     /**
      * Forgets where mapping form 1 stood once the principal has decided: the form matters only for
      * the mapping, and a case that no longer differs in it should not be told apart by it.
@@ -501,7 +624,11 @@ export const raelingenMachine = setup({
       if (!isBeforeDecision(context)) return;
       if (event.type === 'mapping.completed' && event.form === 'absence-pattern' && context.absencePatternForm !== 'filed') {
         enqueue.assign({ absencePatternForm: 'filed' });
-      } else if (event.type === 'absence.newTrigger' && context.absencePatternForm === undefined && isOverMappingLimit(event.trigger, context.policy)) {
+      } else if (
+        event.type === 'absence.newTrigger' &&
+        context.absencePatternForm === undefined &&
+        isOverMappingLimit(event.trigger, context.policy)
+      ) {
         enqueue.assign({ absencePatternForm: 'due' });
       }
     }),
@@ -810,7 +937,9 @@ export const raelingenMachine = setup({
                 conversationDue: {
                   meta: stateMeta.conversation,
                   after: {
-                    conversationReminder: { actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } } },
+                    conversationReminder: {
+                      actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } },
+                    },
                   },
                   on: {
                     'meeting.held': {
@@ -830,7 +959,9 @@ export const raelingenMachine = setup({
                     stage: 'identification',
                   }),
                   after: {
-                    newMeetingWithinOneWeek: { actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } } },
+                    newMeetingWithinOneWeek: {
+                      actions: { type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } },
+                    },
                   },
                   on: {
                     // Causes clear at the conversation held: the agreement is made there (E.S6d), the pupil heard (D.2).
@@ -1015,7 +1146,10 @@ export const raelingenMachine = setup({
       on: {
         ...caseFacts,
         'suspicion.raised': {
-          actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'suspicion-raised' } }],
+          actions: [
+            'recordCaseFacts',
+            { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'suspicion-raised' } },
+          ],
         },
         // Referring to child welfare is always possible; it is recorded but is not yet a consultation.
         'referral.sent': { guard: 'isReferralToChildWelfare', target: '.referred', actions: 'recordCaseFacts' },

@@ -37,13 +37,7 @@ import {
   planForSkolenaervaerOpeningRules,
   planForSkolenaervaerPolicySchema,
 } from './plan-for-skolenaervaer';
-import {
-  HARDANGER_ID,
-  hardangerClauses,
-  hardangerMachine,
-  hardangerOpeningRules,
-  hardangerPolicySchema,
-} from './hardanger-handlingsplan';
+import { HARDANGER_ID, hardangerClauses, hardangerMachine, hardangerOpeningRules, hardangerPolicySchema } from './hardanger-handlingsplan';
 import * as tiltaksplanV1 from './v1/tiltaksplan-elevfravaer';
 import * as raelingenV1 from './v1/raelingen-veileder';
 import * as planForSkolenaervaerV1 from './v1/plan-for-skolenaervaer';
@@ -111,7 +105,12 @@ export class ProcedureError extends Error {
 
 /** What every version of a procedure shares: who owns it, what it is called, its source. */
 const procedureInfo = {
-  [PLAN_FOR_SKOLENAERVAER_ID]: { displayName: 'Plan for skolenærvær', shortName: 'Skolenærvær', owner: 'Kommunen', specification: 'docs/procedures/plan-for-skolenaervaer.md' },
+  [PLAN_FOR_SKOLENAERVAER_ID]: {
+    displayName: 'Plan for skolenærvær',
+    shortName: 'Skolenærvær',
+    owner: 'Kommunen',
+    specification: 'docs/procedures/plan-for-skolenaervaer.md',
+  },
   [TILTAKSPLAN_ID]: {
     displayName: 'Tiltaksplan ved elevfravær – faser for tidlig innsats',
     shortName: 'Tiltaksplan elevfravær',

@@ -53,13 +53,23 @@ const SOURCE = 'Tiltaksplan ved elevfravær – faser for tidlig innsats';
  * source closes the case at the meeting, so 0 is the default there.
  */
 export const tiltaksplanPolicySchema = z.object({
-  contactReminderDays: calendarDays(1, 'remind the contact teacher while the home has not been contacted, or has not answered on illness, every'),
+  contactReminderDays: calendarDays(
+    1,
+    'remind the contact teacher while the home has not been contacted, or has not answered on illness, every',
+  ),
   threeDayPlanDays: calendarDays(3, 'length of the plan made with the guardians after the first pattern'),
-  recordReminderDays: calendarDays(1, 'remind the responsible while a plan or evaluation due at a contact or meeting is not recorded, every'),
+  recordReminderDays: calendarDays(
+    1,
+    'remind the responsible while a plan or evaluation due at a contact or meeting is not recorded, every',
+  ),
   meetingReminderDays: calendarDays(2, 'remind the principal while the meeting called at once is not held, every'),
   followUpMeetingWithinDays: calendarDays(21, 'latest follow-up meeting after the meeting that made the plan'),
   monitoringDays: calendarDays(30, 'follow-up after the three-day plan before the case is ready to close (0: ready at once)', 0),
-  monitoringAfterFollowUpDays: calendarDays(0, 'follow-up after a follow-up meeting that found absence clearly lower (0: closed at the meeting)', 0),
+  monitoringAfterFollowUpDays: calendarDays(
+    0,
+    'follow-up after a follow-up meeting that found absence clearly lower (0: closed at the meeting)',
+    0,
+  ),
   closingReminderDays: calendarDays(7, 'remind the contact teacher and the principal while a case ready to close is not closed, every'),
   illnessRestDays: calendarDays(180, 'how long a case put aside for illness in phase 2 waits for new absence before it closes'),
 });
@@ -83,21 +93,81 @@ const isMissingNoticeTrigger = (rule: TriggerRule): boolean => rule === 'unnotif
 export const tiltaksplanClauses: readonly Clause[] = [
   { id: 'C.1.1', source: SOURCE, section: '1.1', rule: 'Guardians report absence, leaving early or arriving late on the same day.' },
   { id: 'C.1.2', source: SOURCE, section: '1.2', rule: 'Without notice, the school contacts the home to ask for the pupil and the cause.' },
-  { id: 'C.2', source: SOURCE, section: '2', rule: 'A case opens on 3 consecutive days, 4 single days within a month, or repeated partial-day absence in the last month.' },
-  { id: 'C.2.1a', source: SOURCE, section: '2.1', rule: 'The contact teacher contacts the home to clarify the situation and informs about the plan.' },
-  { id: 'C.2.1b', source: SOURCE, section: '2.1', rule: 'If the cause is illness, the case is «closed» with the guardians\' approval.' },
+  {
+    id: 'C.2',
+    source: SOURCE,
+    section: '2',
+    rule: 'A case opens on 3 consecutive days, 4 single days within a month, or repeated partial-day absence in the last month.',
+  },
+  {
+    id: 'C.2.1a',
+    source: SOURCE,
+    section: '2.1',
+    rule: 'The contact teacher contacts the home to clarify the situation and informs about the plan.',
+  },
+  { id: 'C.2.1b', source: SOURCE, section: '2.1', rule: "If the cause is illness, the case is «closed» with the guardians' approval." },
   { id: 'C.2.1c', source: SOURCE, section: '2.1', rule: 'Otherwise a plan for the next 3 days is made with the guardians.' },
-  { id: 'C.2.1d', source: SOURCE, section: '2.1, 3, 3.1', rule: 'A case «closed» for illness in phase 2 goes on at phase 3 when new absence comes, where new or recurring illness is judged.' },
-  { id: 'C.2.2', source: SOURCE, section: '2.2', rule: 'The contact teacher informs staff on the grade, the principal and the resource team as needed.' },
-  { id: 'C.3', source: SOURCE, section: '3', rule: 'A new trigger (3 new consecutive days, 4 new days in a month, continued partial absence) moves the case on.' },
-  { id: 'C.3.1', source: SOURCE, section: '3.1', rule: 'If the cause is new or recurring illness, the case is closed with the guardians\' approval and documented.' },
-  { id: 'C.3.2a', source: SOURCE, section: '3.2', rule: 'Otherwise the principal immediately calls a meeting with leadership, contact teacher, guardians and pupil.' },
-  { id: 'C.3.2b', source: SOURCE, section: '3.2', rule: 'The principal leads, the contact teacher writes minutes, and the situation is mapped with the mapping form.' },
-  { id: 'C.3.2c', source: SOURCE, section: '3.2', rule: 'The meeting makes a measures plan and agrees a follow-up meeting no later than three weeks after it.' },
-  { id: 'C.3.2d', source: SOURCE, section: '3.2', rule: 'From what the meeting learns, the school assesses whether other services should be brought in.' },
-  { id: 'C.3.3a', source: SOURCE, section: '3.3', rule: 'The follow-up meeting is held; if absence is clearly lower the case is summarised and closed.' },
+  {
+    id: 'C.2.1d',
+    source: SOURCE,
+    section: '2.1, 3, 3.1',
+    rule: 'A case «closed» for illness in phase 2 goes on at phase 3 when new absence comes, where new or recurring illness is judged.',
+  },
+  {
+    id: 'C.2.2',
+    source: SOURCE,
+    section: '2.2',
+    rule: 'The contact teacher informs staff on the grade, the principal and the resource team as needed.',
+  },
+  {
+    id: 'C.3',
+    source: SOURCE,
+    section: '3',
+    rule: 'A new trigger (3 new consecutive days, 4 new days in a month, continued partial absence) moves the case on.',
+  },
+  {
+    id: 'C.3.1',
+    source: SOURCE,
+    section: '3.1',
+    rule: "If the cause is new or recurring illness, the case is closed with the guardians' approval and documented.",
+  },
+  {
+    id: 'C.3.2a',
+    source: SOURCE,
+    section: '3.2',
+    rule: 'Otherwise the principal immediately calls a meeting with leadership, contact teacher, guardians and pupil.',
+  },
+  {
+    id: 'C.3.2b',
+    source: SOURCE,
+    section: '3.2',
+    rule: 'The principal leads, the contact teacher writes minutes, and the situation is mapped with the mapping form.',
+  },
+  {
+    id: 'C.3.2c',
+    source: SOURCE,
+    section: '3.2',
+    rule: 'The meeting makes a measures plan and agrees a follow-up meeting no later than three weeks after it.',
+  },
+  {
+    id: 'C.3.2d',
+    source: SOURCE,
+    section: '3.2',
+    rule: 'From what the meeting learns, the school assesses whether other services should be brought in.',
+  },
+  {
+    id: 'C.3.3a',
+    source: SOURCE,
+    section: '3.3',
+    rule: 'The follow-up meeting is held; if absence is clearly lower the case is summarised and closed.',
+  },
   { id: 'C.3.3b', source: SOURCE, section: '3.3', rule: 'Otherwise further measures are agreed; the principal coordinates further steps.' },
-  { id: 'C.3.3c', source: SOURCE, section: '3.3', rule: 'The principal, the contact teacher, the guardians and the pupil take part in the follow-up meeting; the principal leads.' },
+  {
+    id: 'C.3.3c',
+    source: SOURCE,
+    section: '3.3',
+    rule: 'The principal, the contact teacher, the guardians and the pupil take part in the follow-up meeting; the principal leads.',
+  },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
@@ -210,17 +280,25 @@ export const tiltaksplanMachine = setup({
      * guardians hear that notice is missing and the contact teacher is reminded to contact the
      * home. One transition for both, so every open state records every trigger the same way.
      */
-    respondToNewAbsence: enqueueActions<Ctx, Ev, undefined, Ev, never, NotifyStaffAction | NotifyGuardiansAction | RemindAction, never, never, never>(
-      ({ event, enqueue }) => {
-        if (event.type !== 'absence.newTrigger') return;
-        if (isMissingNoticeTrigger(event.trigger.rule)) {
-          enqueue({ type: 'notifyGuardians', params: { message: 'absence-without-notice' } });
-          enqueue({ type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } });
-        } else {
-          enqueue({ type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-absence' } });
-        }
-      },
-    ),
+    respondToNewAbsence: enqueueActions<
+      Ctx,
+      Ev,
+      undefined,
+      Ev,
+      never,
+      NotifyStaffAction | NotifyGuardiansAction | RemindAction,
+      never,
+      never,
+      never
+    >(({ event, enqueue }) => {
+      if (event.type !== 'absence.newTrigger') return;
+      if (isMissingNoticeTrigger(event.trigger.rule)) {
+        enqueue({ type: 'notifyGuardians', params: { message: 'absence-without-notice' } });
+        enqueue({ type: 'remindResponsible', params: { roles: ['contact-teacher'], about: 'contact-guardians' } });
+      } else {
+        enqueue({ type: 'notifyStaff', params: { roles: ['principal', 'contact-teacher'], about: 'new-absence' } });
+      }
+    }),
   },
   guards: {
     ...sharedGuards<TiltaksplanPolicy>(),
@@ -237,8 +315,7 @@ export const tiltaksplanMachine = setup({
     /** Did the guardians give illness as the cause? */
     isCauseIllness: ({ event }: { event: Ev }) => event.type === 'guardians.contacted' && event.cause === 'illness',
     /** Do the guardians approve closing the case because of illness? */
-    isClosingApprovedByGuardians: ({ event }: { event: Ev }) =>
-      event.type === 'illness.confirmed' && event.guardiansApproveClosing,
+    isClosingApprovedByGuardians: ({ event }: { event: Ev }) => event.type === 'illness.confirmed' && event.guardiansApproveClosing,
     /** Is this the meeting the principal called, with the principal, the contact teacher and the guardians there (C.3.2a)? */
     isLeadershipMeeting: ({ event }: { event: Ev }) =>
       event.type === 'meeting.held' && event.meeting === 'leadership-meeting' && hasMeetingParticipants(event),
@@ -278,8 +355,7 @@ export const tiltaksplanMachine = setup({
     /** Is the case closed because the pupil moved (allowed at any stage)? */
     isPupilMoving: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'pupil-moved',
     /** Is the case being closed because absence improved? */
-    isClosingAfterImprovement: ({ event }: { event: Ev }) =>
-      event.type === 'case.closed' && event.reason === 'absence-improved',
+    isClosingAfterImprovement: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'absence-improved',
   },
   delays: {
     contactReminder: ({ context }) => days(context.policy.contactReminderDays),
@@ -485,7 +561,11 @@ export const tiltaksplanMachine = setup({
                   target: 'followingPlan',
                   actions: 'recordCaseFacts',
                 },
-                'absence.newTrigger': { guard: 'isAbsencePattern', target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
+                'absence.newTrigger': {
+                  guard: 'isAbsencePattern',
+                  target: '#tiltaksplan-elevfravaer.open.newTrigger',
+                  actions: 'recordCaseFacts',
+                },
               },
             },
             followingPlan: {
@@ -504,7 +584,11 @@ export const tiltaksplanMachine = setup({
                 },
               },
               on: {
-                'absence.newTrigger': { guard: 'isAbsencePattern', target: '#tiltaksplan-elevfravaer.open.newTrigger', actions: 'recordCaseFacts' },
+                'absence.newTrigger': {
+                  guard: 'isAbsencePattern',
+                  target: '#tiltaksplan-elevfravaer.open.newTrigger',
+                  actions: 'recordCaseFacts',
+                },
               },
             },
           },

@@ -84,13 +84,7 @@ export const meetingKindSchema = z.enum([
 export type MeetingKind = z.infer<typeof meetingKindSchema>;
 
 /** Suspicions that make child welfare the first call (the Rælingen guide, national guidance). */
-export const suspicionKindSchema = z.enum([
-  'violence',
-  'abuse',
-  'neglect',
-  'guardian-substance-abuse',
-  'serious-behaviour',
-]);
+export const suspicionKindSchema = z.enum(['violence', 'abuse', 'neglect', 'guardian-substance-abuse', 'serious-behaviour']);
 export type SuspicionKind = z.infer<typeof suspicionKindSchema>;
 
 /** Absence patterns that open or move a case (detection rules cite their seed clause). */

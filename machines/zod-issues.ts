@@ -85,7 +85,11 @@ export function describeIssues(error: z.ZodError, whole = '(verdi)', input?: unk
     const field = issue.path.map(String).join('.') || whole;
     const raw = (issue as { input?: unknown }).input;
     const value = raw !== undefined ? raw : input !== undefined ? valueAt(input, issue.path) : undefined;
-    const showValue = value !== undefined && value !== '' && issue.code !== 'unrecognized_keys' && (typeof value !== 'object' || value === null || Array.isArray(value));
+    const showValue =
+      value !== undefined &&
+      value !== '' &&
+      issue.code !== 'unrecognized_keys' &&
+      (typeof value !== 'object' || value === null || Array.isArray(value));
     return `${field}: ${issue.message}${showValue && !issue.message.includes('«') ? ` (fikk ${quoteValue(value)})` : ''}`;
   });
 }

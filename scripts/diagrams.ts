@@ -55,7 +55,9 @@ async function writeCase(schoolId: string, pupilId: string, out: string | undefi
     const path = resolve(out ?? join(CASE_DIAGRAMS_DIR, `${diagram.workflowId}.svg`));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, diagram.svg);
-    console.log(`Skrev ${shown(path)}: ${diagram.procedure.displayName}, ${diagram.state.route.length} steg, saken er nå i «${diagram.currentLabel}».`);
+    console.log(
+      `Skrev ${shown(path)}: ${diagram.procedure.displayName}, ${diagram.state.route.length} steg, saken er nå i «${diagram.currentLabel}».`,
+    );
   } finally {
     await client.connection.close();
   }

@@ -150,13 +150,19 @@ async function run(): Promise<void> {
     console.log(`  Temporal Web UI:      ${server.uiUrl ?? '(uten brukerflate)'}`);
     console.log(`  Oppgavekø:            ${env.TEMPORAL_TASK_QUEUE}`);
     console.log(`  Utboks:               ${resolve(dataDir, 'outbox')} (meldingene sakene sender)`);
-    console.log(`  Fraværsdeteksjon:     tidsplanen «${DETECTION_SCHEDULE_ID}» ${schedule === 'created' ? 'opprettet' : 'oppdatert'}, daglig kl. ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; skolene står i config/schools.json`);
+    console.log(
+      `  Fraværsdeteksjon:     tidsplanen «${DETECTION_SCHEDULE_ID}» ${schedule === 'created' ? 'opprettet' : 'oppdatert'}, daglig kl. ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; skolene står i config/schools.json`,
+    );
     console.log('  Arbeideren startes på nytt av seg selv hvis den stopper; serveren kjører videre.');
     console.log('Åpne og følg saker fra en annen terminal, f.eks.:');
     console.log('  npm run case -- procedures');
-    console.log('  npm run generate -- --pupils 1500 --seed 7 --out data/fravaer.csv && npm run intake -- import data/fravaer.csv --today 2025-10-15');
+    console.log(
+      '  npm run generate -- --pupils 1500 --seed 7 --out data/fravaer.csv && npm run intake -- import data/fravaer.csv --today 2025-10-15',
+    );
     console.log('  npm run detect -- --today 2025-11-20');
-    console.log('  npm run case -- open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03');
+    console.log(
+      '  npm run case -- open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03',
+    );
     console.log('  npm run case -- show --school s1 --pupil p1');
     console.log('Trykk Ctrl-C for å stoppe.');
   } catch (err) {

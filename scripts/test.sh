@@ -24,6 +24,8 @@ echo "Typesjekker ..."
 node_modules/.bin/tsc --noEmit -p tsconfig.json
 echo "Linter ..."
 node_modules/.bin/eslint --max-warnings=0 .
+echo "Sjekker formateringen (Prettier; rett med «npm run format») ..."
+node_modules/.bin/prettier --check . --log-level warn
 
 result=0
 node_modules/.bin/jest "$@" || result=$?

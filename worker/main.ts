@@ -39,7 +39,9 @@ async function run(): Promise<void> {
       },
       identity: `case-worker@${hostname()}:${process.pid}`,
     });
-    console.log(`Saksarbeideren lytter på oppgavekøen «${config.taskQueue}» i navnerommet «${config.namespace}» på ${config.address}; utboks: ${outboxDir}`);
+    console.log(
+      `Saksarbeideren lytter på oppgavekøen «${config.taskQueue}» i navnerommet «${config.namespace}» på ${config.address}; utboks: ${outboxDir}`,
+    );
     await worker.run();
   } finally {
     await client.connection.close();

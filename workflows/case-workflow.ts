@@ -103,7 +103,11 @@ function closingOf(event: CaseEvent): CaseClosing {
   const base = { at: event.at, actor: event.actor, documentRef: documentOf(event)?.ref ?? '' };
   if (event.type === 'case.closed') return { ...base, reason: event.reason, note: event.note };
   if (event.type === 'illness.confirmed') {
-    return { ...base, reason: 'illness-approved', note: `Foresatte godkjente at saken avsluttes fordi fraværet skyldes ${event.recurring ? 'ny eller gjentatt ' : ''}sykdom.` };
+    return {
+      ...base,
+      reason: 'illness-approved',
+      note: `Foresatte godkjente at saken avsluttes fordi fraværet skyldes ${event.recurring ? 'ny eller gjentatt ' : ''}sykdom.`,
+    };
   }
   return { ...base, reason: 'other', note: `Avsluttet ved «${eventNames[event.type]}».` };
 }
@@ -163,7 +167,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         if (timers.delete((action.params as { sendId: string }).sendId)) timersVersion += 1;
       } else if (isEffectName(action.type)) {
         effectSequence += 1;
-        effectQueue.push({ name: action.type, params: action.params, sequence: effectSequence, issuedAt: iso(Date.now()), factAt: iso(baseMs) });
+        effectQueue.push({
+          name: action.type,
+          params: action.params,
+          sequence: effectSequence,
+          issuedAt: iso(Date.now()),
+          factAt: iso(baseMs),
+        });
       }
     }
   };
@@ -195,7 +205,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
    * Runs carried from before the record existed rebuild it from the machine's context.
    */
   const triggerLog: TriggerRecord[] =
-    input.carried?.triggerLog ?? context().triggers.map((trigger, i) => ({ ...trigger, at: context().openedAt, effect: i === 0 ? 'opened' : 'recorded' }));
+    input.carried?.triggerLog ??
+    context().triggers.map((trigger, i) => ({ ...trigger, at: context().openedAt, effect: i === 0 ? 'opened' : 'recorded' }));
   if (!input.carried && input.openingEventId !== undefined && triggerLog[0]) triggerLog[0].eventId = input.openingEventId;
 
   const stateLabel = () => activeMeta(snapshot).label;
@@ -459,7 +470,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     }
     if (!routine) {
       if (!hostV2) overdueFlag = true;
-      else if (snapshot.status === 'active' && !overdueMark) overdueMark = { sinceMs: timer.dueAtMs, delay: timer.name, statePath: activePath(snapshot.value) };
+      else if (snapshot.status === 'active' && !overdueMark)
+        overdueMark = { sinceMs: timer.dueAtMs, delay: timer.name, statePath: activePath(snapshot.value) };
       else if (overdueMark) overdueMark = { ...overdueMark, statePath: activePath(snapshot.value) };
     }
     timeline.push({

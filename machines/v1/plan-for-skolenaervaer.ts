@@ -80,33 +80,133 @@ export const planForSkolenaervaerOpeningRules: readonly TriggerRule[] = [
 
 /** The procedure's rules, in the project's words, as cited by states and tests. */
 export const planForSkolenaervaerClauses: readonly Clause[] = [
-  { id: 'A.5.1a', source: SOURCE, section: '5.1', rule: 'Absence is registered every day, and the guardians give written notice for every absence.' },
+  {
+    id: 'A.5.1a',
+    source: SOURCE,
+    section: '5.1',
+    rule: 'Absence is registered every day, and the guardians give written notice for every absence.',
+  },
   { id: 'A.5.1b', source: SOURCE, section: '5.1', rule: 'When absence lasts more than 3 days, the guardians tell the school the cause.' },
-  { id: 'A.5.1c', source: SOURCE, section: '5.1', rule: 'If the school has had no such notice within 3 days, the school contacts the guardians.' },
-  { id: 'A.T1.0', source: SOURCE, section: '5.2 Trinn 1', rule: 'Absence over 10 days, or high absence over a short time, is assessed as possibly worrying; in doubt the contact teacher discusses it with the principal.' },
-  { id: 'A.T1.1a', source: SOURCE, section: '5.2 Trinn 1.1', rule: 'The contact teacher contacts the guardians, says the school is concerned and looks for the cause; whether the pupil takes part depends on age.' },
-  { id: 'A.T1.1b', source: SOURCE, section: '5.2 Trinn 1.1', rule: 'The conversation is logged in the archive and the principal is informed.' },
-  { id: 'A.T1.2', source: SOURCE, section: '5.2 Trinn 1.2', rule: 'Measures that make attendance easier are considered, with a mapping of the psychosocial environment written in a log or minutes.' },
+  {
+    id: 'A.5.1c',
+    source: SOURCE,
+    section: '5.1',
+    rule: 'If the school has had no such notice within 3 days, the school contacts the guardians.',
+  },
+  {
+    id: 'A.T1.0',
+    source: SOURCE,
+    section: '5.2 Trinn 1',
+    rule: 'Absence over 10 days, or high absence over a short time, is assessed as possibly worrying; in doubt the contact teacher discusses it with the principal.',
+  },
+  {
+    id: 'A.T1.1a',
+    source: SOURCE,
+    section: '5.2 Trinn 1.1',
+    rule: 'The contact teacher contacts the guardians, says the school is concerned and looks for the cause; whether the pupil takes part depends on age.',
+  },
+  {
+    id: 'A.T1.1b',
+    source: SOURCE,
+    section: '5.2 Trinn 1.1',
+    rule: 'The conversation is logged in the archive and the principal is informed.',
+  },
+  {
+    id: 'A.T1.2',
+    source: SOURCE,
+    section: '5.2 Trinn 1.2',
+    rule: 'Measures that make attendance easier are considered, with a mapping of the psychosocial environment written in a log or minutes.',
+  },
   { id: 'A.T1.3', source: SOURCE, section: '5.2 Trinn 1.3', rule: 'If there is reason for further concern, Trinn 2 starts.' },
-  { id: 'A.T2.0', source: SOURCE, section: '5.2 Trinn 2', rule: 'Trinn 2 starts when absence has not improved after the Trinn 1 measures.' },
-  { id: 'A.T2.1a', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'The contact teacher or leadership calls the guardians (and the pupil, by age) to a meeting; the school writes and archives the minutes.' },
-  { id: 'A.T2.1b', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'Involving the school nurse is considered; consent is obtained and archived.' },
-  { id: 'A.T2.1c', source: SOURCE, section: '5.2 Trinn 2.1', rule: 'The meeting agrees minuted measures for pupil, school and home and sets the date of the evaluation.' },
-  { id: 'A.T2.2', source: SOURCE, section: '5.2 Trinn 2.2', rule: 'The principal informs the school owner when the case moves to Trinn 2.' },
+  {
+    id: 'A.T2.0',
+    source: SOURCE,
+    section: '5.2 Trinn 2',
+    rule: 'Trinn 2 starts when absence has not improved after the Trinn 1 measures.',
+  },
+  {
+    id: 'A.T2.1a',
+    source: SOURCE,
+    section: '5.2 Trinn 2.1',
+    rule: 'The contact teacher or leadership calls the guardians (and the pupil, by age) to a meeting; the school writes and archives the minutes.',
+  },
+  {
+    id: 'A.T2.1b',
+    source: SOURCE,
+    section: '5.2 Trinn 2.1',
+    rule: 'Involving the school nurse is considered; consent is obtained and archived.',
+  },
+  {
+    id: 'A.T2.1c',
+    source: SOURCE,
+    section: '5.2 Trinn 2.1',
+    rule: 'The meeting agrees minuted measures for pupil, school and home and sets the date of the evaluation.',
+  },
+  {
+    id: 'A.T2.2',
+    source: SOURCE,
+    section: '5.2 Trinn 2.2',
+    rule: 'The principal informs the school owner when the case moves to Trinn 2.',
+  },
   { id: 'A.T2.3', source: SOURCE, section: '5.2 Trinn 2.3', rule: 'The school works on the measures agreed in the meeting.' },
-  { id: 'A.T2.4', source: SOURCE, section: '5.2 Trinn 2.4', rule: 'The measures are evaluated in a cooperation meeting after 3 weeks and adjusted if needed; minutes are archived.' },
-  { id: 'A.T2.5', source: SOURCE, section: '5.2 Trinn 2.5', rule: 'If absence is unchanged or higher after 6 weeks in total, the case moves to Trinn 3; the school may decide to move earlier.' },
-  { id: 'A.T3.0', source: SOURCE, section: '5.2 Trinn 3', rule: 'Trinn 3 is led by school leadership with the municipality\'s support services when absence is still worrying after Trinn 1 and 2.' },
-  { id: 'A.T3.1a', source: SOURCE, section: '5.2 Trinn 3.1', rule: 'The school health service is involved now if it was not before; the consent form is archived.' },
-  { id: 'A.T3.1b', source: SOURCE, section: '5.2 Trinn 3.1', rule: 'With the school health service, the school considers trying measures before referring to Innsatsteam.' },
+  {
+    id: 'A.T2.4',
+    source: SOURCE,
+    section: '5.2 Trinn 2.4',
+    rule: 'The measures are evaluated in a cooperation meeting after 3 weeks and adjusted if needed; minutes are archived.',
+  },
+  {
+    id: 'A.T2.5',
+    source: SOURCE,
+    section: '5.2 Trinn 2.5',
+    rule: 'If absence is unchanged or higher after 6 weeks in total, the case moves to Trinn 3; the school may decide to move earlier.',
+  },
+  {
+    id: 'A.T3.0',
+    source: SOURCE,
+    section: '5.2 Trinn 3',
+    rule: "Trinn 3 is led by school leadership with the municipality's support services when absence is still worrying after Trinn 1 and 2.",
+  },
+  {
+    id: 'A.T3.1a',
+    source: SOURCE,
+    section: '5.2 Trinn 3.1',
+    rule: 'The school health service is involved now if it was not before; the consent form is archived.',
+  },
+  {
+    id: 'A.T3.1b',
+    source: SOURCE,
+    section: '5.2 Trinn 3.1',
+    rule: 'With the school health service, the school considers trying measures before referring to Innsatsteam.',
+  },
   { id: 'A.T3.2', source: SOURCE, section: '5.2 Trinn 3.2', rule: 'The school or the guardians refer the case to Innsatsteam.' },
-  { id: 'A.T3.2a', source: SOURCE, section: '5.2 Trinn 3.2a', rule: 'A pre-meeting is held with the principal, the contact teacher and Innsatsteam.' },
+  {
+    id: 'A.T3.2a',
+    source: SOURCE,
+    section: '5.2 Trinn 3.2a',
+    rule: 'A pre-meeting is held with the principal, the contact teacher and Innsatsteam.',
+  },
   { id: 'A.T3.2b', source: SOURCE, section: '5.2 Trinn 3.2b', rule: 'The meeting makes an extended mapping of resources and needs.' },
   { id: 'A.T3.2c', source: SOURCE, section: '5.2 Trinn 3.2c', rule: 'Measures are made from the mapping.' },
-  { id: 'A.T3.2d', source: SOURCE, section: '5.2 Trinn 3.2d', rule: 'Responsibilities are shared among the participants and written in minutes that every participant receives.' },
-  { id: 'A.T3.2e', source: SOURCE, section: '5.2 Trinn 3.2e', rule: 'The measures are evaluated in regular cooperation meetings as needed.' },
+  {
+    id: 'A.T3.2d',
+    source: SOURCE,
+    section: '5.2 Trinn 3.2d',
+    rule: 'Responsibilities are shared among the participants and written in minutes that every participant receives.',
+  },
+  {
+    id: 'A.T3.2e',
+    source: SOURCE,
+    section: '5.2 Trinn 3.2e',
+    rule: 'The measures are evaluated in regular cooperation meetings as needed.',
+  },
   { id: 'A.T3.2f', source: SOURCE, section: '5.2 Trinn 3.2f', rule: 'The systematic work continues even when the absence lasts long.' },
-  { id: 'A.T3.3', source: SOURCE, section: '5.2 Trinn 3.3', rule: 'After 3 months of Innsatsteam measures without improvement, or earlier if needed, other services are contacted: doctor or specialist health service, PPT, child welfare, BUP.' },
+  {
+    id: 'A.T3.3',
+    source: SOURCE,
+    section: '5.2 Trinn 3.3',
+    rule: 'After 3 months of Innsatsteam measures without improvement, or earlier if needed, other services are contacted: doctor or specialist health service, PPT, child welfare, BUP.',
+  },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
@@ -180,8 +280,7 @@ export const planForSkolenaervaerMachine = setup({
     // again before new measures (D.2): a view given in Trinn 1 is not taken as one on Trinn 3's.
     /** Are the psychosocial mapping and the pupil's voice on file for this level, so measures may be agreed? */
     isTrinn1PlanComplete: ({ context, event }: { context: Ctx; event: Ev }) =>
-      event.type === 'measures.agreed' &&
-      shared.hasStageDocuments({ context }, { kinds: ['psychosocial-mapping', 'pupil-voice'] }),
+      event.type === 'measures.agreed' && shared.hasStageDocuments({ context }, { kinds: ['psychosocial-mapping', 'pupil-voice'] }),
     /** Did the evaluation find absence improved? */
     isAbsenceImprovedAtEvaluation: ({ event }: { event: Ev }) => event.type === 'evaluation.held' && event.outcome === 'improved',
     /**
@@ -199,27 +298,22 @@ export const planForSkolenaervaerMachine = setup({
       shared.hasStageDocuments({ context }, { kinds: ['minutes', 'pupil-voice'] }) &&
       msUntilDate(event.at, event.evaluationDate) <= days(context.policy.evaluationAfterDays),
     /** Did the latest trend or evaluation find absence unchanged or higher? */
-    isAbsenceUnchangedOrWorse: ({ context }: { context: Ctx }) =>
-      context.lastTrend === 'unchanged' || context.lastTrend === 'worse',
+    isAbsenceUnchangedOrWorse: ({ context }: { context: Ctx }) => context.lastTrend === 'unchanged' || context.lastTrend === 'worse',
     /** Do the guardians already consent to the school health service (e.g. from Trinn 2)? */
     isSchoolHealthServiceInvolved: ({ context }: { context: Ctx }) => context.consents.includes('school-nurse'),
     /** Is this consent for the school health service? */
-    isConsentForSchoolHealthService: ({ event }: { event: Ev }) =>
-      event.type === 'consent.given' && event.service === 'school-nurse',
+    isConsentForSchoolHealthService: ({ event }: { event: Ev }) => event.type === 'consent.given' && event.service === 'school-nurse',
     /** Is this the referral to Innsatsteam? */
     isReferralToInnsatsteam: ({ event }: { event: Ev }) => event.type === 'referral.sent' && event.service === 'innsatsteam',
     /** Is this the Innsatsteam pre-meeting? */
-    isInnsatsteamPreMeeting: ({ event }: { event: Ev }) =>
-      event.type === 'meeting.held' && event.meeting === 'innsatsteam-pre-meeting',
+    isInnsatsteamPreMeeting: ({ event }: { event: Ev }) => event.type === 'meeting.held' && event.meeting === 'innsatsteam-pre-meeting',
     /** Are the pre-meeting minutes, the extended mapping and the pupil's voice on file? */
     isInnsatsteamPlanComplete: ({ context, event }: { context: Ctx; event: Ev }) =>
-      event.type === 'measures.agreed' &&
-      shared.hasStageDocuments({ context }, { kinds: ['minutes', 'mapping-form', 'pupil-voice'] }),
+      event.type === 'measures.agreed' && shared.hasStageDocuments({ context }, { kinds: ['minutes', 'mapping-form', 'pupil-voice'] }),
     /** Is the case closed because the pupil moved (allowed at any stage)? */
     isPupilMoving: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'pupil-moved',
     /** Is the case being closed because absence improved (after monitoring)? */
-    isClosingAfterImprovement: ({ event }: { event: Ev }) =>
-      event.type === 'case.closed' && event.reason === 'absence-improved',
+    isClosingAfterImprovement: ({ event }: { event: Ev }) => event.type === 'case.closed' && event.reason === 'absence-improved',
   },
   delays: {
     contactAfterThreeDaysWithoutNotice: ({ context }) => days(context.policy.noticeWithinDays),
@@ -228,9 +322,7 @@ export const planForSkolenaervaerMachine = setup({
      * them. The state is only entered by `measures.agreed`; the policy value is a typed fallback.
      */
     trinn1ReviewOnAgreedDate: ({ context, event }) =>
-      event.type === 'measures.agreed'
-        ? msUntilDate(event.at, event.evaluationDate)
-        : days(context.policy.evaluationAfterDays),
+      event.type === 'measures.agreed' ? msUntilDate(event.at, event.evaluationDate) : days(context.policy.evaluationAfterDays),
     evaluationAfterThreeWeeks: ({ context }) => days(context.policy.evaluationAfterDays),
     escalationAfterSixWeeksInTotal: ({ context }) => days(context.policy.trinn3AfterTotalDays),
     innsatsteamThreeMonths: ({ context }) => days(context.policy.innsatsteamWithoutImprovementDays),
@@ -579,10 +671,7 @@ export const planForSkolenaervaerMachine = setup({
             stage: 'evaluation',
           }),
           on: {
-            'evaluation.held': [
-              { guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' },
-              ...intoTrinn3,
-            ],
+            'evaluation.held': [{ guard: 'isAbsenceImprovedAtEvaluation', target: MONITORING, actions: 'recordCaseFacts' }, ...intoTrinn3],
           },
         },
       },

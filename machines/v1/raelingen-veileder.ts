@@ -45,8 +45,7 @@ const SOURCE = 'Rælingen kommune: Fravær i barnehager og skoler – en praktis
 const schoolDays = (defaultValue: number, description: string) =>
   z.number().int().min(1).max(190).default(defaultValue).describe(`${description} (school days)`);
 /** A plain count (lessons, conversations). */
-const count = (defaultValue: number, description: string) =>
-  z.number().int().min(1).max(1000).default(defaultValue).describe(description);
+const count = (defaultValue: number, description: string) => z.number().int().min(1).max(1000).default(defaultValue).describe(description);
 /** A school grade (trinn); grunnskole is 1-10, upper secondary 11-13. */
 const grade = (defaultValue: number, description: string) =>
   z.number().int().min(1).max(13).default(defaultValue).describe(`${description} (grade)`);
@@ -72,7 +71,10 @@ export const raelingenPolicySchema = z.object({
    */
   primaryContactWithoutNoticeBySchoolDay: schoolDays(1, 'grades 1-7 contact the home on this day of absence without notice'),
   /** Grades 8-10 contact the guardians "at the latest on the third day". School days, as above. */
-  lowerSecondaryContactWithoutNoticeBySchoolDay: schoolDays(3, 'grades 8-10 contact the guardians at the latest on this day of absence without notice'),
+  lowerSecondaryContactWithoutNoticeBySchoolDay: schoolDays(
+    3,
+    'grades 8-10 contact the guardians at the latest on this day of absence without notice',
+  ),
   /**
    * Invalid absence: the home is contacted "immediately"; the contact teacher is reminded after
    * this long. Calendar days: the shortest reminder a durable timer should carry.
@@ -127,33 +129,122 @@ const SCHOOL = 'Skjematisk oversikt, Skolen / Kortversjon av skolens rolle';
 
 /** The school routine's rules, in the project's words, as cited by states and tests. */
 export const raelingenClauses: readonly Clause[] = [
-  { id: 'E.S1', source: SOURCE, section: `${SCHOOL}: ved skolestart`, rule: 'At school start the principal informs guardians, in writing and orally, about the absence routine and what counts as valid and invalid absence.' },
-  { id: 'E.S2', source: SOURCE, section: `${SCHOOL}: daglig og ukentlig rutine`, rule: 'Every teacher registers absence daily; the contact teacher summarises each pupil\'s absence every week.' },
-  { id: 'E.S3', source: SOURCE, section: `${SCHOOL}: ukentlig rutine`, rule: 'Invalid absence, or a suspicion of it, is reported to school leadership and the home is contacted immediately.' },
-  { id: 'E.S4', source: SOURCE, section: `${SCHOOL}: fravær uten beskjed`, rule: 'Absence without notice: in grades 1-7 the home is contacted immediately; in grades 8-10 the guardians are contacted as soon as possible and at the latest on the third day.' },
-  { id: 'E.S5a', source: SOURCE, section: `${SCHOOL}: bekymringsfullt fravær`, rule: 'Worrying absence (suspected invalid absence, or more than 8 days and/or 10 single lessons) is reported by the contact teacher to school leadership.' },
-  { id: 'E.S5b', source: SOURCE, section: `${SCHOOL}: kartleggingsskjema 1`, rule: 'At that level the absence pattern is mapped with mapping form 1, possibly together with the school\'s resource persons.' },
-  { id: 'E.S6a', source: SOURCE, section: `${SCHOOL}: samtale`, rule: 'The principal assesses the case, explains the routine and talks with the guardians; guardians and pupil are called to a conversation as needed, measures build on the mapping, and a new meeting is held within a week when more mapping is needed.' },
-  { id: 'E.S6b', source: SOURCE, section: `${SCHOOL}: UngdomsLOS`, rule: 'UngdomsLOS takes part in meetings about the pupil\'s absence routinely from grade 6, and by agreement for younger pupils.' },
+  {
+    id: 'E.S1',
+    source: SOURCE,
+    section: `${SCHOOL}: ved skolestart`,
+    rule: 'At school start the principal informs guardians, in writing and orally, about the absence routine and what counts as valid and invalid absence.',
+  },
+  {
+    id: 'E.S2',
+    source: SOURCE,
+    section: `${SCHOOL}: daglig og ukentlig rutine`,
+    rule: "Every teacher registers absence daily; the contact teacher summarises each pupil's absence every week.",
+  },
+  {
+    id: 'E.S3',
+    source: SOURCE,
+    section: `${SCHOOL}: ukentlig rutine`,
+    rule: 'Invalid absence, or a suspicion of it, is reported to school leadership and the home is contacted immediately.',
+  },
+  {
+    id: 'E.S4',
+    source: SOURCE,
+    section: `${SCHOOL}: fravær uten beskjed`,
+    rule: 'Absence without notice: in grades 1-7 the home is contacted immediately; in grades 8-10 the guardians are contacted as soon as possible and at the latest on the third day.',
+  },
+  {
+    id: 'E.S5a',
+    source: SOURCE,
+    section: `${SCHOOL}: bekymringsfullt fravær`,
+    rule: 'Worrying absence (suspected invalid absence, or more than 8 days and/or 10 single lessons) is reported by the contact teacher to school leadership.',
+  },
+  {
+    id: 'E.S5b',
+    source: SOURCE,
+    section: `${SCHOOL}: kartleggingsskjema 1`,
+    rule: "At that level the absence pattern is mapped with mapping form 1, possibly together with the school's resource persons.",
+  },
+  {
+    id: 'E.S6a',
+    source: SOURCE,
+    section: `${SCHOOL}: samtale`,
+    rule: 'The principal assesses the case, explains the routine and talks with the guardians; guardians and pupil are called to a conversation as needed, measures build on the mapping, and a new meeting is held within a week when more mapping is needed.',
+  },
+  {
+    id: 'E.S6b',
+    source: SOURCE,
+    section: `${SCHOOL}: UngdomsLOS`,
+    rule: "UngdomsLOS takes part in meetings about the pupil's absence routinely from grade 6, and by agreement for younger pupils.",
+  },
   { id: 'E.S6c', source: SOURCE, section: `${SCHOOL}: tverrfaglig møte`, rule: 'The case may be discussed in a multi-agency meeting.' },
   { id: 'E.S7a', source: SOURCE, section: `${SCHOOL}: A`, rule: 'A: if the absence has a natural explanation, the case is closed.' },
-  { id: 'E.S7b', source: SOURCE, section: `${SCHOOL}: B`, rule: 'B: if the absence is worrying or increasing, the principal calls a meeting with the guardians, UngdomsLOS/family guide and other relevant services.' },
-  { id: 'E.S7c', source: SOURCE, section: 'Samarbeidsavtale', rule: 'The measures are agreed in a cooperation agreement with goal, the responsibilities of school, guardians, pupil and UngdomsLOS, a plan B, a period and an evaluation date, signed by everyone present including the pupil.' },
-  { id: 'E.S8', source: SOURCE, section: 'Helsesøster / Skolen: skolehelsetjenesten', rule: 'With the guardians\' consent the school nurse maps physical or medical causes, and concludes on further follow-up after at most 3 conversations.' },
-  { id: 'E.S9', source: SOURCE, section: 'PPT / Skolen: PPT', rule: 'PPT is contacted when the absence may stem from difficulties at school; the pupil can be referred for a broad assessment.' },
-  { id: 'E.S10a', source: SOURCE, section: 'Evaluering av samarbeidsavtale', rule: 'The cooperation agreement is evaluated in a meeting with the guardians and the services involved within three weeks of being made.' },
-  { id: 'E.S10b', source: SOURCE, section: 'Evaluering av samarbeidsavtale: ved bedring', rule: 'If absence has improved: agree follow-up with a new evaluation, or end systematic follow-up.' },
-  { id: 'E.S10c', source: SOURCE, section: 'Evaluering av samarbeidsavtale: fortsatt bekymringsfullt', rule: 'If absence is still worrying: consider more or other measures in a new cooperation agreement, and consider referral to PPT, BUP or child welfare.' },
-  { id: 'E.CW2', source: SOURCE, section: 'Barnevernet', rule: 'Otherwise child welfare is contacted when the school\'s own measures do not improve the situation quickly and lastingly.' },
-  { id: 'E.NAV1', source: SOURCE, section: 'NAV', rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.' },
-  { id: 'E.DS', source: SOURCE, section: 'Faresignaler som krever handling', rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.' },
+  {
+    id: 'E.S7b',
+    source: SOURCE,
+    section: `${SCHOOL}: B`,
+    rule: 'B: if the absence is worrying or increasing, the principal calls a meeting with the guardians, UngdomsLOS/family guide and other relevant services.',
+  },
+  {
+    id: 'E.S7c',
+    source: SOURCE,
+    section: 'Samarbeidsavtale',
+    rule: 'The measures are agreed in a cooperation agreement with goal, the responsibilities of school, guardians, pupil and UngdomsLOS, a plan B, a period and an evaluation date, signed by everyone present including the pupil.',
+  },
+  {
+    id: 'E.S8',
+    source: SOURCE,
+    section: 'Helsesøster / Skolen: skolehelsetjenesten',
+    rule: "With the guardians' consent the school nurse maps physical or medical causes, and concludes on further follow-up after at most 3 conversations.",
+  },
+  {
+    id: 'E.S9',
+    source: SOURCE,
+    section: 'PPT / Skolen: PPT',
+    rule: 'PPT is contacted when the absence may stem from difficulties at school; the pupil can be referred for a broad assessment.',
+  },
+  {
+    id: 'E.S10a',
+    source: SOURCE,
+    section: 'Evaluering av samarbeidsavtale',
+    rule: 'The cooperation agreement is evaluated in a meeting with the guardians and the services involved within three weeks of being made.',
+  },
+  {
+    id: 'E.S10b',
+    source: SOURCE,
+    section: 'Evaluering av samarbeidsavtale: ved bedring',
+    rule: 'If absence has improved: agree follow-up with a new evaluation, or end systematic follow-up.',
+  },
+  {
+    id: 'E.S10c',
+    source: SOURCE,
+    section: 'Evaluering av samarbeidsavtale: fortsatt bekymringsfullt',
+    rule: 'If absence is still worrying: consider more or other measures in a new cooperation agreement, and consider referral to PPT, BUP or child welfare.',
+  },
+  {
+    id: 'E.CW2',
+    source: SOURCE,
+    section: 'Barnevernet',
+    rule: "Otherwise child welfare is contacted when the school's own measures do not improve the situation quickly and lastingly.",
+  },
+  {
+    id: 'E.NAV1',
+    source: SOURCE,
+    section: 'NAV',
+    rule: 'NAV takes part in pupil conversations in grade 10 for pupils with high invalid absence.',
+  },
+  {
+    id: 'E.DS',
+    source: SOURCE,
+    section: 'Faresignaler som krever handling',
+    rule: 'Danger signs that require action: absence without notice, late arrival, invalid absence from single lessons or whole days, high valid absence (10 days in a half-year), and a pupil who arrives and then leaves.',
+  },
   ...childWelfareAndBupClauses,
   ...nationalClauses,
 ];
 
 type Ctx = CaseContext<RaelingenPolicy>;
 type Ev = CaseEvent;
-
 
 /** Meetings "about the pupil's absence" that UngdomsLOS is called to from its grade (E.S6b). */
 const meetingsWithUngdomsLos: readonly MeetingKind[] = [
@@ -298,14 +389,16 @@ export const raelingenMachine = setup({
     ...effectActions,
     ...sharedActions<RaelingenPolicy>(),
     /** Schedules a meeting with UngdomsLOS and NAV added as the grade requires, dated by the policy. */
-    inviteToMeeting: enqueueActions<Ctx, Ev, InviteParams, Ev, never, ScheduleMeetingAction, never, never, never>(({ context, enqueue }, params) => {
-      const scheduled: ScheduleMeetingParams = {
-        meeting: params.meeting,
-        participants: meetingParticipants(context, params.participants),
-        withinDays: context.policy[params.within],
-      };
-      enqueue({ type: 'scheduleMeeting', params: scheduled });
-    }),
+    inviteToMeeting: enqueueActions<Ctx, Ev, InviteParams, Ev, never, ScheduleMeetingAction, never, never, never>(
+      ({ context, enqueue }, params) => {
+        const scheduled: ScheduleMeetingParams = {
+          meeting: params.meeting,
+          participants: meetingParticipants(context, params.participants),
+          withinDays: context.policy[params.within],
+        };
+        enqueue({ type: 'scheduleMeeting', params: scheduled });
+      },
+    ),
   },
   guards: {
     ...sharedGuards<RaelingenPolicy>(),
@@ -335,10 +428,7 @@ export const raelingenMachine = setup({
      * Is the cooperation agreement complete: pupil heard, signed by guardians, pupil and the school,
      * a plan B, evaluation within three weeks, and the stage's documents on file (E.S7c, D.2)?
      */
-    isCooperationAgreementComplete: (
-      { context, event }: { context: Ctx; event: Ev },
-      params: StageDocumentsParams,
-    ) =>
+    isCooperationAgreementComplete: ({ context, event }: { context: Ctx; event: Ev }, params: StageDocumentsParams) =>
       event.type === 'cooperationAgreement.signed' &&
       context.pupilVoiceRecorded &&
       event.hasPlanB &&
@@ -354,8 +444,7 @@ export const raelingenMachine = setup({
       sharedGuards<RaelingenPolicy>().hasStageDocuments({ context }, { kinds: ['mapping-form'] }),
     /** B: is the absence judged worrying, with mapping form 1 on file (E.S7b, E.S5b)? */
     isWorryingAbsenceMapped: ({ context, event }: { context: Ctx; event: Ev }) =>
-      event.type === 'escalation.decided' &&
-      sharedGuards<RaelingenPolicy>().hasStageDocuments({ context }, { kinds: ['mapping-form'] }),
+      event.type === 'escalation.decided' && sharedGuards<RaelingenPolicy>().hasStageDocuments({ context }, { kinds: ['mapping-form'] }),
     /** Has absence improved according to the evaluation (E.S10b)? */
     isAbsenceImproved: ({ event }: { event: Ev }) => event.type === 'evaluation.held' && event.outcome === 'improved',
     /** Consent on file, fewer than the maximum held, and the last allowed one concludes (E.S8)? */
@@ -781,7 +870,10 @@ export const raelingenMachine = setup({
       on: {
         ...caseFacts,
         'suspicion.raised': {
-          actions: ['recordCaseFacts', { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'suspicion-raised' } }],
+          actions: [
+            'recordCaseFacts',
+            { type: 'notifyStaff', params: { roles: ['principal', 'school-leadership'], about: 'suspicion-raised' } },
+          ],
         },
         'referral.sent': { guard: 'isReferralToChildWelfare', actions: 'recordCaseFacts' },
         'childWelfare.consulted': [

@@ -42,6 +42,8 @@ export async function ensureDetectionSchedule(client: Client, options: Detection
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
-  await client.schedule.getHandle(DETECTION_SCHEDULE_ID).update((previous) => ({ ...previous, spec: wanted.spec, action: wanted.action, policies: wanted.policies }));
+  await client.schedule
+    .getHandle(DETECTION_SCHEDULE_ID)
+    .update((previous) => ({ ...previous, spec: wanted.spec, action: wanted.action, policies: wanted.policies }));
   return 'updated';
 }

@@ -91,11 +91,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   mkdirSync(dirname(options.dbFile), { recursive: true });
   mkdirSync(dirname(options.logFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--db-filename', options.dbFile,
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--db-filename',
+    options.dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--log-level',
+    'warn',
   ];
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
@@ -130,12 +135,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-async function waitUntilReady(
-  address: string,
-  exited: Promise<ChildExit>,
-  timeoutMs: number,
-  logFile: string,
-): Promise<void> {
+async function waitUntilReady(address: string, exited: Promise<ChildExit>, timeoutMs: number, logFile: string): Promise<void> {
   let exit: ChildExit | undefined;
   void exited.then((result) => {
     exit = result;

@@ -67,7 +67,11 @@ function marked(source: ProcessSource, runId: string): ProcessInfo[] {
     if (at === -1 || !/^(\s|$)/.test(text.slice(at + 1 + entry.length))) continue;
     // The command line is what comes before the environment, as far as it can be told apart.
     const firstVariable = /\s[A-Za-z_][A-Za-z0-9_]*=/.exec(text);
-    found.push({ pid: Number(match[1]), ppid: Number(match[2]), command: (firstVariable ? text.slice(0, firstVariable.index) : text).trim() });
+    found.push({
+      pid: Number(match[1]),
+      ppid: Number(match[2]),
+      command: (firstVariable ? text.slice(0, firstVariable.index) : text).trim(),
+    });
   }
   return found;
 }

@@ -101,9 +101,7 @@ export function rootTransitions(machine: AnyStateMachine): WalkedTransition[] {
 
 /** The named guards inside a guard name such as `and(isA, not(isB))`. */
 export function guardNamesIn(guard: string): string[] {
-  return guard
-    .split(/[(),\s]+/)
-    .filter((part) => part !== '' && !['and', 'or', 'not'].includes(part));
+  return guard.split(/[(),\s]+/).filter((part) => part !== '' && !['and', 'or', 'not'].includes(part));
 }
 
 /**

@@ -61,7 +61,9 @@ export function buildTraceability(): ClauseTrace[] {
         section: clause.section,
         rule: clause.rule,
         states: implementing.map((s) => s.path),
-        delays: [...new Set(implementing.flatMap((s) => s.transitions.filter((t) => t.event.startsWith('after:')).map((t) => t.event.slice(6))))],
+        delays: [
+          ...new Set(implementing.flatMap((s) => s.transitions.filter((t) => t.event.startsWith('after:')).map((t) => t.event.slice(6)))),
+        ],
         tests: cited.get(`${procedure.id}|${clause.id}`) ?? [],
       };
     });
@@ -80,7 +82,10 @@ export function renderTraceability(rows: ClauseTrace[]): string {
     '',
   ];
   for (const procedure of currentProcedures()) {
-    lines.push(`## ${procedure.displayName} (\`${procedure.id}\` v${procedure.version}, [specification](${procedure.specification.replace(/^docs\//, '')}))`, '');
+    lines.push(
+      `## ${procedure.displayName} (\`${procedure.id}\` v${procedure.version}, [specification](${procedure.specification.replace(/^docs\//, '')}))`,
+      '',
+    );
     lines.push('| clause | section | rule | states | delays | tests |', '| --- | --- | --- | --- | --- | --- |');
     for (const row of rows.filter((r) => r.procedureId === procedure.id)) {
       lines.push(

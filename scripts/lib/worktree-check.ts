@@ -65,10 +65,15 @@ export function judgeWorktree(before: string[], after: string[], options: { reco
 export function describeVerdict(verdict: WorktreeVerdict, beforeCount: number): string[] {
   const lines: string[] = [];
   if (verdict.mode === 'compared') {
-    lines.push(`Arbeidskatalogen hadde ${beforeCount} endrede eller nye filer før testkjøringen; sjekken ser bare på det kjøringen endret.`);
+    lines.push(
+      `Arbeidskatalogen hadde ${beforeCount} endrede eller nye filer før testkjøringen; sjekken ser bare på det kjøringen endret.`,
+    );
   }
   if (verdict.expected.length > 0) {
-    lines.push(`Historikker tatt opp på nytt med RECORD_HISTORIES=1 (ventet, husk å committe dem):`, ...verdict.expected.map((l) => `  ${l}`));
+    lines.push(
+      `Historikker tatt opp på nytt med RECORD_HISTORIES=1 (ventet, husk å committe dem):`,
+      ...verdict.expected.map((l) => `  ${l}`),
+    );
   }
   if (verdict.dirty.length > 0) {
     lines.push(

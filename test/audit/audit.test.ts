@@ -51,7 +51,14 @@ test('every path of procedure C replays cleanly, coverage is complete and every 
 
 test('progress and the summary are printed in Norwegian, one line per phase', () => {
   expect(lines[0]).toBe('Revisjon av 1 rutine');
-  for (const phase of ['  stier: ', '  dekning: ', '  invarianter: ', '  avspilling mot arbeidsflyten: 10/', '  avspilling: ', '  mutasjonstest: ']) {
+  for (const phase of [
+    '  stier: ',
+    '  dekning: ',
+    '  invarianter: ',
+    '  avspilling mot arbeidsflyten: 10/',
+    '  avspilling: ',
+    '  mutasjonstest: ',
+  ]) {
     expect(lines.some((line) => line.startsWith(phase))).toBe(true);
   }
   const summary = summaryLines(run);

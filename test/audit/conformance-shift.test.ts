@@ -78,7 +78,8 @@ test('shiftPath moves the opening, trigger dates, event times and dates and due 
   expect(shifted.facts.openedAt).toBe('2026-10-07T08:00:00+02:00');
   expect(shifted.facts.trigger.dates).toEqual(['2026-10-02', '2026-10-03']);
   expect(shifted.facts.caseId).toBe('case-2026-09-07');
-  const event = shifted.steps[0]!.kind === 'event' ? (shifted.steps[0]!.event as Extract<CaseEvent, { type: 'measures.agreed' }>) : undefined;
+  const event =
+    shifted.steps[0]!.kind === 'event' ? (shifted.steps[0]!.event as Extract<CaseEvent, { type: 'measures.agreed' }>) : undefined;
   expect(event?.at).toBe('2026-10-08T10:00:00.000Z');
   expect(event?.evaluationDate).toBe('2026-10-29');
   expect(event?.eventId).toBe('evt-2026-09-08');

@@ -42,14 +42,18 @@ function applyActions(timers: Map<string, Timer>, actions: readonly { type: stri
   }
 }
 
-const earliest = (timers: Map<string, Timer>): Timer | undefined =>
-  [...timers.values()].sort((a, b) => a.dueAtMs - b.dueAtMs)[0];
+const earliest = (timers: Map<string, Timer>): Timer | undefined => [...timers.values()].sort((a, b) => a.dueAtMs - b.dueAtMs)[0];
 
 /**
  * A path on `procedure` (its machine may be a mutant's) opened on `rule`, one minute between
  * events. Throws if the machine refuses a step, so a test knows its path is real.
  */
-export function handPath(procedure: ProcedureDefinition, rule: TriggerRule, steps: readonly HandStep[], id = `${procedure.id}/hånd`): AuditPath {
+export function handPath(
+  procedure: ProcedureDefinition,
+  rule: TriggerRule,
+  steps: readonly HandStep[],
+  id = `${procedure.id}/hånd`,
+): AuditPath {
   const facts = openingFacts(rule);
   const input = buildCaseInput(procedure, facts);
   const timers = new Map<string, Timer>();
@@ -67,7 +71,13 @@ export function handPath(procedure: ProcedureDefinition, rule: TriggerRule, step
       [snapshot, actions] = transition(procedure.machine, snapshot, timer.event as never);
       clock = timer.dueAtMs;
       applyActions(timers, actions, clock);
-      out.push({ kind: 'delay', delayName: step.delay, timerId: timer.id, dueAt: new Date(timer.dueAtMs).toISOString(), expected: expectedOf(snapshot) });
+      out.push({
+        kind: 'delay',
+        delayName: step.delay,
+        timerId: timer.id,
+        dueAt: new Date(timer.dueAtMs).toISOString(),
+        expected: expectedOf(snapshot),
+      });
       return;
     }
     clock += 60_000;

@@ -33,7 +33,10 @@ const result = (results: InvariantResult[], invariant: string): InvariantResult 
  * A copy of `procedure` whose named guards answer as given: the chart as it was before a finding
  * was fixed, so a test can show the invariant that found the fault still sees it.
  */
-const withGuards = (procedure: ProcedureDefinition, guards: Record<string, (args: { event: CaseEvent }) => boolean>): ProcedureDefinition => ({
+const withGuards = (
+  procedure: ProcedureDefinition,
+  guards: Record<string, (args: { event: CaseEvent }) => boolean>,
+): ProcedureDefinition => ({
   ...procedure,
   machine: procedure.machine.provide({ guards } as never) as AnyStateMachine,
 });
@@ -54,7 +57,8 @@ const measures = (evaluationDate: string): HandStep => ({
 });
 const pupilVoice = { type: 'pupilVoice.recorded', payload: { via: 'pupil', documentRef: ref } } as const;
 const suspicion = { type: 'suspicion.raised', payload: { kind: 'neglect', documentRef: ref } } as const;
-const referral = (service: 'innsatsteam' | 'bup', role = 'principal') => ({ type: 'referral.sent', payload: { service, documentRef: ref }, role }) as const;
+const referral = (service: 'innsatsteam' | 'bup', role = 'principal') =>
+  ({ type: 'referral.sent', payload: { service, documentRef: ref }, role }) as const;
 const closed = (reason: 'natural-explanation' | 'pupil-moved') =>
   ({ type: 'case.closed', payload: { reason, note: 'se notatet', documentRef: ref }, role: 'principal' }) as const;
 
@@ -78,11 +82,14 @@ describe('generated paths', () => {
     },
   );
 
-  test.each(currentProcedures().map((p) => [p.id, p] as const))('%s: every deadline the chart defines is set and fires on some path', (id, procedure) => {
-    const results = checkDeadlineCoverage(procedure, generated.get(id) ?? []);
-    expect(results.length).toBeGreaterThan(2);
-    expect(results.filter((r) => !r.passed)).toEqual([]);
-  });
+  test.each(currentProcedures().map((p) => [p.id, p] as const))(
+    '%s: every deadline the chart defines is set and fires on some path',
+    (id, procedure) => {
+      const results = checkDeadlineCoverage(procedure, generated.get(id) ?? []);
+      expect(results.length).toBeGreaterThan(2);
+      expect(results.filter((r) => !r.passed)).toEqual([]);
+    },
+  );
 });
 
 describe('no-dead-end', () => {
@@ -99,7 +106,9 @@ describe('no-dead-end', () => {
 
   test('fails on the paths of a machine whose procedure can no longer be finished', () => {
     const mutant = mutantOf(A, 'drop-closing');
-    const failures = generatePaths(mutant).flatMap((p) => checkInvariants(p, mutant)).filter((r) => r.invariant === 'no-dead-end' && !r.passed);
+    const failures = generatePaths(mutant)
+      .flatMap((p) => checkInvariants(p, mutant))
+      .filter((r) => r.invariant === 'no-dead-end' && !r.passed);
     expect(failures.length).toBeGreaterThan(0);
   }, 120_000);
 });
@@ -188,14 +197,20 @@ describe('child-welfare-first', () => {
   });
 
   test('[E.CW1] procedures A, B and C take other measures again once child welfare has been consulted', () => {
-    const consulted = { type: 'childWelfare.consulted', payload: { advice: 'school-continues', documentRef: ref }, role: 'principal' } as const;
+    const consulted = {
+      type: 'childWelfare.consulted',
+      payload: { advice: 'school-continues', documentRef: ref },
+      role: 'principal',
+    } as const;
     const a = handPath(A, 'days-over-limit', [suspicion, consulted, referral('innsatsteam')]);
     expect(result(checkInvariants(a, A), 'child-welfare-first').passed).toBe(true);
     const c = handPath(C, 'consecutive-days', [suspicion, consulted, contacted(), pupilVoice, measures('2026-09-10')]);
     expect(result(checkInvariants(c, C), 'child-welfare-first').passed).toBe(true);
     const nurse = { type: 'schoolNurse.conversationHeld', payload: { conclusion: 'no-medical-cause', documentRef: ref } } as const;
     expect(() => handPath(B, 'staff-concern', [suspicion, nurse])).toThrow(/refuses schoolNurse.conversationHeld/);
-    expect(result(checkInvariants(handPath(B, 'staff-concern', [suspicion, consulted, nurse]), B), 'child-welfare-first').passed).toBe(true);
+    expect(result(checkInvariants(handPath(B, 'staff-concern', [suspicion, consulted, nurse]), B), 'child-welfare-first').passed).toBe(
+      true,
+    );
   });
 
   test('[E.CW1] procedure E refuses other measures until child welfare is consulted, then the path passes', () => {
@@ -214,7 +229,10 @@ describe('bup-referral-conditions', () => {
     // Procedure A now refuses the referral; the chart as it was before the fix accepted it.
     expect(() => handPath(A, 'days-over-limit', [referral('bup', 'doctor')])).toThrow(/refuses referral.sent/);
     const unfixed = withGuards(A, { isReferralAllowed: ({ event }) => event.type === 'referral.sent' });
-    const r = result(checkInvariants(handPath(unfixed, 'days-over-limit', [referral('bup', 'doctor')]), unfixed), 'bup-referral-conditions');
+    const r = result(
+      checkInvariants(handPath(unfixed, 'days-over-limit', [referral('bup', 'doctor')]), unfixed),
+      'bup-referral-conditions',
+    );
     expect(r.passed).toBe(false);
     expect(r.message).toContain('samtykke');
   });
@@ -292,8 +310,12 @@ describe('the invariants added for "nothing lost": each catches a fault version 
   }, 120_000);
 
   test('[point 11] reminder-keeps-stage: version 1 of E restarted the home-contact stage on its reminder, and B the follow-up after a report', () => {
-    expect(failuresOnVersion1('raelingen-veileder').get('reminder-keeps-stage')).toMatch(/fristen homeContactedImmediately .* startet steget på nytt/);
-    expect(failuresOnVersion1('hardanger-handlingsplan').get('reminder-keeps-stage')).toMatch(/fristen childWelfareFollowUpReview .* startet steget på nytt/);
+    expect(failuresOnVersion1('raelingen-veileder').get('reminder-keeps-stage')).toMatch(
+      /fristen homeContactedImmediately .* startet steget på nytt/,
+    );
+    expect(failuresOnVersion1('hardanger-handlingsplan').get('reminder-keeps-stage')).toMatch(
+      /fristen childWelfareFollowUpReview .* startet steget på nytt/,
+    );
   }, 240_000);
 
   test('[point 11] no-repeated-effect: version 1 of A told leadership again that the case was escalated when a later deadline fired', () => {

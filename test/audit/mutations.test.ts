@@ -18,42 +18,41 @@ const invariantIds = new Set<string>([...Object.keys(PATH_INVARIANTS), DEADLINE_
 /** The chart as data: states, meta and transitions, for comparing before and after. */
 const chartOf = (id: string) => JSON.stringify(walkStates(getProcedure(id).machine));
 
-test.each(procedures.map((p) => [p.id, p] as const))('%s: at least three mutants, each on a copy that differs from the original', (id, procedure) => {
-  const before = chartOf(id);
-  const machine = procedure.machine;
-  const mutants = createMutants(procedure);
-  expect(mutants.length).toBeGreaterThanOrEqual(3);
-  expect(new Set(mutants.map((m) => m.mutation.id)).size).toBe(mutants.length);
-  const original = indexMachine(machine).transitions.map((t) => t.id);
-  for (const mutant of mutants) {
-    expect(mutant.machine).not.toBe(machine);
-    expect(mutant.id).toBe(procedure.id);
-    const transitions = indexMachine(mutant.machine).transitions.map((t) => t.id);
-    const delaysChanged = mutant.machine.implementations.delays !== machine.implementations.delays;
-    expect(delaysChanged || JSON.stringify(transitions) !== JSON.stringify(original)).toBe(true);
-  }
-  expect(getProcedure(id).machine).toBe(machine);
-  expect(chartOf(id)).toBe(before);
-});
+test.each(procedures.map((p) => [p.id, p] as const))(
+  '%s: at least three mutants, each on a copy that differs from the original',
+  (id, procedure) => {
+    const before = chartOf(id);
+    const machine = procedure.machine;
+    const mutants = createMutants(procedure);
+    expect(mutants.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(mutants.map((m) => m.mutation.id)).size).toBe(mutants.length);
+    const original = indexMachine(machine).transitions.map((t) => t.id);
+    for (const mutant of mutants) {
+      expect(mutant.machine).not.toBe(machine);
+      expect(mutant.id).toBe(procedure.id);
+      const transitions = indexMachine(mutant.machine).transitions.map((t) => t.id);
+      const delaysChanged = mutant.machine.implementations.delays !== machine.implementations.delays;
+      expect(delaysChanged || JSON.stringify(transitions) !== JSON.stringify(original)).toBe(true);
+    }
+    expect(getProcedure(id).machine).toBe(machine);
+    expect(chartOf(id)).toBe(before);
+  },
+);
 
 describe.each(procedures.map((p) => [p.id, p] as const))('%s', (id, procedure) => {
-  test(
-    'every mutant is caught: by an invariant where one can see the fault, a shortened delay by replay against the original',
-    async () => {
-      const before = chartOf(id);
-      const outcomes = await runMutationCheck(procedure);
-      expect(outcomes.length).toBeGreaterThanOrEqual(3);
-      for (const outcome of outcomes) {
-        expect({ id: outcome.id, caughtBy: outcome.caughtBy }).toEqual({ id: outcome.id, caughtBy: expect.any(String) });
-        if (outcome.expectedCatch === 'invariants') expect(invariantIds).toContain(outcome.caughtBy);
-        else expect(outcome.caughtBy).toBe('replay-on-original');
-        expect(outcome.detail.length).toBeGreaterThan(20);
-      }
-      expect(outcomes.filter((o) => o.operator === 'shorten-delay')).toHaveLength(1);
-      expect(chartOf(id)).toBe(before);
-    },
-    600_000,
-  );
+  test('every mutant is caught: by an invariant where one can see the fault, a shortened delay by replay against the original', async () => {
+    const before = chartOf(id);
+    const outcomes = await runMutationCheck(procedure);
+    expect(outcomes.length).toBeGreaterThanOrEqual(3);
+    for (const outcome of outcomes) {
+      expect({ id: outcome.id, caughtBy: outcome.caughtBy }).toEqual({ id: outcome.id, caughtBy: expect.any(String) });
+      if (outcome.expectedCatch === 'invariants') expect(invariantIds).toContain(outcome.caughtBy);
+      else expect(outcome.caughtBy).toBe('replay-on-original');
+      expect(outcome.detail.length).toBeGreaterThan(20);
+    }
+    expect(outcomes.filter((o) => o.operator === 'shorten-delay')).toHaveLength(1);
+    expect(chartOf(id)).toBe(before);
+  }, 600_000);
 });
 
 test('the conformance callback gets the paths of the mutants no invariant caught, and its verdict is reported', async () => {

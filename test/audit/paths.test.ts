@@ -112,7 +112,10 @@ test("[C.2.1c] a municipality's policy override reaches the paths: the plan peri
     expect(replayed.steps).toEqual(path.steps.map((s) => s.expected));
     path.steps.forEach((step, i) => {
       if (step.kind !== 'delay' || step.delayName !== 'threeDayPlanPeriod') return;
-      const agreed = path.steps.slice(0, i).reverse().find((s) => s.kind === 'event' && s.event.type === 'measures.agreed');
+      const agreed = path.steps
+        .slice(0, i)
+        .reverse()
+        .find((s) => s.kind === 'event' && s.event.type === 'measures.agreed');
       if (agreed?.kind === 'event') planEnds.push((Date.parse(step.dueAt) - Date.parse(agreed.event.at)) / 86_400_000);
     });
   }

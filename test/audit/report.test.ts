@@ -43,12 +43,27 @@ beforeAll(async () => {
     paths.map((p, i) => [
       p.id,
       i === 1
-        ? { pathId: p.id, passed: false, failedStep: 0, expected: p.steps[0]!.expected, actual: { value: 'x', path: 'x', status: 'active' }, message: `Steg 1: ${HOSTILE}`, durationMs: 12 }
+        ? {
+            pathId: p.id,
+            passed: false,
+            failedStep: 0,
+            expected: p.steps[0]!.expected,
+            actual: { value: 'x', path: 'x', status: 'active' },
+            message: `Steg 1: ${HOSTILE}`,
+            durationMs: 12,
+          }
         : { pathId: p.id, passed: true, message: 'Alle steg like.', durationMs: 10 },
     ]),
   );
   const mutations: MutationOutcome[] = [
-    { id: `${c.id}/a`, procedureId: c.id, operator: 'flip-guard', description: 'Vakten snus', caughtBy: 'required-documents', detail: 'fanget' },
+    {
+      id: `${c.id}/a`,
+      procedureId: c.id,
+      operator: 'flip-guard',
+      description: 'Vakten snus',
+      caughtBy: 'required-documents',
+      detail: 'fanget',
+    },
     { id: `${c.id}/b`, procedureId: c.id, operator: 'shorten-delay', description: HOSTILE, caughtBy: null, detail: 'overlevde' },
   ];
   inputs = currentProcedures().map((procedure): ProcedureAuditResult => {
@@ -74,7 +89,12 @@ beforeAll(async () => {
       durationsMs: {},
     };
   });
-  report = buildAuditReport(inputs, { durationMs: 1234, conformance: true, mutations: true, generatedAt: new Date('2026-11-23T10:00:00Z') });
+  report = buildAuditReport(inputs, {
+    durationMs: 1234,
+    conformance: true,
+    mutations: true,
+    generatedAt: new Date('2026-11-23T10:00:00Z'),
+  });
   svgs = new Map<string, string>();
   for (const procedure of currentProcedures()) svgs.set(procedure.id, await renderSvg(procedureDot(procedure)));
   html = renderAuditHtml(report, svgs);
@@ -99,7 +119,14 @@ test('counts, coverage, mutation score and verdicts follow from the results', ()
   expect(other.coverage.transitions).toEqual({ covered: 1, total: 2, percent: 50, uncovered: ['a → b'] });
   expect(other.mutations).toMatchObject({ ran: false, score: null });
   expect(other.failures).toContain('overgangsdekning 50 %');
-  expect(report.summary).toMatchObject({ procedures: 4, conformanceFailed: 1, mutants: 2, mutantsKilled: 1, mutationScore: 0.5, durationMs: 1234 });
+  expect(report.summary).toMatchObject({
+    procedures: 4,
+    conformanceFailed: 1,
+    mutants: 2,
+    mutantsKilled: 1,
+    mutationScore: 0.5,
+    durationMs: 1234,
+  });
   expect(report.passed).toBe(false);
 });
 
@@ -113,7 +140,9 @@ test('a report that breaks the schema is refused', () => {
 test('steps read as Norwegian sentences with the state labels from meta', () => {
   const c = getProcedure('tiltaksplan-elevfravaer');
   const steps = inputs.find((i) => i.procedure.id === c.id)!.paths.flatMap((p) => p.steps);
-  const contact = steps.find((s) => s.kind === 'event' && s.event.type === 'guardians.contacted' && s.event.actor.role === 'contact-teacher')!;
+  const contact = steps.find(
+    (s) => s.kind === 'event' && s.event.type === 'guardians.contacted' && s.event.actor.role === 'contact-teacher',
+  )!;
   expect(stepText(c, contact)).toMatch(/^Hendelse «guardians\.contacted»( \[[^\]]+\])? av kontaktlærer → steg «[^»]+»$/);
   const delay = steps.find((s) => s.kind === 'delay' && s.delayName === 'threeDayPlanPeriod')!;
   expect(stepText(c, delay)).toBe('Frist «threeDayPlanPeriod» løp ut → steg «Oppfølging etter bedring»');
@@ -212,7 +241,10 @@ test('the README documents exactly the fields of the zod schema, table by table'
     const found = headingFor(key);
     expect({ key, found: found !== undefined }).toEqual({ key, found: true });
     for (const location of locations) {
-      expect({ table: key, fields: [...tables.get(found!)!].sort() }).toEqual({ table: key, fields: Object.keys(shapeAt(location)).sort() });
+      expect({ table: key, fields: [...tables.get(found!)!].sort() }).toEqual({
+        table: key,
+        fields: Object.keys(shapeAt(location)).sort(),
+      });
     }
   }
   // Every table is accounted for.

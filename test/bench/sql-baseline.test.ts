@@ -108,7 +108,11 @@ describe('SQL baseline against detect()', () => {
 describe('compareHits', () => {
   it('reports hits found by one side only', () => {
     const { triggers, hits } = both([reg('2025-11-03'), reg('2025-11-04'), reg('2025-11-05')]);
-    const agreement = compareHits(triggers, [...hits.slice(1), { rule: 'partial-days-in-month', pupilId: 'E9', firedOn: '2025-11-05' }], SQL_RULES);
+    const agreement = compareHits(
+      triggers,
+      [...hits.slice(1), { rule: 'partial-days-in-month', pupilId: 'E9', firedOn: '2025-11-05' }],
+      SQL_RULES,
+    );
     expect(agreement.agree).toBe(false);
     const byRule = Object.fromEntries(agreement.rules.map((r) => [r.rule, r]));
     expect(byRule['consecutive-days']).toMatchObject({ detect: 1, sql: 0, onlyDetectCount: 1, onlyDetect: ['E1 2025-11-05'] });

@@ -6,7 +6,11 @@ const deps = { now: () => '2026-09-07T08:00:00.000Z', newId: () => 'id-1', workf
 const parse = (line: string) => parseCli(line.split(' ').filter(Boolean), deps);
 
 test('open builds the case facts from the options', () => {
-  expect(parse('open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02 --days 2')).toEqual({
+  expect(
+    parse(
+      'open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02 --days 2',
+    ),
+  ).toEqual({
     kind: 'open',
     json: false,
     procedureId: 'tiltaksplan-elevfravaer',
@@ -23,14 +27,23 @@ test.each([
   ['open --school s --pupil p --grade 14 --rule consecutive-days --dates 2026-09-01', /--grade: trinn «14» må være fra 1 til 10/],
   ['open --school s --pupil p --grade ni --rule consecutive-days --dates 2026-09-01', /--grade: trinn «ni» må være et tall fra 1 til 10/],
   ['open --school skole-1 --pupil p --grade 9 --rule consecutive-days --dates 2026-09-01', /--school: skole-id «skole-1» er ugyldig/],
-  ['open --school s1 --pupil =CMD()|calc --grade 9 --rule consecutive-days --dates 2026-09-01', /--pupil: elev-id «=CMD\(\)\|calc» er ugyldig/],
-  ['open --procedure x --school s --pupil p --grade 9 --rule sometimes --dates 2026-09-01', /--rule må være en av: .* \(fikk «sometimes»\)/],
+  [
+    'open --school s1 --pupil =CMD()|calc --grade 9 --rule consecutive-days --dates 2026-09-01',
+    /--pupil: elev-id «=CMD\(\)\|calc» er ugyldig/,
+  ],
+  [
+    'open --procedure x --school s --pupil p --grade 9 --rule sometimes --dates 2026-09-01',
+    /--rule må være en av: .* \(fikk «sometimes»\)/,
+  ],
   ['send --case c1 --type guardians.contacted --role king --user u', /--role må være en av: .* \(fikk «king»\)/],
   ['send --case c1 --type guardians.called --role principal --user u', /--type må være en av: .* \(fikk «guardians.called»\)/],
   ['send --type guardians.contacted --role principal --user u', /Oppgi saken med --case/],
   ['send --school s-1 --pupil p --type guardians.contacted --role principal --user u', /--school: skole-id «s-1» er ugyldig/],
   ['send --case c1 --type guardians.contacted --role principal --user u', /Ugyldig hendelse «guardians.contacted».*channel/],
-  ['send --case c1 --type guardians.contacted --role principal --user u --signal --data {}', /--signal er bare for fravær fra fraværsdeteksjonen .* «guardians.contacted» er en persons registrering/],
+  [
+    'send --case c1 --type guardians.contacted --role principal --user u --signal --data {}',
+    /--signal er bare for fravær fra fraværsdeteksjonen .* «guardians.contacted» er en persons registrering/,
+  ],
   ['send --case c1 --type measures.agreed --role system --user u --signal', /--signal er bare for fravær fra fraværsdeteksjonen/],
   ['list --status maybe', /--status må være open eller closed \(fikk «maybe»\)/],
   ['list --sort name', /--sort må være deadline, overdue eller opened \(fikk «name»\)/],
@@ -43,7 +56,9 @@ test.each([
 });
 
 test('open takes the procedure from the school directory when --procedure is left out', () => {
-  expect(parse('open --school S001 --pupil p1 --grade 10 --rule consecutive-days --dates 2026-09-01 --schools-config c.json')).toMatchObject({
+  expect(
+    parse('open --school S001 --pupil p1 --grade 10 --rule consecutive-days --dates 2026-09-01 --schools-config c.json'),
+  ).toMatchObject({
     kind: 'open',
     schoolId: 'S001',
     grade: 10,
@@ -53,7 +68,9 @@ test('open takes the procedure from the school directory when --procedure is lef
 });
 
 test('--signal is taken for detection facts', () => {
-  const command = parse('send --case c1 --type absence.trend --role system --user fravaersdeteksjonen --signal --data {"trend":"worse","from":"2026-09-01","to":"2026-09-20","absenceDays":4}');
+  const command = parse(
+    'send --case c1 --type absence.trend --role system --user fravaersdeteksjonen --signal --data {"trend":"worse","from":"2026-09-01","to":"2026-09-20","absenceDays":4}',
+  );
   expect(command).toMatchObject({ kind: 'send', asSignal: true, event: { type: 'absence.trend' } });
 });
 
@@ -78,7 +95,21 @@ test('the usage lists the exit codes every CLI shares', () => {
 
 test('send fills in event id, time and actor, and finds the case from school and pupil', () => {
   const command = parseCli(
-    ['send', '--school', 's1', '--pupil', 'p1', '--type', 'guardians.contacted', '--role', 'contact-teacher', '--user', 'kari', '--data', '{"channel":"phone","cause":"illness","documentRef":"logg-1"}'],
+    [
+      'send',
+      '--school',
+      's1',
+      '--pupil',
+      'p1',
+      '--type',
+      'guardians.contacted',
+      '--role',
+      'contact-teacher',
+      '--user',
+      'kari',
+      '--data',
+      '{"channel":"phone","cause":"illness","documentRef":"logg-1"}',
+    ],
     deps,
   );
   expect(command).toEqual({

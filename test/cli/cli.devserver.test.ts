@@ -22,7 +22,12 @@ let server: DevServer;
 let worker: WorkerProcess;
 
 beforeAll(async () => {
-  server = await startDevServer({ dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port: await freePort(), searchAttributes: caseSearchAttributes });
+  server = await startDevServer({
+    dbFile: join(dir, 'temporal.db'),
+    logFile: join(dir, 'temporal.log'),
+    port: await freePort(),
+    searchAttributes: caseSearchAttributes,
+  });
   worker = await startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_DIR: join(dir, 'outbox') });
 });
 
@@ -51,39 +56,169 @@ function cli(...args: string[]): Promise<CliResult> {
 
 // Many CLI processes in a row (each a fresh tsx start): more time than the default on a loaded 2-core machine.
 test('open, send, refuse, deduplicate, show and list a case through the CLI, with one exit code per kind of outcome', async () => {
-  const opened = await cli('open', '--school', school, '--pupil', pupil, '--grade', '8', '--rule', 'consecutive-days', '--dates', '2026-09-01,2026-09-02,2026-09-03');
+  const opened = await cli(
+    'open',
+    '--school',
+    school,
+    '--pupil',
+    pupil,
+    '--grade',
+    '8',
+    '--rule',
+    'consecutive-days',
+    '--dates',
+    '2026-09-01,2026-09-02,2026-09-03',
+  );
   expect(opened.stderr).toBe('');
   expect(opened.stdout).toMatch(`Sak åpnet: fravaerssak-${school}-${pupil}`);
   expect(opened.stdout).toMatch('Rutine:      Tiltaksplan ved elevfravær');
   expect(opened.stdout).toMatch('Nå:          Kontakt med hjemmet');
 
-  const again = await cli('open', '--school', school, '--pupil', pupil, '--grade', '8', '--rule', 'consecutive-days', '--dates', '2026-09-01');
+  const again = await cli(
+    'open',
+    '--school',
+    school,
+    '--pupil',
+    pupil,
+    '--grade',
+    '8',
+    '--rule',
+    'consecutive-days',
+    '--dates',
+    '2026-09-01',
+  );
   expect(again.code).toBe(7);
   expect(again.stderr).toMatch('Eleven har allerede en åpen sak');
 
-  const unknownSchool = await cli('open', '--school', 'S999', '--pupil', pupil, '--grade', '8', '--rule', 'consecutive-days', '--dates', '2026-09-01');
+  const unknownSchool = await cli(
+    'open',
+    '--school',
+    'S999',
+    '--pupil',
+    pupil,
+    '--grade',
+    '8',
+    '--rule',
+    'consecutive-days',
+    '--dates',
+    '2026-09-01',
+  );
   expect(unknownSchool).toMatchObject({ code: 8, stderr: expect.stringMatching(/Skolen «S999» står ikke i skolekatalogen/) });
-  const otherProcedure = await cli('open', '--procedure', 'raelingen-veileder', '--school', school, '--pupil', 'annen', '--grade', '8', '--rule', 'consecutive-days', '--dates', '2026-09-01');
-  expect(otherProcedure).toMatchObject({ code: 2, stderr: expect.stringMatching(/følger rutinen «tiltaksplan-elevfravaer», ikke «raelingen-veileder»/) });
+  const otherProcedure = await cli(
+    'open',
+    '--procedure',
+    'raelingen-veileder',
+    '--school',
+    school,
+    '--pupil',
+    'annen',
+    '--grade',
+    '8',
+    '--rule',
+    'consecutive-days',
+    '--dates',
+    '2026-09-01',
+  );
+  expect(otherProcedure).toMatchObject({
+    code: 2,
+    stderr: expect.stringMatching(/følger rutinen «tiltaksplan-elevfravaer», ikke «raelingen-veileder»/),
+  });
 
-  const contact = ['send', '--school', school, '--pupil', pupil, '--type', 'guardians.contacted', '--role', 'contact-teacher', '--user', 'kari', '--event-id', 'kontakt-1', '--data', '{"channel":"phone","cause":"school-related","causeNote":"Gruer seg til gym.","documentRef":"logg-1"}'];
+  const contact = [
+    'send',
+    '--school',
+    school,
+    '--pupil',
+    pupil,
+    '--type',
+    'guardians.contacted',
+    '--role',
+    'contact-teacher',
+    '--user',
+    'kari',
+    '--event-id',
+    'kontakt-1',
+    '--data',
+    '{"channel":"phone","cause":"school-related","causeNote":"Gruer seg til gym.","documentRef":"logg-1"}',
+  ];
   const sent = await cli(...contact);
   expect(sent.stdout).toMatch('Registrert.');
   expect(sent.stdout).toMatch('Nå:          Plan for de neste dagene');
   const duplicate = await cli(...contact);
   expect(duplicate.stdout).toMatch('Allerede registrert');
 
-  const refused = await cli('send', '--school', school, '--pupil', pupil, '--type', 'evaluation.held', '--role', 'principal', '--user', 'per', '--data', '{"outcome":"improved","minutesRef":"ref-1"}');
+  const refused = await cli(
+    'send',
+    '--school',
+    school,
+    '--pupil',
+    pupil,
+    '--type',
+    'evaluation.held',
+    '--role',
+    'principal',
+    '--user',
+    'per',
+    '--data',
+    '{"outcome":"improved","minutesRef":"ref-1"}',
+  );
   expect(refused.code).toBe(7);
   expect(refused.stderr).toMatch(/Saken avviste hendelsen: Steget «Plan for de neste dagene» tar ikke imot «Tiltakene evaluert»/);
-  const byPupil = await cli('send', '--school', school, '--pupil', pupil, '--type', 'case.closed', '--role', 'pupil', '--user', 'e', '--data', '{"reason":"other","note":"Ferdig.","documentRef":"x"}');
+  const byPupil = await cli(
+    'send',
+    '--school',
+    school,
+    '--pupil',
+    pupil,
+    '--type',
+    'case.closed',
+    '--role',
+    'pupil',
+    '--user',
+    'e',
+    '--data',
+    '{"reason":"other","note":"Ferdig.","documentRef":"x"}',
+  );
   expect(byPupil).toMatchObject({ code: 7, stderr: expect.stringMatching(/Rollen eleven kan ikke registrere «Saken avsluttet»/) });
 
   // A person's event cannot come in as a detection fact; a fact the case refuses exits non-zero.
-  const forged = await cli('send', '--school', school, '--pupil', pupil, '--type', 'guardians.contacted', '--role', 'system', '--user', 'x', '--signal', '--data', '{"channel":"phone","cause":"school-related","documentRef":"l"}');
+  const forged = await cli(
+    'send',
+    '--school',
+    school,
+    '--pupil',
+    pupil,
+    '--type',
+    'guardians.contacted',
+    '--role',
+    'system',
+    '--user',
+    'x',
+    '--signal',
+    '--data',
+    '{"channel":"phone","cause":"school-related","documentRef":"l"}',
+  );
   expect(forged).toMatchObject({ code: 2, stderr: expect.stringMatching(/--signal er bare for fravær fra fraværsdeteksjonen/) });
-  const trend = await cli('send', '--school', school, '--pupil', pupil, '--type', 'absence.trend', '--role', 'contact-teacher', '--user', 'kari', '--signal', '--data', '{"trend":"worse","from":"2026-09-01","to":"2026-09-20","absenceDays":4}');
-  expect(trend).toMatchObject({ code: 7, stderr: expect.stringMatching(/Saken avviste fraværet: «Fraværsutvikling» kommer bare fra fraværsdeteksjonen/) });
+  const trend = await cli(
+    'send',
+    '--school',
+    school,
+    '--pupil',
+    pupil,
+    '--type',
+    'absence.trend',
+    '--role',
+    'contact-teacher',
+    '--user',
+    'kari',
+    '--signal',
+    '--data',
+    '{"trend":"worse","from":"2026-09-01","to":"2026-09-20","absenceDays":4}',
+  );
+  expect(trend).toMatchObject({
+    code: 7,
+    stderr: expect.stringMatching(/Saken avviste fraværet: «Fraværsutvikling» kommer bare fra fraværsdeteksjonen/),
+  });
 
   const shown = await cli('show', '--school', school, '--pupil', pupil);
   expect(shown.stdout).toMatch('Merknad: Gruer seg til gym.');

@@ -30,7 +30,13 @@ const view: CaseView = {
       stateLabel: 'Kontakt med hjemmet',
       data: { kind: 'contact-log', documentRef: 'logg-7' },
     },
-    { kind: 'deadline', name: 'contactReminder', firedAt: '2026-09-05T14:00:00.000Z', dueAt: '2026-09-05T14:00:00.000Z', stateLabel: 'Kontakt med hjemmet' },
+    {
+      kind: 'deadline',
+      name: 'contactReminder',
+      firedAt: '2026-09-05T14:00:00.000Z',
+      dueAt: '2026-09-05T14:00:00.000Z',
+      stateLabel: 'Kontakt med hjemmet',
+    },
     {
       kind: 'event',
       eventId: 'e-3',
@@ -51,19 +57,54 @@ const view: CaseView = {
       stateLabel: 'Kontakt med hjemmet',
       data: { reason: 'Foresatte svarer ikke.', documentRef: 'beslutning-1' },
     },
-    { kind: 'refused', type: 'effect:notifyGuardians', at: '2026-09-10T10:05:00.000Z', reason: 'kunne ikke utføres: e-postserveren svarer ikke' },
+    {
+      kind: 'refused',
+      type: 'effect:notifyGuardians',
+      at: '2026-09-10T10:05:00.000Z',
+      reason: 'kunne ikke utføres: e-postserveren svarer ikke',
+    },
   ],
-  documents: [{ kind: 'contact-log', ref: 'logg-7', at: '2026-09-07T09:00:00.000Z', by: { role: 'contact-teacher', userId: 'kari' }, eventType: 'document.recorded' }],
+  documents: [
+    {
+      kind: 'contact-log',
+      ref: 'logg-7',
+      at: '2026-09-07T09:00:00.000Z',
+      by: { role: 'contact-teacher', userId: 'kari' },
+      eventType: 'document.recorded',
+    },
+  ],
   triggers: [
-    { rule: 'consecutive-days', dates: ['2026-09-02', '2026-09-03', '2026-09-04'], days: 3, at: '2026-09-04T14:00:00.000Z', effect: 'opened' },
-    { rule: 'consecutive-days', dates: ['2026-09-07', '2026-09-08', '2026-09-09'], days: 3, eventId: 'e-3', at: '2026-09-09T14:00:00.000Z', effect: 'recorded' },
+    {
+      rule: 'consecutive-days',
+      dates: ['2026-09-02', '2026-09-03', '2026-09-04'],
+      days: 3,
+      at: '2026-09-04T14:00:00.000Z',
+      effect: 'opened',
+    },
+    {
+      rule: 'consecutive-days',
+      dates: ['2026-09-07', '2026-09-08', '2026-09-09'],
+      days: 3,
+      eventId: 'e-3',
+      at: '2026-09-09T14:00:00.000Z',
+      effect: 'recorded',
+    },
   ],
 };
 
 const text = formatCase(view, new Date('2026-09-11T15:00:00.000Z'));
 
 test('no internal name reaches the reader: events, deadlines, roles and documents are in Norwegian', () => {
-  for (const internal of ['contactReminder', 'guardians.contacted', 'document.recorded', 'absence.newTrigger', 'contact-teacher', 'contact-log', 'consecutive-days', 'notifyGuardians']) {
+  for (const internal of [
+    'contactReminder',
+    'guardians.contacted',
+    'document.recorded',
+    'absence.newTrigger',
+    'contact-teacher',
+    'contact-log',
+    'consecutive-days',
+    'notifyGuardians',
+  ]) {
     expect({ internal, shown: text.includes(internal) }).toEqual({ internal, shown: false });
   }
   expect(text).toMatch('Kan ta imot: Kontakt med foresatte, Saken avsluttet');
@@ -96,7 +137,13 @@ test('a closed case says when, why and by whom', () => {
     overdue: false,
     overdueSince: null,
     daysOverdue: 0,
-    closing: { reason: 'illness-approved', note: 'Foresatte godkjente.', documentRef: 'x', at: '2026-09-20T10:00:00.000Z', actor: { role: 'contact-teacher', userId: 'kari' } },
+    closing: {
+      reason: 'illness-approved',
+      note: 'Foresatte godkjente.',
+      documentRef: 'x',
+      at: '2026-09-20T10:00:00.000Z',
+      actor: { role: 'contact-teacher', userId: 'kari' },
+    },
   });
   expect(closed).toMatch('Avsluttet:   20.09.2026, 12:00 – sykdom, godkjent av foresatte: Foresatte godkjente. (kontaktlærer kari)');
 });

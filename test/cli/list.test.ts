@@ -14,8 +14,20 @@ const row = (over: Partial<CaseRow>): CaseRow => ({
 const rows = [
   row({ pupilId: 'a', nextDeadline: '2026-10-20T10:00:00.000Z', openedAt: '2026-09-01T10:00:00.000Z' }),
   row({ pupilId: 'b', openedAt: '2026-09-03T10:00:00.000Z' }),
-  row({ pupilId: 'c', nextDeadline: '2026-10-02T10:00:00.000Z', overdueSince: '2026-09-20T10:00:00.000Z', daysOverdue: 12, openedAt: '2026-09-02T10:00:00.000Z' }),
-  row({ pupilId: 'd', nextDeadline: '2026-10-01T10:00:00.000Z', overdueSince: '2026-09-29T10:00:00.000Z', daysOverdue: 2, openedAt: '2026-09-04T10:00:00.000Z' }),
+  row({
+    pupilId: 'c',
+    nextDeadline: '2026-10-02T10:00:00.000Z',
+    overdueSince: '2026-09-20T10:00:00.000Z',
+    daysOverdue: 12,
+    openedAt: '2026-09-02T10:00:00.000Z',
+  }),
+  row({
+    pupilId: 'd',
+    nextDeadline: '2026-10-01T10:00:00.000Z',
+    overdueSince: '2026-09-29T10:00:00.000Z',
+    daysOverdue: 2,
+    openedAt: '2026-09-04T10:00:00.000Z',
+  }),
 ];
 
 test('sorted by next deadline by default, cases with none last', () => {

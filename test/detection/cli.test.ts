@@ -46,7 +46,15 @@ afterEach(async () => {
 const unreachable: TemporalAccess = { connect: () => Promise.reject(new Error('connection refused 127.0.0.1:1')) };
 
 function fakeTemporal(dispatcher: FakeDispatcher): TemporalAccess {
-  return { connect: async () => ({ client: undefined as unknown as Client, taskQueue: 'test', address: 'falsk', close: async () => {}, dispatcher }) };
+  return {
+    connect: async () => ({
+      client: undefined as unknown as Client,
+      taskQueue: 'test',
+      address: 'falsk',
+      close: async () => {},
+      dispatcher,
+    }),
+  };
 }
 
 async function cli(args: string[], temporal: TemporalAccess = unreachable) {
@@ -88,7 +96,9 @@ test('a --school that is not in the school directory exits 8 (not found), naming
   const dispatcher = new FakeDispatcher();
   const result = await cli([...dirs(), '--today', '2026-05-07', '--school', 'S001', '--school', 'S999'], fakeTemporal(dispatcher));
   expect(result.code).toBe(EXIT.notFound);
-  expect(result.err).toBe(`Fraværsdeteksjonen ble ikke kjørt: skolen «S999» står ikke i skolekatalogen ${schoolsConfig}. Skolene i katalogen: S001, S002.`);
+  expect(result.err).toBe(
+    `Fraværsdeteksjonen ble ikke kjørt: skolen «S999» står ikke i skolekatalogen ${schoolsConfig}. Skolene i katalogen: S001, S002.`,
+  );
   expect(dispatcher.triggers).toHaveLength(0);
 });
 

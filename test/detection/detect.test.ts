@@ -20,7 +20,7 @@ describe('detect', () => {
     ...['2026-04-20', '2026-04-22', '2026-04-24', '2026-04-28'].map((d) => whole(d, { pupilId: 'elev-2' })),
   ];
 
-  test('[C.2] runs the procedure\'s rules for every pupil and sorts the triggers by the date they fired', () => {
+  test("[C.2] runs the procedure's rules for every pupil and sorts the triggers by the date they fired", () => {
     const found = detect(C, regs, calendar, '2026-06-19');
     expect(found.map((t) => [t.pupilId, t.rule, t.firedOn, t.dates])).toEqual([
       ['elev-2', 'single-days-in-month', '2026-04-28', ['2026-04-20', '2026-04-22', '2026-04-24', '2026-04-28']],
@@ -34,7 +34,7 @@ describe('detect', () => {
     expect(detect(C, regs, calendar, '2026-05-13').map((t) => t.pupilId)).toEqual(['elev-2']);
   });
 
-  test('[C.3] a new trigger counts only absence after the previous trigger\'s last evidence date', () => {
+  test("[C.3] a new trigger counts only absence after the previous trigger's last evidence date", () => {
     const more = [...regs, ...['2026-05-18', '2026-05-19'].map((d) => whole(d))];
     const first = detect(C, more, calendar, '2026-06-19').filter((t) => t.pupilId === 'elev-1');
     expect(first.map((t) => [t.rule, t.dates])).toEqual([
@@ -45,7 +45,9 @@ describe('detect', () => {
     expect(detect(C, more, calendar, '2026-06-19', first).filter((t) => t.pupilId === 'elev-1')).toEqual([]);
     const again = [...more, ...['2026-05-20', '2026-05-21'].map((d) => whole(d))];
     const second = detect(C, again, calendar, '2026-06-19', first).filter((t) => t.pupilId === 'elev-1');
-    expect(second.map((t) => [t.rule, t.clause, t.dates])).toEqual([['consecutive-days', 'C.3', ['2026-05-19', '2026-05-20', '2026-05-21']]]);
+    expect(second.map((t) => [t.rule, t.clause, t.dates])).toEqual([
+      ['consecutive-days', 'C.3', ['2026-05-19', '2026-05-20', '2026-05-21']],
+    ]);
     expect(second[0]?.description).toBe('Fravær 3 nye sammenhengende skoledager (19.05.2026, 20.05.2026, 21.05.2026).');
   });
 
@@ -57,17 +59,25 @@ describe('detect', () => {
     ]);
   });
 
-  test('[C.3] a previous trigger for one pupil does not hide another pupil\'s absence', () => {
+  test("[C.3] a previous trigger for one pupil does not hide another pupil's absence", () => {
     const previous = [{ pupilId: 'elev-1', rule: 'consecutive-days' as const, dates: ['2026-05-15'] }];
     expect(detect(C, regs, calendar, '2026-06-19', previous).map((t) => t.pupilId)).toEqual(['elev-2']);
   });
 
-  test('[E.S5a] only the procedure\'s opening rules run: Rælingen does not count consecutive days', () => {
+  test("[E.S5a] only the procedure's opening rules run: Rælingen does not count consecutive days", () => {
     const found = detect(E, regs, calendar, '2026-06-19');
     expect(found.map((t) => t.rule)).toEqual([]);
-    const bad = ['2026-04-20', '2026-04-21', '2026-04-22', '2026-04-23', '2026-04-24', '2026-04-27', '2026-04-28', '2026-04-29', '2026-04-30'].map((d) =>
-      whole(d, { ...invalid, notifiedByGuardians: true, grade: 9 }),
-    );
+    const bad = [
+      '2026-04-20',
+      '2026-04-21',
+      '2026-04-22',
+      '2026-04-23',
+      '2026-04-24',
+      '2026-04-27',
+      '2026-04-28',
+      '2026-04-29',
+      '2026-04-30',
+    ].map((d) => whole(d, { ...invalid, notifiedByGuardians: true, grade: 9 }));
     // Invalid days with notice: the first is a danger sign (E.DS), the 9th day is over the limit (E.S5a).
     expect(detect(E, bad, calendar, '2026-06-19').map((t) => [t.rule, t.firedOn, t.days])).toEqual([
       ['suspected-invalid-absence', '2026-04-20', 1],
@@ -79,7 +89,9 @@ describe('detect', () => {
     expect(detect(C, regs, calendar, '2026-06-19', [], { consecutiveSchoolDays: 4 }).map((t) => t.rule)).toEqual(['single-days-in-month']);
     expect(() => detect(C, regs, calendar, '2026-06-19', [], { consecutiveDays: 4 })).toThrow(InvalidDetectionPolicyError);
     expect(() => detect(C, regs, calendar, '2026-06-19', [], { consecutiveDays: 4 })).toThrow('ukjent felt: consecutiveDays');
-    expect(() => detect(C, regs, calendar, '2026-06-19', [], { singleDaysInMonth: 0 })).toThrow('singleDaysInMonth: må være minst 1 (fikk «0»)');
+    expect(() => detect(C, regs, calendar, '2026-06-19', [], { singleDaysInMonth: 0 })).toThrow(
+      'singleDaysInMonth: må være minst 1 (fikk «0»)',
+    );
   });
 
   test('[Registry] an unknown procedure is refused', () => {
@@ -91,7 +103,9 @@ describe('registration schema (the one shape intake stores and detection reads)'
   test('[C.1.1] a partial absence needs lessons and/or minutes; grade must be 1-10', () => {
     expect(registrationSchema.safeParse(partial('2026-05-12', 2)).success).toBe(true);
     const noAmount = registrationSchema.safeParse({ ...partial('2026-05-12', 1), lessons: undefined });
-    expect(noAmount.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['lessons', 'delvis fravær må ha timer og/eller minutter']]);
+    expect(noAmount.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['lessons', 'delvis fravær må ha timer og/eller minutter'],
+    ]);
     const grade = registrationSchema.safeParse(whole('2026-05-12', { grade: 11 }));
     expect(grade.error?.issues.map((i) => i.path.join('.'))).toEqual(['grade']);
   });

@@ -37,7 +37,9 @@ function activities() {
 const quiet = new DefaultLogger('ERROR', () => {});
 
 async function failure(input: unknown): Promise<ApplicationFailure> {
-  const error = await new MockActivityEnvironment({}, { logger: quiet }).run(activities().runDailyDetection, input).catch((e: unknown) => e);
+  const error = await new MockActivityEnvironment({}, { logger: quiet })
+    .run(activities().runDailyDetection, input)
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
 }
@@ -45,7 +47,9 @@ async function failure(input: unknown): Promise<ApplicationFailure> {
 test('bad input is refused without retries, naming the field and the value (issue 10.19)', async () => {
   const error = await failure({ today: '30.02.2026' });
   expect(error).toMatchObject({ nonRetryable: true, type: 'InvalidActivityInput' });
-  expect(error.message).toBe('Ugyldig input til den daglige fraværsdeteksjonen: today: må være en dato på formen åååå-mm-dd (fikk «30.02.2026»)');
+  expect(error.message).toBe(
+    'Ugyldig input til den daglige fraværsdeteksjonen: today: må være en dato på formen åååå-mm-dd (fikk «30.02.2026»)',
+  );
 });
 
 test('a damaged ledger file fails the run without retries, naming the file (issue 10.19)', async () => {
@@ -62,7 +66,11 @@ test('a damaged ledger file fails the run without retries, naming the file (issu
   await store.upsert([whole('2026-05-05', { schoolId: 'S001' })]);
   await mkdir(path.join(dir, 'logg'));
   const file = path.join(dir, 'logg', 'S001.ledger.json');
-  await writeFile(file, JSON.stringify({ formatVersion: 1, schoolId: 'S001', pupils: [{ pupilId: 'elev-1', triggers: 'ingen', caseOpen: true }] }), 'utf8');
+  await writeFile(
+    file,
+    JSON.stringify({ formatVersion: 1, schoolId: 'S001', pupils: [{ pupilId: 'elev-1', triggers: 'ingen', caseOpen: true }] }),
+    'utf8',
+  );
   const error = await failure({ today: '2026-05-07' });
   expect(error).toMatchObject({ nonRetryable: true, type: 'TriggerLedgerError' });
   expect(error.message).toBe(`Deteksjonsloggen ${file} er skadet: pupils.0.triggers: må være en liste (fikk «ingen»)`);

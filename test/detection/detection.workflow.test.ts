@@ -77,12 +77,25 @@ async function importFile(name: string, registrations: Registration[], today: st
   await writeFile(file, toCsv(registrations), 'utf8');
   const out: string[] = [];
   const err: string[] = [];
-  const argv = ['import', file, '--data-dir', path.join(dir, 'registrations'), '--ledger-dir', path.join(dir, 'ledger'), '--schools-config', schoolsConfig, '--today', today, ...extra];
+  const argv = [
+    'import',
+    file,
+    '--data-dir',
+    path.join(dir, 'registrations'),
+    '--ledger-dir',
+    path.join(dir, 'ledger'),
+    '--schools-config',
+    schoolsConfig,
+    '--today',
+    today,
+    ...extra,
+  ];
   const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, temporal());
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const viewOf = (pupilId: string): Promise<CaseView> => t.env.client.workflow.getHandle(caseWorkflowId(SCHOOL, pupilId)).query(caseViewQuery);
+const viewOf = (pupilId: string): Promise<CaseView> =>
+  t.env.client.workflow.getHandle(caseWorkflowId(SCHOOL, pupilId)).query(caseViewQuery);
 
 /** Signals are applied by the next workflow task; poll the view until it shows the change. */
 async function eventually(pupilId: string, done: (v: CaseView) => boolean): Promise<CaseView> {
@@ -187,11 +200,23 @@ test('[C.2][C.3][C.1.2] an import opens the case with its evidence, a second imp
     expect(v4.triggers).toMatchObject([{ rule: 'unnotified-absence', dates: [d7], effect: 'opened' }]);
     const handle4 = t.env.client.workflow.getHandle(v4.workflowId);
     await handle4.executeUpdate(sendEventUpdate, {
-      args: [caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', causeNote: 'Syk, kommer i morgen.', documentRef: 'samtale-4' }, await t.now())],
+      args: [
+        caseEvent(
+          'guardians.contacted',
+          { channel: 'phone', cause: 'illness', causeNote: 'Syk, kommer i morgen.', documentRef: 'samtale-4' },
+          await t.now(),
+        ),
+      ],
     });
     expect((await viewOf('elev-4')).state.label).toBe('Svar fra hjemmet – saken avsluttes');
     await handle4.executeUpdate(sendEventUpdate, {
-      args: [caseEvent('case.closed', { reason: 'natural-explanation', note: 'Foresatte forklarte fraværet: sykdom.', documentRef: 'samtale-4' }, await t.now())],
+      args: [
+        caseEvent(
+          'case.closed',
+          { reason: 'natural-explanation', note: 'Foresatte forklarte fraværet: sykdom.', documentRef: 'samtale-4' },
+          await t.now(),
+        ),
+      ],
     });
     v4 = await viewOf('elev-4');
     expect(v4.status).toBe('closed');

@@ -49,7 +49,11 @@ test('6 000 generated pupils reach all four procedures; the second run delivers 
   for (const today of ['2025-11-20', '2026-06-19']) {
     const { first, second } = await runTwice(6000, today);
     const procedures = new Set(first.triggers.map((t) => t.input.procedureId));
-    expect([...procedures].sort()).toEqual(currentProcedures().map((p) => p.id).sort());
+    expect([...procedures].sort()).toEqual(
+      currentProcedures()
+        .map((p) => p.id)
+        .sort(),
+    );
     expect({ today, triggers: second.triggers.length, trends: second.trends }).toEqual({ today, triggers: 0, trends: 0 });
     expect(second.summary).toMatchObject({ opened: 0, signalled: 0, merged: 0, trendsSent: 0 });
   }

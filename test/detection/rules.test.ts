@@ -50,17 +50,31 @@ describe('C.2 three consecutive school days', () => {
   test('[C.2] 2 days across a weekend do not fire; the 3rd school day does, with the run as evidence', () => {
     expect(run(consecutiveDays, wholeDays('2026-04-24', '2026-04-27'))).toBeUndefined();
     const hit = run(consecutiveDays, wholeDays('2026-04-24', '2026-04-27', '2026-04-28'));
-    expect(hit).toMatchObject({ rule: 'consecutive-days', dates: ['2026-04-24', '2026-04-27', '2026-04-28'], days: 3, firedOn: '2026-04-28', clause: 'C.2' });
+    expect(hit).toMatchObject({
+      rule: 'consecutive-days',
+      dates: ['2026-04-24', '2026-04-27', '2026-04-28'],
+      days: 3,
+      firedOn: '2026-04-28',
+      clause: 'C.2',
+    });
   });
 
   test('[C.2] Kristi himmelfartsdag (2026-05-14) between absences does not break the run', () => {
     expect(run(consecutiveDays, wholeDays('2026-05-13', '2026-05-15'))).toBeUndefined();
-    expect(run(consecutiveDays, wholeDays('2026-05-12', '2026-05-13', '2026-05-15'))?.dates).toEqual(['2026-05-12', '2026-05-13', '2026-05-15']);
+    expect(run(consecutiveDays, wholeDays('2026-05-12', '2026-05-13', '2026-05-15'))?.dates).toEqual([
+      '2026-05-12',
+      '2026-05-13',
+      '2026-05-15',
+    ]);
   });
 
-  test('[C.2] the municipality\'s winter holiday between absences does not break the run', () => {
+  test("[C.2] the municipality's winter holiday between absences does not break the run", () => {
     expect(run(consecutiveDays, wholeDays('2026-02-20', '2026-03-02'))).toBeUndefined();
-    expect(run(consecutiveDays, wholeDays('2026-02-20', '2026-03-02', '2026-03-03'))?.dates).toEqual(['2026-02-20', '2026-03-02', '2026-03-03']);
+    expect(run(consecutiveDays, wholeDays('2026-02-20', '2026-03-02', '2026-03-03'))?.dates).toEqual([
+      '2026-02-20',
+      '2026-03-02',
+      '2026-03-03',
+    ]);
   });
 
   test('[C.2] a school day attended breaks the run, and so does a day with only partial absence', () => {
@@ -82,7 +96,13 @@ describe('C.2 four single days within a month (a calendar month)', () => {
 
   test('[C.2] the 4th day on the last day of the month from the first (4 May – 3 June) fires, with the days and the month in the description', () => {
     const hit = run(singleDaysInMonth, wholeDays(...three, '2026-06-03'));
-    expect(hit).toMatchObject({ rule: 'single-days-in-month', dates: [...three, '2026-06-03'], days: 4, firedOn: '2026-06-03', clause: 'C.2' });
+    expect(hit).toMatchObject({
+      rule: 'single-days-in-month',
+      dates: [...three, '2026-06-03'],
+      days: 4,
+      firedOn: '2026-06-03',
+      clause: 'C.2',
+    });
     expect(hit?.description).toBe('4 fraværsdager i løpet av en måned (04.05.2026, 12.05.2026, 20.05.2026, 03.06.2026).');
   });
 
@@ -95,7 +115,10 @@ describe('C.2 four single days within a month (a calendar month)', () => {
   });
 
   test('[C.2] a 31-day month: 1–31 October fires (31 days, more than 30)', () => {
-    expect(four('2025-10-01', '2025-10-10', '2025-10-20', '2025-10-31')).toMatchObject({ dates: ['2025-10-01', '2025-10-10', '2025-10-20', '2025-10-31'], firedOn: '2025-10-31' });
+    expect(four('2025-10-01', '2025-10-10', '2025-10-20', '2025-10-31')).toMatchObject({
+      dates: ['2025-10-01', '2025-10-10', '2025-10-20', '2025-10-31'],
+      firedOn: '2025-10-31',
+    });
   });
 
   test('[C.2] a 30-day month: 1–30 September fires; 1 September – 1 October does not', () => {
@@ -139,7 +162,11 @@ describe('C.2 repeated partial-day absence in the last month (a calendar month)'
   const repeated = (...dates: string[]) => run(partialDaysInMonth, partials(...dates), { cal: monthCalendar, today: '2028-12-31' });
 
   test('[C.2] 3 partial days in the month up to 31 October (from 1 October) fire; from 30 September they do not', () => {
-    expect(repeated('2025-10-01', '2025-10-15', '2025-10-31')).toMatchObject({ dates: ['2025-10-01', '2025-10-15', '2025-10-31'], lessons: 3, firedOn: '2025-10-31' });
+    expect(repeated('2025-10-01', '2025-10-15', '2025-10-31')).toMatchObject({
+      dates: ['2025-10-01', '2025-10-15', '2025-10-31'],
+      lessons: 3,
+      firedOn: '2025-10-31',
+    });
     expect(repeated('2025-09-30', '2025-10-15', '2025-10-31')).toBeUndefined();
   });
 
@@ -174,12 +201,29 @@ describe('C.2 repeated partial-day absence in the last month (a calendar month)'
 });
 
 describe('A.T1.0 absence over 10 days in the school year', () => {
-  const days = ['2026-04-20', '2026-04-22', '2026-04-24', '2026-04-28', '2026-04-30', '2026-05-05', '2026-05-07', '2026-05-11', '2026-05-13', '2026-05-19'];
+  const days = [
+    '2026-04-20',
+    '2026-04-22',
+    '2026-04-24',
+    '2026-04-28',
+    '2026-04-30',
+    '2026-05-05',
+    '2026-05-07',
+    '2026-05-11',
+    '2026-05-13',
+    '2026-05-19',
+  ];
 
   test('[A.T1.0] 10 days do not fire; the 11th does, with all 11 days as evidence', () => {
     expect(run(daysOverLimit, wholeDays(...days), { procedureId: A })).toBeUndefined();
     const hit = run(daysOverLimit, wholeDays(...days, '2026-05-21'), { procedureId: A });
-    expect(hit).toMatchObject({ rule: 'days-over-limit', dates: [...days, '2026-05-21'], days: 11, firedOn: '2026-05-21', clause: 'A.T1.0' });
+    expect(hit).toMatchObject({
+      rule: 'days-over-limit',
+      dates: [...days, '2026-05-21'],
+      days: 11,
+      firedOn: '2026-05-21',
+      clause: 'A.T1.0',
+    });
   });
 
   test('[A.T1.0] the count starts again on Aug 1: 10 days in spring and 1 in autumn do not fire', () => {
@@ -194,7 +238,13 @@ describe('unnotified absence', () => {
     const regs = [whole('2026-05-11', unnotified), whole('2026-05-12', unnotified)];
     expect(run(unnotifiedAbsence, regs, { procedureId: A, today: '2026-05-12' })).toBeUndefined();
     const hit = run(unnotifiedAbsence, regs, { procedureId: A, today: '2026-05-13' });
-    expect(hit).toMatchObject({ rule: 'unnotified-absence', dates: ['2026-05-11', '2026-05-12'], days: 2, firedOn: '2026-05-13', clause: 'A.5.1c' });
+    expect(hit).toMatchObject({
+      rule: 'unnotified-absence',
+      dates: ['2026-05-11', '2026-05-12'],
+      days: 2,
+      firedOn: '2026-05-13',
+      clause: 'A.5.1c',
+    });
   });
 
   test('[A.5.1c] the 3 days are school days: over Kristi himmelfartsdag and the weekend the 3rd is Monday', () => {
@@ -236,7 +286,9 @@ describe('C.1.2 absence without notice: the school contacts the home the same da
       'Fravær uten melding fra foresatte 11.05.2026 (trinn 5, barnetrinnet). Skolen kontakter hjemmet samme dag.',
     );
     // A late arrival without notice is absence without notice too.
-    expect(run(unnotifiedAbsence, [partial('2026-05-11', 1, { ...unnotified, lateArrival: true })], { today: '2026-05-11' })).toMatchObject({ days: 0, firedOn: '2026-05-11' });
+    expect(run(unnotifiedAbsence, [partial('2026-05-11', 1, { ...unnotified, lateArrival: true })], { today: '2026-05-11' })).toMatchObject(
+      { days: 0, firedOn: '2026-05-11' },
+    );
   });
 
   test('[C.1.2] absence with notice never fires', () => {
@@ -248,15 +300,25 @@ describe('C.1.2 absence without notice: the school contacts the home the same da
       [...['2026-05-11', '2026-05-12', '2026-05-13', '2026-05-15'].map((d) => whole(d, unnotified)), whole('2026-05-19', unnotified)],
       calendar,
     ).get('elev-1')!;
-    const ctx = (after: string): RuleContext => ({ procedureId: C, calendar, policy: resolveDetectionPolicy(C), today: '2026-06-19', isNew: true, after });
+    const ctx = (after: string): RuleContext => ({
+      procedureId: C,
+      calendar,
+      policy: resolveDetectionPolicy(C),
+      today: '2026-06-19',
+      isNew: true,
+      after,
+    });
     // 12, 13 and 15 May (Kristi himmelfartsdag on the 14th is no school day) continue the absence of the 11th.
-    expect(unnotifiedAbsence(cutDays(pupil, '2026-06-19', '2026-05-11'), ctx('2026-05-11'))).toMatchObject({ dates: ['2026-05-19'], firedOn: '2026-05-19' });
+    expect(unnotifiedAbsence(cutDays(pupil, '2026-06-19', '2026-05-11'), ctx('2026-05-11'))).toMatchObject({
+      dates: ['2026-05-19'],
+      firedOn: '2026-05-19',
+    });
     // The 18th was a school day without absence: the 19th starts a new absence.
     expect(unnotifiedAbsence(cutDays(pupil, '2026-06-19', '2026-05-19'), ctx('2026-05-19'))).toBeUndefined();
   });
 });
 
-describe('cut-off families: one rule\'s trigger does not hide another rule\'s pattern', () => {
+describe("cut-off families: one rule's trigger does not hide another rule's pattern", () => {
   const unnotified = { notifiedByGuardians: false } as const;
   const steps = (procedureId: string, regs: Registration[], today: string, previous: PreviousTrigger[] = []) =>
     detectInOrder(procedureId, groupByPupil(regs, calendar), calendar, today, previous).map((s) => ({
@@ -282,9 +344,14 @@ describe('cut-off families: one rule\'s trigger does not hide another rule\'s pa
     ]);
     // After a missing notice only, the next pattern is still the first (C.2), and its days count from the start.
     const previous: PreviousTrigger[] = [{ pupilId: 'elev-1', rule: 'unnotified-absence', dates: ['2026-05-04'] }];
-    expect(steps(C, ['2026-05-04', '2026-05-05', '2026-05-06'].map((d) => whole(d)), '2026-05-06', previous)).toEqual([
-      { rule: 'consecutive-days', dates: ['2026-05-04', '2026-05-05', '2026-05-06'], clause: 'C.2', sameDay: [] },
-    ]);
+    expect(
+      steps(
+        C,
+        ['2026-05-04', '2026-05-05', '2026-05-06'].map((d) => whole(d)),
+        '2026-05-06',
+        previous,
+      ),
+    ).toEqual([{ rule: 'consecutive-days', dates: ['2026-05-04', '2026-05-05', '2026-05-06'], clause: 'C.2', sameDay: [] }]);
   });
 
   test('[C.1.2][C.2] on the same day a pattern and a missing notice are both delivered, the pattern first; rules of one family are merged', () => {
@@ -305,7 +372,18 @@ describe('cut-off families: one rule\'s trigger does not hide another rule\'s pa
   });
 
   test('[A.5.1c][A.T1.0] absence without notice does not start the school year\'s "over 10 days" count again', () => {
-    const ten = ['2026-04-20', '2026-04-21', '2026-04-22', '2026-04-24', '2026-04-28', '2026-04-30', '2026-05-05', '2026-05-07', '2026-05-11', '2026-05-13'];
+    const ten = [
+      '2026-04-20',
+      '2026-04-21',
+      '2026-04-22',
+      '2026-04-24',
+      '2026-04-28',
+      '2026-04-30',
+      '2026-05-05',
+      '2026-05-07',
+      '2026-05-11',
+      '2026-05-13',
+    ];
     const regs = [...ten.slice(0, 3).map((d) => whole(d, unnotified)), ...ten.slice(3).map((d) => whole(d)), whole('2026-05-18')];
     expect(steps(A, regs, '2026-05-18')).toEqual([
       { rule: 'unnotified-absence', dates: ten.slice(0, 3), clause: 'A.5.1c', sameDay: [] },
@@ -329,7 +407,9 @@ describe('E.DS invalid absence with notice (suspected invalid absence)', () => {
     const hit = run(suspectedInvalidAbsence, [whole('2026-05-04'), whole('2026-05-05', invalidWithNotice)], { procedureId: E });
     expect(hit).toMatchObject({ rule: 'suspected-invalid-absence', dates: ['2026-05-05'], days: 1, firedOn: '2026-05-05', clause: 'E.DS' });
     expect(hit?.lessons).toBeUndefined();
-    expect(hit?.description).toBe('Ugyldig fravær hele dagen 05.05.2026, selv om foresatte ga beskjed. Meld til skolens ledelse og kontakt hjemmet straks.');
+    expect(hit?.description).toBe(
+      'Ugyldig fravær hele dagen 05.05.2026, selv om foresatte ga beskjed. Meld til skolens ledelse og kontakt hjemmet straks.',
+    );
   });
 
   test('[E.DS][E.S3] invalid absence from single lessons fires with its lessons (minutes rounded up)', () => {
@@ -339,13 +419,17 @@ describe('E.DS invalid absence with notice (suspected invalid absence)', () => {
     expect(run(suspectedInvalidAbsence, [late], { procedureId: E })).toMatchObject({ lessons: 1, firedOn: '2026-05-06' });
   });
 
-  test('[E.DS][E.S3] valid absence does not fire, nor invalid absence without notice (that is the unnotified rule\'s, E.S4)', () => {
+  test("[E.DS][E.S3] valid absence does not fire, nor invalid absence without notice (that is the unnotified rule's, E.S4)", () => {
     expect(run(suspectedInvalidAbsence, [whole('2026-05-05'), partial('2026-05-06', 3)], { procedureId: E })).toBeUndefined();
     expect(run(suspectedInvalidAbsence, [whole('2026-05-05', invalid)], { procedureId: E })).toBeUndefined();
   });
 
   test('[E.DS][E.S3] each such day is its own trigger, counted after the previous one; it neither hides nor is hidden by the other rules', () => {
-    const regs = [whole('2026-05-04', invalidWithNotice), partial('2026-05-06', 1, invalidWithNotice), whole('2026-05-07', { ...invalid, grade: 5 })];
+    const regs = [
+      whole('2026-05-04', invalidWithNotice),
+      partial('2026-05-06', 1, invalidWithNotice),
+      whole('2026-05-07', { ...invalid, grade: 5 }),
+    ];
     expect(detectInOrder(E, groupByPupil(regs, calendar), calendar, '2026-05-07').map((s) => [s.trigger.rule, s.trigger.dates])).toEqual([
       ['suspected-invalid-absence', ['2026-05-04']],
       ['suspected-invalid-absence', ['2026-05-06']],
@@ -370,7 +454,14 @@ describe('E.S5a over 8 days and/or 10 single lessons, all absence counted', () =
   test('[E.S5a] 8 invalid days do not fire; the 9th does ("over 8")', () => {
     expect(run(daysOrLessonsOverLimit, invalidDays(...eight), { procedureId: E })).toBeUndefined();
     const hit = run(daysOrLessonsOverLimit, invalidDays(...eight, '2026-05-13'), { procedureId: E });
-    expect(hit).toMatchObject({ rule: 'days-or-lessons-over-limit', dates: [...eight, '2026-05-13'], days: 9, lessons: 0, firedOn: '2026-05-13', clause: 'E.S5a' });
+    expect(hit).toMatchObject({
+      rule: 'days-or-lessons-over-limit',
+      dates: [...eight, '2026-05-13'],
+      days: 9,
+      lessons: 0,
+      firedOn: '2026-05-13',
+      clause: 'E.S5a',
+    });
   });
 
   test('[E.S5a] valid absence with notice counts: 8 such days do not fire, the 9th does', () => {
@@ -389,8 +480,14 @@ describe('E.S5a over 8 days and/or 10 single lessons, all absence counted', () =
       ...eight.slice(6).map((d) => whole(d, { notifiedByGuardians: false })),
     ];
     expect(run(daysOrLessonsOverLimit, mixed, { procedureId: E })).toBeUndefined();
-    expect(run(daysOrLessonsOverLimit, [...mixed, whole('2026-05-13')], { procedureId: E })).toMatchObject({ days: 9, firedOn: '2026-05-13' });
-    expect(run(daysOrLessonsOverLimit, [...mixed, whole('2026-05-13', invalid)], { procedureId: E })).toMatchObject({ days: 9, firedOn: '2026-05-13' });
+    expect(run(daysOrLessonsOverLimit, [...mixed, whole('2026-05-13')], { procedureId: E })).toMatchObject({
+      days: 9,
+      firedOn: '2026-05-13',
+    });
+    expect(run(daysOrLessonsOverLimit, [...mixed, whole('2026-05-13', invalid)], { procedureId: E })).toMatchObject({
+      days: 9,
+      firedOn: '2026-05-13',
+    });
   });
 
   test('[E.S5a] 9 and 10 lessons do not fire ("over 10"); the 11th lesson does, valid or invalid', () => {
@@ -401,25 +498,45 @@ describe('E.S5a over 8 days and/or 10 single lessons, all absence counted', () =
     expect(hit).toMatchObject({ dates: ['2026-04-20', '2026-04-21', '2026-04-22'], days: 0, lessons: 11, firedOn: '2026-04-22' });
     const validTen = [partial('2026-04-20', 4), partial('2026-04-21', 5), partial('2026-04-22', 1)];
     expect(run(daysOrLessonsOverLimit, validTen, { procedureId: E })).toBeUndefined();
-    expect(run(daysOrLessonsOverLimit, [...validTen, partial('2026-04-23', 1)], { procedureId: E })).toMatchObject({ days: 0, lessons: 11, firedOn: '2026-04-23' });
+    expect(run(daysOrLessonsOverLimit, [...validTen, partial('2026-04-23', 1)], { procedureId: E })).toMatchObject({
+      days: 0,
+      lessons: 11,
+      firedOn: '2026-04-23',
+    });
   });
 
   test('[E.S5a] days and lessons are two limits, not one sum: 8 days and 10 lessons do not fire', () => {
     const regs = [...wholeDays(...eight), partial('2026-05-12', 5), partial('2026-05-13', 5)];
     expect(run(daysOrLessonsOverLimit, regs, { procedureId: E })).toBeUndefined();
-    expect(run(daysOrLessonsOverLimit, [...regs, partial('2026-05-15', 1)], { procedureId: E })).toMatchObject({ days: 8, lessons: 11, firedOn: '2026-05-15' });
+    expect(run(daysOrLessonsOverLimit, [...regs, partial('2026-05-15', 1)], { procedureId: E })).toMatchObject({
+      days: 8,
+      lessons: 11,
+      firedOn: '2026-05-15',
+    });
   });
 
   test('[E.S5a] counting starts again each half-year: 8 days before Jan 1 and 1 after do not fire', () => {
     const autumn = ['2025-11-03', '2025-11-05', '2025-11-07', '2025-11-11', '2025-11-13', '2025-11-17', '2025-11-19', '2025-12-31'];
     expect(run(daysOrLessonsOverLimit, invalidDays(...autumn, '2026-01-02'), { procedureId: E, cal: openCalendar })).toBeUndefined();
-    expect(run(daysOrLessonsOverLimit, invalidDays(...autumn, '2025-12-30'), { procedureId: E, cal: openCalendar })?.firedOn).toBe('2025-12-31');
+    expect(run(daysOrLessonsOverLimit, invalidDays(...autumn, '2025-12-30'), { procedureId: E, cal: openCalendar })?.firedOn).toBe(
+      '2025-12-31',
+    );
     expect(run(daysOrLessonsOverLimit, wholeDays(...autumn, '2026-01-02'), { procedureId: E, cal: openCalendar })).toBeUndefined();
   });
 });
 
 describe('E.DS 10 days of valid absence in a half-year', () => {
-  const nineSpring = ['2025-07-14', '2025-07-16', '2025-07-18', '2025-07-21', '2025-07-23', '2025-07-25', '2025-07-28', '2025-07-29', '2025-07-30'];
+  const nineSpring = [
+    '2025-07-14',
+    '2025-07-16',
+    '2025-07-18',
+    '2025-07-21',
+    '2025-07-23',
+    '2025-07-25',
+    '2025-07-28',
+    '2025-07-29',
+    '2025-07-30',
+  ];
 
   test('[E.DS] 9 valid days up to Jul 31 and 1 on Aug 1 are in different half-years and do not fire', () => {
     expect(run(validAbsenceHalfYear, wholeDays(...nineSpring, '2025-08-01'), { procedureId: E, cal: openCalendar })).toBeUndefined();
@@ -431,10 +548,24 @@ describe('E.DS 10 days of valid absence in a half-year', () => {
   });
 
   test('[E.DS] 10 valid days split by Dec 31 / Jan 1 do not fire; invalid days are not counted', () => {
-    const nineAutumn = ['2025-12-15', '2025-12-16', '2025-12-17', '2025-12-18', '2025-12-19', '2025-12-22', '2025-12-23', '2025-12-29', '2025-12-30'];
+    const nineAutumn = [
+      '2025-12-15',
+      '2025-12-16',
+      '2025-12-17',
+      '2025-12-18',
+      '2025-12-19',
+      '2025-12-22',
+      '2025-12-23',
+      '2025-12-29',
+      '2025-12-30',
+    ];
     expect(run(validAbsenceHalfYear, wholeDays(...nineAutumn, '2026-01-02'), { procedureId: E, cal: openCalendar })).toBeUndefined();
-    expect(run(validAbsenceHalfYear, [...wholeDays(...nineAutumn), whole('2025-12-31', invalid)], { procedureId: E, cal: openCalendar })).toBeUndefined();
-    expect(run(validAbsenceHalfYear, wholeDays(...nineAutumn, '2025-12-31'), { procedureId: E, cal: openCalendar })?.firedOn).toBe('2025-12-31');
+    expect(
+      run(validAbsenceHalfYear, [...wholeDays(...nineAutumn), whole('2025-12-31', invalid)], { procedureId: E, cal: openCalendar }),
+    ).toBeUndefined();
+    expect(run(validAbsenceHalfYear, wholeDays(...nineAutumn, '2025-12-31'), { procedureId: E, cal: openCalendar })?.firedOn).toBe(
+      '2025-12-31',
+    );
   });
 });
 
@@ -473,7 +604,7 @@ describe('trend: latest 20 school days against the 20 before', () => {
   const pupilOf = (regs: Registration[]) => groupByPupil(regs, calendar).get('elev-1');
   // Latest window: 2026-05-15..2026-06-12; previous: 2026-04-15..2026-05-13 (holidays skipped).
 
-  test('[C.3.3] fewer absence days by more than the tolerance is improved, with both windows\' numbers', () => {
+  test("[C.3.3] fewer absence days by more than the tolerance is improved, with both windows' numbers", () => {
     const t = trend(pupilOf(wholeDays('2026-04-15', '2026-04-20', '2026-05-13', '2026-06-12')), calendar, today, policy);
     expect(t).toMatchObject({
       trend: 'improved',
@@ -493,7 +624,13 @@ describe('trend: latest 20 school days against the 20 before', () => {
   test('[C.3.3] partial lessons count as days (6 lessons = 1 day): from 1 day to 2 days and 6 lessons is worse', () => {
     const regs = [whole('2026-05-13'), whole('2026-05-15'), whole('2026-06-12'), partial('2026-06-01', 6)];
     const t = trend(pupilOf(regs), calendar, today, policy);
-    expect(t).toMatchObject({ trend: 'worse', absenceDays: 2, absenceLessons: 6, dayEquivalent: 3, previous: { absenceDays: 1, dayEquivalent: 1 } });
+    expect(t).toMatchObject({
+      trend: 'worse',
+      absenceDays: 2,
+      absenceLessons: 6,
+      dayEquivalent: 3,
+      previous: { absenceDays: 1, dayEquivalent: 1 },
+    });
     expect(t?.description).toBe('Verre: 2 dager og 6 timer fravær 15.05.2026–12.06.2026, mot 1 dag og 0 timer 15.04.2026–13.05.2026.');
   });
 

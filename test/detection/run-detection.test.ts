@@ -60,7 +60,9 @@ test('[C.3] a re-run delivers nothing new; a second import with absence after th
   await store.upsert([whole('2026-05-11'), whole('2026-05-12'), whole('2026-05-13')]);
   expect(await run('2026-05-13')).toMatchObject({ opened: 0, signalled: 1 });
   const open = dispatcher.running.get('fravaerssak-skole1-elev-1');
-  expect(open?.signals.flatMap((e) => (e.type === 'absence.newTrigger' ? [e.trigger.dates] : []))).toEqual([['2026-05-11', '2026-05-12', '2026-05-13']]);
+  expect(open?.signals.flatMap((e) => (e.type === 'absence.newTrigger' ? [e.trigger.dates] : []))).toEqual([
+    ['2026-05-11', '2026-05-12', '2026-05-13'],
+  ]);
   expect(dispatcher.started).toHaveLength(1);
 });
 
@@ -74,7 +76,10 @@ test('[C.1.2] a day without notice opens the case that day; a repeat delivers no
   await store.upsert([whole('2026-05-12'), whole('2026-05-13')]);
   expect(await run('2026-05-13')).toMatchObject({ opened: 0, signalled: 1 });
   const [signal] = dispatcher.running.get('fravaerssak-skole1-elev-1')?.signals ?? [];
-  expect(signal).toMatchObject({ type: 'absence.newTrigger', trigger: { rule: 'consecutive-days', dates: ['2026-05-11', '2026-05-12', '2026-05-13'] } });
+  expect(signal).toMatchObject({
+    type: 'absence.newTrigger',
+    trigger: { rule: 'consecutive-days', dates: ['2026-05-11', '2026-05-12', '2026-05-13'] },
+  });
   expect((await ledger.load('skole1')).get('elev-1')?.triggers.map((t) => [t.rule, t.delivery])).toEqual([
     ['unnotified-absence', 'opened'],
     ['consecutive-days', 'signalled'],
@@ -134,7 +139,9 @@ test('[C.3] a backlog showing two successive triggers delivers both in one run, 
   // The case took the first as its opening trigger and the second as a new trigger.
   const open = dispatcher.running.get('fravaerssak-skole1-elev-1');
   expect(open?.input.facts.trigger.dates).toEqual(['2026-05-05', '2026-05-06', '2026-05-07']);
-  expect(open?.signals.map((e) => e.type === 'absence.newTrigger' && e.trigger.dates)).toEqual([['2026-05-11', '2026-05-12', '2026-05-13']]);
+  expect(open?.signals.map((e) => e.type === 'absence.newTrigger' && e.trigger.dates)).toEqual([
+    ['2026-05-11', '2026-05-12', '2026-05-13'],
+  ]);
   expect((await ledger.load('skole1')).get('elev-1')?.triggers.map((t) => [t.delivery, t.dates[0]])).toEqual([
     ['opened', '2026-05-05'],
     ['signalled', '2026-05-11'],
@@ -163,10 +170,13 @@ test('schools missing from the directory or outside its calendar are reported by
     '  Ikke vurdert: skole «S999» – skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert (3 registreringer).',
   ]);
   const late = await run('2030-01-01');
-  expect(late.schools.find((s) => s.schoolId === 'skole1')?.skipped).toMatchObject({ kind: 'calendar', message: 'skolekalenderen til test dekker ikke 2030-01-01' });
+  expect(late.schools.find((s) => s.schoolId === 'skole1')?.skipped).toMatchObject({
+    kind: 'calendar',
+    message: 'skolekalenderen til test dekker ikke 2030-01-01',
+  });
 });
 
-test('a case is opened with the school\'s own procedure from the directory; a trigger for another procedure or school is refused (issue 10.8)', async () => {
+test("a case is opened with the school's own procedure from the directory; a trigger for another procedure or school is refused (issue 10.8)", async () => {
   const E = 'raelingen-veileder';
   const twoProcedures = buildSchoolDirectory({
     formatVersion: 1,
@@ -182,7 +192,17 @@ test('a case is opened with the school\'s own procedure from the directory; a tr
   const store = new InMemoryRegistrationStore();
   const dispatcher = new FakeDispatcher();
   // The same nine days at both schools: C's three-day rule and E's "over 8 days" both fire.
-  const nine = ['2026-04-20', '2026-04-21', '2026-04-22', '2026-04-23', '2026-04-24', '2026-04-27', '2026-04-28', '2026-04-29', '2026-04-30'];
+  const nine = [
+    '2026-04-20',
+    '2026-04-21',
+    '2026-04-22',
+    '2026-04-23',
+    '2026-04-24',
+    '2026-04-27',
+    '2026-04-28',
+    '2026-04-29',
+    '2026-04-30',
+  ];
   await store.upsert(['c', 'e'].flatMap((x) => nine.map((d) => whole(d, { schoolId: `skole${x.toUpperCase()}`, pupilId: `elev-${x}` }))));
   await runDetection({ store, directory: twoProcedures, ledger: new InMemoryTriggerLedger(), dispatcher, today: '2026-04-30', now: NOW });
   expect(dispatcher.started.map((d) => [d.workflowId, d.input.procedureId, d.input.facts.trigger.rule])).toEqual([
@@ -191,19 +211,31 @@ test('a case is opened with the school\'s own procedure from the directory; a tr
   ]);
   for (const d of dispatcher.triggers) expect(d.input.procedureId).toBe(twoProcedures.get(d.input.facts.schoolId)?.procedureId);
 
-  const [cTrigger] = detect(C, nine.map((d) => whole(d, { schoolId: 'skoleE' })), calendar, '2026-04-30');
+  const [cTrigger] = detect(
+    C,
+    nine.map((d) => whole(d, { schoolId: 'skoleE' })),
+    calendar,
+    '2026-04-30',
+  );
   const schoolE = twoProcedures.get('skoleE')!;
   expect(() => planTriggerDelivery(schoolE, cTrigger!, 5, NOW)).toThrow(TriggerMismatchError);
   expect(() => planTriggerDelivery(schoolE, cTrigger!, 5, NOW)).toThrow(
     'Utløseren for elev «elev-1» gjelder skole «skoleE» og rutine «tiltaksplan-elevfravaer», men skolekatalogen gir skole «skoleE» rutine «raelingen-veileder»; ingen sak er åpnet.',
   );
-  const [eTrigger] = detect(E, nine.map((d) => whole(d, { schoolId: 'skoleC' })), calendar, '2026-04-30');
+  const [eTrigger] = detect(
+    E,
+    nine.map((d) => whole(d, { schoolId: 'skoleC' })),
+    calendar,
+    '2026-04-30',
+  );
   expect(() => planTriggerDelivery(schoolE, eTrigger!, 5, NOW)).toThrow(/gjelder skole «skoleC»/);
 });
 
 test('a delivery failure stops the run with a Norwegian error; what was delivered before is in the ledger and not sent twice', async () => {
   const { store, ledger, dispatcher, run } = setup();
-  await store.upsert(['elev-1', 'elev-2'].flatMap((pupilId) => ['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { pupilId }))));
+  await store.upsert(
+    ['elev-1', 'elev-2'].flatMap((pupilId) => ['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { pupilId }))),
+  );
   dispatcher.failAfter = 1;
   const error = await run('2026-05-07').catch((e: unknown) => e);
   expect(error).toBeInstanceOf(DetectionDispatchError);

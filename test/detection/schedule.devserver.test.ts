@@ -26,7 +26,12 @@ let worker: WorkerProcess;
 let client: Client;
 
 beforeAll(async () => {
-  server = await startDevServer({ dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port: await freePort(), searchAttributes: caseSearchAttributes });
+  server = await startDevServer({
+    dbFile: join(dir, 'temporal.db'),
+    logFile: join(dir, 'temporal.log'),
+    port: await freePort(),
+    searchAttributes: caseSearchAttributes,
+  });
   const year = new Date().getUTCFullYear();
   const calendarConfig = { municipality: 'Testkommune', firstYear: year - 1, lastYear: year + 1 };
   writeFileSync(

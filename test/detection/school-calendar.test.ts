@@ -104,7 +104,11 @@ describe('periods', () => {
       const { from } = monthUpTo(date);
       const dayBefore = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
       // The month that starts on `from` still reaches `date`; the one that starts a day earlier no longer does.
-      expect({ date, reaches: monthFrom(from).to >= date, earlierReaches: monthFrom(dayBefore).to >= date }).toEqual({ date, reaches: true, earlierReaches: false });
+      expect({ date, reaches: monthFrom(from).to >= date, earlierReaches: monthFrom(dayBefore).to >= date }).toEqual({
+        date,
+        reaches: true,
+        earlierReaches: false,
+      });
     }
   });
 });
@@ -119,7 +123,9 @@ describe('config errors name the field and the bad value, in Norwegian', () => {
   });
 
   test('[Calendar] a malformed extra day names extraNonTeachingDays.<i>.date', () => {
-    expect(build({ extraNonTeachingDays: [{ name: 'Planleggingsdag', date: '13.03.2026' }] })).toThrow('extraNonTeachingDays.0.date: må være en dato på formen åååå-mm-dd (fikk «13.03.2026»)');
+    expect(build({ extraNonTeachingDays: [{ name: 'Planleggingsdag', date: '13.03.2026' }] })).toThrow(
+      'extraNonTeachingDays.0.date: må være en dato på formen åååå-mm-dd (fikk «13.03.2026»)',
+    );
   });
 
   test('[Calendar] years the wrong way round name lastYear; an empty municipality names municipality', () => {

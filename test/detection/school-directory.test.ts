@@ -17,7 +17,7 @@ const valid = {
   schools: [{ schoolId: 'skole1', name: 'Testskole', municipality: 'test' }],
 };
 
-test('the committed directory is valid, covers every procedure, and its school days are the generator\'s', async () => {
+test("the committed directory is valid, covers every procedure, and its school days are the generator's", async () => {
   const directory = await loadSchoolDirectory(path.join(__dirname, '..', '..', DEFAULT_SCHOOLS_CONFIG));
   const schools = directory.schoolIds().map((id) => directory.get(id)!);
   expect(new Set(schools.map((s) => s.procedureId))).toEqual(new Set(currentProcedures().map((p) => p.id)));
@@ -43,20 +43,28 @@ test('mistakes are refused in Norwegian with the path of each bad field and its 
     }
     throw new Error('not refused');
   };
-  expect(refused({ ...valid, schools: [...valid.schools, valid.schools[0]] })).toContain('schools.1.schoolId: skolen «skole1» står to ganger');
+  expect(refused({ ...valid, schools: [...valid.schools, valid.schools[0]] })).toContain(
+    'schools.1.schoolId: skolen «skole1» står to ganger',
+  );
   expect(refused({ ...valid, schools: [{ ...valid.schools[0], municipality: 'oslo' }] })).toContain(
     'schools.0.municipality: ukjent kommune «oslo»; kommunene i katalogen: test',
   );
-  expect(refused({ ...valid, municipalities: { test: { ...valid.municipalities.test, procedureId: 'oslo-rutine' } } })).toContain('Ukjent rutine «oslo-rutine»');
+  expect(refused({ ...valid, municipalities: { test: { ...valid.municipalities.test, procedureId: 'oslo-rutine' } } })).toContain(
+    'Ukjent rutine «oslo-rutine»',
+  );
   expect(
     refused({ ...valid, municipalities: { test: { ...valid.municipalities.test, detectionOverrides: { consecutiveSchoolDays: 0 } } } }),
-  ).toContain('municipalities.test: Ugyldige terskler for fraværsdeteksjon (detectionOverrides) for rutinen «tiltaksplan-elevfravaer»: consecutiveSchoolDays: må være minst 1 (fikk «0»)');
-  expect(refused({ ...valid, municipalities: { test: { ...valid.municipalities.test, calendar: { ...calendarConfig, lastYear: 2020 } } } })).toContain(
-    'municipalities.test.calendar.lastYear: siste år «2020» er før første år «2025»',
+  ).toContain(
+    'municipalities.test: Ugyldige terskler for fraværsdeteksjon (detectionOverrides) for rutinen «tiltaksplan-elevfravaer»: consecutiveSchoolDays: må være minst 1 (fikk «0»)',
   );
+  expect(
+    refused({ ...valid, municipalities: { test: { ...valid.municipalities.test, calendar: { ...calendarConfig, lastYear: 2020 } } } }),
+  ).toContain('municipalities.test.calendar.lastYear: siste år «2020» er før første år «2025»');
   expect(refused({ ...valid, formatVersion: 2 })).toContain('formatVersion: må være 1 (fikk «2»)');
   expect(refused({ ...valid, schools: [] })).toContain('schools: katalogen må ha minst én skole');
-  expect(refused({ ...valid, schools: [{ ...valid.schools[0], schoolId: '=CMD()|calc' }] })).toContain('schools.0.schoolId: skole-id «=CMD()|calc» er ugyldig');
+  expect(refused({ ...valid, schools: [{ ...valid.schools[0], schoolId: '=CMD()|calc' }] })).toContain(
+    'schools.0.schoolId: skole-id «=CMD()|calc» er ugyldig',
+  );
   expect(refused({ ...valid, schools: [{ ...valid.schools[0], schoolId: 'skole-1' }] })).toContain('ingen bindestrek');
 });
 
@@ -67,7 +75,10 @@ test('a missing or unreadable file is named in the error', async () => {
     await writeFile(path.join(dir, 'feil.json'), '{ "formatVersion": 1, ', 'utf8');
     await expect(loadSchoolDirectory(path.join(dir, 'feil.json'))).rejects.toThrow(/feil\.json er ikke gyldig JSON/);
     await writeFile(path.join(dir, 'ok.json'), JSON.stringify(valid), 'utf8');
-    expect((await loadSchoolDirectory(path.join(dir, 'ok.json'))).get('skole1')).toMatchObject({ procedureId: 'tiltaksplan-elevfravaer', municipality: 'test' });
+    expect((await loadSchoolDirectory(path.join(dir, 'ok.json'))).get('skole1')).toMatchObject({
+      procedureId: 'tiltaksplan-elevfravaer',
+      municipality: 'test',
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

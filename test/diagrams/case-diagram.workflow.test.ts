@@ -69,8 +69,12 @@ test('the case diagram marks the route from opening through the first event and 
     expect(svg).toContain('<g id="state:opening" class="node state visited">');
     expect(svg).toContain('<g id="state:trinn1" class="cluster compound visited">');
     expect(edgeClass(svg, transitionId('opening', 'trinn1', 'always'))).toBe('edge transition always visited');
-    expect(edgeClass(svg, transitionId('trinn1.contactingGuardians', 'trinn1.mappingAndMeasures', 'guardians.contacted'))).toBe('edge transition event visited');
-    expect(edgeClass(svg, transitionId('trinn1.mappingAndMeasures', 'trinn1.followingMeasures', 'measures.agreed'))).toBe('edge transition event');
+    expect(edgeClass(svg, transitionId('trinn1.contactingGuardians', 'trinn1.mappingAndMeasures', 'guardians.contacted'))).toBe(
+      'edge transition event visited',
+    );
+    expect(edgeClass(svg, transitionId('trinn1.mappingAndMeasures', 'trinn1.followingMeasures', 'measures.agreed'))).toBe(
+      'edge transition event',
+    );
     // Nothing beyond where the case has been is marked.
     expect(svg).toContain('<g id="state:trinn1.followingMeasures" class="node state">');
     expect(svg).toContain('<g id="state:universal.awaitingNotice" class="node state">');

@@ -7,7 +7,12 @@ test('no arguments writes every procedure', () => {
 
 test('--case takes a school and a pupil, and an optional --out anywhere', () => {
   expect(parseDiagramsArgs(['--case', 'skole-1', 'elev-7'])).toEqual({ kind: 'case', schoolId: 'skole-1', pupilId: 'elev-7' });
-  expect(parseDiagramsArgs(['--out', 'x/sak.svg', '--case', 'skole-1', 'elev-7'])).toEqual({ kind: 'case', schoolId: 'skole-1', pupilId: 'elev-7', out: 'x/sak.svg' });
+  expect(parseDiagramsArgs(['--out', 'x/sak.svg', '--case', 'skole-1', 'elev-7'])).toEqual({
+    kind: 'case',
+    schoolId: 'skole-1',
+    pupilId: 'elev-7',
+    out: 'x/sak.svg',
+  });
 });
 
 test('--help shows the usage', () => {

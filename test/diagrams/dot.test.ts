@@ -97,13 +97,18 @@ describe.each(procedures)('%s', (_id, procedure) => {
     for (const t of expectedTransitions(procedure.machine).filter((e) => e.target === undefined)) {
       const state = expectedStates(procedure.machine).find((s) => s.path === t.source);
       const line = state && !state.compound ? nodeLine(dot, t.source) : nodeLine(dot, `notes:${t.source}`);
-      const delay = /^[a-z]\w*$/i.test(t.trigger) && procedure.machine.implementations.delays[t.trigger] ? `: ${resolveDelay(procedure, t.trigger).phrase}` : '';
+      const delay =
+        /^[a-z]\w*$/i.test(t.trigger) && procedure.machine.implementations.delays[t.trigger]
+          ? `: ${resolveDelay(procedure, t.trigger).phrase}`
+          : '';
       expect(line).toContain(htmlText([`${t.trigger}${delay}`, t.condition].filter(Boolean).join(' ')));
     }
   });
 
   test('delayed transitions carry the delay length under the default policy', () => {
-    for (const t of expectedTransitions(procedure.machine).filter((e) => e.target !== undefined && procedure.machine.implementations.delays[e.trigger])) {
+    for (const t of expectedTransitions(procedure.machine).filter(
+      (e) => e.target !== undefined && procedure.machine.implementations.delays[e.trigger],
+    )) {
       expect(dot).toContain(htmlText(`${t.trigger}: ${resolveDelay(procedure, t.trigger).phrase}`));
     }
   });

@@ -10,7 +10,9 @@ import { DIAGRAMS_DIR, diagramFiles } from '../../diagrams/files';
 test('docs/diagrams has a .dot, .svg and .mmd for every registered procedure, and each is up to date', async () => {
   const files = await diagramFiles();
   expect(files.map((f) => f.name)).toEqual(currentProcedures().flatMap((p) => ['dot', 'svg', 'mmd'].map((ext) => `${p.id}.${ext}`)));
-  const stale = files.filter((f) => !existsSync(join(DIAGRAMS_DIR, f.name)) || readFileSync(join(DIAGRAMS_DIR, f.name), 'utf8') !== f.content);
+  const stale = files.filter(
+    (f) => !existsSync(join(DIAGRAMS_DIR, f.name)) || readFileSync(join(DIAGRAMS_DIR, f.name), 'utf8') !== f.content,
+  );
   const extra = existsSync(DIAGRAMS_DIR)
     ? readdirSync(DIAGRAMS_DIR).filter((name) => /\.(dot|svg|mmd)$/.test(name) && !files.some((f) => f.name === name))
     : [];

@@ -12,7 +12,9 @@ const plan = getProcedure('plan-for-skolenaervaer');
 const graph = buildGraph(plan);
 /** The id of the one transition from `source` to `target` taking `event` (and `guard`, if given). */
 function transitionId(source: string, target: string, event: string, guard?: string): string {
-  const found = graph.transitions.filter((t) => t.source === source && t.target === target && t.event === event && (guard === undefined || t.guard === guard));
+  const found = graph.transitions.filter(
+    (t) => t.source === source && t.target === target && t.event === event && (guard === undefined || t.guard === guard),
+  );
   expect(found).toHaveLength(1);
   return found[0]!.id;
 }
@@ -55,7 +57,10 @@ test("a step's cause picks the transition when several lead to the same state", 
 test('a delayed transition back into the same state is marked when the cause names it', () => {
   const raelingen = buildGraph(getProcedure('raelingen-veileder'));
   const marks = highlightMarks(raelingen, {
-    route: [{ path: 'open.contactingHome.awaitingContact' }, { path: 'open.contactingHome.awaitingContact', cause: 'after:homeContactedImmediately' }],
+    route: [
+      { path: 'open.contactingHome.awaitingContact' },
+      { path: 'open.contactingHome.awaitingContact', cause: 'after:homeContactedImmediately' },
+    ],
   });
   const loop = raelingen.transitions.find((t) => t.event === 'after:homeContactedImmediately');
   expect([...marks.visitedTransitions]).toEqual([loop!.id]);
@@ -77,7 +82,9 @@ test('DOT marks visited states, clusters, transitions and the current state, and
   expect(svg).toContain('<g id="state:trinn1.followingMeasures" class="node state visited current">');
   expect(svg).toContain('<g id="state:trinn1.mappingAndMeasures" class="node state visited">');
   expect(svg).toContain('<g id="state:trinn1" class="cluster compound visited">');
-  expect(edgeClass(svg, transitionId('trinn1.contactingGuardians', 'trinn1.mappingAndMeasures', 'guardians.contacted'))).toBe('edge transition event visited');
+  expect(edgeClass(svg, transitionId('trinn1.contactingGuardians', 'trinn1.mappingAndMeasures', 'guardians.contacted'))).toBe(
+    'edge transition event visited',
+  );
   expect(edgeClass(svg, transitionId('trinn1.followingMeasures', 'trinn2', 'escalation.decided'))).toBe('edge transition event');
   expect(svg).toContain('<g id="initial:trinn1" class="edge initial visited">');
   expect(svg).toContain('<g id="state:trinn2.callingMeeting" class="node state">');
@@ -87,7 +94,9 @@ test('on an edge shared by several transitions, the one the case took is bold', 
   const dot = procedureDot(plan, {
     highlight: { route: [{ path: 'trinn1.followingMeasures' }, { path: 'trinn2.callingMeeting', cause: 'escalation.decided' }] },
   });
-  const shared = dot.split('\n').find((line) => line.includes(`id="transition:${transitionId('trinn1.followingMeasures', 'trinn2', 'evaluation.held')}+`));
+  const shared = dot
+    .split('\n')
+    .find((line) => line.includes(`id="transition:${transitionId('trinn1.followingMeasures', 'trinn2', 'evaluation.held')}+`));
   expect(shared).toContain('class="transition event visited"');
   expect(shared).toContain('<B>escalation.decided</B>');
   expect(shared).toContain('evaluation.held<BR/>[ellers]');

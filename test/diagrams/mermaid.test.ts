@@ -98,7 +98,9 @@ describe.each(procedures)('%s', (_id, procedure) => {
       const compound = expectedStates(procedure.machine).find((s) => s.path === t.source)?.compound ?? true;
       const holder = t.source === '' ? 'all_states' : compound ? `whole_${idOf(t.source)}` : idOf(t.source);
       const delay = procedure.machine.implementations.delays[t.trigger] ? ` – ${resolveDelay(procedure, t.trigger).phrase}` : '';
-      expect(parsed.states.get(holder)?.description.split('<br/>')).toContain(mermaidText([`${t.trigger}${delay}`, t.condition].filter(Boolean).join(' ')));
+      expect(parsed.states.get(holder)?.description.split('<br/>')).toContain(
+        mermaidText([`${t.trigger}${delay}`, t.condition].filter(Boolean).join(' ')),
+      );
     }
   });
 
@@ -109,7 +111,8 @@ describe.each(procedures)('%s', (_id, procedure) => {
 });
 
 test('ids that Mermaid would read as keywords, or that are not plain identifiers, are not safe', () => {
-  for (const id of ['state', 'State', 'end', 'note', 'class', 'default', 'defaultX', 'a-b', '1a', 'a.b', '']) expect(isSafeMermaidId(id)).toBe(false);
+  for (const id of ['state', 'State', 'end', 'note', 'class', 'default', 'defaultX', 'a-b', '1a', 'a.b', ''])
+    expect(isSafeMermaidId(id)).toBe(false);
   for (const id of ['closed', 'trinn2__callingMeeting', 'open__level0']) expect(isSafeMermaidId(id)).toBe(true);
 });
 
@@ -119,5 +122,7 @@ test('descriptions and labels are escaped: no raw quotes or markup, no label-end
 });
 
 test('the title names the procedure and its version, Norwegian letters intact', () => {
-  expect(procedureMermaid(getProcedure('plan-for-skolenaervaer'))).toContain('title: "Plan for skolenærvær (plan-for-skolenaervaer, versjon 2)"');
+  expect(procedureMermaid(getProcedure('plan-for-skolenaervaer'))).toContain(
+    'title: "Plan for skolenærvær (plan-for-skolenaervaer, versjon 2)"',
+  );
 });

@@ -58,7 +58,11 @@ function waitForPid(child: GroupChild, word: string, timeoutMs = 60_000): Promis
 }
 
 function startFixture(mode: string): GroupChild {
-  return spawnGroup(process.execPath, ['--import', 'tsx', FIXTURE, mode], { name: 'forelderen', cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnGroup(process.execPath, ['--import', 'tsx', FIXTURE, mode], {
+    name: 'forelderen',
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 const leftovers: number[] = [];

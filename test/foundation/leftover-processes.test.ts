@@ -24,7 +24,10 @@ function idle(marked: boolean): number {
   delete env[TEST_RUN_VARIABLE];
   if (marked) env[TEST_RUN_VARIABLE] = runId;
   const pid = Number(
-    execFileSync('bash', ['-c', `"${process.execPath}" -e 'setInterval(() => {}, 1000)' </dev/null >/dev/null 2>&1 & echo $!`], { env, encoding: 'utf8' }).trim(),
+    execFileSync('bash', ['-c', `"${process.execPath}" -e 'setInterval(() => {}, 1000)' </dev/null >/dev/null 2>&1 & echo $!`], {
+      env,
+      encoding: 'utf8',
+    }).trim(),
   );
   started.push(pid);
   return pid;
@@ -101,8 +104,11 @@ test('the check refuses to run without a run marker', async () => {
   const env = { ...process.env };
   delete env[TEST_RUN_VARIABLE];
   const result = await new Promise<{ code: number; stderr: string }>((done) => {
-    execFile(process.execPath, ['--import', 'tsx', resolve(PROJECT_ROOT, 'scripts/lib/leftover-processes.ts')], { cwd: PROJECT_ROOT, env }, (error, _stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', resolve(PROJECT_ROOT, 'scripts/lib/leftover-processes.ts')],
+      { cwd: PROJECT_ROOT, env },
+      (error, _stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
     );
   });
   expect(result.code).toBe(EXIT.usage);

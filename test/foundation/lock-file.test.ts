@@ -16,8 +16,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs npm in the scratch folder; only metadata is read, nothing is installed there. */
 function npm(...args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
-    execFile('npm', [...args, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    execFile(
+      'npm',
+      [...args, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+      { cwd: dir },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 }

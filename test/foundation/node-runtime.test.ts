@@ -37,9 +37,12 @@ test('every npm script that runs project code runs it on the pinned runtime', ()
   }
 });
 
-test('a command run through with-node.sh gets the pinned node even when the system node comes first on PATH', () => {
+test('a script that sources use-node.sh gets the pinned node even when the system node comes first on PATH', () => {
+  // Not through with-node.sh itself: its set-up would reinstall node_modules under the running
+  // tests if package.json had changed since the last install.
   const env = { ...process.env, PATH: `/usr/local/bin:/usr/bin:/bin:${process.env.PATH ?? ''}` };
-  const out = execFileSync('bash', ['scripts/with-node.sh', 'node', '-p', 'process.version + " " + process.env.npm_config_nodedir'], {
+  const script = 'source scripts/lib/use-node.sh && exec node -p \'process.version + " " + process.env.npm_config_nodedir\'';
+  const out = execFileSync('bash', ['-c', script], {
     cwd: PROJECT_ROOT,
     env,
     encoding: 'utf8',

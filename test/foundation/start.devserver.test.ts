@@ -26,7 +26,8 @@ async function waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<RegExpExec
   for (;;) {
     const match = pattern.exec(output);
     if (match) return match;
-    if (Date.now() > deadline || !start.running()) throw new Error(`${pattern} did not appear${start.running() ? ` within ${timeoutMs} ms` : ' before npm start exited'}:\n${output}`);
+    if (Date.now() > deadline || !start.running())
+      throw new Error(`${pattern} did not appear${start.running() ? ` within ${timeoutMs} ms` : ' before npm start exited'}:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -45,7 +46,13 @@ beforeAll(async () => {
   start = spawnGroup(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     name: 'npm start',
     cwd: PROJECT_ROOT,
-    env: { ...process.env, DATA_DIR: dir, TEMPORAL_DEV_PORT: String(port), TEMPORAL_UI_PORT: String(await freePort()), TEMPORAL_TASK_QUEUE: taskQueue },
+    env: {
+      ...process.env,
+      DATA_DIR: dir,
+      TEMPORAL_DEV_PORT: String(port),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   start.process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -64,7 +71,9 @@ test('a killed worker is restarted after 1 s while the dev server keeps running,
   const firstWorker = Number((await waitFor(/Arbeideren \(worker\/main\.ts\) startet \(pid (\d+)\)/))[1]);
 
   process.kill(-firstWorker, 'SIGKILL');
-  await waitFor(/Arbeideren \(worker\/main\.ts\) stoppet uventet \(avsluttet av signalet SIGKILL\) etter \d+ s; starter den på nytt om 1 s\./);
+  await waitFor(
+    /Arbeideren \(worker\/main\.ts\) stoppet uventet \(avsluttet av signalet SIGKILL\) etter \d+ s; starter den på nytt om 1 s\./,
+  );
   const secondWorker = Number((await waitFor(/Arbeideren \(worker\/main\.ts\) startet på nytt \(pid (\d+), omstart nr\. 1\)/))[1]);
   expect(secondWorker).not.toBe(firstWorker);
   expect(alive(firstWorker)).toBe(false);

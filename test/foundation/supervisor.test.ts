@@ -104,7 +104,14 @@ test('a child that keeps crashing is restarted after 1, 2, 4 … 60 s, never soo
   expect(log).toEqual(['Arbeideren startet (pid 100).']);
 
   const expectedPauses: [number, string][] = [
-    [1_000, '1 s'], [2_000, '2 s'], [4_000, '4 s'], [8_000, '8 s'], [16_000, '16 s'], [32_000, '32 s'], [60_000, '1 min'], [60_000, '1 min'],
+    [1_000, '1 s'],
+    [2_000, '2 s'],
+    [4_000, '4 s'],
+    [8_000, '8 s'],
+    [16_000, '16 s'],
+    [32_000, '32 s'],
+    [60_000, '1 min'],
+    [60_000, '1 min'],
   ];
   for (const [i, [pause, said]] of expectedPauses.entries()) {
     children.at(-1)!.exit(3);

@@ -45,7 +45,11 @@ const alive = (pid: number) => {
 };
 
 test('a worker process killed with SIGKILL leaves no process of its own running', async () => {
-  const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: `worker-process-${randomUUID()}`, OUTBOX_DIR: join(dir, 'outbox') });
+  const worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: `worker-process-${randomUUID()}`,
+    OUTBOX_DIR: join(dir, 'outbox'),
+  });
   expect(worker.output()).toMatch('Saksarbeideren lytter');
   const tree = processTree(worker.process.pid!);
 

@@ -31,8 +31,11 @@ function runCheck(before: string[]): Promise<{ code: number; stdout: string; std
   const beforeFile = join(dir, 'before.txt');
   writeFileSync(beforeFile, before.map((line) => `${line}\n`).join(''));
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', resolve(PROJECT_ROOT, 'scripts/lib/worktree-check.ts'), beforeFile, repo], { cwd: PROJECT_ROOT }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', resolve(PROJECT_ROOT, 'scripts/lib/worktree-check.ts'), beforeFile, repo],
+      { cwd: PROJECT_ROOT },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -64,7 +67,11 @@ test('a clean tree that the run made dirty fails, naming every file', async () =
 test('a tree with work in progress is judged on what the run added, not on the work in progress', () => {
   const before = [' M cli/main.ts', '?? notes.md'];
   expect(judgeWorktree(before, [...before])).toEqual({ mode: 'compared', dirty: [], expected: [] });
-  expect(judgeWorktree(before, [...before, ' M package-lock.json'])).toEqual({ mode: 'compared', dirty: [' M package-lock.json'], expected: [] });
+  expect(judgeWorktree(before, [...before, ' M package-lock.json'])).toEqual({
+    mode: 'compared',
+    dirty: [' M package-lock.json'],
+    expected: [],
+  });
   expect(judgeWorktree([], [' M package-lock.json']).mode).toBe('clean');
 });
 
@@ -83,8 +90,11 @@ test('outside a git working tree the check passes and says it was skipped', asyn
   const beforeFile = join(dir, 'before.txt');
   writeFileSync(beforeFile, '');
   const result = await new Promise<{ code: number; stdout: string }>((done) => {
-    execFile(process.execPath, ['--import', 'tsx', resolve(PROJECT_ROOT, 'scripts/lib/worktree-check.ts'), beforeFile, tmpdir()], { cwd: PROJECT_ROOT }, (error, stdout) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', resolve(PROJECT_ROOT, 'scripts/lib/worktree-check.ts'), beforeFile, tmpdir()],
+      { cwd: PROJECT_ROOT },
+      (error, stdout) => done({ code: error ? Number(error.code ?? 1) : 0, stdout }),
     );
   });
   expect(result.code).toBe(EXIT.ok);

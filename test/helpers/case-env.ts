@@ -69,10 +69,13 @@ export function caseEvent<K extends EventType>(
   role: Role = 'contact-teacher',
 ): Extract<CaseEvent, { type: K }> {
   counter += 1;
-  return parseCaseEvent({ type, eventId: `evt-${counter}-${randomUUID()}`, actor: { role, userId: `${role}-1` }, at, ...payload }) as Extract<
-    CaseEvent,
-    { type: K }
-  >;
+  return parseCaseEvent({
+    type,
+    eventId: `evt-${counter}-${randomUUID()}`,
+    actor: { role, userId: `${role}-1` },
+    at,
+    ...payload,
+  }) as Extract<CaseEvent, { type: K }>;
 }
 
 /** Opens a case of `procedureId` for a fresh pupil and returns its handle. */

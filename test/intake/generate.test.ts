@@ -9,7 +9,16 @@ import path from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
 import { loadSchoolDirectory } from '../../detection/school-directory';
 import { parseRegistrations } from '../../intake/parse-registrations';
-import { ABSENCE_PATTERNS, type GeneratedData, SYNTHETIC_SCHOOL_IDS, easterSunday, generate, runGenerateCli, schoolDays, toCsv } from '../../intake/generate';
+import {
+  ABSENCE_PATTERNS,
+  type GeneratedData,
+  SYNTHETIC_SCHOOL_IDS,
+  easterSunday,
+  generate,
+  runGenerateCli,
+  schoolDays,
+  toCsv,
+} from '../../intake/generate';
 import type { Registration } from '../../intake/registration-schema';
 
 const data = generate({ pupils: 400, seed: 42, schoolYear: 2025 });
@@ -30,7 +39,17 @@ test('school days are weekdays from mid-August to late June without the built-in
   expect(days[0]).toBe('2025-08-18');
   expect(days.at(-1)).toBe('2026-06-19');
   expect(easterSunday(2026).getDate()).toBe(5); // 5 April 2026
-  for (const holiday of ['2025-09-29', '2025-12-24', '2026-01-01', '2026-02-16', '2026-04-02', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25']) {
+  for (const holiday of [
+    '2025-09-29',
+    '2025-12-24',
+    '2026-01-01',
+    '2026-02-16',
+    '2026-04-02',
+    '2026-04-06',
+    '2026-05-01',
+    '2026-05-14',
+    '2026-05-25',
+  ]) {
     expect(days).not.toContain(holiday);
   }
   expect(days).toContain('2026-01-02');
@@ -54,7 +73,10 @@ test('every pattern occurs, and each pupil looks like their pattern', () => {
   const dayIndex = new Map(data.schoolDays.map((d, i) => [d, i]));
   const half = data.schoolDays[Math.floor(data.schoolDays.length / 2)]!;
   const longestRun = (rs: Registration[]) => {
-    const idx = rs.filter((r) => r.wholeDay).map((r) => dayIndex.get(r.date)!).sort((a, b) => a - b);
+    const idx = rs
+      .filter((r) => r.wholeDay)
+      .map((r) => dayIndex.get(r.date)!)
+      .sort((a, b) => a - b);
     let best = 0;
     let run = 0;
     idx.forEach((d, i) => {
@@ -139,8 +161,10 @@ test('[issue 10 point 9] CSV text cells that start like a formula are neutralise
   for (const style of ['norwegian', 'canonical'] as const) {
     const csv = toCsv([reg, { ...reg, date: '2026-09-04', reasonCode: '-1', note: '+47 99 99 99 99' }], style);
     const [, first, second] = csv.trimEnd().split('\n');
-    expect(first).toContain(style === 'norwegian' ? ";'@SUM(A1);\"'=HYPERLINK(\"\"http://x\"\",\"\"klikk\"\")\"" : ",'@SUM(A1),\"'=HYPERLINK(");
-    expect(second).toContain(style === 'norwegian' ? ";2;;nei;nei;nei;ja;'-1;'+47 99 99 99 99" : ',2,,false,false,false,true,\'-1,\'+47 99 99 99 99');
+    expect(first).toContain(style === 'norwegian' ? ';\'@SUM(A1);"\'=HYPERLINK(""http://x"",""klikk"")"' : ",'@SUM(A1),\"'=HYPERLINK(");
+    expect(second).toContain(
+      style === 'norwegian' ? ";2;;nei;nei;nei;ja;'-1;'+47 99 99 99 99" : ",2,,false,false,false,true,'-1,'+47 99 99 99 99",
+    );
     // Every text cell of the file is safe to open in a spreadsheet.
     for (const line of csv.trimEnd().split('\n')) {
       for (const cell of line.split(style === 'norwegian' ? ';' : ',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@\t\r]/);
@@ -180,7 +204,13 @@ describe('[issue 10 point 19] the generator CLI', () => {
       config,
       JSON.stringify({
         formatVersion: 1,
-        municipalities: { test: { name: 'Testkommune', procedureId: 'tiltaksplan-elevfravaer', calendar: { municipality: 'Testkommune', firstYear: 2025, lastYear: 2026 } } },
+        municipalities: {
+          test: {
+            name: 'Testkommune',
+            procedureId: 'tiltaksplan-elevfravaer',
+            calendar: { municipality: 'Testkommune', firstYear: 2025, lastYear: 2026 },
+          },
+        },
         schools: [{ schoolId: 'nord', name: 'Nord', municipality: 'test' }],
       }),
       'utf8',

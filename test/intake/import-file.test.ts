@@ -86,7 +86,9 @@ test('a school file holding another school\u2019s registration is reported as da
   await importFile(await writeCsv('a.csv', [rows[0]!]), await FileRegistrationStore.open(dataDir), known);
   const file = path.join(dataDir, 's1.registrations.json');
   await writeFile(file, (await readFile(file, 'utf8')).replace('"schoolId": "s1"', '"schoolId": "s2"'), 'utf8');
-  await expect(FileRegistrationStore.open(dataDir)).rejects.toThrow(`Registreringsfilen ${file} er skadet: registrations.0.schoolId: registreringen for elev «e1» 2026-09-03 gjelder skole «s1», ikke «s2»`);
+  await expect(FileRegistrationStore.open(dataDir)).rejects.toThrow(
+    `Registreringsfilen ${file} er skadet: registrations.0.schoolId: registreringen for elev «e1» 2026-09-03 gjelder skole «s1», ikke «s2»`,
+  );
 });
 
 describe('[issue 10 point 3] the same pupil, date and kind at two schools', () => {
@@ -120,11 +122,25 @@ describe('[issue 10 point 3] the same pupil, date and kind at two schools', () =
     );
     expect(summary).toMatchObject({ rowsRead: 5, kept: 5, inserted: 5 });
     expect(summary.conflicts).toEqual([
-      { pupilId: 'e1', date: '2026-09-03', kind: 'whole-day', rows: [{ schoolId: 's1', line: 2 }, { schoolId: 's2', line: 4 }, { schoolId: 's3', line: 6 }] },
+      {
+        pupilId: 'e1',
+        date: '2026-09-03',
+        kind: 'whole-day',
+        rows: [
+          { schoolId: 's1', line: 2 },
+          { schoolId: 's2', line: 4 },
+          { schoolId: 's3', line: 6 },
+        ],
+      },
     ]);
     // Re-importing the same file reports the same conflict once, not again against the stored copies.
     expect((await importFile(await writeCsv('a2.csv', [rows[0]!, rows[0]!.replace(';s1;', ';s2;')]), store, known)).conflicts).toEqual([
-      { pupilId: 'e1', date: '2026-09-03', kind: 'whole-day', rows: [{ schoolId: 's1', line: 2 }, { schoolId: 's2', line: 3 }, { schoolId: 's3' }] },
+      {
+        pupilId: 'e1',
+        date: '2026-09-03',
+        kind: 'whole-day',
+        rows: [{ schoolId: 's1', line: 2 }, { schoolId: 's2', line: 3 }, { schoolId: 's3' }],
+      },
     ]);
   });
 
@@ -133,13 +149,18 @@ describe('[issue 10 point 3] the same pupil, date and kind at two schools', () =
     const config = await writeDirectory(['s1', 's2']);
     const run = async (file: string) => {
       const out: string[] = [];
-      const code = await runCli(['import', file, '--data-dir', dataDir, '--schools-config', config, '--no-detect'], { out: (l) => out.push(l), err: () => {} });
+      const code = await runCli(['import', file, '--data-dir', dataDir, '--schools-config', config, '--no-detect'], {
+        out: (l) => out.push(l),
+        err: () => {},
+      });
       return { code, out: out.join('\n') };
     };
     expect((await run(await writeCsv('a.csv', [rows[0]!]))).code).toBe(EXIT.ok);
     const second = await run(await writeCsv('b.csv', [rows[0]!.replace(';s1;', ';s2;')]));
     expect(second.code).toBe(EXIT.ok);
-    expect(second.out).toContain('Samme elev registrert ved flere skoler samme dag: 1 (alle radene er lagret; sjekk hvilken skole som gjelder)');
+    expect(second.out).toContain(
+      'Samme elev registrert ved flere skoler samme dag: 1 (alle radene er lagret; sjekk hvilken skole som gjelder)',
+    );
     expect(second.out).toContain('  elev «e1» 03.09.2026, hele dagen: skole «s2» linje 2, skole «s1» (lagret fra før)');
     const store = await FileRegistrationStore.open(dataDir);
     expect((await store.bySchool('s1')).map((r) => r.pupilId)).toEqual(['e1']);
@@ -151,10 +172,17 @@ test('[issue 10 point 4] the CLI stores the last of two rows for one registratio
   const dataDir = path.join(dir, 'data');
   const out: string[] = [];
   const file = await writeCsv('a.csv', [rows[0]!, rows[0]!.replace(';SYK;', ';LEGE;Tannlege')]);
-  const code = await runCli(['import', file, '--data-dir', dataDir, '--schools-config', await writeDirectory(['s1']), '--no-detect'], { out: (l) => out.push(l), err: () => {} });
+  const code = await runCli(['import', file, '--data-dir', dataDir, '--schools-config', await writeDirectory(['s1']), '--no-detect'], {
+    out: (l) => out.push(l),
+    err: () => {},
+  });
   expect(code).toBe(EXIT.ok);
-  expect(out.join('\n')).toContain('Erstattet av en senere linje i samme fil: 1\n  linje 3 erstatter linje 2 (elev «e1», skole «s1», 03.09.2026, hele dagen)');
-  expect(await (await FileRegistrationStore.open(dataDir)).byPupil('e1')).toEqual([expect.objectContaining({ reasonCode: 'LEGE', note: 'Tannlege' })]);
+  expect(out.join('\n')).toContain(
+    'Erstattet av en senere linje i samme fil: 1\n  linje 3 erstatter linje 2 (elev «e1», skole «s1», 03.09.2026, hele dagen)',
+  );
+  expect(await (await FileRegistrationStore.open(dataDir)).byPupil('e1')).toEqual([
+    expect.objectContaining({ reasonCode: 'LEGE', note: 'Tannlege' }),
+  ]);
 });
 
 test('progress callback reports rows read, kept and refused', async () => {
@@ -169,7 +197,18 @@ test('progress callback reports rows read, kept and refused', async () => {
 
 test('JSON files are imported by extension', async () => {
   const file = path.join(dir, 'a.json');
-  const reg = { pupilId: 'e1', schoolId: 's1', grade: 5, date: '2026-09-03', wholeDay: true, valid: true, notifiedByGuardians: true, lateArrival: false, leftDuringDay: false, reasonCode: 'SYK' };
+  const reg = {
+    pupilId: 'e1',
+    schoolId: 's1',
+    grade: 5,
+    date: '2026-09-03',
+    wholeDay: true,
+    valid: true,
+    notifiedByGuardians: true,
+    lateArrival: false,
+    leftDuringDay: false,
+    reasonCode: 'SYK',
+  };
   await writeFile(file, JSON.stringify([reg]), 'utf8');
   expect(await importFile(file, new InMemoryRegistrationStore(), known)).toMatchObject({ format: 'json', kept: 1, inserted: 1 });
 });
@@ -179,7 +218,9 @@ describe('CLI', () => {
   const run = async (argv: string[], temporal: TemporalAccess = unreachable) => {
     const out: string[] = [];
     const err: string[] = [];
-    const withConfig = argv.includes('--schools-config') ? argv : [...argv, '--schools-config', await writeDirectory(['s1', 's2'], 'standard.json')];
+    const withConfig = argv.includes('--schools-config')
+      ? argv
+      : [...argv, '--schools-config', await writeDirectory(['s1', 's2'], 'standard.json')];
     const code = await runCli(withConfig, { out: (l) => out.push(l), err: (l) => err.push(l) }, temporal);
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
@@ -197,7 +238,13 @@ describe('CLI', () => {
 
   test('exit 3 when some rows are refused; the summary names each bad line; good rows are stored', async () => {
     const dataDir = path.join(dir, 'data');
-    const result = await run(['import', await writeCsv('a.csv', [rows[0]!, 'e3;s1;5;31.02.2026;ja;;;ja;ja;nei;nei;SYK;']), '--data-dir', dataDir, '--no-detect']);
+    const result = await run([
+      'import',
+      await writeCsv('a.csv', [rows[0]!, 'e3;s1;5;31.02.2026;ja;;;ja;ja;nei;nei;SYK;']),
+      '--data-dir',
+      dataDir,
+      '--no-detect',
+    ]);
     expect(result.code).toBe(EXIT.rowsRefused);
     expect(result.out).toContain('Avvist: 1');
     expect(result.out).toMatch(/linje 3: ugyldig dato «31\.02\.2026»/);
@@ -210,7 +257,9 @@ describe('CLI', () => {
     const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', dataDir, '--schools-config', config, '--no-detect']);
     expect(result.code).toBe(EXIT.rowsRefused);
     expect(result.out).toContain('Avvist: 1\n  linje 4: skole-id «s2» finnes ikke i skolekatalogen');
-    expect(result.out).toContain(`Skoler som ikke finnes i skolekatalogen (${config}): «s2». Legg dem inn i skolekatalogen eller rett skole-id, og importer filen på nytt.`);
+    expect(result.out).toContain(
+      `Skoler som ikke finnes i skolekatalogen (${config}): «s2». Legg dem inn i skolekatalogen eller rett skole-id, og importer filen på nytt.`,
+    );
     const store = await FileRegistrationStore.open(dataDir);
     expect(await store.schoolIds()).toEqual(['s1']);
     expect(await store.count()).toBe(2);
@@ -267,7 +316,11 @@ describe('CLI', () => {
   test('[issue 10 point 8] exit 6 when the school directory is invalid: nothing can be checked, so nothing is stored', async () => {
     const dataDir = path.join(dir, 'data');
     const config = path.join(dir, 'skoler.json');
-    await writeFile(config, JSON.stringify({ formatVersion: 1, municipalities: {}, schools: [{ schoolId: 's1', name: 'Skole', municipality: 'x' }] }), 'utf8');
+    await writeFile(
+      config,
+      JSON.stringify({ formatVersion: 1, municipalities: {}, schools: [{ schoolId: 's1', name: 'Skole', municipality: 'x' }] }),
+      'utf8',
+    );
     const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', dataDir, '--schools-config', config]);
     expect(result.code).toBe(EXIT.badConfiguration);
     expect(result.err).toContain('ble ikke importert');

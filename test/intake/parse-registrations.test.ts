@@ -4,12 +4,7 @@
  * rows in = kept + refused.
  */
 import { Readable } from 'node:stream';
-import {
-  IntakeFormatError,
-  type ParseResult,
-  parseRegistrations,
-  parseRegistrationsCsvStream,
-} from '../../intake/parse-registrations';
+import { IntakeFormatError, type ParseResult, parseRegistrations, parseRegistrationsCsvStream } from '../../intake/parse-registrations';
 import { isRealIsoDate, registrationKey } from '../../intake/registration-schema';
 
 const norwegianHeader = 'elev;skole;trinn;dato;heldag;timer;minutter;gyldig;meldt;forsent;gikk;årsak;merknad';
@@ -26,8 +21,32 @@ describe('CSV format', () => {
     const result = parseRegistrations(text);
     expect(result.errors).toEqual([]);
     expect(result.registrations).toEqual([
-      { pupilId: 'e1', schoolId: 's1', grade: 5, date: '2026-09-03', wholeDay: true, valid: true, notifiedByGuardians: true, lateArrival: false, leftDuringDay: false, reasonCode: 'SYK' },
-      { pupilId: 'e2', schoolId: 's1', grade: 6, date: '2026-09-04', wholeDay: false, lessons: 2, valid: false, notifiedByGuardians: false, lateArrival: false, leftDuringDay: true, reasonCode: 'UKJENT', note: 'gikk hjem;\nsyk' },
+      {
+        pupilId: 'e1',
+        schoolId: 's1',
+        grade: 5,
+        date: '2026-09-03',
+        wholeDay: true,
+        valid: true,
+        notifiedByGuardians: true,
+        lateArrival: false,
+        leftDuringDay: false,
+        reasonCode: 'SYK',
+      },
+      {
+        pupilId: 'e2',
+        schoolId: 's1',
+        grade: 6,
+        date: '2026-09-04',
+        wholeDay: false,
+        lessons: 2,
+        valid: false,
+        notifiedByGuardians: false,
+        lateArrival: false,
+        leftDuringDay: true,
+        reasonCode: 'UKJENT',
+        note: 'gikk hjem;\nsyk',
+      },
       expect.objectContaining({ pupilId: 'e3', date: '2026-09-05' }),
     ]);
   });
@@ -39,12 +58,25 @@ describe('CSV format', () => {
     const result = parseRegistrations(text);
     expect(result.errors).toEqual([]);
     expect(result.registrations).toEqual([
-      { pupilId: 'e1', schoolId: 's1', grade: 9, date: '2026-09-03', wholeDay: false, minutes: 15, valid: false, notifiedByGuardians: true, lateArrival: true, leftDuringDay: false, reasonCode: 'UKJENT' },
+      {
+        pupilId: 'e1',
+        schoolId: 's1',
+        grade: 9,
+        date: '2026-09-03',
+        wholeDay: false,
+        minutes: 15,
+        valid: false,
+        notifiedByGuardians: true,
+        lateArrival: true,
+        leftDuringDay: false,
+        reasonCode: 'UKJENT',
+      },
     ]);
   });
 
   test('header aliases ignore case, spaces and hyphens; unknown columns are listed, not read', () => {
-    const text = 'Elev-ID;Skole ID;Trinn;Dato;Heldag;Gyldig;Meldt av foresatte;Forsentkomst;Gikk i løpet av dagen;Årsakskode;Elevnavn\ne1;s1;1;01.10.2026;JA;Ja;Nei;nei;nei;SYK;Kari\n';
+    const text =
+      'Elev-ID;Skole ID;Trinn;Dato;Heldag;Gyldig;Meldt av foresatte;Forsentkomst;Gikk i løpet av dagen;Årsakskode;Elevnavn\ne1;s1;1;01.10.2026;JA;Ja;Nei;nei;nei;SYK;Kari\n';
     const result = parseRegistrations(text);
     expect(result.errors).toEqual([]);
     expect(result.registrations).toHaveLength(1);
@@ -121,10 +153,27 @@ describe('CSV format', () => {
 });
 
 describe('JSON format', () => {
-  const good = { pupilId: 'e1', schoolId: 's1', grade: 5, date: '2026-09-03', wholeDay: true, valid: true, notifiedByGuardians: true, lateArrival: false, leftDuringDay: false, reasonCode: 'SYK' };
+  const good = {
+    pupilId: 'e1',
+    schoolId: 's1',
+    grade: 5,
+    date: '2026-09-03',
+    wholeDay: true,
+    valid: true,
+    notifiedByGuardians: true,
+    lateArrival: false,
+    leftDuringDay: false,
+    reasonCode: 'SYK',
+  };
 
   test('array of canonical objects; bad elements are refused with index + 1', () => {
-    const text = JSON.stringify([good, { ...good, pupilId: 'e2', grade: 11 }, 'tekst', { ...good, pupilId: 'e3', lesson: 2 }, { ...good, pupilId: 'e4', date: '03.09.2026' }]);
+    const text = JSON.stringify([
+      good,
+      { ...good, pupilId: 'e2', grade: 11 },
+      'tekst',
+      { ...good, pupilId: 'e3', lesson: 2 },
+      { ...good, pupilId: 'e4', date: '03.09.2026' },
+    ]);
     const result = parseRegistrations(text);
     expect(result.format).toBe('json');
     expect(result.registrations).toEqual([good]);
@@ -207,10 +256,16 @@ describe('[issue 10 point 8] rows for schools missing from the school directory'
   });
 
   test('a malformed school id gets the id rule only; unknown schools are listed once', () => {
-    const result = parseRegistrations(`${norwegianHeader}\ne1;skole-9;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\ne2;S9;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\n`, {
-      knownSchools: new Set(['s1']),
-    });
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^skole-id «skole-9» er ugyldig: [^;]+$/), 'skole-id «S9» finnes ikke i skolekatalogen']);
+    const result = parseRegistrations(
+      `${norwegianHeader}\ne1;skole-9;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\ne2;S9;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\n`,
+      {
+        knownSchools: new Set(['s1']),
+      },
+    );
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^skole-id «skole-9» er ugyldig: [^;]+$/),
+      'skole-id «S9» finnes ikke i skolekatalogen',
+    ]);
     expect(result.unknownSchools).toEqual(['S9']);
   });
 });
@@ -224,20 +279,39 @@ describe('[issue 10 point 9] ids follow the one safe pattern', () => {
       {
         line: 2,
         field: 'pupilId',
-        message: 'elev-id «=CMD()|calc» er ugyldig: bruk bokstaver, sifre, bindestrek, understrek og punktum (1–64 tegn, første tegn bokstav eller siffer)',
+        message:
+          'elev-id «=CMD()|calc» er ugyldig: bruk bokstaver, sifre, bindestrek, understrek og punktum (1–64 tegn, første tegn bokstav eller siffer)',
       },
       {
         line: 3,
         field: 'schoolId',
-        message: 'skole-id «skole-1» er ugyldig: bruk bokstaver, sifre, understrek og punktum (1–32 tegn, første tegn bokstav eller siffer, ingen bindestrek)',
+        message:
+          'skole-id «skole-1» er ugyldig: bruk bokstaver, sifre, understrek og punktum (1–32 tegn, første tegn bokstav eller siffer, ingen bindestrek)',
       },
       { line: 4, field: 'pupilId', message: expect.stringContaining('elev-id «+4712345678» er ugyldig') },
     ]);
   });
 
   test('JSON ids are checked the same way', () => {
-    const good = { pupilId: 'e1', schoolId: 's1', grade: 5, date: '2026-09-03', wholeDay: true, valid: true, notifiedByGuardians: true, lateArrival: false, leftDuringDay: false, reasonCode: 'SYK' };
-    const result = parseRegistrations(JSON.stringify([{ ...good, pupilId: '=CMD()|calc' }, { ...good, schoolId: 'a|b' }, { ...good, pupilId: ' e1 ' }]));
+    const good = {
+      pupilId: 'e1',
+      schoolId: 's1',
+      grade: 5,
+      date: '2026-09-03',
+      wholeDay: true,
+      valid: true,
+      notifiedByGuardians: true,
+      lateArrival: false,
+      leftDuringDay: false,
+      reasonCode: 'SYK',
+    };
+    const result = parseRegistrations(
+      JSON.stringify([
+        { ...good, pupilId: '=CMD()|calc' },
+        { ...good, schoolId: 'a|b' },
+        { ...good, pupilId: ' e1 ' },
+      ]),
+    );
     expect(result.errors.map((e) => [e.line, e.field, e.message.split(':')[0]])).toEqual([
       [1, 'pupilId', 'elev-id «=CMD()|calc» er ugyldig'],
       [2, 'schoolId', 'skole-id «a|b» er ugyldig'],
@@ -258,19 +332,45 @@ describe('[issue 10 point 10] every row error names the field and echoes the bad
     expect(message('e1;s1;5;03.09.2026;nei;13;;ja;ja;nei;ja;SYK;')).toBe('timer «13» kan ikke være mer enn 12');
     expect(message('e1;s1;5;03.09.2026;nei;;601;ja;ja;ja;nei;SYK;')).toBe('minutter «601» kan ikke være mer enn 600');
     expect(message('e1;s1;5;03.09.2026;nei;;0;ja;ja;ja;nei;SYK;')).toBe('minutter «0» må være minst 1');
-    expect(message('e1;s1;5;03.09.2026;ja;;;ja;kanskje;nei;nei;SYK;')).toBe('meldt av foresatte «kanskje» må være ja/nei, true/false eller 1/0');
+    expect(message('e1;s1;5;03.09.2026;ja;;;ja;kanskje;nei;nei;SYK;')).toBe(
+      'meldt av foresatte «kanskje» må være ja/nei, true/false eller 1/0',
+    );
     expect(message('e1;s1;5;03.09.2026;ja;2;;ja;ja;nei;nei;SYK;')).toBe('timer «2» kan ikke oppgis for fravær hele dagen');
     expect(message('e1;s1;5;03.09.2026;ja;;;ja;ja;ja;nei;SYK;')).toBe('forsentkomst «ja» kan ikke oppgis for fravær hele dagen');
-    expect(message('e1;s1;5;03.09.2026;nei;1;;ja;ja;ja;ja;SYK;')).toBe('forsentkomst og gikk i løpet av dagen er begge «ja»: registrer dem som to rader');
-    expect(message(`e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;${'X'.repeat(41)};`)).toBe(`årsakskode «${'X'.repeat(41)}» er lengre enn 40 tegn`);
-    expect(message(`e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;${'n'.repeat(501)}`)).toBe(`merknad «${'n'.repeat(80)}… (501 tegn)» er lengre enn 500 tegn`);
+    expect(message('e1;s1;5;03.09.2026;nei;1;;ja;ja;ja;ja;SYK;')).toBe(
+      'forsentkomst og gikk i løpet av dagen er begge «ja»: registrer dem som to rader',
+    );
+    expect(message(`e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;${'X'.repeat(41)};`)).toBe(
+      `årsakskode «${'X'.repeat(41)}» er lengre enn 40 tegn`,
+    );
+    expect(message(`e1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;${'n'.repeat(501)}`)).toBe(
+      `merknad «${'n'.repeat(80)}… (501 tegn)» er lengre enn 500 tegn`,
+    );
     expect(message('e1;s1;;03.09.2026;ja;;;ja;ja;nei;nei;SYK;')).toBe('trinn mangler');
   });
 
   test('JSON values, with their JSON type', () => {
-    const good = { pupilId: 'e1', schoolId: 's1', grade: 5, date: '2026-09-03', wholeDay: true, valid: true, notifiedByGuardians: true, lateArrival: false, leftDuringDay: false, reasonCode: 'SYK' };
+    const good = {
+      pupilId: 'e1',
+      schoolId: 's1',
+      grade: 5,
+      date: '2026-09-03',
+      wholeDay: true,
+      valid: true,
+      notifiedByGuardians: true,
+      lateArrival: false,
+      leftDuringDay: false,
+      reasonCode: 'SYK',
+    };
     const result = parseRegistrations(
-      JSON.stringify([{ ...good, grade: '9' }, { ...good, valid: 'ja' }, { ...good, grade: 11 }, { ...good, note: 5 }, { ...good, date: '2026-02-31' }, { ...good, reasonCode: '' }]),
+      JSON.stringify([
+        { ...good, grade: '9' },
+        { ...good, valid: 'ja' },
+        { ...good, grade: 11 },
+        { ...good, note: 5 },
+        { ...good, date: '2026-02-31' },
+        { ...good, reasonCode: '' },
+      ]),
     );
     expect(result.errors.map((e) => e.message)).toEqual([
       'trinn «9» må være et tall fra 1 til 10',
@@ -286,6 +386,12 @@ describe('[issue 10 point 10] every row error names the field and echoes the bad
 test('a date is accepted only when the day exists, including leap days', () => {
   expect(['2026-02-28', '2028-02-29', '2026-12-31', '2026-01-01'].map(isRealIsoDate)).toEqual([true, true, true, true]);
   expect(['2026-02-29', '2026-02-31', '2026-13-01', '2026-00-10', '2026-1-01', '26-01-01', '2026-04-31'].map(isRealIsoDate)).toEqual([
-    false, false, false, false, false, false, false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
   ]);
 });

@@ -18,7 +18,10 @@ function valueOf(path: string): StateValue {
 }
 
 const leaves = listProcedures().flatMap((procedure) => {
-  const input = buildCaseInput(procedure, caseFacts({ trigger: { rule: procedure.openingRules[0], dates: ['2026-09-01'], days: 20, lessons: 40 } }));
+  const input = buildCaseInput(
+    procedure,
+    caseFacts({ trigger: { rule: procedure.openingRules[0], dates: ['2026-09-01'], days: 20, lessons: 40 } }),
+  );
   return walkStates(procedure.machine)
     .filter((s) => s.leaf && !s.final)
     .map((s) => {
@@ -50,11 +53,21 @@ test('facts any staff member may record are open to all staff, and only to staff
 });
 
 test('the refusal is Norwegian and names the role, the event and the step', () => {
-  const [, { procedure, snapshot }] = leaves.find(([name]) => name.startsWith('tiltaksplan-elevfravaer v1 open.firstTrigger.contactingHome'))!;
-  const closing = ev('case.closed', { reason: 'pupil-moved', note: 'Flyttet.', documentRef: 'x' }, { at: '2026-09-05T10:00:00Z', role: 'pupil' });
+  const [, { procedure, snapshot }] = leaves.find(([name]) =>
+    name.startsWith('tiltaksplan-elevfravaer v1 open.firstTrigger.contactingHome'),
+  )!;
+  const closing = ev(
+    'case.closed',
+    { reason: 'pupil-moved', note: 'Flyttet.', documentRef: 'x' },
+    { at: '2026-09-05T10:00:00Z', role: 'pupil' },
+  );
   expect(authorisationRefusal(snapshot, closing, 'Kontakt med hjemmet', procedure.extraSenders)).toBe(
     'Rollen eleven kan ikke registrere «Saken avsluttet» i steget «Kontakt med hjemmet». Det kan: kontaktlærer, rektor, skolens ledelse.',
   );
-  const byPrincipal = ev('case.closed', { reason: 'pupil-moved', note: 'Flyttet.', documentRef: 'x' }, { at: '2026-09-05T10:00:00Z', role: 'principal' });
+  const byPrincipal = ev(
+    'case.closed',
+    { reason: 'pupil-moved', note: 'Flyttet.', documentRef: 'x' },
+    { at: '2026-09-05T10:00:00Z', role: 'principal' },
+  );
   expect(authorisationRefusal(snapshot, byPrincipal, 'Kontakt med hjemmet', procedure.extraSenders)).toBeUndefined();
 });

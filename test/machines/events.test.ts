@@ -21,7 +21,9 @@ test('a misspelt field in an event is refused, naming the field, instead of bein
 });
 
 test('unknown fields are refused in nested objects too (actor, trigger)', () => {
-  expect(() => parseCaseEvent({ ...contact, actor: { role: 'contact-teacher', userId: 'kari', rolle: 'rektor' } })).toThrow(/actor: ukjent felt: rolle/);
+  expect(() => parseCaseEvent({ ...contact, actor: { role: 'contact-teacher', userId: 'kari', rolle: 'rektor' } })).toThrow(
+    /actor: ukjent felt: rolle/,
+  );
   expect(() =>
     parseCaseEvent({
       type: 'absence.newTrigger',

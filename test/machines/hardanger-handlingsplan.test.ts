@@ -213,7 +213,11 @@ describe('Hardanger: Nivå 1 and the conversation guides', () => {
     const l1 = discussed(open());
     const withoutGuardians = send(
       l1,
-      ev('meeting.scheduled', { meeting: 'guardian-conversation', scheduledFor: '2026-09-10T12:00:00+02:00', participants: ['contact-teacher', 'pupil'] }),
+      ev('meeting.scheduled', {
+        meeting: 'guardian-conversation',
+        scheduledFor: '2026-09-10T12:00:00+02:00',
+        participants: ['contact-teacher', 'pupil'],
+      }),
     );
     // Kept on file, but the conversation with the guardians is still to be set up.
     expect(stateOf(withoutGuardians)).toBe(`${L1}.preparingConversation`);
@@ -266,7 +270,10 @@ describe('Hardanger: Nivå 1 and the conversation guides', () => {
     const l2 = send(toLevel2Measures(), heldEvent('evaluation-meeting', ['contact-teacher', 'school-leadership', 'guardians'], 'eval-2'));
     expect(stateOf(l2)).toBe(`${L2}.evaluationDue`);
     expect(declared(l2)).toEqual([{ type: 'notifyGuardians', params: { message: 'minutes-shared' } }]);
-    const l3 = send(reported(toLevel3()), heldEvent('cooperation-meeting', ['contact-teacher', 'guardians', 'child-welfare'], 'samarbeid-1'));
+    const l3 = send(
+      reported(toLevel3()),
+      heldEvent('cooperation-meeting', ['contact-teacher', 'guardians', 'child-welfare'], 'samarbeid-1'),
+    );
     expect(declared(l3)).toEqual([{ type: 'notifyGuardians', params: { message: 'minutes-shared' } }]);
   });
 
@@ -275,7 +282,10 @@ describe('Hardanger: Nivå 1 and the conversation guides', () => {
     const offered = causeAssessed(held, false, true);
     expect(stateOf(offered)).toBe(`${L1A}.extraConversationOffered`);
     expect(declared(offered)).toEqual([
-      { type: 'scheduleMeeting', params: { meeting: 'guardian-conversation', participants: ['contact-teacher', 'guardians'], withinDays: 7 } },
+      {
+        type: 'scheduleMeeting',
+        params: { meeting: 'guardian-conversation', participants: ['contact-teacher', 'guardians'], withinDays: 7 },
+      },
       { type: 'notifyGuardians', params: { message: 'meeting-invitation' } },
     ]);
     expect(delayOf(offered, 'extraConversationWithinAWeek')).toBe(7 * MS_PER_DAY);
@@ -427,10 +437,16 @@ describe('Hardanger: Nivå 2 and Nivå 3', () => {
     expect(stateOf(conversationHeld(reminded, ['contact-teacher', 'principal', 'guardians']))).toBe(`${L2}.evaluatingAttendance`);
   });
 
-  test('[B.N2a] only the seed\'s weeks, an evaluation past its reminder and a pending report mark the case overdue; nudges do not', () => {
+  test("[B.N2a] only the seed's weeks, an evaluation past its reminder and a pending report mark the case overdue; nudges do not", () => {
     const routine = getProcedure(HARDANGER_ID).routineDelays;
     // A person owes these steps when the delay fires.
-    for (const owed of ['newConversationWithinOneWeek', 'overdueReminder', 'extraConversationWithinAWeek', 'evaluationReminder', 'reportOfConcernReminder']) {
+    for (const owed of [
+      'newConversationWithinOneWeek',
+      'overdueReminder',
+      'extraConversationWithinAWeek',
+      'evaluationReminder',
+      'reportOfConcernReminder',
+    ]) {
       expect({ owed, routine: routine.includes(owed) }).toEqual({ owed, routine: false });
     }
     // The seed sets no time for these; they nudge, mark the day an evaluation is due, or end a planned period.
@@ -479,7 +495,10 @@ describe('Hardanger: Nivå 2 and Nivå 3', () => {
     expectRefused(consent(open()), referral());
     expectRefused(consent(toLevel1Measures()), referral());
     // Child welfare is reached at any level by consulting it or by a report of concern.
-    const consulted = send(discussed(open()), ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'bv-1' }, { role: 'principal' }));
+    const consulted = send(
+      discussed(open()),
+      ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'bv-1' }, { role: 'principal' }),
+    );
     expect(ctx(consulted).childWelfareConsulted).toBe(true);
     // From Nivå 2, and at Nivå 3, the referral goes out with consent.
     expect(ctx(send(consent(toLevel2()), referral())).referrals).toEqual(['ppt']);
@@ -516,7 +535,11 @@ describe('Hardanger: Nivå 2 and Nivå 3', () => {
       { type: 'remindResponsible', params: { roles: ['contact-teacher', 'school-leadership'], about: 'evaluate-measures' } },
     ]);
     expect(ctx(reviewed).stageDocumentStart).toBe(start);
-    expect(ctx(reviewed).documents.slice(start).map((d) => d.ref)).toEqual(['samarbeid-1']);
+    expect(
+      ctx(reviewed)
+        .documents.slice(start)
+        .map((d) => d.ref),
+    ).toEqual(['samarbeid-1']);
     expect(delayOf(reviewed, 'childWelfareFollowUpReview')).toBe(30 * MS_PER_DAY);
   });
 
@@ -534,7 +557,10 @@ describe('Hardanger: Nivå 2 and Nivå 3', () => {
   });
 
   test('[B.N3] leadership may judge Nivå 2 insufficient before its evaluation and go to the report', () => {
-    const early = send(toLevel2Measures(), ev('escalation.decided', { reason: 'Eleven har ikke vært på skolen på to uker', documentRef: 'dec-2' }));
+    const early = send(
+      toLevel2Measures(),
+      ev('escalation.decided', { reason: 'Eleven har ikke vært på skolen på to uker', documentRef: 'dec-2' }),
+    );
     expect(stateOf(early)).toBe(`${L3}.reportingConcern`);
     expect(declared(early)).toContainEqual({
       type: 'requestDocument',
@@ -634,16 +660,20 @@ describe('Hardanger: closing and follow-up after improvement', () => {
     expect(stateOf(relapse)).toBe(`${L2}.conversationCalled`);
     // Ready to close, the school may still judge that absence is back.
     const due = fire(toImproved(), 'monitoringPeriod');
-    expect(stateOf(send(due, ev('escalation.decided', { reason: 'Fraværet øker igjen', documentRef: 'dec-2' })))).toBe(`${L2}.conversationCalled`);
+    expect(stateOf(send(due, ev('escalation.decided', { reason: 'Fraværet øker igjen', documentRef: 'dec-2' })))).toBe(
+      `${L2}.conversationCalled`,
+    );
   });
 });
 
 describe('Hardanger: national rules on child welfare and BUP', () => {
   const suspicion = (step: Step) => send(step, ev('suspicion.raised', { kind: 'violence', documentRef: 'mistanke-1' }));
-  const consent = (step: Step, service: 'bup' | 'ppt' | 'school-nurse') => send(step, ev('consent.given', { service, documentRef: `samtykke-${service}` }));
+  const consent = (step: Step, service: 'bup' | 'ppt' | 'school-nurse') =>
+    send(step, ev('consent.given', { service, documentRef: `samtykke-${service}` }));
   const referral = (service: 'bup' | 'ppt', role: 'principal' | 'doctor' = 'principal') =>
     ev('referral.sent', { service, documentRef: `henvisning-${service}` }, { role });
-  const nurse = () => ev('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'helse-1' }, { role: 'school-nurse' });
+  const nurse = () =>
+    ev('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'helse-1' }, { role: 'school-nurse' });
 
   test('[E.CW1] a raised suspicion tells the principal, the leadership and the contact teacher at once', () => {
     const raised = suspicion(toLevel1PupilConversation());
@@ -659,7 +689,10 @@ describe('Hardanger: national rules on child welfare and BUP', () => {
     expectRefused(waiting, measuresEvent('2026-10-05'));
     expectRefused(waiting, referral('ppt'));
     // Consulting child welfare (or reporting to it) lets the ordinary work go on.
-    const consulted = send(waiting, ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'bv-1' }, { role: 'principal' }));
+    const consulted = send(
+      waiting,
+      ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'bv-1' }, { role: 'principal' }),
+    );
     expect(consulted.snapshot.can(nurse())).toBe(true);
     expect(ctx(send(consulted, referral('ppt'))).referrals).toEqual(['ppt']);
     expect(stateOf(measuresAgreed(consulted, '2026-10-05'))).toBe(`${L2}.measuresAndServices`);
@@ -674,14 +707,19 @@ describe('Hardanger: national rules on child welfare and BUP', () => {
       ev('escalation.decided', { reason: 'Fraværet øker raskt', documentRef: 'dec-1' }),
     );
     expect(stateOf(early)).toBe(`${L2}.conversationCalled`);
-    const evaluatedEarly = consent(evaluated(conversationHeld(early, ['contact-teacher', 'school-leadership', 'guardians']), 'unchanged'), 'bup');
+    const evaluatedEarly = consent(
+      evaluated(conversationHeld(early, ['contact-teacher', 'school-leadership', 'guardians']), 'unchanged'),
+      'bup',
+    );
     expect(ctx(evaluatedEarly).evaluations).toBe(1);
     expectRefused(evaluatedEarly, referral('bup', 'doctor')); // evaluated, but no measures were ever tried
     // Measures agreed and evaluated at Nivå 1, consent given: the GP may refer, the school may not.
     const tried = consent(toLevel2Evaluated(), 'bup');
     expectRefused(tried, referral('bup', 'principal'));
     expect(ctx(send(tried, referral('bup', 'doctor'))).referrals).toEqual(['bup']);
-    expect(roles(tried, 'referral.sent')).toEqual(expect.arrayContaining(['contact-teacher', 'school-leadership', 'doctor', 'child-welfare', 'mental-health']));
+    expect(roles(tried, 'referral.sent')).toEqual(
+      expect.arrayContaining(['contact-teacher', 'school-leadership', 'doctor', 'child-welfare', 'mental-health']),
+    );
   });
 });
 
@@ -689,7 +727,11 @@ describe('Hardanger: new absence, reminders and who may act', () => {
   test('[B.N0a] every open state takes new absence and a trend from detection and keeps them with their evidence', () => {
     expect(openLeaves.length).toBe(21);
     for (const { path, step } of openLeaves) {
-      const trigger = ev('absence.newTrigger', { trigger: { rule: 'suspected-invalid-absence', dates: ['2026-09-24', '2026-09-25'], days: 2 } }, { role: 'system' });
+      const trigger = ev(
+        'absence.newTrigger',
+        { trigger: { rule: 'suspected-invalid-absence', dates: ['2026-09-24', '2026-09-25'], days: 2 } },
+        { role: 'system' },
+      );
       expect({ path, can: step.snapshot.can(trigger) }).toEqual({ path, can: true });
       const afterTrigger = send(step, trigger);
       expect({ path, trigger: ctx(afterTrigger).triggers.at(-1) }).toEqual({ path, trigger: trigger.trigger });
@@ -699,43 +741,144 @@ describe('Hardanger: new absence, reminders and who may act', () => {
       const t = trend('unchanged');
       expect({ path, can: step.snapshot.can(t) }).toEqual({ path, can: true });
       const afterTrend = send(step, t);
-      expect({ path, lastTrend: ctx(afterTrend).lastTrend, same: stateOf(afterTrend) === path }).toEqual({ path, lastTrend: 'unchanged', same: true });
+      expect({ path, lastTrend: ctx(afterTrend).lastTrend, same: stateOf(afterTrend) === path }).toEqual({
+        path,
+        lastTrend: 'unchanged',
+        same: true,
+      });
     }
   });
 
   /** Each repeating or one-shot reminder, the state it fires in and what it must send (and nothing else). */
   const reminders: [string, string, () => Step, string, { roles: Role[]; about: string }, boolean][] = [
-    ['B.N0b', 'open.level0.discussingConcern', () => open(), 'concernDiscussionReminder', { roles: ['contact-teacher'], about: 'decide-escalation' }, true],
-    ['B.N1a', `${L1}.preparingConversation`, () => discussed(open()), 'conversationReminder', { roles: ['contact-teacher'], about: 'hold-meeting' }, true],
-    ['B.G1', `${L1}.conversationScheduled`, () => scheduleConversation(discussed(open())), 'scheduledConversationReminder', { roles: ['contact-teacher'], about: 'hold-meeting' }, true],
-    ['B.G3', `${L1A}.extraConversationOffered`, () => causeAssessed(conversationHeld(scheduleConversation(discussed(open()))), false), 'extraConversationWithinAWeek', { roles: ['contact-teacher'], about: 'hold-meeting' }, true],
-    ['B.P1', `${L1A}.pupilConversation`, () => toLevel1PupilConversation(), 'pupilConversationReminder', { roles: ['contact-teacher'], about: 'record-pupil-voice' }, false],
-    ['B.N1b', `${L1A}.evaluationDue`, () => toLevel1Evaluation(), 'evaluationReminder', { roles: ['contact-teacher'], about: 'evaluate-measures' }, true],
-    ['B.N2a', `${L2}.conversationOverdue`, () => fire(toLevel2(), 'newConversationWithinOneWeek'), 'overdueReminder', { roles: ['contact-teacher', 'school-leadership'], about: 'hold-meeting' }, true],
-    ['B.G3', `${L2}.extraConversationOffered`, () => causeAssessed(toLevel2Evaluated(), false), 'extraConversationWithinAWeek', { roles: ['contact-teacher'], about: 'hold-meeting' }, true],
-    ['B.P1', `${L2}.pupilConversation`, () => causeAssessed(toLevel2Evaluated()), 'pupilConversationReminder', { roles: ['contact-teacher'], about: 'record-pupil-voice' }, false],
-    ['B.N2b', `${L2}.evaluationDue`, () => fire(toLevel2Measures(), 'evaluationOnAgreedDate'), 'evaluationReminder', { roles: ['contact-teacher', 'school-leadership'], about: 'evaluate-measures' }, true],
-    ['B.N3', `${L3}.reportingConcern`, () => toLevel3(), 'reportOfConcernReminder', { roles: ['principal', 'school-leadership'], about: 'consult-child-welfare' }, true],
-    ['D.3', `${L3}.followingUpWithChildWelfare`, () => reported(toLevel3()), 'childWelfareFollowUpReview', { roles: ['contact-teacher', 'school-leadership'], about: 'evaluate-measures' }, true],
-    ['B.G4', `${L3}.evaluationDueAtLevel3`, () => fire(measuresAgreed(pupilHeard(reported(toLevel3())), '2026-10-19'), 'evaluationOnAgreedDate'), 'evaluationReminder', { roles: ['contact-teacher', 'school-leadership'], about: 'evaluate-measures' }, true],
+    [
+      'B.N0b',
+      'open.level0.discussingConcern',
+      () => open(),
+      'concernDiscussionReminder',
+      { roles: ['contact-teacher'], about: 'decide-escalation' },
+      true,
+    ],
+    [
+      'B.N1a',
+      `${L1}.preparingConversation`,
+      () => discussed(open()),
+      'conversationReminder',
+      { roles: ['contact-teacher'], about: 'hold-meeting' },
+      true,
+    ],
+    [
+      'B.G1',
+      `${L1}.conversationScheduled`,
+      () => scheduleConversation(discussed(open())),
+      'scheduledConversationReminder',
+      { roles: ['contact-teacher'], about: 'hold-meeting' },
+      true,
+    ],
+    [
+      'B.G3',
+      `${L1A}.extraConversationOffered`,
+      () => causeAssessed(conversationHeld(scheduleConversation(discussed(open()))), false),
+      'extraConversationWithinAWeek',
+      { roles: ['contact-teacher'], about: 'hold-meeting' },
+      true,
+    ],
+    [
+      'B.P1',
+      `${L1A}.pupilConversation`,
+      () => toLevel1PupilConversation(),
+      'pupilConversationReminder',
+      { roles: ['contact-teacher'], about: 'record-pupil-voice' },
+      false,
+    ],
+    [
+      'B.N1b',
+      `${L1A}.evaluationDue`,
+      () => toLevel1Evaluation(),
+      'evaluationReminder',
+      { roles: ['contact-teacher'], about: 'evaluate-measures' },
+      true,
+    ],
+    [
+      'B.N2a',
+      `${L2}.conversationOverdue`,
+      () => fire(toLevel2(), 'newConversationWithinOneWeek'),
+      'overdueReminder',
+      { roles: ['contact-teacher', 'school-leadership'], about: 'hold-meeting' },
+      true,
+    ],
+    [
+      'B.G3',
+      `${L2}.extraConversationOffered`,
+      () => causeAssessed(toLevel2Evaluated(), false),
+      'extraConversationWithinAWeek',
+      { roles: ['contact-teacher'], about: 'hold-meeting' },
+      true,
+    ],
+    [
+      'B.P1',
+      `${L2}.pupilConversation`,
+      () => causeAssessed(toLevel2Evaluated()),
+      'pupilConversationReminder',
+      { roles: ['contact-teacher'], about: 'record-pupil-voice' },
+      false,
+    ],
+    [
+      'B.N2b',
+      `${L2}.evaluationDue`,
+      () => fire(toLevel2Measures(), 'evaluationOnAgreedDate'),
+      'evaluationReminder',
+      { roles: ['contact-teacher', 'school-leadership'], about: 'evaluate-measures' },
+      true,
+    ],
+    [
+      'B.N3',
+      `${L3}.reportingConcern`,
+      () => toLevel3(),
+      'reportOfConcernReminder',
+      { roles: ['principal', 'school-leadership'], about: 'consult-child-welfare' },
+      true,
+    ],
+    [
+      'D.3',
+      `${L3}.followingUpWithChildWelfare`,
+      () => reported(toLevel3()),
+      'childWelfareFollowUpReview',
+      { roles: ['contact-teacher', 'school-leadership'], about: 'evaluate-measures' },
+      true,
+    ],
+    [
+      'B.G4',
+      `${L3}.evaluationDueAtLevel3`,
+      () => fire(measuresAgreed(pupilHeard(reported(toLevel3())), '2026-10-19'), 'evaluationOnAgreedDate'),
+      'evaluationReminder',
+      { roles: ['contact-teacher', 'school-leadership'], about: 'evaluate-measures' },
+      true,
+    ],
   ];
 
-  test.each(reminders)('[%s] the reminder in %s only reminds: no message again, no meeting again, the stage keeps its documents', (_clause, path, build, delay, params, repeats) => {
-    const before = build();
-    expect(stateOf(before)).toBe(path);
-    const after = fire(before, delay);
-    expect(stateOf(after)).toBe(path);
-    expect(declared(after)).toEqual([{ type: 'remindResponsible', params }]);
-    expect(ctx(after).stageDocumentStart).toBe(ctx(before).stageDocumentStart);
-    expect(ctx(after).documents).toEqual(ctx(before).documents);
-    // A repeating reminder re-arms only itself; a one-shot one is not armed again.
-    expect(scheduled(after).map((s) => s.id.split('.')[2])).toEqual(repeats ? [delay] : []);
-  });
+  test.each(reminders)(
+    '[%s] the reminder in %s only reminds: no message again, no meeting again, the stage keeps its documents',
+    (_clause, path, build, delay, params, repeats) => {
+      const before = build();
+      expect(stateOf(before)).toBe(path);
+      const after = fire(before, delay);
+      expect(stateOf(after)).toBe(path);
+      expect(declared(after)).toEqual([{ type: 'remindResponsible', params }]);
+      expect(ctx(after).stageDocumentStart).toBe(ctx(before).stageDocumentStart);
+      expect(ctx(after).documents).toEqual(ctx(before).documents);
+      // A repeating reminder re-arms only itself; a one-shot one is not armed again.
+      expect(scheduled(after).map((s) => s.id.split('.')[2])).toEqual(repeats ? [delay] : []);
+    },
+  );
 
   test('[B.P1] who may act: guardians and the pupil take part but are never responsible for a step; each step names who carries it', () => {
     const responsible = Object.fromEntries(openLeaves.map(({ path, meta }) => [path, meta.responsible]));
     for (const [path, list] of Object.entries(responsible)) {
-      expect({ path, recording: list.filter((r) => r === 'guardians' || r === 'pupil' || r === 'system') }).toEqual({ path, recording: [] });
+      expect({ path, recording: list.filter((r) => r === 'guardians' || r === 'pupil' || r === 'system') }).toEqual({
+        path,
+        recording: [],
+      });
     }
     const ct = ['contact-teacher'];
     const ctLead = ['contact-teacher', 'school-leadership'];
@@ -773,9 +916,20 @@ describe('Hardanger: new absence, reminders and who may act', () => {
 
   test('[B.N1b] the pupil and the guardians never send a step of the case in any state', () => {
     for (const { path, step } of openLeaves) {
-      for (const type of ['case.closed', 'measures.agreed', 'evaluation.held', 'meeting.held', 'escalation.decided', 'consent.given'] as EventType[]) {
+      for (const type of [
+        'case.closed',
+        'measures.agreed',
+        'evaluation.held',
+        'meeting.held',
+        'escalation.decided',
+        'consent.given',
+      ] as EventType[]) {
         const sendersNow = roles(step, type);
-        expect({ path, type, nonStaff: sendersNow.filter((r) => r === 'pupil' || r === 'guardians') }).toEqual({ path, type, nonStaff: [] });
+        expect({ path, type, nonStaff: sendersNow.filter((r) => r === 'pupil' || r === 'guardians') }).toEqual({
+          path,
+          type,
+          nonStaff: [],
+        });
       }
     }
   });
@@ -888,7 +1042,18 @@ describe('Hardanger: refusals, policy and structure', () => {
     ]);
     // The whole case is documented: every kind the procedure asks for is on file.
     expect(new Set(docKinds(s))).toEqual(
-      new Set(['minutes', 'pupil-voice', 'measures-plan', 'evaluation', 'consent', 'referral', 'report-of-concern', 'contact-log', 'decision-note', 'closing-note']),
+      new Set([
+        'minutes',
+        'pupil-voice',
+        'measures-plan',
+        'evaluation',
+        'consent',
+        'referral',
+        'report-of-concern',
+        'contact-log',
+        'decision-note',
+        'closing-note',
+      ]),
     );
   });
 

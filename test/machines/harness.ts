@@ -90,7 +90,13 @@ export function scheduled(step: Step): ScheduledEvent[] {
 export function fire(step: Step, delayName: string): Step {
   const timer = scheduled(step).find((s) => s.id.includes(delayName));
   if (!timer) {
-    throw new Error(`No timer "${delayName}" scheduled; scheduled: ${scheduled(step).map((s) => s.id).join(', ') || 'none'}`);
+    throw new Error(
+      `No timer "${delayName}" scheduled; scheduled: ${
+        scheduled(step)
+          .map((s) => s.id)
+          .join(', ') || 'none'
+      }`,
+    );
   }
   return send(step, timer.event);
 }
@@ -103,7 +109,7 @@ export function effects(step: Step): ExecutedAction[] {
 /** The state value as a dotted path (one active leaf; machines are not parallel). */
 export function stateOf(step: Step): string {
   const walk = (value: unknown): string =>
-    typeof value === 'string' ? value : Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${walk(v)}`)[0] ?? '';
+    typeof value === 'string' ? value : (Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${walk(v)}`)[0] ?? '');
   return walk(step.snapshot.value);
 }
 

@@ -152,7 +152,7 @@ const toMonitoring = (policy?: unknown) => send(toTrinn1Measures(policy), evalua
 // Universal level (§5.1)
 
 describe('universal level', () => {
-  test('[A.5.1a] a case opened on absence without notice waits for the guardians\' written notice, registered by the school', () => {
+  test("[A.5.1a] a case opened on absence without notice waits for the guardians' written notice, registered by the school", () => {
     const opened = start(ID, WITHOUT_NOTICE);
     expect(stateOf(opened)).toBe('universal.awaitingNotice');
     // The guardians owe the notice but never record in the case: the school registers it.
@@ -164,7 +164,7 @@ describe('universal level', () => {
     expect(noticed.snapshot.context.documents.map((d: { kind: string }) => d.kind)).toEqual(['absence-notice']);
   });
 
-  test('[A.5.1b] the guardians\' notice of the cause is filed at any level without moving the case', () => {
+  test("[A.5.1b] the guardians' notice of the cause is filed at any level without moving the case", () => {
     const working = toTrinn2Working();
     const step = send(working, ev('absence.noticeReceived', { documentRef: 'vfs/notice-2' }));
     expect(stateOf(step)).toBe('trinn2.afterMeeting.workingOnMeasures');
@@ -212,7 +212,7 @@ describe('universal level', () => {
     expect(stateOf(send(late, contacted('unknown')))).toBe('universal.watchingAttendance');
   });
 
-  test('[A.5.1c] detection\'s count of three school days without notice makes the contact due at once', () => {
+  test("[A.5.1c] detection's count of three school days without notice makes the contact due at once", () => {
     const opened = start(ID, WITHOUT_NOTICE);
     expect(stateOf(send(opened, noticeMissing('2026-09-07', 2)))).toBe('universal.awaitingNotice');
     const due = send(opened, noticeMissing('2026-09-07', 3));
@@ -225,7 +225,10 @@ describe('universal level', () => {
     const step = send(working, newTrigger('unnotified-absence', 3, ['2026-09-14', '2026-09-15', '2026-09-16']));
     expect(stateOf(step)).toBe('trinn2.afterMeeting.workingOnMeasures');
     expect(declared(step)).toEqual(ASK_FOR_CONTACT);
-    expect(step.snapshot.context.triggers.at(-1)).toMatchObject({ rule: 'unnotified-absence', dates: ['2026-09-14', '2026-09-15', '2026-09-16'] });
+    expect(step.snapshot.context.triggers.at(-1)).toMatchObject({
+      rule: 'unnotified-absence',
+      dates: ['2026-09-14', '2026-09-15', '2026-09-16'],
+    });
   });
 
   test('[A.5.1c] a repeated count of days without notice asks nothing again; each new episode detection finds does', () => {
@@ -239,7 +242,9 @@ describe('universal level', () => {
     expect(declared(send(due, noticeMissing('2026-09-07', 3)))).toEqual([]);
     expect(declared(send(send(due, noticeMissing('2026-09-07', 3)), noticeMissing('2026-09-07', 4)))).toEqual([]);
     // Detection reports each episode once (its evidence starts after the previous trigger's): a later one asks again.
-    expect(declared(send(counted, newTrigger('unnotified-absence', 3, ['2026-10-05', '2026-10-06', '2026-10-07'])))).toEqual(ASK_FOR_CONTACT);
+    expect(declared(send(counted, newTrigger('unnotified-absence', 3, ['2026-10-05', '2026-10-06', '2026-10-07'])))).toEqual(
+      ASK_FOR_CONTACT,
+    );
   });
 });
 
@@ -262,7 +267,7 @@ describe('Trinn 1', () => {
     });
   });
 
-  test('[A.T1.0] detection\'s new trigger of over ten days moves a universal-level case to Trinn 1; ten days does not', () => {
+  test("[A.T1.0] detection's new trigger of over ten days moves a universal-level case to Trinn 1; ten days does not", () => {
     const tenDays = send(watching(), newTrigger('days-over-limit', 10));
     expect(stateOf(tenDays)).toBe('universal.watchingAttendance');
     expect(tenDays.snapshot.context.triggers.at(-1)).toMatchObject({ rule: 'days-over-limit', days: 10 });
@@ -271,7 +276,7 @@ describe('Trinn 1', () => {
     expect(step.snapshot.context.triggers.at(-1)).toMatchObject({ rule: 'days-over-limit', days: 11 });
   });
 
-  test('[A.T1.0] high absence over a short time or a teacher\'s concern opens the case in Trinn 1', () => {
+  test("[A.T1.0] high absence over a short time or a teacher's concern opens the case in Trinn 1", () => {
     expect(stateOf(start(ID, { trigger: { rule: 'high-absence-short-period', dates: ['2026-09-03'] } }))).toBe(
       'trinn1.contactingGuardians',
     );
@@ -319,7 +324,7 @@ describe('Trinn 1', () => {
     expectRefused(trinn1, closed('natural-explanation'));
   });
 
-  test('[A.T1.1a] the contact teacher\'s logged conversation with the guardians starts the mapping', () => {
+  test("[A.T1.1a] the contact teacher's logged conversation with the guardians starts the mapping", () => {
     const opened = openTrinn1();
     expect(metaOf(opened)).toMatchObject({ responsible: ['contact-teacher'], requiredDocuments: ['contact-log'] });
     const step = send(opened, contacted());
@@ -409,16 +414,22 @@ describe('Trinn 2', () => {
     expect(met.snapshot.context.documents.at(-1)).toMatchObject({ kind: 'minutes', meeting: 'leadership-meeting' });
   });
 
-  test('[A.T2.1a] the meeting counts only with the guardians and the school\'s leadership taking part', () => {
+  test("[A.T2.1a] the meeting counts only with the guardians and the school's leadership taking part", () => {
     const entered = toTrinn2();
     // Without the guardians, or without anyone from the leadership, it is filed but is not the Trinn 2 meeting.
-    expect(stateOf(send(entered, meetingHeld('leadership-meeting', ['principal', 'contact-teacher', 'pupil'])))).toBe('trinn2.callingMeeting');
-    expect(stateOf(send(entered, meetingHeld('leadership-meeting', ['contact-teacher', 'guardians', 'pupil'])))).toBe('trinn2.callingMeeting');
+    expect(stateOf(send(entered, meetingHeld('leadership-meeting', ['principal', 'contact-teacher', 'pupil'])))).toBe(
+      'trinn2.callingMeeting',
+    );
+    expect(stateOf(send(entered, meetingHeld('leadership-meeting', ['contact-teacher', 'guardians', 'pupil'])))).toBe(
+      'trinn2.callingMeeting',
+    );
     // The pupil takes part by age and maturity: the meeting counts without the pupil.
-    expect(stateOf(send(entered, meetingHeld('leadership-meeting', ['school-leadership', 'guardians'])))).toBe('trinn2.afterMeeting.agreeingMeasures');
+    expect(stateOf(send(entered, meetingHeld('leadership-meeting', ['school-leadership', 'guardians'])))).toBe(
+      'trinn2.afterMeeting.agreeingMeasures',
+    );
   });
 
-  test('[A.T2.1b] the school nurse\'s consent given in Trinn 2 spares the school-health step of Trinn 3', () => {
+  test("[A.T2.1b] the school nurse's consent given in Trinn 2 spares the school-health step of Trinn 3", () => {
     const met = sendAll(toTrinn2(), [meetingHeld('leadership-meeting'), consent('school-nurse')]);
     expect(met.snapshot.context.consents).toEqual(['school-nurse']);
     const trinn3 = send(met, escalationDecided());
@@ -535,7 +546,7 @@ describe('Trinn 3', () => {
     expect(all[`${ID}.trinn3`]).toMatchObject({ stage: 'escalated', responsible: ['school-leadership', 'school-nurse', 'innsatsteam'] });
   });
 
-  test('[A.T3.1a] the school health service is involved with the guardians\' consent on file', () => {
+  test("[A.T3.1a] the school health service is involved with the guardians' consent on file", () => {
     const step = toTrinn3();
     expect(declared(step)).toContainEqual({ type: 'requestDocument', params: { kind: 'consent', from: ['guardians'] } });
     expect(metaOf(step).requiredDocuments).toEqual(['consent']);
@@ -584,7 +595,9 @@ describe('Trinn 3', () => {
     ]);
     expect(stateOf(send(step, meetingHeld('evaluation-meeting')))).toBe('trinn3.innsatsteam.preMeeting');
     // Without Innsatsteam, or without the contact teacher, it is not the pre-meeting.
-    expect(stateOf(send(step, meetingHeld('innsatsteam-pre-meeting', ['principal', 'contact-teacher'])))).toBe('trinn3.innsatsteam.preMeeting');
+    expect(stateOf(send(step, meetingHeld('innsatsteam-pre-meeting', ['principal', 'contact-teacher'])))).toBe(
+      'trinn3.innsatsteam.preMeeting',
+    );
     expect(stateOf(send(step, meetingHeld('innsatsteam-pre-meeting', ['principal', 'innsatsteam'])))).toBe('trinn3.innsatsteam.preMeeting');
     expect(stateOf(send(step, meetingHeld('innsatsteam-pre-meeting')))).toBe('trinn3.innsatsteam.extendedMapping');
   });
@@ -603,7 +616,7 @@ describe('Trinn 3', () => {
     expect(mapped.snapshot.can(measures('2026-10-05'))).toBe(true);
   });
 
-  test('[A.T3.2c] measures made from the mapping start Innsatsteam\'s work', () => {
+  test("[A.T3.2c] measures made from the mapping start Innsatsteam's work", () => {
     const working = toInnsatsteamWorking();
     expect(stateOf(working)).toBe('trinn3.innsatsteam.working');
     expect(working.snapshot.context.documents.at(-1)).toMatchObject({ kind: 'measures-plan' });
@@ -666,13 +679,7 @@ describe('Trinn 3', () => {
     expect(declared(step)).toEqual([
       { type: 'remindResponsible', params: { roles: ['principal', 'innsatsteam'], about: 'decide-escalation' } },
     ]);
-    const sent = sendAll(step, [
-      referral('doctor'),
-      referral('ppt'),
-      referral('child-welfare'),
-      consent('bup'),
-      referral('bup', 'doctor'),
-    ]);
+    const sent = sendAll(step, [referral('doctor'), referral('ppt'), referral('child-welfare'), consent('bup'), referral('bup', 'doctor')]);
     expect(sent.snapshot.context.referrals).toEqual(['innsatsteam', 'doctor', 'ppt', 'child-welfare', 'bup']);
   });
 
@@ -704,7 +711,10 @@ describe('child welfare and BUP', () => {
     expect(stateOf(heard)).toBe('trinn1.mappingAndMeasures');
     expectRefused(heard, measures('2026-09-21'));
     expectRefused(heard, referral('ppt'));
-    expectRefused(heard, ev('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'vss/nurse-1' }, { role: 'school-nurse' }));
+    expectRefused(
+      heard,
+      ev('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'vss/nurse-1' }, { role: 'school-nurse' }),
+    );
     // Child welfare itself is the first call: a referral to it is accepted at once.
     expect(heard.snapshot.can(referral('child-welfare'))).toBe(true);
     const consulted = send(heard, childWelfareConsulted());
@@ -720,7 +730,7 @@ describe('child welfare and BUP', () => {
     expect(stateOf(send(reported, referral('innsatsteam')))).toBe('trinn3.innsatsteam.preMeeting');
   });
 
-  test('[E.BUP1] a BUP referral needs municipal measures tried, the guardians\' consent, and a GP, psychologist or child welfare to send it', () => {
+  test("[E.BUP1] a BUP referral needs municipal measures tried, the guardians' consent, and a GP, psychologist or child welfare to send it", () => {
     // Measures agreed in Trinn 1 but not yet evaluated: not tried.
     const agreed = sendAll(toTrinn1Measures(), [consent('bup')]);
     expectRefused(agreed, referral('bup', 'doctor'));
@@ -780,7 +790,9 @@ describe('national guidance', () => {
     expect(timer(monitoring, 'monitoringPeriod').delay).toBe(days(30));
     const due = fire(monitoring, 'monitoringPeriod');
     expect(stateOf(due)).toBe('followUp.closingDue');
-    expect(declared(due)).toEqual([{ type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } }]);
+    expect(declared(due)).toEqual([
+      { type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } },
+    ]);
     expectRefused(due, closed('natural-explanation'));
     expect(stateOf(send(due, closed('absence-improved')))).toBe('closed');
   });
@@ -823,7 +835,7 @@ const openLeaves = walkStates(machine)
     return [s.path, { snapshot, actions: [] } as Step] as const;
   });
 
-describe('detection\'s facts', () => {
+describe("detection's facts", () => {
   test('every open state of the chart is checked', () => {
     expect(openLeaves.length).toBeGreaterThanOrEqual(20);
   });
@@ -865,10 +877,15 @@ describe('who may act', () => {
   test('[A.T1.1a] the contact teacher takes the Trinn 1 steps; the school health service does not', () => {
     const opened = openTrinn1();
     expect(roles(opened, 'guardians.contacted')).toEqual(['contact-teacher', 'principal', 'school-leadership']);
-    expect(roles(send(opened, contacted()), 'measures.agreed')).toEqual(['contact-teacher', 'teacher-team', 'principal', 'school-leadership']);
+    expect(roles(send(opened, contacted()), 'measures.agreed')).toEqual([
+      'contact-teacher',
+      'teacher-team',
+      'principal',
+      'school-leadership',
+    ]);
   });
 
-  test('[A.T2.5] the six-week review is the leadership\'s: the contact teacher cannot take it', () => {
+  test("[A.T2.5] the six-week review is the leadership's: the contact teacher cannot take it", () => {
     const review = fire(toTrinn2Met(), 'escalationAfterSixWeeksInTotal');
     expect(roles(review, 'evaluation.held')).toEqual(['principal', 'school-leadership']);
     const byTeacher = ev('evaluation.held', { outcome: 'worse', minutesRef: 'vss/eval-2' }, { role: 'contact-teacher' });
@@ -877,7 +894,7 @@ describe('who may act', () => {
     );
   });
 
-  test('[A.T3.2] the referral to Innsatsteam is the leadership\'s step with the school health service, not the contact teacher\'s', () => {
+  test("[A.T3.2] the referral to Innsatsteam is the leadership's step with the school health service, not the contact teacher's", () => {
     const considering = send(toTrinn3(), consent('school-nurse'));
     expect(roles(considering, 'referral.sent')).not.toContain('contact-teacher');
     expect(roles(considering, 'referral.sent')).toEqual(expect.arrayContaining(['principal', 'school-leadership', 'school-nurse']));
@@ -948,7 +965,9 @@ describe('reminders', () => {
     const sixWeeks = timer(toTrinn2Met(), 'escalationAfterSixWeeksInTotal');
     const after = send(review, sixWeeks.event);
     expect(stateOf(after)).toBe('trinn2.afterMeeting.sixWeekReview');
-    expect(declared(after)).toEqual([{ type: 'remindResponsible', params: { roles: ['principal', 'school-leadership'], about: 'evaluate-measures' } }]);
+    expect(declared(after)).toEqual([
+      { type: 'remindResponsible', params: { roles: ['principal', 'school-leadership'], about: 'evaluate-measures' } },
+    ]);
     expect(scheduled(after)).toEqual([]);
     // The Trinn 2 stage goes on: its documents still count.
     expect(after.snapshot.context.stageDocumentStart).toBe(review.snapshot.context.stageDocumentStart);
@@ -958,14 +977,18 @@ describe('reminders', () => {
     const working = toInnsatsteamWorking();
     const review = send(send(working, trend('improved')), timer(working, 'innsatsteamThreeMonths').event);
     expect(stateOf(review)).toBe('trinn3.innsatsteam.threeMonthReview');
-    expect(declared(review)).toEqual([{ type: 'remindResponsible', params: { roles: ['principal', 'innsatsteam'], about: 'evaluate-measures' } }]);
+    expect(declared(review)).toEqual([
+      { type: 'remindResponsible', params: { roles: ['principal', 'innsatsteam'], about: 'evaluate-measures' } },
+    ]);
     expect(scheduled(review)).toEqual([]);
   });
 
   test('[D.3] the end of the follow-up period reminds once and does not restart the follow-up', () => {
     const monitoring = toMonitoring();
     const due = fire(monitoring, 'monitoringPeriod');
-    expect(declared(due)).toEqual([{ type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } }]);
+    expect(declared(due)).toEqual([
+      { type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } },
+    ]);
     expect(scheduled(due)).toEqual([]);
     expect(due.snapshot.context.stageDocumentStart).toBe(monitoring.snapshot.context.stageDocumentStart);
   });
@@ -975,7 +998,7 @@ describe('reminders', () => {
 // Refusals, policy, the whole route, structure
 
 describe('refusals', () => {
-  test('measures before the pupil\'s voice are refused', () => {
+  test("measures before the pupil's voice are refused", () => {
     expectRefused(sendAll(openTrinn1(), [contacted(), psychosocialMapping()]), measures('2026-09-21'));
   });
 
@@ -998,7 +1021,7 @@ describe('refusals', () => {
 });
 
 describe('policy', () => {
-  test('the defaults are the source\'s limits, each saying what it counts', () => {
+  test("the defaults are the source's limits, each saying what it counts", () => {
     expect(planForSkolenaervaerPolicySchema.parse({})).toEqual({
       noticeWithinDays: 3,
       worryingAbsenceOverDays: 10,
@@ -1007,7 +1030,8 @@ describe('policy', () => {
       innsatsteamWithoutImprovementMonths: 3,
       monitoringDays: 30,
     });
-    const descriptionOf = (name: keyof typeof planForSkolenaervaerPolicySchema.shape) => planForSkolenaervaerPolicySchema.shape[name].description;
+    const descriptionOf = (name: keyof typeof planForSkolenaervaerPolicySchema.shape) =>
+      planForSkolenaervaerPolicySchema.shape[name].description;
     expect(descriptionOf('noticeWithinDays')).toMatch(/\(school days\)$/);
     expect(descriptionOf('worryingAbsenceOverDays')).toMatch(/\(school days\)$/);
     expect(descriptionOf('evaluationAfterDays')).toMatch(/\(calendar days\)$/);
@@ -1016,7 +1040,7 @@ describe('policy', () => {
     expect(descriptionOf('monitoringDays')).toMatch(/\(calendar days\)$/);
   });
 
-  test('a municipality\'s shorter evaluation limit narrows the dates the meeting may agree', () => {
+  test("a municipality's shorter evaluation limit narrows the dates the meeting may agree", () => {
     const heard = send(toTrinn2Met({ evaluationAfterDays: 14 }), pupilVoice());
     expectRefused(heard, measures('2026-09-22'));
     const working = send(heard, measures('2026-09-21'));
@@ -1028,7 +1052,9 @@ describe('policy', () => {
     expect(timer(toTrinn2Met(policy), 'escalationAfterSixWeeksInTotal').delay).toBe(days(28));
     // 7 September + 2 months is 7 November: 61 days.
     expect(timer(toInnsatsteamWorking(policy), 'innsatsteamThreeMonths').delay).toBe(days(61));
-    expect(timer(start(ID, WITHOUT_NOTICE, policy), 'contactAfterThreeDaysWithoutNotice').delay).toBe(msUntilDate('2026-09-07T07:00:00Z', '2026-09-08'));
+    expect(timer(start(ID, WITHOUT_NOTICE, policy), 'contactAfterThreeDaysWithoutNotice').delay).toBe(
+      msUntilDate('2026-09-07T07:00:00Z', '2026-09-08'),
+    );
     expect(timer(toMonitoring(policy), 'monitoringPeriod').delay).toBe(days(14));
   });
 
@@ -1158,11 +1184,15 @@ describe('structure', () => {
     expect([...clauseIds].filter((id) => !cited.has(id))).toEqual([]);
   });
 
-  test('clauses have unique ids and cite the procedure\'s source, the national guidance or the national child-welfare and BUP rules', () => {
+  test("clauses have unique ids and cite the procedure's source, the national guidance or the national child-welfare and BUP rules", () => {
     expect(clauseIds.size).toBe(planForSkolenaervaerClauses.length);
     for (const clause of planForSkolenaervaerClauses) {
       expect(clause.id).toMatch(/^(A|D)\.|^E\.(CW1|BUP1)$/);
-      const sources = clause.id.startsWith('E.') ? [/^Rælingen kommune: /] : clause.id.startsWith('D.') ? [/^Udir: /] : [/^Plan for skolenærvær$/];
+      const sources = clause.id.startsWith('E.')
+        ? [/^Rælingen kommune: /]
+        : clause.id.startsWith('D.')
+          ? [/^Udir: /]
+          : [/^Plan for skolenærvær$/];
       expect(sources.some((source) => source.test(clause.source))).toBe(true);
     }
   });

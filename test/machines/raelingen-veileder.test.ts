@@ -70,7 +70,12 @@ const decidedWorrying = () => ev('escalation.decided', { reason: 'Fraværet øke
 const meetingHeld = (meeting: CaseEventOf<'meeting.held'>['meeting'], options: { at?: string; participants?: Role[] } = {}) =>
   ev(
     'meeting.held',
-    { meeting, participants: options.participants ?? ['principal', 'guardians', 'pupil'], pupilPresent: true, minutesRef: `referat-${meeting}` },
+    {
+      meeting,
+      participants: options.participants ?? ['principal', 'guardians', 'pupil'],
+      pupilPresent: true,
+      minutesRef: `referat-${meeting}`,
+    },
     { role: 'principal', ...(options.at ? { at: options.at } : {}) },
   );
 const agreement = (overrides: Partial<CaseEventOf<'cooperationAgreement.signed'>> = {}, options: { at?: string } = {}) =>
@@ -82,7 +87,11 @@ const agreement = (overrides: Partial<CaseEventOf<'cooperationAgreement.signed'>
 const evaluated = (outcome: CaseEventOf<'evaluation.held'>['outcome'], options: { at?: string } = {}) =>
   ev('evaluation.held', { outcome, minutesRef: 'evaluering-1' }, { role: 'principal', ...options });
 const measures = (options: { at?: string } = {}) =>
-  ev('measures.agreed', { measures: ['Fast voksen møter eleven ved skolestart'], evaluationDate: '2026-09-25', planRef: 'tiltak-1' }, { role: 'principal', ...options });
+  ev(
+    'measures.agreed',
+    { measures: ['Fast voksen møter eleven ved skolestart'], evaluationDate: '2026-09-25', planRef: 'tiltak-1' },
+    { role: 'principal', ...options },
+  );
 const consent = (service: CaseEventOf<'consent.given'>['service']) => ev('consent.given', { service, documentRef: `samtykke-${service}` });
 const nurseTalk = (conclusion: CaseEventOf<'schoolNurse.conversationHeld'>['conclusion']) =>
   ev('schoolNurse.conversationHeld', { conclusion, documentRef: 'helsenotat-1' }, { role: 'school-nurse' });
@@ -100,9 +109,11 @@ const closed = (reason: CaseEventOf<'case.closed'>['reason']) =>
 
 const toMapping = (step: Step = open()) => send(step, contacted());
 /** To the principal's conversation: mapping form 1 on file (over 8 days), or not needed. */
-const toConversation = (step: Step = open()) => (ctx(step).absencePatternForm === 'due' ? send(toMapping(step), mapped()) : toMapping(step));
+const toConversation = (step: Step = open()) =>
+  ctx(step).absencePatternForm === 'due' ? send(toMapping(step), mapped()) : toMapping(step);
 const toCooperationMeeting = (step: Step = open()) => send(toConversation(step), decidedWorrying());
-const toMeasures = (step: Step = open()) => sendAll(toCooperationMeeting(step), [pupilHeard(), meetingHeld('cooperation-meeting'), agreement()]);
+const toMeasures = (step: Step = open()) =>
+  sendAll(toCooperationMeeting(step), [pupilHeard(), meetingHeld('cooperation-meeting'), agreement()]);
 const toMonitoring = (step: Step = open()) => send(toMeasures(step), evaluated('improved'));
 const toRevising = (step: Step = open()) => send(toMeasures(step), evaluated('unchanged'));
 
@@ -196,7 +207,7 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(fx(send(open({ grade: 9 }, { lowerSecondaryContactWithoutNoticeBySchoolDay: 2 }), noticeMissing(2)))).toEqual(contactDue);
   });
 
-  test('[E.S4] the contact without notice is the principal\'s: a case opened on it reminds the principal with the contact teacher', () => {
+  test("[E.S4] the contact without notice is the principal's: a case opened on it reminds the principal with the contact teacher", () => {
     const opened = open({ trigger: { rule: 'unnotified-absence', dates: ['2026-09-04'], days: 1 } });
     expect(fx(fire(opened, 'homeContactedImmediately'))).toEqual([contactReminder('principal', 'contact-teacher')]);
   });
@@ -222,10 +233,13 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(() => open({ trigger: { rule: 'consecutive-days', dates: ['2026-09-04'], days: 3 } })).toThrow(ProcedureError);
   });
 
-  test('[E.S5b] over 8 days / 10 lessons mapping form 1 comes first, is asked for once, and moves the case to the principal\'s conversation', () => {
+  test("[E.S5b] over 8 days / 10 lessons mapping form 1 comes first, is asked for once, and moves the case to the principal's conversation", () => {
     const mapping = toMapping();
     expect(stateOf(mapping)).toBe('open.mapping.absencePatternForm');
-    expect(fx(mapping)).toContainEqual({ type: 'requestDocument', params: { kind: 'mapping-form', from: ['contact-teacher', 'principal'] } });
+    expect(fx(mapping)).toContainEqual({
+      type: 'requestDocument',
+      params: { kind: 'mapping-form', from: ['contact-teacher', 'principal'] },
+    });
     expect(metaOf(mapping).requiredDocuments).toEqual(['mapping-form']);
     expect(metaOf(mapping).responsible).toEqual(['contact-teacher', 'principal']);
     // The principal cannot decide before the form is on file.
@@ -281,10 +295,16 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(stateOf(held)).toBe('open.mapping.conversation.meetingWeek');
     // Counted from the conversation (two days after the contact), not from the contact.
     expect(delayOf(held, 'newMeetingWithinOneWeek')).toBe(7 * DAY);
-    const withoutLeadership = send(held, meetingHeld('guardian-conversation', { at: at('2026-09-12'), participants: ['contact-teacher', 'guardians'] }));
+    const withoutLeadership = send(
+      held,
+      meetingHeld('guardian-conversation', { at: at('2026-09-12'), participants: ['contact-teacher', 'guardians'] }),
+    );
     expect(stateOf(withoutLeadership)).toBe('open.mapping.conversation.meetingWeek');
     expect(delayOf(withoutLeadership, 'newMeetingWithinOneWeek')).toBeUndefined();
-    const withLeadership = send(held, meetingHeld('leadership-meeting', { at: at('2026-09-12'), participants: ['school-leadership', 'contact-teacher', 'guardians'] }));
+    const withLeadership = send(
+      held,
+      meetingHeld('leadership-meeting', { at: at('2026-09-12'), participants: ['school-leadership', 'contact-teacher', 'guardians'] }),
+    );
     expect(delayOf(withLeadership, 'newMeetingWithinOneWeek')).toBe(7 * DAY);
     const due = fire(withLeadership, 'newMeetingWithinOneWeek');
     expect(fx(due)).toEqual([{ type: 'remindResponsible', params: { roles: ['principal'], about: 'hold-meeting' } }]);
@@ -298,7 +318,8 @@ describe('Rælingen school routine (procedure E)', () => {
   });
 
   test('[E.S6b] UngdomsLOS is invited to meetings from grade 6 and not routinely below', () => {
-    const invite = (grade: number) => fx(toMapping(open({ grade }))).find((e) => e.type === 'scheduleMeeting')?.params as { participants: Role[] };
+    const invite = (grade: number) =>
+      fx(toMapping(open({ grade }))).find((e) => e.type === 'scheduleMeeting')?.params as { participants: Role[] };
     expect(invite(6).participants).toContain('ungdomslos');
     expect(invite(5).participants).not.toContain('ungdomslos');
   });
@@ -372,7 +393,11 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(fx(step)).toEqual([
       {
         type: 'scheduleMeeting',
-        params: { meeting: 'cooperation-meeting', participants: ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos'], withinDays: 7 },
+        params: {
+          meeting: 'cooperation-meeting',
+          participants: ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos'],
+          withinDays: 7,
+        },
       },
       { type: 'notifyGuardians', params: { message: 'meeting-invitation' } },
       { type: 'requestDocument', params: { kind: 'consent', from: ['guardians'] } },
@@ -396,7 +421,11 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(ctx(signed).evaluationDate).toBe('2026-09-25');
     expect(fx(signed)).toContainEqual({
       type: 'scheduleMeeting',
-      params: { meeting: 'evaluation-meeting', participants: ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos'], withinDays: 21 },
+      params: {
+        meeting: 'evaluation-meeting',
+        participants: ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos'],
+        withinDays: 21,
+      },
     });
   });
 
@@ -409,7 +438,10 @@ describe('Rælingen school routine (procedure E)', () => {
   });
 
   test('[E.S7c] a pupil absent from the meeting does not sign; the agreement rests on the pupil heard through a trusted adult', () => {
-    const met = sendAll(toCooperationMeeting(), [meetingHeld('cooperation-meeting', { participants: ['principal', 'guardians'] }), pupilHeard('trusted-adult')]);
+    const met = sendAll(toCooperationMeeting(), [
+      meetingHeld('cooperation-meeting', { participants: ['principal', 'guardians'] }),
+      pupilHeard('trusted-adult'),
+    ]);
     const withoutPupil = agreement({ present: ['principal', 'guardians'], signedBy: ['principal', 'guardians'] });
     expect(stateOf(send(met, withoutPupil))).toBe('open.measuresInProgress.weeklyFollowUp');
     // A pupil who was there signs too.
@@ -427,11 +459,13 @@ describe('Rælingen school routine (procedure E)', () => {
   });
 
   test('[E.S7d] UngdomsLOS starts in a meeting with the young person, the guardians and the school: from grade 6 the cooperation meeting invites all of them', () => {
-    const invitation = fx(toCooperationMeeting(open({ grade: 6 }))).find((e) => e.type === 'scheduleMeeting')?.params as { participants: Role[] };
+    const invitation = fx(toCooperationMeeting(open({ grade: 6 }))).find((e) => e.type === 'scheduleMeeting')?.params as {
+      participants: Role[];
+    };
     expect(invitation.participants).toEqual(expect.arrayContaining(['ungdomslos', 'pupil', 'guardians', 'principal']));
   });
 
-  test('[E.S8] decision B reminds the principal to involve the school nurse, and the guardians\' consent books the first conversation', () => {
+  test("[E.S8] decision B reminds the principal to involve the school nurse, and the guardians' consent books the first conversation", () => {
     const meeting = toCooperationMeeting();
     expect(fx(meeting)).toContainEqual({ type: 'remindResponsible', params: { roles: ['principal'], about: 'involve-school-nurse' } });
     const consented = send(meeting, consent('school-nurse'));
@@ -484,14 +518,19 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(stateOf(evening)).toBe('open.monitoring.watching.weeklyFollowUp');
   });
 
-  test('[E.S10a] the evaluation counts from the agreement\'s own time, also when it is registered later', () => {
+  test("[E.S10a] the evaluation counts from the agreement's own time, also when it is registered later", () => {
     const met = sendAll(toCooperationMeeting(), [meetingHeld('cooperation-meeting'), pupilHeard()]);
     const signed = send(met, agreement({ evaluationDate: '2026-09-20' }, { at: at('2026-09-03') }));
     expect(delayOf(signed, 'evaluationWithinThreeWeeks')).toBe(17 * DAY + 16 * HOUR);
   });
 
   test('[E.S10a] the evaluation invites the services the case involves', () => {
-    const met = sendAll(toCooperationMeeting(), [meetingHeld('cooperation-meeting'), pupilHeard(), consent('school-nurse'), referral('ppt')]);
+    const met = sendAll(toCooperationMeeting(), [
+      meetingHeld('cooperation-meeting'),
+      pupilHeard(),
+      consent('school-nurse'),
+      referral('ppt'),
+    ]);
     const invitation = fx(send(met, agreement())).find((e) => e.type === 'scheduleMeeting')?.params as { participants: Role[] };
     expect(invitation.participants).toEqual(['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'school-nurse', 'ppt']);
   });
@@ -527,7 +566,10 @@ describe('Rælingen school routine (procedure E)', () => {
   test('[E.S10b] after the monitoring period the principal is reminded to end systematic follow-up', () => {
     const due = fire(toMonitoring(), 'monitoringPeriod');
     expect(stateOf(due)).toBe('open.monitoring.closingDue');
-    expect(fx(due)).toContainEqual({ type: 'remindResponsible', params: { roles: ['contact-teacher', 'principal'], about: 'file-document' } });
+    expect(fx(due)).toContainEqual({
+      type: 'remindResponsible',
+      params: { roles: ['contact-teacher', 'principal'], about: 'file-document' },
+    });
     const done = send(due, closed('absence-improved'));
     expect(stateOf(done)).toBe('closed');
     expect(fx(done)).toContainEqual({ type: 'notifyGuardians', params: { message: 'case-closed' } });
@@ -538,7 +580,10 @@ describe('Rælingen school routine (procedure E)', () => {
     expect(stateOf(revising)).toBe('open.revisingMeasures');
     expect(fx(revising)).toContainEqual({ type: 'remindResponsible', params: { roles: ['principal'], about: 'decide-escalation' } });
     expect(delayOf(revising, 'revisedAgreementWithinOneWeek')).toBe(7 * DAY);
-    const renewed = sendAll(revising, [pupilHeard(), agreement({ evaluationDate: '2026-10-01', documentRef: 'avtale-2' }, { at: at('2026-09-25') })]);
+    const renewed = sendAll(revising, [
+      pupilHeard(),
+      agreement({ evaluationDate: '2026-10-01', documentRef: 'avtale-2' }, { at: at('2026-09-25') }),
+    ]);
     expect(stateOf(renewed)).toBe('open.measuresInProgress.weeklyFollowUp');
     expect(delayOf(renewed, 'evaluationWithinThreeWeeks')).toBe(6 * DAY + 16 * HOUR);
   });
@@ -575,7 +620,9 @@ describe('Rælingen school routine (procedure E)', () => {
     // The stage restarts: the agreement rests on a meeting held, and the pupil heard, after the consultation.
     expectRefused(back, agreement());
     expectRefused(send(back, meetingHeld('cooperation-meeting')), agreement());
-    expect(stateOf(sendAll(back, [meetingHeld('cooperation-meeting'), pupilHeard(), agreement()]))).toBe('open.measuresInProgress.weeklyFollowUp');
+    expect(stateOf(sendAll(back, [meetingHeld('cooperation-meeting'), pupilHeard(), agreement()]))).toBe(
+      'open.measuresInProgress.weeklyFollowUp',
+    );
   });
 
   test('[E.CW1] every kind of suspicion makes child welfare the first call, from any open stage', () => {
@@ -613,7 +660,10 @@ describe('Rælingen school routine (procedure E)', () => {
   });
 
   test('[E.CW2] when the measures do not improve absence the principal is reminded to contact child welfare', () => {
-    expect(fx(toRevising())).toContainEqual({ type: 'remindResponsible', params: { roles: ['principal'], about: 'consult-child-welfare' } });
+    expect(fx(toRevising())).toContainEqual({
+      type: 'remindResponsible',
+      params: { roles: ['principal'], about: 'consult-child-welfare' },
+    });
     // Improvement that does not last: the absence comes back during monitoring.
     const relapse = send(toMonitoring(), newTrigger({ rule: 'suspected-invalid-absence', dates: ['2026-10-01'] }));
     expect(stateOf(relapse)).toBe('open.evaluationDue');
@@ -645,7 +695,8 @@ describe('Rælingen school routine (procedure E)', () => {
   });
 
   test('[E.NAV1] NAV joins the meetings of a grade 10 pupil whose case shows invalid absence, not on the count of all absence alone', () => {
-    const participants = (step: Step) => (fx(step).find((e) => e.type === 'scheduleMeeting')?.params as { participants: Role[] }).participants;
+    const participants = (step: Step) =>
+      (fx(step).find((e) => e.type === 'scheduleMeeting')?.params as { participants: Role[] }).participants;
     const invalid = open({ grade: 10, trigger: SUSPECTED });
     expect(participants(toMapping(invalid))).toEqual(['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']);
     expect(participants(toCooperationMeeting(invalid))).toContain('nav');
@@ -661,7 +712,15 @@ describe('Rælingen school routine (procedure E)', () => {
 
   test('[E.DS] the danger signs open a case, and a danger sign after improvement calls an evaluation at once', () => {
     expect([...raelingenOpeningRules].sort()).toEqual(
-      ['days-or-lessons-over-limit', 'left-during-day', 'late-arrivals', 'staff-concern', 'suspected-invalid-absence', 'unnotified-absence', 'valid-absence-half-year'].sort(),
+      [
+        'days-or-lessons-over-limit',
+        'left-during-day',
+        'late-arrivals',
+        'staff-concern',
+        'suspected-invalid-absence',
+        'unnotified-absence',
+        'valid-absence-half-year',
+      ].sort(),
     );
     const relapse = send(toMonitoring(), newTrigger({ rule: 'late-arrivals', dates: ['2026-10-01', '2026-10-02'] }));
     expect(stateOf(relapse)).toBe('open.evaluationDue');
@@ -674,12 +733,16 @@ describe('Rælingen school routine (procedure E)', () => {
     const eightDays = send(monitoring, newTrigger({ rule: 'days-or-lessons-over-limit', dates: ['2026-10-01'], days: 8 }));
     expect(stateOf(eightDays)).toBe('open.monitoring.watching.weeklyFollowUp');
     expect(ctx(eightDays).triggers).toHaveLength(2);
-    expect(stateOf(send(monitoring, newTrigger({ rule: 'days-or-lessons-over-limit', dates: ['2026-10-01'], lessons: 11 })))).toBe('open.evaluationDue');
+    expect(stateOf(send(monitoring, newTrigger({ rule: 'days-or-lessons-over-limit', dates: ['2026-10-01'], lessons: 11 })))).toBe(
+      'open.evaluationDue',
+    );
     expect(stateOf(send(monitoring, newTrigger({ rule: 'valid-absence-half-year', dates: ['2026-10-01'], days: 6 })))).toBe(
       'open.monitoring.watching.weeklyFollowUp',
     );
     const stricter = toMonitoring(open({}, { validAbsenceDaysPerHalfYear: 5 }));
-    expect(stateOf(send(stricter, newTrigger({ rule: 'valid-absence-half-year', dates: ['2026-10-01'], days: 6 })))).toBe('open.evaluationDue');
+    expect(stateOf(send(stricter, newTrigger({ rule: 'valid-absence-half-year', dates: ['2026-10-01'], days: 6 })))).toBe(
+      'open.evaluationDue',
+    );
   });
 
   test('[D.2] measures cannot be agreed before the pupil voice is recorded', () => {
@@ -766,7 +829,13 @@ describe('who may act (meta.responsible and authorization)', () => {
 
   test('guardians and the pupil can never close the case or record a step, in any step', () => {
     for (const step of allLeaves()) {
-      for (const type of ['case.closed', 'escalation.decided', 'cooperationAgreement.signed', 'evaluation.held', 'guardians.contacted'] as const) {
+      for (const type of [
+        'case.closed',
+        'escalation.decided',
+        'cooperationAgreement.signed',
+        'evaluation.held',
+        'guardians.contacted',
+      ] as const) {
         expect({ state: stateOf(step), type, roles: roles(step, type).filter((r) => r === 'guardians' || r === 'pupil') }).toEqual({
           state: stateOf(step),
           type,
@@ -776,7 +845,7 @@ describe('who may act (meta.responsible and authorization)', () => {
     }
   });
 
-  test('[E.S7a] the contact teacher cannot decide A or B: closing on a natural explanation and calling the cooperation meeting are the principal\'s', () => {
+  test("[E.S7a] the contact teacher cannot decide A or B: closing on a natural explanation and calling the cooperation meeting are the principal's", () => {
     const afterConversation = send(toConversation(), meetingHeld('guardian-conversation'));
     // An agreement at the conversation (E.S6d) is the principal's too.
     expect(roles(afterConversation, 'cooperationAgreement.signed')).toEqual(['principal', 'school-leadership']);
@@ -800,7 +869,9 @@ describe('who may act (meta.responsible and authorization)', () => {
   test('[E.S8] the school nurse records her own conversations; the GP, child welfare or a psychologist refers to BUP', () => {
     for (const step of [toMapping(), toMeasures(), toRevising()]) {
       expect(roles(step, 'schoolNurse.conversationHeld')).toContain('school-nurse');
-      expect(roles(step, 'referral.sent')).toEqual(expect.arrayContaining(['doctor', 'child-welfare', 'mental-health', 'principal', 'contact-teacher']));
+      expect(roles(step, 'referral.sent')).toEqual(
+        expect.arrayContaining(['doctor', 'child-welfare', 'mental-health', 'principal', 'contact-teacher']),
+      );
     }
   });
 
@@ -866,7 +937,12 @@ describe('refused events leave the case unchanged', () => {
   });
 
   test('a fourth school-nurse conversation', () => {
-    const three = sendAll(toMeasures(), [consent('school-nurse'), nurseTalk('undetermined'), nurseTalk('undetermined'), nurseTalk('no-medical-cause')]);
+    const three = sendAll(toMeasures(), [
+      consent('school-nurse'),
+      nurseTalk('undetermined'),
+      nurseTalk('undetermined'),
+      nurseTalk('no-medical-cause'),
+    ]);
     expectRefused(three, nurseTalk('undetermined'));
   });
 
@@ -968,7 +1044,14 @@ describe('the whole route', () => {
     step = send(step, consulted());
     // Form 1 is on file for the case: the mapping resumes at the principal's conversation.
     expect(stateOf(step)).toBe('open.mapping.conversation.conversationDue');
-    step = sendAll(step, [meetingHeld('guardian-conversation'), pupilHeard(), consent('school-nurse'), nurseTalk('no-medical-cause'), referral('ppt'), decidedWorrying()]);
+    step = sendAll(step, [
+      meetingHeld('guardian-conversation'),
+      pupilHeard(),
+      consent('school-nurse'),
+      nurseTalk('no-medical-cause'),
+      referral('ppt'),
+      decidedWorrying(),
+    ]);
     expect(stateOf(step)).toBe('open.cooperationMeeting');
     step = sendAll(step, [meetingHeld('cooperation-meeting'), pupilHeard(), agreement()]);
     const firstAgreement = step;
@@ -1000,7 +1083,16 @@ describe('the whole route', () => {
     expect(context.evaluations).toBe(3);
     expect(context.suspicions).toEqual(['guardian-substance-abuse']);
     expect(context.documents.map((d) => d.kind)).toEqual(
-      expect.arrayContaining(['contact-log', 'mapping-form', 'suspicion-note', 'cooperation-agreement', 'evaluation', 'referral', 'health-note', 'closing-note']),
+      expect.arrayContaining([
+        'contact-log',
+        'mapping-form',
+        'suspicion-note',
+        'cooperation-agreement',
+        'evaluation',
+        'referral',
+        'health-note',
+        'closing-note',
+      ]),
     );
   });
 });

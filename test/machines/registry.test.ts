@@ -5,7 +5,11 @@ import { buildCaseInput, getProcedure, latestVersion, currentProcedures, Procedu
 import { caseFacts } from './harness';
 
 test('all four procedures are registered, each with its specification, clauses, opening rules and policy defaults', () => {
-  expect(currentProcedures().map((p) => p.id).sort()).toEqual(['hardanger-handlingsplan', 'plan-for-skolenaervaer', 'raelingen-veileder', 'tiltaksplan-elevfravaer']);
+  expect(
+    currentProcedures()
+      .map((p) => p.id)
+      .sort(),
+  ).toEqual(['hardanger-handlingsplan', 'plan-for-skolenaervaer', 'raelingen-veileder', 'tiltaksplan-elevfravaer']);
   for (const p of currentProcedures()) {
     expect(existsSync(join(__dirname, '..', '..', p.specification))).toBe(true);
     expect(p.specification).toBe(`docs/procedures/${p.id}.md`);

@@ -15,7 +15,10 @@ describe.each(procedures)('%s', (_name, procedure) => {
 
   test('every state has a Norwegian label, responsible roles, clauses and a public stage', () => {
     for (const state of states) {
-      expect({ state: state.path, label: state.meta?.label?.trim() ?? '' }).toEqual({ state: state.path, label: expect.stringMatching(/\S/) });
+      expect({ state: state.path, label: state.meta?.label?.trim() ?? '' }).toEqual({
+        state: state.path,
+        label: expect.stringMatching(/\S/),
+      });
       expect(Array.isArray(state.meta?.responsible)).toBe(true);
       expect(Array.isArray(state.meta?.requiredDocuments)).toBe(true);
       expect({ state: state.path, clauses: state.meta?.clauses.length ?? 0 }).toEqual({ state: state.path, clauses: expect.any(Number) });

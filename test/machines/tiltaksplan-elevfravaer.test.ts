@@ -38,7 +38,11 @@ const newTrigger = (dates = ['2026-09-21', '2026-09-22', '2026-09-23']) =>
   ev('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates, days: dates.length } }, { role: 'system' });
 /** Detection's trigger for a school day without notice from the guardians (C.1.2). */
 const missingNotice = (date = '2026-09-08') =>
-  ev('absence.newTrigger', { trigger: { rule: 'unnotified-absence', dates: [date], days: 1 } }, { role: 'system', at: `${date}T14:00:00Z` });
+  ev(
+    'absence.newTrigger',
+    { trigger: { rule: 'unnotified-absence', dates: [date], days: 1 } },
+    { role: 'system', at: `${date}T14:00:00Z` },
+  );
 const noticeReceived = () => ev('absence.noticeReceived', { documentRef: 'notice-1' });
 const explained = (reason: 'natural-explanation' | 'illness-approved' = 'natural-explanation', role: Role = 'contact-teacher') =>
   ev('case.closed', { reason, note: 'Mor ringte: eleven er syk i dag.', documentRef: 'log-phase-1' }, { role });
@@ -46,14 +50,24 @@ const explained = (reason: 'natural-explanation' | 'illness-approved' = 'natural
 const startPhase1 = (policy?: unknown) =>
   start(ID, { trigger: { rule: 'unnotified-absence', dates: ['2026-09-07'], days: 1 }, openedAt: '2026-09-07T14:00:00Z' }, policy);
 const trend = () =>
-  ev('absence.trend', { trend: 'worse', from: '2026-09-01', to: '2026-09-28', absenceDays: 4 }, { role: 'system', at: '2026-09-28T06:00:00Z' });
+  ev(
+    'absence.trend',
+    { trend: 'worse', from: '2026-09-01', to: '2026-09-28', absenceDays: 4 },
+    { role: 'system', at: '2026-09-28T06:00:00Z' },
+  );
 const meeting = (
   kind: 'leadership-meeting' | 'evaluation-meeting',
   at: string,
   participants: Role[] = ['principal', 'school-leadership', 'contact-teacher', 'guardians', 'pupil'],
-) => ev('meeting.held', { meeting: kind, participants, pupilPresent: participants.includes('pupil'), minutesRef: `minutes-${kind}` }, { role: 'principal', at });
+) =>
+  ev(
+    'meeting.held',
+    { meeting: kind, participants, pupilPresent: participants.includes('pupil'), minutesRef: `minutes-${kind}` },
+    { role: 'principal', at },
+  );
 const leadershipMeeting = (at = '2026-09-24T10:00:00Z') => meeting('leadership-meeting', at);
-const followUpMeeting = (at = '2026-10-08T10:00:00Z') => meeting('evaluation-meeting', at, ['principal', 'contact-teacher', 'guardians', 'pupil']);
+const followUpMeeting = (at = '2026-10-08T10:00:00Z') =>
+  meeting('evaluation-meeting', at, ['principal', 'contact-teacher', 'guardians', 'pupil']);
 const mappingForm = () => ev('mapping.completed', { form: 'situation-mapping', documentRef: 'mapping-1' }, { role: 'principal' });
 const evaluation = (outcome: 'improved' | 'unchanged' | 'worse') =>
   ev('evaluation.held', { outcome, minutesRef: `evaluation-${outcome}` }, { role: 'principal', at: '2026-10-08T11:00:00Z' });
@@ -112,7 +126,12 @@ describe('phase 1: notice', () => {
   test('[C.1.2] a case opened on a day without notice starts in phase 1: the contact teacher is asked to contact the home that day, the guardians hear notice is missing', () => {
     const s = startPhase1();
     expect(stateOf(s)).toBe('open.missingNotice.contactingHome');
-    expect(metaOf(s)).toMatchObject({ label: 'Fravær uten melding – kontakt med hjemmet', responsible: ['contact-teacher'], clauses: ['C.1.2'], stage: 'identification' });
+    expect(metaOf(s)).toMatchObject({
+      label: 'Fravær uten melding – kontakt med hjemmet',
+      responsible: ['contact-teacher'],
+      clauses: ['C.1.2'],
+      stage: 'identification',
+    });
     expect(effects(s).map((e) => [e.type, e.params])).toEqual([
       ['notifyStaff', { roles: ['contact-teacher'], about: 'notice-missing' }],
       ['notifyGuardians', { message: 'absence-without-notice' }],
@@ -142,7 +161,9 @@ describe('phase 1: notice', () => {
       const answered = send(startPhase1(), answer);
       expect(stateOf(answered)).toBe('open.missingNotice.answered');
       expect(metaOf(answered).requiredDocuments).toEqual(['closing-note']);
-      expect(ctx(answered).documents.map((d) => d.kind)).toEqual([answer.type === 'guardians.contacted' ? 'contact-log' : 'absence-notice']);
+      expect(ctx(answered).documents.map((d) => d.kind)).toEqual([
+        answer.type === 'guardians.contacted' ? 'contact-log' : 'absence-notice',
+      ]);
       expect(delayOf(answered, 'closingReminder')).toBe(7 * MS_PER_DAY);
       const reminded = fire(answered, 'closingReminder');
       expect({ to: stateOf(reminded), effects: effects(reminded).map((e) => e.params) }).toEqual({
@@ -169,7 +190,9 @@ describe('phase 1: notice', () => {
     for (const phase1 of [startPhase1(), send(startPhase1(), contacted())]) {
       const moved = send(phase1, newTrigger());
       expect(stateOf(moved)).toBe('open.firstTrigger.contactingHome');
-      expect(effects(moved)).toEqual([expect.objectContaining({ type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } })]);
+      expect(effects(moved)).toEqual([
+        expect.objectContaining({ type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } }),
+      ]);
       expect(ctx(moved).triggers.map((t) => t.rule)).toEqual(['unnotified-absence', 'consecutive-days']);
       // Phase 2 builds on its own contact: the phase 1 contact log does not count for it.
       expect(stageDocuments(ctx(moved))).toEqual([]);
@@ -180,7 +203,12 @@ describe('phase 1: notice', () => {
     for (const leaf of openLeaves) {
       const s = reach[leaf]!();
       const after = send(s, missingNotice('2026-10-12'));
-      expect({ leaf, to: stateOf(after), last: ctx(after).triggers.at(-1)?.rule, effects: effects(after).map((e) => [e.type, e.params]) }).toEqual({
+      expect({
+        leaf,
+        to: stateOf(after),
+        last: ctx(after).triggers.at(-1)?.rule,
+        effects: effects(after).map((e) => [e.type, e.params]),
+      }).toEqual({
         leaf,
         to: leaf,
         last: 'unnotified-absence',
@@ -193,7 +221,13 @@ describe('phase 1: notice', () => {
   });
 
   test('[C.1.2][C.3] a day without notice is not a new pattern: it never moves phase 2 on to phase 3', () => {
-    for (const leaf of ['open.firstTrigger.planningThreeDays', 'open.firstTrigger.followingPlan', 'open.restingAfterIllness', 'open.monitoring', 'open.closingDue']) {
+    for (const leaf of [
+      'open.firstTrigger.planningThreeDays',
+      'open.firstTrigger.followingPlan',
+      'open.restingAfterIllness',
+      'open.monitoring',
+      'open.closingDue',
+    ]) {
       expect({ leaf, to: stateOf(send(reach[leaf]!(), missingNotice())) }).toEqual({ leaf, to: leaf });
       expect({ leaf, to: stateOf(send(reach[leaf]!(), newTrigger())) }).toEqual({ leaf, to: 'open.newTrigger.contactingHome' });
     }
@@ -215,7 +249,9 @@ describe('phase 2: first trigger', () => {
     const s = start(ID);
     expect(stateOf(s)).toBe('open.firstTrigger.contactingHome');
     expect(metaOf(s).responsible).toEqual(['contact-teacher']);
-    expect(effects(s)).toEqual([expect.objectContaining({ type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } })]);
+    expect(effects(s)).toEqual([
+      expect.objectContaining({ type: 'notifyStaff', params: { roles: ['contact-teacher'], about: 'case-opened' } }),
+    ]);
     expect(delayOf(s, 'contactReminder')).toBe(1 * MS_PER_DAY);
     const reminded = fire(s, 'contactReminder');
     expect(stateOf(reminded)).toBe('open.firstTrigger.contactingHome');
@@ -350,7 +386,13 @@ describe('phase 3: new trigger', () => {
       .filter((s) => s.leaf && !s.final && s.path !== 'open.opening')
       .map((s) => s.path);
     expect(openLeaves).toEqual(chartLeaves);
-    const moving = ['open.firstTrigger.planningThreeDays', 'open.firstTrigger.followingPlan', 'open.restingAfterIllness', 'open.monitoring', 'open.closingDue'];
+    const moving = [
+      'open.firstTrigger.planningThreeDays',
+      'open.firstTrigger.followingPlan',
+      'open.restingAfterIllness',
+      'open.monitoring',
+      'open.closingDue',
+    ];
     // In phase 1 a pattern is the first one: the case goes on at phase 2 (C.1.2).
     const toPhase2 = ['open.missingNotice.contactingHome', 'open.missingNotice.answered'];
     for (const leaf of openLeaves) {
@@ -360,15 +402,29 @@ describe('phase 3: new trigger', () => {
       const triggered = send(s, newTrigger(dates));
       expect({ leaf, can: s.snapshot.can(newTrigger(dates)) }).toEqual({ leaf, can: true });
       expect({ leaf, last: ctx(triggered).triggers.at(-1) }).toEqual({ leaf, last: { rule: 'consecutive-days', dates, days: 3 } });
-      const to = moving.includes(leaf) ? 'open.newTrigger.contactingHome' : toPhase2.includes(leaf) ? 'open.firstTrigger.contactingHome' : leaf;
+      const to = moving.includes(leaf)
+        ? 'open.newTrigger.contactingHome'
+        : toPhase2.includes(leaf)
+          ? 'open.firstTrigger.contactingHome'
+          : leaf;
       expect({ leaf, to: stateOf(triggered) }).toEqual({ leaf, to });
       const trended = send(s, trend());
-      expect({ leaf, can: s.snapshot.can(trend()), to: stateOf(trended), trend: ctx(trended).lastTrend }).toEqual({ leaf, can: true, to: leaf, trend: 'worse' });
+      expect({ leaf, can: s.snapshot.can(trend()), to: stateOf(trended), trend: ctx(trended).lastTrend }).toEqual({
+        leaf,
+        can: true,
+        to: leaf,
+        trend: 'worse',
+      });
     }
   });
 
   test('[C.3] new absence before the phase 2 contact or during phase 3 is recorded, the principal and contact teacher are told, and the case stays', () => {
-    for (const leaf of ['open.firstTrigger.contactingHome', 'open.firstTrigger.confirmingIllness', 'open.newTrigger.planning', 'open.newTrigger.measuresInProgress']) {
+    for (const leaf of [
+      'open.firstTrigger.contactingHome',
+      'open.firstTrigger.confirmingIllness',
+      'open.newTrigger.planning',
+      'open.newTrigger.measuresInProgress',
+    ]) {
       const s = send(reach[leaf]!(), newTrigger());
       expect({ leaf, to: stateOf(s), effects: effects(s).map((e) => e.params) }).toEqual({
         leaf,
@@ -396,13 +452,22 @@ describe('phase 3: new trigger', () => {
     expect(effects(s)).toEqual([
       expect.objectContaining({
         type: 'scheduleMeeting',
-        params: { meeting: 'leadership-meeting', participants: ['principal', 'school-leadership', 'contact-teacher', 'guardians', 'pupil'], withinDays: 0 },
+        params: {
+          meeting: 'leadership-meeting',
+          participants: ['principal', 'school-leadership', 'contact-teacher', 'guardians', 'pupil'],
+          withinDays: 0,
+        },
       }),
       expect.objectContaining({ type: 'notifyGuardians', params: { message: 'meeting-invitation' } }),
     ]);
     expect(delayOf(s, 'meetingCalledImmediately')).toBe(2 * MS_PER_DAY);
     // Another kind of meeting does not count as the one the principal called.
-    const other = ev('meeting.held', { meeting: 'pupil-conversation', participants: ['contact-teacher', 'pupil'], pupilPresent: true, minutesRef: 'm' });
+    const other = ev('meeting.held', {
+      meeting: 'pupil-conversation',
+      participants: ['contact-teacher', 'pupil'],
+      pupilPresent: true,
+      minutesRef: 'm',
+    });
     expect(s.snapshot.can(other)).toBe(false);
   });
 
@@ -437,8 +502,13 @@ describe('phase 3: new trigger', () => {
   test('[C.3.2a] the meeting counts only with the principal, the contact teacher and the guardians there', () => {
     const called = send(toPhase3(), contacted('home-related'));
     for (const missing of ['principal', 'contact-teacher', 'guardians'] as const) {
-      const participants = (['principal', 'school-leadership', 'contact-teacher', 'guardians', 'pupil'] as Role[]).filter((r) => r !== missing);
-      expect({ missing, can: called.snapshot.can(meeting('leadership-meeting', '2026-09-24T10:00:00Z', participants)) }).toEqual({ missing, can: false });
+      const participants = (['principal', 'school-leadership', 'contact-teacher', 'guardians', 'pupil'] as Role[]).filter(
+        (r) => r !== missing,
+      );
+      expect({ missing, can: called.snapshot.can(meeting('leadership-meeting', '2026-09-24T10:00:00Z', participants)) }).toEqual({
+        missing,
+        can: false,
+      });
     }
     // The pupil who does not come is heard through a trusted adult before the plan (J12, D.2).
     const withoutPupil = meeting('leadership-meeting', '2026-09-24T10:00:00Z', ['principal', 'contact-teacher', 'guardians']);
@@ -474,7 +544,9 @@ describe('phase 3: new trigger', () => {
     ]);
     const due = fire(agreed, 'followUpMeetingWithinThreeWeeks');
     expect(stateOf(due)).toBe('open.newTrigger.followUpDue');
-    expect(effects(due)).toContainEqual(expect.objectContaining({ type: 'remindResponsible', params: { roles: ['principal'], about: 'evaluate-measures' } }));
+    expect(effects(due)).toContainEqual(
+      expect.objectContaining({ type: 'remindResponsible', params: { roles: ['principal'], about: 'evaluate-measures' } }),
+    );
   });
 
   test('[C.3.2c] the follow-up date lies within three weeks of the meeting, however late the plan is recorded', () => {
@@ -493,7 +565,9 @@ describe('phase 3: new trigger', () => {
 
   test('[C.3.2c] the follow-up falls due at the end of the agreed day, not at its start', () => {
     const agreed = toMeasures();
-    expect(delayOf(agreed, 'followUpMeetingWithinThreeWeeks')).toBe(Date.parse('2026-10-09T00:00:00Z') - Date.parse('2026-09-24T12:00:00Z'));
+    expect(delayOf(agreed, 'followUpMeetingWithinThreeWeeks')).toBe(
+      Date.parse('2026-10-09T00:00:00Z') - Date.parse('2026-09-24T12:00:00Z'),
+    );
   });
 
   test('[C.3.2c] the plan made in the meeting is due that day: the principal and the contact teacher are reminded daily', () => {
@@ -598,7 +672,7 @@ describe('phase 3: new trigger', () => {
   });
 });
 
-describe('who may act (authorization from the states\' responsible roles)', () => {
+describe("who may act (authorization from the states' responsible roles)", () => {
   const leadership: Role[] = ['principal', 'school-leadership'];
   const teacherAndLeadership: Role[] = ['contact-teacher', ...leadership];
 
@@ -635,7 +709,7 @@ describe('who may act (authorization from the states\' responsible roles)', () =
     }
   });
 
-  test('[C.3.3b] the contact teacher cannot take the principal\'s steps: calling the meeting to order and coordinating further measures', () => {
+  test("[C.3.3b] the contact teacher cannot take the principal's steps: calling the meeting to order and coordinating further measures", () => {
     expect(roles(reach['open.newTrigger.meetingCalled']!(), 'meeting.held')).not.toContain('contact-teacher');
     expect(roles(reach['open.newTrigger.furtherMeasures']!(), 'measures.agreed')).not.toContain('contact-teacher');
   });
@@ -643,7 +717,12 @@ describe('who may act (authorization from the states\' responsible roles)', () =
   test('[C.3.3a] the pupil and the guardians can close no case in any state; a case ready to close is closed by the contact teacher or the leadership', () => {
     for (const leaf of openLeaves) {
       const allowed = roles(reach[leaf]!(), 'case.closed');
-      expect({ leaf, pupil: allowed.includes('pupil'), guardians: allowed.includes('guardians'), principal: allowed.includes('principal') }).toEqual({
+      expect({
+        leaf,
+        pupil: allowed.includes('pupil'),
+        guardians: allowed.includes('guardians'),
+        principal: allowed.includes('principal'),
+      }).toEqual({
         leaf,
         pupil: false,
         guardians: false,
@@ -680,14 +759,17 @@ describe('reminders and deadlines', () => {
     ['open.closingDue', 'closingReminder'],
   ];
 
-  test.each(reminders)('%s: the reminder «%s» only reminds: same state, same stage, nothing but a reminder, and it comes again', (leaf, delay) => {
-    const s = reach[leaf]!();
-    const reminded = fire(s, delay);
-    expect(stateOf(reminded)).toBe(leaf);
-    expect(ctx(reminded).stageDocumentStart).toBe(ctx(s).stageDocumentStart);
-    expect(effects(reminded).map((e) => e.type)).toEqual(['remindResponsible']);
-    expect(delayOf(reminded, delay)).toBe(delayOf(s, delay));
-  });
+  test.each(reminders)(
+    '%s: the reminder «%s» only reminds: same state, same stage, nothing but a reminder, and it comes again',
+    (leaf, delay) => {
+      const s = reach[leaf]!();
+      const reminded = fire(s, delay);
+      expect(stateOf(reminded)).toBe(leaf);
+      expect(ctx(reminded).stageDocumentStart).toBe(ctx(s).stageDocumentStart);
+      expect(effects(reminded).map((e) => e.type)).toEqual(['remindResponsible']);
+      expect(delayOf(reminded, delay)).toBe(delayOf(s, delay));
+    },
+  );
 
   test('[C.3.2c] the deadlines a person must meet make the case overdue; a planned period that ends does not', () => {
     const procedure = getProcedure(ID);
@@ -748,7 +830,10 @@ describe('national rules on child welfare and BUP', () => {
     // Child welfare itself is always the first call, by consultation, report or referral.
     expect(waiting.snapshot.can(referral('child-welfare'))).toBe(true);
     expect(waiting.snapshot.can(ev('concern.reported', { documentRef: 'concern-1' }, { role: 'principal' }))).toBe(true);
-    const consulted = send(waiting, ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'cw-1' }, { role: 'principal' }));
+    const consulted = send(
+      waiting,
+      ev('childWelfare.consulted', { advice: 'school-continues', documentRef: 'cw-1' }, { role: 'principal' }),
+    );
     expect(ctx(consulted).childWelfareConsulted).toBe(true);
     expect(stateOf(send(consulted, plan()))).toBe('open.firstTrigger.followingPlan');
     expect(consulted.snapshot.can(referral('ppt'))).toBe(true);
@@ -806,7 +891,11 @@ describe('refusals, policy and structure', () => {
   });
 
   test('policy overrides change the delays without touching the chart', () => {
-    const s = start(ID, {}, { contactReminderDays: 2, threeDayPlanDays: 5, monitoringDays: 60, recordReminderDays: 3, closingReminderDays: 14 });
+    const s = start(
+      ID,
+      {},
+      { contactReminderDays: 2, threeDayPlanDays: 5, monitoringDays: 60, recordReminderDays: 3, closingReminderDays: 14 },
+    );
     expect(delayOf(s, 'contactReminder')).toBe(2 * MS_PER_DAY);
     expect(delayOf(send(s, contacted()), 'planReminder')).toBe(3 * MS_PER_DAY);
     const following = sendAll(s, [contacted(), voice(), plan()]);

@@ -54,17 +54,39 @@ test('[point 6] detection facts come only from detection, and detection sends no
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, trigger, { procedureVersion: 1 });
     const now = await t.now();
-    const forgedTrend = caseEvent('absence.trend', { trend: 'improved', from: '2026-09-01', to: '2026-09-20', absenceDays: 0 }, now, 'contact-teacher');
+    const forgedTrend = caseEvent(
+      'absence.trend',
+      { trend: 'improved', from: '2026-09-01', to: '2026-09-20', absenceDays: 0 },
+      now,
+      'contact-teacher',
+    );
     expect(await attempt(handle, forgedTrend)).toBe('«Fraværsutvikling» kommer bare fra fraværsdeteksjonen, ikke fra kontaktlærer.');
-    const systemContact = caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log' }, now, 'system');
+    const systemContact = caseEvent(
+      'guardians.contacted',
+      { channel: 'phone', cause: 'school-related', documentRef: 'log' },
+      now,
+      'system',
+    );
     expect(await attempt(handle, systemContact)).toBe('Fraværsdeteksjonen kan bare melde fravær, ikke «Kontakt med foresatte».');
     // Facts any staff member may record are taken from the school nurse too.
-    expect(await attempt(handle, caseEvent('suspicion.raised', { kind: 'neglect', documentRef: 'notat-1' }, now, 'school-nurse'))).toBe('taken');
+    expect(await attempt(handle, caseEvent('suspicion.raised', { kind: 'neglect', documentRef: 'notat-1' }, now, 'school-nurse'))).toBe(
+      'taken',
+    );
     // A step of the procedure is not: contacting the home is the contact teacher's (or the leadership's).
-    expect(await attempt(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log' }, now, 'school-nurse'))).toMatch(
+    expect(
+      await attempt(
+        handle,
+        caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log' }, now, 'school-nurse'),
+      ),
+    ).toMatch(
       /^Rollen helsesykepleier kan ikke registrere «Kontakt med foresatte» i steget «Kontakt med hjemmet»\. Det kan: kontaktlærer, rektor, skolens ledelse\.$/,
     );
-    expect(await attempt(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log' }, now, 'principal'))).toBe('taken');
+    expect(
+      await attempt(
+        handle,
+        caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log' }, now, 'principal'),
+      ),
+    ).toBe('taken');
     await closeCaseAsMoved(t, handle.workflowId);
   });
 });

@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 type Handle = Awaited<ReturnType<typeof openCase>>;
-const send = async (handle: Handle, event: CaseEvent): Promise<CaseView> => (await handle.executeUpdate(sendEventUpdate, { args: [event] })).view;
+const send = async (handle: Handle, event: CaseEvent): Promise<CaseView> =>
+  (await handle.executeUpdate(sendEventUpdate, { args: [event] })).view;
 const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
 /** Signals are not answered: wait until the case has taken (or refused) the fact. */
 async function signal(handle: Handle, event: CaseEvent): Promise<CaseView> {
@@ -39,7 +40,8 @@ async function signal(handle: Handle, event: CaseEvent): Promise<CaseView> {
 }
 const detected = async (type: 'absence.trend' | 'absence.newTrigger', payload: object) =>
   caseEvent(type, payload as never, await t.now(), 'system') as CaseEvent;
-const newTrigger = (dates: string[]) => detected('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates, days: dates.length } });
+const newTrigger = (dates: string[]) =>
+  detected('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates, days: dates.length } });
 
 test('[point 12] a passed contact deadline makes the case overdue from when it fell due; a trend or a filed note does not clear it, the contact with the home does', async () => {
   const worker = await t.newWorker();
@@ -62,7 +64,10 @@ test('[point 12] a passed contact deadline makes the case overdue from when it f
     expect(v.overdue).toBe(true);
 
     // The contact teacher reaches the home: the step is taken.
-    v = await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log-1' }, await t.now()));
+    v = await send(
+      handle,
+      caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log-1' }, await t.now()),
+    );
     expect(v).toMatchObject({ overdue: false, overdueSince: null, daysOverdue: 0 });
     expect((await handle.describe()).typedSearchAttributes.get(OverdueSince)).toBeUndefined();
     await closeCaseAsMoved(t, handle.workflowId);
@@ -79,10 +84,16 @@ test('[point 13] a case opened from 40-day-old facts: the missed deadline fires 
       ...V1,
       facts: { caseId: 'gammel-1', pupilId: 'gammel-1', schoolId: 'school1', grade: 9, openedAt, trigger },
     };
-    const handle = await t.env.client.workflow.start(caseWorkflow, { taskQueue: t.taskQueue, workflowId: 'fravaerssak-school1-gammel-1', args: [input] });
+    const handle = await t.env.client.workflow.start(caseWorkflow, {
+      taskQueue: t.taskQueue,
+      workflowId: 'fravaerssak-school1-gammel-1',
+      args: [input],
+    });
     const v = await view(handle);
     const deadlines = v.timeline.filter((e) => e.kind === 'deadline');
-    expect(deadlines).toEqual([expect.objectContaining({ name: 'contactReminder', missed: true, dueAt: new Date(Date.parse(openedAt) + DAY).toISOString() })]);
+    expect(deadlines).toEqual([
+      expect.objectContaining({ name: 'contactReminder', missed: true, dueAt: new Date(Date.parse(openedAt) + DAY).toISOString() }),
+    ]);
     expect(v.deadlines.every((d) => Date.parse(d.dueAt) > now)).toBe(true);
     expect(v.overdueSince).toBe(new Date(Date.parse(openedAt) + DAY).toISOString());
     expect(v.daysOverdue).toBe(39);
@@ -97,8 +108,18 @@ test('[point 16] a case closed for illness keeps why: in the view, as a search a
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, trigger, V1);
-    await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', causeNote: 'Influensa, lege kontaktet.', documentRef: 'log-1' }, await t.now()));
-    await send(handle, caseEvent('illness.confirmed', { recurring: false, guardiansApproveClosing: true, documentRef: 'sykdom-1' }, await t.now()));
+    await send(
+      handle,
+      caseEvent(
+        'guardians.contacted',
+        { channel: 'phone', cause: 'illness', causeNote: 'Influensa, lege kontaktet.', documentRef: 'log-1' },
+        await t.now(),
+      ),
+    );
+    await send(
+      handle,
+      caseEvent('illness.confirmed', { recurring: false, guardiansApproveClosing: true, documentRef: 'sykdom-1' }, await t.now()),
+    );
     const closed = await handle.result();
     expect(closed.status).toBe('closed');
     expect(closed.closing).toMatchObject({ reason: 'illness-approved', documentRef: 'sykdom-1', actor: { role: 'contact-teacher' } });
@@ -116,7 +137,12 @@ test('[point 16] a case closed because the pupil moved keeps the reason and the 
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, trigger, V1);
     const closed = await closeCaseAsMoved(t, handle.workflowId, 'flyttet-1');
-    expect(closed.closing).toMatchObject({ reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef: 'flyttet-1', actor: { role: 'principal' } });
+    expect(closed.closing).toMatchObject({
+      reason: 'pupil-moved',
+      note: 'Eleven har flyttet.',
+      documentRef: 'flyttet-1',
+      actor: { role: 'principal' },
+    });
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('pupil-moved');
   });
 });
@@ -130,7 +156,13 @@ test('[point 1] new absence reaching a step whose (version 1) chart refuses it i
     expect(v.state.label).toBe('Kontakt med hjemmet');
     expect(v.triggers).toEqual([
       expect.objectContaining({ rule: 'consecutive-days', dates: trigger.dates, effect: 'opened' }),
-      expect.objectContaining({ rule: 'consecutive-days', dates: ['2026-09-07', '2026-09-08', '2026-09-09'], days: 3, eventId: fact.eventId, effect: 'recorded' }),
+      expect.objectContaining({
+        rule: 'consecutive-days',
+        dates: ['2026-09-07', '2026-09-08', '2026-09-09'],
+        days: 3,
+        eventId: fact.eventId,
+        effect: 'recorded',
+      }),
     ]);
     // Delivered again (a repeated detection run): kept once.
     await handle.signal(absenceFactsSignal, fact);
@@ -150,7 +182,11 @@ test('[point 1] the current version of every procedure records new absence in it
       ['hardanger-handlingsplan', { rule: 'staff-concern', dates: ['2026-09-01'] }],
     ];
     for (const [procedureId, opening] of openings) {
-      const handle = await openCase(t, procedureId, procedureId === 'plan-for-skolenaervaer' ? { ...opening, days: 11 } as never : opening);
+      const handle = await openCase(
+        t,
+        procedureId,
+        procedureId === 'plan-for-skolenaervaer' ? ({ ...opening, days: 11 } as never) : opening,
+      );
       const v = await signal(handle, await newTrigger(['2026-09-14', '2026-09-15', '2026-09-16']));
       expect({ procedureId, refused: v.timeline.filter((e) => e.kind === 'refused') }).toEqual({ procedureId, refused: [] });
       expect(v.triggers.map((tr) => tr.dates[0])).toEqual([opening.dates[0], '2026-09-14']);
@@ -159,7 +195,7 @@ test('[point 1] the current version of every procedure records new absence in it
   });
 });
 
-test('[point 7] the absence-facts Signal applies only detection facts: a person\'s event sent as a signal is refused and kept on the timeline', async () => {
+test("[point 7] the absence-facts Signal applies only detection facts: a person's event sent as a signal is refused and kept on the timeline", async () => {
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, trigger, V1);
@@ -167,7 +203,11 @@ test('[point 7] the absence-facts Signal applies only detection facts: a person\
     const v = await signal(handle, forged);
     expect(v.state.label).toBe('Kontakt med hjemmet');
     expect(v.documents).toEqual([]);
-    expect(v.timeline.at(-1)).toMatchObject({ kind: 'refused', eventId: forged.eventId, reason: expect.stringMatching(/må sendes som en vanlig hendelse/) });
+    expect(v.timeline.at(-1)).toMatchObject({
+      kind: 'refused',
+      eventId: forged.eventId,
+      reason: expect.stringMatching(/må sendes som en vanlig hendelse/),
+    });
     // The same fact from a person, as the Update, is taken.
     expect((await send(handle, forged)).state.label).toBe('Plan for de neste dagene');
     await closeCaseAsMoved(t, handle.workflowId);
@@ -179,11 +219,18 @@ test('[point 16] a case a procedure closes when a period ends keeps why (C.2.1d:
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, trigger);
     await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', documentRef: 'log-1' }, await t.now()));
-    const resting = await send(handle, caseEvent('illness.confirmed', { recurring: false, guardiansApproveClosing: true, documentRef: 'sykdom-1' }, await t.now()));
+    const resting = await send(
+      handle,
+      caseEvent('illness.confirmed', { recurring: false, guardiansApproveClosing: true, documentRef: 'sykdom-1' }, await t.now()),
+    );
     expect(resting.status).toBe('open');
     await t.env.sleep('181 days');
     const closed = await handle.result();
-    expect(closed.closing).toMatchObject({ reason: 'other', note: expect.stringMatching(/^Avsluttet da fristen «.+» løp ut\.$/), actor: { role: 'system' } });
+    expect(closed.closing).toMatchObject({
+      reason: 'other',
+      note: expect.stringMatching(/^Avsluttet da fristen «.+» løp ut\.$/),
+      actor: { role: 'system' },
+    });
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('other');
   });
 });

@@ -90,7 +90,10 @@ const LABEL = {
 
 const nowMs = async () => Date.parse(await t.now());
 /** The UTC calendar date `days` from server time; the machine reads an agreed date as its UTC midnight. */
-const dateIn = async (days: number) => addDays(new Date(await t.now()), days).toISOString().slice(0, 10);
+const dateIn = async (days: number) =>
+  addDays(new Date(await t.now()), days)
+    .toISOString()
+    .slice(0, 10);
 const iso = (ms: number) => new Date(ms).toISOString();
 const dateTimeIn = async (days: number) => addDays(new Date(await t.now()), days).toISOString();
 const staffConcern = async () => ({ rule: 'staff-concern', dates: [await dateIn(-1)] });
@@ -131,11 +134,16 @@ function appliedEntry(v: CaseView, event: CaseEvent): Extract<TimelineEntry, { k
   return entry;
 }
 
-const discussed = async (at?: string) => caseEvent('staff.informed', { recipients: ['school-leadership', 'counsellor'] }, at ?? (await t.now()));
+const discussed = async (at?: string) =>
+  caseEvent('staff.informed', { recipients: ['school-leadership', 'counsellor'] }, at ?? (await t.now()));
 const scheduled = async (scheduledFor?: string, at?: string) =>
   caseEvent(
     'meeting.scheduled',
-    { meeting: 'guardian-conversation', scheduledFor: scheduledFor ?? (await dateTimeIn(2)), participants: ['contact-teacher', 'guardians', 'pupil'] },
+    {
+      meeting: 'guardian-conversation',
+      scheduledFor: scheduledFor ?? (await dateTimeIn(2)),
+      participants: ['contact-teacher', 'guardians', 'pupil'],
+    },
     at ?? (await t.now()),
   );
 const conversationHeld = async (
@@ -143,7 +151,11 @@ const conversationHeld = async (
   minutesRef = 'minutes-1',
   at?: string,
 ) =>
-  caseEvent('meeting.held', { meeting: 'guardian-conversation', participants, pupilPresent: participants.includes('pupil'), minutesRef }, at ?? (await t.now()));
+  caseEvent(
+    'meeting.held',
+    { meeting: 'guardian-conversation', participants, pupilPresent: participants.includes('pupil'), minutesRef },
+    at ?? (await t.now()),
+  );
 const causeAssessed = async (relatedToSchool: boolean, guardiansExpectReturn: boolean, at?: string) =>
   caseEvent('absenceCause.assessed', { relatedToSchool, guardiansExpectReturn }, at ?? (await t.now()));
 const pupilHeard = async (documentRef = 'voice-1') => caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef }, await t.now());
@@ -151,7 +163,8 @@ const measuresAgreed = async (evaluationDate: string, planRef = 'plan-1') =>
   caseEvent('measures.agreed', { measures: ['Fast oppmøtetid', 'Ukentlig kontakt med hjemmet'], evaluationDate, planRef }, await t.now());
 const evaluated = async (outcome: 'improved' | 'unchanged' | 'worse', minutesRef = 'evaluation-1') =>
   caseEvent('evaluation.held', { outcome, minutesRef }, await t.now(), 'school-leadership');
-const escalated = async (reason: string) => caseEvent('escalation.decided', { reason, documentRef: `decision-${reason.length}` }, await t.now(), 'school-leadership');
+const escalated = async (reason: string) =>
+  caseEvent('escalation.decided', { reason, documentRef: `decision-${reason.length}` }, await t.now(), 'school-leadership');
 const reported = async () => caseEvent('concern.reported', { documentRef: 'bekymring-1' }, await t.now(), 'principal');
 const closedByLeadership = async (note: string) =>
   caseEvent('case.closed', { reason: 'absence-improved', note, documentRef: 'closing-1' }, await t.now(), 'school-leadership');
@@ -255,7 +268,10 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     expect(v.deadlines.map((d) => d.name)).toEqual(['concernDiscussionReminder']);
 
     // Nivå 0: detection finds absence without the first-day notice; the school then files the guardians' notice.
-    await signalFact(handle, caseEvent('absence.noticeMissing', { firstDay: await dateIn(0), schoolDaysWithoutNotice: 1 }, await t.now(), 'system'));
+    await signalFact(
+      handle,
+      caseEvent('absence.noticeMissing', { firstDay: await dateIn(0), schoolDaysWithoutNotice: 1 }, await t.now(), 'system'),
+    );
     v = await send(handle, caseEvent('absence.noticeReceived', { documentRef: 'visma-notice-1' }, await t.now()));
     expect(v.state.label).toBe(LABEL.n0);
     // Nivå 0 sets no limit: the contact teacher is reminded 3 days after the case was opened, and again 3 days later.
@@ -269,7 +285,12 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     // Nivå 1: the concern is discussed with leadership; the conversation is prepared.
     let step = await sendTimed(handle, await discussed());
     expect(step.v.state.label).toBe(LABEL.n1Preparing);
-    await passDeadline(handle, 'conversationReminder', { label: LABEL.n1Preparing, stage: 'identification', deadlines: [{ name: 'conversationReminder', days: 7 }] }, { days: 7, from: step.at });
+    await passDeadline(
+      handle,
+      'conversationReminder',
+      { label: LABEL.n1Preparing, stage: 'identification', deadlines: [{ name: 'conversationReminder', days: 7 }] },
+      { days: 7, from: step.at },
+    );
     const conversationAt = await dateTimeIn(5);
     step = await sendTimed(handle, await scheduled(conversationAt));
     expect(step.v.state.label).toBe(LABEL.n1Scheduled);
@@ -297,7 +318,12 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     // The further conversation was the step owed: the case is no longer overdue.
     expect(step.v.overdue).toBe(false);
     // The pupil conversation has no limit: one reminder after a week, then none.
-    await passDeadline(handle, 'pupilConversationReminder', { label: LABEL.n1Pupil, stage: 'measures', deadlines: [] }, { days: 7, from: step.at });
+    await passDeadline(
+      handle,
+      'pupilConversationReminder',
+      { label: LABEL.n1Pupil, stage: 'measures', deadlines: [] },
+      { days: 7, from: step.at },
+    );
     await send(handle, await pupilHeard());
     const n1EvaluationDate = await dateIn(14);
     v = await send(handle, await measuresAgreed(n1EvaluationDate));
@@ -305,13 +331,37 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     // The class-teacher meeting, new absence and a trend from detection are kept on file; the agreed date stands.
     await send(
       handle,
-      caseEvent('meeting.held', { meeting: 'class-teacher-meeting', participants: ['contact-teacher', 'teacher'], pupilPresent: false, minutesRef: 'ctm-1' }, await t.now()),
+      caseEvent(
+        'meeting.held',
+        { meeting: 'class-teacher-meeting', participants: ['contact-teacher', 'teacher'], pupilPresent: false, minutesRef: 'ctm-1' },
+        await t.now(),
+      ),
     );
-    const newAbsence = caseEvent('absence.newTrigger', { trigger: { rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1 } }, await t.now(), 'system');
+    const newAbsence = caseEvent(
+      'absence.newTrigger',
+      { trigger: { rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1 } },
+      await t.now(),
+      'system',
+    );
     v = await signalFact(handle, newAbsence);
     expect(v.state.label).toBe(LABEL.n1Measures);
-    expect(v.triggers.at(-1)).toEqual({ rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1, eventId: newAbsence.eventId, at: newAbsence.at, effect: 'recorded' });
-    await signalFact(handle, caseEvent('absence.trend', { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 2 }, await t.now(), 'system'));
+    expect(v.triggers.at(-1)).toEqual({
+      rule: 'unnotified-absence',
+      dates: [await dateIn(0)],
+      days: 1,
+      eventId: newAbsence.eventId,
+      at: newAbsence.at,
+      effect: 'recorded',
+    });
+    await signalFact(
+      handle,
+      caseEvent(
+        'absence.trend',
+        { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 2 },
+        await t.now(),
+        'system',
+      ),
+    );
     let passed = await passDeadline(
       handle,
       'evaluationOnAgreedDate',
@@ -351,7 +401,10 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     // The conversation is held: the overdue flag is cleared.
     expect(v).toMatchObject({ overdue: false, overdueSince: null, daysOverdue: 0 });
     // The school nurse, who took part, records her own conversation.
-    v = await send(handle, caseEvent('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'helse-1' }, await t.now(), 'school-nurse'));
+    v = await send(
+      handle,
+      caseEvent('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'helse-1' }, await t.now(), 'school-nurse'),
+    );
     expect(v.documents.at(-1)).toMatchObject({ kind: 'health-note', by: { role: 'school-nurse' } });
     v = await send(handle, await evaluated('unchanged', 'evaluation-2'));
     expect(v.state.label).toBe(LABEL.n2Evaluating);
@@ -366,7 +419,12 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     // The guardians decline the offered conversation; the decision is put on file.
     step = await sendTimed(handle, caseEvent('document.recorded', { kind: 'decision-note', documentRef: 'declined-1' }, await t.now()));
     expect(step.v.state.label).toBe(LABEL.n2Pupil);
-    await passDeadline(handle, 'pupilConversationReminder', { label: LABEL.n2Pupil, stage: 'measures', deadlines: [] }, { days: 7, from: step.at });
+    await passDeadline(
+      handle,
+      'pupilConversationReminder',
+      { label: LABEL.n2Pupil, stage: 'measures', deadlines: [] },
+      { days: 7, from: step.at },
+    );
     await send(handle, await pupilHeard('voice-2'));
     const n2EvaluationDate = await dateIn(14);
     v = await send(handle, await measuresAgreed(n2EvaluationDate, 'plan-2'));
@@ -401,7 +459,10 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     step = await sendTimed(handle, await reported());
     expect(step.v.state.label).toBe(LABEL.n3FollowUp);
     expect(step.v.overdue).toBe(false);
-    await send(handle, caseEvent('childWelfare.consulted', { advice: 'school-continues', documentRef: 'cw-1' }, await t.now(), 'principal'));
+    await send(
+      handle,
+      caseEvent('childWelfare.consulted', { advice: 'school-continues', documentRef: 'cw-1' }, await t.now(), 'principal'),
+    );
     // The review is 30 days after the report; consulting child welfare in between does not move it.
     await passDeadline(
       handle,
@@ -416,7 +477,12 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     const n3EvaluationDate = await dateIn(21);
     v = await send(handle, await measuresAgreed(n3EvaluationDate, 'plan-3'));
     expect(v.state.label).toBe(LABEL.n3Measures);
-    await passDeadline(handle, 'evaluationOnAgreedDate', { label: LABEL.n3Evaluation, stage: 'escalated', deadlines: [{ name: 'evaluationReminder', days: 7 }] }, { date: n3EvaluationDate });
+    await passDeadline(
+      handle,
+      'evaluationOnAgreedDate',
+      { label: LABEL.n3Evaluation, stage: 'escalated', deadlines: [{ name: 'evaluationReminder', days: 7 }] },
+      { date: n3EvaluationDate },
+    );
 
     // Improved: the case is ready to close at once (no monitoring period by default), and not overdue.
     v = await send(handle, await evaluated('improved', 'evaluation-5'));
@@ -425,7 +491,15 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     expect(v).toMatchObject({ stage: 'monitoring', overdue: false, deadlines: [] });
     expect(v.state.requiredDocuments).toEqual(['closing-note']);
     expect(v.allowedEvents).toContain('case.closed');
-    await signalFact(handle, caseEvent('absence.trend', { trend: 'improved', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 }, await t.now(), 'system'));
+    await signalFact(
+      handle,
+      caseEvent(
+        'absence.trend',
+        { trend: 'improved', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 },
+        await t.now(),
+        'system',
+      ),
+    );
     await send(handle, await closedByLeadership('Stabilt oppmøte etter tiltakene på nivå 3.'));
 
     const final = await handle.result();
@@ -433,7 +507,11 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     expect(final.state.label).toBe(LABEL.closed);
     expect(final.stage).toBe('closed');
     expect(final.deadlines).toEqual([]);
-    expect(final.closing).toMatchObject({ reason: 'absence-improved', note: 'Stabilt oppmøte etter tiltakene på nivå 3.', actor: { role: 'school-leadership' } });
+    expect(final.closing).toMatchObject({
+      reason: 'absence-improved',
+      note: 'Stabilt oppmøte etter tiltakene på nivå 3.',
+      actor: { role: 'school-leadership' },
+    });
     expect(final.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
     expect(deadlineEntries(final).map((e) => e.name)).toEqual([
       'concernDiscussionReminder',
@@ -552,7 +630,11 @@ test('[B.N2a] a case opened from 60-day-old facts sends each reminder at most on
         trigger: { rule: 'staff-concern', dates: [daysAgo(61).slice(0, 10)] },
       },
     };
-    const handle = await t.env.client.workflow.start(caseWorkflow, { taskQueue: t.taskQueue, workflowId: caseWorkflowId('school1', pupilId), args: [input] });
+    const handle = await t.env.client.workflow.start(caseWorkflow, {
+      taskQueue: t.taskQueue,
+      workflowId: caseWorkflowId('school1', pupilId),
+      args: [input],
+    });
     const fired = (name: string) => (v: CaseView) => deadlineEntries(v).some((e) => e.name === name);
 
     // Nivå 0's reminder fell due 57 days ago: it fires once, now, and the next one counts from now.
@@ -591,7 +673,12 @@ test('[B.N2a] a case opened from 60-day-old facts sends each reminder at most on
     expect(deadlineEntries(v)).toHaveLength(4);
     const reminders = (await t.outbox.list()).filter((m) => m.caseId === input.facts.caseId && m.subject.startsWith('Påminnelse'));
     expect(reminders.map((m) => m.subject).sort()).toEqual(
-      ['Påminnelse: møtet er ikke holdt', 'Påminnelse: møtet er ikke holdt', 'Påminnelse: møtet er ikke holdt', 'Påminnelse: vurder neste nivå'].sort(),
+      [
+        'Påminnelse: møtet er ikke holdt',
+        'Påminnelse: møtet er ikke holdt',
+        'Påminnelse: møtet er ikke holdt',
+        'Påminnelse: vurder neste nivå',
+      ].sort(),
     );
     expect(new Set(reminders.map((m) => m.idempotencyKey)).size).toBe(4);
     // The further conversation is held: the step owed is taken and the flag clears.
@@ -660,7 +747,11 @@ test('[B.N3] leadership is reminded every 2 days until the report of concern is 
     await send(handle, await escalated('Fraværet fortsetter'));
     const { v, at } = await sendTimed(handle, await escalated('Nivå 2 er ikke nok'));
     expect(v.state.label).toBe(LABEL.n3Report);
-    const reminded: AfterDeadline = { label: LABEL.n3Report, stage: 'escalated', deadlines: [{ name: 'reportOfConcernReminder', days: 2 }] };
+    const reminded: AfterDeadline = {
+      label: LABEL.n3Report,
+      stage: 'escalated',
+      deadlines: [{ name: 'reportOfConcernReminder', days: 2 }],
+    };
     const first = await passDeadline(handle, 'reportOfConcernReminder', reminded, { days: 2, from: at });
     // The second reminder is due two days after the first was due: the reminders do not drift.
     await passDeadline(handle, 'reportOfConcernReminder', reminded, { days: 2, from: first.dueMs });
@@ -700,7 +791,12 @@ test('[B.C1] a municipal monitoring period (30 days) holds the closing back unti
     await send(handle, await reported());
     const { v, at } = await sendTimed(handle, await evaluated('improved'));
     expect(v.state.label).toBe(LABEL.monitoring);
-    const { v: due } = await passDeadline(handle, 'monitoringPeriod', { label: LABEL.closingDue, stage: 'monitoring', deadlines: [] }, { days: 30, from: at });
+    const { v: due } = await passDeadline(
+      handle,
+      'monitoringPeriod',
+      { label: LABEL.closingDue, stage: 'monitoring', deadlines: [] },
+      { days: 30, from: at },
+    );
     expect(due.overdue).toBe(false);
     expect(due.state.requiredDocuments).toEqual(['closing-note']);
     await send(handle, await closedByLeadership('Godt oppmøte gjennom oppfølgingsperioden.'));
@@ -711,7 +807,9 @@ test('[B.C1] a municipal monitoring period (30 days) holds the closing back unti
 test('a policy override of newConversationWithinDays (5) makes the Nivå 2 timer fire after 5 days, not 7', async () => {
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
-    const handle = await openCase(t, ID, await staffConcern(), { policyOverrides: { newConversationWithinDays: 5, overdueReminderDays: 1 } });
+    const handle = await openCase(t, ID, await staffConcern(), {
+      policyOverrides: { newConversationWithinDays: 5, overdueReminderDays: 1 },
+    });
     await toConversationHeld(handle);
     const { v, at } = await sendTimed(handle, await escalated('Fraværet fortsetter'));
     expect(v.state.label).toBe(LABEL.n2Called);
@@ -740,7 +838,12 @@ test('a deadline counts from when the fact happened: a decision registered two d
     await toConversationHeld(handle);
     // Nivå 2 was decided two days ago and is registered only now: five days of the week are left.
     const decidedAt = (await nowMs()) - 2 * DAY;
-    const late = caseEvent('escalation.decided', { reason: 'Fraværet fortsetter', documentRef: 'decision-late' }, iso(decidedAt), 'school-leadership');
+    const late = caseEvent(
+      'escalation.decided',
+      { reason: 'Fraværet fortsetter', documentRef: 'decision-late' },
+      iso(decidedAt),
+      'school-leadership',
+    );
     const { v } = await sendTimed(handle, late);
     expect(v.state.label).toBe(LABEL.n2Called);
     expect(v.deadlines).toEqual([{ name: 'newConversationWithinOneWeek', dueAt: iso(decidedAt + 7 * DAY) }]);
@@ -756,7 +859,12 @@ test('a deadline counts from when the fact happened: a decision registered two d
 
     // A decision stamped an hour ahead of the server clock (a client's clock running fast): the
     // reminders count from the moment the case took it, never from the future.
-    const ahead = caseEvent('escalation.decided', { reason: 'Nivå 2 er ikke nok', documentRef: 'decision-ahead' }, iso((await nowMs()) + HOUR), 'school-leadership');
+    const ahead = caseEvent(
+      'escalation.decided',
+      { reason: 'Nivå 2 er ikke nok', documentRef: 'decision-ahead' },
+      iso((await nowMs()) + HOUR),
+      'school-leadership',
+    );
     const escalatedView = await send(handle, ahead);
     expect(escalatedView.state.label).toBe(LABEL.n3Report);
     expect(escalatedView.overdue).toBe(false);
@@ -800,7 +908,9 @@ describe('refused updates', () => {
     await worker.runUntil(async () => {
       const handle = await openCase(r, ID, { rule: 'staff-concern', dates: ['2026-09-04'] });
       const at = async () => r.now();
-      await handle.executeUpdate(sendEventUpdate, { args: [caseEvent('concern.reported', { documentRef: 'bekymring-1' }, await at(), 'principal')] });
+      await handle.executeUpdate(sendEventUpdate, {
+        args: [caseEvent('concern.reported', { documentRef: 'bekymring-1' }, await at(), 'principal')],
+      });
       await handle.executeUpdate(sendEventUpdate, {
         args: [caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'evaluering-1' }, await at(), 'school-leadership')],
       });

@@ -72,7 +72,10 @@ type Handle = Awaited<ReturnType<typeof openCase>>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** The UTC calendar date `days` from server time; machines read agreed dates on the UTC calendar. */
-const dateIn = async (days: number) => addDays(new Date(await t.now()), days).toISOString().slice(0, 10);
+const dateIn = async (days: number) =>
+  addDays(new Date(await t.now()), days)
+    .toISOString()
+    .slice(0, 10);
 const nowMs = async () => Date.parse(await t.now());
 /** When an agreed day is over: the start (UTC) of the next day. */
 const endOfDay = (date: string) => `${addCalendarDays(date, 1)}T00:00:00.000Z`;
@@ -109,8 +112,14 @@ const voice = async (at?: string) => caseEvent('pupilVoice.recorded', { via: 'pu
 const mapping = async (form: 'psychosocial-environment' | 'extended-mapping', at?: string) =>
   caseEvent('mapping.completed', { form, documentRef: `vss/${form}` }, at ?? (await t.now()));
 const measuresFor = async (evaluationDate: string, role: 'contact-teacher' | 'principal' = 'principal', at?: string) =>
-  caseEvent('measures.agreed', { measures: ['Fast morgenkontakt med en trygg voksen'], evaluationDate, planRef: 'vss/plan' }, at ?? (await t.now()), role);
-const measures = async (evaluationInDays: number, role: 'contact-teacher' | 'principal' = 'principal') => measuresFor(await dateIn(evaluationInDays), role);
+  caseEvent(
+    'measures.agreed',
+    { measures: ['Fast morgenkontakt med en trygg voksen'], evaluationDate, planRef: 'vss/plan' },
+    at ?? (await t.now()),
+    role,
+  );
+const measures = async (evaluationInDays: number, role: 'contact-teacher' | 'principal' = 'principal') =>
+  measuresFor(await dateIn(evaluationInDays), role);
 const evaluation = async (outcome: 'improved' | 'unchanged' | 'worse') =>
   caseEvent('evaluation.held', { outcome, minutesRef: `vss/evaluation-${outcome}` }, await t.now(), 'principal');
 /** The first Trinn 2 meeting, with the guardians and the leadership; the pre-meeting, with Innsatsteam. */
@@ -119,7 +128,8 @@ const meeting = async (kind: 'leadership-meeting' | 'innsatsteam-pre-meeting') =
     'meeting.held',
     {
       meeting: kind,
-      participants: kind === 'leadership-meeting' ? ['principal', 'contact-teacher', 'guardians'] : ['principal', 'contact-teacher', 'innsatsteam'],
+      participants:
+        kind === 'leadership-meeting' ? ['principal', 'contact-teacher', 'guardians'] : ['principal', 'contact-teacher', 'innsatsteam'],
       pupilPresent: kind === 'leadership-meeting',
       minutesRef: `vss/minutes-${kind}`,
     },
@@ -214,7 +224,11 @@ test('[A.T3.3] the longest route runs end to end with real durations: universal 
     await t.env.sleep(dueOf(v, 'contactAfterThreeDaysWithoutNotice') - (await nowMs()) - HOUR);
     expectWaiting(await view(handle), LABEL.awaitingNotice, 'contactAfterThreeDaysWithoutNotice');
     await t.env.sleep(2 * HOUR);
-    expectFired(await view(handle), 'contactAfterThreeDaysWithoutNotice', { label: LABEL.contactOwed, stage: 'identification', deadlines: [] });
+    expectFired(await view(handle), 'contactAfterThreeDaysWithoutNotice', {
+      label: LABEL.contactOwed,
+      stage: 'identification',
+      deadlines: [],
+    });
 
     v = await send(handle, await contacted('unknown'));
     expect(v.state.label).toBe(LABEL.watching);
@@ -291,7 +305,9 @@ test('[A.T3.3] the longest route runs end to end with real durations: universal 
     expect(v.state.label).toBe(LABEL.t3Working);
     // Three calendar months from the day the measures were agreed, to the same time of day.
     const agreedMs = Date.parse(innsatsteamPlan.at);
-    expect(v.deadlines).toEqual([{ name: 'innsatsteamThreeMonths', dueAt: iso(agreedMs + msUntilCalendarMonthsLater(innsatsteamPlan.at, 3)) }]);
+    expect(v.deadlines).toEqual([
+      { name: 'innsatsteamThreeMonths', dueAt: iso(agreedMs + msUntilCalendarMonthsLater(innsatsteamPlan.at, 3)) },
+    ]);
 
     v = await send(handle, await evaluation('unchanged'));
     expect(v.state.label).toBe(LABEL.t3Working);
@@ -332,7 +348,12 @@ test('[A.T3.3] the longest route runs end to end with real durations: universal 
 
     await send(
       handle,
-      caseEvent('case.closed', { reason: 'absence-improved', note: 'Stabilt oppmøte gjennom hele oppfølgingsperioden.', documentRef: 'vss/closing' }, await t.now(), 'principal'),
+      caseEvent(
+        'case.closed',
+        { reason: 'absence-improved', note: 'Stabilt oppmøte gjennom hele oppfølgingsperioden.', documentRef: 'vss/closing' },
+        await t.now(),
+        'principal',
+      ),
     );
 
     const final = await handle.result();
@@ -404,7 +425,9 @@ test('[A.T2.4] the evaluation is due on the date agreed at the first Trinn 2 mee
       stage: 'evaluation',
       deadlines: ['escalationAfterSixWeeksInTotal'],
     });
-    const reminders = (await t.outbox.list()).filter((m) => m.caseId === before.caseId && m.subject === 'Påminnelse: tiltakene skal evalueres');
+    const reminders = (await t.outbox.list()).filter(
+      (m) => m.caseId === before.caseId && m.subject === 'Påminnelse: tiltakene skal evalueres',
+    );
     expect(reminders).toHaveLength(1);
     await closeCase(handle);
   });
@@ -476,7 +499,11 @@ test('[A.5.1c] a case opened from 60-day-old facts sends each reminder at most o
         trigger: { rule: 'unnotified-absence', dates: [firstDay], days: 1 },
       },
     };
-    const handle = await t.env.client.workflow.start(caseWorkflow, { taskQueue: t.taskQueue, workflowId: caseWorkflowId('school1', pupilId), args: [input] });
+    const handle = await t.env.client.workflow.start(caseWorkflow, {
+      taskQueue: t.taskQueue,
+      workflowId: caseWorkflowId('school1', pupilId),
+      args: [input],
+    });
     const fired = (name: string) => (v: CaseView) => deadlineEntries(v).some((e) => e.name === name);
 
     // The contact fell due on the third school day: it fires once, now, marked as missed.
@@ -492,7 +519,12 @@ test('[A.5.1c] a case opened from 60-day-old facts sends each reminder at most o
     // Detection's facts never clear it: the case moves to Trinn 1, still overdue since the contact it owed.
     v = await signalFact(
       handle,
-      caseEvent('absence.newTrigger', { trigger: { rule: 'days-over-limit', dates: [dayOf(64), dayOf(51)], days: 11 } }, daysAgo(50), 'system'),
+      caseEvent(
+        'absence.newTrigger',
+        { trigger: { rule: 'days-over-limit', dates: [dayOf(64), dayOf(51)], days: 11 } },
+        daysAgo(50),
+        'system',
+      ),
     );
     expect(v.state.label).toBe(LABEL.t1Contact);
     expect(v).toMatchObject({ overdue: true, overdueSince: contactDue });
@@ -536,13 +568,24 @@ test('[A.T1.0] absence the guardians explain by illness closes the case with its
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, await overTenDays());
-    const v = await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', documentRef: 'vss/log-illness' }, await t.now()));
+    const v = await send(
+      handle,
+      caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', documentRef: 'vss/log-illness' }, await t.now()),
+    );
     expect(v.state.label).toBe('Trinn 1: Vurdering etter samtalen med foresatte');
     const note = 'Legeerklæring: langvarig sykdom, ikke bekymringsfullt fravær.';
-    await send(handle, caseEvent('case.closed', { reason: 'illness-approved', note, documentRef: 'vss/closing-illness' }, await t.now(), 'contact-teacher'));
+    await send(
+      handle,
+      caseEvent('case.closed', { reason: 'illness-approved', note, documentRef: 'vss/closing-illness' }, await t.now(), 'contact-teacher'),
+    );
     const final = await handle.result();
     expect(final.status).toBe('closed');
-    expect(final.closing).toMatchObject({ reason: 'illness-approved', note, documentRef: 'vss/closing-illness', actor: { role: 'contact-teacher' } });
+    expect(final.closing).toMatchObject({
+      reason: 'illness-approved',
+      note,
+      documentRef: 'vss/closing-illness',
+      actor: { role: 'contact-teacher' },
+    });
     expect(final.timeline.at(-1)).toMatchObject({ kind: 'event', type: 'case.closed', data: { reason: 'illness-approved', note } });
   });
 });
@@ -573,18 +616,32 @@ describe('refused updates', () => {
     const worker = await r.newWorker();
     await worker.runUntil(async () => {
       const at = async () => r.now();
-      const date = async (days: number) => addDays(new Date(await r.now()), days).toISOString().slice(0, 10);
+      const date = async (days: number) =>
+        addDays(new Date(await r.now()), days)
+          .toISOString()
+          .slice(0, 10);
       const handle = await openCase(r, ID, { rule: 'days-over-limit', dates: [await date(-15), await date(-1)] });
       const take = (event: CaseEvent) => handle.executeUpdate(sendEventUpdate, { args: [event] });
       await take(caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'vss/log' }, await at()));
       await take(caseEvent('mapping.completed', { form: 'psychosocial-environment', documentRef: 'vss/map' }, await at()));
       await take(caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef: 'vss/voice' }, await at()));
-      await take(caseEvent('measures.agreed', { measures: ['Trygg voksen om morgenen'], evaluationDate: await date(14), planRef: 'vss/plan' }, await at()));
+      await take(
+        caseEvent(
+          'measures.agreed',
+          { measures: ['Trygg voksen om morgenen'], evaluationDate: await date(14), planRef: 'vss/plan' },
+          await at(),
+        ),
+      );
       await take(caseEvent('evaluation.held', { outcome: 'unchanged', minutesRef: 'vss/eval-1' }, await at(), 'principal'));
       await take(
         caseEvent(
           'meeting.held',
-          { meeting: 'leadership-meeting', participants: ['principal', 'contact-teacher', 'guardians'], pupilPresent: false, minutesRef: 'vss/minutes' },
+          {
+            meeting: 'leadership-meeting',
+            participants: ['principal', 'contact-teacher', 'guardians'],
+            pupilPresent: false,
+            minutesRef: 'vss/minutes',
+          },
           await at(),
           'principal',
         ),
@@ -599,7 +656,12 @@ describe('refused updates', () => {
       expect(await attempt(handle, await review('contact-teacher'))).toBe(
         'Rollen kontaktlærer kan ikke registrere «Tiltakene evaluert» i steget «Trinn 2: Vurdering etter seks uker». Det kan: rektor, skolens ledelse.',
       );
-      const closing = caseEvent('case.closed', { reason: 'pupil-moved', note: 'Flyttet.', documentRef: 'vss/closing' }, await at(), 'pupil');
+      const closing = caseEvent(
+        'case.closed',
+        { reason: 'pupil-moved', note: 'Flyttet.', documentRef: 'vss/closing' },
+        await at(),
+        'pupil',
+      );
       expect(await attempt(handle, closing)).toBe(
         'Rollen eleven kan ikke registrere «Saken avsluttet» i steget «Trinn 2: Vurdering etter seks uker». Det kan: kontaktlærer, rektor, skolens ledelse.',
       );

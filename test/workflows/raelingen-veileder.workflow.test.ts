@@ -93,7 +93,12 @@ const meetingHeld = async (meeting: CaseEventOf<'meeting.held'>['meeting'], part
 const agreement = async (evaluationInDays: number, documentRef: string) =>
   caseEvent(
     'cooperationAgreement.signed',
-    { evaluationDate: await dateIn(evaluationInDays), signedBy: ['principal', 'guardians', 'pupil', 'ungdomslos'], hasPlanB: true, documentRef },
+    {
+      evaluationDate: await dateIn(evaluationInDays),
+      signedBy: ['principal', 'guardians', 'pupil', 'ungdomslos'],
+      hasPlanB: true,
+      documentRef,
+    },
     await now(),
     'principal',
   );
@@ -264,7 +269,13 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
 
     // E.S3: the home is not contacted within a day; the contact teacher is reminded and the reminder re-arms a day after it was due.
     let due = await sleepPast(handle, 'homeContactedImmediately');
-    v = await expectFired(handle, { name: 'homeContactedImmediately', due, label: LABEL.contactingHome, stage: 'identification', deadlines: ['homeContactedImmediately'] });
+    v = await expectFired(handle, {
+      name: 'homeContactedImmediately',
+      due,
+      label: LABEL.contactingHome,
+      stage: 'identification',
+      deadlines: ['homeContactedImmediately'],
+    });
     expect(dueOf(v, 'homeContactedImmediately')).toBe(due + DAY);
     const overdueSince = v.overdueSince;
     expect(overdueSince).toBe(new Date(due).toISOString());
@@ -273,7 +284,12 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     // the case stays where it is, and a system fact does not clear the overdue mark.
     const withoutNotice = await signalFact(
       handle,
-      caseEvent('absence.newTrigger', { trigger: { rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1 } }, await now(), 'system'),
+      caseEvent(
+        'absence.newTrigger',
+        { trigger: { rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1 } },
+        await now(),
+        'system',
+      ),
     );
     v = withoutNotice.v;
     expect(v.state.label).toBe(LABEL.contactingHome);
@@ -296,7 +312,10 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(deadlineNames(v)).toEqual(['conversationReminder']);
     expect(dueOf(v, 'conversationReminder')).toBe(step.at + 7 * DAY);
     await send(handle, await pupilHeard());
-    step = await sendTimed(handle, await meetingHeld('guardian-conversation', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']));
+    step = await sendTimed(
+      handle,
+      await meetingHeld('guardian-conversation', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']),
+    );
     v = step.v;
     const conversationAt = step.at;
     expect(v.state.label).toBe(LABEL.meetingWeek);
@@ -304,7 +323,15 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(dueOf(v, 'newMeetingWithinOneWeek')).toBe(conversationAt + 7 * DAY);
     // E.S8, E.S9: the school nurse with consent, and a PPT referral.
     await send(handle, await consent('school-nurse'));
-    await send(handle, caseEvent('schoolNurse.conversationHeld', { conclusion: 'no-medical-cause', documentRef: 'helsenotat-1' }, await now(), 'school-nurse'));
+    await send(
+      handle,
+      caseEvent(
+        'schoolNurse.conversationHeld',
+        { conclusion: 'no-medical-cause', documentRef: 'helsenotat-1' },
+        await now(),
+        'school-nurse',
+      ),
+    );
     v = (await send(handle, await referral('ppt', 'principal'))).view;
     expect(v.state.label).toBe(LABEL.meetingWeek);
 
@@ -322,10 +349,19 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(deadlineNames(v)).toEqual(['cooperationMeetingWithinOneWeek']);
     expect(dueOf(v, 'cooperationMeetingWithinOneWeek')).toBe(step.at + 7 * DAY);
     due = await sleepPast(handle, 'cooperationMeetingWithinOneWeek');
-    await expectFired(handle, { name: 'cooperationMeetingWithinOneWeek', due, label: LABEL.cooperationMeeting, stage: 'measures', deadlines: [] });
+    await expectFired(handle, {
+      name: 'cooperationMeetingWithinOneWeek',
+      due,
+      label: LABEL.cooperationMeeting,
+      stage: 'measures',
+      deadlines: [],
+    });
 
     // E.S7c: the cooperation agreement, made in a meeting where the pupil is heard, evaluated on a date within three weeks.
-    await send(handle, await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']));
+    await send(
+      handle,
+      await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']),
+    );
     await send(handle, await pupilHeard());
     const firstAgreement = await agreement(21, 'samarbeidsavtale-1');
     step = await sendTimed(handle, firstAgreement);
@@ -344,7 +380,15 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
 
     // E.S2: the weekly summaries, a week apart from the agreement, each leaving the evaluation date where it was.
     // Detection's trend for the week arrives as a signal and is recorded.
-    await signalFact(handle, caseEvent('absence.trend', { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 2 }, await now(), 'system'));
+    await signalFact(
+      handle,
+      caseEvent(
+        'absence.trend',
+        { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 2 },
+        await now(),
+        'system',
+      ),
+    );
     expect(await weeklySummariesBefore(handle, evaluationDue, LABEL.measures, 'measures', firstAgreementAt + 7 * DAY)).toBe(3);
     expect(dueOf(await view(handle), 'evaluationWithinThreeWeeks')).toBe(evaluationDue);
 
@@ -353,7 +397,13 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect((await view(handle)).state.label).toBe(LABEL.measures);
     due = await sleepPast(handle, 'evaluationWithinThreeWeeks');
     expect(due).toBe(evaluationDue);
-    v = await expectFired(handle, { name: 'evaluationWithinThreeWeeks', due, label: LABEL.evaluationDue, stage: 'evaluation', deadlines: ['evaluationOverdueReminder'] });
+    v = await expectFired(handle, {
+      name: 'evaluationWithinThreeWeeks',
+      due,
+      label: LABEL.evaluationDue,
+      stage: 'evaluation',
+      deadlines: ['evaluationOverdueReminder'],
+    });
     expect(dueOf(v, 'evaluationOverdueReminder')).toBe(evaluationDue + 7 * DAY);
 
     // E.S10c: still worrying: new measures, referral to consider.
@@ -373,9 +423,18 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(deadlineNames(v)).toEqual(['childWelfareConsultedFirst']);
     expect(dueOf(v, 'childWelfareConsultedFirst')).toBe(step.at + DAY);
     due = await sleepPast(handle, 'childWelfareConsultedFirst');
-    v = await expectFired(handle, { name: 'childWelfareConsultedFirst', due, label: LABEL.childWelfareFirst, stage: 'escalated', deadlines: ['childWelfareConsultedFirst'] });
+    v = await expectFired(handle, {
+      name: 'childWelfareConsultedFirst',
+      due,
+      label: LABEL.childWelfareFirst,
+      stage: 'escalated',
+      deadlines: ['childWelfareConsultedFirst'],
+    });
     expect(dueOf(v, 'childWelfareConsultedFirst')).toBe(due + DAY);
-    step = await sendTimed(handle, caseEvent('childWelfare.consulted', { advice: 'school-continues', documentRef: 'barnevern-1' }, await now(), 'principal'));
+    step = await sendTimed(
+      handle,
+      caseEvent('childWelfare.consulted', { advice: 'school-continues', documentRef: 'barnevern-1' }, await now(), 'principal'),
+    );
     v = step.v;
     // Back to the stage the case had reached, with its week restarted from the consultation; no longer overdue.
     expect(v.state.label).toBe(LABEL.revising);
@@ -393,7 +452,10 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     await expectFired(handle, { name: 'revisedAgreementWithinOneWeek', due, label: LABEL.revising, stage: 'measures', deadlines: [] });
 
     // A new cooperation agreement with an evaluation in two weeks, the pupil heard again on why the first did not help.
-    await send(handle, await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']));
+    await send(
+      handle,
+      await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']),
+    );
     await send(handle, await pupilHeard());
     const secondAgreement = await agreement(14, 'samarbeidsavtale-2');
     step = await sendTimed(handle, secondAgreement);
@@ -405,7 +467,13 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(dueOf(v, 'evaluationWithinThreeWeeks')).toBe(endOf(secondAgreement.evaluationDate));
     due = await sleepPast(handle, 'weeklyAbsenceSummary');
     expect(due).toBe(step.at + 7 * DAY);
-    await expectFired(handle, { name: 'weeklyAbsenceSummary', due, label: LABEL.measures, stage: 'measures', deadlines: ['weeklyAbsenceSummary', 'evaluationWithinThreeWeeks'] });
+    await expectFired(handle, {
+      name: 'weeklyAbsenceSummary',
+      due,
+      label: LABEL.measures,
+      stage: 'measures',
+      deadlines: ['weeklyAbsenceSummary', 'evaluationWithinThreeWeeks'],
+    });
 
     // E.S10b, D.3: evaluated early as improved; the team keeps following up this time.
     await t.env.sleep('3 days');
@@ -417,7 +485,13 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(dueOf(v, 'weeklyAbsenceSummary')).toBe(step.at + 7 * DAY);
     expect(dueOf(v, 'monitoringPeriod')).toBe(step.at + 21 * DAY);
     due = await sleepPast(handle, 'weeklyAbsenceSummary');
-    v = await expectFired(handle, { name: 'weeklyAbsenceSummary', due, label: LABEL.monitoring, stage: 'monitoring', deadlines: ['weeklyAbsenceSummary', 'monitoringPeriod'] });
+    v = await expectFired(handle, {
+      name: 'weeklyAbsenceSummary',
+      due,
+      label: LABEL.monitoring,
+      stage: 'monitoring',
+      deadlines: ['weeklyAbsenceSummary', 'monitoringPeriod'],
+    });
     expect(dueOf(v, 'weeklyAbsenceSummary')).toBe(due + 7 * DAY);
 
     // E.DS: the pupil leaves during the day again; detection's signal calls an evaluation at once.
@@ -433,7 +507,13 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(dueOf(v, 'evaluationOverdueReminder')).toBe(relapse.at + 7 * DAY);
     expect(v.overdue).toBe(false);
     due = await sleepPast(handle, 'evaluationOverdueReminder');
-    v = await expectFired(handle, { name: 'evaluationOverdueReminder', due, label: LABEL.evaluationDue, stage: 'evaluation', deadlines: ['evaluationOverdueReminder'] });
+    v = await expectFired(handle, {
+      name: 'evaluationOverdueReminder',
+      due,
+      label: LABEL.evaluationDue,
+      stage: 'evaluation',
+      deadlines: ['evaluationOverdueReminder'],
+    });
     expect(dueOf(v, 'evaluationOverdueReminder')).toBe(due + 7 * DAY);
     step = await sendTimed(handle, await evaluated('improved', 'evaluering-3'));
     v = step.v;
@@ -553,7 +633,13 @@ test('[E.S3] the home-contact reminder does not fire before a day has passed, fi
     expect(firedDeadlines(v)).toEqual([]);
 
     await sleepUntil(due + MINUTE);
-    v = await expectFired(handle, { name: 'homeContactedImmediately', due, label: LABEL.contactingHome, stage: 'identification', deadlines: ['homeContactedImmediately'] });
+    v = await expectFired(handle, {
+      name: 'homeContactedImmediately',
+      due,
+      label: LABEL.contactingHome,
+      stage: 'identification',
+      deadlines: ['homeContactedImmediately'],
+    });
     // Re-armed from the reminder's due time, not from the moment the timer happened to fire.
     const nextDue = dueOf(v, 'homeContactedImmediately');
     expect(nextDue).toBe(due + DAY);
@@ -561,7 +647,13 @@ test('[E.S3] the home-contact reminder does not fire before a day has passed, fi
     // Still not contacted the next day: reminded again.
     due = await sleepPast(handle, 'homeContactedImmediately');
     expect(due).toBe(nextDue);
-    v = await expectFired(handle, { name: 'homeContactedImmediately', due, label: LABEL.contactingHome, stage: 'identification', deadlines: ['homeContactedImmediately'] });
+    v = await expectFired(handle, {
+      name: 'homeContactedImmediately',
+      due,
+      label: LABEL.contactingHome,
+      stage: 'identification',
+      deadlines: ['homeContactedImmediately'],
+    });
     expect(firedDeadlines(v)).toHaveLength(2);
 
     // Contacting the home ends the reminders and clears the overdue mark; below 8 days the principal's conversation is next.
@@ -601,7 +693,17 @@ test('[E.S10a] the evaluation falls due when the agreed date is over, not an hou
     expect(dueOf(v, 'evaluationWithinThreeWeeks')).toBe(evaluationDue);
 
     // Detection's trend for the week is recorded; the routine summaries left the case not overdue.
-    v = (await signalFact(handle, caseEvent('absence.trend', { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 1 }, await now(), 'system'))).v;
+    v = (
+      await signalFact(
+        handle,
+        caseEvent(
+          'absence.trend',
+          { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 1 },
+          await now(),
+          'system',
+        ),
+      )
+    ).v;
     expect(v.overdue).toBe(false);
 
     // Late on the agreed day the case is still in measures, not overdue.
@@ -613,7 +715,13 @@ test('[E.S10a] the evaluation falls due when the agreed date is over, not an hou
 
     await sleepUntil(evaluationDue + MINUTE);
     // The missed evaluation flags the case overdue (checked by expectFired); the reminder is a week after the agreed date.
-    v = await expectFired(handle, { name: 'evaluationWithinThreeWeeks', due: evaluationDue, label: LABEL.evaluationDue, stage: 'evaluation', deadlines: ['evaluationOverdueReminder'] });
+    v = await expectFired(handle, {
+      name: 'evaluationWithinThreeWeeks',
+      due: evaluationDue,
+      label: LABEL.evaluationDue,
+      stage: 'evaluation',
+      deadlines: ['evaluationOverdueReminder'],
+    });
     expect(dueOf(v, 'evaluationOverdueReminder')).toBe(evaluationDue + 7 * DAY);
     expect(v.state.requiredDocuments).toEqual(['evaluation']);
     expect(v.overdueSince).toBe(new Date(evaluationDue).toISOString());
@@ -621,10 +729,25 @@ test('[E.S10a] the evaluation falls due when the agreed date is over, not an hou
     // The next weekly summary is gone with the measures stage: a day later nothing more has fired.
     await t.env.sleep('1 day');
     v = await view(handle);
-    expect(firedDeadlines(v).map((e) => e.name)).toEqual(['weeklyAbsenceSummary', 'weeklyAbsenceSummary', 'weeklyAbsenceSummary', 'evaluationWithinThreeWeeks']);
+    expect(firedDeadlines(v).map((e) => e.name)).toEqual([
+      'weeklyAbsenceSummary',
+      'weeklyAbsenceSummary',
+      'weeklyAbsenceSummary',
+      'evaluationWithinThreeWeeks',
+    ]);
     expect(v.overdue).toBe(true);
     // Detection's next fact does not clear the mark; the evaluation, the step that was owed, does.
-    v = (await signalFact(handle, caseEvent('absence.trend', { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 }, await now(), 'system'))).v;
+    v = (
+      await signalFact(
+        handle,
+        caseEvent(
+          'absence.trend',
+          { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 },
+          await now(),
+          'system',
+        ),
+      )
+    ).v;
     expect(v.overdue).toBe(true);
     expect(v.state.label).toBe(LABEL.evaluationDue);
     v = (await send(handle, await evaluated('unchanged', 'evaluering-sen'))).view;
@@ -747,7 +870,12 @@ test('[E.S6b] UngdomsLOS is invited to the meetings of a grade 7 pupil and not o
 
     // Scheduling a meeting: without UngdomsLOS for the grade 5 pupil, with it for the grade 7 pupil (required from grade 6).
     const scheduled = async (participants: Role[]) =>
-      caseEvent('meeting.scheduled', { meeting: 'multi-agency-meeting', scheduledFor: await now(), participants }, await now(), 'principal');
+      caseEvent(
+        'meeting.scheduled',
+        { meeting: 'multi-agency-meeting', scheduledFor: await now(), participants },
+        await now(),
+        'principal',
+      );
     expect((await send(grade5, await scheduled(['principal', 'guardians', 'ppt']))).applied).toBe(true);
     expect((await send(grade7, await scheduled(['principal', 'guardians', 'ppt', 'ungdomslos']))).applied).toBe(true);
 
@@ -799,11 +927,23 @@ test('an agreement registered two days after it was signed counts its weekly sum
     // Five days after it was registered, a week after the signing: the first summary.
     let due = await sleepPast(handle, 'weeklyAbsenceSummary');
     expect(due).toBe(signedAt + 7 * DAY);
-    let fired = await expectFired(handle, { name: 'weeklyAbsenceSummary', due, label: LABEL.measures, stage: 'measures', deadlines: ['weeklyAbsenceSummary', 'evaluationWithinThreeWeeks'] });
+    let fired = await expectFired(handle, {
+      name: 'weeklyAbsenceSummary',
+      due,
+      label: LABEL.measures,
+      stage: 'measures',
+      deadlines: ['weeklyAbsenceSummary', 'evaluationWithinThreeWeeks'],
+    });
     expect(dueOf(fired, 'weeklyAbsenceSummary')).toBe(signedAt + 14 * DAY);
     due = await sleepPast(handle, 'weeklyAbsenceSummary');
     expect(due).toBe(signedAt + 14 * DAY);
-    fired = await expectFired(handle, { name: 'weeklyAbsenceSummary', due, label: LABEL.measures, stage: 'measures', deadlines: ['evaluationWithinThreeWeeks', 'weeklyAbsenceSummary'] });
+    fired = await expectFired(handle, {
+      name: 'weeklyAbsenceSummary',
+      due,
+      label: LABEL.measures,
+      stage: 'measures',
+      deadlines: ['evaluationWithinThreeWeeks', 'weeklyAbsenceSummary'],
+    });
     expect(dueOf(fired, 'evaluationWithinThreeWeeks')).toBe(endOf(evaluationDate));
 
     expect((await closeCase(handle)).status).toBe('closed');
@@ -829,11 +969,20 @@ test('[point 13] a case opened from 60-day-old facts sends each reminder at most
         trigger: { rule: 'days-or-lessons-over-limit', dates: [day(openedMs - 14 * DAY), day(openedMs - DAY)], days: 9, lessons: 2 },
       },
     };
-    const handle = await t.env.client.workflow.start(caseWorkflow, { taskQueue: t.taskQueue, workflowId: caseWorkflowId('school1', pupilId), args: [input] });
+    const handle = await t.env.client.workflow.start(caseWorkflow, {
+      taskQueue: t.taskQueue,
+      workflowId: caseWorkflowId('school1', pupilId),
+      args: [input],
+    });
     let v = await view(handle);
     // The first home-contact reminder was due 59 days ago: fired once, at once, marked missed.
     expect(firedDeadlines(v)).toEqual([
-      expect.objectContaining({ name: 'homeContactedImmediately', missed: true, dueAt: iso(openedMs + DAY), stateLabel: LABEL.contactingHome }),
+      expect.objectContaining({
+        name: 'homeContactedImmediately',
+        missed: true,
+        dueAt: iso(openedMs + DAY),
+        stateLabel: LABEL.contactingHome,
+      }),
     ]);
     // No past date is shown as coming; the daily reminder counts from now.
     expect(v.deadlines.every((d) => Date.parse(d.dueAt) > nowMs)).toBe(true);
@@ -843,7 +992,12 @@ test('[point 13] a case opened from 60-day-old facts sends each reminder at most
     // The contact, registered now with when it happened (two days after the absence was found), moves the case on;
     // form 1 was then due five days later and is missed in turn, and the case is overdue from that deadline.
     const contactedAt = openedMs + 2 * DAY;
-    v = (await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'logg-gammel' }, iso(contactedAt)))).view;
+    v = (
+      await send(
+        handle,
+        caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'logg-gammel' }, iso(contactedAt)),
+      )
+    ).view;
     for (let i = 0; i < 100 && firedDeadlines(v).length < 2; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       v = await view(handle);
@@ -895,11 +1049,14 @@ describe('refused updates', () => {
       const handle = await openCase(r, ID, { rule: 'suspected-invalid-absence', dates: ['2026-09-04'] });
       const at = async () => r.now();
       await handle.executeUpdate(sendEventUpdate, {
-        args: [caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'logg-1' }, await at(), 'contact-teacher')],
+        args: [
+          caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'logg-1' }, await at(), 'contact-teacher'),
+        ],
       });
       const before = await handle.query(caseViewQuery);
       expect(before.state.label).toBe(LABEL.conversation);
-      const decision = async (role: Role) => caseEvent('escalation.decided', { reason: 'Fraværet øker', documentRef: 'beslutning-1' }, await at(), role);
+      const decision = async (role: Role) =>
+        caseEvent('escalation.decided', { reason: 'Fraværet øker', documentRef: 'beslutning-1' }, await at(), role);
       const closingAs = async (role: Role) =>
         caseEvent('case.closed', { reason: 'natural-explanation', note: 'Planlagt reise.', documentRef: 'avslutning-1' }, await at(), role);
       expect(await attempt(handle, await decision('contact-teacher'))).toBe(

@@ -9,7 +9,9 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { HISTORIES_DIR } from '../helpers/case-env';
 
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.history.pb')).sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.history.pb'))
+  .sort();
 
 test('there are saved histories to replay', () => {
   expect(files.length).toBeGreaterThan(0);
@@ -18,6 +20,10 @@ test('there are saved histories to replay', () => {
 test.each(files)('history %s replays deterministically', async (file) => {
   const history = temporal.api.history.v1.History.decode(readFileSync(join(HISTORIES_DIR, file)));
   await expect(
-    Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows'), replayName: file }, history, file.replace(/\.history\.pb$/, '')),
+    Worker.runReplayHistory(
+      { workflowsPath: require.resolve('../../workflows'), replayName: file },
+      history,
+      file.replace(/\.history\.pb$/, ''),
+    ),
   ).resolves.toBeUndefined();
 });

@@ -27,7 +27,12 @@ async function contacted() {
 }
 async function plan(days: number) {
   const evaluationDate = formatISO(addDays(new Date(await t.now()), days), { representation: 'date' });
-  return caseEvent('measures.agreed', { measures: ['Fast oppmøte hver morgen'], evaluationDate, planRef: 'plan-1' }, await t.now(), 'principal');
+  return caseEvent(
+    'measures.agreed',
+    { measures: ['Fast oppmøte hver morgen'], evaluationDate, planRef: 'plan-1' },
+    await t.now(),
+    'principal',
+  );
 }
 
 /**
@@ -62,4 +67,3 @@ test('a refused update names the event and the state and leaves history and stat
     expect(await view(handle)).toEqual(before);
   });
 });
-

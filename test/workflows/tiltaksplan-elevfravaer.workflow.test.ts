@@ -26,7 +26,10 @@ afterAll(async () => {
 });
 
 /** The UTC calendar date `days` from server time; machines read agreed dates as UTC midnight. */
-const dateIn = async (days: number) => addDays(new Date(await t.now()), days).toISOString().slice(0, 10);
+const dateIn = async (days: number) =>
+  addDays(new Date(await t.now()), days)
+    .toISOString()
+    .slice(0, 10);
 
 async function contacted(cause: 'school-related' | 'home-related' | 'illness' = 'school-related') {
   return caseEvent('guardians.contacted', { channel: 'phone', cause, documentRef: `log-${cause}` }, await t.now());
@@ -35,22 +38,34 @@ async function voice() {
   return caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef: 'voice-1' }, await t.now());
 }
 async function plan(days: number) {
-  return caseEvent('measures.agreed', { measures: ['Fast oppmøte med kontaktlærer hver morgen'], evaluationDate: await dateIn(days), planRef: 'plan-1' }, await t.now(), 'principal');
+  return caseEvent(
+    'measures.agreed',
+    { measures: ['Fast oppmøte med kontaktlærer hver morgen'], evaluationDate: await dateIn(days), planRef: 'plan-1' },
+    await t.now(),
+    'principal',
+  );
 }
 
 /** A meeting held with everyone the source names there (C.3.2a, C.3.3c), recorded by the principal who led it. */
 async function meetingHeld(meeting: 'leadership-meeting' | 'evaluation-meeting') {
   return caseEvent(
     'meeting.held',
-    { meeting, participants: ['principal', 'school-leadership', 'contact-teacher', 'guardians', 'pupil'], pupilPresent: true, minutesRef: `minutes-${meeting}` },
+    {
+      meeting,
+      participants: ['principal', 'school-leadership', 'contact-teacher', 'guardians', 'pupil'],
+      pupilPresent: true,
+      minutesRef: `minutes-${meeting}`,
+    },
     await t.now(),
     'principal',
   );
 }
 
 type Handle = Awaited<ReturnType<typeof openCase>>;
-const send = async (handle: Handle, event: Parameters<typeof caseEvent>[0] extends never ? never : Awaited<ReturnType<typeof contacted>> | object) =>
-  handle.executeUpdate(sendEventUpdate, { args: [event as never] });
+const send = async (
+  handle: Handle,
+  event: Parameters<typeof caseEvent>[0] extends never ? never : Awaited<ReturnType<typeof contacted>> | object,
+) => handle.executeUpdate(sendEventUpdate, { args: [event as never] });
 const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
 
 /**
@@ -84,7 +99,10 @@ test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan
     expect(v.overdue).toBe(false); // the plan's days ending is a planned period, not a missed step
     expect(v.timeline.filter((e) => e.kind === 'deadline').map((e) => e.kind === 'deadline' && e.name)).toEqual(['threeDayPlanPeriod']);
 
-    await handle.signal(absenceFactsSignal, caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'));
+    await handle.signal(
+      absenceFactsSignal,
+      caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'),
+    );
     await send(handle, await contacted('home-related'));
     v = await view(handle);
     expect(v.state.label).toBe('Rektor kaller inn til møte');
@@ -108,10 +126,19 @@ test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan
     // The meeting is recorded, then its evaluation; absence is clearly lower, so the case is closed at it.
     await send(handle, await meetingHeld('evaluation-meeting'));
     expect((await view(handle)).overdue).toBe(true);
-    v = (await send(handle, caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'evaluation-1' }, await t.now(), 'principal'))).view;
+    v = (await send(handle, caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'evaluation-1' }, await t.now(), 'principal')))
+      .view;
     expect(v.state.label).toBe('Klar til avslutning');
     expect(v.overdue).toBe(false);
-    await send(handle, caseEvent('case.closed', { reason: 'absence-improved', note: 'Fraværet er merkbart mindre.', documentRef: 'closing-1' }, await t.now(), 'principal'));
+    await send(
+      handle,
+      caseEvent(
+        'case.closed',
+        { reason: 'absence-improved', note: 'Fraværet er merkbart mindre.', documentRef: 'closing-1' },
+        await t.now(),
+        'principal',
+      ),
+    );
 
     const final = await handle.result();
     expect(final.status).toBe('closed');
@@ -122,7 +149,12 @@ test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan
     const messages = await t.outbox.list();
     const mine = messages.filter((m) => m.caseId === final.caseId);
     expect(mine.map((m) => m.subject)).toEqual(
-      expect.arrayContaining(['Ny fraværssak', 'Slik følger skolen opp fravær', 'Påminnelse: tiltakene skal evalueres', 'Oppfølgingen av fraværet er avsluttet']),
+      expect.arrayContaining([
+        'Ny fraværssak',
+        'Slik følger skolen opp fravær',
+        'Påminnelse: tiltakene skal evalueres',
+        'Oppfølgingen av fraværet er avsluttet',
+      ]),
     );
     // Every effect was delivered once: idempotency keys are unique, and the case-opened message and the invitation went once.
     expect(new Set(mine.map((m) => m.idempotencyKey)).size).toBe(mine.length);
@@ -153,7 +185,10 @@ test('a fact the case cannot take by signal is kept on the timeline as refused, 
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, trigger);
-    await handle.signal(absenceFactsSignal, caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'm' }, await t.now(), 'system'));
+    await handle.signal(
+      absenceFactsSignal,
+      caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'm' }, await t.now(), 'system'),
+    );
     await handle.signal(absenceFactsSignal, { type: 'absence.trend', eventId: 'bad' } as never);
     const v = await view(handle);
     expect(v.timeline.map((e) => e.kind)).toEqual(['refused', 'refused']);
@@ -218,7 +253,12 @@ test('a plan registered two days after it was made gets its deadline from when i
     await send(handle, await contacted());
     await send(handle, await voice());
     const madeAt = new Date(Date.parse(await t.now()) - 2 * DAY).toISOString();
-    const late = caseEvent('measures.agreed', { measures: ['Fast oppmøte'], evaluationDate: await dateIn(1), planRef: 'plan-late' }, madeAt, 'principal');
+    const late = caseEvent(
+      'measures.agreed',
+      { measures: ['Fast oppmøte'], evaluationDate: await dateIn(1), planRef: 'plan-late' },
+      madeAt,
+      'principal',
+    );
     const { view: v } = await send(handle, late);
     expect(v.deadlines).toEqual([{ name: 'threeDayPlanPeriod', dueAt: new Date(Date.parse(madeAt) + 3 * DAY).toISOString() }]);
     await t.env.sleep('1 day');
@@ -256,7 +296,12 @@ test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, sho
     const late = await t.env.client.workflow.start(caseWorkflow, {
       taskQueue: t.taskQueue,
       workflowId: caseWorkflowId('school1', pupilId),
-      args: [{ procedureId: ID, facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school1', grade: 9, openedAt: new Date(openedAt).toISOString(), trigger } }],
+      args: [
+        {
+          procedureId: ID,
+          facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school1', grade: 9, openedAt: new Date(openedAt).toISOString(), trigger },
+        },
+      ],
     });
     await t.env.sleep('1 minute');
     let v = await late.query(caseViewQuery);
@@ -280,7 +325,10 @@ test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, sho
     expect(v.state.label).toBe('Plan for de neste dagene');
     expect(v.overdueSince).toBe(at(58)); // the plan, due a day after the contact, is the step owed now
     await send(handle, caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef: 'voice-old' }, at(58)));
-    await send(handle, caseEvent('measures.agreed', { measures: ['Fast oppmøte'], evaluationDate: at(55).slice(0, 10), planRef: 'plan-old' }, at(58)));
+    await send(
+      handle,
+      caseEvent('measures.agreed', { measures: ['Fast oppmøte'], evaluationDate: at(55).slice(0, 10), planRef: 'plan-old' }, at(58)),
+    );
     await t.env.sleep('1 hour');
     v = await view(handle);
     expect(v.stage).toBe('monitoring');
@@ -303,13 +351,17 @@ test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, sho
   });
 });
 
-test("[C.3.1] an illness closing keeps why the case closed; in phase 2 it only puts the case aside until new absence", async () => {
+test('[C.3.1] an illness closing keeps why the case closed; in phase 2 it only puts the case aside until new absence', async () => {
   const worker = await t.newWorker();
   await worker.runUntil(async () => {
     const handle = await openCase(t, ID, trigger);
     await send(handle, await contacted('illness'));
     const approve = async (recurring: boolean) =>
-      caseEvent('illness.confirmed', { recurring, guardiansApproveClosing: true, documentRef: `illness-${String(recurring)}` }, await t.now());
+      caseEvent(
+        'illness.confirmed',
+        { recurring, guardiansApproveClosing: true, documentRef: `illness-${String(recurring)}` },
+        await t.now(),
+      );
     let v = (await send(handle, await approve(false))).view;
     expect(v.status).toBe('open');
     expect(v.state.label).toBe('Lukket for sykdom – følges ved nytt fravær');
@@ -317,7 +369,10 @@ test("[C.3.1] an illness closing keeps why the case closed; in phase 2 it only p
     expect(v.overdue).toBe(false);
 
     // New absence in the same school year goes on at phase 3, where the illness is new or recurring.
-    await handle.signal(absenceFactsSignal, caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'));
+    await handle.signal(
+      absenceFactsSignal,
+      caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'),
+    );
     await send(handle, await contacted('illness'));
     v = await view(handle);
     expect(v.state.label).toBe('Ny sykdom – venter på foresattes godkjenning');
@@ -328,7 +383,9 @@ test("[C.3.1] an illness closing keeps why the case closed; in phase 2 it only p
     expect(final.closing).toMatchObject({ reason: 'illness-approved', documentRef: 'illness-true' });
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('illness-approved');
     const subjects = (await t.outbox.list()).filter((m) => m.caseId === final.caseId).map((m) => m.subject);
-    expect(subjects).toEqual(expect.arrayContaining(['Saken er lukket fordi fraværet skyldes sykdom', 'Oppfølgingen av fraværet er avsluttet']));
+    expect(subjects).toEqual(
+      expect.arrayContaining(['Saken er lukket fordi fraværet skyldes sykdom', 'Oppfølgingen av fraværet er avsluttet']),
+    );
   });
 });
 
@@ -349,7 +406,15 @@ test('[C.1.2] a case opened on a day without notice: the contact is due that day
     expect(v.overdue).toBe(true);
 
     // Another day without notice is recorded and asks for the contact again, but only a person's step clears the mark.
-    await handle.signal(absenceFactsSignal, caseEvent('absence.newTrigger', { trigger: { rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1 } }, await t.now(), 'system'));
+    await handle.signal(
+      absenceFactsSignal,
+      caseEvent(
+        'absence.newTrigger',
+        { trigger: { rule: 'unnotified-absence', dates: [await dateIn(0)], days: 1 } },
+        await t.now(),
+        'system',
+      ),
+    );
     v = (await send(handle, await contacted('illness'))).view;
     expect(v.triggers.map((tr) => [tr.rule, tr.effect])).toEqual([
       ['unnotified-absence', 'opened'],
@@ -358,10 +423,21 @@ test('[C.1.2] a case opened on a day without notice: the contact is due that day
     expect(v.state.label).toBe('Svar fra hjemmet – saken avsluttes');
     expect(v.overdue).toBe(false);
 
-    await send(handle, caseEvent('case.closed', { reason: 'natural-explanation', note: 'Mor meldte sykdom på telefon.', documentRef: 'log-illness' }, await t.now()));
+    await send(
+      handle,
+      caseEvent(
+        'case.closed',
+        { reason: 'natural-explanation', note: 'Mor meldte sykdom på telefon.', documentRef: 'log-illness' },
+        await t.now(),
+      ),
+    );
     const final = await handle.result();
     expect(final.status).toBe('closed');
-    expect(final.closing).toMatchObject({ reason: 'natural-explanation', note: 'Mor meldte sykdom på telefon.', actor: { role: 'contact-teacher' } });
+    expect(final.closing).toMatchObject({
+      reason: 'natural-explanation',
+      note: 'Mor meldte sykdom på telefon.',
+      actor: { role: 'contact-teacher' },
+    });
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('natural-explanation');
     const subjects = (await t.outbox.list()).filter((m) => m.caseId === final.caseId).map((m) => m.subject);
     expect(subjects.filter((s) => s === 'Fravær uten melding fra foresatte')).toHaveLength(1);
@@ -382,13 +458,21 @@ test("[C.3.2a] the contact teacher cannot record the principal's meeting: the up
     await send(handle, await contacted());
     await send(handle, await voice());
     await send(handle, await plan(3));
-    await handle.signal(absenceFactsSignal, caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'));
+    await handle.signal(
+      absenceFactsSignal,
+      caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'),
+    );
     await send(handle, await contacted('home-related'));
     const before = await view(handle);
     expect(before.state.label).toBe('Rektor kaller inn til møte');
     const byTeacher = caseEvent(
       'meeting.held',
-      { meeting: 'leadership-meeting', participants: ['principal', 'contact-teacher', 'guardians', 'pupil'], pupilPresent: true, minutesRef: 'minutes-1' },
+      {
+        meeting: 'leadership-meeting',
+        participants: ['principal', 'contact-teacher', 'guardians', 'pupil'],
+        pupilPresent: true,
+        minutesRef: 'minutes-1',
+      },
       await t.now(),
       'contact-teacher',
     );
@@ -396,7 +480,9 @@ test("[C.3.2a] the contact teacher cannot record the principal's meeting: the up
       () => 'accepted',
       (err: WorkflowUpdateFailedError) => String(err.cause?.message),
     );
-    expect(error).toBe('Rollen kontaktlærer kan ikke registrere «Møte holdt» i steget «Rektor kaller inn til møte». Det kan: rektor, skolens ledelse.');
+    expect(error).toBe(
+      'Rollen kontaktlærer kan ikke registrere «Møte holdt» i steget «Rektor kaller inn til møte». Det kan: rektor, skolens ledelse.',
+    );
     expect(await view(handle)).toEqual(before);
     await closeCase(handle);
   });

@@ -72,7 +72,9 @@ test('a worker killed with SIGKILL mid-case is replaced and the case goes on wit
   await handle.executeUpdate(sendEventUpdate, {
     args: [caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log-1' }, now())],
   });
-  await handle.executeUpdate(sendEventUpdate, { args: [caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef: 'voice-1' }, now())] });
+  await handle.executeUpdate(sendEventUpdate, {
+    args: [caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef: 'voice-1' }, now())],
+  });
   const before = await handle.query(caseViewQuery);
 
   await first.kill('SIGKILL');
