@@ -20,6 +20,7 @@ import { stackCheckWorkflow } from '../workflows';
 import { DEFAULT_DETECTION_HOUR, DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from './lib/detection-schedule';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
+import { loadDemoDataOnFirstStart } from './lib/demo-data';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const startEnvSchema = z.object({
@@ -27,6 +28,8 @@ const startEnvSchema = z.object({
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
+  // Demo data on the first start (scripts/lib/demo-data.ts); `off` starts with no cases.
+  DEMO_DATA: z.enum(['on', 'off']).default('on'),
 });
 
 /** An error that ends the main job with its own exit code. */
@@ -144,6 +147,19 @@ async function run(): Promise<void> {
     const schedule = await ensureDetectionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
     await client.connection.close();
 
+    if (env.DEMO_DATA === 'on') {
+      const demo = await loadDemoDataOnFirstStart({
+        dataDir,
+        registrationsDir: workerEnv.REGISTRATIONS_DIR,
+        ledgerDir: workerEnv.DETECTION_LEDGER_DIR,
+        env: workerEnv,
+        now: new Date(),
+        log: (line) => console.log(line),
+      });
+      // Demo data that could not be loaded is reported, but the system itself runs.
+      if (demo.kind === 'failed') console.error(`Demodataene ble ikke lastet inn: ${demo.reason}`);
+    }
+
     console.log('');
     console.log('Klar.');
     console.log(`  Temporal gRPC:        ${server.address}`);
@@ -155,15 +171,17 @@ async function run(): Promise<void> {
     );
     console.log('  Arbeideren startes på nytt av seg selv hvis den stopper; serveren kjører videre.');
     console.log('Åpne og følg saker fra en annen terminal, f.eks.:');
+    console.log('  npm run case -- list');
+    console.log('  npm run case -- list --overdue');
     console.log('  npm run case -- procedures');
     console.log(
       '  npm run generate -- --pupils 1500 --seed 7 --out data/fravaer.csv && npm run intake -- import data/fravaer.csv --today 2025-10-15',
     );
     console.log('  npm run detect -- --today 2025-11-20');
     console.log(
-      '  npm run case -- open --procedure tiltaksplan-elevfravaer --school s1 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03',
+      '  npm run case -- open --procedure tiltaksplan-elevfravaer --school S001 --pupil p1 --grade 9 --rule consecutive-days --dates 2026-09-01,2026-09-02,2026-09-03',
     );
-    console.log('  npm run case -- show --school s1 --pupil p1');
+    console.log('  npm run case -- show --school S001 --pupil p1');
     console.log('Trykk Ctrl-C for å stoppe.');
   } catch (err) {
     if (stopping) return;

@@ -1,10 +1,11 @@
 /**
- * The main job (`npm start`, scripts/start.ts) end to end on a real dev server: the case worker
- * killed with SIGKILL is restarted after 1 s, logged in Norwegian with the signal, while the dev
+ * The main job (`npm start`, scripts/start.ts) end to end on a real dev server: the first start
+ * loads demo data (cases open under all four procedures) before it says it is ready; the case
+ * worker killed with SIGKILL is restarted after 1 s, logged in Norwegian with the signal, while the dev
  * server keeps running and the new worker does work; Ctrl-C (SIGINT) then stops everything and
  * leaves no process behind.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,8 @@ import { freePort } from '../../scripts/lib/free-port';
 import { PROJECT_ROOT } from '../../scripts/lib/tools';
 import { connectClient } from '../../worker/connection';
 import { stackCheckWorkflow } from '../../workflows';
+import { ProcedureId, SchoolId } from '../../workflows/search-attributes';
+import { DEMO_SCHOOL_IDS, demoMarkerFile } from '../../scripts/lib/demo-data';
 
 const dir = mkdtempSync(join(tmpdir(), 'start-'));
 const taskQueue = `start-${randomUUID()}`;
@@ -65,6 +68,34 @@ afterAll(async () => {
   await start?.stop({ signal: 'SIGINT', graceMs: 60_000 });
   rmSync(dir, { recursive: true, force: true });
 }, 90_000);
+
+test('the first start loads demo data before it is ready: cases open at the demo schools under all four procedures, once', async () => {
+  expect(output).toMatch(/^Første oppstart: laster inn demodata \(160 syntetiske elever ved S001, S006, S011, S016/m);
+  expect(output).not.toMatch('Demodataene ble ikke lastet inn');
+  expect(output.indexOf('Første oppstart')).toBeLessThan(output.indexOf('Klar.'));
+  const marker = JSON.parse(readFileSync(demoMarkerFile(dir), 'utf8')) as { pupils: number; schools: string[] };
+  expect(marker).toMatchObject({ pupils: 160, schools: [...DEMO_SCHOOL_IDS] });
+  expect(existsSync(join(dir, 'registrations'))).toBe(true);
+
+  const client = await connectClient({ address, namespace: 'default', taskQueue });
+  const procedures = new Set<string>();
+  const schools = new Set<string>();
+  try {
+    for await (const wf of client.workflow.list({ query: "WorkflowType = 'caseWorkflow'" })) {
+      procedures.add(wf.typedSearchAttributes.get(ProcedureId) ?? '');
+      schools.add(wf.typedSearchAttributes.get(SchoolId) ?? '');
+    }
+  } finally {
+    await client.connection.close();
+  }
+  expect([...procedures].sort()).toEqual([
+    'hardanger-handlingsplan',
+    'plan-for-skolenaervaer',
+    'raelingen-veileder',
+    'tiltaksplan-elevfravaer',
+  ]);
+  expect([...schools].every((school) => (DEMO_SCHOOL_IDS as readonly string[]).includes(school))).toBe(true);
+}, 60_000);
 
 test('a killed worker is restarted after 1 s while the dev server keeps running, and Ctrl-C stops everything', async () => {
   const serverPid = Number((await waitFor(/Temporal-utviklingsserveren kjører \(pid (\d+)\)/))[1]);

@@ -1,0 +1,103 @@
+/**
+ * Demo data for the main job's first start: a new user who runs `npm start` on a fresh clone
+ * sees open cases under all four procedures at once, instead of an empty list. Synthetic pupils
+ * at one school per procedure are generated for the current school year, written as a CSV
+ * export, and imported through the real intake command line, which stores the rows and runs
+ * detection, so the cases open exactly as they would from a school's own file.
+ *
+ * Loaded once: a marker file records it. A data folder that already holds registrations (the
+ * user imported their own) gets no demo data, and `DEMO_DATA=off` turns it off.
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate, toCsv } from '../../intake/generate';
+import { describeExit, spawnGroup } from './child-processes';
+import { PROJECT_ROOT } from './tools';
+
+/** One school of each procedure in the committed school directory (config/schools.json). */
+export const DEMO_SCHOOL_IDS = ['S001', 'S006', 'S011', 'S016'] as const;
+export const DEMO_PUPILS_PER_SCHOOL = 40;
+export const DEMO_SEED = 7;
+/** School years the committed school calendar covers (starting in August of these years). */
+const COVERED_SCHOOL_YEARS = [2025, 2026] as const;
+
+/** The file whose presence says the demo data has been loaded into this data folder. */
+export const demoMarkerFile = (dataDir: string) => join(dataDir, 'demo-data.json');
+
+/**
+ * The school year to generate and the day to detect as of: the school year running on `now`
+ * and today's date, when the school calendar covers it; otherwise the nearest covered school
+ * year, detected as of a day in its autumn term, so the demo always has absence to show.
+ */
+export function demoSchoolYear(now: Date): { schoolYear: number; today: string } {
+  const today = now.toISOString().slice(0, 10);
+  const running = now.getUTCMonth() >= 7 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+  const [first, last] = [COVERED_SCHOOL_YEARS[0], COVERED_SCHOOL_YEARS[COVERED_SCHOOL_YEARS.length - 1]!];
+  if (running < first) return { schoolYear: first, today: `${first}-11-20` };
+  if (running > last) return { schoolYear: last, today: `${last}-11-20` };
+  return { schoolYear: running, today };
+}
+
+export type DemoDataResult =
+  | { kind: 'loaded'; pupils: number; schoolYear: number; today: string }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'failed'; reason: string };
+
+export interface DemoDataOptions {
+  dataDir: string;
+  registrationsDir: string;
+  ledgerDir: string;
+  /** Environment of the intake command (it finds Temporal through TEMPORAL_ADDRESS and the task queue). */
+  env: NodeJS.ProcessEnv;
+  now: Date;
+  log: (line: string) => void;
+}
+
+/** Loads the demo data unless it was loaded before or the user's own registrations are there. */
+export async function loadDemoDataOnFirstStart(options: DemoDataOptions): Promise<DemoDataResult> {
+  if (existsSync(demoMarkerFile(options.dataDir))) return { kind: 'skipped', reason: 'demodataene er lastet inn før' };
+  if (existsSync(options.registrationsDir) && readdirSync(options.registrationsDir).length > 0)
+    return { kind: 'skipped', reason: `${options.registrationsDir} har allerede registreringer` };
+
+  const { schoolYear, today } = demoSchoolYear(options.now);
+  const pupils = DEMO_SCHOOL_IDS.length * DEMO_PUPILS_PER_SCHOOL;
+  const data = generate({ pupils, seed: DEMO_SEED, schoolYear, pupilsPerSchool: DEMO_PUPILS_PER_SCHOOL, schoolIds: DEMO_SCHOOL_IDS });
+  const demoDir = join(options.dataDir, 'demo');
+  mkdirSync(demoDir, { recursive: true });
+  const file = join(demoDir, 'fravaer.csv');
+  writeFileSync(file, toCsv(data.registrations));
+  options.log(
+    `Første oppstart: laster inn demodata (${pupils} syntetiske elever ved ${DEMO_SCHOOL_IDS.join(', ')}, skoleåret ${schoolYear}/${String((schoolYear + 1) % 100).padStart(2, '0')}, fravær per ${today}) ...`,
+  );
+
+  const intake = spawnGroup(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'intake/cli.ts',
+      'import',
+      file,
+      '--today',
+      today,
+      '--data-dir',
+      options.registrationsDir,
+      '--ledger-dir',
+      options.ledgerDir,
+    ],
+    { name: 'demoimporten', cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  intake.process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  intake.process.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = await intake.exited;
+  if (exit.code !== 0) {
+    return { kind: 'failed', reason: `importen ${describeExit(exit)}:\n${output.trim()}` };
+  }
+  for (const line of output.trim().split('\n').slice(-6)) options.log(`  ${line}`);
+  writeFileSync(
+    demoMarkerFile(options.dataDir),
+    `${JSON.stringify({ loadedAt: options.now.toISOString(), file, pupils, seed: DEMO_SEED, schoolYear, today, schools: DEMO_SCHOOL_IDS }, null, 2)}\n`,
+  );
+  return { kind: 'loaded', pupils, schoolYear, today };
+}
