@@ -3,55 +3,32 @@
  * and its diagram marks the route it took and where it is now; a pupil without a case is
  * reported as not found.
  */
-import { sendEventUpdate } from '../../workflows/case-messages';
 import { CaseNotFoundError, caseDiagram, caseDiagramSvg } from '../../diagrams/case-diagram';
 import { buildGraph } from '../../diagrams/graph';
 import { getProcedure } from '../../machines/registry';
-import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase } from '../helpers/case-env';
+import { edgeClass, transitionId as transitionIn } from '../helpers/diagram-edges';
+import { caseEvent, type CaseHandle, closeCaseAsMoved, openCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
+import { sendEvent } from '../helpers/case-steps';
 
 const ID = 'plan-for-skolenaervaer';
-let t: CaseTestEnv;
-
-beforeAll(async () => {
-  t = await createCaseTestEnv();
-});
-afterAll(async () => {
-  await t?.teardown();
-});
-
-type Handle = Awaited<ReturnType<typeof openCase>>;
+const t = useCaseTestEnv();
 
 /** openCase opens every case at 'school1' for a fresh pupil; the pupil id is the id's tail. */
-const pupilOf = (handle: Handle) => handle.workflowId.replace(/^fravaerssak-school1-/, '');
+const pupilOf = (handle: CaseHandle) => handle.workflowId.replace(/^fravaerssak-school1-/, '');
 
 /** The id of the transition from `source` to `target` on `event`, in procedure A's graph. */
-function transitionId(source: string, target: string, event: string): string {
-  const found = buildGraph(getProcedure(ID)).transitions.filter((x) => x.source === source && x.target === target && x.event === event);
-  expect(found).toHaveLength(1);
-  return found[0]!.id;
-}
-
-/** The class of the SVG edge that draws transition `id` (an edge may draw several: 'transition:t1+t2'). */
-function edgeClass(svg: string, id: string): string | undefined {
-  for (const match of svg.matchAll(/<g id="transition:([^"]*)" class="([^"]*)">/g)) {
-    if (match[1]!.split('+').includes(id)) return match[2];
-  }
-  return undefined;
-}
+const transitionId = (source: string, target: string, event: string) => transitionIn(buildGraph(getProcedure(ID)), source, target, event);
 
 /**
  * Ends the case the way a school would (the pupil moved) rather than terminating it: on the
  * time-skipping server, terminating a workflow leaves time skipping locked for the file.
  */
-const closeCase = (handle: Handle) => closeCaseAsMoved(t, handle.workflowId);
+const closeCase = (handle: CaseHandle) => closeCaseAsMoved(t, handle.workflowId);
 
 test('the case diagram marks the route from opening through the first event and the state the case is in now', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, { rule: 'days-over-limit', dates: ['2026-09-01', '2026-09-02'] });
-    await handle.executeUpdate(sendEventUpdate, {
-      args: [caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'log-1' }, await t.now())],
-    });
+    await sendEvent(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'log-1' }, await t.now()));
 
     const diagram = await caseDiagram(t.env.client, 'school1', pupilOf(handle));
     expect(diagram.workflowId).toBe(handle.workflowId);
@@ -89,8 +66,7 @@ test('the case diagram marks the route from opening through the first event and 
 });
 
 test('a pupil without a case is reported as not found, naming the case id', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     await expect(caseDiagram(t.env.client, 'school1', 'no-such-pupil')).rejects.toThrow(CaseNotFoundError);
     await expect(caseDiagram(t.env.client, 'school1', 'no-such-pupil')).rejects.toThrow('fravaerssak-school1-no-such-pupil');
   });

@@ -7,25 +7,12 @@ import { getProcedure } from '../../machines/registry';
 import { procedureDot, procedureMermaid, renderSvg } from '../../diagrams';
 import { buildGraph } from '../../diagrams/graph';
 import { UnknownStateError, highlightMarks } from '../../diagrams/highlight';
+import { edgeClass, transitionId as transitionIn } from '../helpers/diagram-edges';
 
 const plan = getProcedure('plan-for-skolenaervaer');
 const graph = buildGraph(plan);
-/** The id of the one transition from `source` to `target` taking `event` (and `guard`, if given). */
-function transitionId(source: string, target: string, event: string, guard?: string): string {
-  const found = graph.transitions.filter(
-    (t) => t.source === source && t.target === target && t.event === event && (guard === undefined || t.guard === guard),
-  );
-  expect(found).toHaveLength(1);
-  return found[0]!.id;
-}
-
-/** The class of the SVG edge that draws transition `id` (an edge may draw several: 'transition:t1+t2'). */
-function edgeClass(svg: string, id: string): string | undefined {
-  for (const match of svg.matchAll(/<g id="transition:([^"]*)" class="([^"]*)">/g)) {
-    if (match[1]!.split('+').includes(id)) return match[2];
-  }
-  return undefined;
-}
+/** The id of the one transition from `source` to `target` taking `event` (and `guard`, if given), in procedure A's graph. */
+const transitionId = (source: string, target: string, event: string, guard?: string) => transitionIn(graph, source, target, event, guard);
 
 const route = ['trinn1.contactingGuardians', 'trinn1.mappingAndMeasures', 'trinn1.followingMeasures'];
 

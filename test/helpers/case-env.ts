@@ -33,6 +33,9 @@ export interface CaseTestEnv {
   teardown(): Promise<void>;
 }
 
+/** A running case, as a test holds it. */
+export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
+
 export async function createCaseTestEnv(): Promise<CaseTestEnv> {
   const env = await createTimeSkippingEnv();
   // The test server cannot list search attributes, so they are added without asking first.
@@ -59,12 +62,37 @@ export async function createCaseTestEnv(): Promise<CaseTestEnv> {
   };
 }
 
+/**
+ * The case environment of a test file (or of a describe block): built before its tests, torn down
+ * after them. The object is filled in by beforeAll, so tests use it as they would the one
+ * createCaseTestEnv returns.
+ */
+export function useCaseTestEnv(): CaseTestEnv {
+  const t = {} as CaseTestEnv;
+  beforeAll(async () => {
+    Object.assign(t, await createCaseTestEnv());
+  });
+  afterAll(async () => {
+    await t.teardown?.();
+  });
+  return t;
+}
+
+/** Runs `body` while a worker on the case task queue polls (pass an outbox to replace the shared one). */
+export async function withCaseWorker(t: CaseTestEnv, body: () => Promise<void>, outbox?: Outbox): Promise<void> {
+  const worker = await t.newWorker(outbox);
+  await worker.runUntil(body);
+}
+
 let counter = 0;
+
+/** What an event of `type` carries besides its type, id, actor and time. */
+export type CaseEventPayload<K extends EventType> = Omit<Extract<CaseEvent, { type: K }>, 'type' | 'eventId' | 'actor' | 'at'>;
 
 /** A valid case event by `role` at `at`. */
 export function caseEvent<K extends EventType>(
   type: K,
-  payload: Omit<Extract<CaseEvent, { type: K }>, 'type' | 'eventId' | 'actor' | 'at'>,
+  payload: CaseEventPayload<K>,
   at: string,
   role: Role = 'contact-teacher',
 ): Extract<CaseEvent, { type: K }> {
@@ -78,6 +106,15 @@ export function caseEvent<K extends EventType>(
   }) as Extract<CaseEvent, { type: K }>;
 }
 
+/** Starts a case workflow for `input` under the id its school and pupil give it. */
+export function startCase(t: CaseTestEnv, input: CaseWorkflowInput): Promise<CaseHandle> {
+  return t.env.client.workflow.start(caseWorkflow, {
+    taskQueue: t.taskQueue,
+    workflowId: caseWorkflowId(input.facts.schoolId, input.facts.pupilId),
+    args: [input],
+  });
+}
+
 /** Opens a case of `procedureId` for a fresh pupil and returns its handle. */
 export async function openCase(
   t: CaseTestEnv,
@@ -85,20 +122,14 @@ export async function openCase(
   trigger: { rule: string; dates: string[] },
   extra: Partial<CaseWorkflowInput> = {},
   grade = 9,
-): Promise<WorkflowHandle<typeof caseWorkflow>> {
+): Promise<CaseHandle> {
   const pupilId = `pupil-${randomUUID()}`;
   const openedAt = await t.now();
-  return t.env.client.workflow.start(caseWorkflow, {
-    taskQueue: t.taskQueue,
-    workflowId: caseWorkflowId('school1', pupilId),
-    args: [
-      {
-        procedureId,
-        facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school1', grade, openedAt, trigger },
-        ...extra,
-      } as CaseWorkflowInput,
-    ],
-  });
+  return startCase(t, {
+    procedureId,
+    facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school1', grade, openedAt, trigger },
+    ...extra,
+  } as CaseWorkflowInput);
 }
 
 /**
@@ -107,10 +138,19 @@ export async function openCase(
  * that has taken a signal leaves time skipping locked for the rest of the file. Addresses the
  * latest run, so it also works after continue-as-new.
  */
-export async function closeCaseAsMoved(t: CaseTestEnv, workflowId: string, documentRef = 'closing-moved'): Promise<CaseView> {
+export function closeCaseAsMoved(t: CaseTestEnv, workflowId: string, documentRef = 'closing-moved'): Promise<CaseView> {
+  return closeCaseWith(t, workflowId, { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef }, 'principal');
+}
+
+/** Closes the case (its latest run) with `closing`, recorded now by `role`, and returns its final view. */
+export async function closeCaseWith(
+  t: CaseTestEnv,
+  workflowId: string,
+  closing: CaseEventPayload<'case.closed'>,
+  role: Role = 'contact-teacher',
+): Promise<CaseView> {
   const latest = t.env.client.workflow.getHandle<typeof caseWorkflow>(workflowId);
-  const closing = caseEvent('case.closed', { reason: 'pupil-moved', note: 'Eleven har flyttet.', documentRef }, await t.now(), 'principal');
-  await latest.executeUpdate(sendEventUpdate, { args: [closing] });
+  await latest.executeUpdate(sendEventUpdate, { args: [caseEvent('case.closed', closing, await t.now(), role)] });
   return latest.result();
 }
 

@@ -4,35 +4,25 @@
  * opened, how the closing and every trigger are kept. Run on version 1 of procedure C (frozen in
  * machines/v1), so these tests follow the host and not a chart that is still being refined.
  */
-import { caseWorkflow } from '../../workflows';
-import { type CaseView, type CaseWorkflowInput, absenceFactsSignal, caseViewQuery, sendEventUpdate } from '../../workflows/case-messages';
+import { type CaseView, type CaseWorkflowInput, absenceFactsSignal } from '../../workflows/case-messages';
 import { CaseClosingReason, DeadlineOverdue, OverdueSince } from '../../workflows/search-attributes';
 import type { CaseEvent } from '../../machines/events';
-import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase } from '../helpers/case-env';
+import { caseEvent, type CaseHandle, closeCaseAsMoved, openCase, startCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
+import { messagesOf, sendEvent, viewOf } from '../helpers/case-steps';
 
 const ID = 'tiltaksplan-elevfravaer';
 const V1 = { procedureVersion: 1 } as const;
 const DAY = 24 * 60 * 60 * 1000;
 const trigger = { rule: 'consecutive-days' as const, dates: ['2026-09-02', '2026-09-03', '2026-09-04'] };
-let t: CaseTestEnv;
+const t = useCaseTestEnv();
 
-beforeAll(async () => {
-  t = await createCaseTestEnv();
-});
-afterAll(async () => {
-  await t?.teardown();
-});
-
-type Handle = Awaited<ReturnType<typeof openCase>>;
-const send = async (handle: Handle, event: CaseEvent): Promise<CaseView> =>
-  (await handle.executeUpdate(sendEventUpdate, { args: [event] })).view;
-const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
+const send = async (handle: CaseHandle, event: CaseEvent): Promise<CaseView> => (await sendEvent(handle, event)).view;
 /** Signals are not answered: wait until the case has taken (or refused) the fact. */
-async function signal(handle: Handle, event: CaseEvent): Promise<CaseView> {
-  const before = (await view(handle)).timeline.length;
+async function signal(handle: CaseHandle, event: CaseEvent): Promise<CaseView> {
+  const before = (await viewOf(handle)).timeline.length;
   await handle.signal(absenceFactsSignal, event);
   for (let i = 0; i < 50; i += 1) {
-    const v = await view(handle);
+    const v = await viewOf(handle);
     if (v.timeline.length > before || v.triggers.some((tr) => tr.eventId === event.eventId)) return v;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -44,12 +34,11 @@ const newTrigger = (dates: string[]) =>
   detected('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates, days: dates.length } });
 
 test('[point 12] a passed contact deadline makes the case overdue from when it fell due; a trend or a filed note does not clear it, the contact with the home does', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger, V1);
-    const openedAt = Date.parse((await view(handle)).openedAt);
+    const openedAt = Date.parse((await viewOf(handle)).openedAt);
     await t.env.sleep('3 days');
-    let v = await view(handle);
+    let v = await viewOf(handle);
     expect(v.overdue).toBe(true);
     expect(v.overdueSince).toBe(new Date(openedAt + DAY).toISOString());
     expect(v.daysOverdue).toBe(2);
@@ -75,8 +64,7 @@ test('[point 12] a passed contact deadline makes the case overdue from when it f
 });
 
 test('[point 13] a case opened from 40-day-old facts: the missed deadline fires once, at once, is marked missed, and no past date is shown as coming', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const now = Date.parse(await t.now());
     const openedAt = new Date(now - 40 * DAY).toISOString();
     const input: CaseWorkflowInput = {
@@ -84,12 +72,8 @@ test('[point 13] a case opened from 40-day-old facts: the missed deadline fires 
       ...V1,
       facts: { caseId: 'gammel-1', pupilId: 'gammel-1', schoolId: 'school1', grade: 9, openedAt, trigger },
     };
-    const handle = await t.env.client.workflow.start(caseWorkflow, {
-      taskQueue: t.taskQueue,
-      workflowId: 'fravaerssak-school1-gammel-1',
-      args: [input],
-    });
-    const v = await view(handle);
+    const handle = await startCase(t, input);
+    const v = await viewOf(handle);
     const deadlines = v.timeline.filter((e) => e.kind === 'deadline');
     expect(deadlines).toEqual([
       expect.objectContaining({ name: 'contactReminder', missed: true, dueAt: new Date(Date.parse(openedAt) + DAY).toISOString() }),
@@ -98,15 +82,14 @@ test('[point 13] a case opened from 40-day-old facts: the missed deadline fires 
     expect(v.overdueSince).toBe(new Date(Date.parse(openedAt) + DAY).toISOString());
     expect(v.daysOverdue).toBe(39);
     await t.env.sleep('1 minute');
-    const reminders = (await t.outbox.list()).filter((m) => m.caseId === 'gammel-1' && m.subject.startsWith('Påminnelse'));
+    const reminders = (await messagesOf(t, 'gammel-1')).filter((m) => m.subject.startsWith('Påminnelse'));
     expect(reminders).toHaveLength(1);
     await closeCaseAsMoved(t, handle.workflowId);
   });
 });
 
 test('[point 16] a case closed for illness keeps why: in the view, as a search attribute and on the timeline with what the guardians approved', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger, V1);
     await send(
       handle,
@@ -133,8 +116,7 @@ test('[point 16] a case closed for illness keeps why: in the view, as a search a
 });
 
 test('[point 16] a case closed because the pupil moved keeps the reason and the note', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger, V1);
     const closed = await closeCaseAsMoved(t, handle.workflowId, 'flyttet-1');
     expect(closed.closing).toMatchObject({
@@ -148,8 +130,7 @@ test('[point 16] a case closed because the pupil moved keeps the reason and the 
 });
 
 test('[point 1] new absence reaching a step whose (version 1) chart refuses it is still kept on the case record with its evidence', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger, V1);
     const fact = await newTrigger(['2026-09-07', '2026-09-08', '2026-09-09']);
     const v = await signal(handle, fact);
@@ -167,14 +148,13 @@ test('[point 1] new absence reaching a step whose (version 1) chart refuses it i
     // Delivered again (a repeated detection run): kept once.
     await handle.signal(absenceFactsSignal, fact);
     await t.env.sleep('1 minute');
-    expect((await view(handle)).triggers).toHaveLength(2);
+    expect((await viewOf(handle)).triggers).toHaveLength(2);
     await closeCaseAsMoved(t, handle.workflowId);
   });
 });
 
 test('[point 1] the current version of every procedure records new absence in its opening step without refusing it', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const openings: [string, { rule: string; dates: string[] }][] = [
       ['tiltaksplan-elevfravaer', trigger],
       ['plan-for-skolenaervaer', { rule: 'days-over-limit', dates: ['2026-09-01'] }],
@@ -196,8 +176,7 @@ test('[point 1] the current version of every procedure records new absence in it
 });
 
 test("[point 7] the absence-facts Signal applies only detection facts: a person's event sent as a signal is refused and kept on the timeline", async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger, V1);
     const forged = caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log-1' }, await t.now());
     const v = await signal(handle, forged);
@@ -215,8 +194,7 @@ test("[point 7] the absence-facts Signal applies only detection facts: a person'
 });
 
 test('[point 16] a case a procedure closes when a period ends keeps why (C.2.1d: the rest after an illness closing)', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
     await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'illness', documentRef: 'log-1' }, await t.now()));
     const resting = await send(

@@ -16,19 +16,32 @@
  * last, on a server of its own.
  */
 import { addDays, formatISO } from 'date-fns';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseEvent } from '../../machines/events';
-import { caseWorkflow } from '../../workflows';
+import { type CaseView, type CaseWorkflowInput } from '../../workflows/case-messages';
 import {
-  type CaseView,
-  type CaseWorkflowInput,
-  type TimelineEntry,
-  absenceFactsSignal,
-  caseViewQuery,
-  caseWorkflowId,
-  sendEventUpdate,
-} from '../../workflows/case-messages';
-import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+  caseEvent,
+  type CaseHandle,
+  closeCaseAsMoved,
+  openCase,
+  saveHistoryIfRecording,
+  startCase,
+  useCaseTestEnv,
+  withCaseWorker,
+} from '../helpers/case-env';
+import {
+  appliedEntry,
+  attemptEvent,
+  deadlineEntries,
+  hasFired,
+  messagesOf,
+  sendEvent,
+  sendTaken,
+  settled,
+  signalAndSettle,
+  utcDateIn,
+  viewOf,
+  weeklyTrend,
+} from '../helpers/case-steps';
 
 const ID = 'hardanger-handlingsplan';
 const MINUTE = 60 * 1000;
@@ -48,16 +61,8 @@ const ROUTINE_DELAYS: readonly string[] = [
   'scheduledConversationReminder',
   'pupilConversationReminder',
 ];
-let t: CaseTestEnv;
+const t = useCaseTestEnv();
 
-beforeAll(async () => {
-  t = await createCaseTestEnv();
-});
-afterAll(async () => {
-  await t?.teardown();
-});
-
-type Handle = Awaited<ReturnType<typeof openCase>>;
 type Stage = CaseView['stage'];
 
 /** The Norwegian labels coordinators see, one per state of the procedure. */
@@ -90,48 +95,19 @@ const LABEL = {
 
 const nowMs = async () => Date.parse(await t.now());
 /** The UTC calendar date `days` from server time; the machine reads an agreed date as its UTC midnight. */
-const dateIn = async (days: number) =>
-  addDays(new Date(await t.now()), days)
-    .toISOString()
-    .slice(0, 10);
+const dateIn = (days: number) => utcDateIn(t, days);
 const iso = (ms: number) => new Date(ms).toISOString();
 const dateTimeIn = async (days: number) => addDays(new Date(await t.now()), days).toISOString();
 const staffConcern = async () => ({ rule: 'staff-concern', dates: [await dateIn(-1)] });
 
-const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
-
 /** Sends a human event as an Update; every event in the first part of this file is one the case takes. */
-async function send(handle: Handle, event: CaseEvent): Promise<CaseView> {
-  const result = await handle.executeUpdate(sendEventUpdate, { args: [event] });
-  expect(result.applied).toBe(true);
-  return result.view;
-}
-
-/** Waits until the case's view satisfies `ready` (the case fires a past-due deadline right after the step that armed it). */
-async function settled(handle: Handle, ready: (v: CaseView) => boolean): Promise<CaseView> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const v = await view(handle);
-    if (ready(v)) return v;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('The case never reached the expected view');
-}
+const send = sendTaken;
 
 /** Delivers a detection fact as the Signal and waits until the case has applied it. */
-async function signalFact(handle: Handle, event: CaseEvent): Promise<CaseView> {
-  await handle.signal(absenceFactsSignal, event);
-  const v = await settled(handle, (current) => current.timeline.some((e) => 'eventId' in e && e.eventId === event.eventId));
+async function signalFact(handle: CaseHandle, event: CaseEvent): Promise<CaseView> {
+  const v = await signalAndSettle(handle, event);
   expect(v.timeline.find((e) => 'eventId' in e && e.eventId === event.eventId)?.kind).toBe('event');
   return v;
-}
-
-const deadlineEntries = (v: CaseView) => v.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'deadline' }> => e.kind === 'deadline');
-
-/** The timeline entry of the applied `event`. */
-function appliedEntry(v: CaseView, event: CaseEvent): Extract<TimelineEntry, { kind: 'event' }> {
-  const entry = v.timeline.find((e) => e.kind === 'event' && e.eventId === event.eventId);
-  if (entry?.kind !== 'event') throw new Error(`The case has not applied ${event.type} ${event.eventId}`);
-  return entry;
 }
 
 const discussed = async (at?: string) =>
@@ -170,7 +146,7 @@ const closedByLeadership = async (note: string) =>
   caseEvent('case.closed', { reason: 'absence-improved', note, documentRef: 'closing-1' }, await t.now(), 'school-leadership');
 
 /** Nivå 0 → the Nivå 1 conversation held: from here the school may judge that absence persists. */
-async function toConversationHeld(handle: Handle): Promise<CaseView> {
+async function toConversationHeld(handle: CaseHandle): Promise<CaseView> {
   await send(handle, await discussed());
   await send(handle, await scheduled());
   const v = await send(handle, await conversationHeld());
@@ -182,7 +158,7 @@ async function toConversationHeld(handle: Handle): Promise<CaseView> {
  * Ends a test's case the way a school would (the pupil moved) rather than terminating it: on
  * the time-skipping server, terminating a workflow leaves time skipping locked for the file.
  */
-async function closeCase(handle: Handle): Promise<CaseView> {
+async function closeCase(handle: CaseHandle): Promise<CaseView> {
   const final = await closeCaseAsMoved(t, handle.workflowId);
   expect(final.status).toBe('closed');
   return final;
@@ -212,14 +188,14 @@ type DueTime =
  * it was (cleared by the last step a person took). Returns the view after the deadline and the
  * deadline's due time.
  */
-async function passDeadline(handle: Handle, name: string, after: AfterDeadline, due: DueTime): Promise<{ v: CaseView; dueMs: number }> {
-  const before = await view(handle);
+async function passDeadline(handle: CaseHandle, name: string, after: AfterDeadline, due: DueTime): Promise<{ v: CaseView; dueMs: number }> {
+  const before = await viewOf(handle);
   const dueMs = 'days' in due ? due.from + due.days * DAY : 'at' in due ? due.at : Date.parse(`${due.date}T00:00:00.000Z`);
   expect(before.deadlines).toEqual([{ name, dueAt: iso(dueMs) }]);
   const fired = deadlineEntries(before).length;
 
   await t.env.sleep(dueMs - (await nowMs()) - MINUTE);
-  const shortly = await view(handle);
+  const shortly = await viewOf(handle);
   expect(shortly.state.label).toBe(before.state.label);
   expect(shortly.stage).toBe(before.stage);
   expect(shortly.deadlines).toEqual(before.deadlines);
@@ -227,7 +203,7 @@ async function passDeadline(handle: Handle, name: string, after: AfterDeadline, 
   expect(deadlineEntries(shortly)).toHaveLength(fired);
 
   await t.env.sleep(2 * MINUTE);
-  const v = await view(handle);
+  const v = await viewOf(handle);
   expect(v.state.label).toBe(after.label);
   expect(v.stage).toBe(after.stage);
   // A reminder that repeats, and the next step's limit, count from this deadline's due time, not from when the timer happened to fire.
@@ -250,7 +226,7 @@ async function passDeadline(handle: Handle, name: string, after: AfterDeadline, 
  * Sends an event stamped on the server clock and returns the view with the event's `at` (ms), which
  * the deadlines it arms count from: it is no later than the moment the case applied it.
  */
-async function sendTimed(handle: Handle, event: CaseEvent): Promise<{ v: CaseView; at: number }> {
+async function sendTimed(handle: CaseHandle, event: CaseEvent): Promise<{ v: CaseView; at: number }> {
   const v = await send(handle, event);
   const at = Date.parse(event.at);
   expect(at).toBeLessThanOrEqual(Date.parse(appliedEntry(v, event).appliedAt));
@@ -258,10 +234,9 @@ async function sendTimed(handle: Handle, event: CaseEvent): Promise<{ v: CaseVie
 }
 
 test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 → 3 report of concern → new measures → follow-up after improvement → closed by the leadership', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await staffConcern());
-    let v = await view(handle);
+    let v = await viewOf(handle);
     expect(v.procedure).toEqual({ id: ID, version: 2, displayName: 'Handlingsplan ved bekymring rundt fravær' });
     expect(v.state.label).toBe(LABEL.n0);
     expect(v.stage).toBe('identification');
@@ -353,15 +328,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
       at: newAbsence.at,
       effect: 'recorded',
     });
-    await signalFact(
-      handle,
-      caseEvent(
-        'absence.trend',
-        { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 2 },
-        await t.now(),
-        'system',
-      ),
-    );
+    await signalFact(handle, await weeklyTrend(t, 'unchanged', 2));
     let passed = await passDeadline(
       handle,
       'evaluationOnAgreedDate',
@@ -393,7 +360,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
       { days: 2, from: passed.dueMs },
     );
     // Still overdue since the week passed, not since the reminder.
-    expect((await view(handle)).overdueSince).toBe(iso(passed.dueMs));
+    expect((await viewOf(handle)).overdueSince).toBe(iso(passed.dueMs));
     v = await send(handle, await conversationHeld(['contact-teacher', 'school-leadership', 'school-nurse', 'guardians'], 'minutes-3'));
     expect(v.state.label).toBe(LABEL.n2Evaluating);
     expect(v.stage).toBe('evaluation');
@@ -491,15 +458,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
     expect(v).toMatchObject({ stage: 'monitoring', overdue: false, deadlines: [] });
     expect(v.state.requiredDocuments).toEqual(['closing-note']);
     expect(v.allowedEvents).toContain('case.closed');
-    await signalFact(
-      handle,
-      caseEvent(
-        'absence.trend',
-        { trend: 'improved', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 },
-        await t.now(),
-        'system',
-      ),
-    );
+    await signalFact(handle, await weeklyTrend(t, 'improved', 0));
     await send(handle, await closedByLeadership('Stabilt oppmøte etter tiltakene på nivå 3.'));
 
     const final = await handle.result();
@@ -575,7 +534,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
       ]),
     );
 
-    const mine = (await t.outbox.list()).filter((m) => m.caseId === final.caseId);
+    const mine = await messagesOf(t, final.caseId);
     expect(mine.map((m) => m.subject)).toEqual(
       expect.arrayContaining([
         'Ny fraværssak: bekymringen skal drøftes',
@@ -614,8 +573,7 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
 });
 
 test('[B.N2a] a case opened from 60-day-old facts sends each reminder at most once, shows no past deadline, marks what it missed and is overdue since the further conversation it owed', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const now = await nowMs();
     const daysAgo = (n: number) => iso(now - n * DAY);
     const pupilId = `gammel-${now}`;
@@ -630,27 +588,22 @@ test('[B.N2a] a case opened from 60-day-old facts sends each reminder at most on
         trigger: { rule: 'staff-concern', dates: [daysAgo(61).slice(0, 10)] },
       },
     };
-    const handle = await t.env.client.workflow.start(caseWorkflow, {
-      taskQueue: t.taskQueue,
-      workflowId: caseWorkflowId('school1', pupilId),
-      args: [input],
-    });
-    const fired = (name: string) => (v: CaseView) => deadlineEntries(v).some((e) => e.name === name);
+    const handle = await startCase(t, input);
 
     // Nivå 0's reminder fell due 57 days ago: it fires once, now, and the next one counts from now.
-    let v = await settled(handle, fired('concernDiscussionReminder'));
+    let v = await settled(handle, hasFired('concernDiscussionReminder'));
     expect(v.deadlines).toEqual([{ name: 'concernDiscussionReminder', dueAt: expect.any(String) }]);
     expect(Date.parse(v.deadlines[0]!.dueAt)).toBeGreaterThan(now + 3 * DAY - 2 * MINUTE);
     expect(v.overdue).toBe(false);
 
     // The school registers now what it did weeks ago; each step's nudge had passed, and so had the week it owed.
     await send(handle, await discussed(daysAgo(58)));
-    await settled(handle, fired('conversationReminder'));
+    await settled(handle, hasFired('conversationReminder'));
     await send(handle, await scheduled(daysAgo(55), daysAgo(57)));
-    await settled(handle, fired('scheduledConversationReminder'));
+    await settled(handle, hasFired('scheduledConversationReminder'));
     await send(handle, await conversationHeld(['contact-teacher', 'guardians'], 'minutes-old', daysAgo(55)));
     await send(handle, await causeAssessed(false, true, daysAgo(54)));
-    v = await settled(handle, fired('extraConversationWithinAWeek'));
+    v = await settled(handle, hasFired('extraConversationWithinAWeek'));
 
     expect(v.state.label).toBe(LABEL.n1Extra);
     // Every passed deadline fired once, with the time it fell due; the one a person owed is marked
@@ -669,9 +622,9 @@ test('[B.N2a] a case opened from 60-day-old facts sends each reminder at most on
 
     // A day later nothing more has fired: no burst of reminders.
     await t.env.sleep(DAY);
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(deadlineEntries(v)).toHaveLength(4);
-    const reminders = (await t.outbox.list()).filter((m) => m.caseId === input.facts.caseId && m.subject.startsWith('Påminnelse'));
+    const reminders = (await messagesOf(t, input.facts.caseId)).filter((m) => m.subject.startsWith('Påminnelse'));
     expect(reminders.map((m) => m.subject).sort()).toEqual(
       [
         'Påminnelse: møtet er ikke holdt',
@@ -689,8 +642,7 @@ test('[B.N2a] a case opened from 60-day-old facts sends each reminder at most on
 });
 
 test('[B.N2a] the new conversation within one week: not overdue a minute before the week is out, overdue right after', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await staffConcern());
     await toConversationHeld(handle);
     // Absence persists before the agreed evaluation: the school moves to Nivå 2 at once.
@@ -705,15 +657,14 @@ test('[B.N2a] the new conversation within one week: not overdue a minute before 
       { days: 7, from: at },
     );
     expect(after.state.responsible).toEqual(['contact-teacher', 'school-leadership', 'social-teacher', 'counsellor']);
-    const mine = (await t.outbox.list()).filter((m) => m.caseId === after.caseId);
+    const mine = await messagesOf(t, after.caseId);
     expect(mine.map((m) => m.subject)).toContain('Frist passert i fraværssak');
     await closeCase(handle);
   });
 });
 
 test('[B.N1b] the evaluation falls due at the start of the agreed date, not before, and is overdue only a reminder period later', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await staffConcern());
     await toConversationHeld(handle);
     await send(handle, await causeAssessed(true, true));
@@ -740,8 +691,7 @@ test('[B.N1b] the evaluation falls due at the start of the agreed date, not befo
 });
 
 test('[B.N3] leadership is reminded every 2 days until the report of concern is sent', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await staffConcern());
     await toConversationHeld(handle);
     await send(handle, await escalated('Fraværet fortsetter'));
@@ -755,7 +705,7 @@ test('[B.N3] leadership is reminded every 2 days until the report of concern is 
     const first = await passDeadline(handle, 'reportOfConcernReminder', reminded, { days: 2, from: at });
     // The second reminder is due two days after the first was due: the reminders do not drift.
     await passDeadline(handle, 'reportOfConcernReminder', reminded, { days: 2, from: first.dueMs });
-    const reminders = (await t.outbox.list()).filter((m) => m.caseId === v.caseId && m.subject === 'Påminnelse: kontakt barnevernet');
+    const reminders = (await messagesOf(t, v.caseId)).filter((m) => m.subject === 'Påminnelse: kontakt barnevernet');
     expect(reminders).toHaveLength(2);
     const reportedView = await send(handle, await reported());
     expect(reportedView.overdue).toBe(false);
@@ -764,8 +714,7 @@ test('[B.N3] leadership is reminded every 2 days until the report of concern is 
 });
 
 test('[B.C1] with no monitoring period, the leadership closes an improved case right after its evaluation, and the closing is kept', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await staffConcern(), {}, 6);
     // A report of concern at Nivå 0 moves the case straight to the follow-up with child welfare.
     await send(handle, await reported());
@@ -785,8 +734,7 @@ test('[B.C1] with no monitoring period, the leadership closes an improved case r
 });
 
 test('[B.C1] a municipal monitoring period (30 days) holds the closing back until it has passed; the end of it is not late', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await staffConcern(), { policyOverrides: { monitoringDays: 30 } });
     await send(handle, await reported());
     const { v, at } = await sendTimed(handle, await evaluated('improved'));
@@ -805,8 +753,7 @@ test('[B.C1] a municipal monitoring period (30 days) holds the closing back unti
 });
 
 test('a policy override of newConversationWithinDays (5) makes the Nivå 2 timer fire after 5 days, not 7', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await staffConcern(), {
       policyOverrides: { newConversationWithinDays: 5, overdueReminderDays: 1 },
     });
@@ -832,8 +779,7 @@ test('a policy override of newConversationWithinDays (5) makes the Nivå 2 timer
 });
 
 test('a deadline counts from when the fact happened: a decision registered two days late keeps its week; one stamped ahead of the clock counts from when the case took it', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await staffConcern());
     await toConversationHeld(handle);
     // Nivå 2 was decided two days ago and is registered only now: five days of the week are left.
@@ -884,52 +830,29 @@ test('a deadline counts from when the fact happened: a decision registered two d
 // Last, on a server of its own: the time-skipping test server keeps time skipping locked after it
 // rejects an update, which would stall the timers of any test after it.
 describe('refused updates', () => {
-  let r: CaseTestEnv;
-  beforeAll(async () => {
-    r = await createCaseTestEnv();
-  });
-  afterAll(async () => {
-    await r?.teardown();
-  });
-
-  /** The refusal's Norwegian reason, or 'taken' when the case took the event. */
-  async function attempt(handle: Handle, event: CaseEvent): Promise<string> {
-    try {
-      await handle.executeUpdate(sendEventUpdate, { args: [event] });
-      return 'taken';
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
-      throw err;
-    }
-  }
+  const r = useCaseTestEnv();
 
   test('[B.C1] the contact teacher or the pupil cannot close an improved case: refused in Norwegian naming the role and the step, leaving the case as it was', async () => {
-    const worker = await r.newWorker();
-    await worker.runUntil(async () => {
+    await withCaseWorker(r, async () => {
       const handle = await openCase(r, ID, { rule: 'staff-concern', dates: ['2026-09-04'] });
       const at = async () => r.now();
-      await handle.executeUpdate(sendEventUpdate, {
-        args: [caseEvent('concern.reported', { documentRef: 'bekymring-1' }, await at(), 'principal')],
-      });
-      await handle.executeUpdate(sendEventUpdate, {
-        args: [caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'evaluering-1' }, await at(), 'school-leadership')],
-      });
-      let before: CaseView | undefined;
-      for (let i = 0; i < 100 && before?.state.label !== LABEL.closingDue; i += 1) {
-        before = await handle.query(caseViewQuery);
-        if (before.state.label !== LABEL.closingDue) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(before?.state.label).toBe(LABEL.closingDue);
+      await sendEvent(handle, caseEvent('concern.reported', { documentRef: 'bekymring-1' }, await at(), 'principal'));
+      await sendEvent(
+        handle,
+        caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'evaluering-1' }, await at(), 'school-leadership'),
+      );
+      const before = await settled(handle, (v) => v.state.label === LABEL.closingDue);
+      expect(before.state.label).toBe(LABEL.closingDue);
       const closing = async (role: 'contact-teacher' | 'pupil' | 'school-leadership') =>
         caseEvent('case.closed', { reason: 'absence-improved', note: 'Bedre oppmøte.', documentRef: 'avslutning-1' }, await at(), role);
-      expect(await attempt(handle, await closing('contact-teacher'))).toBe(
+      expect(await attemptEvent(handle, await closing('contact-teacher'))).toBe(
         'Rollen kontaktlærer kan ikke registrere «Saken avsluttet» i steget «Klar til avslutning». Det kan: rektor, skolens ledelse.',
       );
-      expect(await attempt(handle, await closing('pupil'))).toBe(
+      expect(await attemptEvent(handle, await closing('pupil'))).toBe(
         'Rollen eleven kan ikke registrere «Saken avsluttet» i steget «Klar til avslutning». Det kan: rektor, skolens ledelse.',
       );
-      expect(await handle.query(caseViewQuery)).toEqual(before);
-      expect(await attempt(handle, await closing('school-leadership'))).toBe('taken');
+      expect(await viewOf(handle)).toEqual(before);
+      expect(await attemptEvent(handle, await closing('school-leadership'))).toBe('taken');
       expect((await handle.result()).closing).toMatchObject({ reason: 'absence-improved', actor: { role: 'school-leadership' } });
     });
   });

@@ -8,20 +8,31 @@
  * refused in Norwegian, naming the role and the step.
  */
 import { addDays } from 'date-fns';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { addCalendarDays, msUntilCalendarMonthsLater, nthWeekdayFrom } from '../../machines/durations';
 import type { CaseEvent } from '../../machines/events';
-import { caseWorkflow } from '../../workflows';
+import { type CaseView, type CaseWorkflowInput } from '../../workflows/case-messages';
 import {
-  type CaseView,
-  type CaseWorkflowInput,
-  type TimelineEntry,
-  absenceFactsSignal,
-  caseViewQuery,
-  caseWorkflowId,
-  sendEventUpdate,
-} from '../../workflows/case-messages';
-import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+  caseEvent,
+  type CaseHandle,
+  closeCaseAsMoved,
+  closeCaseWith,
+  openCase,
+  saveHistoryIfRecording,
+  startCase,
+  useCaseTestEnv,
+  withCaseWorker,
+} from '../helpers/case-env';
+import {
+  attemptEvent,
+  deadlineEntries,
+  hasFired,
+  messagesOf,
+  sendEvent,
+  settled,
+  signalAndSettle,
+  utcDateIn,
+  viewOf,
+} from '../helpers/case-steps';
 
 const ID = 'plan-for-skolenaervaer';
 const HOUR = 60 * 60 * 1000;
@@ -59,51 +70,17 @@ const LABEL = {
   monitoring: 'Oppfølging etter bedring',
   closingDue: 'Klar til avslutning',
 } as const;
-let t: CaseTestEnv;
-
-beforeAll(async () => {
-  t = await createCaseTestEnv();
-});
-afterAll(async () => {
-  await t?.teardown();
-});
-
-type Handle = Awaited<ReturnType<typeof openCase>>;
+const t = useCaseTestEnv();
 
 const iso = (ms: number) => new Date(ms).toISOString();
-/** The UTC calendar date `days` from server time; machines read agreed dates on the UTC calendar. */
-const dateIn = async (days: number) =>
-  addDays(new Date(await t.now()), days)
-    .toISOString()
-    .slice(0, 10);
+const dateIn = (days: number) => utcDateIn(t, days);
 const nowMs = async () => Date.parse(await t.now());
 /** When an agreed day is over: the start (UTC) of the next day. */
 const endOfDay = (date: string) => `${addCalendarDays(date, 1)}T00:00:00.000Z`;
-const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
 /** A human event, as an Update; every event sent this way is one the case takes. */
-const send = async (handle: Handle, event: CaseEvent): Promise<CaseView> =>
-  (await handle.executeUpdate(sendEventUpdate, { args: [event] })).view;
-
-/**
- * A detection fact, as a Signal. Signals are not answered, so this waits until the case has
- * recorded the fact (applied or refused) and returns the view after it.
- */
-async function signalFact(handle: Handle, event: CaseEvent): Promise<CaseView> {
-  await handle.signal(absenceFactsSignal, event);
-  return settled(handle, (v) => v.timeline.some((e) => 'eventId' in e && e.eventId === event.eventId));
-}
-
-/** The case's view once `ready` holds (a deadline already due fires as soon as the case runs). */
-async function settled(handle: Handle, ready: (v: CaseView) => boolean): Promise<CaseView> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const v = await view(handle);
-    if (ready(v)) return v;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the case never reached the expected state');
-}
-
-const deadlineEntries = (v: CaseView) => v.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'deadline' }> => e.kind === 'deadline');
+const send = async (handle: CaseHandle, event: CaseEvent): Promise<CaseView> => (await sendEvent(handle, event)).view;
+/** A detection fact, as a Signal: the view once the case has recorded it (applied or refused). */
+const signalFact = signalAndSettle;
 
 // Events, stamped with the server's clock unless a time is given.
 const contacted = async (cause: 'unknown' | 'school-related', at?: string) =>
@@ -179,12 +156,12 @@ function dueOf(v: CaseView, name: string): number {
 }
 
 /** Sleeps to a day before `name` falls due (nothing has happened), then past it. */
-async function passDeadline(handle: Handle, name: string, waitingLabel: string): Promise<CaseView> {
-  const due = dueOf(await view(handle), name);
+async function passDeadline(handle: CaseHandle, name: string, waitingLabel: string): Promise<CaseView> {
+  const due = dueOf(await viewOf(handle), name);
   await t.env.sleep(due - (await nowMs()) - DAY);
-  expectWaiting(await view(handle), waitingLabel, name);
+  expectWaiting(await viewOf(handle), waitingLabel, name);
   await t.env.sleep(LAST_DAY_AND_AN_HOUR);
-  return view(handle);
+  return viewOf(handle);
 }
 
 /**
@@ -192,14 +169,14 @@ async function passDeadline(handle: Handle, name: string, waitingLabel: string):
  * the time-skipping server, terminating a workflow that has taken a signal leaves time skipping
  * locked for the rest of the file.
  */
-async function closeCase(handle: Handle): Promise<void> {
+async function closeCase(handle: CaseHandle): Promise<void> {
   expect((await closeCaseAsMoved(t, handle.workflowId, 'vss/closing-moved')).status).toBe('closed');
 }
 
 /** Opens a case on over ten days of absence and brings it to Trinn 2 through a Trinn 1 evaluation without improvement. */
-async function openInTrinn2(extra: Parameters<typeof openCase>[3] = {}): Promise<Handle> {
+async function openInTrinn2(extra: Parameters<typeof openCase>[3] = {}): Promise<CaseHandle> {
   const handle = await openCase(t, ID, await overTenDays(), extra);
-  expect((await view(handle)).state.label).toBe(LABEL.t1Contact);
+  expect((await viewOf(handle)).state.label).toBe(LABEL.t1Contact);
   await send(handle, await contacted('school-related'));
   await send(handle, await mapping('psychosocial-environment'));
   await send(handle, await voice());
@@ -212,19 +189,18 @@ async function openInTrinn2(extra: Parameters<typeof openCase>[3] = {}): Promise
 }
 
 test('[A.T3.3] the longest route runs end to end with real durations: universal level, Trinn 1, Trinn 2 with its evaluation and six-week review, Trinn 3 with Innsatsteam for three calendar months, other services, follow-up, closed', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     // Universal level: absence without notice from today; the contact is due when the third school day begins.
     const today = await dateIn(0);
     const handle = await openCase(t, ID, { rule: 'unnotified-absence', dates: [today] });
-    let v = await view(handle);
+    let v = await viewOf(handle);
     expect(v.state.label).toBe(LABEL.awaitingNotice);
     expect(v.stage).toBe('identification');
     expect(v.deadlines).toEqual([{ name: 'contactAfterThreeDaysWithoutNotice', dueAt: `${nthWeekdayFrom(today, 3)}T00:00:00.000Z` }]);
     await t.env.sleep(dueOf(v, 'contactAfterThreeDaysWithoutNotice') - (await nowMs()) - HOUR);
-    expectWaiting(await view(handle), LABEL.awaitingNotice, 'contactAfterThreeDaysWithoutNotice');
+    expectWaiting(await viewOf(handle), LABEL.awaitingNotice, 'contactAfterThreeDaysWithoutNotice');
     await t.env.sleep(2 * HOUR);
-    expectFired(await view(handle), 'contactAfterThreeDaysWithoutNotice', {
+    expectFired(await viewOf(handle), 'contactAfterThreeDaysWithoutNotice', {
       label: LABEL.contactOwed,
       stage: 'identification',
       deadlines: [],
@@ -346,17 +322,12 @@ test('[A.T3.3] the longest route runs end to end with real durations: universal 
     ]);
     expect(v.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
 
-    await send(
-      handle,
-      caseEvent(
-        'case.closed',
-        { reason: 'absence-improved', note: 'Stabilt oppmøte gjennom hele oppfølgingsperioden.', documentRef: 'vss/closing' },
-        await t.now(),
-        'principal',
-      ),
+    const final = await closeCaseWith(
+      t,
+      handle.workflowId,
+      { reason: 'absence-improved', note: 'Stabilt oppmøte gjennom hele oppfølgingsperioden.', documentRef: 'vss/closing' },
+      'principal',
     );
-
-    const final = await handle.result();
     expect(final.status).toBe('closed');
     expect(final.state.label).toBe('Avsluttet');
     expect(final.closing).toMatchObject({ reason: 'absence-improved', note: 'Stabilt oppmøte gjennom hele oppfølgingsperioden.' });
@@ -374,7 +345,7 @@ test('[A.T3.3] the longest route runs end to end with real durations: universal 
         'closing-note',
       ]),
     );
-    const mine = (await t.outbox.list()).filter((m) => m.caseId === final.caseId);
+    const mine = await messagesOf(t, final.caseId);
     expect(mine.map((m) => m.subject)).toEqual(
       expect.arrayContaining([
         'Vi mangler beskjed om fravær',
@@ -405,8 +376,7 @@ test('[A.T3.3] the longest route runs end to end with real durations: universal 
 });
 
 test('[A.T2.4] the evaluation is due on the date agreed at the first Trinn 2 meeting, whenever the measures are recorded: not on the day itself, at once when it is over', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openInTrinn2();
     const meetingDay = await dateIn(0);
     await send(handle, await meeting('leadership-meeting'));
@@ -418,33 +388,30 @@ test('[A.T2.4] the evaluation is due on the date agreed at the first Trinn 2 mee
     expect(v.state.label).toBe(LABEL.t2Working);
     expect(dueOf(v, 'evaluationAfterThreeWeeks')).toBe(Date.parse(endOfDay(agreedDate)));
 
-    const before = await view(handle);
+    const before = await viewOf(handle);
     expect(deadlineEntries(before)).toEqual([]);
     expectFired(await passDeadline(handle, 'evaluationAfterThreeWeeks', LABEL.t2Working), 'evaluationAfterThreeWeeks', {
       label: LABEL.t2EvaluationDue,
       stage: 'evaluation',
       deadlines: ['escalationAfterSixWeeksInTotal'],
     });
-    const reminders = (await t.outbox.list()).filter(
-      (m) => m.caseId === before.caseId && m.subject === 'Påminnelse: tiltakene skal evalueres',
-    );
+    const reminders = (await messagesOf(t, before.caseId)).filter((m) => m.subject === 'Påminnelse: tiltakene skal evalueres');
     expect(reminders).toHaveLength(1);
     await closeCase(handle);
   });
 });
 
 test('[A.T2.5] six weeks from the first Trinn 2 meeting, with absence found unchanged in Trinn 2, move the case to Trinn 3 — not one day earlier', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openInTrinn2();
     // The meeting is held a week into Trinn 2: nothing counts before it.
     await t.env.sleep('7 days');
-    expect((await view(handle)).deadlines).toEqual([]);
+    expect((await viewOf(handle)).deadlines).toEqual([]);
     const firstMeeting = await meeting('leadership-meeting');
     await send(handle, firstMeeting);
     await send(handle, await voice());
     await send(handle, await measures(21));
-    expect(dueOf(await view(handle), 'escalationAfterSixWeeksInTotal')).toBe(Date.parse(firstMeeting.at) + 42 * DAY);
+    expect(dueOf(await viewOf(handle), 'escalationAfterSixWeeksInTotal')).toBe(Date.parse(firstMeeting.at) + 42 * DAY);
     await passDeadline(handle, 'evaluationAfterThreeWeeks', LABEL.t2Working);
     const adjusted = await send(handle, await evaluation('unchanged'));
     expect(adjusted.state.label).toBe(LABEL.t2Continuing);
@@ -459,13 +426,12 @@ test('[A.T2.5] six weeks from the first Trinn 2 meeting, with absence found unch
 });
 
 test('[A.T2.1c] a municipality override of the evaluation limit (evaluationAfterDays: 14): the meeting agrees a date two weeks ahead, and the timer fires when that day is over', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openInTrinn2({ policyOverrides: { evaluationAfterDays: 14 } });
     const firstMeeting = await meeting('leadership-meeting');
     await send(handle, firstMeeting);
     // Only the overridden limit changes: the six weeks in total keep their default.
-    expect(dueOf(await view(handle), 'escalationAfterSixWeeksInTotal')).toBe(Date.parse(firstMeeting.at) + 42 * DAY);
+    expect(dueOf(await viewOf(handle), 'escalationAfterSixWeeksInTotal')).toBe(Date.parse(firstMeeting.at) + 42 * DAY);
     await send(handle, await voice());
     const plan = await measures(14);
     const v = await send(handle, plan);
@@ -480,8 +446,7 @@ test('[A.T2.1c] a municipality override of the evaluation limit (evaluationAfter
 });
 
 test('[A.5.1c] a case opened from 60-day-old facts sends each reminder at most once, shows no past deadline, marks what it missed and is overdue since the first deadline missed', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const now = await nowMs();
     const daysAgo = (n: number) => iso(now - n * DAY);
     const dayOf = (n: number) => daysAgo(n).slice(0, 10);
@@ -499,16 +464,11 @@ test('[A.5.1c] a case opened from 60-day-old facts sends each reminder at most o
         trigger: { rule: 'unnotified-absence', dates: [firstDay], days: 1 },
       },
     };
-    const handle = await t.env.client.workflow.start(caseWorkflow, {
-      taskQueue: t.taskQueue,
-      workflowId: caseWorkflowId('school1', pupilId),
-      args: [input],
-    });
-    const fired = (name: string) => (v: CaseView) => deadlineEntries(v).some((e) => e.name === name);
+    const handle = await startCase(t, input);
 
     // The contact fell due on the third school day: it fires once, now, marked as missed.
     const contactDue = `${nthWeekdayFrom(firstDay, 3)}T00:00:00.000Z`;
-    let v = await settled(handle, fired('contactAfterThreeDaysWithoutNotice'));
+    let v = await settled(handle, hasFired('contactAfterThreeDaysWithoutNotice'));
     expect(v.state.label).toBe(LABEL.contactOwed);
     expect(deadlineEntries(v).map(({ name, dueAt, missed }) => ({ name, dueAt, missed }))).toEqual([
       { name: 'contactAfterThreeDaysWithoutNotice', dueAt: contactDue, missed: true },
@@ -537,7 +497,7 @@ test('[A.5.1c] a case opened from 60-day-old facts sends each reminder at most o
     await send(handle, await voice(daysAgo(48)));
     const reviewDate = dayOf(41);
     await send(handle, await measuresFor(reviewDate, 'contact-teacher', daysAgo(48)));
-    v = await settled(handle, fired('trinn1ReviewOnAgreedDate'));
+    v = await settled(handle, hasFired('trinn1ReviewOnAgreedDate'));
     expect(v.state.label).toBe(LABEL.t1Review);
     expect(deadlineEntries(v).map(({ name, dueAt, missed }) => ({ name, dueAt, missed }))).toEqual([
       { name: 'contactAfterThreeDaysWithoutNotice', dueAt: contactDue, missed: true },
@@ -548,9 +508,9 @@ test('[A.5.1c] a case opened from 60-day-old facts sends each reminder at most o
 
     // A day later nothing more has fired: no burst of reminders, each sent once.
     await t.env.sleep(DAY);
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(deadlineEntries(v)).toHaveLength(2);
-    const mine = (await t.outbox.list()).filter((m) => m.caseId === input.facts.caseId);
+    const mine = await messagesOf(t, input.facts.caseId);
     const count = (subject: string) => mine.filter((m) => m.subject === subject).length;
     expect(count('Vi mangler beskjed om fravær')).toBe(1);
     expect(count('Påminnelse: kontakt hjemmet')).toBe(1);
@@ -565,8 +525,7 @@ test('[A.5.1c] a case opened from 60-day-old facts sends each reminder at most o
 });
 
 test('[A.T1.0] absence the guardians explain by illness closes the case with its reason and note kept', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await overTenDays());
     const v = await send(
       handle,
@@ -574,11 +533,12 @@ test('[A.T1.0] absence the guardians explain by illness closes the case with its
     );
     expect(v.state.label).toBe('Trinn 1: Vurdering etter samtalen med foresatte');
     const note = 'Legeerklæring: langvarig sykdom, ikke bekymringsfullt fravær.';
-    await send(
-      handle,
-      caseEvent('case.closed', { reason: 'illness-approved', note, documentRef: 'vss/closing-illness' }, await t.now(), 'contact-teacher'),
+    const final = await closeCaseWith(
+      t,
+      handle.workflowId,
+      { reason: 'illness-approved', note, documentRef: 'vss/closing-illness' },
+      'contact-teacher',
     );
-    const final = await handle.result();
     expect(final.status).toBe('closed');
     expect(final.closing).toMatchObject({
       reason: 'illness-approved',
@@ -593,35 +553,17 @@ test('[A.T1.0] absence the guardians explain by illness closes the case with its
 // Last, on a server of its own: the time-skipping test server keeps time skipping locked after it
 // rejects an update, which would stall the timers of any test after it.
 describe('refused updates', () => {
-  let r: CaseTestEnv;
-  beforeAll(async () => {
-    r = await createCaseTestEnv();
-  });
-  afterAll(async () => {
-    await r?.teardown();
-  });
-
-  /** The refusal's Norwegian reason, or 'taken' when the case took the event. */
-  async function attempt(handle: Handle, event: CaseEvent): Promise<string> {
-    try {
-      await handle.executeUpdate(sendEventUpdate, { args: [event] });
-      return 'taken';
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
-      throw err;
-    }
-  }
+  const r = useCaseTestEnv();
 
   test('[A.T2.5] the contact teacher cannot take the six-week review, and the pupil cannot close the case: refused in Norwegian naming the role and the step, leaving the case as it was', async () => {
-    const worker = await r.newWorker();
-    await worker.runUntil(async () => {
+    await withCaseWorker(r, async () => {
       const at = async () => r.now();
       const date = async (days: number) =>
         addDays(new Date(await r.now()), days)
           .toISOString()
           .slice(0, 10);
       const handle = await openCase(r, ID, { rule: 'days-over-limit', dates: [await date(-15), await date(-1)] });
-      const take = (event: CaseEvent) => handle.executeUpdate(sendEventUpdate, { args: [event] });
+      const take = (event: CaseEvent) => sendEvent(handle, event);
       await take(caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'vss/log' }, await at()));
       await take(caseEvent('mapping.completed', { form: 'psychosocial-environment', documentRef: 'vss/map' }, await at()));
       await take(caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef: 'vss/voice' }, await at()));
@@ -648,12 +590,12 @@ describe('refused updates', () => {
       );
       // Six weeks pass with no evaluation held in Trinn 2: the leadership must review.
       await r.env.sleep(42 * DAY + HOUR);
-      const before = await handle.query(caseViewQuery);
+      const before = await viewOf(handle);
       expect(before.state.label).toBe(LABEL.t2SixWeeks);
 
       const review = async (role: 'contact-teacher' | 'principal') =>
         caseEvent('evaluation.held', { outcome: 'worse', minutesRef: 'vss/eval-2' }, await at(), role);
-      expect(await attempt(handle, await review('contact-teacher'))).toBe(
+      expect(await attemptEvent(handle, await review('contact-teacher'))).toBe(
         'Rollen kontaktlærer kan ikke registrere «Tiltakene evaluert» i steget «Trinn 2: Vurdering etter seks uker». Det kan: rektor, skolens ledelse.',
       );
       const closing = caseEvent(
@@ -662,12 +604,12 @@ describe('refused updates', () => {
         await at(),
         'pupil',
       );
-      expect(await attempt(handle, closing)).toBe(
+      expect(await attemptEvent(handle, closing)).toBe(
         'Rollen eleven kan ikke registrere «Saken avsluttet» i steget «Trinn 2: Vurdering etter seks uker». Det kan: kontaktlærer, rektor, skolens ledelse.',
       );
-      expect(await handle.query(caseViewQuery)).toEqual(before);
-      expect(await attempt(handle, await review('principal'))).toBe('taken');
-      expect((await handle.query(caseViewQuery)).state.label).toBe(LABEL.t3Health);
+      expect(await viewOf(handle)).toEqual(before);
+      expect(await attemptEvent(handle, await review('principal'))).toBe('taken');
+      expect((await viewOf(handle)).state.label).toBe(LABEL.t3Health);
       expect((await closeCaseAsMoved(r, handle.workflowId)).status).toBe('closed');
     });
   });

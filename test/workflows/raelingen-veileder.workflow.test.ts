@@ -10,24 +10,32 @@
  * as Updates from a role that may send them, detection facts as the Signal. A case opened from old
  * facts marks its missed deadlines once; refused Updates run last, on a server of their own.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { addDays, addMinutes, formatISO } from 'date-fns';
 import type { CaseEvent, CaseEventOf } from '../../machines/events';
 import type { PublicStage } from '../../machines/meta';
 import type { Role } from '../../machines/vocabulary';
-import type { OutboxMessage } from '../../activities/outbox';
-import { caseWorkflow } from '../../workflows';
-import {
-  type CaseView,
-  type CaseWorkflowInput,
-  type TimelineEntry,
-  absenceFactsSignal,
-  caseViewQuery,
-  caseWorkflowId,
-  sendEventUpdate,
-} from '../../workflows/case-messages';
+import { type CaseView, type CaseWorkflowInput, absenceFactsSignal } from '../../workflows/case-messages';
 import { CaseClosingReason } from '../../workflows/search-attributes';
-import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+import {
+  caseEvent,
+  type CaseHandle,
+  closeCaseAsMoved,
+  openCase,
+  saveHistoryIfRecording,
+  startCase,
+  useCaseTestEnv,
+  withCaseWorker,
+} from '../helpers/case-env';
+import {
+  appliedEntry,
+  attemptEvent,
+  deadlineEntries,
+  messagesOf,
+  sendEvent,
+  signalAndSettle,
+  utcDateIn,
+  viewOf,
+  weeklyTrend,
+} from '../helpers/case-steps';
 
 const ID = 'raelingen-veileder';
 const MINUTE = 60 * 1000;
@@ -52,28 +60,12 @@ const LABEL = {
   closed: 'Avsluttet',
 } as const;
 
-let t: CaseTestEnv;
-
-beforeAll(async () => {
-  t = await createCaseTestEnv();
-});
-afterAll(async () => {
-  await t?.teardown();
-});
-
-type Handle = Awaited<ReturnType<typeof openCase>>;
+const t = useCaseTestEnv();
 
 const serverMs = async () => Date.parse(await t.now());
 
-/**
- * The calendar date `days` from the server's now, as the machine reads dates: UTC (an agreed
- * evaluation date is due when its UTC day is over). formatISO prints the local date, so the instant
- * is shifted by the local offset first; on a UTC machine the shift is zero.
- */
-const dateIn = async (days: number) => {
-  const day = addDays(new Date(await t.now()), days);
-  return formatISO(addMinutes(day, day.getTimezoneOffset()), { representation: 'date' });
-};
+/** The calendar date `days` from the server's now, as the machine reads dates: UTC (an agreed evaluation date is due when its UTC day is over). */
+const dateIn = (days: number) => utcDateIn(t, days);
 
 /** Over 8 days of absence: worrying absence, one of the routine's opening rules (E.S5a), with mapping form 1 due. */
 async function worryingAbsence() {
@@ -112,11 +104,6 @@ const referral = async (service: CaseEventOf<'referral.sent'>['service'], role: 
 const closing = async (reason: CaseEventOf<'case.closed'>['reason'], note: string) =>
   caseEvent('case.closed', { reason, note, documentRef: `avslutning-${reason}` }, await now(), 'principal');
 
-const send = (handle: Handle, event: CaseEvent) => handle.executeUpdate(sendEventUpdate, { args: [event] });
-const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
-
-type DeadlineEntry = Extract<TimelineEntry, { kind: 'deadline' }>;
-const firedDeadlines = (v: CaseView): DeadlineEntry[] => v.timeline.filter((e): e is DeadlineEntry => e.kind === 'deadline');
 const deadlineNames = (v: CaseView) => v.deadlines.map((d) => d.name);
 
 /** Due time (ms) of the pending deadline `name`. */
@@ -135,29 +122,23 @@ const endOf = (date: string) => Date.parse(`${date}T00:00:00.000Z`) + DAY;
  * applied it.
  */
 function factTime(v: CaseView, event: CaseEvent): number {
-  const entry = v.timeline.find((e) => e.kind === 'event' && e.eventId === event.eventId);
-  if (entry?.kind !== 'event') throw new Error(`The case has not applied ${event.type} ${event.eventId}`);
+  const entry = appliedEntry(v, event);
   expect(entry.at).toBe(event.at);
   expect(Date.parse(event.at)).toBeLessThanOrEqual(Date.parse(entry.appliedAt));
   return Date.parse(event.at);
 }
 
 /** Sends a human event the case takes; returns the view and the moment its deadlines count from. */
-async function sendTimed(handle: Handle, event: CaseEvent): Promise<{ v: CaseView; at: number }> {
-  const result = await send(handle, event);
+async function sendTimed(handle: CaseHandle, event: CaseEvent): Promise<{ v: CaseView; at: number }> {
+  const result = await sendEvent(handle, event);
   expect(result.applied).toBe(true);
   return { v: result.view, at: factTime(result.view, event) };
 }
 
 /** Delivers a detection fact as the Signal and waits until the case has applied it. */
-async function signalFact(handle: Handle, event: CaseEvent): Promise<{ v: CaseView; at: number }> {
-  await handle.signal(absenceFactsSignal, event);
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const v = await view(handle);
-    if (v.timeline.some((e) => e.kind === 'event' && e.eventId === event.eventId)) return { v, at: factTime(v, event) };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`The case never applied the signalled ${event.type}`);
+async function signalFact(handle: CaseHandle, event: CaseEvent): Promise<{ v: CaseView; at: number }> {
+  const v = await signalAndSettle(handle, event);
+  return { v, at: factTime(v, event) };
 }
 
 /** Lets server time pass (time-skipping) until `ms`. */
@@ -167,15 +148,15 @@ async function sleepUntil(ms: number): Promise<void> {
 }
 
 /** Sleeps until just before the pending deadline `name` falls due; returns its due time. */
-async function sleepUntilJustBefore(handle: Handle, name: string, margin = HOUR): Promise<number> {
-  const due = dueOf(await view(handle), name);
+async function sleepUntilJustBefore(handle: CaseHandle, name: string, margin = HOUR): Promise<number> {
+  const due = dueOf(await viewOf(handle), name);
   await sleepUntil(due - margin);
   return due;
 }
 
 /** Sleeps until just after the pending deadline `name` falls due; returns its due time. */
-async function sleepPast(handle: Handle, name: string): Promise<number> {
-  const due = dueOf(await view(handle), name);
+async function sleepPast(handle: CaseHandle, name: string): Promise<number> {
+  const due = dueOf(await viewOf(handle), name);
   await sleepUntil(due + MINUTE);
   return due;
 }
@@ -186,24 +167,20 @@ async function sleepPast(handle: Handle, name: string): Promise<number> {
  * timeline's last deadline entry is this one, fired at or after its due time in the state it led to.
  */
 async function expectFired(
-  handle: Handle,
+  handle: CaseHandle,
   expected: { name: string; due: number; label: string; stage: PublicStage; deadlines: string[] },
 ): Promise<CaseView> {
-  const v = await view(handle);
+  const v = await viewOf(handle);
   expect(v.state.label).toBe(expected.label);
   expect(v.stage).toBe(expected.stage);
   expect(deadlineNames(v)).toEqual(expected.deadlines);
   // A routine look or a planned period ending is not late; every other deadline flags the case until someone acts.
   expect(v.overdue).toBe(!ROUTINE_DELAYS.includes(expected.name));
-  const entry = firedDeadlines(v).at(-1);
+  const entry = deadlineEntries(v).at(-1);
   expect(entry).toMatchObject({ kind: 'deadline', name: expected.name, stateLabel: expected.label });
   expect(Date.parse(entry!.firedAt)).toBeGreaterThanOrEqual(expected.due);
   expect(Date.parse(entry!.firedAt)).toBeLessThanOrEqual(expected.due + MINUTE);
   return v;
-}
-
-async function messagesOf(caseId: string): Promise<OutboxMessage[]> {
-  return (await t.outbox.list()).filter((m) => m.caseId === caseId);
 }
 
 /**
@@ -211,19 +188,29 @@ async function messagesOf(caseId: string): Promise<OutboxMessage[]> {
  * terminating on the time-skipping server leaves time skipping locked for the rest of the file.
  * The routine takes this at every open stage (not while child welfare must be consulted first).
  */
-const closeCase = (handle: Handle): Promise<CaseView> => closeCaseAsMoved(t, handle.workflowId, 'avslutning-pupil-moved');
+const closeCase = (handle: CaseHandle): Promise<CaseView> => closeCaseAsMoved(t, handle.workflowId, 'avslutning-pupil-moved');
 
 /**
  * Fires the weekly summaries that fall due before `before` (ms), each in `label`: a week apart
  * from `first`, the case not overdue, every other pending deadline untouched. Returns how many fired.
  */
-async function weeklySummariesBefore(handle: Handle, before: number, label: string, stage: PublicStage, first: number): Promise<number> {
+async function weeklySummariesBefore(
+  handle: CaseHandle,
+  before: number,
+  label: string,
+  stage: PublicStage,
+  first: number,
+): Promise<number> {
   let fired = 0;
-  for (let due = dueOf(await view(handle), 'weeklyAbsenceSummary'); due < before; due = dueOf(await view(handle), 'weeklyAbsenceSummary')) {
+  for (
+    let due = dueOf(await viewOf(handle), 'weeklyAbsenceSummary');
+    due < before;
+    due = dueOf(await viewOf(handle), 'weeklyAbsenceSummary')
+  ) {
     expect(due).toBe(first + fired * 7 * DAY);
     await sleepUntil(due + MINUTE);
     const next = due + 7 * DAY;
-    const others = deadlineNames(await view(handle)).filter((name) => name !== 'weeklyAbsenceSummary');
+    const others = deadlineNames(await viewOf(handle)).filter((name) => name !== 'weeklyAbsenceSummary');
     const pending = next < before ? ['weeklyAbsenceSummary', ...others] : [...others, 'weeklyAbsenceSummary'];
     const v = await expectFired(handle, { name: 'weeklyAbsenceSummary', due, label, stage, deadlines: pending });
     expect(dueOf(v, 'weeklyAbsenceSummary')).toBe(next);
@@ -233,20 +220,20 @@ async function weeklySummariesBefore(handle: Handle, before: number, label: stri
 }
 
 /** Brings a new case through contact, mapping form 1, the conversation and decision B to the cooperation meeting, ready for the agreement. */
-async function toCooperationMeeting(handle: Handle): Promise<void> {
-  await send(handle, await contacted());
-  await send(handle, await mapped());
-  await send(handle, await decidedWorrying());
-  await send(handle, await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos']));
+async function toCooperationMeeting(handle: CaseHandle): Promise<void> {
+  await sendEvent(handle, await contacted());
+  await sendEvent(handle, await mapped());
+  await sendEvent(handle, await decidedWorrying());
+  await sendEvent(handle, await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos']));
   // The pupil is heard in the meeting that makes the agreement (E.S7c, D.2).
-  await send(handle, await pupilHeard());
+  await sendEvent(handle, await pupilHeard());
 }
 
 /**
  * Brings a new case to a signed cooperation agreement; returns the view, the agreement's `at` (ms)
  * and its agreed evaluation date.
  */
-async function toMeasures(handle: Handle, evaluationInDays = 21): Promise<{ v: CaseView; at: number; evaluationDate: string }> {
+async function toMeasures(handle: CaseHandle, evaluationInDays = 21): Promise<{ v: CaseView; at: number; evaluationDate: string }> {
   await toCooperationMeeting(handle);
   const signed = await agreement(evaluationInDays, 'samarbeidsavtale-1');
   const { v, at } = await sendTimed(handle, signed);
@@ -255,11 +242,10 @@ async function toMeasures(handle: Handle, evaluationInDays = 21): Promise<{ v: C
 }
 
 test('[E.S10c] the longest route with real durations: home contact, absence without notice, form 1, conversation, cooperation agreement, evaluation, new measures, child welfare first and back, BUP referral, relapse, monitoring, closed', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     // Grade 10: UngdomsLOS is invited to every meeting, NAV once the case shows invalid absence.
     const handle = await openCase(t, ID, await worryingAbsence(), {}, 10);
-    let v = await view(handle);
+    let v = await viewOf(handle);
     expect(v.status).toBe('open');
     expect(v.state.label).toBe(LABEL.contactingHome);
     expect(v.stage).toBe('identification');
@@ -311,7 +297,7 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(v.state.label).toBe(LABEL.conversation);
     expect(deadlineNames(v)).toEqual(['conversationReminder']);
     expect(dueOf(v, 'conversationReminder')).toBe(step.at + 7 * DAY);
-    await send(handle, await pupilHeard());
+    await sendEvent(handle, await pupilHeard());
     step = await sendTimed(
       handle,
       await meetingHeld('guardian-conversation', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']),
@@ -322,8 +308,8 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(deadlineNames(v)).toEqual(['newMeetingWithinOneWeek']);
     expect(dueOf(v, 'newMeetingWithinOneWeek')).toBe(conversationAt + 7 * DAY);
     // E.S8, E.S9: the school nurse with consent, and a PPT referral.
-    await send(handle, await consent('school-nurse'));
-    await send(
+    await sendEvent(handle, await consent('school-nurse'));
+    await sendEvent(
       handle,
       caseEvent(
         'schoolNurse.conversationHeld',
@@ -332,7 +318,7 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
         'school-nurse',
       ),
     );
-    v = (await send(handle, await referral('ppt', 'principal'))).view;
+    v = (await sendEvent(handle, await referral('ppt', 'principal'))).view;
     expect(v.state.label).toBe(LABEL.meetingWeek);
 
     // A week after the conversation, with neither a further meeting nor a decision: the principal is reminded once.
@@ -358,11 +344,11 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     });
 
     // E.S7c: the cooperation agreement, made in a meeting where the pupil is heard, evaluated on a date within three weeks.
-    await send(
+    await sendEvent(
       handle,
       await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']),
     );
-    await send(handle, await pupilHeard());
+    await sendEvent(handle, await pupilHeard());
     const firstAgreement = await agreement(21, 'samarbeidsavtale-1');
     step = await sendTimed(handle, firstAgreement);
     v = step.v;
@@ -380,21 +366,13 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
 
     // E.S2: the weekly summaries, a week apart from the agreement, each leaving the evaluation date where it was.
     // Detection's trend for the week arrives as a signal and is recorded.
-    await signalFact(
-      handle,
-      caseEvent(
-        'absence.trend',
-        { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 2 },
-        await now(),
-        'system',
-      ),
-    );
+    await signalFact(handle, await weeklyTrend(t, 'unchanged', 2));
     expect(await weeklySummariesBefore(handle, evaluationDue, LABEL.measures, 'measures', firstAgreementAt + 7 * DAY)).toBe(3);
-    expect(dueOf(await view(handle), 'evaluationWithinThreeWeeks')).toBe(evaluationDue);
+    expect(dueOf(await viewOf(handle), 'evaluationWithinThreeWeeks')).toBe(evaluationDue);
 
     // E.S10a: the agreed date is over.
     await sleepUntilJustBefore(handle, 'evaluationWithinThreeWeeks');
-    expect((await view(handle)).state.label).toBe(LABEL.measures);
+    expect((await viewOf(handle)).state.label).toBe(LABEL.measures);
     due = await sleepPast(handle, 'evaluationWithinThreeWeeks');
     expect(due).toBe(evaluationDue);
     v = await expectFired(handle, {
@@ -444,19 +422,19 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(dueOf(v, 'revisedAgreementWithinOneWeek')).toBe(consultedAt + 7 * DAY);
 
     // E.BUP1: municipal measures have been tried; with the guardians' consent the GP refers to BUP.
-    await send(handle, await consent('bup'));
-    v = (await send(handle, await referral('bup', 'doctor'))).view;
+    await sendEvent(handle, await consent('bup'));
+    v = (await sendEvent(handle, await referral('bup', 'doctor'))).view;
     expect(v.state.label).toBe(LABEL.revising);
     due = await sleepPast(handle, 'revisedAgreementWithinOneWeek');
     expect(due).toBe(consultedAt + 7 * DAY);
     await expectFired(handle, { name: 'revisedAgreementWithinOneWeek', due, label: LABEL.revising, stage: 'measures', deadlines: [] });
 
     // A new cooperation agreement with an evaluation in two weeks, the pupil heard again on why the first did not help.
-    await send(
+    await sendEvent(
       handle,
       await meetingHeld('cooperation-meeting', ['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos', 'nav']),
     );
-    await send(handle, await pupilHeard());
+    await sendEvent(handle, await pupilHeard());
     const secondAgreement = await agreement(14, 'samarbeidsavtale-2');
     step = await sendTimed(handle, secondAgreement);
     v = step.v;
@@ -527,13 +505,13 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     // Two weekly summaries, then the three weeks of monitoring end; the third summary would fall due at the very moment the period ends.
     expect(await weeklySummariesBefore(handle, monitoringDue, LABEL.monitoring, 'monitoring', improvedAt + 7 * DAY)).toBe(2);
     await sleepUntilJustBefore(handle, 'monitoringPeriod');
-    expect((await view(handle)).state.label).toBe(LABEL.monitoring);
+    expect((await viewOf(handle)).state.label).toBe(LABEL.monitoring);
     due = await sleepPast(handle, 'monitoringPeriod');
     expect(due).toBe(monitoringDue);
     // The period's end leaves the weekly follow-up: the summary due at the same moment never fires.
     await expectFired(handle, { name: 'monitoringPeriod', due, label: LABEL.closingDue, stage: 'monitoring', deadlines: [] });
 
-    await send(handle, await closing('absence-improved', 'Stabilt oppmøte gjennom hele oppfølgingsperioden.'));
+    await sendEvent(handle, await closing('absence-improved', 'Stabilt oppmøte gjennom hele oppfølgingsperioden.'));
     const final = await handle.result();
     expect(final.status).toBe('closed');
     expect(final.state.label).toBe(LABEL.closed);
@@ -541,7 +519,7 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
     expect(final.deadlines).toEqual([]);
     expect(final.closing).toMatchObject({ reason: 'absence-improved', note: 'Stabilt oppmøte gjennom hele oppfølgingsperioden.' });
     expect(final.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
-    expect(firedDeadlines(final).map((e) => e.name)).toEqual([
+    expect(deadlineEntries(final).map((e) => e.name)).toEqual([
       'homeContactedImmediately',
       'newMeetingWithinOneWeek',
       'cooperationMeetingWithinOneWeek',
@@ -575,7 +553,7 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
       ]),
     );
 
-    const mine = await messagesOf(final.caseId);
+    const mine = await messagesOf(t, final.caseId);
     expect(mine.map((m) => m.subject)).toEqual(
       expect.arrayContaining([
         'Ny fraværssak',
@@ -618,19 +596,18 @@ test('[E.S10c] the longest route with real durations: home contact, absence with
 });
 
 test('[E.S3] the home-contact reminder does not fire before a day has passed, fires right after, and repeats daily until the home is contacted', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, { rule: 'suspected-invalid-absence', dates: [await dateIn(-1)] });
-    let v = await view(handle);
+    let v = await viewOf(handle);
     expect(v.state.label).toBe(LABEL.contactingHome);
     // A day after the case was opened.
     expect(dueOf(v, 'homeContactedImmediately')).toBe(Date.parse(v.openedAt) + DAY);
 
     let due = await sleepUntilJustBefore(handle, 'homeContactedImmediately');
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.state.label).toBe(LABEL.contactingHome);
     expect(v.overdue).toBe(false);
-    expect(firedDeadlines(v)).toEqual([]);
+    expect(deadlineEntries(v)).toEqual([]);
 
     await sleepUntil(due + MINUTE);
     v = await expectFired(handle, {
@@ -654,7 +631,7 @@ test('[E.S3] the home-contact reminder does not fire before a day has passed, fi
       stage: 'identification',
       deadlines: ['homeContactedImmediately'],
     });
-    expect(firedDeadlines(v)).toHaveLength(2);
+    expect(deadlineEntries(v)).toHaveLength(2);
 
     // Contacting the home ends the reminders and clears the overdue mark; below 8 days the principal's conversation is next.
     const { v: contactedView, at } = await sendTimed(handle, await contacted());
@@ -664,17 +641,16 @@ test('[E.S3] the home-contact reminder does not fire before a day has passed, fi
 
     const final = await closeCase(handle);
     expect(final.status).toBe('closed');
-    const reminders = (await messagesOf(final.caseId)).filter((m) => m.subject === 'Påminnelse: kontakt hjemmet');
+    const reminders = (await messagesOf(t, final.caseId)).filter((m) => m.subject === 'Påminnelse: kontakt hjemmet');
     expect(reminders).toHaveLength(2);
     expect(reminders[0]!.recipients).toEqual(['contact-teacher']);
     // Reminding never restarted the stage: the opening message went out once.
-    expect((await messagesOf(final.caseId)).filter((m) => m.subject === 'Ny fraværssak')).toHaveLength(1);
+    expect((await messagesOf(t, final.caseId)).filter((m) => m.subject === 'Ny fraværssak')).toHaveLength(1);
   });
 });
 
 test('[E.S10a] the evaluation falls due when the agreed date is over, not an hour before; the weekly summary (E.S2) fires every week without moving it', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await worryingAbsence(), {}, 9);
     const agreed = await toMeasures(handle, 21);
     let v = agreed.v;
@@ -688,27 +664,17 @@ test('[E.S10a] the evaluation falls due when the agreed date is over, not an hou
     expect(dueOf(v, 'weeklyAbsenceSummary')).toBe(agreedAt + 7 * DAY);
 
     expect(await weeklySummariesBefore(handle, evaluationDue, LABEL.measures, 'measures', agreedAt + 7 * DAY)).toBe(3);
-    v = await view(handle);
-    expect(firedDeadlines(v)).toHaveLength(3);
+    v = await viewOf(handle);
+    expect(deadlineEntries(v)).toHaveLength(3);
     expect(dueOf(v, 'evaluationWithinThreeWeeks')).toBe(evaluationDue);
 
     // Detection's trend for the week is recorded; the routine summaries left the case not overdue.
-    v = (
-      await signalFact(
-        handle,
-        caseEvent(
-          'absence.trend',
-          { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 1 },
-          await now(),
-          'system',
-        ),
-      )
-    ).v;
+    v = (await signalFact(handle, await weeklyTrend(t, 'unchanged', 1))).v;
     expect(v.overdue).toBe(false);
 
     // Late on the agreed day the case is still in measures, not overdue.
     await sleepUntilJustBefore(handle, 'evaluationWithinThreeWeeks');
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.state.label).toBe(LABEL.measures);
     expect(v.stage).toBe('measures');
     expect(v.overdue).toBe(false);
@@ -728,8 +694,8 @@ test('[E.S10a] the evaluation falls due when the agreed date is over, not an hou
 
     // The next weekly summary is gone with the measures stage: a day later nothing more has fired.
     await t.env.sleep('1 day');
-    v = await view(handle);
-    expect(firedDeadlines(v).map((e) => e.name)).toEqual([
+    v = await viewOf(handle);
+    expect(deadlineEntries(v).map((e) => e.name)).toEqual([
       'weeklyAbsenceSummary',
       'weeklyAbsenceSummary',
       'weeklyAbsenceSummary',
@@ -737,33 +703,22 @@ test('[E.S10a] the evaluation falls due when the agreed date is over, not an hou
     ]);
     expect(v.overdue).toBe(true);
     // Detection's next fact does not clear the mark; the evaluation, the step that was owed, does.
-    v = (
-      await signalFact(
-        handle,
-        caseEvent(
-          'absence.trend',
-          { trend: 'unchanged', from: await dateIn(-7), to: await dateIn(0), absenceDays: 0 },
-          await now(),
-          'system',
-        ),
-      )
-    ).v;
+    v = (await signalFact(handle, await weeklyTrend(t, 'unchanged', 0))).v;
     expect(v.overdue).toBe(true);
     expect(v.state.label).toBe(LABEL.evaluationDue);
-    v = (await send(handle, await evaluated('unchanged', 'evaluering-sen'))).view;
+    v = (await sendEvent(handle, await evaluated('unchanged', 'evaluering-sen'))).view;
     expect(v.state.label).toBe(LABEL.revising);
     expect(v.overdue).toBe(false);
 
     const final = await closeCase(handle);
-    const mine = await messagesOf(final.caseId);
+    const mine = await messagesOf(t, final.caseId);
     expect(mine.filter((m) => m.subject === 'Påminnelse: følg med på oppmøtet')).toHaveLength(3);
     expect(mine.filter((m) => m.subject === 'Påminnelse: tiltakene skal evalueres')).toHaveLength(1);
   });
 });
 
 test('[E.S10b] an evaluation that finds absence improved ends systematic follow-up at once: the case closes with its note, and the reason is kept', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await worryingAbsence(), {}, 8);
     await toMeasures(handle, 14);
     let v = (await sendTimed(handle, await evaluated('improved', 'evaluering-1'))).v;
@@ -772,7 +727,10 @@ test('[E.S10b] an evaluation that finds absence improved ends systematic follow-
     expect(v.state.requiredDocuments).toEqual(['closing-note']);
     expect(deadlineNames(v)).toEqual(['weeklyAbsenceSummary', 'monitoringPeriod']);
 
-    await send(handle, await closing('absence-improved', 'Evalueringsmøtet fant at det ikke lenger er behov for systematisk oppfølging.'));
+    await sendEvent(
+      handle,
+      await closing('absence-improved', 'Evalueringsmøtet fant at det ikke lenger er behov for systematisk oppfølging.'),
+    );
     const final = await handle.result();
     expect(final.status).toBe('closed');
     expect(final.state.label).toBe(LABEL.closed);
@@ -785,50 +743,49 @@ test('[E.S10b] an evaluation that finds absence improved ends systematic follow-
     });
     expect(final.documents.at(-1)).toMatchObject({ kind: 'closing-note' });
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('absence-improved');
-    const mine = await messagesOf(final.caseId);
+    const mine = await messagesOf(t, final.caseId);
     expect(mine.filter((m) => m.subject === 'Oppfølgingen av fraværet er avsluttet')).toHaveLength(1);
     expect(mine.filter((m) => m.subject === 'Påminnelse: dokumentasjon mangler')).toHaveLength(0);
 
     // A municipality that sets no monitoring period: the principal is reminded to close at the evaluation itself.
     const noPeriod = await openCase(t, ID, await worryingAbsence(), { policyOverrides: { monitoringDays: 0 } }, 8);
     await toMeasures(noPeriod, 14);
-    await send(noPeriod, await evaluated('improved', 'evaluering-2'));
+    await sendEvent(noPeriod, await evaluated('improved', 'evaluering-2'));
     for (let i = 0; i < 100 && v.state.label !== LABEL.closingDue; i += 1) {
-      v = await view(noPeriod);
+      v = await viewOf(noPeriod);
       if (v.state.label !== LABEL.closingDue) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(v.state.label).toBe(LABEL.closingDue);
     expect(v.overdue).toBe(false);
-    expect(firedDeadlines(v).map((e) => e.name)).toEqual(['monitoringPeriod']);
+    expect(deadlineEntries(v).map((e) => e.name)).toEqual(['monitoringPeriod']);
     expect((await closeCase(noPeriod)).status).toBe('closed');
   });
 });
 
 test('[E.S3] a municipality override (homeContactReminderDays: 3) moves the workflow timer from one day to three', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const trigger = { rule: 'suspected-invalid-absence', dates: [await dateIn(-1)] };
     const standard = await openCase(t, ID, trigger);
     const overridden = await openCase(t, ID, trigger, { policyOverrides: { homeContactReminderDays: 3 } });
-    const standardView = await view(standard);
-    let v = await view(overridden);
+    const standardView = await viewOf(standard);
+    let v = await viewOf(overridden);
     expect(dueOf(standardView, 'homeContactedImmediately')).toBe(Date.parse(standardView.openedAt) + DAY);
     const overriddenDue = dueOf(v, 'homeContactedImmediately');
     expect(overriddenDue).toBe(Date.parse(v.openedAt) + 3 * DAY);
 
     // A day on, the default case has been reminded; the overridden one has not.
     await sleepPast(standard, 'homeContactedImmediately');
-    expect(firedDeadlines(await view(standard))).toHaveLength(1);
-    v = await view(overridden);
-    expect(firedDeadlines(v)).toEqual([]);
+    expect(deadlineEntries(await viewOf(standard))).toHaveLength(1);
+    v = await viewOf(overridden);
+    expect(deadlineEntries(v)).toEqual([]);
     expect(v.overdue).toBe(false);
 
     await sleepUntil(overriddenDue - HOUR);
-    v = await view(overridden);
-    expect(firedDeadlines(v)).toEqual([]);
+    v = await viewOf(overridden);
+    expect(deadlineEntries(v)).toEqual([]);
     expect(v.state.label).toBe(LABEL.contactingHome);
     // Meanwhile the default case was reminded on day two as well.
-    expect(firedDeadlines(await view(standard))).toHaveLength(2);
+    expect(deadlineEntries(await viewOf(standard))).toHaveLength(2);
 
     await sleepUntil(overriddenDue + MINUTE);
     v = await expectFired(overridden, {
@@ -841,8 +798,8 @@ test('[E.S3] a municipality override (homeContactReminderDays: 3) moves the work
     // The override holds for the repeat too.
     expect(dueOf(v, 'homeContactedImmediately')).toBe(overriddenDue + 3 * DAY);
     // The default case's third daily reminder fell due three days after it opened, with no drift.
-    const standardNow = await view(standard);
-    expect(firedDeadlines(standardNow)).toHaveLength(3);
+    const standardNow = await viewOf(standard);
+    expect(deadlineEntries(standardNow)).toHaveLength(3);
     expect(dueOf(standardNow, 'homeContactedImmediately')).toBe(Date.parse(standardNow.openedAt) + 4 * DAY);
 
     expect((await closeCase(standard)).status).toBe('closed');
@@ -851,8 +808,7 @@ test('[E.S3] a municipality override (homeContactReminderDays: 3) moves the work
 });
 
 test('[E.S6b] UngdomsLOS is invited to the meetings of a grade 7 pupil and not of a grade 5 pupil; for contact without notice (E.S4) both are primary pupils', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const trigger = { rule: 'late-arrivals', dates: [await dateIn(-3), await dateIn(-2), await dateIn(-1)] };
     const grade5 = await openCase(t, ID, trigger, {}, 5);
     const grade7 = await openCase(t, ID, trigger, {}, 7);
@@ -863,7 +819,7 @@ test('[E.S6b] UngdomsLOS is invited to the meetings of a grade 7 pupil and not o
         absenceFactsSignal,
         caseEvent('absence.noticeMissing', { firstDay: await dateIn(0), schoolDaysWithoutNotice: 1 }, await now(), 'system'),
       );
-      const v = (await send(handle, await contacted())).view;
+      const v = (await sendEvent(handle, await contacted())).view;
       // Late arrivals are not counted in days or lessons over the limit: no mapping form 1, straight to the conversation.
       expect(v.state.label).toBe(LABEL.conversation);
     }
@@ -876,18 +832,18 @@ test('[E.S6b] UngdomsLOS is invited to the meetings of a grade 7 pupil and not o
         await now(),
         'principal',
       );
-    expect((await send(grade5, await scheduled(['principal', 'guardians', 'ppt']))).applied).toBe(true);
-    expect((await send(grade7, await scheduled(['principal', 'guardians', 'ppt', 'ungdomslos']))).applied).toBe(true);
+    expect((await sendEvent(grade5, await scheduled(['principal', 'guardians', 'ppt']))).applied).toBe(true);
+    expect((await sendEvent(grade7, await scheduled(['principal', 'guardians', 'ppt', 'ungdomslos']))).applied).toBe(true);
 
     for (const handle of [grade5, grade7]) {
-      const v = (await send(handle, await decidedWorrying())).view;
+      const v = (await sendEvent(handle, await decidedWorrying())).view;
       expect(v.state.label).toBe(LABEL.cooperationMeeting);
       expect(v.grade).toBe(handle === grade5 ? 5 : 7);
     }
 
     const final5 = await closeCase(grade5);
     const final7 = await closeCase(grade7);
-    const invitations = async (caseId: string) => (await messagesOf(caseId)).filter((m) => m.channel === 'calendar');
+    const invitations = async (caseId: string) => (await messagesOf(t, caseId)).filter((m) => m.channel === 'calendar');
     const invited5 = await invitations(final5.caseId);
     const invited7 = await invitations(final7.caseId);
     expect(invited5.map((m) => m.subject)).toEqual(expect.arrayContaining(['Møte: samtale med foresatte', 'Møte: samarbeidsmøte']));
@@ -896,15 +852,14 @@ test('[E.S6b] UngdomsLOS is invited to the meetings of a grade 7 pupil and not o
     for (const m of invited7) expect(m.recipients).toEqual(['principal', 'contact-teacher', 'guardians', 'pupil', 'ungdomslos']);
 
     for (const final of [final5, final7]) {
-      const subjects = (await messagesOf(final.caseId)).map((m) => m.subject);
+      const subjects = (await messagesOf(t, final.caseId)).map((m) => m.subject);
       expect(subjects.filter((s) => s === 'Vi mangler beskjed om fravær')).toHaveLength(1);
     }
   });
 });
 
 test('an agreement registered two days after it was signed counts its weekly summaries from the signing, and each repeat from the one before', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, await worryingAbsence(), {}, 9);
     await toCooperationMeeting(handle);
     // Signed two days ago, registered now; the agreed evaluation date is within three weeks of the signing.
@@ -951,8 +906,7 @@ test('an agreement registered two days after it was signed counts its weekly sum
 });
 
 test('[point 13] a case opened from 60-day-old facts sends each reminder at most once, shows no past deadline, marks the missed deadlines, and is overdue since the first missed deadline a person had to meet', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const nowMs = await serverMs();
     const openedMs = nowMs - 60 * DAY;
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -969,14 +923,10 @@ test('[point 13] a case opened from 60-day-old facts sends each reminder at most
         trigger: { rule: 'days-or-lessons-over-limit', dates: [day(openedMs - 14 * DAY), day(openedMs - DAY)], days: 9, lessons: 2 },
       },
     };
-    const handle = await t.env.client.workflow.start(caseWorkflow, {
-      taskQueue: t.taskQueue,
-      workflowId: caseWorkflowId('school1', pupilId),
-      args: [input],
-    });
-    let v = await view(handle);
+    const handle = await startCase(t, input);
+    let v = await viewOf(handle);
     // The first home-contact reminder was due 59 days ago: fired once, at once, marked missed.
-    expect(firedDeadlines(v)).toEqual([
+    expect(deadlineEntries(v)).toEqual([
       expect.objectContaining({
         name: 'homeContactedImmediately',
         missed: true,
@@ -993,27 +943,27 @@ test('[point 13] a case opened from 60-day-old facts sends each reminder at most
     // form 1 was then due five days later and is missed in turn, and the case is overdue from that deadline.
     const contactedAt = openedMs + 2 * DAY;
     v = (
-      await send(
+      await sendEvent(
         handle,
         caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'logg-gammel' }, iso(contactedAt)),
       )
     ).view;
-    for (let i = 0; i < 100 && firedDeadlines(v).length < 2; i += 1) {
+    for (let i = 0; i < 100 && deadlineEntries(v).length < 2; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      v = await view(handle);
+      v = await viewOf(handle);
     }
     expect(v.state.label).toBe(LABEL.absencePatternForm);
-    expect(firedDeadlines(v).map((e) => [e.name, e.missed])).toEqual([
+    expect(deadlineEntries(v).map((e) => [e.name, e.missed])).toEqual([
       ['homeContactedImmediately', true],
       ['mappingFormWithinOneWeek', true],
     ]);
-    expect(firedDeadlines(v)[1]).toMatchObject({ dueAt: iso(contactedAt + 7 * DAY) });
+    expect(deadlineEntries(v)[1]).toMatchObject({ dueAt: iso(contactedAt + 7 * DAY) });
     expect(v.deadlines).toEqual([]);
     expect(v.overdueSince).toBe(iso(contactedAt + 7 * DAY));
 
     // A day later nothing has come again: each reminder went out once.
     await t.env.sleep('1 day');
-    const reminders = (await messagesOf(`sak-${pupilId}`)).filter((m) => m.subject.startsWith('Påminnelse'));
+    const reminders = (await messagesOf(t, `sak-${pupilId}`)).filter((m) => m.subject.startsWith('Påminnelse'));
     const bySubject = new Map<string, number>();
     for (const m of reminders) bySubject.set(m.subject, (bySubject.get(m.subject) ?? 0) + 1);
     expect(Object.fromEntries(bySubject)).toEqual({ 'Påminnelse: kontakt hjemmet': 1, 'Påminnelse: dokumentasjon mangler': 1 });
@@ -1024,53 +974,34 @@ test('[point 13] a case opened from 60-day-old facts sends each reminder at most
 // Last, on a server of its own: the time-skipping test server keeps time skipping locked after it
 // rejects an update, which would stall the timers of any test after it.
 describe('refused updates', () => {
-  let r: CaseTestEnv;
-  beforeAll(async () => {
-    r = await createCaseTestEnv();
-  });
-  afterAll(async () => {
-    await r?.teardown();
-  });
-
-  /** The refusal's Norwegian reason, or 'taken' when the case took the event. */
-  async function attempt(handle: Handle, event: CaseEvent): Promise<string> {
-    try {
-      await handle.executeUpdate(sendEventUpdate, { args: [event] });
-      return 'taken';
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
-      throw err;
-    }
-  }
+  const r = useCaseTestEnv();
 
   test('[E.S7a] the contact teacher cannot decide A or B and the pupil cannot close: refused in Norwegian naming the role and the step, leaving the case as it was', async () => {
-    const worker = await r.newWorker();
-    await worker.runUntil(async () => {
+    await withCaseWorker(r, async () => {
       const handle = await openCase(r, ID, { rule: 'suspected-invalid-absence', dates: ['2026-09-04'] });
       const at = async () => r.now();
-      await handle.executeUpdate(sendEventUpdate, {
-        args: [
-          caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'logg-1' }, await at(), 'contact-teacher'),
-        ],
-      });
-      const before = await handle.query(caseViewQuery);
+      await sendEvent(
+        handle,
+        caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'logg-1' }, await at(), 'contact-teacher'),
+      );
+      const before = await viewOf(handle);
       expect(before.state.label).toBe(LABEL.conversation);
       const decision = async (role: Role) =>
         caseEvent('escalation.decided', { reason: 'Fraværet øker', documentRef: 'beslutning-1' }, await at(), role);
       const closingAs = async (role: Role) =>
         caseEvent('case.closed', { reason: 'natural-explanation', note: 'Planlagt reise.', documentRef: 'avslutning-1' }, await at(), role);
-      expect(await attempt(handle, await decision('contact-teacher'))).toBe(
+      expect(await attemptEvent(handle, await decision('contact-teacher'))).toBe(
         'Rollen kontaktlærer kan ikke registrere «Beslutning om å løfte saken» i steget «Samtale med foresatte og elev». Det kan: rektor, skolens ledelse.',
       );
-      expect(await attempt(handle, await closingAs('contact-teacher'))).toBe(
+      expect(await attemptEvent(handle, await closingAs('contact-teacher'))).toBe(
         'Rollen kontaktlærer kan ikke registrere «Saken avsluttet» i steget «Samtale med foresatte og elev». Det kan: rektor, skolens ledelse.',
       );
-      expect(await attempt(handle, await closingAs('pupil'))).toBe(
+      expect(await attemptEvent(handle, await closingAs('pupil'))).toBe(
         'Rollen eleven kan ikke registrere «Saken avsluttet» i steget «Samtale med foresatte og elev». Det kan: rektor, skolens ledelse.',
       );
-      expect(await handle.query(caseViewQuery)).toEqual(before);
-      expect(await attempt(handle, await decision('principal'))).toBe('taken');
-      expect((await handle.query(caseViewQuery)).state.label).toBe(LABEL.cooperationMeeting);
+      expect(await viewOf(handle)).toEqual(before);
+      expect(await attemptEvent(handle, await decision('principal'))).toBe('taken');
+      expect((await viewOf(handle)).state.label).toBe(LABEL.cooperationMeeting);
       expect((await closeCaseAsMoved(r, handle.workflowId)).status).toBe('closed');
     });
   });

@@ -4,23 +4,16 @@
  */
 import { addDays, formatISO } from 'date-fns';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { sendEventUpdate, caseViewQuery, type CaseView } from '../../workflows/case-messages';
-import { type CaseTestEnv, caseEvent, createCaseTestEnv, openCase } from '../helpers/case-env';
+import type { CaseEvent } from '../../machines/events';
+import { caseEvent, type CaseHandle, openCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
+import { sendEvent, viewOf } from '../helpers/case-steps';
 
 const ID = 'tiltaksplan-elevfravaer';
 const trigger = { rule: 'consecutive-days', dates: ['2026-09-02', '2026-09-03', '2026-09-04'] };
-let t: CaseTestEnv;
+const t = useCaseTestEnv();
 
-beforeAll(async () => {
-  t = await createCaseTestEnv();
-});
-afterAll(async () => {
-  await t?.teardown();
-});
-
-type Handle = Awaited<ReturnType<typeof openCase>>;
-const send = (handle: Handle, event: object) => handle.executeUpdate(sendEventUpdate, { args: [event as never] });
-const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
+/** Sends anything as the Update, malformed events included: the validator must refuse them. */
+const send = (handle: CaseHandle, event: object) => sendEvent(handle, event as CaseEvent);
 
 async function contacted() {
   return caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log-1' }, await t.now());
@@ -40,7 +33,7 @@ async function plan(days: number) {
  * workflow task for every update it validates (a production server drops the task of a rejected
  * update), and activities started earlier may complete meanwhile; neither is the update's doing.
  */
-async function writtenSince(handle: Handle, from: number): Promise<string[]> {
+async function writtenSince(handle: CaseHandle, from: number): Promise<string[]> {
   const events = (await handle.fetchHistory()).events ?? [];
   return events
     .slice(from)
@@ -49,11 +42,10 @@ async function writtenSince(handle: Handle, from: number): Promise<string[]> {
 }
 
 test('a refused update names the event and the state and leaves history and state unchanged', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
     await send(handle, await contacted());
-    const before = await view(handle);
+    const before = await viewOf(handle);
     const historyBefore = (await handle.fetchHistory()).events?.length ?? 0;
 
     const early = await plan(3); // no pupil voice yet: the machine refuses measures
@@ -64,6 +56,6 @@ test('a refused update names the event and the state and leaves history and stat
     await expect(send(handle, { type: 'measures.agreed', eventId: 'x' })).rejects.toThrow(WorkflowUpdateFailedError);
 
     expect(await writtenSince(handle, historyBefore)).toEqual([]);
-    expect(await view(handle)).toEqual(before);
+    expect(await viewOf(handle)).toEqual(before);
   });
 });

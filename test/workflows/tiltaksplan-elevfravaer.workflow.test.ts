@@ -6,30 +6,30 @@
  * a day without notice is overdue until the home has answered and closes with the explanation,
  * and a role the step does not allow is refused by name.
  */
-import { addDays } from 'date-fns';
 import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { caseWorkflow } from '../../workflows';
-import { sendEventUpdate, caseViewQuery, caseWorkflowId, absenceFactsSignal, type CaseView } from '../../workflows/case-messages';
+import { absenceFactsSignal } from '../../workflows/case-messages';
 import { CaseClosingReason, CaseStage, CaseStatus, NextDeadline, OverdueSince, ProcedureId } from '../../workflows/search-attributes';
-import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv, openCase, saveHistoryIfRecording } from '../helpers/case-env';
+import {
+  caseEvent,
+  type CaseHandle,
+  closeCaseAsMoved,
+  closeCaseWith,
+  openCase,
+  saveHistoryIfRecording,
+  startCase,
+  useCaseTestEnv,
+  withCaseWorker,
+} from '../helpers/case-env';
+import { messagesOf, sendEvent, utcDateIn, viewOf } from '../helpers/case-steps';
 
 const ID = 'tiltaksplan-elevfravaer';
 const DAY = 24 * 60 * 60 * 1000;
 const trigger = { rule: 'consecutive-days' as const, dates: ['2026-09-02', '2026-09-03', '2026-09-04'] };
-let t: CaseTestEnv;
-
-beforeAll(async () => {
-  t = await createCaseTestEnv();
-});
-afterAll(async () => {
-  await t?.teardown();
-});
+const t = useCaseTestEnv();
 
 /** The UTC calendar date `days` from server time; machines read agreed dates as UTC midnight. */
-const dateIn = async (days: number) =>
-  addDays(new Date(await t.now()), days)
-    .toISOString()
-    .slice(0, 10);
+const dateIn = (days: number) => utcDateIn(t, days);
 
 async function contacted(cause: 'school-related' | 'home-related' | 'illness' = 'school-related') {
   return caseEvent('guardians.contacted', { channel: 'phone', cause, documentRef: `log-${cause}` }, await t.now());
@@ -61,25 +61,22 @@ async function meetingHeld(meeting: 'leadership-meeting' | 'evaluation-meeting')
   );
 }
 
-type Handle = Awaited<ReturnType<typeof openCase>>;
-const send = async (
-  handle: Handle,
-  event: Parameters<typeof caseEvent>[0] extends never ? never : Awaited<ReturnType<typeof contacted>> | object,
-) => handle.executeUpdate(sendEventUpdate, { args: [event as never] });
-const view = (handle: Handle): Promise<CaseView> => handle.query(caseViewQuery);
+const send = sendEvent;
+/** Detection's new trigger: absence on consecutive days up to yesterday. */
+const newAbsenceSinceYesterday = async () =>
+  caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system');
 
 /**
  * Ends a test's case the way a school would (the pupil moved) rather than terminating it: on
  * the time-skipping server, terminating a workflow that has taken a signal leaves time skipping
  * locked for the rest of the file.
  */
-const closeCase = (handle: Handle) => closeCaseAsMoved(t, handle.workflowId);
+const closeCase = (handle: CaseHandle) => closeCaseAsMoved(t, handle.workflowId);
 
 test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan, new trigger during follow-up, meeting, 3-week follow-up meeting, closed at it', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
-    let v = await view(handle);
+    let v = await viewOf(handle);
     expect(v.state.label).toBe('Kontakt med hjemmet');
     expect(v.stage).toBe('identification');
     expect(v.deadlines.map((d) => d.name)).toEqual(['contactReminder']);
@@ -92,19 +89,16 @@ test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan
     expect(planDue - Date.parse(await t.now())).toBeGreaterThan(3 * DAY - 60_000);
 
     await t.env.sleep('2 days');
-    expect((await view(handle)).state.label).toBe('Planen følges');
+    expect((await viewOf(handle)).state.label).toBe('Planen følges');
     await t.env.sleep('1 day');
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.stage).toBe('monitoring');
     expect(v.overdue).toBe(false); // the plan's days ending is a planned period, not a missed step
     expect(v.timeline.filter((e) => e.kind === 'deadline').map((e) => e.kind === 'deadline' && e.name)).toEqual(['threeDayPlanPeriod']);
 
-    await handle.signal(
-      absenceFactsSignal,
-      caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'),
-    );
+    await handle.signal(absenceFactsSignal, await newAbsenceSinceYesterday());
     await send(handle, await contacted('home-related'));
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.state.label).toBe('Rektor kaller inn til møte');
     expect(v.triggers.map((tr) => tr.effect)).toEqual(['opened', 'moved']);
     await send(handle, await meetingHeld('leadership-meeting'));
@@ -117,37 +111,31 @@ test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan
 
     // Due at the end of the agreed day, three weeks on: not overdue on the day itself.
     await t.env.sleep('21 days');
-    expect((await view(handle)).state.label).toBe('Tiltak gjennomføres');
+    expect((await viewOf(handle)).state.label).toBe('Tiltak gjennomføres');
     await t.env.sleep('1 day');
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.state.label).toBe('Oppfølgingsmøte');
     expect(v.overdue).toBe(true);
 
     // The meeting is recorded, then its evaluation; absence is clearly lower, so the case is closed at it.
     await send(handle, await meetingHeld('evaluation-meeting'));
-    expect((await view(handle)).overdue).toBe(true);
+    expect((await viewOf(handle)).overdue).toBe(true);
     v = (await send(handle, caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'evaluation-1' }, await t.now(), 'principal')))
       .view;
     expect(v.state.label).toBe('Klar til avslutning');
     expect(v.overdue).toBe(false);
-    await send(
-      handle,
-      caseEvent(
-        'case.closed',
-        { reason: 'absence-improved', note: 'Fraværet er merkbart mindre.', documentRef: 'closing-1' },
-        await t.now(),
-        'principal',
-      ),
+    const final = await closeCaseWith(
+      t,
+      handle.workflowId,
+      { reason: 'absence-improved', note: 'Fraværet er merkbart mindre.', documentRef: 'closing-1' },
+      'principal',
     );
-
-    const final = await handle.result();
     expect(final.status).toBe('closed');
     expect(final.closing).toMatchObject({ reason: 'absence-improved', note: 'Fraværet er merkbart mindre.' });
     expect(final.documents.map((d) => d.kind)).toEqual(
       expect.arrayContaining(['contact-log', 'pupil-voice', 'measures-plan', 'minutes', 'mapping-form', 'evaluation', 'closing-note']),
     );
-    const messages = await t.outbox.list();
-    const mine = messages.filter((m) => m.caseId === final.caseId);
+    const mine = await messagesOf(t, final.caseId);
     expect(mine.map((m) => m.subject)).toEqual(
       expect.arrayContaining([
         'Ny fraværssak',
@@ -165,8 +153,7 @@ test('[C.3.3a] the longest route runs end to end with real durations: 3-day plan
 });
 
 test('a duplicated event (same event id) is applied once', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
     const event = await contacted();
     const first = await send(handle, event);
@@ -174,7 +161,7 @@ test('a duplicated event (same event id) is applied once', async () => {
     expect(first.applied).toBe(true);
     expect(second.applied).toBe(false);
     await handle.signal(absenceFactsSignal, event as never);
-    const v = await view(handle);
+    const v = await viewOf(handle);
     expect(v.timeline.filter((e) => e.kind === 'event' && e.eventId === event.eventId)).toHaveLength(1);
     expect(v.documents).toHaveLength(1);
     await closeCase(handle);
@@ -182,15 +169,14 @@ test('a duplicated event (same event id) is applied once', async () => {
 });
 
 test('a fact the case cannot take by signal is kept on the timeline as refused, and the case goes on', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
     await handle.signal(
       absenceFactsSignal,
       caseEvent('evaluation.held', { outcome: 'improved', minutesRef: 'm' }, await t.now(), 'system'),
     );
     await handle.signal(absenceFactsSignal, { type: 'absence.trend', eventId: 'bad' } as never);
-    const v = await view(handle);
+    const v = await viewOf(handle);
     expect(v.timeline.map((e) => e.kind)).toEqual(['refused', 'refused']);
     expect(v.state.label).toBe('Kontakt med hjemmet');
     await closeCase(handle);
@@ -198,8 +184,7 @@ test('a fact the case cannot take by signal is kept on the timeline as refused, 
 });
 
 test('search attributes follow the case: school, procedure, stage, status and next deadline', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
     await send(handle, await contacted());
     const attrs = (await handle.describe()).typedSearchAttributes;
@@ -216,8 +201,7 @@ test('search attributes follow the case: school, procedure, stage, status and ne
 });
 
 test('a case crosses continue-as-new mid-timer without losing or doubling its deadline', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger, { historyEventLimit: 60 });
     const firstRun = (await handle.describe()).runId;
     await send(handle, await contacted());
@@ -232,12 +216,12 @@ test('a case crosses continue-as-new mid-timer without losing or doubling its de
     const described = await t.env.client.workflow.getHandle(handle.workflowId).describe();
     expect(described.runId).not.toBe(firstRun);
     const latest = t.env.client.workflow.getHandle(handle.workflowId);
-    let v = await latest.query(caseViewQuery);
+    let v = await viewOf(latest);
     expect(v.deadlines).toEqual([{ name: 'threeDayPlanPeriod', dueAt: due }]);
     expect(v.timeline.filter((e) => e.kind === 'event')).toHaveLength(15);
 
     await t.env.sleep('3 days');
-    v = await latest.query(caseViewQuery);
+    v = await viewOf(latest);
     expect(v.stage).toBe('monitoring');
     expect(v.timeline.filter((e) => e.kind === 'deadline')).toHaveLength(1);
     expect(v.deadlines.map((d) => d.name)).toEqual(['monitoringPeriod']);
@@ -247,8 +231,7 @@ test('a case crosses continue-as-new mid-timer without losing or doubling its de
 });
 
 test('a plan registered two days after it was made gets its deadline from when it was made', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
     await send(handle, await contacted());
     await send(handle, await voice());
@@ -262,7 +245,7 @@ test('a plan registered two days after it was made gets its deadline from when i
     const { view: v } = await send(handle, late);
     expect(v.deadlines).toEqual([{ name: 'threeDayPlanPeriod', dueAt: new Date(Date.parse(madeAt) + 3 * DAY).toISOString() }]);
     await t.env.sleep('1 day');
-    expect((await view(handle)).stage).toBe('monitoring');
+    expect((await viewOf(handle)).stage).toBe('monitoring');
     await closeCase(handle);
   });
 });
@@ -276,10 +259,10 @@ test('a message that keeps failing does not hold back the deadlines; its failure
     await send(handle, await voice());
     await send(handle, await plan(3));
     await t.env.sleep('3 days');
-    let v = await view(handle);
+    let v = await viewOf(handle);
     expect(v.stage).toBe('monitoring'); // the 3-day plan ended on time while messages were retried
     await t.env.sleep('3 days');
-    v = await view(handle);
+    v = await viewOf(handle);
     const failures = v.timeline.flatMap((e) => (e.kind === 'refused' && e.type.startsWith('effect:') ? [e] : []));
     expect(failures.map((e) => e.type)).toEqual(expect.arrayContaining(['effect:notifyStaff', 'effect:notifyGuardians']));
     expect(failures.every((e) => e.reason.includes('kunne ikke utføres'))).toBe(true);
@@ -288,23 +271,16 @@ test('a message that keeps failing does not hold back the deadlines; its failure
 });
 
 test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, shows no past deadline, marks the missed ones, and is overdue since the first step a person owed', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const now = Date.parse(await t.now());
     const openedAt = now - 60 * DAY;
     const pupilId = `late${Date.now()}`;
-    const late = await t.env.client.workflow.start(caseWorkflow, {
-      taskQueue: t.taskQueue,
-      workflowId: caseWorkflowId('school1', pupilId),
-      args: [
-        {
-          procedureId: ID,
-          facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school1', grade: 9, openedAt: new Date(openedAt).toISOString(), trigger },
-        },
-      ],
+    const late = await startCase(t, {
+      procedureId: ID,
+      facts: { caseId: `case-${pupilId}`, pupilId, schoolId: 'school1', grade: 9, openedAt: new Date(openedAt).toISOString(), trigger },
     });
     await t.env.sleep('1 minute');
-    let v = await late.query(caseViewQuery);
+    let v = await viewOf(late);
     // The contact was due a day after opening: missed once, not 59 times.
     expect(v.timeline.flatMap((e) => (e.kind === 'deadline' ? [[e.name, e.dueAt, e.missed]] : []))).toEqual([
       ['contactReminder', new Date(openedAt + DAY).toISOString(), true],
@@ -321,7 +297,7 @@ test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, sho
     const handle = t.env.client.workflow.getHandle<typeof caseWorkflow>(late.workflowId);
     await send(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'school-related', documentRef: 'log-old' }, at(59)));
     await t.env.sleep('1 minute');
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.state.label).toBe('Plan for de neste dagene');
     expect(v.overdueSince).toBe(at(58)); // the plan, due a day after the contact, is the step owed now
     await send(handle, caseEvent('pupilVoice.recorded', { via: 'pupil', documentRef: 'voice-old' }, at(58)));
@@ -330,7 +306,7 @@ test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, sho
       caseEvent('measures.agreed', { measures: ['Fast oppmøte'], evaluationDate: at(55).slice(0, 10), planRef: 'plan-old' }, at(58)),
     );
     await t.env.sleep('1 hour');
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.stage).toBe('monitoring');
     expect(v.overdue).toBe(false);
     // The plan's days ending is a planned period, not a step a person missed.
@@ -341,7 +317,7 @@ test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, sho
     ]);
     expect(v.deadlines.map((d) => d.name)).toEqual(['monitoringPeriod']);
     expect(Date.parse(v.deadlines[0]!.dueAt)).toBeGreaterThan(now + 29 * DAY);
-    const reminders = (await t.outbox.list()).filter((m) => m.caseId === `case-${pupilId}` && m.subject.startsWith('Påminnelse'));
+    const reminders = (await messagesOf(t, `case-${pupilId}`)).filter((m) => m.subject.startsWith('Påminnelse'));
     expect(reminders.map((m) => m.subject).sort()).toEqual([
       'Påminnelse: kontakt hjemmet',
       'Påminnelse: planen er ikke registrert',
@@ -352,8 +328,7 @@ test('[C.2.1a] a case opened from 60-day-old facts sends each reminder once, sho
 });
 
 test('[C.3.1] an illness closing keeps why the case closed; in phase 2 it only puts the case aside until new absence', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
     await send(handle, await contacted('illness'));
     const approve = async (recurring: boolean) =>
@@ -369,12 +344,9 @@ test('[C.3.1] an illness closing keeps why the case closed; in phase 2 it only p
     expect(v.overdue).toBe(false);
 
     // New absence in the same school year goes on at phase 3, where the illness is new or recurring.
-    await handle.signal(
-      absenceFactsSignal,
-      caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'),
-    );
+    await handle.signal(absenceFactsSignal, await newAbsenceSinceYesterday());
     await send(handle, await contacted('illness'));
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.state.label).toBe('Ny sykdom – venter på foresattes godkjenning');
     await send(handle, await approve(true));
 
@@ -382,7 +354,7 @@ test('[C.3.1] an illness closing keeps why the case closed; in phase 2 it only p
     expect(final.status).toBe('closed');
     expect(final.closing).toMatchObject({ reason: 'illness-approved', documentRef: 'illness-true' });
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('illness-approved');
-    const subjects = (await t.outbox.list()).filter((m) => m.caseId === final.caseId).map((m) => m.subject);
+    const subjects = (await messagesOf(t, final.caseId)).map((m) => m.subject);
     expect(subjects).toEqual(
       expect.arrayContaining(['Saken er lukket fordi fraværet skyldes sykdom', 'Oppfølgingen av fraværet er avsluttet']),
     );
@@ -390,10 +362,9 @@ test('[C.3.1] an illness closing keeps why the case closed; in phase 2 it only p
 });
 
 test('[C.1.2] a case opened on a day without notice: the contact is due that day, the case is overdue from the next day until the home has answered, and closes with the explanation as its reason', async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, { rule: 'unnotified-absence', dates: [await dateIn(0)] });
-    let v = await view(handle);
+    let v = await viewOf(handle);
     expect(v.state.label).toBe('Fravær uten melding – kontakt med hjemmet');
     expect(v.stage).toBe('identification');
     expect(v.deadlines.map((d) => d.name)).toEqual(['contactReminder']);
@@ -401,7 +372,7 @@ test('[C.1.2] a case opened on a day without notice: the contact is due that day
 
     // Nobody has contacted the home by the next day: reminded, and overdue since then.
     await t.env.sleep('1 day');
-    v = await view(handle);
+    v = await viewOf(handle);
     expect(v.state.label).toBe('Fravær uten melding – kontakt med hjemmet');
     expect(v.overdue).toBe(true);
 
@@ -423,15 +394,11 @@ test('[C.1.2] a case opened on a day without notice: the contact is due that day
     expect(v.state.label).toBe('Svar fra hjemmet – saken avsluttes');
     expect(v.overdue).toBe(false);
 
-    await send(
-      handle,
-      caseEvent(
-        'case.closed',
-        { reason: 'natural-explanation', note: 'Mor meldte sykdom på telefon.', documentRef: 'log-illness' },
-        await t.now(),
-      ),
-    );
-    const final = await handle.result();
+    const final = await closeCaseWith(t, handle.workflowId, {
+      reason: 'natural-explanation',
+      note: 'Mor meldte sykdom på telefon.',
+      documentRef: 'log-illness',
+    });
     expect(final.status).toBe('closed');
     expect(final.closing).toMatchObject({
       reason: 'natural-explanation',
@@ -439,7 +406,7 @@ test('[C.1.2] a case opened on a day without notice: the contact is due that day
       actor: { role: 'contact-teacher' },
     });
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('natural-explanation');
-    const subjects = (await t.outbox.list()).filter((m) => m.caseId === final.caseId).map((m) => m.subject);
+    const subjects = (await messagesOf(t, final.caseId)).map((m) => m.subject);
     expect(subjects.filter((s) => s === 'Fravær uten melding fra foresatte')).toHaveLength(1);
     // Once when the case opened, once for the second day without notice.
     expect(subjects.filter((s) => s === 'Vi mangler beskjed om fravær')).toHaveLength(2);
@@ -452,18 +419,14 @@ test('[C.1.2] a case opened on a day without notice: the contact is due that day
  * an update, which would stall the timers of any test after it.
  */
 test("[C.3.2a] the contact teacher cannot record the principal's meeting: the update is refused naming the role and the step", async () => {
-  const worker = await t.newWorker();
-  await worker.runUntil(async () => {
+  await withCaseWorker(t, async () => {
     const handle = await openCase(t, ID, trigger);
     await send(handle, await contacted());
     await send(handle, await voice());
     await send(handle, await plan(3));
-    await handle.signal(
-      absenceFactsSignal,
-      caseEvent('absence.newTrigger', { trigger: { rule: 'consecutive-days', dates: [await dateIn(-1)] } }, await t.now(), 'system'),
-    );
+    await handle.signal(absenceFactsSignal, await newAbsenceSinceYesterday());
     await send(handle, await contacted('home-related'));
-    const before = await view(handle);
+    const before = await viewOf(handle);
     expect(before.state.label).toBe('Rektor kaller inn til møte');
     const byTeacher = caseEvent(
       'meeting.held',
@@ -483,7 +446,7 @@ test("[C.3.2a] the contact teacher cannot record the principal's meeting: the up
     expect(error).toBe(
       'Rollen kontaktlærer kan ikke registrere «Møte holdt» i steget «Rektor kaller inn til møte». Det kan: rektor, skolens ledelse.',
     );
-    expect(await view(handle)).toEqual(before);
+    expect(await viewOf(handle)).toEqual(before);
     await closeCase(handle);
   });
 });
