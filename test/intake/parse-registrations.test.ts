@@ -15,24 +15,27 @@ function expectCountsAddUp(result: ParseResult): void {
   expect(result.lines).toHaveLength(result.registrations.length);
 }
 
+/** Row e1 of the test files in canonical form: a valid whole-day absence with notice. */
+const good = {
+  pupilId: 'e1',
+  schoolId: 's1',
+  grade: 5,
+  date: '2026-09-03',
+  wholeDay: true,
+  valid: true,
+  notifiedByGuardians: true,
+  lateArrival: false,
+  leftDuringDay: false,
+  reasonCode: 'SYK',
+};
+
 describe('CSV format', () => {
   test('semicolon file with BOM, Norwegian headers, dd.MM.yyyy dates and ja/nei', () => {
     const text = `\uFEFF${norwegianHeader}\ne1;s1;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;\ne2;s1;6;4.9.2026;nei;2;;nei;nei;nei;ja;UKJENT;"gikk hjem;\nsyk"\ne3;s1;7;05.09.2026;ja;;;ja;ja;nei;nei;SYK;\n`;
     const result = parseRegistrations(text);
     expect(result.errors).toEqual([]);
     expect(result.registrations).toEqual([
-      {
-        pupilId: 'e1',
-        schoolId: 's1',
-        grade: 5,
-        date: '2026-09-03',
-        wholeDay: true,
-        valid: true,
-        notifiedByGuardians: true,
-        lateArrival: false,
-        leftDuringDay: false,
-        reasonCode: 'SYK',
-      },
+      good,
       {
         pupilId: 'e2',
         schoolId: 's1',
@@ -153,19 +156,6 @@ describe('CSV format', () => {
 });
 
 describe('JSON format', () => {
-  const good = {
-    pupilId: 'e1',
-    schoolId: 's1',
-    grade: 5,
-    date: '2026-09-03',
-    wholeDay: true,
-    valid: true,
-    notifiedByGuardians: true,
-    lateArrival: false,
-    leftDuringDay: false,
-    reasonCode: 'SYK',
-  };
-
   test('array of canonical objects; bad elements are refused with index + 1', () => {
     const text = JSON.stringify([
       good,
@@ -293,18 +283,6 @@ describe('[issue 10 point 9] ids follow the one safe pattern', () => {
   });
 
   test('JSON ids are checked the same way', () => {
-    const good = {
-      pupilId: 'e1',
-      schoolId: 's1',
-      grade: 5,
-      date: '2026-09-03',
-      wholeDay: true,
-      valid: true,
-      notifiedByGuardians: true,
-      lateArrival: false,
-      leftDuringDay: false,
-      reasonCode: 'SYK',
-    };
     const result = parseRegistrations(
       JSON.stringify([
         { ...good, pupilId: '=CMD()|calc' },
@@ -350,18 +328,6 @@ describe('[issue 10 point 10] every row error names the field and echoes the bad
   });
 
   test('JSON values, with their JSON type', () => {
-    const good = {
-      pupilId: 'e1',
-      schoolId: 's1',
-      grade: 5,
-      date: '2026-09-03',
-      wholeDay: true,
-      valid: true,
-      notifiedByGuardians: true,
-      lateArrival: false,
-      leftDuringDay: false,
-      reasonCode: 'SYK',
-    };
     const result = parseRegistrations(
       JSON.stringify([
         { ...good, grade: '9' },
