@@ -1,6 +1,7 @@
 // Lint rules that protect the architecture: machines and workflows stay deterministic and free
 // of I/O (Temporal replays workflows; machines must be pure so auditors can trust their graphs),
-// and no promise is left floating anywhere.
+// dependencies between the top-level folders point one way (the layers below), and no promise is
+// left floating anywhere.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -17,6 +18,130 @@ const deterministicSyntax = [
     message: 'Randomness breaks determinism; take it as input.',
   },
 ];
+
+/**
+ * The folders in layer order, lowest first, as the code uses them. A folder imports only from
+ * lower layers (never from a peer in its own layer), so the folder graph has no loops; the jest
+ * test test/architecture/folder-graph.test.ts checks the real tree has none.
+ *   machines             pure procedures: state machines, events, vocabulary
+ *   workflows            runs a machine as a Temporal workflow
+ *   worker, cli, diagrams  Temporal connection settings and worker construction; the command-line
+ *                        kit every tool shares (exit codes, argument and output formats); drawings
+ *   intake               registrations in: format, importer, store
+ *   detection            reads the registrations, delivers triggers to the cases
+ *   activities           effects and the detection run as Temporal activities
+ *   audit, bench, scripts  tools over everything below; outside scripts/ (and test/) only these
+ *                        tools use scripts/lib's process helpers, and the libraries only
+ *                        scripts/lib/tools.ts (PROJECT_ROOT, tool paths)
+ * The entry points (ENTRY_POINTS, the files a command runs) sit between activities and the tools:
+ * each composes what it needs from any library folder, and no library imports one (the tools
+ * may: bench drives the registration generator). No entry point imports another.
+ * `import type` is erased at build time; some folders may use it upward (TYPE_IMPORTS_UPWARD).
+ */
+export const LAYERS = [
+  ['machines'],
+  ['workflows'],
+  ['worker', 'cli', 'diagrams'],
+  ['intake'],
+  ['detection'],
+  ['activities'],
+  ['audit', 'bench', 'scripts'],
+];
+const TOOLS = LAYERS.at(-1);
+
+/**
+ * Upward imports a folder may make with `import type` only: erased when compiled, they load
+ * nothing (workflows and the worker name the activities' types for Temporal's typed proxies).
+ */
+const TYPE_IMPORTS_UPWARD = {
+  machines: ['detection', 'intake'],
+  workflows: ['activities', 'detection', 'intake', 'worker', 'cli'],
+  worker: ['activities'],
+  cli: ['detection'],
+};
+
+/** The files a command runs (npm scripts) inside the library folders; the tools' own are on top already. */
+export const ENTRY_POINTS = ['cli/main.ts', 'detection/cli.ts', 'intake/cli.ts', 'intake/generate.ts', 'worker/main.ts'];
+
+const folderImport = (folder) => `^(\\.\\./)+${folder}(/|$)`;
+const entryPointImport = `^(\\.\\./)+(${ENTRY_POINTS.map((file) => file.replace(/\.ts$/, '')).join('|')})$`;
+/**
+ * scripts/ is off limits to every other folder, with two exceptions: scripts/lib/tools.ts
+ * (PROJECT_ROOT, tool paths) for all but the pure layers, and scripts/lib's process helpers
+ * (dev server, free port, child processes) for the other tools, audit and bench.
+ */
+const scriptsPattern = (folder) => {
+  const allowed = ['machines', 'workflows'].includes(folder) ? '' : TOOLS.includes(folder) ? '(?!lib/)' : '(?!lib/tools$)';
+  return {
+    regex: `^(\\.\\./)+scripts(/${allowed}|$)`,
+    caseSensitive: true,
+    message: TOOLS.includes(folder)
+      ? 'Of scripts/, the other tools may use only the helpers in scripts/lib/.'
+      : 'scripts/ holds entry scripts and process helpers; only scripts/lib/tools.ts may be imported from outside.',
+  };
+};
+const entryPointPattern = {
+  regex: entryPointImport,
+  caseSensitive: true,
+  message: 'An entry point is a command, not a library; import what it uses instead.',
+};
+const withFixtures = (patterns) => [...patterns, ...patterns.map((pattern) => `test/lint/fixtures/${pattern}`)];
+
+function layerMessage(folder, name, peer) {
+  if ((TYPE_IMPORTS_UPWARD[folder] ?? []).includes(name)) return `${folder}/ may take only types from ${name}/ (import type).`;
+  if (peer) return `${folder}/ and ${name}/ share a layer and do not import each other (layer order in eslint.config.mjs).`;
+  return `${folder}/ sits below ${name}/ (layer order in eslint.config.mjs): move what both need down, or the caller up.`;
+}
+
+/** The layering rule for one folder: everything above it and its peers is refused. */
+function layerRule(folder) {
+  const layer = LAYERS.findIndex((names) => names.includes(folder));
+  const refused = LAYERS.flatMap((names, i) => (i < layer ? [] : names.filter((name) => name !== folder)));
+  return [
+    'error',
+    {
+      patterns: [
+        ...refused
+          .filter((name) => name !== 'scripts')
+          .map((name) => ({
+            regex: folderImport(name),
+            caseSensitive: true,
+            allowTypeImports: (TYPE_IMPORTS_UPWARD[folder] ?? []).includes(name),
+            message: layerMessage(folder, name, LAYERS[layer].includes(name)),
+          })),
+        ...(folder === 'scripts' ? [] : [scriptsPattern(folder)]),
+        ...(TOOLS.includes(folder) ? [] : [entryPointPattern]),
+      ],
+    },
+  ];
+}
+
+const layerBlocks = LAYERS.flat().map((folder) => ({
+  files: withFixtures([`${folder}/**/*.ts`]),
+  ignores: withFixtures(ENTRY_POINTS),
+  rules: { '@typescript-eslint/no-restricted-imports': layerRule(folder) },
+}));
+
+/** Entry points may import any library folder, but not the tools (except scripts/lib/tools.ts) nor another entry point. */
+const entryPointBlock = {
+  files: withFixtures(ENTRY_POINTS),
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...['audit', 'bench'].map((name) => ({
+            regex: folderImport(name),
+            caseSensitive: true,
+            message: `An entry point uses the library folders, not the tools in ${name}/.`,
+          })),
+          scriptsPattern('entry point'),
+          entryPointPattern,
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   {
@@ -93,4 +218,6 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerBlocks,
+  entryPointBlock,
 );

@@ -36,7 +36,7 @@ import type { CaseEvent } from '../machines/events';
 import { type ProcedureDefinition, buildCaseInput, getProcedure } from '../machines/registry';
 import { applyTimerActions, createStepper } from './model';
 import { hostRefusal, replayPath as replayModel } from './replay';
-import { addSearchAttributes } from '../scripts/lib/dev-server';
+import { addSearchAttributes } from '../worker/search-attribute-registration';
 import { temporalTestServerPath } from '../scripts/lib/tools';
 import type { caseWorkflow } from '../workflows';
 import {

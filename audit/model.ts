@@ -47,7 +47,7 @@ import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
 import { type ProcedureDefinition, buildCaseInput } from '../machines/registry';
 import { type Role, documentKindSchema, serviceSchema, suspicionKindSchema, trendSchema } from '../machines/vocabulary';
 import { authorisedRoles } from '../machines/authorization';
-import { type WalkedState, rootTransitions, walkStates } from '../scripts/lib/machine-walk';
+import { type WalkedState, rootTransitions, walkStates } from '../diagrams/machine-walk';
 import { type EventVariant, dateOf, eventVariants, isoOf, viaOf } from './event-variants';
 import { isHarmPending } from './rules';
 import type { ExpectedState } from './types';

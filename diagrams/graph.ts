@@ -7,7 +7,7 @@
  */
 import { roleNames } from '../machines/labels';
 import type { ProcedureDefinition } from '../machines/registry';
-import { type WalkedTransition, initialChildren, rootTransitions, walkStates } from '../scripts/lib/machine-walk';
+import { type WalkedTransition, initialChildren, rootTransitions, walkStates } from './machine-walk';
 import { type ResolvedDelay, defaultContext, resolveDelay } from './delays';
 
 /** Path of the machine's root; root transitions are accepted in every state. */

@@ -4,16 +4,17 @@
  *                    [--no-detect] [--ledger-dir DIR] [--schools-config FILE]
  * Rows are checked against the school directory (--schools-config) before anything is stored.
  * After storing, detection runs for the schools in the file and opens or signals their cases
- * (detection/cli.ts), unless --no-detect. Everything the user reads is Norwegian and names the
- * bad value. Exit codes are the project's one table (cli/exit-codes.ts): ok, usage, rowsRefused
- * (the good rows are stored), badFile (nothing stored), temporalUnavailable (rows stored, cases
- * not updated), badConfiguration (invalid school directory; nothing stored), internalError.
+ * (detection/detect-and-deliver.ts, as `npm run detect` does), unless --no-detect. Everything
+ * the user reads is Norwegian and names the bad value. Exit codes are the project's one table
+ * (cli/exit-codes.ts): ok, usage, rowsRefused (the good rows are stored), badFile (nothing
+ * stored), temporalUnavailable (rows stored, cases not updated), badConfiguration (invalid school
+ * directory; nothing stored), internalError.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../cli/exit-codes';
-import { DEFAULT_LEDGER_DIR, DetectUsageError, type TemporalAccess, detectAndDeliver, parseToday } from '../detection/cli';
+import { DEFAULT_LEDGER_DIR, DetectUsageError, type TemporalAccess, detectAndDeliver, parseToday } from '../detection/detect-and-deliver';
 import { DEFAULT_SCHOOLS_CONFIG, SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { quoteValue } from '../machines/identifiers';
 import { parseArgsMessage } from './cli-args';

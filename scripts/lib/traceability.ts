@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { currentProcedures } from '../../machines/registry';
-import { walkStates } from './machine-walk';
+import { walkStates } from '../../diagrams/machine-walk';
 import { PROJECT_ROOT } from './tools';
 
 export interface ClauseTrace {

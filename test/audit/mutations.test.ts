@@ -10,7 +10,7 @@ import { DEADLINE_INVARIANT, PATH_INVARIANTS } from '../../audit/invariants';
 import { indexMachine } from '../../audit/model';
 import { createMutants, runMutationCheck } from '../../audit/mutations';
 import type { AuditPath } from '../../audit/types';
-import { walkStates } from '../../scripts/lib/machine-walk';
+import { walkStates } from '../../diagrams/machine-walk';
 
 const procedures = currentProcedures();
 const invariantIds = new Set<string>([...Object.keys(PATH_INVARIANTS), DEADLINE_INVARIANT]);

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { EXIT } from '../../cli/exit-codes';
-import { DETECT_USAGE, type TemporalAccess, runDetectCli } from '../../detection/cli';
+import { DETECT_USAGE, runDetectCli } from '../../detection/cli';
+import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { FileRegistrationStore } from '../../intake/registration-store';
 import { FakeDispatcher, calendarConfig, whole } from './fixtures';
 

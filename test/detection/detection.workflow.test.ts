@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createActivities } from '../../activities';
 import { createDetectionActivities } from '../../activities/detection';
 import { TemporalCaseDispatcher } from '../../detection/case-dispatcher';
-import type { TemporalAccess } from '../../detection/cli';
+import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { buildSchoolCalendar } from '../../detection/school-calendar';
 import { EXIT, runCli } from '../../intake/cli';
 import { toCsv } from '../../intake/generate';

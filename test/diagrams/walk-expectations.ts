@@ -3,7 +3,7 @@
  * from the diagram model), so a renderer or model that drops a state or transition fails.
  */
 import type { AnyStateMachine } from 'xstate';
-import { type WalkedTransition, rootTransitions, walkStates } from '../../scripts/lib/machine-walk';
+import { type WalkedTransition, rootTransitions, walkStates } from '../../diagrams/machine-walk';
 
 export interface ExpectedTransition {
   /** Dotted path of the declaring state; '' for the root. */

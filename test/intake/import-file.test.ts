@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
 import { EXIT as INTAKE_EXIT, runCli } from '../../intake/cli';
-import type { TemporalAccess } from '../../detection/cli';
+import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { importFile } from '../../intake/import-file';
 import { FileRegistrationStore, InMemoryRegistrationStore } from '../../intake/registration-store';
 

@@ -1,7 +1,8 @@
 /**
- * The lint rules that keep machines pure and workflows deterministic really fire. The fixtures
- * under test/lint/fixtures/{machines,workflows,worker} are ignored by the normal lint run; here
- * ESLint runs on them once, and each must be refused (or allowed) by the intended rule.
+ * The lint rules that keep machines pure, workflows deterministic and the folder layers one-way
+ * really fire. The fixtures under test/lint/fixtures/<folder>/ are ignored by the normal lint
+ * run and linted as if they were in <folder>/; here ESLint runs on them once, and each must be
+ * refused (or allowed) by the intended rule.
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -15,6 +16,7 @@ interface LintResult {
 }
 
 let rulesByFile: Map<string, string[]>;
+let messagesByFile: Map<string, string[]>;
 
 beforeAll(() => {
   // ESLint's config is an ES module, which jest cannot load in-process, so use the CLI once.
@@ -32,6 +34,7 @@ beforeAll(() => {
   rulesByFile = new Map(
     results.map((r) => [r.filePath.slice(fixtures.length + 1), r.messages.map((m) => m.ruleId ?? `fatal: ${m.message}`)]),
   );
+  messagesByFile = new Map(results.map((r) => [r.filePath.slice(fixtures.length + 1), r.messages.map((m) => m.message)]));
 });
 
 test.each([
@@ -57,4 +60,35 @@ test('Node built-ins are allowed outside machines and workflows', () => {
 
 test('a floating promise is refused', () => {
   expect(rulesByFile.get('worker/floating-promise.ts')).toEqual(['@typescript-eslint/no-floating-promises']);
+});
+
+describe('folder layers (the layer order in eslint.config.mjs)', () => {
+  test.each([
+    ['machines/layer-workflows.ts', 'machines/ sits below workflows/'],
+    ['machines/layer-value-from-intake.ts', 'machines/ may take only types from intake/'],
+    ['machines/layer-scripts-tools.ts', 'only scripts/lib/tools.ts may be imported'],
+    ['workflows/layer-value-from-activities.ts', 'workflows/ may take only types from activities/'],
+    ['workflows/layer-type-from-diagrams.ts', 'workflows/ sits below diagrams/'],
+    ['intake/layer-detection.ts', 'intake/ sits below detection/'],
+    ['detection/layer-activities.ts', 'detection/ sits below activities/'],
+    ['cli/layer-value-from-detection.ts', 'cli/ may take only types from detection/'],
+    ['worker/layer-peer-cli.ts', 'worker/ and cli/ share a layer'],
+    ['diagrams/layer-scripts.ts', 'only scripts/lib/tools.ts may be imported'],
+    ['bench/scripts-entry.ts', 'the other tools may use only the helpers in scripts/lib/'],
+    ['activities/entry-point.ts', 'An entry point is a command, not a library'],
+    ['worker/main.ts', 'An entry point is a command, not a library'],
+  ])('an import against the layers is refused: %s', (file, reason) => {
+    expect(rulesByFile.get(file)).toEqual(['@typescript-eslint/no-restricted-imports']);
+    expect(messagesByFile.get(file)?.[0]).toContain(reason);
+  });
+
+  test.each([
+    'machines/layer-types-allowed.ts',
+    'workflows/layer-types-allowed.ts',
+    'detection/layer-lower-allowed.ts',
+    'intake/cli.ts',
+    'bench/tools-allowed.ts',
+  ])('an import the layers allow passes: %s', (file) => {
+    expect(rulesByFile.get(file)).toEqual([]);
+  });
 });

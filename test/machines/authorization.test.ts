@@ -8,7 +8,7 @@ import { anyStaffFacts, authorisationRefusal, authorisedRoles, detectionEventTyp
 import { initialCaseContext } from '../../machines/case-context';
 import type { EventType } from '../../machines/events';
 import { listProcedures, buildCaseInput } from '../../machines/registry';
-import { walkStates } from '../../scripts/lib/machine-walk';
+import { walkStates } from '../../diagrams/machine-walk';
 import { caseFacts, ev } from './harness';
 
 /** The state value of a dotted leaf path, e.g. 'open.firstTrigger.contactingHome'. */

@@ -14,7 +14,7 @@ import { HARDANGER_ID, type HardangerPolicy, hardangerClauses, hardangerMachine 
 import type { StateMeta } from '../../machines/meta';
 import { buildCaseInput, getProcedure } from '../../machines/registry';
 import type { Role } from '../../machines/vocabulary';
-import { walkStates } from '../../scripts/lib/machine-walk';
+import { walkStates } from '../../diagrams/machine-walk';
 import { type Step, caseFacts, effects, ev, fire, metaOf, scheduled, send, start, stateOf } from './harness';
 
 const AT = '2026-09-07T08:00:00Z';

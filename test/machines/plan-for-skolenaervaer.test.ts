@@ -20,7 +20,7 @@ import { InvalidPolicyError } from '../../machines/policy';
 import { activeMeta } from '../../machines/public-view';
 import { ProcedureError, getProcedure } from '../../machines/registry';
 import type { Role, Service } from '../../machines/vocabulary';
-import { walkStates } from '../../scripts/lib/machine-walk';
+import { walkStates } from '../../diagrams/machine-walk';
 import { type Step, effects, ev, fire, metaOf, scheduled, send as sendUnchecked, start, stateOf } from './harness';
 
 const procedure = getProcedure(ID);

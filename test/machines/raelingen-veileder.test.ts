@@ -24,7 +24,7 @@ import {
 } from '../../machines/raelingen-veileder';
 import { ProcedureError, getProcedure } from '../../machines/registry';
 import type { Role } from '../../machines/vocabulary';
-import { walkStates } from '../../scripts/lib/machine-walk';
+import { walkStates } from '../../diagrams/machine-walk';
 import { type Step, effects, ev, fire, scheduled, send, sendAll, start, stateOf, metaOf } from './harness';
 
 const DAY = MS_PER_DAY;

@@ -4,7 +4,7 @@
  * named implementations (never inline lambdas or magic milliseconds in the chart).
  */
 import { listProcedures } from '../../machines/registry';
-import { guardNamesIn, walkStates } from '../../scripts/lib/machine-walk';
+import { guardNamesIn, walkStates } from '../../diagrams/machine-walk';
 
 const procedures = listProcedures().map((p) => [`${p.id} v${p.version}`, p] as const);
 

@@ -12,7 +12,7 @@ import { InvalidPolicyError } from '../../machines/policy';
 import { buildCaseInput, getProcedure } from '../../machines/registry';
 import type { TiltaksplanPolicy } from '../../machines/tiltaksplan-elevfravaer';
 import type { Role } from '../../machines/vocabulary';
-import { walkStates } from '../../scripts/lib/machine-walk';
+import { walkStates } from '../../diagrams/machine-walk';
 import { type Step, caseFacts, effects, ev, fire, metaOf, scheduled, send, sendAll, start, stateOf } from './harness';
 
 const ID = 'tiltaksplan-elevfravaer';

@@ -1,10 +1,11 @@
 /**
  * Reads a machine's structure (not its behaviour): every state node with its meta, and every
- * transition with event, guard, delay and target. Used by the traceability table, the
- * structural tests, and later the diagrams and the audit.
+ * transition with event, guard, delay and target. A pure library over the machines, kept here
+ * with the diagrams, its main user; the audit's model, the traceability table (scripts/) and the
+ * structural tests use it too.
  */
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import type { StateMeta } from '../../machines/meta';
+import type { StateMeta } from '../machines/meta';
 
 export interface WalkedTransition {
   /** Event type, `after:<delayName>` for a delayed transition, or `always` for an eventless one. */

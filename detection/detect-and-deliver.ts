@@ -1,0 +1,150 @@
+/**
+ * Runs detection over the stored registrations and delivers its triggers and trends to the cases
+ * in Temporal, printing progress and a Norwegian summary: what `npm run detect`
+ * (detection/cli.ts) does, and what the intake CLI (intake/cli.ts) does after every import. Kept
+ * out of both command lines so neither entry script imports the other. Returns the project's exit
+ * codes (cli/exit-codes.ts).
+ */
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { EXIT, type ExitCode } from '../cli/exit-codes';
+import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
+import { isoDateSchema } from '../machines/events';
+import { quoteValue } from '../machines/identifiers';
+import { loadTemporalConfig } from '../worker/config';
+import { connectClient } from '../worker/connection';
+import { type CaseDispatcher, TemporalCaseDispatcher } from './case-dispatcher';
+import { DetectionDispatchError, describeRun, osloDate, runDetection } from './run-detection';
+import { SchoolDirectoryError, loadSchoolDirectory } from './school-directory';
+import { FileTriggerLedger, TriggerLedgerError } from './trigger-ledger';
+
+export const DEFAULT_REGISTRATIONS_DIR = path.join('data', 'registrations');
+export const DEFAULT_LEDGER_DIR = path.join('data', 'detection');
+
+/** An open connection to Temporal; `dispatcher` replaces the Temporal one (tests without a server). */
+export interface TemporalConnection {
+  client: Client;
+  taskQueue: string;
+  address: string;
+  close(): Promise<void>;
+  dispatcher?: CaseDispatcher;
+}
+
+/** How detection reaches Temporal; tests pass their own client. */
+export interface TemporalAccess {
+  connect(): Promise<TemporalConnection>;
+}
+
+export const environmentTemporal: TemporalAccess = {
+  async connect() {
+    const config = loadTemporalConfig();
+    const client = await connectClient(config);
+    return { client, taskQueue: config.taskQueue, address: config.address, close: () => client.connection.close() };
+  },
+};
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export interface DetectOptions {
+  registrationsDir: string;
+  ledgerDir: string;
+  schoolsConfig: string;
+  today: string;
+  schoolIds?: readonly string[];
+  /**
+   * 'refuse': a school in `schoolIds` that the directory does not list stops the run before
+   * anything is delivered (exit notFound); the CLI's `--school` does this, because the user
+   * named it. 'report' (default, the intake's choice): such a school is not evaluated and is
+   * named in the summary, and the other schools are evaluated.
+   */
+  unknownSchools?: 'refuse' | 'report';
+}
+
+/**
+ * Runs detection and delivers to Temporal; prints progress and a summary; returns the exit code:
+ * EXIT.ok, EXIT.notFound (only with `unknownSchools: 'refuse'`), EXIT.temporalUnavailable,
+ * EXIT.badConfiguration or EXIT.internalError (a damaged stored file). Other errors are thrown.
+ */
+export async function detectAndDeliver(
+  options: DetectOptions,
+  io: CliIo,
+  temporal: TemporalAccess = environmentTemporal,
+): Promise<ExitCode> {
+  let directory;
+  try {
+    directory = await loadSchoolDirectory(options.schoolsConfig);
+  } catch (err) {
+    if (!(err instanceof SchoolDirectoryError)) throw err;
+    io.err(`Fraværsdeteksjonen ble ikke kjørt: ${err.message}`);
+    return EXIT.badConfiguration;
+  }
+  if (options.unknownSchools === 'refuse') {
+    const unknown = (options.schoolIds ?? []).filter((id) => directory.get(id) === undefined);
+    if (unknown.length > 0) {
+      const known = directory.schoolIds();
+      io.err(
+        `Fraværsdeteksjonen ble ikke kjørt: ${unknown.length === 1 ? 'skolen' : 'skolene'} ${unknown.map(quoteValue).join(', ')} ` +
+          `står ikke i skolekatalogen ${options.schoolsConfig}. Skolene i katalogen: ${known.slice(0, 30).join(', ')}${known.length > 30 ? ` … (${known.length} i alt)` : ''}.`,
+      );
+      return EXIT.notFound;
+    }
+  }
+  let connection: TemporalConnection;
+  try {
+    connection = await temporal.connect();
+  } catch (err) {
+    io.err(
+      `Sakene ble ikke oppdatert: får ikke kontakt med Temporal (${(err as Error).message}). ` +
+        'Start systemet med «npm start» og kjør «npm run detect» på nytt; registreringene er lagret.',
+    );
+    return EXIT.temporalUnavailable;
+  }
+  try {
+    const summary = await runDetection({
+      store: await FileRegistrationStore.open(options.registrationsDir),
+      directory,
+      ledger: new FileTriggerLedger(options.ledgerDir),
+      dispatcher: connection.dispatcher ?? new TemporalCaseDispatcher(connection.client, connection.taskQueue),
+      today: options.today,
+      ...(options.schoolIds ? { schoolIds: options.schoolIds } : {}),
+      onProgress: (line) => io.err(line),
+    });
+    io.out(describeRun(summary));
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof DetectionDispatchError) {
+      io.err(err.message);
+      io.out(describeRun(err.partial));
+      return EXIT.temporalUnavailable;
+    }
+    if (err instanceof TriggerLedgerError) {
+      // Losing the ledger is safe (see trigger-ledger.ts), so the way out is to move the file away.
+      io.err(
+        `Fraværsdeteksjonen stoppet: ${err.message}. Skolene som ble vurdert før denne, er levert og lagret. ` +
+          `Flytt filen bort og kjør «npm run detect» på nytt: åpne saker tar ikke imot det samme to ganger.`,
+      );
+      return EXIT.internalError;
+    }
+    if (err instanceof RegistrationStoreError) {
+      io.err(`Fraværsdeteksjonen ble ikke kjørt: ${err.message}`);
+      return EXIT.internalError;
+    }
+    throw err;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** A bad command-line value (shown with the usage text by whichever CLI was run). */
+export class DetectUsageError extends Error {}
+
+/** Parses `--today`, checking it is a real date. Shared with the intake CLI. */
+export function parseToday(value: string | undefined, now: () => Date = () => new Date()): string {
+  if (value === undefined) return osloDate(now());
+  if (!isoDateSchema.safeParse(value).success)
+    throw new DetectUsageError(`--today må være en gyldig dato på formen ÅÅÅÅ-MM-DD, ikke ${quoteValue(value)}.`);
+  return value;
+}
