@@ -7,11 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
-import { freePort } from '../../scripts/lib/free-port';
+import type { DevServer } from '../../scripts/lib/dev-server';
 import { PROJECT_ROOT } from '../../scripts/lib/tools';
-import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+import { startCaseDevServer } from '../helpers/case-dev-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
 const taskQueue = `cli-${randomUUID()}`;
@@ -22,12 +21,7 @@ let server: DevServer;
 let worker: WorkerProcess;
 
 beforeAll(async () => {
-  server = await startDevServer({
-    dbFile: join(dir, 'temporal.db'),
-    logFile: join(dir, 'temporal.log'),
-    port: await freePort(),
-    searchAttributes: caseSearchAttributes,
-  });
+  server = await startCaseDevServer(dir);
   worker = await startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_DIR: join(dir, 'outbox') });
 });
 
@@ -54,166 +48,72 @@ function cli(...args: string[]): Promise<CliResult> {
   });
 }
 
+/** `open` for procedure C's consecutive-days rule in grade 8; `first` flags go before the rest. */
+const openCase = (schoolId: string, pupilId: string, dates: string, ...first: string[]) =>
+  cli('open', ...first, '--school', schoolId, '--pupil', pupilId, '--grade', '8', '--rule', 'consecutive-days', '--dates', dates);
+
+/** `send` of an event to the test's pupil, by `role` as `user`, with `data` as JSON; `flags` go before the data. */
+const sendEvent = (type: string, role: string, user: string, data: object, ...flags: string[]) => {
+  const by = ['--type', type, '--role', role, '--user', user];
+  return cli('send', '--school', school, '--pupil', pupil, ...by, ...flags, '--data', JSON.stringify(data));
+};
+
 // Many CLI processes in a row (each a fresh tsx start): more time than the default on a loaded 2-core machine.
 test('open, send, refuse, deduplicate, show and list a case through the CLI, with one exit code per kind of outcome', async () => {
-  const opened = await cli(
-    'open',
-    '--school',
-    school,
-    '--pupil',
-    pupil,
-    '--grade',
-    '8',
-    '--rule',
-    'consecutive-days',
-    '--dates',
-    '2026-09-01,2026-09-02,2026-09-03',
-  );
+  const opened = await openCase(school, pupil, '2026-09-01,2026-09-02,2026-09-03');
   expect(opened.stderr).toBe('');
   expect(opened.stdout).toMatch(`Sak åpnet: fravaerssak-${school}-${pupil}`);
   expect(opened.stdout).toMatch('Rutine:      Tiltaksplan ved elevfravær');
   expect(opened.stdout).toMatch('Nå:          Kontakt med hjemmet');
 
-  const again = await cli(
-    'open',
-    '--school',
-    school,
-    '--pupil',
-    pupil,
-    '--grade',
-    '8',
-    '--rule',
-    'consecutive-days',
-    '--dates',
-    '2026-09-01',
-  );
+  const again = await openCase(school, pupil, '2026-09-01');
   expect(again.code).toBe(7);
   expect(again.stderr).toMatch('Eleven har allerede en åpen sak');
 
-  const unknownSchool = await cli(
-    'open',
-    '--school',
-    'S999',
-    '--pupil',
-    pupil,
-    '--grade',
-    '8',
-    '--rule',
-    'consecutive-days',
-    '--dates',
-    '2026-09-01',
-  );
+  const unknownSchool = await openCase('S999', pupil, '2026-09-01');
   expect(unknownSchool).toMatchObject({ code: 8, stderr: expect.stringMatching(/Skolen «S999» står ikke i skolekatalogen/) });
-  const otherProcedure = await cli(
-    'open',
-    '--procedure',
-    'raelingen-veileder',
-    '--school',
-    school,
-    '--pupil',
-    'annen',
-    '--grade',
-    '8',
-    '--rule',
-    'consecutive-days',
-    '--dates',
-    '2026-09-01',
-  );
+  const otherProcedure = await openCase(school, 'annen', '2026-09-01', '--procedure', 'raelingen-veileder');
   expect(otherProcedure).toMatchObject({
     code: 2,
     stderr: expect.stringMatching(/følger rutinen «tiltaksplan-elevfravaer», ikke «raelingen-veileder»/),
   });
 
-  const contact = [
-    'send',
-    '--school',
-    school,
-    '--pupil',
-    pupil,
-    '--type',
-    'guardians.contacted',
-    '--role',
-    'contact-teacher',
-    '--user',
-    'kari',
-    '--event-id',
-    'kontakt-1',
-    '--data',
-    '{"channel":"phone","cause":"school-related","causeNote":"Gruer seg til gym.","documentRef":"logg-1"}',
-  ];
-  const sent = await cli(...contact);
+  const contact = () =>
+    sendEvent(
+      'guardians.contacted',
+      'contact-teacher',
+      'kari',
+      { channel: 'phone', cause: 'school-related', causeNote: 'Gruer seg til gym.', documentRef: 'logg-1' },
+      '--event-id',
+      'kontakt-1',
+    );
+  const sent = await contact();
   expect(sent.stdout).toMatch('Registrert.');
   expect(sent.stdout).toMatch('Nå:          Plan for de neste dagene');
-  const duplicate = await cli(...contact);
+  const duplicate = await contact();
   expect(duplicate.stdout).toMatch('Allerede registrert');
 
-  const refused = await cli(
-    'send',
-    '--school',
-    school,
-    '--pupil',
-    pupil,
-    '--type',
-    'evaluation.held',
-    '--role',
-    'principal',
-    '--user',
-    'per',
-    '--data',
-    '{"outcome":"improved","minutesRef":"ref-1"}',
-  );
+  const refused = await sendEvent('evaluation.held', 'principal', 'per', { outcome: 'improved', minutesRef: 'ref-1' });
   expect(refused.code).toBe(7);
   expect(refused.stderr).toMatch(/Saken avviste hendelsen: Steget «Plan for de neste dagene» tar ikke imot «Tiltakene evaluert»/);
-  const byPupil = await cli(
-    'send',
-    '--school',
-    school,
-    '--pupil',
-    pupil,
-    '--type',
-    'case.closed',
-    '--role',
-    'pupil',
-    '--user',
-    'e',
-    '--data',
-    '{"reason":"other","note":"Ferdig.","documentRef":"x"}',
-  );
+  const byPupil = await sendEvent('case.closed', 'pupil', 'e', { reason: 'other', note: 'Ferdig.', documentRef: 'x' });
   expect(byPupil).toMatchObject({ code: 7, stderr: expect.stringMatching(/Rollen eleven kan ikke registrere «Saken avsluttet»/) });
 
   // A person's event cannot come in as a detection fact; a fact the case refuses exits non-zero.
-  const forged = await cli(
-    'send',
-    '--school',
-    school,
-    '--pupil',
-    pupil,
-    '--type',
+  const forged = await sendEvent(
     'guardians.contacted',
-    '--role',
     'system',
-    '--user',
     'x',
+    { channel: 'phone', cause: 'school-related', documentRef: 'l' },
     '--signal',
-    '--data',
-    '{"channel":"phone","cause":"school-related","documentRef":"l"}',
   );
   expect(forged).toMatchObject({ code: 2, stderr: expect.stringMatching(/--signal er bare for fravær fra fraværsdeteksjonen/) });
-  const trend = await cli(
-    'send',
-    '--school',
-    school,
-    '--pupil',
-    pupil,
-    '--type',
+  const trend = await sendEvent(
     'absence.trend',
-    '--role',
     'contact-teacher',
-    '--user',
     'kari',
+    { trend: 'worse', from: '2026-09-01', to: '2026-09-20', absenceDays: 4 },
     '--signal',
-    '--data',
-    '{"trend":"worse","from":"2026-09-01","to":"2026-09-20","absenceDays":4}',
   );
   expect(trend).toMatchObject({
     code: 7,

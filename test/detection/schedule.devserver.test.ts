@@ -12,12 +12,12 @@ import { osloDate } from '../../detection/run-detection';
 import { buildSchoolCalendar } from '../../detection/school-calendar';
 import { FileRegistrationStore } from '../../intake/registration-store';
 import { DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from '../../scripts/lib/detection-schedule';
-import { type DevServer, startDevServer } from '../../scripts/lib/dev-server';
-import { freePort } from '../../scripts/lib/free-port';
+import type { DevServer } from '../../scripts/lib/dev-server';
 import { connectClient } from '../../worker/connection';
 import { caseViewQuery, caseWorkflowId } from '../../workflows/case-messages';
-import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { type WorkerProcess, startWorkerProcess } from '../helpers/worker-process';
+import { startCaseDevServer } from '../helpers/case-dev-server';
+import { whole } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'schedule-'));
 const taskQueue = `detection-${randomUUID()}`;
@@ -26,12 +26,7 @@ let worker: WorkerProcess;
 let client: Client;
 
 beforeAll(async () => {
-  server = await startDevServer({
-    dbFile: join(dir, 'temporal.db'),
-    logFile: join(dir, 'temporal.log'),
-    port: await freePort(),
-    searchAttributes: caseSearchAttributes,
-  });
+  server = await startCaseDevServer(dir);
   const year = new Date().getUTCFullYear();
   const calendarConfig = { municipality: 'Testkommune', firstYear: year - 1, lastYear: year + 1 };
   writeFileSync(
@@ -46,19 +41,8 @@ beforeAll(async () => {
   const today = osloDate();
   const store = await FileRegistrationStore.open(join(dir, 'registrations'));
   await store.upsert(
-    [3, 2, 1].map((n) => ({
-      pupilId: 'elev-1',
-      schoolId: 'planskolen',
-      grade: 4,
-      date: calendar.nthSchoolDayBefore(today, n) as string,
-      wholeDay: true,
-      // With notice: the run opens the case on the pattern alone (a day without notice is its own trigger, C.1.2).
-      valid: true,
-      notifiedByGuardians: true,
-      lateArrival: false,
-      leftDuringDay: false,
-      reasonCode: 'SYK',
-    })),
+    // With notice: the run opens the case on the pattern alone (a day without notice is its own trigger, C.1.2).
+    [3, 2, 1].map((n) => whole(calendar.nthSchoolDayBefore(today, n) as string, { schoolId: 'planskolen', grade: 4 })),
   );
   worker = await startWorkerProcess({
     TEMPORAL_ADDRESS: server.address,

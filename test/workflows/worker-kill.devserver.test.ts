@@ -10,13 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { addDays, formatISO } from 'date-fns';
 import { Client, Connection } from '@temporalio/client';
 import { FileOutbox } from '../../activities/outbox';
-import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
-import { freePort } from '../../scripts/lib/free-port';
+import type { DevServer } from '../../scripts/lib/dev-server';
 import { caseWorkflow } from '../../workflows';
-import { caseViewQuery, caseWorkflowId, sendEventUpdate } from '../../workflows/case-messages';
-import { CaseStage, caseSearchAttributes } from '../../workflows/search-attributes';
+import { caseViewQuery, caseWorkflowId, sendEventForView, sendEventUpdate } from '../../workflows/case-messages';
+import { CaseStage } from '../../workflows/search-attributes';
 import { caseEvent } from '../helpers/case-env';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+import { startCaseDevServer } from '../helpers/case-dev-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'worker-kill-'));
 const outboxDir = join(dir, 'outbox');
@@ -27,12 +27,7 @@ let client: Client;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  server = await startDevServer({
-    dbFile: join(dir, 'temporal.db'),
-    logFile: join(dir, 'temporal.log'),
-    port: await freePort(),
-    searchAttributes: caseSearchAttributes,
-  });
+  server = await startCaseDevServer(dir);
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
 });
@@ -87,9 +82,10 @@ test('a worker killed with SIGKILL mid-case is replaced and the case goes on wit
   expect(after.state.label).toBe('Plan for de neste dagene');
 
   const evaluationDate = formatISO(addDays(new Date(), 3), { representation: 'date' });
-  const planned = await handle.executeUpdate(sendEventUpdate, {
-    args: [caseEvent('measures.agreed', { measures: ['Fast oppmøte hver morgen'], evaluationDate, planRef: 'plan-1' }, now(), 'principal')],
-  });
+  const planned = await sendEventForView(
+    handle,
+    caseEvent('measures.agreed', { measures: ['Fast oppmøte hver morgen'], evaluationDate, planRef: 'plan-1' }, now(), 'principal'),
+  );
   expect(planned.view.state.label).toBe('Planen følges');
   expect(planned.view.deadlines.map((d) => d.name)).toEqual(['threeDayPlanPeriod']);
   expect((await handle.describe()).typedSearchAttributes.get(CaseStage)).toBe('measures');

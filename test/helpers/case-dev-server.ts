@@ -1,0 +1,18 @@
+/**
+ * A real Temporal dev server for end-to-end case tests: its database and log in the test's own
+ * folder, a free port, and the case search attributes registered, so cases can be listed and found.
+ */
+import { join } from 'node:path';
+import { type DevServer, startDevServer } from '../../scripts/lib/dev-server';
+import { freePort } from '../../scripts/lib/free-port';
+import { caseSearchAttributes } from '../../workflows/search-attributes';
+
+export async function startCaseDevServer(dir: string): Promise<DevServer> {
+  const port = await freePort();
+  return startDevServer({
+    dbFile: join(dir, 'temporal.db'),
+    logFile: join(dir, 'temporal.log'),
+    port,
+    searchAttributes: caseSearchAttributes,
+  });
+}
