@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { EXIT } from '../../cli/exit-codes';
 import { TEST_RUN_VARIABLE, findLeftovers } from '../../scripts/lib/leftover-processes';
 import { PROJECT_ROOT } from '../../scripts/lib/tools';
+import { isAlive } from '../helpers/process-alive';
 
 const runId = `leftover-test-${randomUUID()}`;
 const started: number[] = [];
@@ -33,17 +34,8 @@ function idle(marked: boolean): number {
   return pid;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const kill = (pid: number) => {
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 };
 
 afterAll(() => started.forEach(kill));
@@ -84,9 +76,9 @@ test('the check names a leftover, stops it and fails; an unmarked process is lef
     expect(result.stderr).toMatch(new RegExp(`pid ${marked}: .*setInterval`));
     expect(result.stderr).not.toMatch(`pid ${unmarked}`);
     const deadline = Date.now() + 3_000;
-    while (alive(marked) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(alive(marked)).toBe(false);
-    expect(alive(unmarked)).toBe(true);
+    while (isAlive(marked) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(marked)).toBe(false);
+    expect(isAlive(unmarked)).toBe(true);
   } finally {
     kill(marked);
     kill(unmarked);

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 import { startWorkerProcess } from '../helpers/worker-process';
+import { isAlive } from '../helpers/process-alive';
 
 const dir = mkdtempSync(join(tmpdir(), 'worker-process-'));
 let env: TestWorkflowEnvironment;
@@ -35,15 +36,6 @@ function processTree(pid: number): number[] {
   return tree;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 test('a worker process killed with SIGKILL leaves no process of its own running', async () => {
   const worker = await startWorkerProcess({
     TEMPORAL_ADDRESS: env.address,
@@ -56,6 +48,6 @@ test('a worker process killed with SIGKILL leaves no process of its own running'
   await worker.kill('SIGKILL');
 
   const deadline = Date.now() + 3_000;
-  while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  expect(tree.filter(alive)).toEqual([]);
+  while (tree.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(tree.filter(isAlive)).toEqual([]);
 });
