@@ -9,7 +9,7 @@ import { ProcedureError, buildCaseInput, currentProcedures } from '../machines/r
 import { ConfigError, loadTemporalConfig } from '../worker/config';
 import { connectClient } from '../worker/connection';
 import { caseWorkflow } from '../workflows';
-import { type CaseView, absenceFactsSignal, caseViewQuery, caseWorkflowId, sendEventUpdate } from '../workflows/case-messages';
+import { type CaseView, absenceFactsSignal, caseViewQuery, caseWorkflowId, sendEventForView } from '../workflows/case-messages';
 import { CaseStatus, DeadlineOverdue, NextDeadline, ProcedureId, SchoolId } from '../workflows/search-attributes';
 import { type CliCommand, USAGE, UsageError, parseCli } from './args';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -97,8 +97,8 @@ async function execute(command: Exclude<CliCommand, { kind: 'help' | 'procedures
         return;
       }
       try {
-        // The workflow deduplicates by event id itself and says so (applied: false).
-        const result = await handle.executeUpdate(sendEventUpdate, { args: [command.event] });
+        // The workflow deduplicates by event id itself and says so (applied: false); the view is asked for after it.
+        const result = await sendEventForView(handle, command.event);
         print(
           command.json,
           result,

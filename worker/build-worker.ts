@@ -2,7 +2,7 @@
  * Builds the case worker: the workflow bundle plus the activities, on a given connection.
  * Shared by the worker process and the integration tests so both run exactly the same worker.
  */
-import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { type BundleOptions, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { CaseActivities } from '../activities';
 import type { DetectionActivities } from '../activities/detection';
 
@@ -24,13 +24,28 @@ export interface BuildWorkerOptions {
   workflowBundle?: WorkflowBundle;
 }
 
+/**
+ * How `workflows/` is bundled. The pure modules every case uses (machines, XState, zod) are
+ * preloaded: evaluated once per worker and shared by all cached cases, instead of once per case
+ * (see workflows/shared-modules.ts for why and what may be listed there).
+ */
+export const caseWorkflowBundleOptions = {
+  workflowsPath: require.resolve('../workflows'),
+  preloadModules: [require.resolve('../workflows/shared-modules')],
+} as const satisfies BundleOptions;
+
 /** Creates (but does not run) a worker that hosts every workflow in `workflows/`. */
 export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : {
+          workflowsPath: caseWorkflowBundleOptions.workflowsPath,
+          bundlerOptions: { preloadModules: [...caseWorkflowBundleOptions.preloadModules] },
+        }),
     ...(options.activities ? { activities: options.activities } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });

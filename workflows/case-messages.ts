@@ -5,10 +5,10 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AbsenceTrigger, CaseEvent, CaseEventOf, EventType } from '../machines/events';
-import { detectionEventTypes } from '../machines/authorization';
 import type { CaseFacts, FiledDocument } from '../machines/case-context';
 import type { PublicStage } from '../machines/meta';
 import type { Role } from '../machines/vocabulary';
+import { caseRuntime } from './shared-modules';
 
 /** A pending durable timer with its absolute due time, so it survives continue-as-new. */
 export interface PendingTimer {
@@ -195,12 +195,31 @@ export interface CaseView {
   closing?: CaseClosing;
 }
 
-/** Result of a human event sent as an Update. */
-export interface SendEventResult {
+/**
+ * What the Update answers a person's event with (runs from the `case-update-receipt` patch on):
+ * whether it was applied and where the case stands now, a few hundred bytes. The Update result is
+ * written to the case's history, so it must not grow with the case; callers that need the whole
+ * view ask for it with the `caseView` Query (`sendEventForView`).
+ */
+export interface SendEventReceipt {
   /** False when the event id had already been applied: nothing changed. */
+  applied: boolean;
+  eventId: string;
+  status: 'open' | 'closed';
+  stage: PublicStage;
+  /** Norwegian label of the step the case is in now. */
+  stateLabel: string;
+  overdue: boolean;
+}
+
+/** What the Update answered in runs opened before the patch: the whole view (tens of kilobytes on a long case). */
+export interface LegacySendEventResult {
   applied: boolean;
   view: CaseView;
 }
+
+/** Result of a human event sent as an Update. */
+export type SendEventResult = SendEventReceipt | LegacySendEventResult;
 
 /** A human action on the case (validated; refused if the case cannot take it now). */
 export const sendEventUpdate = defineUpdate<SendEventResult, [CaseEvent]>('sendEvent');
@@ -211,8 +230,23 @@ export const caseViewQuery = defineQuery<CaseView>('caseView');
 /** The machine's own state and route (internal ids), for diagrams and the audit. */
 export const caseMachineStateQuery = defineQuery<CaseMachineState>('caseMachineState');
 
+/** The part of a client's workflow handle that `sendEventForView` needs. */
+export interface CaseUpdateHandle {
+  executeUpdate(update: typeof sendEventUpdate, options: { args: [CaseEvent] }): Promise<SendEventResult>;
+  query(query: typeof caseViewQuery): Promise<CaseView>;
+}
+
+/**
+ * Sends a person's event as the Update and returns whether it was applied with the case's view
+ * after it: the view a run opened before the receipt patch still returns, otherwise the Query's.
+ */
+export async function sendEventForView(handle: CaseUpdateHandle, event: CaseEvent): Promise<{ applied: boolean; view: CaseView }> {
+  const result = await handle.executeUpdate(sendEventUpdate, { args: [event] });
+  return { applied: result.applied, view: 'view' in result ? result.view : await handle.query(caseViewQuery) };
+}
+
 /** Event types detection delivers by the absence-facts Signal; every other event comes from a person as the Update. */
-export const systemEventTypes: readonly EventType[] = detectionEventTypes;
+export const systemEventTypes: readonly EventType[] = caseRuntime().detectionEventTypes;
 
 /** The workflow id of a pupil's case at a school: one open case per pupil and school. */
 export function caseWorkflowId(schoolId: string, pupilId: string): string {

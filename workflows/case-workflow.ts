@@ -14,15 +14,11 @@
  * host's earlier behaviour to the letter, so they replay; see `hostV2` below for what changed.
  */
 import * as wf from '@temporalio/workflow';
-import { type AnyMachineSnapshot, type StateValue, initialTransition, transition } from 'xstate';
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import type { CaseActivities } from '../activities';
-import { authorisationRefusal, detectionEventTypes } from '../machines/authorization';
-import { type CaseContext, caseFactsSchema, documentOf } from '../machines/case-context';
-import { effectNames, type EffectName } from '../machines/effects';
-import { type CaseEvent, parseCaseEvent } from '../machines/events';
-import { delayName, eventNames } from '../machines/labels';
-import { activeMeta, activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
-import { buildCaseInput, getProcedure, legacyCaseFactsSchema } from '../machines/registry';
+import type { CaseContext } from '../machines/case-context';
+import type { EffectName } from '../machines/effects';
+import type { CaseEvent } from '../machines/events';
 import {
   type CarriedCase,
   type CaseClosing,
@@ -33,6 +29,7 @@ import {
   type PendingTimer,
   type RouteEntry,
   type SendEventResult,
+  type SendEventReceipt,
   type TimelineEntry,
   type TriggerRecord,
   absenceFactsSignal,
@@ -52,6 +49,28 @@ import {
   ProcedureId,
   SchoolId,
 } from './search-attributes';
+import { caseRuntime } from './shared-modules';
+
+// XState and the machines come from the worker's one shared instance, not a copy per case (see shared-modules.ts).
+const {
+  initialTransition,
+  transition,
+  authorisationRefusal,
+  detectionEventTypes,
+  caseFactsSchema,
+  documentOf,
+  effectNames,
+  parseCaseEvent,
+  delayName,
+  eventNames,
+  activeMeta,
+  activePath,
+  allowedEventTypes,
+  delayNameOf,
+  buildCaseInput,
+  getProcedure,
+  legacyCaseFactsSchema,
+} = caseRuntime();
 
 /** Notifications and documents are retried with backoff; bad input is not retried. */
 const activities = wf.proxyActivities<CaseActivities>({
@@ -87,6 +106,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * reason is kept and searchable; every event keeps its own fields on the timeline.
  */
 const PATCH_CASE_HOST_2 = 'case-host-2';
+/**
+ * The patch that made the `sendEvent` Update answer with a small receipt (applied, event id, the
+ * step and status) instead of the whole view: Update results are written to the history, and a
+ * long case's view is tens of kilobytes. Runs opened before it keep answering with the view.
+ */
+const PATCH_UPDATE_RECEIPT = 'case-update-receipt';
 /** A timer firing later than this after its due time counts as late (see the timer loop). */
 const LATE_TIMER_SLACK_MS = 60_000;
 /** When a fact happened, as workflow time: its timestamp, but never in the future. */
@@ -123,6 +148,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const info = wf.workflowInfo();
   // Decided once, first thing, so the marker is always the run's first command.
   const hostV2 = wf.patched(PATCH_CASE_HOST_2);
+  // Decided at the start as well, so a run answers every Update the same way for its whole life.
+  const updateReceipts = wf.patched(PATCH_UPDATE_RECEIPT);
   const procedure = (() => {
     try {
       // A case opened without a version takes the newest. Runs recorded before the patch ran
@@ -342,13 +369,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     updateSearchAttributes();
   };
 
+  /** What the Update answers: a receipt, or in runs from before the receipt patch the whole view. */
+  const answer = (applied: boolean, event: CaseEvent): SendEventResult =>
+    updateReceipts ? receipt(applied, event) : { applied, view: view() };
+  const receipt = (applied: boolean, event: CaseEvent): SendEventReceipt => ({
+    applied,
+    eventId: event.eventId,
+    status: snapshot.status === 'done' ? 'closed' : 'open',
+    stage: activeMeta(snapshot).stage,
+    stateLabel: stateLabel(),
+    overdue: isOverdue(),
+  });
+
   wf.setHandler(
     sendEventUpdate,
     (raw): SendEventResult => {
       const event = parseCaseEvent(raw);
-      if (appliedEventIds.has(event.eventId)) return { applied: false, view: view() };
+      if (appliedEventIds.has(event.eventId)) return answer(false, event);
       applyEvent(event);
-      return { applied: true, view: view() };
+      return answer(true, event);
     },
     {
       // Runs before the update is written to history: a refused event leaves no trace.

@@ -7,14 +7,14 @@ import { addDays } from 'date-fns';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { OutboxMessage } from '../../activities/outbox';
 import type { CaseEvent } from '../../machines/events';
-import { type CaseView, type TimelineEntry, absenceFactsSignal, caseViewQuery, sendEventUpdate } from '../../workflows/case-messages';
+import { type CaseView, type TimelineEntry, absenceFactsSignal, caseViewQuery, sendEventForView } from '../../workflows/case-messages';
 import { type CaseHandle, type CaseTestEnv, caseEvent } from './case-env';
 
 /** The case as coordinators see it. */
 export const viewOf = (handle: CaseHandle): Promise<CaseView> => handle.query(caseViewQuery);
 
-/** Sends a person's event as the Update; resolves to the case's answer, rejects when the validator refuses it. */
-export const sendEvent = (handle: CaseHandle, event: CaseEvent) => handle.executeUpdate(sendEventUpdate, { args: [event] });
+/** Sends a person's event as the Update; resolves to whether it was applied and the view after it, rejects when the validator refuses it. */
+export const sendEvent = (handle: CaseHandle, event: CaseEvent) => sendEventForView(handle, event);
 
 /** The refusal's Norwegian reason, or 'taken' when the case took the event. */
 export async function attemptEvent(handle: CaseHandle, event: CaseEvent): Promise<string> {
