@@ -21,50 +21,56 @@ const deterministicSyntax = [
 
 /**
  * The folders in layer order, lowest first, as the code uses them. A folder imports only from
- * lower layers (never from a peer in its own layer), so the folder graph has no loops; the jest
- * test test/architecture/folder-graph.test.ts checks the real tree has none.
- *   machines             pure procedures: state machines, events, vocabulary
+ * lower layers (never from a peer in its own layer), counted strictly by folder: every file,
+ * a command's entry point too, follows its folder's row, so the folder graph has no loops; the
+ * jest test test/lint/folder-graph.test.ts checks the real tree has none.
+ *   machines             pure procedures: state machines, events, vocabulary, labels
  *   workflows            runs a machine as a Temporal workflow
- *   worker, cli, diagrams  Temporal connection settings and worker construction; the command-line
- *                        kit every tool shares (exit codes, argument and output formats); drawings
- *   intake               registrations in: format, importer, store
+ *   app                  the application layer every entry point uses: settings (parsed once),
+ *                        the Temporal connection and the typed case client, exit codes
+ *   intake               registrations in: format, importer, store, data generator
  *   detection            reads the registrations, delivers triggers to the cases
- *   activities           effects and the detection run as Temporal activities
+ *   activities, diagrams effects and the detection run as Temporal activities; drawings
+ *   worker, cli          the worker process; every command line (case, intake, detect, generate)
  *   audit, bench, scripts  tools over everything below; outside scripts/ (and test/) only these
  *                        tools use scripts/lib's process helpers, and the libraries only
  *                        scripts/lib/tools.ts (PROJECT_ROOT, tool paths)
- * The entry points (ENTRY_POINTS, the files a command runs) sit between activities and the tools:
- * each composes what it needs from any library folder, and no library imports one (the tools
- * may: bench drives the registration generator). No entry point imports another.
+ * No file imports an entry point (ENTRY_POINTS, the files a command runs) but the tools.
  * `import type` is erased at build time; some folders may use it upward (TYPE_IMPORTS_UPWARD).
  */
 export const LAYERS = [
   ['machines'],
   ['workflows'],
-  ['worker', 'cli', 'diagrams'],
+  ['app'],
   ['intake'],
   ['detection'],
-  ['activities'],
+  ['activities', 'diagrams'],
+  ['worker', 'cli'],
   ['audit', 'bench', 'scripts'],
 ];
 const TOOLS = LAYERS.at(-1);
 
 /**
  * Upward imports a folder may make with `import type` only: erased when compiled, they load
- * nothing (workflows and the worker name the activities' types for Temporal's typed proxies).
+ * nothing (workflows name the activities' types for Temporal's typed proxies, and detection's
+ * for the daily detection's input).
  */
 const TYPE_IMPORTS_UPWARD = {
   machines: ['detection', 'intake'],
-  workflows: ['activities', 'detection', 'intake', 'worker', 'cli'],
-  worker: ['activities'],
-  cli: ['detection'],
+  workflows: ['app', 'activities', 'detection', 'intake'],
 };
 
 /** The files a command runs (npm scripts) inside the library folders; the tools' own are on top already. */
-export const ENTRY_POINTS = ['cli/main.ts', 'detection/cli.ts', 'intake/cli.ts', 'intake/generate.ts', 'worker/main.ts'];
+export const ENTRY_POINTS = ['cli/detect.ts', 'cli/generate.ts', 'cli/intake.ts', 'cli/main.ts', 'worker/main.ts'];
 
 const folderImport = (folder) => `^(\\.\\./)+${folder}(/|$)`;
-const entryPointImport = `^(\\.\\./)+(${ENTRY_POINTS.map((file) => file.replace(/\.ts$/, '')).join('|')})$`;
+const withoutTs = (file) => file.replace(/\.ts$/, '');
+/** An entry point named from another folder (`../cli/intake`) or from its own (`./intake`). */
+const entryPointImport = (folder) => {
+  const own = ENTRY_POINTS.filter((file) => file.startsWith(`${folder}/`)).map((file) => withoutTs(file).slice(folder.length + 1));
+  const fromElsewhere = `^(\\.\\./)+(${ENTRY_POINTS.map(withoutTs).join('|')})$`;
+  return own.length > 0 ? `${fromElsewhere}|^\\./(${own.join('|')})$` : fromElsewhere;
+};
 /**
  * scripts/ is off limits to every other folder, with two exceptions: scripts/lib/tools.ts
  * (PROJECT_ROOT, tool paths) for all but the pure layers, and scripts/lib's process helpers
@@ -80,11 +86,11 @@ const scriptsPattern = (folder) => {
       : 'scripts/ holds entry scripts and process helpers; only scripts/lib/tools.ts may be imported from outside.',
   };
 };
-const entryPointPattern = {
-  regex: entryPointImport,
+const entryPointPattern = (folder) => ({
+  regex: entryPointImport(folder),
   caseSensitive: true,
   message: 'An entry point is a command, not a library; import what it uses instead.',
-};
+});
 const withFixtures = (patterns) => [...patterns, ...patterns.map((pattern) => `test/lint/fixtures/${pattern}`)];
 
 function layerMessage(folder, name, peer) {
@@ -110,7 +116,7 @@ function layerRule(folder) {
             message: layerMessage(folder, name, LAYERS[layer].includes(name)),
           })),
         ...(folder === 'scripts' ? [] : [scriptsPattern(folder)]),
-        ...(TOOLS.includes(folder) ? [] : [entryPointPattern]),
+        ...(TOOLS.includes(folder) ? [] : [entryPointPattern(folder)]),
       ],
     },
   ];
@@ -118,30 +124,8 @@ function layerRule(folder) {
 
 const layerBlocks = LAYERS.flat().map((folder) => ({
   files: withFixtures([`${folder}/**/*.ts`]),
-  ignores: withFixtures(ENTRY_POINTS),
   rules: { '@typescript-eslint/no-restricted-imports': layerRule(folder) },
 }));
-
-/** Entry points may import any library folder, but not the tools (except scripts/lib/tools.ts) nor another entry point. */
-const entryPointBlock = {
-  files: withFixtures(ENTRY_POINTS),
-  rules: {
-    '@typescript-eslint/no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          ...['audit', 'bench'].map((name) => ({
-            regex: folderImport(name),
-            caseSensitive: true,
-            message: `An entry point uses the library folders, not the tools in ${name}/.`,
-          })),
-          scriptsPattern('entry point'),
-          entryPointPattern,
-        ],
-      },
-    ],
-  },
-};
 
 export default tseslint.config(
   {
@@ -219,5 +203,4 @@ export default tseslint.config(
     },
   },
   ...layerBlocks,
-  entryPointBlock,
 );

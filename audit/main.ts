@@ -9,7 +9,7 @@
  * Exit codes: 0 all checks passed; 1 a check failed (an invariant, a replay, coverage below
  * 100 %, a deadline never fired, a surviving mutant) or the audit itself failed; 2 bad arguments.
  */
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../app/exit-codes';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -8,7 +8,7 @@ import { detectionEventTypes } from '../machines/authorization';
 import { parseCaseEvent, type CaseEvent, eventTypes } from '../machines/events';
 import { gradeSchema, pupilIdSchema, quoteValue, schoolIdSchema } from '../machines/identifiers';
 import { roleSchema, triggerRuleSchema, type TriggerRule } from '../machines/vocabulary';
-import { exitCodeMeanings } from './exit-codes';
+import { exitCodeMeanings } from '../app/exit-codes';
 
 /** How `list` orders the cases. */
 export type ListOrder = 'deadline' | 'overdue' | 'opened';

@@ -18,7 +18,7 @@ import {
 } from '../workflows/search-attributes';
 import type { ListOrder } from './args';
 import { formatDate } from './format';
-import { spreadsheetSafe } from './text-safety';
+import { spreadsheetSafe } from '../app/text-safety';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,25 +1,21 @@
 /**
  * Runs detection over the stored registrations and delivers its triggers and trends to the cases
  * in Temporal, printing progress and a Norwegian summary: what `npm run detect`
- * (detection/cli.ts) does, and what the intake CLI (intake/cli.ts) does after every import. Kept
+ * (cli/detect.ts) does, and what the intake CLI (cli/intake.ts) does after every import. Kept
  * out of both command lines so neither entry script imports the other. Returns the project's exit
- * codes (cli/exit-codes.ts).
+ * codes (app/exit-codes.ts).
  */
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { EXIT, type ExitCode } from '../cli/exit-codes';
+import { EXIT, type ExitCode } from '../app/exit-codes';
+import { ConfigError, loadSettings } from '../app/settings';
+import { connectClient } from '../app/temporal';
 import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
 import { isoDateSchema } from '../machines/events';
 import { quoteValue } from '../machines/identifiers';
-import { loadTemporalConfig } from '../worker/config';
-import { connectClient } from '../worker/connection';
 import { type CaseDispatcher, TemporalCaseDispatcher } from './case-dispatcher';
 import { DetectionDispatchError, describeRun, osloDate, runDetection } from './run-detection';
 import { SchoolDirectoryError, loadSchoolDirectory } from './school-directory';
 import { FileTriggerLedger, TriggerLedgerError } from './trigger-ledger';
-
-export const DEFAULT_REGISTRATIONS_DIR = path.join('data', 'registrations');
-export const DEFAULT_LEDGER_DIR = path.join('data', 'detection');
 
 /** An open connection to Temporal; `dispatcher` replaces the Temporal one (tests without a server). */
 export interface TemporalConnection {
@@ -37,9 +33,9 @@ export interface TemporalAccess {
 
 export const environmentTemporal: TemporalAccess = {
   async connect() {
-    const config = loadTemporalConfig();
-    const client = await connectClient(config);
-    return { client, taskQueue: config.taskQueue, address: config.address, close: () => client.connection.close() };
+    const { temporal } = loadSettings();
+    const client = await connectClient(temporal);
+    return { client, taskQueue: temporal.taskQueue, address: temporal.address, close: () => client.connection.close() };
   },
 };
 
@@ -96,6 +92,10 @@ export async function detectAndDeliver(
   try {
     connection = await temporal.connect();
   } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`Sakene ble ikke oppdatert: ${err.message}`);
+      return EXIT.badConfiguration;
+    }
     io.err(
       `Sakene ble ikke oppdatert: får ikke kontakt med Temporal (${(err as Error).message}). ` +
         'Start systemet med «npm start» og kjør «npm run detect» på nytt; registreringene er lagret.',

@@ -1,21 +1,17 @@
 /**
  * Which procedure each school follows and which school calendar it keeps, read from a JSON file
- * (`config/schools.json` unless SCHOOLS_CONFIG names another; format in docs/absence-format.md).
+ * (SCHOOLS_CONFIG, app/settings.ts; format in docs/absence-format.md).
  * A school belongs to a municipality; the municipality decides the procedure, its policy
  * overrides, detection thresholds and school holidays. Validated with zod once when loaded, so a
  * typo fails at start-up with the path of the bad field, not on the first import.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
 import { getProcedure } from '../machines/registry';
 import { schoolIdSchema } from '../machines/identifiers';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
 import { resolveDetectionPolicy } from './policy';
 import { type SchoolCalendar, buildSchoolCalendar, schoolCalendarConfigSchema } from './school-calendar';
-
-/** Default location of the school directory, relative to the project root. */
-export const DEFAULT_SCHOOLS_CONFIG = path.join('config', 'schools.json');
 
 const municipalitySchema = z.object({
   name: z.string().trim().min(1, 'navnet kan ikke være tomt'),

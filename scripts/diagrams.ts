@@ -4,15 +4,15 @@
  * route and current state, asked from its workflow on Temporal. Everything is drawn offline.
  * Exit codes are listed in the usage text (diagrams/cli-args.ts).
  */
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../app/exit-codes';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { CaseDiagramError, CaseNotFoundError, TemporalUnreachableError, caseDiagram } from '../diagrams/case-diagram';
 import { USAGE, UsageError, parseDiagramsArgs } from '../diagrams/cli-args';
 import { DIAGRAMS_DIR, diagramFiles } from '../diagrams/files';
-import { ConfigError, loadTemporalConfig } from '../worker/config';
-import { connectClient } from '../worker/connection';
+import { ConfigError, loadSettings } from '../app/settings';
+import { connectClient } from '../app/temporal';
 
 const ROOT_DIR = resolve(__dirname, '..');
 /** Where `--case` writes by default: data/ is local and never committed. */
@@ -40,7 +40,7 @@ async function writeAll(): Promise<void> {
 }
 
 async function writeCase(schoolId: string, pupilId: string, out: string | undefined): Promise<void> {
-  const config = loadTemporalConfig();
+  const config = loadSettings().temporal;
   let client: Client;
   try {
     client = await connectClient(config);

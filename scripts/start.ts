@@ -8,29 +8,17 @@
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE } from '../worker/config';
-import { connectClient } from '../worker/connection';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../app/exit-codes';
+import { ConfigError, loadSettings } from '../app/settings';
+import { connectClient } from '../app/temporal';
 import { describeExit, spawnGroup } from './lib/child-processes';
 import { startDevServer, type DevServer } from './lib/dev-server';
 import { Supervisor } from './lib/supervisor';
 import { PROJECT_ROOT } from './lib/tools';
 import { stackCheckWorkflow } from '../workflows';
-import { DEFAULT_DETECTION_HOUR, DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from './lib/detection-schedule';
+import { DEFAULT_DETECTION_HOUR, DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from '../detection/daily-schedule';
 import { caseSearchAttributes } from '../workflows/search-attributes';
-import { describeIssues, parseOptions } from '../machines/zod-issues';
 import { loadDemoDataOnFirstStart } from './lib/demo-data';
-
-const port = z.coerce.number().int().min(1).max(65535);
-const startEnvSchema = z.object({
-  DATA_DIR: z.string().trim().min(1).default('data'),
-  TEMPORAL_DEV_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
-  // Demo data on the first start (scripts/lib/demo-data.ts); `off` starts with no cases.
-  DEMO_DATA: z.enum(['on', 'off']).default('on'),
-});
 
 /** An error that ends the main job with its own exit code. */
 class StartError extends Error {
@@ -42,14 +30,14 @@ class StartError extends Error {
   }
 }
 
-function loadStartEnv() {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
-  const parsed = startEnvSchema.safeParse(env, parseOptions);
-  if (!parsed.success) {
-    const lines = describeIssues(parsed.error).map((line) => `  ${line}`);
-    throw new StartError(`Ugyldig oppstartskonfigurasjon:\n${lines.join('\n')}`, EXIT.badConfiguration);
+/** The settings (app/settings.ts); a bad one ends the main job with exit code 6. */
+function loadStartSettings() {
+  try {
+    return loadSettings();
+  } catch (err) {
+    if (err instanceof ConfigError) throw new StartError(err.message, EXIT.badConfiguration);
+    throw err;
   }
-  return parsed.data;
 }
 
 async function assertPortFree(portNumber: number, variable: string): Promise<void> {
@@ -71,10 +59,12 @@ async function assertPortFree(portNumber: number, variable: string): Promise<voi
 const WORKER_GRACE_MS = 30_000;
 
 async function run(): Promise<void> {
-  const env = loadStartEnv();
-  const dataDir = resolve(PROJECT_ROOT, env.DATA_DIR);
-  await assertPortFree(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT');
-  await assertPortFree(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
+  const settings = loadStartSettings();
+  const taskQueue = settings.temporal.taskQueue;
+  const dataDir = resolve(PROJECT_ROOT, settings.dataDir);
+  const fromRoot = (p: string) => resolve(PROJECT_ROOT, p);
+  await assertPortFree(settings.devServer.port, 'TEMPORAL_DEV_PORT');
+  await assertPortFree(settings.devServer.uiPort, 'TEMPORAL_UI_PORT');
 
   const logFile = resolve(dataDir, 'temporal-server.log');
   console.log(`Starter Temporal-utviklingsserveren (tilstanden lagres i ${dataDir}/temporal.db) ...`);
@@ -83,8 +73,8 @@ async function run(): Promise<void> {
     server = await startDevServer({
       dbFile: resolve(dataDir, 'temporal.db'),
       logFile,
-      port: env.TEMPORAL_DEV_PORT,
-      uiPort: env.TEMPORAL_UI_PORT,
+      port: settings.devServer.port,
+      uiPort: settings.devServer.uiPort,
       searchAttributes: caseSearchAttributes,
     });
   } catch (err) {
@@ -92,14 +82,8 @@ async function run(): Promise<void> {
   }
   console.log(`Temporal-utviklingsserveren kjører (pid ${server.process.pid}).`);
 
-  const workerEnv = {
-    ...process.env,
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
-    OUTBOX_DIR: process.env.OUTBOX_DIR || resolve(dataDir, 'outbox'),
-    REGISTRATIONS_DIR: process.env.REGISTRATIONS_DIR || resolve(dataDir, 'registrations'),
-    DETECTION_LEDGER_DIR: process.env.DETECTION_LEDGER_DIR || resolve(dataDir, 'detection'),
-  };
+  // The worker reads the same environment (so the same settings), pointed at this server.
+  const workerEnv = { ...process.env, TEMPORAL_ADDRESS: server.address };
   // One Node process (not the tsx launcher), so the pid logged and the exit code reported are
   // the worker's own.
   const worker = new Supervisor({
@@ -138,20 +122,20 @@ async function run(): Promise<void> {
 
   try {
     // Prove the stack end to end before telling the user it is ready.
-    const client = await connectClient({ address: server.address, namespace: 'default', taskQueue: env.TEMPORAL_TASK_QUEUE });
+    const client = await connectClient({ address: server.address, namespace: 'default' });
     await client.workflow.execute(stackCheckWorkflow, {
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      taskQueue,
       workflowId: `stack-check-${randomUUID()}`,
       args: [{ timer: '1 second', signalsRequired: 0 }],
     });
-    const schedule = await ensureDetectionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
+    const schedule = await ensureDetectionSchedule(client, { taskQueue });
     await client.connection.close();
 
-    if (env.DEMO_DATA === 'on') {
+    if (settings.demoData) {
       const demo = await loadDemoDataOnFirstStart({
         dataDir,
-        registrationsDir: workerEnv.REGISTRATIONS_DIR,
-        ledgerDir: workerEnv.DETECTION_LEDGER_DIR,
+        registrationsDir: fromRoot(settings.registrationsDir),
+        ledgerDir: fromRoot(settings.detectionLedgerDir),
         env: workerEnv,
         now: new Date(),
         log: (line) => console.log(line),
@@ -164,10 +148,10 @@ async function run(): Promise<void> {
     console.log('Klar.');
     console.log(`  Temporal gRPC:        ${server.address}`);
     console.log(`  Temporal Web UI:      ${server.uiUrl ?? '(uten brukerflate)'}`);
-    console.log(`  Oppgavekø:            ${env.TEMPORAL_TASK_QUEUE}`);
-    console.log(`  Utboks:               ${resolve(dataDir, 'outbox')} (meldingene sakene sender)`);
+    console.log(`  Oppgavekø:            ${taskQueue}`);
+    console.log(`  Utboks:               ${fromRoot(settings.outboxDir)} (meldingene sakene sender)`);
     console.log(
-      `  Fraværsdeteksjon:     tidsplanen «${DETECTION_SCHEDULE_ID}» ${schedule === 'created' ? 'opprettet' : 'oppdatert'}, daglig kl. ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; skolene står i config/schools.json`,
+      `  Fraværsdeteksjon:     tidsplanen «${DETECTION_SCHEDULE_ID}» ${schedule === 'created' ? 'opprettet' : 'oppdatert'}, daglig kl. ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; skolene står i ${settings.schoolsConfig}`,
     );
     console.log('  Arbeideren startes på nytt av seg selv hvis den stopper; serveren kjører videre.');
     console.log('Åpne og følg saker fra en annen terminal, f.eks.:');

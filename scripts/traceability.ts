@@ -1,7 +1,7 @@
 /** Writes docs/traceability.md (clause → states → tests) for every registered procedure. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../app/exit-codes';
 import { TRACEABILITY_FILE, buildTraceability, renderTraceability } from './lib/traceability';
 
 function run(): void {

@@ -1,5 +1,5 @@
 /**
- * The case worker process. Reads its configuration from the environment (see README), connects
+ * The case worker process. Reads its settings once through app/settings.ts (environment, see README), connects
  * to Temporal and runs until SIGINT/SIGTERM. Several of these may poll the same task queue.
  */
 import { hostname } from 'node:os';
@@ -8,14 +8,14 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDetectionActivities } from '../activities/detection';
 import { FileOutbox } from '../activities/outbox';
-import { EXIT } from '../cli/exit-codes';
-import { ConfigError, loadTemporalConfig, loadWorkerSettings } from './config';
-import { connectClient, connectWorker } from './connection';
+import { EXIT } from '../app/exit-codes';
+import { ConfigError, loadSettings } from '../app/settings';
+import { connectClient, connectWorker } from '../app/temporal';
 import { buildWorker } from './build-worker';
 
 async function run(): Promise<void> {
-  const config = loadTemporalConfig();
-  const settings = loadWorkerSettings();
+  const settings = loadSettings();
+  const config = settings.temporal;
   Runtime.install({ logger: new DefaultLogger(settings.logLevel) });
   const fromRoot = (p: string) => resolve(__dirname, '..', p);
   const outboxDir = fromRoot(settings.outboxDir);

@@ -75,7 +75,7 @@ export async function loadDemoDataOnFirstStart(options: DemoDataOptions): Promis
     [
       '--import',
       'tsx',
-      'intake/cli.ts',
+      'cli/intake.ts',
       'import',
       file,
       '--today',

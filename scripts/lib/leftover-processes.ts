@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { EXIT } from '../../cli/exit-codes';
+import { EXIT } from '../../app/exit-codes';
 
 /** The environment variable that marks every process of one test run. */
 export const TEST_RUN_VARIABLE = 'SKOLEFRAVAER_TEST_RUN';

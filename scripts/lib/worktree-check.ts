@@ -14,7 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { EXIT } from '../../cli/exit-codes';
+import { EXIT } from '../../app/exit-codes';
 import { PROJECT_ROOT } from './tools';
 
 /** Where re-recorded histories go (test/helpers/case-env.ts). */

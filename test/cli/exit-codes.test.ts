@@ -1,7 +1,7 @@
-/** One table of exit codes for every CLI: the README documents exactly the codes cli/exit-codes.ts defines. */
+/** One table of exit codes for every CLI: the README documents exactly the codes app/exit-codes.ts defines. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, exitCodeMeanings } from '../../cli/exit-codes';
+import { EXIT, exitCodeMeanings } from '../../app/exit-codes';
 
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('\n## ', readme.indexOf('## Exit codes') + 5));

@@ -1,8 +1,8 @@
 /**
  * Spreadsheet formula prefixes are neutralised in everything the product writes as CSV or text
- * (cli/text-safety.ts), following OWASP's advice on CSV injection.
+ * (app/text-safety.ts), following OWASP's advice on CSV injection.
  */
-import { spreadsheetSafe } from '../../cli/text-safety';
+import { spreadsheetSafe } from '../../app/text-safety';
 
 test('a value starting with =, +, -, @, tab or carriage return gets a leading single quote', () => {
   expect(['=CMD()|calc', '+47 123', '-2+3', '@SUM(A1)', '\t=1', '\r=1'].map(spreadsheetSafe)).toEqual([

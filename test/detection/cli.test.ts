@@ -1,6 +1,6 @@
 /**
  * The detect command line: every refusal in Norwegian naming the bad value, exit codes from the
- * project's one table (cli/exit-codes.ts), a --school the directory does not know refused before
+ * project's one table (app/exit-codes.ts), a --school the directory does not know refused before
  * anything is delivered, a run's summary naming the schools it could not evaluate, a repeated
  * run delivering nothing, and a damaged ledger file named. Temporal is replaced by the fake
  * dispatcher, or by a connection that fails.
@@ -9,8 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { EXIT } from '../../cli/exit-codes';
-import { DETECT_USAGE, runDetectCli } from '../../detection/cli';
+import { EXIT } from '../../app/exit-codes';
+import { DETECT_USAGE, runDetectCli } from '../../cli/detect';
 import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { FileRegistrationStore } from '../../intake/registration-store';
 import { FakeDispatcher, calendarConfig, whole } from './fixtures';

@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import { runDetection } from '../../detection/run-detection';
-import { DEFAULT_SCHOOLS_CONFIG, type SchoolDirectory, loadSchoolDirectory } from '../../detection/school-directory';
+import { type SchoolDirectory, loadSchoolDirectory } from '../../detection/school-directory';
+import { DEFAULT_SCHOOLS_CONFIG } from '../../app/settings';
 import { InMemoryTriggerLedger } from '../../detection/trigger-ledger';
 import { generate } from '../../intake/generate';
 import { InMemoryRegistrationStore } from '../../intake/registration-store';

@@ -6,7 +6,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SCHOOLS_CONFIG, SchoolDirectoryError, buildSchoolDirectory, loadSchoolDirectory } from '../../detection/school-directory';
+import { SchoolDirectoryError, buildSchoolDirectory, loadSchoolDirectory } from '../../detection/school-directory';
+import { DEFAULT_SCHOOLS_CONFIG } from '../../app/settings';
 import { schoolDays } from '../../intake/generate';
 import { currentProcedures } from '../../machines/registry';
 import { calendarConfig } from './fixtures';

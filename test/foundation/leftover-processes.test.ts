@@ -7,7 +7,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { EXIT } from '../../cli/exit-codes';
+import { EXIT } from '../../app/exit-codes';
 import { TEST_RUN_VARIABLE, findLeftovers } from '../../scripts/lib/leftover-processes';
 import { PROJECT_ROOT } from '../../scripts/lib/tools';
 import { isAlive } from '../helpers/process-alive';

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { type GroupChild, spawnGroup } from '../../scripts/lib/child-processes';
 import { freePort } from '../../scripts/lib/free-port';
 import { PROJECT_ROOT } from '../../scripts/lib/tools';
-import { connectClient } from '../../worker/connection';
+import { connectClient } from '../../app/temporal';
 import { stackCheckWorkflow } from '../../workflows';
 import { ProcedureId, SchoolId } from '../../workflows/search-attributes';
 import { DEMO_SCHOOL_IDS, demoMarkerFile } from '../../scripts/lib/demo-data';

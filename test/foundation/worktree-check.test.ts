@@ -7,7 +7,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EXIT } from '../../cli/exit-codes';
+import { EXIT } from '../../app/exit-codes';
 import { PROJECT_ROOT } from '../../scripts/lib/tools';
 import { judgeWorktree, statusPath, worktreeStatus } from '../../scripts/lib/worktree-check';
 

@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EXIT } from '../../cli/exit-codes';
+import { EXIT } from '../../app/exit-codes';
 import { loadSchoolDirectory } from '../../detection/school-directory';
 import { parseRegistrations } from '../../intake/parse-registrations';
 import {
@@ -15,10 +15,10 @@ import {
   SYNTHETIC_SCHOOL_IDS,
   easterSunday,
   generate,
-  runGenerateCli,
   schoolDays,
   toCsv,
 } from '../../intake/generate';
+import { runGenerateCli } from '../../cli/generate';
 import type { Registration } from '../../intake/registration-schema';
 
 const data = generate({ pupils: 400, seed: 42, schoolYear: 2025 });

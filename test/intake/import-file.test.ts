@@ -2,13 +2,13 @@
  * Importing is idempotent by registration key (school + pupil + date + kind): the same file twice
  * changes nothing, a corrected row updates, one school's rows never replace another school's, rows
  * for schools outside the school directory are refused, and the file store survives being
- * reopened. The CLI speaks Norwegian and exits with the codes of cli/exit-codes.ts.
+ * reopened. The CLI speaks Norwegian and exits with the codes of app/exit-codes.ts.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EXIT } from '../../cli/exit-codes';
-import { EXIT as INTAKE_EXIT, runCli } from '../../intake/cli';
+import { EXIT } from '../../app/exit-codes';
+import { EXIT as INTAKE_EXIT, runCli } from '../../cli/intake';
 import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { importFile } from '../../intake/import-file';
 import { FileRegistrationStore, InMemoryRegistrationStore } from '../../intake/registration-store';
@@ -225,7 +225,7 @@ describe('CLI', () => {
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
-  test('[issue 10 point 19] the exit codes are the project-wide table of cli/exit-codes.ts', () => {
+  test('[issue 10 point 19] the exit codes are the project-wide table of app/exit-codes.ts', () => {
     expect(INTAKE_EXIT).toBe(EXIT);
   });
 

@@ -68,25 +68,35 @@ describe('folder layers (the layer order in eslint.config.mjs)', () => {
     ['machines/layer-value-from-intake.ts', 'machines/ may take only types from intake/'],
     ['machines/layer-scripts-tools.ts', 'only scripts/lib/tools.ts may be imported'],
     ['workflows/layer-value-from-activities.ts', 'workflows/ may take only types from activities/'],
+    ['workflows/layer-value-from-app.ts', 'workflows/ may take only types from app/'],
     ['workflows/layer-type-from-diagrams.ts', 'workflows/ sits below diagrams/'],
+    ['app/layer-detection.ts', 'app/ sits below detection/'],
     ['intake/layer-detection.ts', 'intake/ sits below detection/'],
+    ['intake/layer-cli.ts', 'intake/ sits below cli/'],
     ['detection/layer-activities.ts', 'detection/ sits below activities/'],
-    ['cli/layer-value-from-detection.ts', 'cli/ may take only types from detection/'],
+    ['detection/layer-cli.ts', 'detection/ sits below cli/'],
     ['worker/layer-peer-cli.ts', 'worker/ and cli/ share a layer'],
     ['diagrams/layer-scripts.ts', 'only scripts/lib/tools.ts may be imported'],
     ['bench/scripts-entry.ts', 'the other tools may use only the helpers in scripts/lib/'],
-    ['activities/entry-point.ts', 'An entry point is a command, not a library'],
-    ['worker/main.ts', 'An entry point is a command, not a library'],
+    ['cli/main.ts', 'An entry point is a command, not a library'],
   ])('an import against the layers is refused: %s', (file, reason) => {
     expect(rulesByFile.get(file)).toEqual(['@typescript-eslint/no-restricted-imports']);
     expect(messagesByFile.get(file)?.[0]).toContain(reason);
   });
 
+  test('a library importing a command is refused twice: below its layer, and an entry point', () => {
+    expect(messagesByFile.get('activities/entry-point.ts')).toEqual([
+      expect.stringContaining('activities/ sits below cli/'),
+      expect.stringContaining('An entry point is a command, not a library'),
+    ]);
+  });
+
   test.each([
     'machines/layer-types-allowed.ts',
     'workflows/layer-types-allowed.ts',
+    'app/layer-lower-allowed.ts',
     'detection/layer-lower-allowed.ts',
-    'intake/cli.ts',
+    'cli/command-composes.ts',
     'bench/tools-allowed.ts',
   ])('an import the layers allow passes: %s', (file) => {
     expect(rulesByFile.get(file)).toEqual([]);

@@ -1,8 +1,9 @@
 /**
  * Dependencies between the top-level folders point one way: the real tree's import graph has no
- * folder loops, follows the layer order, takes from scripts/ only what eslint.config.mjs allows,
- * and the entry points ESLint exempts from their folder's layer are exactly the files a command
- * runs. Type-only imports are left out of the graph: they are erased when compiled, and the lint
+ * folder loops, counted strictly by folder (a command's entry point belongs to its folder like any
+ * other file), follows the layer order, takes from scripts/ only what eslint.config.mjs allows,
+ * and ESLint's list of entry points (which nothing but the tools may import) is exactly the files
+ * a command runs. Type-only imports are left out of the graph: they are erased when compiled, and the lint
  * layer rule decides where they may point (workflows take the activities' types for Temporal's
  * typed proxies).
  */
@@ -33,8 +34,8 @@ function commandFiles(edges: readonly ImportEdge[]): Set<string> {
   return new Set([...targets, ...guarded]);
 }
 
-/** An entry point is a node of its own (it sits above the library folders); other files belong to their top folder. */
-const nodeOfWith = (entryPoints: ReadonlySet<string>) => (file: string) => (entryPoints.has(file) ? file : file.split('/')[0]!);
+/** Every file belongs to its top-level folder: no file is exempt from its folder's layer. */
+const folderOf = (file: string) => file.split('/')[0]!;
 
 let edges: ImportEdge[];
 let layering: { LAYERS: string[][]; ENTRY_POINTS: string[] };
@@ -48,7 +49,7 @@ test('the graph reads the real tree (imports of every kind, type-only ones marke
   // Known imports, one of each kind the parser must see, so an empty or broken graph cannot pass.
   expect(edges).toEqual(
     expect.arrayContaining([
-      { from: 'intake/cli.ts', to: 'detection/detect-and-deliver.ts', typeOnly: false },
+      { from: 'cli/intake.ts', to: 'detection/detect-and-deliver.ts', typeOnly: false },
       { from: 'workflows/case-workflow.ts', to: 'activities/index.ts', typeOnly: true },
       { from: 'diagrams/graph.ts', to: 'diagrams/machine-walk.ts', typeOnly: false },
     ]),
@@ -56,19 +57,18 @@ test('the graph reads the real tree (imports of every kind, type-only ones marke
   expect(edges.some((e) => e.from.startsWith('test/') || e.from.includes('node_modules'))).toBe(false);
 });
 
-test('the top-level folders import each other without loops', () => {
+test('the top-level folders import each other without loops, entry points included', () => {
   const runtime = edges.filter((e) => !e.typeOnly);
-  const cycles = folderCycles(runtime, nodeOfWith(new Set(layering.ENTRY_POINTS)));
+  const cycles = folderCycles(runtime, folderOf);
   // On failure the message lists each loop's folders and the imports that close it.
   expect(cycles.map((c) => `${c.nodes.join(' ⇄ ')}:\n  ${c.imports.join('\n  ')}`)).toEqual([]);
 });
 
 test('the runtime imports between folders follow the layer order in eslint.config.mjs', () => {
   const layerOf = new Map(layering.LAYERS.flatMap((names, i) => names.map((name) => [name, i] as const)));
-  const entryPoints = new Set(layering.ENTRY_POINTS);
   const upward = edges
     // scripts/ is checked on its own (next test): the libraries may use scripts/lib/tools.ts, the tools scripts/lib/.
-    .filter((e) => !e.typeOnly && !entryPoints.has(e.from) && !e.to.startsWith('scripts/'))
+    .filter((e) => !e.typeOnly && !e.to.startsWith('scripts/'))
     .filter((e) => {
       const [from, to] = [e.from.split('/')[0]!, e.to.split('/')[0]!];
       return from !== to && layerOf.has(from) && layerOf.has(to) && layerOf.get(from)! <= layerOf.get(to)!;
@@ -125,18 +125,6 @@ describe('the loop finder', () => {
         imports: ['detection/cli.ts → intake/store.ts', 'detection/rules.ts → intake/store.ts', 'intake/cli.ts → detection/cli.ts'],
       },
       { nodes: ['machines', 'workflows'], imports: ['machines/events.ts → workflows/case.ts', 'workflows/case.ts → machines/events.ts'] },
-    ]);
-  });
-
-  test('an entry point is a node of its own: lifting it breaks only the loops it closes', () => {
-    const found = importGraph(tree).filter((e) => !e.typeOnly);
-    const nodeOf = nodeOfWith(new Set(['intake/cli.ts']));
-    // Lifting intake/cli.ts out of intake/ breaks the folder loop, but detection/cli.ts → intake stays one way.
-    expect(folderCycles(found, nodeOf).map((c) => c.nodes)).toEqual([['machines', 'workflows']]);
-    const nodeOfWithLoop = nodeOfWith(new Set(['detection/cli.ts']));
-    expect(folderCycles(found, nodeOfWithLoop).map((c) => c.nodes)).toEqual([
-      ['detection/cli.ts', 'intake'],
-      ['machines', 'workflows'],
     ]);
   });
 });

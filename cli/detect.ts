@@ -5,29 +5,27 @@
  * Runs detection over the stored registrations and delivers triggers and trends to the cases in
  * Temporal (TEMPORAL_ADDRESS etc., see README) through detect-and-deliver.ts, which the intake CLI
  * also runs after every import. Everything the user reads is Norwegian and names the bad value; exit codes are the
- * project's one table (cli/exit-codes.ts): ok, usage, notFound (a --school not in the directory),
+ * project's one table (app/exit-codes.ts): ok, usage, notFound (a --school not in the directory),
  * temporalUnavailable (Temporal unreachable or delivery failed part-way; what was delivered is
  * recorded, run again), badConfiguration (invalid school directory), internalError (a damaged
  * stored file or a bug; the message names the file or the fault).
  */
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { EXIT, type ExitCode, exitCodeMeanings } from '../cli/exit-codes';
+import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
 import { parseArgsMessage } from '../intake/cli-args';
 import { schoolIdSchema, quoteValue } from '../machines/identifiers';
+import { ConfigError, type Settings, loadSettings } from '../app/settings';
 import {
-  DEFAULT_LEDGER_DIR,
-  DEFAULT_REGISTRATIONS_DIR,
   type CliIo,
   type DetectOptions,
   DetectUsageError as UsageError,
   type TemporalAccess,
   detectAndDeliver,
   parseToday,
-} from './detect-and-deliver';
-import { DEFAULT_SCHOOLS_CONFIG } from './school-directory';
+} from '../detection/detect-and-deliver';
 
-/** The exit codes `npm run detect` can end with (a subset of cli/exit-codes.ts). */
+/** The exit codes `npm run detect` can end with (a subset of app/exit-codes.ts). */
 const exitCodesUsed: readonly ExitCode[] = [
   EXIT.ok,
   EXIT.usage,
@@ -42,7 +40,8 @@ export const DETECT_USAGE = `Bruk: npm run detect -- [--today ÅÅÅÅ-MM-DD] [-
 
 Vurderer lagrede fraværsregistreringer etter kommunens rutine, åpner saker for elever som har
 nådd en grense og sender nye utløsere og fraværsutvikling til åpne saker. Standard er dagens
-dato, alle skoler, data/registrations, data/detection og config/schools.json. Trygt å kjøre
+dato, alle skoler og mappene og skolekatalogen i miljøet (REGISTRATIONS_DIR, DETECTION_LEDGER_DIR,
+SCHOOLS_CONFIG; uten dem data/registrations, data/detection og config/schools.json). Trygt å kjøre
 flere ganger: det som alt er levert, sendes ikke på nytt. Se docs/detection.md.
 
 Avslutningskoder:
@@ -74,6 +73,7 @@ export async function runDetectCli(
   argv: string[],
   io: CliIo = { out: console.log, err: console.error },
   temporal?: TemporalAccess,
+  settings: () => Settings = loadSettings,
 ): Promise<ExitCode> {
   let options: DetectOptions;
   try {
@@ -101,15 +101,20 @@ export async function runDetectCli(
     }
     if (positionals.length > 0) throw new UsageError(`Uventet argument ${positionals.map(quoteValue).join(', ')}: detect tar bare valg.`);
     const schoolIds = schoolOption(values.school);
+    const defaults = settings();
     options = {
       // A mistyped --data-dir must not look like a directory without absence.
-      registrationsDir: await pathOption('data-dir', values['data-dir'], DEFAULT_REGISTRATIONS_DIR, 'mappe'),
-      ledgerDir: await pathOption('ledger-dir', values['ledger-dir'], DEFAULT_LEDGER_DIR),
-      schoolsConfig: await pathOption('schools-config', values['schools-config'], process.env.SCHOOLS_CONFIG ?? DEFAULT_SCHOOLS_CONFIG),
+      registrationsDir: await pathOption('data-dir', values['data-dir'], defaults.registrationsDir, 'mappe'),
+      ledgerDir: await pathOption('ledger-dir', values['ledger-dir'], defaults.detectionLedgerDir),
+      schoolsConfig: await pathOption('schools-config', values['schools-config'], defaults.schoolsConfig),
       today: parseToday(values.today),
       ...(schoolIds ? { schoolIds, unknownSchools: 'refuse' as const } : {}),
     };
   } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`Fraværsdeteksjonen ble ikke kjørt: ${err.message}`);
+      return EXIT.badConfiguration;
+    }
     if (!(err instanceof UsageError)) throw err;
     io.err(`${err.message}\n\n${DETECT_USAGE}`);
     return EXIT.usage;

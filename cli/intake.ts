@@ -6,22 +6,22 @@
  * After storing, detection runs for the schools in the file and opens or signals their cases
  * (detection/detect-and-deliver.ts, as `npm run detect` does), unless --no-detect. Everything
  * the user reads is Norwegian and names the bad value. Exit codes are the project's one table
- * (cli/exit-codes.ts): ok, usage, rowsRefused (the good rows are stored), badFile (nothing
+ * (app/exit-codes.ts): ok, usage, rowsRefused (the good rows are stored), badFile (nothing
  * stored), temporalUnavailable (rows stored, cases not updated), badConfiguration (invalid school
  * directory; nothing stored), internalError.
  */
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, type ExitCode, exitCodeMeanings } from '../cli/exit-codes';
-import { DEFAULT_LEDGER_DIR, DetectUsageError, type TemporalAccess, detectAndDeliver, parseToday } from '../detection/detect-and-deliver';
-import { DEFAULT_SCHOOLS_CONFIG, SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
+import { ConfigError, type Settings, loadSettings } from '../app/settings';
+import { DetectUsageError, type TemporalAccess, detectAndDeliver, parseToday } from '../detection/detect-and-deliver';
+import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { quoteValue } from '../machines/identifiers';
-import { parseArgsMessage } from './cli-args';
-import { type CrossSchoolConflict, type ImportSummary, importFile } from './import-file';
-import { DEFAULT_PROGRESS_EVERY, IntakeFormatError, type ParseProgress, type ReplacedRow } from './parse-registrations';
-import { kindLabels } from './registration-schema';
-import { FileRegistrationStore, RegistrationStoreError } from './registration-store';
+import { parseArgsMessage } from '../intake/cli-args';
+import { type CrossSchoolConflict, type ImportSummary, importFile } from '../intake/import-file';
+import { DEFAULT_PROGRESS_EVERY, IntakeFormatError, type ParseProgress, type ReplacedRow } from '../intake/parse-registrations';
+import { kindLabels } from '../intake/registration-schema';
+import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
 
 /** The project-wide exit codes, re-exported under the name this module always had. */
 export { EXIT };
@@ -47,8 +47,6 @@ Temporal; --no-detect hopper over dette.
 
 Avslutningskoder:
 ${exitCodesUsed.map((code) => `  ${code}  ${exitCodeMeanings[code]}`).join('\n')}`;
-
-export const DEFAULT_DATA_DIR = path.join('data', 'registrations');
 
 class UsageError extends Error {}
 
@@ -107,7 +105,7 @@ export function formatSummary(s: ImportSummary, context: { schoolsConfig?: strin
   return lines.join('\n');
 }
 
-function parseCommand(argv: string[]) {
+function parseCommand(argv: string[], settings: () => Settings) {
   let parsed;
   try {
     parsed = parseArgs({
@@ -144,15 +142,16 @@ function parseCommand(argv: string[]) {
     if (err instanceof DetectUsageError) throw new UsageError(err.message);
     throw err;
   }
+  const defaults = settings();
   return {
     kind: 'import' as const,
     file,
-    dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR,
+    dataDir: values['data-dir'] ?? defaults.registrationsDir,
     progressEvery,
     detect: !values['no-detect'],
     today,
-    ledgerDir: values['ledger-dir'] ?? DEFAULT_LEDGER_DIR,
-    schoolsConfig: values['schools-config'] ?? process.env.SCHOOLS_CONFIG ?? DEFAULT_SCHOOLS_CONFIG,
+    ledgerDir: values['ledger-dir'] ?? defaults.detectionLedgerDir,
+    schoolsConfig: values['schools-config'] ?? defaults.schoolsConfig,
   };
 }
 
@@ -163,11 +162,16 @@ export async function runCli(
   argv: string[],
   io: CliIo = { out: console.log, err: console.error },
   temporal?: TemporalAccess,
+  settings: () => Settings = loadSettings,
 ): Promise<number> {
   let command: ReturnType<typeof parseCommand>;
   try {
-    command = parseCommand(argv);
+    command = parseCommand(argv, settings);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`Ingenting ble importert: ${err.message}`);
+      return EXIT.badConfiguration;
+    }
     if (!(err instanceof UsageError)) throw err;
     io.err(`${err.message}\n\n${USAGE}`);
     return EXIT.usage;

@@ -4,7 +4,7 @@
  * takes effect on the next start without deleting the schedule's history.
  */
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
-import type { dailyDetectionWorkflow } from '../../workflows/daily-detection';
+import type { dailyDetectionWorkflow } from '../workflows/daily-detection';
 
 export const DETECTION_SCHEDULE_ID = 'daglig-fravaersdeteksjon';
 /** After the school day, when the day's registrations are in. */

@@ -1,0 +1,152 @@
+/**
+ * Every setting the project reads from the environment, parsed once with zod: the Temporal
+ * connection, where data lives, the local dev server's ports, demo data and the worker's log
+ * level. Each default is written here and nowhere else; every entry point (the CLIs, the worker,
+ * detection, `npm start`) asks `loadSettings()` instead of reading `process.env` itself. A bad
+ * value fails fast with a Norwegian message naming the variable and the value (the README's
+ * Configuration table lists them).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { describeIssues, parseOptions } from '../machines/zod-issues';
+
+/** Task queue the case worker polls unless TEMPORAL_TASK_QUEUE says otherwise. */
+export const DEFAULT_TASK_QUEUE = 'skolefravaer-saker';
+/** The committed school directory (relative to the project root). */
+export const DEFAULT_SCHOOLS_CONFIG = path.join('config', 'schools.json');
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const text = (message: string) => z.string().trim().min(1, message);
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[^\s:]+:\d{1,5}$/, 'må være vert:port, f.eks. 127.0.0.1:7233');
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, 'må være et portnummer (1–65535)')
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 65535, 'må være et portnummer (1–65535)');
+const optionalPath = text('må være en filsti når den er satt').optional();
+const directory = text('må være en mappe').optional();
+
+/** Variables whose value is a secret: a refusal names them but never echoes what was given. */
+const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY']);
+
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: text('kan ikke være tom').default('default'),
+  TEMPORAL_TASK_QUEUE: text('kan ikke være tom').default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_TLS_CERT_PATH: optionalPath,
+  TEMPORAL_TLS_KEY_PATH: optionalPath,
+  TEMPORAL_TLS_CA_PATH: optionalPath,
+  TEMPORAL_API_KEY: text('kan ikke være tom når den er satt').optional(),
+  DATA_DIR: text('må være en mappe').default('data'),
+  // Unset, these three live in DATA_DIR (below), so one DATA_DIR moves all the data.
+  OUTBOX_DIR: directory,
+  REGISTRATIONS_DIR: directory,
+  DETECTION_LEDGER_DIR: directory,
+  SCHOOLS_CONFIG: text('må være en filsti').default(DEFAULT_SCHOOLS_CONFIG),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  DEMO_DATA: z.enum(['on', 'off'], 'må være on eller off').default('on'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, `må være en av ${LOG_LEVELS.join(', ')}`).default('WARN'),
+});
+
+/** Every environment variable the project reads (the README's Configuration table lists the same). */
+export const SETTING_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/** Where and how to reach Temporal: the worker and every client use the same. */
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** Mutual TLS with a client certificate (self-hosted clusters). */
+  tls?: { certPath: string; keyPath: string; caPath?: string };
+  /** API key (Temporal Cloud); implies TLS. */
+  apiKey?: string;
+}
+
+export interface Settings {
+  temporal: TemporalSettings;
+  /** Where `npm start` keeps the dev server's SQLite file and log, and the default home of the data below. */
+  dataDir: string;
+  /** Where the local outbox writes messages. */
+  outboxDir: string;
+  /** Stored absence registrations: the intake writes them, detection reads them. */
+  registrationsDir: string;
+  /** Detection's ledger of delivered triggers and trends. */
+  detectionLedgerDir: string;
+  /** The school directory: procedure and calendar per school. */
+  schoolsConfig: string;
+  /** Ports of the local dev server and its Web UI (`npm start`). */
+  devServer: { port: number; uiPort: number };
+  /** Whether `npm start` loads demo data on its first start. */
+  demoData: boolean;
+  /** Temporal runtime log level of the worker; WARN keeps bundler statistics out of the console. */
+  logLevel: LogLevel;
+}
+
+/** Thrown when the environment holds an invalid setting; the message lists every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Shell scripts export unset variables as ''; those count as "not set", so defaults apply. */
+function blankToUndefined(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]));
+}
+
+/** Parses the settings from `env` (pure: tests pass their own). Throws ConfigError naming each bad variable and value. */
+export function parseSettings(env: Readonly<Record<string, string | undefined>>): Settings {
+  const values = blankToUndefined(env);
+  const result = envSchema.safeParse(values, parseOptions);
+  const lines = result.success ? [] : describeIssues(result.error, '(miljøet)', values);
+  // Checked apart from the schema, so it is reported together with any other bad variable.
+  if (Boolean(values.TEMPORAL_TLS_CERT_PATH?.trim()) !== Boolean(values.TEMPORAL_TLS_KEY_PATH?.trim())) {
+    const missing = values.TEMPORAL_TLS_CERT_PATH?.trim() ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
+    // A client certificate without its key (or the reverse) can never authenticate.
+    lines.push(`${missing}: TEMPORAL_TLS_CERT_PATH og TEMPORAL_TLS_KEY_PATH må settes sammen`);
+  }
+  if (!result.success || lines.length > 0) {
+    const shown = lines.map((line) =>
+      SECRET_VARIABLES.has(line.split(':')[0]!) ? `  ${line.replace(/ \(fikk .*\)$/, ' (verdien vises ikke)')}` : `  ${line}`,
+    );
+    throw new ConfigError(`Ugyldige innstillinger i miljøet:\n${shown.join('\n')}`);
+  }
+  const e = result.data;
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      ...(e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
+        ? {
+            tls: {
+              certPath: e.TEMPORAL_TLS_CERT_PATH,
+              keyPath: e.TEMPORAL_TLS_KEY_PATH,
+              ...(e.TEMPORAL_TLS_CA_PATH ? { caPath: e.TEMPORAL_TLS_CA_PATH } : {}),
+            },
+          }
+        : {}),
+      ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+    },
+    dataDir: e.DATA_DIR,
+    outboxDir: e.OUTBOX_DIR ?? path.join(e.DATA_DIR, 'outbox'),
+    registrationsDir: e.REGISTRATIONS_DIR ?? path.join(e.DATA_DIR, 'registrations'),
+    detectionLedgerDir: e.DETECTION_LEDGER_DIR ?? path.join(e.DATA_DIR, 'detection'),
+    schoolsConfig: e.SCHOOLS_CONFIG,
+    devServer: { port: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT },
+    demoData: e.DEMO_DATA === 'on',
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let loaded: Settings | undefined;
+
+/** The process's settings, parsed from its environment the first time they are asked for. Throws ConfigError. */
+export function loadSettings(): Settings {
+  loaded ??= parseSettings(process.env);
+  return loaded;
+}

@@ -1,0 +1,82 @@
+/**
+ * The case client's list filters become one visibility query over the search attributes, and the
+ * client turns Temporal's "not found" and "update failed" into its own errors (checked against a
+ * stand-in for the SDK's Client; the client against a real server: test/cli/cli.devserver.test.ts).
+ */
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { CaseClient, CaseNotFoundError, caseListQuery } from '../../app/case-client';
+
+const now = new Date('2026-10-01T08:00:00.000Z');
+
+describe('caseListQuery', () => {
+  test('no filter: every case workflow', () => {
+    expect(caseListQuery({}, now)).toBe("WorkflowType = 'caseWorkflow'");
+  });
+
+  test.each([
+    [{ schoolId: 'S001' }, "SchoolId = 'S001'"],
+    [{ procedureId: 'tiltaksplan-elevfravaer' }, "ProcedureId = 'tiltaksplan-elevfravaer'"],
+    [{ status: 'open' as const }, "CaseStatus = 'open'"],
+    [{ status: 'closed' as const }, "CaseStatus = 'closed'"],
+    [{ overdue: true }, 'DeadlineOverdue = true'],
+    [{ dueWithinDays: 7 }, "NextDeadline <= '2026-10-08T08:00:00.000Z'"],
+    [{ dueWithinDays: 0 }, "NextDeadline <= '2026-10-01T08:00:00.000Z'"],
+  ])('%j narrows by its search attribute', (filter, clause) => {
+    expect(caseListQuery(filter, now)).toBe(`WorkflowType = 'caseWorkflow' AND ${clause}`);
+  });
+
+  test('overdue: false does not filter', () => {
+    expect(caseListQuery({ overdue: false }, now)).toBe("WorkflowType = 'caseWorkflow'");
+  });
+
+  test('every filter together, joined with AND in a fixed order', () => {
+    expect(
+      caseListQuery({ dueWithinDays: 1, overdue: true, status: 'open', procedureId: 'raelingen-veileder', schoolId: 'S016' }, now),
+    ).toBe(
+      "WorkflowType = 'caseWorkflow' AND SchoolId = 'S016' AND ProcedureId = 'raelingen-veileder' AND CaseStatus = 'open' AND " +
+        "DeadlineOverdue = true AND NextDeadline <= '2026-10-02T08:00:00.000Z'",
+    );
+  });
+
+  test('a quote or backslash in a value cannot end the string early', () => {
+    expect(caseListQuery({ schoolId: "S1' OR WorkflowType = 'x" }, now)).toBe(
+      "WorkflowType = 'caseWorkflow' AND SchoolId = 'S1\\' OR WorkflowType = \\'x'",
+    );
+    expect(caseListQuery({ schoolId: 'S1\\' }, now)).toBe("WorkflowType = 'caseWorkflow' AND SchoolId = 'S1\\\\'");
+  });
+});
+
+describe('CaseClient over a stand-in Client', () => {
+  const listed: string[] = [];
+  const notFound = () => Promise.reject(new WorkflowNotFoundError('not found', 'fravaerssak-S001-x', undefined));
+  const fake = {
+    workflow: {
+      async *list({ query }: { query: string }) {
+        listed.push(query);
+        yield { workflowId: 'fravaerssak-S001-a', status: { name: 'CONTINUED_AS_NEW' } };
+        yield { workflowId: 'fravaerssak-S001-a', status: { name: 'RUNNING' } };
+        yield { workflowId: 'fravaerssak-S001-b', status: { name: 'COMPLETED' } };
+      },
+      getHandle: () => ({ query: notFound, signal: notFound, describe: notFound, executeUpdate: notFound }),
+    },
+  } as unknown as Client;
+  const cases = new CaseClient(fake, 'saker');
+
+  test('list sends the filter as the visibility query and gives each case once, by its current run', async () => {
+    const found = [];
+    for await (const wf of cases.list({ schoolId: 'S001', overdue: true }, now)) found.push([wf.workflowId, wf.status.name]);
+    expect(listed).toEqual(["WorkflowType = 'caseWorkflow' AND SchoolId = 'S001' AND DeadlineOverdue = true"]);
+    expect(found).toEqual([
+      ['fravaerssak-S001-a', 'RUNNING'],
+      ['fravaerssak-S001-b', 'COMPLETED'],
+    ]);
+  });
+
+  test('a case that does not exist is CaseNotFoundError for view, send and facts, and simply not open', async () => {
+    await expect(cases.view('fravaerssak-S001-x')).rejects.toThrow(CaseNotFoundError);
+    await expect(cases.view('fravaerssak-S001-x')).rejects.toThrow('Finner ingen sak «fravaerssak-S001-x».');
+    await expect(cases.send('fravaerssak-S001-x', {} as never)).rejects.toThrow(CaseNotFoundError);
+    await expect(cases.signalFacts('fravaerssak-S001-x', {} as never)).rejects.toThrow(CaseNotFoundError);
+    expect(await cases.isOpen('fravaerssak-S001-x')).toBe(false);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Every setting is parsed once, in app/settings.ts: the defaults live there and nowhere else, and
+ * each bad value stops the process with a Norwegian message naming the variable and the value.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ConfigError,
+  DEFAULT_SCHOOLS_CONFIG,
+  DEFAULT_TASK_QUEUE,
+  SETTING_VARIABLES,
+  type Settings,
+  loadSettings,
+  parseSettings,
+} from '../../app/settings';
+
+const defaults: Settings = {
+  temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: DEFAULT_TASK_QUEUE },
+  dataDir: 'data',
+  outboxDir: path.join('data', 'outbox'),
+  registrationsDir: path.join('data', 'registrations'),
+  detectionLedgerDir: path.join('data', 'detection'),
+  schoolsConfig: DEFAULT_SCHOOLS_CONFIG,
+  devServer: { port: 7233, uiPort: 8233 },
+  demoData: true,
+  logLevel: 'WARN',
+};
+
+/** The ConfigError message parsing `env` throws (fails the test when it does not throw). */
+function refusal(env: Record<string, string>): string {
+  try {
+    parseSettings(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`no refusal for ${JSON.stringify(env)}`);
+}
+
+test('with nothing set: the local dev server, the case task queue, everything under data/, demo data on, warnings only', () => {
+  expect(parseSettings({})).toEqual(defaults);
+  expect(DEFAULT_TASK_QUEUE).toBe('skolefravaer-saker');
+  expect(DEFAULT_SCHOOLS_CONFIG).toBe(path.join('config', 'schools.json'));
+});
+
+test('empty variables count as unset (shell scripts export unset ones as ""), so defaults apply', () => {
+  expect(parseSettings({ TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: '', DATA_DIR: '', LOG_LEVEL: '', DEMO_DATA: '' })).toEqual(defaults);
+});
+
+test('DATA_DIR moves the outbox, the registrations and the ledger with it, unless each is set on its own', () => {
+  const settings = parseSettings({ DATA_DIR: '/srv/fravaer', REGISTRATIONS_DIR: '/mnt/registreringer' });
+  expect(settings).toMatchObject({
+    dataDir: '/srv/fravaer',
+    outboxDir: path.join('/srv/fravaer', 'outbox'),
+    registrationsDir: '/mnt/registreringer',
+    detectionLedgerDir: path.join('/srv/fravaer', 'detection'),
+  });
+});
+
+test('every variable is read: a remote cluster with mutual TLS, own folders, ports, demo data off and debug logging', () => {
+  expect(
+    parseSettings({
+      TEMPORAL_ADDRESS: 'temporal.kommune.no:7233',
+      TEMPORAL_NAMESPACE: 'skole-prod',
+      TEMPORAL_TASK_QUEUE: 'saker-2',
+      TEMPORAL_TLS_CERT_PATH: '/etc/certs/client.pem',
+      TEMPORAL_TLS_KEY_PATH: '/etc/certs/client.key',
+      TEMPORAL_TLS_CA_PATH: '/etc/certs/ca.pem',
+      DATA_DIR: 'var',
+      OUTBOX_DIR: '/srv/outbox',
+      DETECTION_LEDGER_DIR: '/srv/ledger',
+      SCHOOLS_CONFIG: '/etc/skoler.json',
+      TEMPORAL_DEV_PORT: '17233',
+      TEMPORAL_UI_PORT: '18233',
+      DEMO_DATA: 'off',
+      LOG_LEVEL: 'DEBUG',
+    }),
+  ).toEqual({
+    temporal: {
+      address: 'temporal.kommune.no:7233',
+      namespace: 'skole-prod',
+      taskQueue: 'saker-2',
+      tls: { certPath: '/etc/certs/client.pem', keyPath: '/etc/certs/client.key', caPath: '/etc/certs/ca.pem' },
+    },
+    dataDir: 'var',
+    outboxDir: '/srv/outbox',
+    registrationsDir: path.join('var', 'registrations'),
+    detectionLedgerDir: '/srv/ledger',
+    schoolsConfig: '/etc/skoler.json',
+    devServer: { port: 17233, uiPort: 18233 },
+    demoData: false,
+    logLevel: 'DEBUG',
+  });
+});
+
+test('an API key implies nothing else and is kept as given', () => {
+  expect(parseSettings({ TEMPORAL_API_KEY: 'hemmelig' }).temporal).toEqual({ ...defaults.temporal, apiKey: 'hemmelig' });
+});
+
+test.each([
+  ['TEMPORAL_ADDRESS', 'localhost', /TEMPORAL_ADDRESS: må være vert:port, f\.eks\. 127\.0\.0\.1:7233 \(fikk «localhost»\)/],
+  ['TEMPORAL_DEV_PORT', 'sju', /TEMPORAL_DEV_PORT: må være et portnummer \(1–65535\) \(fikk «sju»\)/],
+  ['TEMPORAL_DEV_PORT', '70000', /TEMPORAL_DEV_PORT: må være et portnummer \(1–65535\) \(fikk «70000»\)/],
+  ['TEMPORAL_UI_PORT', '0', /TEMPORAL_UI_PORT: må være et portnummer \(1–65535\) \(fikk «0»\)/],
+  ['DEMO_DATA', 'ja', /DEMO_DATA: må være on eller off \(fikk «ja»\)/],
+  ['LOG_LEVEL', 'LOUD', /LOG_LEVEL: må være en av TRACE, DEBUG, INFO, WARN, ERROR \(fikk «LOUD»\)/],
+  ['TEMPORAL_NAMESPACE', ' ', /TEMPORAL_NAMESPACE: kan ikke være tom/],
+  ['TEMPORAL_TASK_QUEUE', '  ', /TEMPORAL_TASK_QUEUE: kan ikke være tom/],
+  ['DATA_DIR', ' ', /DATA_DIR: må være en mappe/],
+  ['OUTBOX_DIR', ' ', /OUTBOX_DIR: må være en mappe/],
+  ['REGISTRATIONS_DIR', ' ', /REGISTRATIONS_DIR: må være en mappe/],
+  ['DETECTION_LEDGER_DIR', ' ', /DETECTION_LEDGER_DIR: må være en mappe/],
+  ['SCHOOLS_CONFIG', ' ', /SCHOOLS_CONFIG: må være en filsti/],
+  ['TEMPORAL_TLS_CA_PATH', ' ', /TEMPORAL_TLS_CA_PATH: må være en filsti når den er satt/],
+])('a bad %s (%j) is refused in Norwegian, naming the variable and the value', (variable, value, message) => {
+  const text = refusal({ [variable]: value });
+  expect(text).toMatch(/^Ugyldige innstillinger i miljøet:\n/);
+  expect(text).toMatch(message);
+});
+
+test('a TLS certificate without its key (or the reverse) is refused, naming the missing variable', () => {
+  expect(refusal({ TEMPORAL_TLS_CERT_PATH: '/c.pem' })).toMatch(
+    /TEMPORAL_TLS_KEY_PATH: TEMPORAL_TLS_CERT_PATH og TEMPORAL_TLS_KEY_PATH må settes sammen/,
+  );
+  expect(refusal({ TEMPORAL_TLS_KEY_PATH: '/k.pem' })).toMatch(/TEMPORAL_TLS_CERT_PATH: /);
+});
+
+test('a bad API key is named but never echoed', () => {
+  const text = refusal({ TEMPORAL_API_KEY: '   ' });
+  expect(text).toMatch(/TEMPORAL_API_KEY: kan ikke være tom når den er satt/);
+  expect(text).not.toMatch(/fikk/);
+});
+
+test('every bad variable is reported at once', () => {
+  const text = refusal({ TEMPORAL_ADDRESS: 'nohost', TEMPORAL_TLS_KEY_PATH: '/k.pem', LOG_LEVEL: 'LOUD', TEMPORAL_UI_PORT: 'x' });
+  for (const variable of ['TEMPORAL_ADDRESS', 'TEMPORAL_TLS_CERT_PATH', 'LOG_LEVEL', 'TEMPORAL_UI_PORT']) expect(text).toContain(variable);
+});
+
+test("loadSettings parses the process's own environment once and gives the same settings after", () => {
+  const first = loadSettings();
+  expect(loadSettings()).toBe(first);
+  expect(first.temporal.taskQueue).toBe(process.env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE);
+});
+
+test("the README's Configuration table documents exactly the variables the settings read", () => {
+  const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('## Configuration');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 5));
+  const documented = [...section.matchAll(/^\| (.+?) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([A-Z_]+)`/g)].map((v) => v[1]!));
+  expect([...documented].sort()).toEqual([...SETTING_VARIABLES].sort());
+});
