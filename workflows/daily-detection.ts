@@ -1,6 +1,6 @@
 /**
  * The daily detection run, started by the Temporal Schedule `daglig-fravaersdeteksjon` (see
- * scripts/lib/detection-schedule.ts) or by hand. One activity does the work; the workflow gives
+ * detection/daily-schedule.ts) or by hand. One activity does the work; the workflow gives
  * it retries, a heartbeat timeout and a visible history per day.
  */
 import * as wf from '@temporalio/workflow';

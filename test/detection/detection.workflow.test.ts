@@ -15,7 +15,7 @@ import { createDetectionActivities } from '../../activities/detection';
 import { TemporalCaseDispatcher } from '../../detection/case-dispatcher';
 import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { buildSchoolCalendar } from '../../detection/school-calendar';
-import { EXIT, runCli } from '../../intake/cli';
+import { EXIT, runCli } from '../../cli/intake';
 import { toCsv } from '../../intake/generate';
 import type { Registration } from '../../intake/registration-schema';
 import { buildWorker } from '../../worker/build-worker';
