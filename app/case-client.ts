@@ -12,6 +12,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { CaseEvent } from '../machines/events';
 import type { caseWorkflow } from '../workflows/case-workflow';
 import {
@@ -25,7 +26,7 @@ import {
   sendEventForView,
   sendEventUpdate,
 } from '../workflows/case-messages';
-import { CaseStatus, DeadlineOverdue, NextDeadline, ProcedureId, SchoolId } from '../workflows/search-attributes';
+import { CaseOpenedAt, CaseStatus, DeadlineOverdue, NextDeadline, ProcedureId, SchoolId } from '../workflows/search-attributes';
 import type { TemporalSettings } from './settings';
 import { connectClient } from './temporal';
 
@@ -81,6 +82,19 @@ export function caseListQuery(filter: CaseFilter, now: Date): string {
   return clauses.join(' AND ');
 }
 
+/**
+ * What a case is found by from the moment it is started: the workflow sets these again (with its
+ * stage, status and deadlines) in its first task, but a list taken in between would otherwise
+ * show the case without its school and procedure.
+ */
+export function openingSearchAttributes(input: CaseWorkflowInput): SearchAttributePair[] {
+  return [
+    { key: SchoolId, value: input.facts.schoolId },
+    { key: ProcedureId, value: input.procedureId },
+    { key: CaseOpenedAt, value: new Date(input.facts.openedAt) },
+  ];
+}
+
 export class CaseClient {
   constructor(
     /** The Temporal client underneath, for what cases are not (schedules, other workflows). */
@@ -98,7 +112,12 @@ export class CaseClient {
   async open(input: CaseWorkflowInput): Promise<string> {
     const workflowId = caseWorkflowId(input.facts.schoolId, input.facts.pupilId);
     try {
-      await this.client.workflow.start<typeof caseWorkflow>('caseWorkflow', { taskQueue: this.taskQueue, workflowId, args: [input] });
+      await this.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+        taskQueue: this.taskQueue,
+        workflowId,
+        args: [input],
+        typedSearchAttributes: openingSearchAttributes(input),
+      });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new CaseAlreadyOpenError(workflowId);
       throw err;
@@ -115,6 +134,7 @@ export class CaseClient {
       workflowId,
       taskQueue: this.taskQueue,
       args: [input],
+      typedSearchAttributes: openingSearchAttributes(input),
       signal: absenceFactsSignal,
       signalArgs: [event],
     });

@@ -5,6 +5,7 @@
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { CaseClient, CaseNotFoundError, caseListQuery } from '../../app/case-client';
+import type { CaseWorkflowInput } from '../../workflows/case-messages';
 
 const now = new Date('2026-10-01T08:00:00.000Z');
 
@@ -70,6 +71,31 @@ describe('CaseClient over a stand-in Client', () => {
       ['fravaerssak-S001-a', 'RUNNING'],
       ['fravaerssak-S001-b', 'COMPLETED'],
     ]);
+  });
+
+  test('a case is started with its school, procedure and opening time as search attributes, so a list taken before its first task finds it by them', async () => {
+    const started: unknown[] = [];
+    const starting = {
+      workflow: {
+        start: (_type: string, options: unknown) => (started.push(options), Promise.resolve()),
+        signalWithStart: (_type: string, options: unknown) => (started.push(options), Promise.resolve()),
+      },
+    } as unknown as Client;
+    const input = {
+      procedureId: 'tiltaksplan-elevfravaer',
+      facts: { schoolId: 'S001', pupilId: 'p1', openedAt: '2026-09-03T12:00:00.000Z' },
+    } as unknown as CaseWorkflowInput;
+    const client = new CaseClient(starting, 'saker');
+    await client.open(input);
+    await client.openOrSignal('fravaerssak-S001-p1', input, {} as never);
+    for (const options of started as { typedSearchAttributes: { key: { name: string }; value: unknown }[] }[]) {
+      expect(options.typedSearchAttributes.map(({ key, value }) => [key.name, value])).toEqual([
+        ['SchoolId', 'S001'],
+        ['ProcedureId', 'tiltaksplan-elevfravaer'],
+        ['CaseOpenedAt', new Date('2026-09-03T12:00:00.000Z')],
+      ]);
+    }
+    expect(started).toHaveLength(2);
   });
 
   test('a case that does not exist is CaseNotFoundError for view, send and facts, and simply not open', async () => {
