@@ -18,6 +18,7 @@ import { FileTriggerLedger, TriggerLedgerError } from '../detection/trigger-ledg
 import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
 import { isoDateSchema } from '../machines/events';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
+import { INVALID_ACTIVITY_INPUT, INVALID_SCHOOL_DIRECTORY } from '../workflows/activity-errors';
 
 export interface DetectionActivityDependencies {
   client: Client;
@@ -38,7 +39,7 @@ export function createDetectionActivities(deps: DetectionActivityDependencies) {
       if (!parsed.success) {
         throw ApplicationFailure.nonRetryable(
           `Ugyldig input til den daglige fraværsdeteksjonen: ${describeIssues(parsed.error, '(input)', input).join('; ')}`,
-          'InvalidActivityInput',
+          INVALID_ACTIVITY_INPUT,
         );
       }
       let directory;
@@ -46,7 +47,7 @@ export function createDetectionActivities(deps: DetectionActivityDependencies) {
         directory = await loadSchoolDirectory(deps.schoolsConfig);
       } catch (err) {
         // A broken directory is fixed by a person, not by retrying.
-        if (err instanceof SchoolDirectoryError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidSchoolDirectory');
+        if (err instanceof SchoolDirectoryError) throw ApplicationFailure.nonRetryable(err.message, INVALID_SCHOOL_DIRECTORY);
         throw err;
       }
       try {

@@ -30,7 +30,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { buildWorker } from '../worker/build-worker';
-import { createActivities } from '../activities';
+import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
 import type { CaseEvent } from '../machines/events';
 import { type ProcedureDefinition, buildCaseInput, getProcedure } from '../machines/registry';
@@ -299,7 +299,7 @@ export async function createConformanceEnv(): Promise<ConformanceEnv> {
       namespace: env.namespace ?? 'default',
       taskQueue,
       workflowBundle: code,
-      activities: createActivities({ outbox: new FileOutbox(outboxDir) }),
+      activities: createWorkerActivities({ outbox: new FileOutbox(outboxDir) }),
     });
     const result: ConformanceEnv = {
       env,

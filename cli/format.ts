@@ -104,6 +104,8 @@ function happenedAt(entry: TimelineEntry): string {
       return entry.dueAt ?? entry.firedAt;
     case 'refused':
       return entry.at;
+    case 'effect':
+      return entry.deliveredAt;
   }
 }
 
@@ -128,6 +130,11 @@ function timelineLines(entry: TimelineEntry): string[] {
         ? `${effect[0]!.toUpperCase()}${effect.slice(1)} ble ikke levert`
         : `Avvist: «${eventNames[entry.type as keyof typeof eventNames] ?? entry.type}»`;
       return [`${formatTime(entry.at)}  ${what}: ${entry.reason}`];
+    }
+    case 'effect': {
+      const effect = effectLabels[entry.name as EffectName] ?? 'melding';
+      const to = entry.recipients.map((r) => roleNames[r as Role] ?? r).join(', ');
+      return [`${formatTime(entry.deliveredAt)}  Sendt: ${effect} – «${entry.subject}» (mottakere: ${to})`];
     }
   }
 }

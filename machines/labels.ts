@@ -7,7 +7,6 @@
  */
 import type { EventType } from './events';
 import type { PublicStage } from './meta';
-import type { EffectName } from './effects';
 import type { DocumentKind, MeetingKind, Role, Service, SuspicionKind, Trend, TriggerRule } from './vocabulary';
 
 export const roleNames: Record<Role, string> = {
@@ -197,15 +196,8 @@ export function delayName(name: string): string {
   return delayNames[name] ?? 'frist i rutinen';
 }
 
-/** What each declared effect is, for a failed delivery on the timeline. */
-export const effectLabels: Record<EffectName, string> = {
-  notifyGuardians: 'melding til foresatte',
-  notifyStaff: 'melding til ansatte',
-  informSchoolOwner: 'melding til skoleeier',
-  requestDocument: 'forespørsel om dokument',
-  scheduleMeeting: 'møteinnkalling',
-  remindResponsible: 'påminnelse',
-};
+/** What each declared effect is, for the timeline: each effect module names itself (machines/effects/). */
+export { effectLabels } from './effects';
 
 export const trendNames: Record<Trend, string> = { improved: 'bedre', unchanged: 'uendret', worse: 'verre' };
 

@@ -3,18 +3,14 @@
  * Shared by the worker process and the integration tests so both run exactly the same worker.
  */
 import { type BundleOptions, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { CaseActivities } from '../activities';
-import type { DetectionActivities } from '../activities/detection';
+import type { WorkerActivities } from '../activities';
 
 export interface BuildWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /**
-   * The activities, built with their dependencies (activities/createActivities, and
-   * activities/detection createDetectionActivities where the worker runs daily detection).
-   */
-  activities?: CaseActivities & Partial<DetectionActivities>;
+  /** The activities, built with their dependencies by activities/createWorkerActivities. */
+  activities?: WorkerActivities;
   /** A stable identity helps tell several workers on one cluster apart in the Web UI. */
   identity?: string;
   /**

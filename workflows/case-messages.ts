@@ -49,7 +49,23 @@ export type TimelineEntry =
       /** True when the deadline had already passed when it was set (a case opened from old facts): it fired once, at once. */
       missed?: boolean;
     }
-  | { kind: 'refused'; eventId?: string; type: string; at: string; reason: string };
+  | { kind: 'refused'; eventId?: string; type: string; at: string; reason: string }
+  | {
+      /** An effect the case carried out (a message sent, a meeting or a task created); failures are `refused` entries. */
+      kind: 'effect';
+      /** The effect's name (machines/effects); its Norwegian label is effectLabels[name]. */
+      name: string;
+      /** The effect's number in the case, as in its idempotency key. */
+      sequence: number;
+      /** Workflow time the machine issued it. */
+      issuedAt: string;
+      /** Workflow time the case learnt it was delivered. */
+      deliveredAt: string;
+      /** The Norwegian subject as the recipients read it. */
+      subject: string;
+      /** Roles it went to. */
+      recipients: string[];
+    };
 
 /** Everything a case carries into its next run when it continues as new. */
 export interface CarriedCase {

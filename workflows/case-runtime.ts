@@ -7,7 +7,7 @@
 export { initialTransition, transition } from 'xstate';
 export { authorisationRefusal, detectionEventTypes } from '../machines/authorization';
 export { caseFactsSchema, documentOf } from '../machines/case-context';
-export { effectNames } from '../machines/effects';
+export { effectDefinitions, effectNames } from '../machines/effects';
 export { parseCaseEvent } from '../machines/events';
 export { delayName, eventNames } from '../machines/labels';
 export { activeMeta, activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';

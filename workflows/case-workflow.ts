@@ -15,9 +15,9 @@
  */
 import * as wf from '@temporalio/workflow';
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
-import type { CaseActivities } from '../activities';
+import type { EffectActivityInput } from '../activities';
 import type { CaseContext } from '../machines/case-context';
-import type { EffectName } from '../machines/effects';
+import type { EffectName, EffectParams } from '../machines/effects';
 import type { CaseEvent } from '../machines/events';
 import {
   type CarriedCase,
@@ -49,6 +49,7 @@ import {
   ProcedureId,
   SchoolId,
 } from './search-attributes';
+import { callEffect, effectProxies } from './effect-proxies';
 import { caseRuntime } from './shared-modules';
 
 // XState and the machines come from the worker's one shared instance, not a copy per case (see shared-modules.ts).
@@ -59,6 +60,7 @@ const {
   detectionEventTypes,
   caseFactsSchema,
   documentOf,
+  effectDefinitions,
   effectNames,
   parseCaseEvent,
   delayName,
@@ -72,18 +74,12 @@ const {
   legacyCaseFactsSchema,
 } = caseRuntime();
 
-/** Notifications and documents are retried with backoff; bad input is not retried. */
-const activities = wf.proxyActivities<CaseActivities>({
-  startToCloseTimeout: '1 minute',
-  // A message that cannot be delivered within three days is recorded on the case as failed.
-  scheduleToCloseTimeout: '3 days',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 hour',
-    nonRetryableErrorTypes: ['InvalidActivityInput'],
-  },
-});
+/**
+ * One proxy per effect with the retries and timeouts its module declares (machines/effects/):
+ * messages are retried with backoff, bad input is not retried, and an effect not carried out in
+ * time is recorded on the case as failed.
+ */
+const effectActivities = effectProxies(effectDefinitions);
 
 interface QueuedEffect extends PendingEffect {
   name: EffectName;
@@ -112,6 +108,12 @@ const PATCH_CASE_HOST_2 = 'case-host-2';
  * long case's view is tens of kilobytes. Runs opened before it keep answering with the view.
  */
 const PATCH_UPDATE_RECEIPT = 'case-update-receipt';
+/**
+ * The patch that records every delivered effect on the case's timeline (what was sent, to whom,
+ * when), not only the failures, so an auditor sees that the guardians were told and when. Runs
+ * opened before it record only failures, as they did.
+ */
+const PATCH_EFFECT_TIMELINE = 'effect-timeline';
 /** A timer firing later than this after its due time counts as late (see the timer loop). */
 const LATE_TIMER_SLACK_MS = 60_000;
 /** When a fact happened, as workflow time: its timestamp, but never in the future. */
@@ -150,6 +152,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const hostV2 = wf.patched(PATCH_CASE_HOST_2);
   // Decided at the start as well, so a run answers every Update the same way for its whole life.
   const updateReceipts = wf.patched(PATCH_UPDATE_RECEIPT);
+  const effectTimeline = wf.patched(PATCH_EFFECT_TIMELINE);
   const procedure = (() => {
     try {
       // A case opened without a version takes the newest. Runs recorded before the patch ran
@@ -442,9 +445,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     timers: sortedTimers(),
   }));
 
-  const performEffect = async (effect: QueuedEffect): Promise<void> => {
+  /** The activity input of a queued effect; its params are as the machine declared them (typed there by the effect's schema). */
+  const effectInput = <K extends EffectName>(effect: QueuedEffect & { name: K }): EffectActivityInput<K> => {
     const ctx = context();
-    const payload = {
+    return {
       idempotencyKey: `${info.workflowId}/${effect.sequence}/${effect.name}`,
       caseId: ctx.caseId,
       procedureId: procedure.id,
@@ -452,10 +456,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       pupilId: ctx.pupilId,
       issuedAt: effect.issuedAt,
       factAt: effect.factAt ?? effect.issuedAt,
-      params: effect.params,
-    };
+      params: effect.params as EffectParams[K],
+    } as EffectActivityInput<K>;
+  };
+
+  const performEffect = async (effect: QueuedEffect): Promise<void> => {
     try {
-      await activities[effect.name](payload);
+      const delivery = await callEffect(effectActivities, effect.name, effectInput(effect));
+      if (effectTimeline) {
+        timeline.push({
+          kind: 'effect',
+          name: effect.name,
+          sequence: effect.sequence,
+          issuedAt: effect.issuedAt,
+          deliveredAt: iso(Date.now()),
+          subject: delivery.subject,
+          recipients: [...delivery.recipients],
+        });
+      }
     } catch (err) {
       // The case must go on even if a message could not be delivered; the failure stays visible.
       timeline.push({

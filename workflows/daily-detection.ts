@@ -6,6 +6,7 @@
 import * as wf from '@temporalio/workflow';
 import type { DailyDetectionInput, DetectionActivities } from '../activities/detection';
 import type { DetectionRunSummary } from '../detection/run-detection';
+import { DETECTION_NON_RETRYABLE_ERROR_TYPES } from './activity-errors';
 
 const { runDailyDetection } = wf.proxyActivities<DetectionActivities>({
   startToCloseTimeout: '1 hour',
@@ -16,7 +17,7 @@ const { runDailyDetection } = wf.proxyActivities<DetectionActivities>({
     backoffCoefficient: 2,
     maximumInterval: '30 minutes',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: ['InvalidActivityInput', 'InvalidSchoolDirectory'],
+    nonRetryableErrorTypes: [...DETECTION_NON_RETRYABLE_ERROR_TYPES],
   },
 });
 

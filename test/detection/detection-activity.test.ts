@@ -12,6 +12,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDetectionActivities } from '../../activities/detection';
 import { FileRegistrationStore } from '../../intake/registration-store';
+import { INVALID_ACTIVITY_INPUT } from '../../workflows/activity-errors';
 import { calendarConfig, whole } from './fixtures';
 
 let dir: string;
@@ -46,7 +47,7 @@ async function failure(input: unknown): Promise<ApplicationFailure> {
 
 test('bad input is refused without retries, naming the field and the value (issue 10.19)', async () => {
   const error = await failure({ today: '30.02.2026' });
-  expect(error).toMatchObject({ nonRetryable: true, type: 'InvalidActivityInput' });
+  expect(error).toMatchObject({ nonRetryable: true, type: INVALID_ACTIVITY_INPUT });
   expect(error.message).toBe(
     'Ugyldig input til den daglige fraværsdeteksjonen: today: må være en dato på formen åååå-mm-dd (fikk «30.02.2026»)',
   );

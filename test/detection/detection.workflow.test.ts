@@ -10,8 +10,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createActivities } from '../../activities';
-import { createDetectionActivities } from '../../activities/detection';
+import { createWorkerActivities } from '../../activities';
 import { TemporalCaseDispatcher } from '../../detection/case-dispatcher';
 import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { buildSchoolCalendar } from '../../detection/school-calendar';
@@ -115,16 +114,16 @@ test('[C.2][C.3][C.1.2] an import opens the case with its evidence, a second imp
     connection: t.env.nativeConnection,
     namespace: t.env.namespace ?? 'default',
     taskQueue: t.taskQueue,
-    activities: {
-      ...createActivities({ outbox: t.outbox }),
-      ...createDetectionActivities({
+    activities: createWorkerActivities({
+      outbox: t.outbox,
+      detection: {
         client: t.env.client,
         taskQueue: t.taskQueue,
         registrationsDir: path.join(dir, 'registrations'),
         ledgerDir: path.join(dir, 'ledger'),
         schoolsConfig,
-      }),
-    },
+      },
+    }),
   });
   await worker.runUntil(async () => {
     // 1. Three consecutive school days of absence: the case opens under the school's procedure.
@@ -152,7 +151,8 @@ test('[C.2][C.3][C.1.2] an import opens the case with its evidence, a second imp
     expect(v.triggers[1]).toMatchObject({ rule: 'consecutive-days', dates: [d5, d6, d7], days: 3 });
     expect(v.state.label).toBe('Nytt fravær – kontakt med hjemmet');
     expect(v.timeline.filter((e) => e.kind === 'refused')).toEqual([]);
-    const events = (view: CaseView) => view.timeline.filter((e) => e.kind !== 'deadline'); // reminders may fire meanwhile
+    // Reminders may fire meanwhile, and messages are delivered after the step that issued them.
+    const events = (view: CaseView) => view.timeline.filter((e) => e.kind !== 'deadline' && e.kind !== 'effect');
     const eventsBefore = events(v).length;
 
     // 3. The same file again: registrations unchanged, nothing delivered, the case as it was.

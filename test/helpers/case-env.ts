@@ -11,7 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { createActivities } from '../../activities';
+import { createWorkerActivities } from '../../activities';
 import { addSearchAttributes } from '../../scripts/lib/dev-server';
 import { FileOutbox, type Outbox } from '../../activities/outbox';
 import { parseCaseEvent, type CaseEvent, type EventType } from '../../machines/events';
@@ -52,7 +52,7 @@ export async function createCaseTestEnv(): Promise<CaseTestEnv> {
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,
-        activities: createActivities({ outbox: workerOutbox }),
+        activities: createWorkerActivities({ outbox: workerOutbox }),
       }),
     now: async () => new Date(await env.currentTimeMs()).toISOString(),
     teardown: async () => {

@@ -1,0 +1,104 @@
+/**
+ * The activity half of an effect module: the validated input (the case reference every effect
+ * carries plus the effect's own parameters as the machines declare them), the result the case
+ * records on its timeline, and `defineEffectActivity`, which wraps a module's handler with the zod
+ * check at the activity boundary. A bad input is a non-retryable failure (retrying cannot fix it);
+ * a transport error is retried by Temporal under the effect's delivery policy.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import type { EffectDefinition } from '../../machines/effects';
+import { describeIssues, parseOptions } from '../../machines/zod-issues';
+import { INVALID_ACTIVITY_INPUT } from '../../workflows/activity-errors';
+import type { DeliveryReceipt, Outbox, OutboxMessage } from '../outbox';
+
+const caseRef = {
+  /** `<workflow id>/<effect sequence>/<effect name>`: stable across retries and continue-as-new. */
+  idempotencyKey: z.string().trim().min(1, 'idempotencyKey must not be empty'),
+  caseId: z.string().trim().min(1),
+  procedureId: z.string().trim().min(1),
+  schoolId: z.string().trim().min(1),
+  pupilId: z.string().trim().min(1),
+  /** Workflow time when the effect was issued (ISO), so messages carry the case's own clock. */
+  issuedAt: z.iso.datetime({ offset: true }),
+  /** When the fact behind the effect happened (default: issuedAt); limits count from it. */
+  factAt: z.iso.datetime({ offset: true }).optional(),
+};
+
+/** The zod schema of an effect's activity input. */
+export const effectInputSchema = <S extends z.ZodType>(params: S) => z.object({ ...caseRef, params });
+/** An effect's activity input, typed for the workflow's call and checked again by zod in the activity. */
+export type EffectInput<S extends z.ZodType> = z.infer<ReturnType<typeof effectInputSchema<S>>>;
+
+/** What an effect activity answers: the outbox's receipt and what was sent to whom, for the case's timeline. */
+export interface EffectDelivery extends DeliveryReceipt {
+  /** The Norwegian subject as the recipients read it. */
+  subject: string;
+  /** Roles the message went to. */
+  recipients: readonly string[];
+}
+
+/** What effect handlers may use; the worker, the tests and the audit build it with createWorkerActivities. */
+export interface EffectDependencies {
+  outbox: Outbox;
+}
+
+/** An outbox message for the case `input` refers to. */
+export function caseMessage(
+  input: EffectInput<z.ZodType>,
+  fields: Omit<OutboxMessage, 'idempotencyKey' | 'caseId' | 'schoolId' | 'pupilId' | 'createdAt'>,
+): OutboxMessage {
+  return {
+    idempotencyKey: input.idempotencyKey,
+    caseId: input.caseId,
+    schoolId: input.schoolId,
+    pupilId: input.pupilId,
+    createdAt: input.issuedAt,
+    ...fields,
+  };
+}
+
+/** Delivers `message` through the outbox and answers what the case records. */
+export async function deliverMessage(outbox: Outbox, message: OutboxMessage): Promise<EffectDelivery> {
+  const receipt = await outbox.deliver(message);
+  return { ...receipt, subject: message.subject, recipients: message.recipients };
+}
+
+/** The activity half of one effect: its definition, its input schema and the activity built from dependencies. */
+export interface EffectActivityModule<N extends string, S extends z.ZodType> {
+  definition: EffectDefinition<N, S>;
+  input: ReturnType<typeof effectInputSchema<S>>;
+  create(deps: EffectDependencies): (input: EffectInput<S>) => Promise<EffectDelivery>;
+}
+
+/** Validates `input` against `schema`; a bad input fails without retries, naming the fields in Norwegian. */
+export function parseActivityInput<S extends z.ZodType>(schema: S, input: unknown, activity: string): z.infer<S> {
+  const result = schema.safeParse(input, parseOptions);
+  if (!result.success) {
+    const fields = describeIssues(result.error, '(inndata)', input).join('; ');
+    throw ApplicationFailure.nonRetryable(`Ugyldige inndata til ${activity}: ${fields}`, INVALID_ACTIVITY_INPUT);
+  }
+  return result.data;
+}
+
+/**
+ * The activity for `definition`: `handle` gets the input zod-checked (the workflow's call is typed,
+ * but a history, a hand-started activity or an older run may still send anything).
+ */
+export function defineEffectActivity<N extends string, S extends z.ZodType>(
+  definition: EffectDefinition<N, S>,
+  handle: (input: EffectInput<S>, deps: EffectDependencies) => Promise<EffectDelivery>,
+): EffectActivityModule<N, S> {
+  const input = effectInputSchema(definition.params);
+  return {
+    definition,
+    input,
+    create: (deps) => async (raw) => handle(parseActivityInput(input, raw, definition.name) as EffectInput<S>, deps),
+  };
+}
+
+/** A message's Norwegian (bokmål) subject and body, as the recipient reads them; written for this product. */
+export interface Wording {
+  subject: string;
+  body: string;
+}

@@ -1,0 +1,27 @@
+/** scheduleMeeting: a calendar entry for the participants, due within the procedure's limit counted from the fact. */
+import { addDays } from 'date-fns';
+import { meetingNames, roleList } from '../../machines/labels';
+import { scheduleMeeting } from '../../machines/effects/schedule-meeting';
+import { caseMessage, defineEffectActivity, deliverMessage } from './define';
+
+export const scheduleMeetingActivity = defineEffectActivity(scheduleMeeting, (input, { outbox }) => {
+  const { meeting, participants, withinDays } = input.params;
+  const name = meetingNames[meeting];
+  // Counted from when the fact happened, as a UTC calendar date like the machines' agreed dates.
+  const due =
+    withinDays === undefined
+      ? undefined
+      : addDays(new Date(input.factAt ?? input.issuedAt), withinDays)
+          .toISOString()
+          .slice(0, 10);
+  return deliverMessage(
+    outbox,
+    caseMessage(input, {
+      channel: 'calendar',
+      recipients: participants,
+      subject: `Møte: ${name}`,
+      body: `Sett opp ${name} med ${roleList(participants)}${due ? ` senest ${due}` : ''}.`,
+      ...(due ? { dueDate: due } : {}),
+    }),
+  );
+});
