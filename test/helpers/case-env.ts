@@ -171,3 +171,11 @@ export async function saveHistoryIfRecording(t: CaseTestEnv, workflowId: string,
   const History = temporal.api.history.v1.History;
   writeFileSync(join(HISTORIES_DIR, `${name}.history.pb`), History.encode(History.fromObject(history)).finish());
 }
+
+/**
+ * The view without its delivered effects: what a person's step left behind. Messages are delivered
+ * after the step that issued them, so a view taken just after a step may not have them yet.
+ */
+export function withoutDeliveries(view: CaseView): CaseView {
+  return { ...view, timeline: view.timeline.filter((e) => e.kind !== 'effect') };
+}

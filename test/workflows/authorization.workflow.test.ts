@@ -4,7 +4,7 @@
  * frozen version 1 of procedure C, so the roles come from a chart that does not change. In a file of
  * its own: the time-skipping test server keeps time skipping locked after it rejects an update.
  */
-import { caseEvent, closeCaseAsMoved, openCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
+import { caseEvent, closeCaseAsMoved, openCase, useCaseTestEnv, withCaseWorker, withoutDeliveries } from '../helpers/case-env';
 import { attemptEvent, viewOf } from '../helpers/case-steps';
 
 const ID = 'tiltaksplan-elevfravaer';
@@ -21,7 +21,7 @@ test('[point 6] a pupil or the guardians cannot close a case, and the refusal na
       'Rollen eleven kan ikke registrere «Saken avsluttet» i steget «Kontakt med hjemmet». Det kan: kontaktlærer, rektor, skolens ledelse.',
     );
     expect(await attemptEvent(handle, closing('guardians'))).toMatch(/^Rollen foresatte kan ikke registrere «Saken avsluttet»/);
-    expect(await viewOf(handle)).toEqual(before);
+    expect(withoutDeliveries(await viewOf(handle))).toEqual(withoutDeliveries(before));
     await closeCaseAsMoved(t, handle.workflowId);
   });
 });

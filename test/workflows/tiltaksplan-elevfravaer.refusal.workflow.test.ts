@@ -5,7 +5,7 @@
 import { addDays, formatISO } from 'date-fns';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseEvent } from '../../machines/events';
-import { caseEvent, type CaseHandle, openCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
+import { caseEvent, type CaseHandle, openCase, useCaseTestEnv, withCaseWorker, withoutDeliveries } from '../helpers/case-env';
 import { sendEvent, viewOf } from '../helpers/case-steps';
 
 const ID = 'tiltaksplan-elevfravaer';
@@ -56,6 +56,6 @@ test('a refused update names the event and the state and leaves history and stat
     await expect(send(handle, { type: 'measures.agreed', eventId: 'x' })).rejects.toThrow(WorkflowUpdateFailedError);
 
     expect(await writtenSince(handle, historyBefore)).toEqual([]);
-    expect(await viewOf(handle)).toEqual(before);
+    expect(withoutDeliveries(await viewOf(handle))).toEqual(withoutDeliveries(before));
   });
 });
