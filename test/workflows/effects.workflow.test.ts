@@ -8,7 +8,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { formatCase } from '../../cli/format';
 import { type EffectName, effectNames, effectsByName } from '../../machines/effects';
 import { EFFECT_NON_RETRYABLE_ERROR_TYPES } from '../../workflows/activity-errors';
-import { closeCaseAsMoved, startCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
+import { closeCaseAsMoved, saveHistoryIfRecording, startCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
 import { settled, viewOf } from '../helpers/case-steps';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -90,5 +90,7 @@ test('every delivered effect is on the timeline and in the case history, each sc
     expect(
       closed.timeline.filter((e) => e.kind === 'effect' && e.name === 'notifyStaff').map((e) => e.kind === 'effect' && e.subject),
     ).toEqual(['Ny fraværssak', 'Fraværssak avsluttet']);
+    // A run with the effect-timeline patch, for the replay test.
+    await saveHistoryIfRecording(t, handle.workflowId, 'tiltaksplan-elevfravaer-effects-delivered');
   });
 });
