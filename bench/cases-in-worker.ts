@@ -307,6 +307,8 @@ async function measureKind(
   log: (line: string) => void,
 ): Promise<KindResult> {
   const taskQueue = `bench-${kind.kind}`;
+  const total = options.warmup + options.cases;
+  const bundlePath = await writeBundle(kind.kind, ctx.dir);
   const recordEffect: BenchActivities['recordEffect'] = async () => undefined;
   const activityWorker = await Worker.create({
     connection: ctx.connection,
@@ -314,17 +316,22 @@ async function measureKind(
     activities: { ...createActivities({ outbox: new FileOutbox(ctx.outboxDir) }), recordEffect },
   });
   const activitiesRunning = activityWorker.run();
-  const total = options.warmup + options.cases;
-  const bundlePath = await writeBundle(kind.kind, ctx.dir);
-  const worker = await WorkerChild.start({
-    kind: kind.kind,
-    bundlePath,
-    address: ctx.address,
-    taskQueue,
-    maxCachedWorkflows: total + 10,
-    // The worker as before the fix holds megabytes per case: a heap snapshot of that would take minutes.
-    exactHeap: kind.kind !== 'case-unshared',
-  });
+  let worker: WorkerChild;
+  try {
+    worker = await WorkerChild.start({
+      kind: kind.kind,
+      bundlePath,
+      address: ctx.address,
+      taskQueue,
+      maxCachedWorkflows: total + 10,
+      // The worker as before the fix holds megabytes per case: a heap snapshot of that would take minutes.
+      exactHeap: kind.kind !== 'case-unshared',
+    });
+  } catch (err) {
+    activityWorker.shutdown();
+    await activitiesRunning;
+    throw err;
+  }
   let opened = 0;
   let peakRssMb = 0;
   const result = (partial: Partial<KindResult>): KindResult => ({
@@ -464,9 +471,10 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       },
     };
   } finally {
-    await clientConnection.close();
-    await connection.close();
-    await server.stop();
+    // Every step runs even if one before it fails, so no server or directory is left behind.
+    for (const step of [() => clientConnection.close(), () => connection.close(), () => server.stop()]) {
+      await step().catch((err: unknown) => console.error(err));
+    }
     rmSync(dir, { recursive: true, force: true });
     rmSync(dbDir, { recursive: true, force: true });
   }
