@@ -457,7 +457,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       issuedAt: effect.issuedAt,
       factAt: effect.factAt ?? effect.issuedAt,
       params: effect.params as EffectParams[K],
-    } as EffectActivityInput<K>;
+    };
   };
 
   const performEffect = async (effect: QueuedEffect): Promise<void> => {

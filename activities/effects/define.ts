@@ -12,7 +12,7 @@ import { describeIssues, parseOptions } from '../../machines/zod-issues';
 import { INVALID_ACTIVITY_INPUT } from '../../workflows/activity-errors';
 import type { DeliveryReceipt, Outbox, OutboxMessage } from '../outbox';
 
-const caseRef = {
+const caseRefSchema = z.object({
   /** `<workflow id>/<effect sequence>/<effect name>`: stable across retries and continue-as-new. */
   idempotencyKey: z.string().trim().min(1, 'idempotencyKey must not be empty'),
   caseId: z.string().trim().min(1),
@@ -23,12 +23,14 @@ const caseRef = {
   issuedAt: z.iso.datetime({ offset: true }),
   /** When the fact behind the effect happened (default: issuedAt); limits count from it. */
   factAt: z.iso.datetime({ offset: true }).optional(),
-};
+});
+/** The case an effect belongs to, its idempotency key and its times: what every effect's input carries. */
+export type CaseRef = z.infer<typeof caseRefSchema>;
 
 /** The zod schema of an effect's activity input. */
-export const effectInputSchema = <S extends z.ZodType>(params: S) => z.object({ ...caseRef, params });
+export const effectInputSchema = <S extends z.ZodType>(params: S) => caseRefSchema.extend({ params });
 /** An effect's activity input, typed for the workflow's call and checked again by zod in the activity. */
-export type EffectInput<S extends z.ZodType> = z.infer<ReturnType<typeof effectInputSchema<S>>>;
+export type EffectInput<S extends z.ZodType> = CaseRef & { params: z.infer<S> };
 
 /** What an effect activity answers: the outbox's receipt and what was sent to whom, for the case's timeline. */
 export interface EffectDelivery extends DeliveryReceipt {

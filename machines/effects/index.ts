@@ -23,7 +23,7 @@ export type { RequestDocumentParams } from './request-document';
 export type { ScheduleMeetingParams } from './schedule-meeting';
 export { type ReminderTopic, type RemindResponsibleParams, reminderTopicSchema } from './remind-responsible';
 
-/** Every effect a procedure may declare. A new effect's module is added here, and nowhere else in machines/. */
+/** Every effect a procedure may declare. A new effect's module is added here; besides, only the machine that declares it changes. */
 export const effectDefinitions = [
   notifyGuardians,
   notifyStaff,
