@@ -29,7 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { buildWorker } from '../worker/build-worker';
+import { buildWorker, caseWorkflowBundleOptions } from '../worker/build-worker';
 import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
 import type { CaseEvent } from '../machines/events';
@@ -266,7 +266,12 @@ let bundle: Promise<WorkflowBundle> | undefined;
  * entry point as `worker/build-worker.ts`, which then builds every worker of the run from it.
  */
 function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  // Bundled as the worker bundles it: the machines preloaded and shared by every case.
+  bundle ??= bundleWorkflowCode({
+    ...caseWorkflowBundleOptions,
+    preloadModules: [...caseWorkflowBundleOptions.preloadModules],
+    logger: quietBundlerLogger,
+  });
   return bundle;
 }
 

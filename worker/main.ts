@@ -5,8 +5,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createDetectionActivities } from '../activities/detection';
+import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
 import { EXIT } from '../app/exit-codes';
 import { ConfigError, loadSettings } from '../app/settings';
@@ -27,16 +26,16 @@ async function run(): Promise<void> {
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
-      activities: {
-        ...createActivities({ outbox: new FileOutbox(outboxDir) }),
-        ...createDetectionActivities({
+      activities: createWorkerActivities({
+        outbox: new FileOutbox(outboxDir),
+        detection: {
           client,
           taskQueue: config.taskQueue,
           registrationsDir: fromRoot(settings.registrationsDir),
           ledgerDir: fromRoot(settings.detectionLedgerDir),
           schoolsConfig: fromRoot(settings.schoolsConfig),
-        }),
-      },
+        },
+      }),
       identity: `case-worker@${hostname()}:${process.pid}`,
     });
     console.log(
