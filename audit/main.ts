@@ -15,7 +15,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { procedureDot, renderSvg } from '../diagrams';
-import { type ProcedureDefinition, getProcedure, currentProcedures } from '../machines/registry';
+import { type ProcedureDefinition, type ProcedureRegistry, procedureRegistry } from '../machines/registry';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
 import { ConformanceRunner } from './conformance';
 import { checkDeadlineCoverage, checkInvariants } from './invariants';
@@ -43,6 +43,8 @@ export interface AuditOptions {
   log?: (line: string) => void;
   /** Replay progress is printed every this many paths (default 20). */
   progressEvery?: number;
+  /** The procedures to audit; default the system's. */
+  registry?: ProcedureRegistry;
 }
 
 export interface AuditRun {
@@ -165,7 +167,8 @@ async function auditProcedure(
 export async function runAudit(options: AuditOptions = {}): Promise<AuditRun> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => console.log(line));
-  const procedures = options.procedure ? [getProcedure(options.procedure)] : [...currentProcedures()];
+  const registry = options.registry ?? procedureRegistry;
+  const procedures = options.procedure ? [registry.get(options.procedure)] : [...registry.current()];
   const settings = {
     mutations: options.mutations ?? true,
     concurrency: options.concurrency ?? 4,
@@ -269,8 +272,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditOptions & { help: 
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)) {
     throw new UsageError(`--concurrency må være et heltall fra 1 til 16, ikke «${values.concurrency}»`);
   }
-  if (values.procedure !== undefined && !currentProcedures().some((p) => p.id === values.procedure)) {
-    throw new UsageError(`Ukjent rutine «${values.procedure}». Kjente: ${[...new Set(currentProcedures().map((p) => p.id))].join(', ')}`);
+  if (values.procedure !== undefined && !procedureRegistry.has(values.procedure)) {
+    throw new UsageError(`Ukjent rutine «${values.procedure}». Kjente: ${procedureRegistry.ids().join(', ')}`);
   }
   return {
     help: values.help,

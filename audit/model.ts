@@ -40,10 +40,6 @@ import { type CaseContext, type CaseFacts, type CaseInput, documentOf, initialCa
 import { type CaseEvent, type EventType, eventTypes } from '../machines/events';
 import type { StateMeta } from '../machines/meta';
 import { activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
-import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
-import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
-import { RAELINGEN_ID, resumeStageOf } from '../machines/raelingen-veileder';
-import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
 import { type ProcedureDefinition, buildCaseInput } from '../machines/registry';
 import { type Role, documentKindSchema, serviceSchema, suspicionKindSchema, trendSchema } from '../machines/vocabulary';
 import { authorisedRoles } from '../machines/authorization';
@@ -487,52 +483,6 @@ function cachedKeyPlan(machine: AnyStateMachine, input: CaseInput<unknown>): Key
   return plan;
 }
 
-/** A procedure-specific summary of the case history, and the context fields it stands in for. */
-interface HistorySummary {
-  summary: (context: CaseContext<unknown>) => unknown;
-  /** Fields whose only readers are the guards the summary answers for; the key leaves them out. */
-  replaces: readonly string[];
-}
-
-/**
- * Procedures A, B and C apply the national rules through the shared guards
- * `isNoSuspicionAwaitingChildWelfare` and `isReferralAllowed` (E.CW1, E.BUP1), which read the
- * case history: whether a suspicion waits for child welfare (the key's own `harmPending`) and
- * whether municipal measures were tried (`haveMunicipalMeasuresBeenTried`: a plan or agreement
- * anywhere in the case, and an evaluation held). No other guard of theirs reads the fields
- * behind these answers, so the answers stand in for them: the key tells apart what the guards
- * do, and the graph does not multiply by every combination of suspicion kind, consultation and
- * evaluation count.
- */
-const nationalRulesSummary: HistorySummary = {
-  // Both halves of "tried", so the answer after the next evaluation is known before it.
-  summary: (context) => [
-    context.documents.some((d) => d.kind === 'measures-plan' || d.kind === 'cooperation-agreement'),
-    context.evaluations > 0,
-  ],
-  replaces: ['suspicions', 'childWelfareConsulted', 'evaluations'],
-};
-
-/**
- * Procedure-specific summaries for guards that read the case history rather than the current
- * stage. Procedure E returns from "child welfare first" to the stage its history shows
- * (`resumeStageOf`, which reads the documents and the latest trend) and allows a BUP referral
- * only after an agreement was made and evaluated; the summary keeps exactly those answers, so
- * the latest trend and the evaluation count need not be kept beside them.
- */
-const historySummaries: Record<string, HistorySummary> = {
-  [PLAN_FOR_SKOLENAERVAER_ID]: nationalRulesSummary,
-  [TILTAKSPLAN_ID]: nationalRulesSummary,
-  [HARDANGER_ID]: nationalRulesSummary,
-  [RAELINGEN_ID]: {
-    summary: (context) => [
-      resumeStageOf(context as Parameters<typeof resumeStageOf>[0]),
-      context.documents.some((d) => d.eventType === 'cooperationAgreement.signed') && context.evaluations > 0,
-    ],
-    replaces: ['lastTrend', 'evaluations'],
-  },
-};
-
 /** Does entering `node` start a new documentation stage (`beginStage` in its entry)? */
 function beginsStage(node: AnyStateNode): boolean {
   return (node.entry ?? []).some((action: unknown) => {
@@ -610,7 +560,8 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
   const input = buildCaseInput(procedure, facts, options.policyOverrides);
   const stepper = createStepper(procedure.machine);
   const index = stepper.index;
-  const history = historySummaries[procedure.id];
+  // The history the procedure's guards read, summarised by its definition (machines/procedure-definition.ts).
+  const history = procedure.historySummary;
   const keyPlan = cachedKeyPlan(procedure.machine, input);
   const keyFields = keyPlan.fields.filter((field) => !history?.replaces.includes(field));
   const kindsCache = new Map<string, readonly string[]>();

@@ -1,113 +1,36 @@
 /**
  * Detection thresholds per procedure: every count and window the detection rules use, with the
- * seed's value as default. A municipality overrides single values; the override is validated and
- * a bad or unknown field is refused by name (a typo must not silently fall back to a default).
+ * seed's value as default. The defaults are part of each procedure's definition
+ * (`detection.defaults` in machines/registry.ts); a municipality overrides single values; the
+ * override is validated and a bad or unknown field is refused by name (a typo must not silently
+ * fall back to a default).
  */
-import { z } from 'zod';
-import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
-import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
-import { RAELINGEN_ID } from '../machines/raelingen-veileder';
-import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
+import { type DetectionPolicy, detectionPolicySchema } from '../machines/detection-policy';
+import { type ProcedureRegistry, procedureRegistry } from '../machines/registry';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
+
+export { type DetectionPolicy, detectionPolicySchema } from '../machines/detection-policy';
 
 /** Thrown when a detection policy override is invalid; the message names every bad field. */
 export class InvalidDetectionPolicyError extends Error {
   override name = 'InvalidDetectionPolicyError';
 }
 
-const positive = (description: string) => z.number().int().min(1).max(366).describe(description);
-
-export const detectionPolicySchema = z.object({
-  /** C §2: whole-day absence on this many consecutive school days. */
-  consecutiveSchoolDays: positive('whole-day absence on this many consecutive school days (school days)'),
-  /** C §2: this many whole days of absence within a calendar month (school-calendar.ts `monthFrom`). */
-  singleDaysInMonth: positive('whole days of absence within a calendar month'),
-  /** C §2 "gjentakende": partial-day absence on at least this many days within a calendar month (policy, not in the seed). */
-  repeatedPartialDaysInMonth: positive('days with partial-day absence within a calendar month that count as repeated'),
-  /** A Trinn 1: more than this many whole days of absence in the school year to date. */
-  daysOverLimit: positive('absence over this many whole days in the school year (days)'),
-  /** Unnotified absence: the school acts on this school day of absence without notice, grades 1-7. */
-  unnotifiedPrimaryBySchoolDay: positive('grades 1-7: act on this school day of absence without notice (school days)'),
-  /** Unnotified absence: the school acts on this school day of absence without notice, grades 8-10. */
-  unnotifiedLowerSecondaryBySchoolDay: positive('grades 8-10: act on this school day of absence without notice (school days)'),
-  /** First grade of ungdomsskole. */
-  lowerSecondaryFromGrade: z.number().int().min(1).max(10).describe('first grade of lower secondary school'),
-  /** E.S5a: worrying when whole days of absence (valid or not) in the half-year exceed this. */
-  worryingOverDays: positive('whole days of absence, valid or not, in the half-year that are exceeded (days)'),
-  /** E.S5a: worrying when single lessons of absence (valid or not) in the half-year exceed this. */
-  worryingOverLessons: positive('single lessons of absence, valid or not, in the half-year that are exceeded'),
-  /** E danger sign: this many whole days of valid absence in one half-year. */
-  validDaysPerHalfYear: positive('whole days of valid absence in one half-year (days)'),
-  /** E danger sign: this many late arrivals ... */
-  lateArrivals: positive('late arrivals that are a danger sign'),
-  /** ... within this many consecutive school days ("several times a week" = 3 in 5). */
-  lateArrivalsWithinSchoolDays: positive('window for late arrivals (school days)'),
-  /** E danger sign: the pupil came and left on this many days ... */
-  leftDuringDay: positive('days the pupil came to school and left, within the window below'),
-  /**
-   * ... within this many calendar days. The seed names no period for this sign, so it is the
-   * product's number of days, not a month (a month in a seed is a calendar month).
-   */
-  leftDuringDayWithinCalendarDays: positive('window for leaving during the day (calendar days)'),
-  /** A partial registration with minutes only counts ceil(minutes / this) lessons. */
-  minutesPerLesson: z.number().int().min(10).max(120).describe('minutes in one lesson'),
-  /** Trend: partial lessons are turned into days with this many lessons per day. */
-  lessonsPerDay: z.number().int().min(1).max(12).describe('lessons in one school day'),
-  /** Trend: length of each compared window (school days). */
-  trendWindowSchoolDays: positive('length of each window the trend compares (school days)'),
-  /** Trend: a change of at most this many days counts as unchanged (C §3.3 "merkbart mindre"). */
-  trendToleranceDays: z.number().min(0).max(30).describe('change in days that still counts as unchanged'),
-});
-export type DetectionPolicy = z.infer<typeof detectionPolicySchema>;
-
-/** Values shared by every procedure unless its seed says otherwise. */
-const common: DetectionPolicy = {
-  consecutiveSchoolDays: 3,
-  singleDaysInMonth: 4,
-  repeatedPartialDaysInMonth: 3,
-  daysOverLimit: 10,
-  unnotifiedPrimaryBySchoolDay: 3,
-  unnotifiedLowerSecondaryBySchoolDay: 3,
-  lowerSecondaryFromGrade: 8,
-  worryingOverDays: 8,
-  worryingOverLessons: 10,
-  validDaysPerHalfYear: 10,
-  lateArrivals: 3,
-  lateArrivalsWithinSchoolDays: 5,
-  leftDuringDay: 2,
-  leftDuringDayWithinCalendarDays: 30,
-  minutesPerLesson: 45,
-  lessonsPerDay: 6,
-  trendWindowSchoolDays: 20,
-  trendToleranceDays: 1,
-};
-
-/** The seeds' defaults per procedure id. */
-export const detectionPolicyDefaults: Readonly<Record<string, DetectionPolicy>> = {
-  // Seed 002 §1.2: without notice the school contacts the home (the first school day, all grades);
-  // §2: 3 consecutive days, 4 single days within a month, repeated partial absence.
-  [TILTAKSPLAN_ID]: { ...common, unnotifiedPrimaryBySchoolDay: 1, unnotifiedLowerSecondaryBySchoolDay: 1 },
-  // Seed 000 §5.1: no notice within 3 days ⇒ the school contacts the guardians (all grades);
-  // Trinn 1: absence over 10 days.
-  [PLAN_FOR_SKOLENAERVAER_ID]: common,
-  // Seed 004 school routine: barnetrinn contacts the home immediately (day 1), ungdomsskole by
-  // the third day; over 8 days and/or 10 single lessons; 10 valid days in a half-year.
-  [RAELINGEN_ID]: { ...common, unnotifiedPrimaryBySchoolDay: 1, unnotifiedLowerSecondaryBySchoolDay: 3 },
-  // Seed 001 Nivå 0: guardians give notice on the first day of every absence.
-  [HARDANGER_ID]: { ...common, unnotifiedPrimaryBySchoolDay: 1, unnotifiedLowerSecondaryBySchoolDay: 1 },
-};
-
 /**
- * The detection policy for a procedure: the seed's defaults with a municipality's overrides.
- * Unknown fields and bad values throw InvalidDetectionPolicyError naming the field.
+ * The detection policy for a procedure: its definition's defaults with a municipality's
+ * overrides. Unknown fields and bad values throw InvalidDetectionPolicyError naming the field.
  */
-export function resolveDetectionPolicy(procedureId: string, overrides?: unknown): DetectionPolicy {
-  const defaults = detectionPolicyDefaults[procedureId];
-  if (!defaults) {
+export function resolveDetectionPolicy(
+  procedureId: string,
+  overrides?: unknown,
+  registry: ProcedureRegistry = procedureRegistry,
+): DetectionPolicy {
+  if (!registry.has(procedureId)) {
     throw new InvalidDetectionPolicyError(
-      `Ingen terskler for fraværsdeteksjon for rutinen «${procedureId}»; kjente rutiner: ${Object.keys(detectionPolicyDefaults).join(', ')}.`,
+      `Ingen terskler for fraværsdeteksjon for rutinen «${procedureId}»; kjente rutiner: ${registry.ids().join(', ')}.`,
     );
   }
+  const defaults = registry.get(procedureId).detection.defaults;
   const partial = detectionPolicySchema
     .partial()
     .strict()

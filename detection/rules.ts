@@ -28,12 +28,8 @@
  * answers "how many school days before this date" in O(1).
  */
 import type { AbsenceTrigger } from '../machines/events';
-import { getProcedure } from '../machines/registry';
+import { type ProcedureRegistry, procedureRegistry } from '../machines/registry';
 import type { Trend, TriggerRule } from '../machines/vocabulary';
-import { HARDANGER_ID } from '../machines/hardanger-handlingsplan';
-import { PLAN_FOR_SKOLENAERVAER_ID } from '../machines/plan-for-skolenaervaer';
-import { RAELINGEN_ID } from '../machines/raelingen-veileder';
-import { TILTAKSPLAN_ID } from '../machines/tiltaksplan-elevfravaer';
 import type { Registration } from '../intake/registration-schema';
 import { type DetectionPolicy, resolveDetectionPolicy } from './policy';
 import { type SchoolCalendar, halfYearOf, monthFrom, schoolYearOf } from './school-calendar';
@@ -95,6 +91,8 @@ export type PreviousTrigger = Pick<DetectedTrigger, 'pupilId' | 'dates' | 'rule'
 /** Everything a rule needs besides the pupil's days. */
 export interface RuleContext {
   procedureId: string;
+  /** The clause a day without notice implements in this procedure (its definition's `detection.noticeClause`). */
+  noticeClause: string;
   calendar: SchoolCalendar;
   policy: DetectionPolicy;
   /** The evaluation date (yyyy-MM-dd); nothing after it is looked at. */
@@ -381,14 +379,6 @@ export const daysOverLimit: Rule = (pupil, ctx) => {
   };
 };
 
-/** The clause the unnotified-absence rule implements in each procedure. */
-const unnotifiedClause: Readonly<Record<string, string>> = {
-  [PLAN_FOR_SKOLENAERVAER_ID]: 'A.5.1c',
-  [HARDANGER_ID]: 'B.N0a',
-  [TILTAKSPLAN_ID]: 'C.1.2',
-  [RAELINGEN_ID]: 'E.S4',
-};
-
 /**
  * Absence without notice from the guardians. A (the Plan for skolenærvær §5.1): no notice within 3 days ⇒ the
  * school contacts the guardians. E (the Rælingen guide): grades 1-7 contact the home immediately (the 1st
@@ -432,7 +422,7 @@ export const unnotifiedAbsence: Rule = (pupil, ctx) => {
     dates,
     days: wholeDays,
     firedOn: due,
-    clause: unnotifiedClause[ctx.procedureId] ?? 'E.S4',
+    clause: ctx.noticeClause,
     description:
       n === 1
         ? `Fravær uten melding fra foresatte ${no(first.date)} (${who}). Skolen kontakter hjemmet samme dag.`
@@ -603,16 +593,6 @@ export const rules: Readonly<Partial<Record<TriggerRule, Rule>>> = {
 };
 
 /**
- * Rules read from one procedure's source only, with the procedures they run for. A procedure may
- * open on a trigger a person reports (Hardanger opens on suspected invalid absence too), but
- * detection raises it only where the source names the sign: Rælingen's danger signs list invalid
- * absence from single lessons and whole days; Hardanger's plan names no such sign.
- */
-const ruleScope: Readonly<Partial<Record<TriggerRule, readonly string[]>>> = {
-  'suspected-invalid-absence': [RAELINGEN_ID],
-};
-
-/**
  * Which earlier triggers a rule's count starts after: its cut-off family. Rules of one family
  * read the same absence through different thresholds (a run of days, days in a month, days in a
  * half-year ...), so they share one cut-off and one absence never counts as two worries. A rule
@@ -642,12 +622,15 @@ interface ActiveRule {
   family: CutoffFamily;
 }
 
-/** The rules detection runs for a procedure: its opening rules that have a detector in scope. */
-export function activeRules(procedureId: string): ActiveRule[] {
-  return getProcedure(procedureId).openingRules.flatMap((id) => {
+/**
+ * The rules detection runs for a procedure: the ones its definition lists (`detection.rules`),
+ * each looked up here by its trigger id. A listed rule without a detector is a definition error.
+ */
+export function activeRules(procedureId: string, registry: ProcedureRegistry = procedureRegistry): ActiveRule[] {
+  return registry.get(procedureId).detection.rules.map((id) => {
     const rule = rules[id];
-    const scope = ruleScope[id];
-    return rule && (!scope || scope.includes(procedureId)) ? [{ id, rule, family: cutoffFamily(id) }] : [];
+    if (!rule) throw new Error(`Rutinen ${procedureId} ber deteksjonen om regelen «${id}», som ikke har noen detektor.`);
+    return { id, rule, family: cutoffFamily(id) };
   });
 }
 
@@ -677,8 +660,7 @@ function upperBound(days: readonly DayAbsence[], date: string): number {
 }
 
 /**
- * Runs the rules of a procedure (`activeRules`: its openingRules in machines/registry.ts that
- * have a detector in scope) over every pupil's registrations, as of `today`, and returns the
+ * Runs the rules of a procedure (`activeRules`: the rules its definition in `registry` lists) over every pupil's registrations, as of `today`, and returns the
  * triggers sorted by the date they fired (then pupil, then rule).
  *
  * `previousTriggers` (any rule, per pupil) are the triggers already reported: for that pupil each
@@ -693,8 +675,9 @@ export function detect(
   today: string,
   previousTriggers: readonly PreviousTrigger[] = [],
   policyOverrides?: unknown,
+  registry: ProcedureRegistry = procedureRegistry,
 ): DetectedTrigger[] {
-  return detectGrouped(procedureId, groupByPupil(registrations, calendar), calendar, today, previousTriggers, policyOverrides);
+  return detectGrouped(procedureId, groupByPupil(registrations, calendar), calendar, today, previousTriggers, policyOverrides, registry);
 }
 
 /** `detect` on registrations already grouped by `groupByPupil`, so a caller groups a school once. */
@@ -705,9 +688,11 @@ export function detectGrouped(
   today: string,
   previousTriggers: readonly PreviousTrigger[] = [],
   policyOverrides?: unknown,
+  registry: ProcedureRegistry = procedureRegistry,
 ): DetectedTrigger[] {
-  const active = activeRules(procedureId);
-  const policy = resolveDetectionPolicy(procedureId, policyOverrides);
+  const active = activeRules(procedureId, registry);
+  const policy = resolveDetectionPolicy(procedureId, policyOverrides, registry);
+  const noticeClause = registry.get(procedureId).detection.noticeClause;
   calendar.dayNumber(today); // fail fast when today lies outside the calendar
   const cutoff = cutoffs(previousTriggers);
 
@@ -716,7 +701,7 @@ export function detectGrouped(
     const after = cutoff.get(pupil.pupilId);
     const days = new Map<CutoffFamily, PupilAbsence>();
     for (const { rule, family } of active) {
-      const hit = runRule(rule, family, pupil, after, days, { procedureId, calendar, policy, today });
+      const hit = runRule(rule, family, pupil, after, days, { procedureId, noticeClause, calendar, policy, today });
       if (hit) found.push({ ...hit, pupilId: pupil.pupilId, schoolId: pupil.schoolId, procedureId });
     }
   }
@@ -782,9 +767,11 @@ export function detectInOrder(
   today: string,
   previousTriggers: readonly PreviousTrigger[] = [],
   policyOverrides?: unknown,
+  registry: ProcedureRegistry = procedureRegistry,
 ): TriggerStep[] {
-  const active = activeRules(procedureId);
-  const policy = resolveDetectionPolicy(procedureId, policyOverrides);
+  const active = activeRules(procedureId, registry);
+  const policy = resolveDetectionPolicy(procedureId, policyOverrides, registry);
+  const noticeClause = registry.get(procedureId).detection.noticeClause;
   calendar.dayNumber(today); // fail fast when today lies outside the calendar
   const cutoff = cutoffs(previousTriggers);
 
@@ -797,7 +784,7 @@ export function detectInOrder(
       const days = new Map<CutoffFamily, PupilAbsence>();
       const hits: DetectedTrigger[] = [];
       for (const { rule, family } of active) {
-        const hit = runRule(rule, family, pupil, after, days, { procedureId, calendar, policy, today });
+        const hit = runRule(rule, family, pupil, after, days, { procedureId, noticeClause, calendar, policy, today });
         if (hit) hits.push({ ...hit, pupilId, schoolId: pupil.schoolId, procedureId });
       }
       if (hits.length === 0) break;

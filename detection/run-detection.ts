@@ -12,6 +12,7 @@
  * are named in the summary.
  */
 import { differenceInCalendarDays, parseISO } from 'date-fns';
+import { type ProcedureRegistry, procedureRegistry } from '../machines/registry';
 import type { RegistrationStore } from '../intake/registration-store';
 import type { CaseDispatcher, TriggerOutcome } from './case-dispatcher';
 import { planTrendEvent, planTriggerDelivery, triggerEvidence } from './dispatch-plan';
@@ -37,6 +38,8 @@ export interface DetectionRunOptions {
   /** Only these schools; default every school with registrations. */
   schoolIds?: readonly string[];
   onProgress?: (line: string) => void;
+  /** The procedures the school directory's ids refer to; default the system's. */
+  registry?: ProcedureRegistry;
 }
 
 export interface SchoolRunSummary {
@@ -135,7 +138,15 @@ async function runSchool(
   try {
     // Grouped once: the rules and the trend both read the pupils' school days.
     absence = groupByPupil(registrations, settings.calendar);
-    steps = detectInOrder(settings.procedureId, absence, settings.calendar, options.today, previous, settings.detectionOverrides);
+    steps = detectInOrder(
+      settings.procedureId,
+      absence,
+      settings.calendar,
+      options.today,
+      previous,
+      settings.detectionOverrides,
+      options.registry ?? procedureRegistry,
+    );
   } catch (err) {
     // Registrations outside the municipality's calendar: a configuration gap, reported per school.
     if (err instanceof CalendarRangeError) {
@@ -175,7 +186,7 @@ async function runSchool(
       pupils.set(pupilId, entry);
     }
 
-    const policy = resolveDetectionPolicy(settings.procedureId, settings.detectionOverrides);
+    const policy = resolveDetectionPolicy(settings.procedureId, settings.detectionOverrides, options.registry ?? procedureRegistry);
     for (const entry of pupils.values()) {
       // No trend on the day the case opened (its trigger is the news), in this run or a repeat of it.
       if (!entry.caseOpen || entry.openedOn === options.today) continue;

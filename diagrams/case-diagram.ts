@@ -4,7 +4,7 @@
  * Used by `npm run diagrams -- --case` and tested on the time-skipping server.
  */
 import { type Client, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
-import { type ProcedureDefinition, ProcedureError, getProcedure } from '../machines/registry';
+import { type ProcedureDefinition, type ProcedureRegistry, ProcedureError, procedureRegistry } from '../machines/registry';
 import { type CaseMachineState, caseMachineStateQuery, caseWorkflowId } from '../workflows/case-messages';
 import { procedureDot } from './dot';
 import { buildGraph } from './graph';
@@ -65,12 +65,17 @@ async function queryMachineState(client: Client, workflowId: string): Promise<Ca
  * The diagram of the case of `pupilId` at `schoolId`: DOT and SVG of the procedure version the
  * case runs, with its route and current state marked.
  */
-export async function caseDiagram(client: Client, schoolId: string, pupilId: string): Promise<CaseDiagram> {
+export async function caseDiagram(
+  client: Client,
+  schoolId: string,
+  pupilId: string,
+  registry: ProcedureRegistry = procedureRegistry,
+): Promise<CaseDiagram> {
   const workflowId = caseWorkflowId(schoolId, pupilId);
   const state = await queryMachineState(client, workflowId);
   let procedure: ProcedureDefinition;
   try {
-    procedure = getProcedure(state.procedureId, state.procedureVersion);
+    procedure = registry.get(state.procedureId, state.procedureVersion);
   } catch (err) {
     if (err instanceof ProcedureError) {
       throw new CaseDiagramError(

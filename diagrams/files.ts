@@ -4,7 +4,7 @@
  * both build the contents here.
  */
 import { join } from 'node:path';
-import { type ProcedureDefinition, currentProcedures } from '../machines/registry';
+import { type ProcedureDefinition, type ProcedureRegistry, procedureRegistry } from '../machines/registry';
 import { procedureDot } from './dot';
 import { procedureMermaid } from './mermaid';
 import { renderSvg } from './render';
@@ -26,9 +26,9 @@ export function diagramBaseName(procedure: ProcedureDefinition, newest: boolean)
   return newest ? procedure.id : `${procedure.id}-v${procedure.version}`;
 }
 
-/** Every diagram file for every registered procedure, in registry order. */
-export async function diagramFiles(): Promise<DiagramFile[]> {
-  const procedures = currentProcedures();
+/** Every diagram file for every procedure in `registry`, in registry order. */
+export async function diagramFiles(registry: ProcedureRegistry = procedureRegistry): Promise<DiagramFile[]> {
+  const procedures = registry.current();
   const files: DiagramFile[] = [];
   for (const procedure of procedures) {
     const newest = procedures.every((p) => p.id !== procedure.id || p.version <= procedure.version);

@@ -3,16 +3,15 @@
  * display name, opening rules and clauses. A running case records the id and version it started
  * with and keeps them for its whole life; a new version is added beside the old, never over it.
  */
-import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 import { caseFactsSchema as legacyFactsSchema } from './v1/case-context';
 import type { ExtraSenders } from './authorization';
 import type { AbsenceTrigger } from './events';
 import { triggerRuleNames } from './labels';
 import { BUP_REFERRERS, type CaseFacts, type CaseInput, caseFactsSchema } from './case-context';
-import type { Clause } from './meta';
+import { commonDetectionPolicy } from './detection-policy';
 import { resolvePolicy } from './policy';
-import type { TriggerRule } from './vocabulary';
+import { type ProcedureDefinition, defineProcedure, nationalRulesSummary } from './procedure-definition';
 import {
   TILTAKSPLAN_ID,
   tiltaksplanClauses,
@@ -24,6 +23,7 @@ import {
   RAELINGEN_ID,
   type RaelingenPolicy,
   isWorryingAbsence,
+  resumeStageOf,
   raelingenClauses,
   raelingenMachine,
   raelingenOpeningRules,
@@ -44,37 +44,8 @@ import * as planForSkolenaervaerV1 from './v1/plan-for-skolenaervaer';
 import * as hardangerV1 from './v1/hardanger-handlingsplan';
 import { describeIssues, parseOptions } from './zod-issues';
 
-export interface ProcedureDefinition {
-  id: string;
-  version: number;
-  /** Norwegian name shown to users. */
-  displayName: string;
-  /** A short Norwegian name for lists and tables. */
-  shortName: string;
-  /** Municipality or body that owns the written procedure. */
-  owner: string;
-  /** The product's specification of the procedure (its source document, rules, judgement calls), relative to the repository root. */
-  specification: string;
-  machine: AnyStateMachine;
-  policySchema: z.ZodObject;
-  /** Absence patterns that may open a case under this procedure. */
-  openingRules: readonly TriggerRule[];
-  clauses: readonly Clause[];
-  /**
-   * Delays that mark no lateness when they fire (a planned period ending, a routine weekly
-   * look); every other delay that fires means something was due, and the case is flagged
-   * overdue until someone acts on it.
-   */
-  routineDelays: readonly string[];
-  /** Roles that may send an event beyond the responsible roles of the step that takes it (see authorization.ts). */
-  extraSenders: ExtraSenders;
-  /**
-   * Why a person may not open a case on this trigger under this policy (Norwegian), or undefined
-   * when they may: a counted trigger below the procedure's own limit is no worrying absence.
-   * Checked where a person opens a case by hand; detection opens only on its own thresholds.
-   */
-  openingCheck?: (trigger: AbsenceTrigger, policy: unknown) => string | undefined;
-}
+export type { HistorySummary, ProcedureDefinition, ProcedureDetection } from './procedure-definition';
+export { defineProcedure } from './procedure-definition';
 
 /** A: "absence over 10 days" opens Trinn 1 only when the trigger counts more days than the limit (A.T1.0). */
 function planForSkolenaervaerOpeningCheck(trigger: AbsenceTrigger, policy: unknown): string | undefined {
@@ -103,40 +74,96 @@ export class ProcedureError extends Error {
   override name = 'ProcedureError';
 }
 
-/** What every version of a procedure shares: who owns it, what it is called, its source. */
+/**
+ * What every version of a procedure shares: who owns it, what it is called, its source, what
+ * detection raises for it with which thresholds, and the history its guards read (for the audit).
+ */
 const procedureInfo = {
   [PLAN_FOR_SKOLENAERVAER_ID]: {
     displayName: 'Plan for skolenærvær',
     shortName: 'Skolenærvær',
     owner: 'Kommunen',
     specification: 'docs/procedures/plan-for-skolenaervaer.md',
+    detection: {
+      // Seed 000 §5.1: no notice within 3 days ⇒ the school contacts the guardians (all grades);
+      // Trinn 1: absence over 10 days.
+      defaults: commonDetectionPolicy,
+      rules: ['unnotified-absence', 'days-over-limit'],
+      noticeClause: 'A.5.1c',
+    },
+    historySummary: nationalRulesSummary,
   },
   [TILTAKSPLAN_ID]: {
     displayName: 'Tiltaksplan ved elevfravær – faser for tidlig innsats',
     shortName: 'Tiltaksplan elevfravær',
     owner: 'Kommunens rektormøte (vedtatt 10.03.2021)',
     specification: 'docs/procedures/tiltaksplan-elevfravaer.md',
+    detection: {
+      // Seed 002 §1.2: without notice the school contacts the home (the first school day, all grades);
+      // §2: 3 consecutive days, 4 single days within a month, repeated partial absence.
+      defaults: { ...commonDetectionPolicy, unnotifiedPrimaryBySchoolDay: 1, unnotifiedLowerSecondaryBySchoolDay: 1 },
+      rules: ['unnotified-absence', 'consecutive-days', 'single-days-in-month', 'partial-days-in-month'],
+      noticeClause: 'C.1.2',
+    },
+    historySummary: nationalRulesSummary,
   },
   [RAELINGEN_ID]: {
     displayName: 'Fravær i barnehager og skoler – en praktisk og faglig veileder',
     shortName: 'Rælingen-veilederen',
     owner: 'Rælingen kommune',
     specification: 'docs/procedures/raelingen-veileder.md',
+    detection: {
+      // Seed 004 school routine: barnetrinn contacts the home immediately (day 1), ungdomsskole by
+      // the third day; over 8 days and/or 10 single lessons; 10 valid days in a half-year. Its
+      // danger signs name invalid absence from single lessons and whole days.
+      defaults: { ...commonDetectionPolicy, unnotifiedPrimaryBySchoolDay: 1, unnotifiedLowerSecondaryBySchoolDay: 3 },
+      rules: [
+        'days-or-lessons-over-limit',
+        'suspected-invalid-absence',
+        'valid-absence-half-year',
+        'unnotified-absence',
+        'late-arrivals',
+        'left-during-day',
+      ],
+      noticeClause: 'E.S4',
+    },
+    // E returns from "child welfare first" to the stage its history shows (`resumeStageOf`, which
+    // reads the documents and the latest trend) and allows a BUP referral only after an
+    // agreement was made and evaluated; the summary keeps exactly those answers, so the latest
+    // trend and the evaluation count need not be kept beside them.
+    historySummary: {
+      summary: (context) => [
+        resumeStageOf(context as Parameters<typeof resumeStageOf>[0]),
+        context.documents.some((d) => d.eventType === 'cooperationAgreement.signed') && context.evaluations > 0,
+      ],
+      replaces: ['lastTrend', 'evaluations'],
+    },
   },
   [HARDANGER_ID]: {
     displayName: 'Handlingsplan ved bekymring rundt fravær',
     shortName: 'Handlingsplan Hardanger',
     owner: 'Hardanger',
     specification: 'docs/procedures/hardanger-handlingsplan.md',
+    detection: {
+      // Seed 001 Nivå 0: guardians give notice on the first day of every absence. Hardanger opens
+      // on suspected invalid absence a person reports, but its plan names no such sign to detect.
+      defaults: { ...commonDetectionPolicy, unnotifiedPrimaryBySchoolDay: 1, unnotifiedLowerSecondaryBySchoolDay: 1 },
+      rules: ['unnotified-absence'],
+      noticeClause: 'B.N0a',
+    },
+    historySummary: nationalRulesSummary,
   },
-} as const;
+} satisfies Record<
+  string,
+  Omit<ProcedureDefinition, 'id' | 'version' | 'machine' | 'policySchema' | 'openingRules' | 'clauses' | 'routineDelays' | 'extraSenders'>
+>;
 
 /**
  * Version 1 of each procedure, frozen in machines/v1/: the charts cases opened before version 2
  * run on until they close. Version 2 (machines/*.ts) is what new cases open on.
  */
 const version1: readonly ProcedureDefinition[] = [
-  {
+  defineProcedure({
     id: PLAN_FOR_SKOLENAERVAER_ID,
     version: 1,
     ...procedureInfo[PLAN_FOR_SKOLENAERVAER_ID],
@@ -146,8 +173,8 @@ const version1: readonly ProcedureDefinition[] = [
     clauses: planForSkolenaervaerV1.planForSkolenaervaerClauses,
     routineDelays: ['monitoringPeriod'],
     extraSenders: nationalExtraSenders,
-  },
-  {
+  }),
+  defineProcedure({
     id: TILTAKSPLAN_ID,
     version: 1,
     ...procedureInfo[TILTAKSPLAN_ID],
@@ -157,8 +184,8 @@ const version1: readonly ProcedureDefinition[] = [
     clauses: tiltaksplanV1.tiltaksplanClauses,
     routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod'],
     extraSenders: nationalExtraSenders,
-  },
-  {
+  }),
+  defineProcedure({
     id: RAELINGEN_ID,
     version: 1,
     ...procedureInfo[RAELINGEN_ID],
@@ -168,8 +195,8 @@ const version1: readonly ProcedureDefinition[] = [
     clauses: raelingenV1.raelingenClauses,
     routineDelays: ['weeklyAbsenceSummary', 'monitoringPeriod'],
     extraSenders: nationalExtraSenders,
-  },
-  {
+  }),
+  defineProcedure({
     id: HARDANGER_ID,
     version: 1,
     ...procedureInfo[HARDANGER_ID],
@@ -179,12 +206,12 @@ const version1: readonly ProcedureDefinition[] = [
     clauses: hardangerV1.hardangerClauses,
     routineDelays: ['monitoringPeriod'],
     extraSenders: nationalExtraSenders,
-  },
+  }),
 ];
 
 /** The current version of each procedure: what new cases open on. */
 const current: readonly ProcedureDefinition[] = [
-  {
+  defineProcedure({
     id: PLAN_FOR_SKOLENAERVAER_ID,
     version: 2,
     openingCheck: planForSkolenaervaerOpeningCheck,
@@ -196,8 +223,8 @@ const current: readonly ProcedureDefinition[] = [
     routineDelays: ['monitoringPeriod'],
     // The school nurse records her own conversations at any level (A.T2.1b, A.T3.1a).
     extraSenders: { ...nationalExtraSenders, 'schoolNurse.conversationHeld': ['school-nurse'] },
-  },
-  {
+  }),
+  defineProcedure({
     id: TILTAKSPLAN_ID,
     version: 2,
     ...procedureInfo[TILTAKSPLAN_ID],
@@ -210,8 +237,8 @@ const current: readonly ProcedureDefinition[] = [
     // meeting, evaluation, closing).
     routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod', 'illnessRestPeriod'],
     extraSenders: nationalExtraSenders,
-  },
-  {
+  }),
+  defineProcedure({
     id: RAELINGEN_ID,
     version: 2,
     openingCheck: raelingenOpeningCheck,
@@ -224,8 +251,8 @@ const current: readonly ProcedureDefinition[] = [
     routineDelays: ['weeklyAbsenceSummary', 'monitoringPeriod'],
     // The school nurse records her own conversations (E.S8); she is responsible for no school step.
     extraSenders: { ...nationalExtraSenders, 'schoolNurse.conversationHeld': ['school-nurse'] },
-  },
-  {
+  }),
+  defineProcedure({
     id: HARDANGER_ID,
     version: 2,
     ...procedureInfo[HARDANGER_ID],
@@ -248,14 +275,104 @@ const current: readonly ProcedureDefinition[] = [
     ],
     // The school nurse records the conversations the nurse holds (B.N2a names the nurse at Nivå 2).
     extraSenders: { ...nationalExtraSenders, 'schoolNurse.conversationHeld': ['school-nurse'] },
-  },
+  }),
 ];
 
-const definitions: readonly ProcedureDefinition[] = [...version1, ...current];
+/**
+ * A set of procedure versions and how to look them up. The system has one
+ * (`procedureRegistry`); detection, the audit, the diagrams and the traceability table take one
+ * as a parameter defaulting to it, so a test can run its own procedure through all of them.
+ */
+export interface ProcedureRegistry {
+  /** Every registered procedure version, old ones included. */
+  list(): readonly ProcedureDefinition[];
+  /**
+   * The newest version of each procedure: what new cases open on, and what diagrams, the
+   * traceability table and the audit describe. Older versions only finish the cases opened on them.
+   */
+  current(): readonly ProcedureDefinition[];
+  /** The newest version of a procedure. */
+  latestVersion(id: string): number;
+  /** A procedure by id and version (default: newest); throws ProcedureError naming what exists. */
+  get(id: string, version?: number): ProcedureDefinition;
+  /** Is a procedure with this id registered? */
+  has(id: string): boolean;
+  /** The registered procedure ids, in registration order. */
+  ids(): string[];
+  /**
+   * Adds a procedure version (refused when that version is already registered). The system's
+   * procedures are all registered where the registry is made; this is how a test's workflow
+   * bundle adds its own procedure to the registry the case workflow reads
+   * (test/fixtures/example-case-runtime.ts).
+   */
+  register(definition: ProcedureDefinition): void;
+}
+
+/**
+ * A registry of `definitions`; each procedure's newest version is its current one. Refuses two
+ * definitions with the same id and version, and a newest version whose detection raises a trigger
+ * it does not open on.
+ */
+export function createProcedureRegistry(initial: readonly ProcedureDefinition[]): ProcedureRegistry {
+  const definitions: ProcedureDefinition[] = [];
+  let current: ProcedureDefinition[] = [];
+  const ids = (): string[] => [...new Set(definitions.map((d) => d.id))];
+  const latestVersion = (id: string): number => {
+    const versions = definitions.filter((d) => d.id === id).map((d) => d.version);
+    if (versions.length === 0) throw new ProcedureError(`Ukjent rutine «${id}». Kjente rutiner: ${ids().join(', ')}.`);
+    return Math.max(...versions);
+  };
+  const add = (added: readonly ProcedureDefinition[]): void => {
+    for (const d of added) {
+      if (definitions.some((known) => known.id === d.id && known.version === d.version)) {
+        throw new ProcedureError(`Rutinen «${d.id}» versjon ${d.version} er registrert to ganger.`);
+      }
+      definitions.push(d);
+    }
+    current = ids().map((id) => {
+      const newest = latestVersion(id);
+      return definitions.find((d) => d.id === id && d.version === newest) as ProcedureDefinition;
+    });
+    // Detection opens cases on the newest version, so what it raises must open a case there.
+    for (const d of current) {
+      const undetectable = d.detection.rules.filter((rule) => !d.openingRules.includes(rule));
+      if (undetectable.length > 0) {
+        throw new ProcedureError(
+          `Rutinen ${d.id} v${d.version}: deteksjonen reiser ${undetectable.join(', ')}, som ikke åpner sak i rutinen.`,
+        );
+      }
+    }
+  };
+  add(initial);
+  return {
+    list: () => definitions,
+    current: () => current,
+    latestVersion,
+    has: (id) => definitions.some((d) => d.id === id),
+    ids,
+    register: (definition) => add([definition]),
+    get(id, version) {
+      const wanted = version ?? latestVersion(id);
+      const found = definitions.find((d) => d.id === id && d.version === wanted);
+      if (!found) {
+        const has = definitions.filter((d) => d.id === id).map((d) => d.version);
+        throw new ProcedureError(
+          has.length === 0
+            ? `Ukjent rutine «${id}». Kjente rutiner: ${ids().join(', ')}.`
+            : `Rutinen «${id}» har ingen versjon ${wanted}. Versjoner: ${has.join(', ')}.`,
+        );
+      }
+      return found;
+    },
+  };
+}
+
+/** The system's procedures: every version of the four municipal procedures. */
+export const procedureRegistry: ProcedureRegistry = createProcedureRegistry([...version1, ...current]);
 
 /** Every registered procedure version, old ones included. */
 export function listProcedures(): readonly ProcedureDefinition[] {
-  return definitions;
+  return procedureRegistry.list();
 }
 
 /**
@@ -263,29 +380,17 @@ export function listProcedures(): readonly ProcedureDefinition[] {
  * traceability table and the audit describe. Older versions only finish the cases opened on them.
  */
 export function currentProcedures(): readonly ProcedureDefinition[] {
-  return current;
+  return procedureRegistry.current();
 }
 
 /** The newest version of a procedure. */
 export function latestVersion(id: string): number {
-  const versions = definitions.filter((d) => d.id === id).map((d) => d.version);
-  if (versions.length === 0) throw new ProcedureError(`Ukjent rutine «${id}». Kjente rutiner: ${knownIds()}.`);
-  return Math.max(...versions);
+  return procedureRegistry.latestVersion(id);
 }
 
 /** A procedure by id and version (default: newest). */
 export function getProcedure(id: string, version?: number): ProcedureDefinition {
-  const wanted = version ?? latestVersion(id);
-  const found = definitions.find((d) => d.id === id && d.version === wanted);
-  if (!found) {
-    const has = definitions.filter((d) => d.id === id).map((d) => d.version);
-    throw new ProcedureError(
-      has.length === 0
-        ? `Ukjent rutine «${id}». Kjente rutiner: ${knownIds()}.`
-        : `Rutinen «${id}» har ingen versjon ${wanted}. Versjoner: ${has.join(', ')}.`,
-    );
-  }
-  return found;
+  return procedureRegistry.get(id, version);
 }
 
 /**
@@ -318,8 +423,4 @@ export function buildCaseInput(
     );
   }
   return { ...caseFacts, policy: resolvePolicy(procedure.policySchema, policyOverrides, procedure.id) };
-}
-
-function knownIds(): string {
-  return [...new Set(definitions.map((d) => d.id))].join(', ');
 }

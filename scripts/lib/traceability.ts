@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { currentProcedures } from '../../machines/registry';
+import { type ProcedureRegistry, procedureRegistry } from '../../machines/registry';
 import { walkStates } from '../../diagrams/machine-walk';
 import { PROJECT_ROOT } from './tools';
 
@@ -47,9 +47,9 @@ function citedTests(procedureIds: string[]): Map<string, string[]> {
   return cited;
 }
 
-/** One row per clause of every registered procedure (newest versions and old ones alike). */
-export function buildTraceability(): ClauseTrace[] {
-  const procedures = currentProcedures();
+/** One row per clause of the current version of every procedure in `registry`. */
+export function buildTraceability(registry: ProcedureRegistry = procedureRegistry): ClauseTrace[] {
+  const procedures = registry.current();
   const cited = citedTests(procedures.map((p) => p.id));
   return procedures.flatMap((procedure) => {
     const states = walkStates(procedure.machine);
@@ -73,7 +73,7 @@ export function buildTraceability(): ClauseTrace[] {
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** The table as markdown, grouped by procedure. */
-export function renderTraceability(rows: ClauseTrace[]): string {
+export function renderTraceability(rows: ClauseTrace[], registry: ProcedureRegistry = procedureRegistry): string {
   const lines = [
     '# Traceability: procedure clauses → machine → tests',
     '',
@@ -81,7 +81,7 @@ export function renderTraceability(rows: ClauseTrace[]): string {
     'A test in `test/machines/traceability.test.ts` fails when a clause has no state or no test, or when this file is stale.',
     '',
   ];
-  for (const procedure of currentProcedures()) {
+  for (const procedure of registry.current()) {
     lines.push(
       `## ${procedure.displayName} (\`${procedure.id}\` v${procedure.version}, [specification](${procedure.specification.replace(/^docs\//, '')}))`,
       '',

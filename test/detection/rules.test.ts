@@ -41,7 +41,14 @@ function run(rule: Rule, regs: Registration[], opts: { today?: string; procedure
   const today = opts.today ?? '2026-06-19';
   const pupil = groupByPupil(regs, cal).get('elev-1');
   if (!pupil) return undefined;
-  const ctx: RuleContext = { procedureId, calendar: cal, policy: resolveDetectionPolicy(procedureId), today, isNew: false };
+  const ctx: RuleContext = {
+    procedureId,
+    noticeClause: getProcedure(procedureId).detection.noticeClause,
+    calendar: cal,
+    policy: resolveDetectionPolicy(procedureId),
+    today,
+    isNew: false,
+  };
   return rule(cutDays(pupil, today), ctx);
 }
 const wholeDays = (...dates: string[]) => dates.map((d) => whole(d));
@@ -302,6 +309,7 @@ describe('C.1.2 absence without notice: the school contacts the home the same da
     ).get('elev-1')!;
     const ctx = (after: string): RuleContext => ({
       procedureId: C,
+      noticeClause: getProcedure(C).detection.noticeClause,
       calendar,
       policy: resolveDetectionPolicy(C),
       today: '2026-06-19',

@@ -1,7 +1,19 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 /** The procedure registry: versions are kept side by side, and bad lookups or inputs say what is wrong. */
-import { buildCaseInput, getProcedure, latestVersion, currentProcedures, ProcedureError } from '../../machines/registry';
+import { detectionPolicySchema } from '../../detection/policy';
+import { rules } from '../../detection/rules';
+import {
+  buildCaseInput,
+  createProcedureRegistry,
+  defineProcedure,
+  getProcedure,
+  latestVersion,
+  currentProcedures,
+  procedureRegistry,
+  ProcedureError,
+} from '../../machines/registry';
+import type { tiltaksplanMachine } from '../../machines/tiltaksplan-elevfravaer';
 import { caseFacts } from './harness';
 
 test('all four procedures are registered, each with its specification, clauses, opening rules and policy defaults', () => {
@@ -58,5 +70,75 @@ test('case input is validated field by field, and the policy gets the seed defau
     monitoringAfterFollowUpDays: 0,
     closingReminderDays: 7,
     illnessRestDays: 180,
+  });
+});
+
+describe('a procedure is one definition', () => {
+  const tiltaksplan = getProcedure('tiltaksplan-elevfravaer');
+
+  test('defineProcedure types routine delays against the machine and refuses an unknown one at run time too', () => {
+    expect(() =>
+      defineProcedure({
+        ...tiltaksplan,
+        machine: tiltaksplan.machine as typeof tiltaksplanMachine,
+        // @ts-expect-error -- a misspelt delay is not one of the machine's delay names
+        routineDelays: ['monitoringPeriodd'],
+      }),
+    ).toThrow(/ukjente rutinefrister monitoringPeriodd/);
+    expect(
+      defineProcedure({ ...tiltaksplan, machine: tiltaksplan.machine as typeof tiltaksplanMachine, routineDelays: ['monitoringPeriod'] })
+        .routineDelays,
+    ).toEqual(['monitoringPeriod']);
+  });
+
+  test('every current definition carries its detection defaults and rules, each rule one it opens on and one detection implements', () => {
+    for (const p of currentProcedures()) {
+      expect(() => detectionPolicySchema.parse(p.detection.defaults)).not.toThrow();
+      expect(p.detection.rules.length).toBeGreaterThan(0);
+      for (const rule of p.detection.rules) {
+        expect(p.openingRules).toContain(rule);
+        expect(rules[rule]).toBeDefined();
+      }
+      expect(p.clauses.map((c) => c.id)).toContain(p.detection.noticeClause);
+    }
+  });
+
+  test('a registry refuses the same version twice and detection raising a trigger the procedure does not open on', () => {
+    expect(() => createProcedureRegistry([tiltaksplan, tiltaksplan])).toThrow(/registrert to ganger/);
+    const wrong = {
+      ...tiltaksplan,
+      detection: { ...tiltaksplan.detection, rules: [...tiltaksplan.detection.rules, 'late-arrivals' as const] },
+    };
+    expect(() => createProcedureRegistry([wrong])).toThrow(/deteksjonen reiser late-arrivals/);
+  });
+
+  test('a registry of its own answers lookups from its definitions only', () => {
+    const own = createProcedureRegistry([tiltaksplan]);
+    expect(own.ids()).toEqual(['tiltaksplan-elevfravaer']);
+    expect(own.current()).toEqual([tiltaksplan]);
+    expect(() => own.get('hardanger-handlingsplan')).toThrow(ProcedureError);
+    expect(procedureRegistry.ids()).toHaveLength(4);
+  });
+
+  test('a procedure registered later becomes current in that registry only; the same version twice is refused', () => {
+    const own = createProcedureRegistry([getProcedure('hardanger-handlingsplan')]);
+    own.register(tiltaksplan);
+    expect(own.current().map((p) => p.id)).toEqual(['hardanger-handlingsplan', 'tiltaksplan-elevfravaer']);
+    expect(own.get('tiltaksplan-elevfravaer')).toBe(tiltaksplan);
+    expect(() => own.register(tiltaksplan)).toThrow(/registrert to ganger/);
+    expect(procedureRegistry.list()).toHaveLength(8);
+  });
+
+  test('detection, the audit, the diagrams and traceability import no procedure module: they read the definition', () => {
+    const root = join(__dirname, '..', '..');
+    const files = [
+      ...['detection', 'audit', 'diagrams'].flatMap((dir) => readdirSync(join(root, dir)).map((f) => join(dir, f))),
+      'scripts/lib/traceability.ts',
+      'scripts/traceability.ts',
+    ].filter((f) => f.endsWith('.ts'));
+    const procedureModule =
+      /from '[./]*\/machines\/(?:v1\/)?(?:plan-for-skolenaervaer|hardanger-handlingsplan|tiltaksplan-elevfravaer|raelingen-veileder)'/;
+    const offenders = files.filter((f) => procedureModule.test(readFileSync(join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });
