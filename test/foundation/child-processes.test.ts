@@ -84,8 +84,10 @@ test('a child whose parent is killed with SIGKILL is stopped, even one that igno
   leftovers.push(child);
   parent.signal('SIGKILL');
   await parent.exited;
-  // The watcher notices within a second, asks with SIGTERM, and forces it after 5 s.
-  expect(await goneWithin(child, 15_000)).toBeDefined();
+  // The watcher notices within a second, asks with SIGTERM, and forces it after 5 s; the wait
+  // is generous because on a loaded 2-core machine (the whole suite beside other work) each of
+  // the watcher's one-second polls can take several.
+  expect(await goneWithin(child, 40_000)).toBeDefined();
 });
 
 test('a parent that exits without stopping its child takes it along at once', async () => {
