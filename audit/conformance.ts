@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { type BundleOptions, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { buildWorker, caseWorkflowBundleOptions } from '../worker/build-worker';
 import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
@@ -258,20 +258,33 @@ export interface ConformanceEnv {
   teardown(): Promise<void>;
 }
 
-let bundle: Promise<WorkflowBundle> | undefined;
+/**
+ * How a conformance run's workflow bundle differs from the worker's, if at all: a test adds its
+ * own procedure to the registry the workflow reads (test/fixtures/example-bundle.ts).
+ */
+export interface ConformanceOptions {
+  webpackConfigHook?: BundleOptions['webpackConfigHook'];
+}
+
+const bundles = new Map<ConformanceOptions['webpackConfigHook'], Promise<WorkflowBundle>>();
 
 /**
  * The workflow bundle, built once per process: an environment rebuilt after a rejected update
  * then starts its worker in a fraction of a second instead of re-bundling for seconds. The same
  * entry point as `worker/build-worker.ts`, which then builds every worker of the run from it.
  */
-function workflowBundle(): Promise<WorkflowBundle> {
-  // Bundled as the worker bundles it: the machines preloaded and shared by every case.
-  bundle ??= bundleWorkflowCode({
-    ...caseWorkflowBundleOptions,
-    preloadModules: [...caseWorkflowBundleOptions.preloadModules],
-    logger: quietBundlerLogger,
-  });
+function workflowBundle(options: ConformanceOptions): Promise<WorkflowBundle> {
+  let bundle = bundles.get(options.webpackConfigHook);
+  if (!bundle) {
+    // Bundled as the worker bundles it: the machines preloaded and shared by every case.
+    bundle = bundleWorkflowCode({
+      ...caseWorkflowBundleOptions,
+      preloadModules: [...caseWorkflowBundleOptions.preloadModules],
+      logger: quietBundlerLogger,
+      ...(options.webpackConfigHook ? { webpackConfigHook: options.webpackConfigHook } : {}),
+    });
+    bundles.set(options.webpackConfigHook, bundle);
+  }
   return bundle;
 }
 
@@ -289,8 +302,8 @@ const quietBundlerLogger = {
  * case search attributes, and a worker with the real activities writing to a temporary outbox,
  * running on a task queue of its own until `teardown()`.
  */
-export async function createConformanceEnv(): Promise<ConformanceEnv> {
-  const code = await workflowBundle();
+export async function createConformanceEnv(options: ConformanceOptions = {}): Promise<ConformanceEnv> {
+  const code = await workflowBundle(options);
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
@@ -688,10 +701,13 @@ export class ConformanceRunner {
   /** Environments built, the first included; more than one means some were rebuilt. */
   environmentsBuilt = 1;
 
-  private constructor(private current: ConformanceEnv) {}
+  private constructor(
+    private current: ConformanceEnv,
+    private readonly options: ConformanceOptions,
+  ) {}
 
-  static async create(): Promise<ConformanceRunner> {
-    return new ConformanceRunner(await createConformanceEnv());
+  static async create(options: ConformanceOptions = {}): Promise<ConformanceRunner> {
+    return new ConformanceRunner(await createConformanceEnv(options), options);
   }
 
   /** Replays `paths` and returns their results in the same order. */
@@ -734,7 +750,7 @@ export class ConformanceRunner {
   private async rebuild(stale: ConformanceEnv): Promise<void> {
     while ((this.inUse.get(stale) ?? 0) > 0) await sleepReal(POLL_INTERVAL_MS);
     if (this.current !== stale) return;
-    this.current = await createConformanceEnv();
+    this.current = await createConformanceEnv(this.options);
     this.environmentsBuilt += 1;
     this.inUse.delete(stale);
     await stale.teardown();

@@ -17,7 +17,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { procedureDot, renderSvg } from '../diagrams';
 import { type ProcedureDefinition, type ProcedureRegistry, procedureRegistry } from '../machines/registry';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
-import { ConformanceRunner } from './conformance';
+import { type ConformanceOptions, ConformanceRunner } from './conformance';
 import { checkDeadlineCoverage, checkInvariants } from './invariants';
 import { runMutationCheck } from './mutations';
 import { coverage, generatePaths } from './paths';
@@ -45,6 +45,8 @@ export interface AuditOptions {
   progressEvery?: number;
   /** The procedures to audit; default the system's. */
   registry?: ProcedureRegistry;
+  /** How the replay's workflow bundle differs from the worker's (a test's own procedure); default not at all. */
+  conformance?: ConformanceOptions;
 }
 
 export interface AuditRun {
@@ -181,7 +183,7 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditRun> {
   log(
     `Revisjon av ${procedures.length} ${procedures.length === 1 ? 'rutine' : 'rutiner'}${settings.mutations ? '' : ' (uten mutasjonstest)'}`,
   );
-  const runner = await ConformanceRunner.create();
+  const runner = await ConformanceRunner.create(options.conformance);
   const results: ProcedureAuditResult[] = [];
   const svgs = new Map<string, string>();
   try {
