@@ -6,13 +6,17 @@
 import { checkDeadlineCoverage, checkInvariants } from '../../audit/invariants';
 import { coverage, generatePaths } from '../../audit/paths';
 import { activeRules, detect } from '../../detection/rules';
+import { runDetection } from '../../detection/run-detection';
+import { buildSchoolDirectory } from '../../detection/school-directory';
+import { InMemoryTriggerLedger } from '../../detection/trigger-ledger';
+import { InMemoryRegistrationStore } from '../../intake/registration-store';
 import { resolveDetectionPolicy } from '../../detection/policy';
 import { procedureDot } from '../../diagrams/dot';
 import { diagramFiles } from '../../diagrams/files';
 import { procedureMermaid } from '../../diagrams/mermaid';
 import { buildCaseInput, procedureRegistry } from '../../machines/registry';
 import { buildTraceability, renderTraceability } from '../../scripts/lib/traceability';
-import { calendar, whole } from '../detection/fixtures';
+import { FakeDispatcher, calendar, calendarConfig, whole } from '../detection/fixtures';
 import { EXAMPLE_ID, exampleProcedure } from '../fixtures/example-procedure';
 import { exampleRegistry } from '../fixtures/example-registry';
 
@@ -47,6 +51,40 @@ describe('detection reads the rules and thresholds from the definition', () => {
     );
     expect(found).toEqual([expect.objectContaining({ rule: 'unnotified-absence', clause: 'X.1' })]);
   });
+});
+
+test('[X.1] a detection run over a school on the procedure opens its case under it', async () => {
+  // The school directory names only registered procedures; the school is moved onto the example after it is read.
+  const read = buildSchoolDirectory({
+    formatVersion: 1,
+    municipalities: { test: { name: 'Testkommune', procedureId: 'tiltaksplan-elevfravaer', calendar: calendarConfig } },
+    schools: [{ schoolId: 'skole1', name: 'Testskole', municipality: 'test' }],
+  });
+  const directory = {
+    get: (schoolId: string) => {
+      const settings = read.get(schoolId);
+      return settings && { ...settings, procedureId: EXAMPLE_ID };
+    },
+    schoolIds: () => read.schoolIds(),
+  };
+  const store = new InMemoryRegistrationStore();
+  await store.upsert([whole('2026-05-05'), whole('2026-05-06')]);
+  const dispatcher = new FakeDispatcher();
+  const options = {
+    store,
+    directory,
+    ledger: new InMemoryTriggerLedger(),
+    dispatcher,
+    today: '2026-05-06',
+    now: new Date('2026-05-06T09:00:00Z'),
+  };
+  expect((await runDetection({ ...options, registry: exampleRegistry })).opened).toBe(1);
+  expect(dispatcher.started[0]?.input).toMatchObject({
+    procedureId: EXAMPLE_ID,
+    facts: { trigger: { rule: 'consecutive-days', days: 2 } },
+  });
+  // Without the registry, detection does not know the procedure.
+  await expect(runDetection({ ...options, ledger: new InMemoryTriggerLedger() })).rejects.toThrow(/Ukjent rutine «example-procedure»/);
 });
 
 function caseFactsFor(dates: string[]) {
