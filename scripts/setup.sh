@@ -21,4 +21,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(lock_hash)" ]; then
   lock_hash >"$stamp"
 fi
 
-bash scripts/install-tools.sh
+# The Temporal CLI and test server are needed by the main job, the tests, the audit and the
+# benchmarks, not by a worker or a command line talking to a running cluster: `--runtime-only`
+# (scripts/with-node.sh's default) leaves them out, so such a host needs no Python.
+if [ "${1:-}" != "--runtime-only" ]; then
+  bash scripts/install-tools.sh
+fi

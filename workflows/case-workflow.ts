@@ -470,8 +470,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
           sequence: effect.sequence,
           issuedAt: effect.issuedAt,
           deliveredAt: iso(Date.now()),
-          subject: delivery.subject,
-          recipients: [...delivery.recipients],
+          // A worker still on the code before this patch answers with a bare receipt (rolling
+          // deploy): the delivery is recorded all the same, under the effect's own name.
+          subject: delivery.subject ?? effectDefinitions.find((definition) => definition.name === effect.name)?.label ?? effect.name,
+          recipients: [...(delivery.recipients ?? [])],
         });
       }
     } catch (err) {
