@@ -427,16 +427,7 @@ async function applyEventStep(
   where: string,
 ): Promise<CaseMachineState> {
   if (step.via === 'update') {
-    try {
-      await handle.executeUpdate(sendEventUpdate, { args: [step.event] });
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        // The server may keep time skipping locked after a rejection: rebuild before the next path.
-        t.tainted = true;
-        throw new Mismatch(`${where}: arbeidsflyten avviste hendelsen: ${err.cause?.message ?? err.message}`, await machineState(handle));
-      }
-      throw err;
-    }
+    await sendUpdate(t, handle, step, where);
   } else {
     await handle.signal(absenceFactsSignal, step.event);
     // A signal is taken (or refused onto the timeline) in the next workflow task: wait for it.
@@ -460,6 +451,18 @@ async function applyEventStep(
   return after;
 }
 
+/** Sends a person's event by the Update; a refusal is a mismatch at this step. */
+async function sendUpdate(t: ConformanceEnv, handle: CaseHandle, step: Extract<PathStep, { kind: 'event' }>, where: string): Promise<void> {
+  try {
+    await handle.executeUpdate(sendEventUpdate, { args: [step.event] });
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+    // The server may keep time skipping locked after a rejection: rebuild before the next path.
+    t.tainted = true;
+    throw new Mismatch(`${where}: arbeidsflyten avviste hendelsen: ${err.cause?.message ?? err.message}`, await machineState(handle));
+  }
+}
+
 /**
  * Sends an event whose own deadline falls due at once (`delay.dueAt` is not after the event),
  * and returns the state once that deadline has fired too: exactly the event, then the deadline.
@@ -473,15 +476,7 @@ async function applyEventWithDueDeadline(
   where: string,
 ): Promise<CaseMachineState> {
   if (step.via !== 'update') throw new Mismatch(`${where}: en frist uten lengde etter et signal er ikke støttet i avspillingen.`, before);
-  try {
-    await handle.executeUpdate(sendEventUpdate, { args: [step.event] });
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      t.tainted = true;
-      throw new Mismatch(`${where}: arbeidsflyten avviste hendelsen: ${err.cause?.message ?? err.message}`, await machineState(handle));
-    }
-    throw err;
-  }
+  await sendUpdate(t, handle, step, where);
   const cause = `after:${delay.delayName}`;
   const done = (state: CaseMachineState) => state.route.slice(before.route.length).some((entry) => entry.cause === cause);
   await t.clock.waitUntil(Date.parse(delay.dueAt) + TIMER_MARGIN_MS);
