@@ -25,8 +25,8 @@ import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
 import type { CaseEvent, EventType } from './events';
 import { eventNames, roleList, roleNames } from './labels';
 import type { StateMeta } from './meta';
-import { activePath } from './public-view';
-import type { Role } from './vocabulary';
+import { activeNodes } from './public-view';
+import { type Role, roleSchema } from './vocabulary';
 
 /** Events only absence detection sends, as the absence-facts Signal. */
 export const detectionEventTypes: readonly EventType[] = [
@@ -39,28 +39,11 @@ export const detectionEventTypes: readonly EventType[] = [
 /** Roles that take part in a case but never record in it. */
 export const nonRecordingRoles: readonly Role[] = ['guardians', 'pupil', 'system'];
 
-/** Everyone who may record facts for the school: school staff, the municipality's services and the coordinator. */
-export const staffRoles: readonly Role[] = [
-  'contact-teacher',
-  'teacher-team',
-  'teacher',
-  'principal',
-  'school-leadership',
-  'social-teacher',
-  'counsellor',
-  'resource-team',
-  'school-nurse',
-  'ppt',
-  'innsatsteam',
-  'child-welfare',
-  'bup',
-  'doctor',
-  'mental-health',
-  'ungdomslos',
-  'nav',
-  'school-owner',
-  'coordinator',
-];
+/**
+ * Everyone who may record facts for the school: school staff, the municipality's services and the
+ * coordinator, i.e. every role except those that never record, in the vocabulary's order.
+ */
+export const staffRoles: readonly Role[] = roleSchema.options.filter((role) => !nonRecordingRoles.includes(role));
 
 /** The school's leadership, who may take any step a member of the school's staff may take. */
 export const leadershipRoles: readonly Role[] = ['principal', 'school-leadership'];
@@ -80,16 +63,6 @@ export const anyStaffFacts: readonly EventType[] = [
 
 /** Roles a procedure adds as senders of an event, beyond the responsible roles of the step. */
 export type ExtraSenders = Partial<Record<EventType, readonly Role[]>>;
-
-/** The active state nodes, innermost first. */
-function activeNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
-  const parts = activePath(snapshot.value).split('.');
-  const nodes: AnyStateNode[] = [];
-  for (let i = parts.length; i > 0; i -= 1) {
-    nodes.push(snapshot.machine.getStateNodeById(`${snapshot.machine.id}.${parts.slice(0, i).join('.')}`));
-  }
-  return nodes;
-}
 
 /**
  * The active states from the leaf up to the one whose transition takes `type` (all of them when

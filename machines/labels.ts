@@ -7,7 +7,16 @@
  */
 import type { EventType } from './events';
 import type { PublicStage } from './meta';
-import type { DocumentKind, MeetingKind, Role, Service, SuspicionKind, Trend, TriggerRule } from './vocabulary';
+import {
+  type DocumentKind,
+  type MeetingKind,
+  type Role,
+  type Service,
+  type SuspicionKind,
+  type Trend,
+  type TriggerRule,
+  serviceSchema,
+} from './vocabulary';
 
 export const roleNames: Record<Role, string> = {
   'contact-teacher': 'kontaktlærer',
@@ -34,18 +43,10 @@ export const roleNames: Record<Role, string> = {
   system: 'systemet (fraværsdeteksjon)',
 };
 
-export const serviceNames: Record<Service, string> = {
-  'school-nurse': 'helsesykepleier',
-  ppt: 'PP-tjenesten',
-  innsatsteam: 'Innsatsteamet',
-  'child-welfare': 'barnevernet',
-  bup: 'BUP',
-  doctor: 'fastlege',
-  'mental-health': 'psykisk helse',
-  ungdomslos: 'UngdomsLOS',
-  nav: 'NAV',
-  'resource-team': 'ressursteamet',
-};
+/** A service is called what the role acting for it is called (every service is also a role). */
+export const serviceNames: Record<Service, string> = Object.fromEntries(
+  serviceSchema.options.map((service) => [service, roleNames[service]]),
+) as Record<Service, string>;
 
 export const documentNames: Record<DocumentKind, string> = {
   'contact-log': 'logg fra samtale med foresatte',

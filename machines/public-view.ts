@@ -15,8 +15,8 @@ export function activePath(value: unknown): string {
   return entry ? `${entry[0]}.${activePath(entry[1])}` : '';
 }
 
-/** The active leaf node and its ancestors, innermost first. */
-function activeNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
+/** The active leaf node and its ancestors, innermost first (authorization.ts reads who acts on them). */
+export function activeNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
   const parts = activePath(snapshot.value).split('.');
   const nodes: AnyStateNode[] = [];
   for (let i = parts.length; i > 0; i -= 1) {

@@ -3,6 +3,7 @@
  * display name, opening rules and clauses. A running case records the id and version it started
  * with and keeps them for its whole life; a new version is added beside the old, never over it.
  */
+import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 import { caseFactsSchema as legacyFactsSchema } from './v1/case-context';
 import type { ExtraSenders } from './authorization';
@@ -11,7 +12,7 @@ import { triggerRuleNames } from './labels';
 import { BUP_REFERRERS, type CaseFacts, type CaseInput, caseFactsSchema } from './case-context';
 import { commonDetectionPolicy } from './detection-policy';
 import { resolvePolicy } from './policy';
-import { type ProcedureDefinition, defineProcedure, nationalRulesSummary } from './procedure-definition';
+import { type ProcedureDefinition, type ProcedureDefinitionOf, defineProcedure, nationalRulesSummary } from './procedure-definition';
 import {
   TILTAKSPLAN_ID,
   tiltaksplanClauses,
@@ -117,14 +118,8 @@ const procedureInfo = {
       // the third day; over 8 days and/or 10 single lessons; 10 valid days in a half-year. Its
       // danger signs name invalid absence from single lessons and whole days.
       defaults: { ...commonDetectionPolicy, unnotifiedPrimaryBySchoolDay: 1, unnotifiedLowerSecondaryBySchoolDay: 3 },
-      rules: [
-        'days-or-lessons-over-limit',
-        'suspected-invalid-absence',
-        'valid-absence-half-year',
-        'unnotified-absence',
-        'late-arrivals',
-        'left-during-day',
-      ],
+      // Every pattern that opens a case but a staff member's concern, which a person reports.
+      rules: raelingenOpeningRules.filter((rule) => rule !== 'staff-concern'),
       noticeClause: 'E.S4',
     },
     // E returns from "child welfare first" to the stage its history shows (`resumeStageOf`, which
@@ -158,64 +153,64 @@ const procedureInfo = {
   Omit<ProcedureDefinition, 'id' | 'version' | 'machine' | 'policySchema' | 'openingRules' | 'clauses' | 'routineDelays' | 'extraSenders'>
 >;
 
+/** What one version of a procedure brings of its own: its chart and what belongs to the chart. */
+type ProcedureVersionParts<M extends AnyStateMachine> = Pick<
+  ProcedureDefinitionOf<M>,
+  'machine' | 'policySchema' | 'openingRules' | 'clauses' | 'routineDelays'
+> &
+  Partial<Pick<ProcedureDefinition, 'openingCheck' | 'extraSenders'>>;
+
+/**
+ * Version `version` of procedure `id`: what every version of it shares (`procedureInfo`), the
+ * senders every procedure adds (unless the version names its own), and the version's own parts.
+ */
+function procedureVersion<M extends AnyStateMachine>(
+  id: keyof typeof procedureInfo,
+  version: number,
+  parts: ProcedureVersionParts<M>,
+): ProcedureDefinition {
+  return defineProcedure<M>({ id, version, ...procedureInfo[id], extraSenders: nationalExtraSenders, ...parts });
+}
+
 /**
  * Version 1 of each procedure, frozen in machines/v1/: the charts cases opened before version 2
  * run on until they close. Version 2 (machines/*.ts) is what new cases open on.
  */
 const version1: readonly ProcedureDefinition[] = [
-  defineProcedure({
-    id: PLAN_FOR_SKOLENAERVAER_ID,
-    version: 1,
-    ...procedureInfo[PLAN_FOR_SKOLENAERVAER_ID],
+  procedureVersion(PLAN_FOR_SKOLENAERVAER_ID, 1, {
     machine: planForSkolenaervaerV1.planForSkolenaervaerMachine,
     policySchema: planForSkolenaervaerV1.planForSkolenaervaerPolicySchema,
     openingRules: planForSkolenaervaerV1.planForSkolenaervaerOpeningRules,
     clauses: planForSkolenaervaerV1.planForSkolenaervaerClauses,
     routineDelays: ['monitoringPeriod'],
-    extraSenders: nationalExtraSenders,
   }),
-  defineProcedure({
-    id: TILTAKSPLAN_ID,
-    version: 1,
-    ...procedureInfo[TILTAKSPLAN_ID],
+  procedureVersion(TILTAKSPLAN_ID, 1, {
     machine: tiltaksplanV1.tiltaksplanMachine,
     policySchema: tiltaksplanV1.tiltaksplanPolicySchema,
     openingRules: tiltaksplanV1.tiltaksplanOpeningRules,
     clauses: tiltaksplanV1.tiltaksplanClauses,
     routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod'],
-    extraSenders: nationalExtraSenders,
   }),
-  defineProcedure({
-    id: RAELINGEN_ID,
-    version: 1,
-    ...procedureInfo[RAELINGEN_ID],
+  procedureVersion(RAELINGEN_ID, 1, {
     machine: raelingenV1.raelingenMachine,
     policySchema: raelingenV1.raelingenPolicySchema,
     openingRules: raelingenV1.raelingenOpeningRules,
     clauses: raelingenV1.raelingenClauses,
     routineDelays: ['weeklyAbsenceSummary', 'monitoringPeriod'],
-    extraSenders: nationalExtraSenders,
   }),
-  defineProcedure({
-    id: HARDANGER_ID,
-    version: 1,
-    ...procedureInfo[HARDANGER_ID],
+  procedureVersion(HARDANGER_ID, 1, {
     machine: hardangerV1.hardangerMachine,
     policySchema: hardangerV1.hardangerPolicySchema,
     openingRules: hardangerV1.hardangerOpeningRules,
     clauses: hardangerV1.hardangerClauses,
     routineDelays: ['monitoringPeriod'],
-    extraSenders: nationalExtraSenders,
   }),
 ];
 
 /** The current version of each procedure: what new cases open on. */
 const current: readonly ProcedureDefinition[] = [
-  defineProcedure({
-    id: PLAN_FOR_SKOLENAERVAER_ID,
-    version: 2,
+  procedureVersion(PLAN_FOR_SKOLENAERVAER_ID, 2, {
     openingCheck: planForSkolenaervaerOpeningCheck,
-    ...procedureInfo[PLAN_FOR_SKOLENAERVAER_ID],
     machine: planForSkolenaervaerMachine,
     policySchema: planForSkolenaervaerPolicySchema,
     openingRules: planForSkolenaervaerOpeningRules,
@@ -224,10 +219,7 @@ const current: readonly ProcedureDefinition[] = [
     // The school nurse records her own conversations at any level (A.T2.1b, A.T3.1a).
     extraSenders: { ...nationalExtraSenders, 'schoolNurse.conversationHeld': ['school-nurse'] },
   }),
-  defineProcedure({
-    id: TILTAKSPLAN_ID,
-    version: 2,
-    ...procedureInfo[TILTAKSPLAN_ID],
+  procedureVersion(TILTAKSPLAN_ID, 2, {
     machine: tiltaksplanMachine,
     policySchema: tiltaksplanPolicySchema,
     openingRules: tiltaksplanOpeningRules,
@@ -236,13 +228,9 @@ const current: readonly ProcedureDefinition[] = [
     // case put aside for illness. Every reminder marks a step a person owes (contact, plan,
     // meeting, evaluation, closing).
     routineDelays: ['threeDayPlanPeriod', 'monitoringPeriod', 'illnessRestPeriod'],
-    extraSenders: nationalExtraSenders,
   }),
-  defineProcedure({
-    id: RAELINGEN_ID,
-    version: 2,
+  procedureVersion(RAELINGEN_ID, 2, {
     openingCheck: raelingenOpeningCheck,
-    ...procedureInfo[RAELINGEN_ID],
     machine: raelingenMachine,
     policySchema: raelingenPolicySchema,
     openingRules: raelingenOpeningRules,
@@ -252,10 +240,7 @@ const current: readonly ProcedureDefinition[] = [
     // The school nurse records her own conversations (E.S8); she is responsible for no school step.
     extraSenders: { ...nationalExtraSenders, 'schoolNurse.conversationHeld': ['school-nurse'] },
   }),
-  defineProcedure({
-    id: HARDANGER_ID,
-    version: 2,
-    ...procedureInfo[HARDANGER_ID],
+  procedureVersion(HARDANGER_ID, 2, {
     machine: hardangerMachine,
     policySchema: hardangerPolicySchema,
     openingRules: hardangerOpeningRules,

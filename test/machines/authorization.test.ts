@@ -1,13 +1,17 @@
 /**
  * The authorization rule (machines/authorization.ts) over every state of every registered
  * procedure version: whoever takes part without recording (guardians, pupil) never sends,
- * detection sends only its facts, and every step someone must take has someone who may take it.
+ * detection sends only its facts, and every step someone must take has someone who may take it;
+ * also the role lists and names it is built from.
  */
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import { anyStaffFacts, authorisationRefusal, authorisedRoles, detectionEventTypes, staffRoles } from '../../machines/authorization';
 import { initialCaseContext } from '../../machines/case-context';
 import type { EventType } from '../../machines/events';
+import { serviceNames } from '../../machines/labels';
+import { activeNodes } from '../../machines/public-view';
 import { listProcedures, buildCaseInput } from '../../machines/registry';
+import { serviceSchema } from '../../machines/vocabulary';
 import { walkStates } from '../../diagrams/machine-walk';
 import { caseFacts, ev } from './harness';
 
@@ -50,6 +54,51 @@ test.each(leaves)('%s: every step the state takes has someone who may take it', 
 test('facts any staff member may record are open to all staff, and only to staff', () => {
   const [, { procedure, snapshot }] = leaves[0]!;
   for (const type of anyStaffFacts) expect(authorisedRoles(snapshot, type, procedure.extraSenders)).toEqual([...staffRoles]);
+});
+
+test('staff are every role but those that never record, in the vocabulary order', () => {
+  expect(staffRoles).toEqual([
+    'contact-teacher',
+    'teacher-team',
+    'teacher',
+    'principal',
+    'school-leadership',
+    'social-teacher',
+    'counsellor',
+    'resource-team',
+    'school-nurse',
+    'ppt',
+    'innsatsteam',
+    'child-welfare',
+    'bup',
+    'doctor',
+    'mental-health',
+    'ungdomslos',
+    'nav',
+    'school-owner',
+    'coordinator',
+  ]);
+});
+
+test('a service is called what the role acting for it is called', () => {
+  expect(serviceNames).toEqual({
+    'school-nurse': 'helsesykepleier',
+    ppt: 'PP-tjenesten',
+    innsatsteam: 'Innsatsteamet',
+    'child-welfare': 'barnevernet',
+    bup: 'BUP',
+    doctor: 'fastlege',
+    'mental-health': 'psykisk helse',
+    ungdomslos: 'UngdomsLOS',
+    nav: 'NAV',
+    'resource-team': 'ressursteamet',
+  });
+  expect(Object.keys(serviceNames)).toEqual(serviceSchema.options);
+});
+
+test('the active nodes run from the leaf to the outermost state', () => {
+  const [, { snapshot }] = leaves.find(([name]) => name.startsWith('tiltaksplan-elevfravaer v1 open.firstTrigger.contactingHome'))!;
+  expect(activeNodes(snapshot).map((node) => node.key)).toEqual(['contactingHome', 'firstTrigger', 'open']);
 });
 
 test('the refusal is Norwegian and names the role, the event and the step', () => {

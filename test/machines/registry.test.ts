@@ -9,6 +9,7 @@ import {
   defineProcedure,
   getProcedure,
   latestVersion,
+  listProcedures,
   currentProcedures,
   procedureRegistry,
   ProcedureError,
@@ -100,6 +101,33 @@ describe('a procedure is one definition', () => {
         expect(rules[rule]).toBeDefined();
       }
       expect(p.clauses.map((c) => c.id)).toContain(p.detection.noticeClause);
+    }
+  });
+
+  test('Rælingen detects every pattern it opens on but a staff concern, in its own order, in both versions', () => {
+    for (const version of [1, 2]) {
+      expect(getProcedure('raelingen-veileder', version).detection.rules).toEqual([
+        'days-or-lessons-over-limit',
+        'suspected-invalid-absence',
+        'valid-absence-half-year',
+        'unnotified-absence',
+        'late-arrivals',
+        'left-during-day',
+      ]);
+    }
+  });
+
+  test('every version carries what its procedure shares and the senders every procedure adds', () => {
+    for (const p of listProcedures()) {
+      const newest = getProcedure(p.id);
+      expect([p.displayName, p.shortName, p.owner, p.specification, p.detection]).toEqual([
+        newest.displayName,
+        newest.shortName,
+        newest.owner,
+        newest.specification,
+        newest.detection,
+      ]);
+      expect(p.extraSenders['referral.sent']).toEqual(['child-welfare', 'doctor', 'mental-health']);
     }
   });
 
