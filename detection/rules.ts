@@ -668,44 +668,69 @@ function upperBound(days: readonly DayAbsence[], date: string): number {
  * its hits are then "new" triggers (C §3). Registrations are trusted as validated by the importer (registrationSchema in intake/registration-schema.ts);
  * they are not parsed again here, to keep a run over 100 000 pupils fast.
  */
-export function detect(
-  procedureId: string,
-  registrations: readonly Registration[],
+export function detect(procedureId: string, registrations: readonly Registration[], ...args: DetectionRunArgs): DetectedTrigger[] {
+  return detectGrouped(procedureId, groupByPupil(registrations, args[0]), ...args);
+}
+
+/**
+ * What a detection run is given besides the procedure and the absence: the school's calendar,
+ * the evaluation date, the triggers already reported, the municipality's policy overrides and the
+ * registry the procedure is looked up in. `detect`, `detectGrouped` and `detectInOrder` take them alike.
+ */
+export type DetectionRunArgs = [
   calendar: SchoolCalendar,
   today: string,
-  previousTriggers: readonly PreviousTrigger[] = [],
+  previousTriggers?: readonly PreviousTrigger[],
   policyOverrides?: unknown,
-  registry: ProcedureRegistry = procedureRegistry,
-): DetectedTrigger[] {
-  return detectGrouped(procedureId, groupByPupil(registrations, calendar), calendar, today, previousTriggers, policyOverrides, registry);
-}
+  registry?: ProcedureRegistry,
+];
 
 /** `detect` on registrations already grouped by `groupByPupil`, so a caller groups a school once. */
 export function detectGrouped(
   procedureId: string,
   pupils: ReadonlyMap<string, PupilAbsence>,
+  ...args: DetectionRunArgs
+): DetectedTrigger[] {
+  const run = startRun(procedureId, ...args);
+  const found: DetectedTrigger[] = [];
+  for (const pupil of pupils.values()) found.push(...run.hits(pupil, run.cutoff.get(pupil.pupilId)));
+  return found.sort((a, b) => compare(a.firedOn, b.firedOn) || compare(a.pupilId, b.pupilId) || compare(a.rule, b.rule));
+}
+
+/** One detection run of a procedure: the cut-offs of the previous triggers, and the rules run over one pupil. */
+interface DetectionRun {
+  /** Per pupil and cut-off family, the latest evidence date among the previous triggers. */
+  cutoff: ReadonlyMap<string, ReadonlyMap<CutoffFamily, string>>;
+  /** Every rule's hit for `pupil`, each rule over the absence after its family's cut-off in `after`. */
+  hits(pupil: PupilAbsence, after: ReadonlyMap<CutoffFamily, string> | undefined): DetectedTrigger[];
+}
+
+/** Looks up what a run of `procedureId`'s rules needs, once, and fails fast when today lies outside the calendar. */
+function startRun(
+  procedureId: string,
   calendar: SchoolCalendar,
   today: string,
   previousTriggers: readonly PreviousTrigger[] = [],
   policyOverrides?: unknown,
   registry: ProcedureRegistry = procedureRegistry,
-): DetectedTrigger[] {
+): DetectionRun {
   const active = activeRules(procedureId, registry);
   const policy = resolveDetectionPolicy(procedureId, policyOverrides, registry);
   const noticeClause = registry.get(procedureId).detection.noticeClause;
   calendar.dayNumber(today); // fail fast when today lies outside the calendar
-  const cutoff = cutoffs(previousTriggers);
-
-  const found: DetectedTrigger[] = [];
-  for (const pupil of pupils.values()) {
-    const after = cutoff.get(pupil.pupilId);
-    const days = new Map<CutoffFamily, PupilAbsence>();
-    for (const { rule, family } of active) {
-      const hit = runRule(rule, family, pupil, after, days, { procedureId, noticeClause, calendar, policy, today });
-      if (hit) found.push({ ...hit, pupilId: pupil.pupilId, schoolId: pupil.schoolId, procedureId });
-    }
-  }
-  return found.sort((a, b) => compare(a.firedOn, b.firedOn) || compare(a.pupilId, b.pupilId) || compare(a.rule, b.rule));
+  const base = { procedureId, noticeClause, calendar, policy, today };
+  return {
+    cutoff: cutoffs(previousTriggers),
+    hits(pupil, after) {
+      const days = new Map<CutoffFamily, PupilAbsence>();
+      const hits: DetectedTrigger[] = [];
+      for (const { rule, family } of active) {
+        const hit = runRule(rule, family, pupil, after, days, base);
+        if (hit) hits.push({ ...hit, pupilId: pupil.pupilId, schoolId: pupil.schoolId, procedureId });
+      }
+      return hits;
+    },
+  };
 }
 
 /**
@@ -760,33 +785,16 @@ export interface TriggerStep {
  * detection run on the same data delivers nothing. Steps are returned by pupil id, each pupil's
  * in order.
  */
-export function detectInOrder(
-  procedureId: string,
-  pupils: ReadonlyMap<string, PupilAbsence>,
-  calendar: SchoolCalendar,
-  today: string,
-  previousTriggers: readonly PreviousTrigger[] = [],
-  policyOverrides?: unknown,
-  registry: ProcedureRegistry = procedureRegistry,
-): TriggerStep[] {
-  const active = activeRules(procedureId, registry);
-  const policy = resolveDetectionPolicy(procedureId, policyOverrides, registry);
-  const noticeClause = registry.get(procedureId).detection.noticeClause;
-  calendar.dayNumber(today); // fail fast when today lies outside the calendar
-  const cutoff = cutoffs(previousTriggers);
-
+export function detectInOrder(procedureId: string, pupils: ReadonlyMap<string, PupilAbsence>, ...args: DetectionRunArgs): TriggerStep[] {
+  const run = startRun(procedureId, ...args);
+  const today = args[1];
   const steps: TriggerStep[] = [];
   const pupilIds = [...pupils.keys()].sort(compare);
   for (const pupilId of pupilIds) {
     const pupil = pupils.get(pupilId) as PupilAbsence;
-    const after = new Map(cutoff.get(pupilId));
+    const after = new Map(run.cutoff.get(pupilId));
     for (;;) {
-      const days = new Map<CutoffFamily, PupilAbsence>();
-      const hits: DetectedTrigger[] = [];
-      for (const { rule, family } of active) {
-        const hit = runRule(rule, family, pupil, after, days, { procedureId, noticeClause, calendar, policy, today });
-        if (hit) hits.push({ ...hit, pupilId, schoolId: pupil.schoolId, procedureId });
-      }
+      const hits = run.hits(pupil, after);
       if (hits.length === 0) break;
       const earliest = hits.reduce((min, h) => (h.firedOn < min ? h.firedOn : min), today);
       for (const family of FAMILY_ORDER) {

@@ -406,6 +406,21 @@ describe("cut-off families: one rule's trigger does not hide another rule's patt
     const previous = found.flatMap((s) => [s.trigger, ...s.sameDay]);
     expect(detectInOrder(C, groupByPupil(regs, calendar), calendar, '2026-05-18', previous)).toEqual([]);
   });
+
+  test('detect and detectInOrder take the run alike: previous triggers cut both, and both check today against the calendar', () => {
+    const regs = [...['2026-05-11', '2026-05-12', '2026-05-13'].map((d) => whole(d, unnotified)), whole('2026-05-18', unnotified)];
+    const pupils = groupByPupil(regs, calendar);
+    expect(detect(C, regs, calendar, '2026-05-18').map((t) => t.rule)).toEqual([
+      'unnotified-absence',
+      'consecutive-days',
+      'single-days-in-month',
+    ]);
+    const previous = detectInOrder(C, pupils, calendar, '2026-05-18').flatMap((s) => [s.trigger, ...s.sameDay]);
+    expect(detect(C, regs, calendar, '2026-05-18', previous)).toEqual([]);
+    expect(detectInOrder(C, pupils, calendar, '2026-05-18', previous)).toEqual([]);
+    expect(() => detect(C, regs, calendar, '2027-01-04')).toThrow('utenfor skolekalenderen');
+    expect(() => detectInOrder(C, pupils, calendar, '2027-01-04')).toThrow('utenfor skolekalenderen');
+  });
 });
 
 describe('E.DS invalid absence with notice (suspected invalid absence)', () => {
