@@ -102,15 +102,17 @@ const options = {
 
 type Values = Record<string, string | boolean | undefined>;
 
-function required(values: Values, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`Mangler --${name}.\n\n${USAGE}`);
-  return value.trim();
-}
-
+/** The option's text, trimmed; undefined when it is missing or blank. */
 function optional(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** The option's text, trimmed; a missing or blank one is refused. */
+function required(values: Values, name: string): string {
+  const value = optional(values, name);
+  if (value === undefined) throw new UsageError(`Mangler --${name}.\n\n${USAGE}`);
+  return value;
 }
 
 function wholeNumber(values: Values, name: string, min: number, max: number): number | undefined {

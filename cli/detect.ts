@@ -11,11 +11,9 @@
  * stored file or a bug; the message names the file or the fault).
  */
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
-import { parseArgsMessage } from '../intake/cli-args';
 import { schoolIdSchema, quoteValue } from '../machines/identifiers';
-import { ConfigError, type Settings, loadSettings } from '../app/settings';
+import { type Settings, loadSettings } from '../app/settings';
 import {
   type CliIo,
   type DetectOptions,
@@ -24,6 +22,7 @@ import {
   detectAndDeliver,
   parseToday,
 } from '../detection/detect-and-deliver';
+import { parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
 
 /** The exit codes `npm run detect` can end with (a subset of app/exit-codes.ts). */
 const exitCodesUsed: readonly ExitCode[] = [
@@ -77,9 +76,8 @@ export async function runDetectCli(
 ): Promise<ExitCode> {
   let options: DetectOptions;
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
+    const { values, positionals } = parseCommandLine(
+      {
         args: argv,
         allowPositionals: true,
         options: {
@@ -90,11 +88,9 @@ export async function runDetectCli(
           'schools-config': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
-      });
-    } catch (err) {
-      throw new UsageError(parseArgsMessage(err));
-    }
-    const { values, positionals } = parsed;
+      },
+      UsageError,
+    );
     if (values.help) {
       io.out(DETECT_USAGE);
       return EXIT.ok;
@@ -111,22 +107,9 @@ export async function runDetectCli(
       ...(schoolIds ? { schoolIds, unknownSchools: 'refuse' as const } : {}),
     };
   } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`Fraværsdeteksjonen ble ikke kjørt: ${err.message}`);
-      return EXIT.badConfiguration;
-    }
-    if (!(err instanceof UsageError)) throw err;
-    io.err(`${err.message}\n\n${DETECT_USAGE}`);
-    return EXIT.usage;
+    return refusedCommandLine(err, io, { usageError: UsageError, usage: DETECT_USAGE, notDone: 'Fraværsdeteksjonen ble ikke kjørt' });
   }
   return detectAndDeliver(options, io, temporal);
 }
 
-if (require.main === module) {
-  runDetectCli(process.argv.slice(2))
-    .then((code) => process.exit(code))
-    .catch((err: unknown) => {
-      console.error(`Uventet feil i fraværsdeteksjonen: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      process.exit(EXIT.internalError);
-    });
-}
+if (require.main === module) void runAsMain(runDetectCli, 'fraværsdeteksjonen');

@@ -5,13 +5,12 @@
  * Pupils go only to schools of the school directory (--schools-config, else SCHOOLS_CONFIG).
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { EXIT, type ExitCode } from '../app/exit-codes';
-import { ConfigError, type Settings, loadSettings } from '../app/settings';
+import { type Settings, loadSettings } from '../app/settings';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
-import { parseArgsMessage } from '../intake/cli-args';
 import { type CsvStyle, generate, toCsv } from '../intake/generate';
 import { quoteValue } from '../machines/identifiers';
+import { parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
 
 export const GENERATE_USAGE = `Bruk: npm run generate -- --pupils N --out FIL [--seed S] [--school-year ÅÅÅÅ]
                                 [--style norwegian|canonical] [--schools-config FIL]
@@ -35,9 +34,8 @@ function integerOption(name: string, text: string, check: (n: number) => boolean
 }
 
 function parseGenerateArgs(argv: string[], settings: () => Settings) {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandLine(
+    {
       args: argv,
       options: {
         pupils: { type: 'string' },
@@ -48,10 +46,9 @@ function parseGenerateArgs(argv: string[], settings: () => Settings) {
         'schools-config': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (err) {
-    throw new GenerateUsageError(parseArgsMessage(err));
-  }
+    },
+    GenerateUsageError,
+  );
   if (values.help) return 'help' as const;
   if (values.pupils === undefined) throw new GenerateUsageError('--pupils mangler.');
   const pupils = integerOption('pupils', values.pupils, (n) => n >= 1, 'et positivt heltall');
@@ -88,13 +85,7 @@ export async function runGenerateCli(
     }
     options = parsed;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`Ingen data ble laget: ${err.message}`);
-      return EXIT.badConfiguration;
-    }
-    if (!(err instanceof GenerateUsageError)) throw err;
-    io.err(`${err.message}\n\n${GENERATE_USAGE}`);
-    return EXIT.usage;
+    return refusedCommandLine(err, io, { usageError: GenerateUsageError, usage: GENERATE_USAGE, notDone: 'Ingen data ble laget' });
   }
   let schoolIds: string[];
   try {
@@ -126,11 +117,4 @@ export async function runGenerateCli(
   return EXIT.ok;
 }
 
-if (require.main === module) {
-  runGenerateCli(process.argv.slice(2))
-    .then((code) => process.exit(code))
-    .catch((err: unknown) => {
-      console.error(`Uventet feil i generatoren: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      process.exit(EXIT.internalError);
-    });
-}
+if (require.main === module) void runAsMain(runGenerateCli, 'generatoren');

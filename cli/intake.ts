@@ -11,17 +11,16 @@
  * directory; nothing stored), internalError.
  */
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
-import { ConfigError, type Settings, loadSettings } from '../app/settings';
+import { type Settings, loadSettings } from '../app/settings';
 import { DetectUsageError, type TemporalAccess, detectAndDeliver, parseToday } from '../detection/detect-and-deliver';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { quoteValue } from '../machines/identifiers';
-import { parseArgsMessage } from '../intake/cli-args';
 import { type CrossSchoolConflict, type ImportSummary, importFile } from '../intake/import-file';
 import { DEFAULT_PROGRESS_EVERY, IntakeFormatError, type ParseProgress, type ReplacedRow } from '../intake/parse-registrations';
 import { kindLabels } from '../intake/registration-schema';
 import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
+import { parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
 
 /** The project-wide exit codes, re-exported under the name this module always had. */
 export { EXIT };
@@ -106,9 +105,8 @@ export function formatSummary(s: ImportSummary, context: { schoolsConfig?: strin
 }
 
 function parseCommand(argv: string[], settings: () => Settings) {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine(
+    {
       args: argv,
       allowPositionals: true,
       options: {
@@ -120,11 +118,9 @@ function parseCommand(argv: string[], settings: () => Settings) {
         'schools-config': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    throw new UsageError(parseArgsMessage(err));
-  }
-  const { values, positionals } = parsed;
+    },
+    UsageError,
+  );
   if (values.help) return { kind: 'help' as const };
   const [command, file, ...rest] = positionals;
   if (command !== 'import')
@@ -168,13 +164,7 @@ export async function runCli(
   try {
     command = parseCommand(argv, settings);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`Ingenting ble importert: ${err.message}`);
-      return EXIT.badConfiguration;
-    }
-    if (!(err instanceof UsageError)) throw err;
-    io.err(`${err.message}\n\n${USAGE}`);
-    return EXIT.usage;
+    return refusedCommandLine(err, io, { usageError: UsageError, usage: USAGE, notDone: 'Ingenting ble importert' });
   }
   if (command.kind === 'help') {
     io.out(USAGE);
@@ -249,11 +239,4 @@ async function runImport(command: ImportCommand, io: CliIo, temporal: TemporalAc
   return detectCode === EXIT.ok ? importCode : detectCode;
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2))
-    .then((code) => process.exit(code))
-    .catch((err: unknown) => {
-      console.error(`Uventet feil i importen: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      process.exit(EXIT.internalError);
-    });
-}
+if (require.main === module) void runAsMain(runCli, 'importen');

@@ -22,6 +22,12 @@ test('open builds the case facts from the options', () => {
   });
 });
 
+test('a required option given blank is missing, and a required one given is trimmed', () => {
+  const line = ['open', '--school', 's1', '--pupil', 'p1', '--grade', '9', '--dates', '2026-09-01'];
+  expect(() => parseCli([...line, '--rule', '  '], deps)).toThrow(/^Mangler --rule\./);
+  expect(parseCli([...line, '--rule', ' consecutive-days '], deps)).toMatchObject({ trigger: { rule: 'consecutive-days' } });
+});
+
 test.each([
   ['open --procedure x --school s --pupil p --grade 9 --dates 2026-09-01', /Mangler --rule/],
   ['open --school s --pupil p --grade 14 --rule consecutive-days --dates 2026-09-01', /--grade: trinn «14» må være fra 1 til 10/],

@@ -1,0 +1,72 @@
+/**
+ * What the intake, detection and generator command lines share: reading the command line with
+ * Node's `parseArgs` into the tool's own usage error (in Norwegian), turning a refused command
+ * line or a bad setting into its exit code (app/exit-codes.ts), and running as the process's main
+ * module. Each tool keeps its own options, usage text and usage error.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXIT, type ExitCode } from '../app/exit-codes';
+import { ConfigError } from '../app/settings';
+import { parseArgsMessage } from '../intake/cli-args';
+
+/** A tool's own usage error: thrown for a command line it cannot run, the message says what to fix. */
+export type UsageErrorClass = new (message: string) => Error;
+
+/** `parseArgs(config)`, with its (English) complaints thrown as the tool's usage error in Norwegian. */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T, usageError: UsageErrorClass): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new usageError(parseArgsMessage(err));
+  }
+}
+
+/** How a tool answers a command line it refuses. */
+export interface CommandLineRefusal {
+  /** The tool's usage error; its message is printed with `usage` beneath it. */
+  usageError: UsageErrorClass;
+  /** The tool's usage text. */
+  usage: string;
+  /** What a bad setting stopped, in Norwegian, e.g. «Ingenting ble importert». */
+  notDone: string;
+}
+
+/**
+ * The exit code for an error thrown while a tool reads its command line and settings: a bad
+ * setting prints what was not done and why (badConfiguration), a usage error its message and
+ * the usage text (usage). Anything else is no refusal but a fault, and is thrown on.
+ */
+export function refusedCommandLine(err: unknown, io: { err: (line: string) => void }, refusal: CommandLineRefusal): ExitCode {
+  if (err instanceof ConfigError) {
+    io.err(`${refusal.notDone}: ${err.message}`);
+    return EXIT.badConfiguration;
+  }
+  if (!(err instanceof refusal.usageError)) throw err;
+  io.err(`${err.message}\n\n${refusal.usage}`);
+  return EXIT.usage;
+}
+
+/** The process a tool runs as: its arguments, its exit and where an unexpected fault is printed. */
+export interface MainProcess {
+  argv: readonly string[];
+  exit: (code: number) => void;
+  error: (line: string) => void;
+}
+
+/**
+ * Runs `run` as the process's main module with the arguments after node and the script: exits
+ * with the code it answers. A fault it did not foresee is printed with its stack, naming the tool
+ * («Uventet feil i importen»), and exits internalError.
+ */
+export function runAsMain(
+  run: (argv: string[]) => Promise<number>,
+  tool: string,
+  host: MainProcess = { argv: process.argv, exit: (code) => process.exit(code), error: console.error },
+): Promise<void> {
+  return run(host.argv.slice(2))
+    .then((code) => host.exit(code))
+    .catch((err: unknown) => {
+      host.error(`Uventet feil i ${tool}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      host.exit(EXIT.internalError);
+    });
+}
