@@ -8,21 +8,16 @@ import type { AbsenceTrigger } from '../machines/events';
 import { resolvePolicy } from '../machines/policy';
 import { type ProcedureDefinition, getProcedure } from '../machines/registry';
 import type { SchoolDirectory } from '../detection/school-directory';
+import { NamedError } from '../app/named-error';
 
 /** The school is not in the directory (exit code 8). */
-export class UnknownSchoolError extends Error {
-  override name = 'UnknownSchoolError';
-}
+export class UnknownSchoolError extends NamedError {}
 
 /** The procedure asked for is not the school's (a usage error: exit code 2). */
-export class WrongProcedureError extends Error {
-  override name = 'WrongProcedureError';
-}
+export class WrongProcedureError extends NamedError {}
 
 /** The trigger does not meet the procedure's own limit for opening a case (a usage error: exit code 2). */
-export class TriggerBelowLimitError extends Error {
-  override name = 'TriggerBelowLimitError';
-}
+export class TriggerBelowLimitError extends NamedError {}
 
 /** Refuses a trigger the procedure would not open a case on under this policy (see `openingCheck`). */
 export function checkOpeningTrigger(opening: ResolvedOpening, trigger: AbsenceTrigger): void {

@@ -9,24 +9,19 @@ import { type CaseMachineState, caseMachineStateQuery, caseWorkflowId } from '..
 import { procedureDot } from './dot';
 import { buildGraph } from './graph';
 import { renderSvg } from './render';
+import { NamedError } from '../app/named-error';
 
 /** How long the case may take to answer; a query waits for a worker, and none may be running. */
 const QUERY_TIMEOUT_MS = 15_000;
 
 /** Thrown when no case exists for the pupil at the school. */
-export class CaseNotFoundError extends Error {
-  override name = 'CaseNotFoundError';
-}
+export class CaseNotFoundError extends NamedError {}
 
 /** Thrown when Temporal cannot be reached (connecting, or the connection lost while asking). */
-export class TemporalUnreachableError extends Error {
-  override name = 'TemporalUnreachableError';
-}
+export class TemporalUnreachableError extends NamedError {}
 
 /** Thrown when the case exists but cannot be drawn (no answer, or a procedure this build lacks). */
-export class CaseDiagramError extends Error {
-  override name = 'CaseDiagramError';
-}
+export class CaseDiagramError extends NamedError {}
 
 export interface CaseDiagram {
   workflowId: string;
