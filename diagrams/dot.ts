@@ -7,17 +7,9 @@
  * takes without moving. A case's route and current state can be emphasized.
  */
 import type { ProcedureDefinition } from '../machines/registry';
-import {
-  type DiagramState,
-  type DiagramTransition,
-  type ProcedureGraph,
-  ROOT,
-  buildGraph,
-  childrenOf,
-  isWithin,
-  transitionText,
-} from './graph';
-import { type DiagramOptions, type HighlightMarks, highlightMarks } from './highlight';
+import { type DiagramState, type DiagramTransition, ROOT, buildGraph, childrenOf, isWithin, transitionText } from './graph';
+import type { DiagramOptions } from './highlight';
+import { DiagramWriter } from './writer';
 
 const FONT = 'Helvetica';
 const COLOR = {
@@ -82,39 +74,7 @@ function internalLines(internal: readonly DiagramTransition[]): string {
   return `<BR/>${muted(htmlText('tar imot uten å bytte tilstand:'))}${internal.map((t) => `<BR/>${small(transitionLine(t), 8)}`).join('')}`;
 }
 
-class DotWriter {
-  private readonly lines: string[] = [];
-
-  private readonly states: Map<string, DiagramState>;
-
-  constructor(
-    private readonly graph: ProcedureGraph,
-    private readonly marks: HighlightMarks,
-    private readonly caption?: string,
-  ) {
-    this.states = new Map(graph.states.map((s) => [s.path, s]));
-  }
-
-  private emit(depth: number, line: string): void {
-    this.lines.push(`${'  '.repeat(depth)}${line}`);
-  }
-
-  private visited(path: string): boolean {
-    return this.marks.visitedStates.has(path);
-  }
-
-  /**
-   * Does a transition start at `path`, or does it take events without moving? Then the root or
-   * compound state gets a notes node: the list of those events and the tail of its arrows.
-   */
-  private hasOwnTransitions(path: string): boolean {
-    const state = path === ROOT ? undefined : this.states.get(path);
-    return (
-      this.graph.transitions.some((t) => t.source === path) ||
-      (path === ROOT ? this.graph.rootInternal.length > 0 : (state?.internal.length ?? 0) > 0)
-    );
-  }
-
+class DotWriter extends DiagramWriter {
   render(): string {
     const g = this.graph;
     const highlighted = this.marks.visitedStates.size > 0 || this.marks.current !== undefined;
@@ -137,12 +97,12 @@ class DotWriter {
     this.renderLevel(ROOT, 1);
     this.renderTransitions();
     this.emit(0, '}');
-    return `${this.lines.join('\n')}\n`;
+    return this.text();
   }
 
   /** The initial marker, the notes node (if any) and the states directly under `parent`. */
   private renderLevel(parent: string, depth: number): void {
-    const initial = parent === ROOT ? this.graph.initial : this.states.get(parent)?.initial;
+    const initial = this.initialOf(parent);
     if (initial !== undefined) {
       const used = this.marks.visitedInitials.has(parent);
       const color = used ? COLOR.visited : 'black';
@@ -173,10 +133,7 @@ class DotWriter {
   }
 
   private renderNotes(path: string, depth: number): void {
-    const internal = path === ROOT ? this.graph.rootInternal : (this.states.get(path)?.internal ?? []);
-    // The cluster's own label names the state; the note only says where its arrows apply.
-    const heading = path === ROOT ? 'I alle åpne tilstander' : 'I hele tilstanden';
-    const label = `${small(`<B>${htmlText(heading)}</B>`)}${internalLines(internal)}`;
+    const label = `${small(`<B>${htmlText(this.notesHeading(path))}</B>`)}${internalLines(this.internalOf(path))}`;
     this.emit(
       depth,
       `${dotId(notesNode(path))}${attributes({ id: `notes:${path}`, class: 'notes', shape: 'note', style: 'filled', fillcolor: COLOR.noteFill, color: COLOR.muted, fontsize: 9, label: html(label) })};`,
@@ -299,6 +256,5 @@ class DotWriter {
  * as classes (`visited`, `current`) on the elements with ids `state:<path>` / `transition:<id>`.
  */
 export function procedureDot(procedure: ProcedureDefinition, options: DiagramOptions = {}): string {
-  const graph = buildGraph(procedure);
-  return new DotWriter(graph, highlightMarks(graph, options.highlight), options.caption).render();
+  return new DotWriter(buildGraph(procedure), options).render();
 }

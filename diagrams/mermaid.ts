@@ -17,7 +17,8 @@ import {
   parentOf,
   transitionText,
 } from './graph';
-import { type DiagramOptions, type HighlightMarks, highlightMarks } from './highlight';
+import type { DiagramOptions } from './highlight';
+import { DiagramWriter } from './writer';
 
 /** Words Mermaid's state-diagram lexer treats as keywords (compared case-insensitively). */
 const RESERVED = new Set([
@@ -85,20 +86,14 @@ function commonContainer(a: string, b: string): string {
   return shared.join('.');
 }
 
-class MermaidWriter {
-  private readonly lines: string[] = [];
+class MermaidWriter extends DiagramWriter {
   private readonly ids = new Map<string, string>();
   private readonly noteIds = new Map<string, string>();
-  private readonly states: Map<string, DiagramState>;
   /** Relations by the block (state path, ROOT for the top) they are declared in. */
   private readonly relations = new Map<string, string[]>();
 
-  constructor(
-    private readonly graph: ProcedureGraph,
-    private readonly marks: HighlightMarks,
-    private readonly caption?: string,
-  ) {
-    this.states = new Map(graph.states.map((s) => [s.path, s]));
+  constructor(graph: ProcedureGraph, options: DiagramOptions) {
+    super(graph, options);
     const allocator = new IdAllocator();
     for (const s of graph.states) this.ids.set(s.path, allocator.allocate(s.path));
     // A note for the root and each compound state that declares transitions (see DOT's notes).
@@ -106,11 +101,6 @@ class MermaidWriter {
       if (this.hasOwnTransitions(path)) this.noteIds.set(path, allocator.allocate(path === ROOT ? 'all_states' : `whole_${path}`));
     }
     for (const t of graph.transitions) this.addRelation(t);
-  }
-
-  private hasOwnTransitions(path: string): boolean {
-    const internal = path === ROOT ? this.graph.rootInternal : (this.states.get(path)?.internal ?? []);
-    return internal.length > 0 || this.graph.transitions.some((t) => t.source === path);
   }
 
   private id(path: string): string {
@@ -129,10 +119,6 @@ class MermaidWriter {
     const list = this.relations.get(block) ?? [];
     list.push(`${tail} --> ${this.id(target)} : ${mermaidLabel(`${mark}${transitionLabel(t)}`)}`);
     this.relations.set(block, list);
-  }
-
-  private emit(depth: number, line: string): void {
-    this.lines.push(`${'  '.repeat(depth)}${line}`);
   }
 
   render(): string {
@@ -156,7 +142,7 @@ class MermaidWriter {
     this.emit(1, 'classDef current fill:#fde68a,stroke:#b91c1c,stroke-width:4px,font-weight:bold');
     this.renderBlock(ROOT, 1);
     this.renderClasses();
-    return `${this.lines.join('\n')}\n`;
+    return this.text();
   }
 
   private description(state: DiagramState): string {
@@ -177,9 +163,8 @@ class MermaidWriter {
   private renderBlock(parent: string, depth: number): void {
     const note = this.noteIds.get(parent);
     if (note !== undefined) {
-      const internal = parent === ROOT ? this.graph.rootInternal : (this.states.get(parent)?.internal ?? []);
-      const heading = parent === ROOT ? 'I alle åpne tilstander' : 'I hele tilstanden';
-      this.emit(depth, `state "${[heading, ...this.internalLines(internal)].map(mermaidText).join('<br/>')}" as ${note}`);
+      const lines = [this.notesHeading(parent), ...this.internalLines(this.internalOf(parent))];
+      this.emit(depth, `state "${lines.map(mermaidText).join('<br/>')}" as ${note}`);
     }
     for (const state of childrenOf(this.graph, parent)) {
       if (state.compound) {
@@ -191,7 +176,7 @@ class MermaidWriter {
         if (state.final) this.emit(depth, `${this.id(state.path)} --> [*]`);
       }
     }
-    const initial = parent === ROOT ? this.graph.initial : this.states.get(parent)?.initial;
+    const initial = this.initialOf(parent);
     if (initial !== undefined) this.emit(depth, `[*] --> ${this.id(initial)}`);
     for (const line of this.relations.get(parent) ?? []) this.emit(depth, line);
   }
@@ -201,8 +186,8 @@ class MermaidWriter {
     const leaves = this.graph.states.filter((s) => !s.compound);
     const groups: [string, string[]][] = [
       ['notes', [...this.noteIds.values()]],
-      ['final', leaves.filter((s) => s.final && !this.marks.visitedStates.has(s.path)).map((s) => this.id(s.path))],
-      ['visited', leaves.filter((s) => this.marks.visitedStates.has(s.path) && s.path !== this.marks.current).map((s) => this.id(s.path))],
+      ['final', leaves.filter((s) => s.final && !this.visited(s.path)).map((s) => this.id(s.path))],
+      ['visited', leaves.filter((s) => this.visited(s.path) && s.path !== this.marks.current).map((s) => this.id(s.path))],
       ['current', leaves.filter((s) => s.path === this.marks.current).map((s) => this.id(s.path))],
     ];
     for (const [name, ids] of groups) if (ids.length) this.emit(1, `class ${ids.join(',')} ${name}`);
@@ -215,6 +200,5 @@ class MermaidWriter {
  * a leading "✔" in their labels (Mermaid state diagrams cannot style single transitions).
  */
 export function procedureMermaid(procedure: ProcedureDefinition, options: DiagramOptions = {}): string {
-  const graph = buildGraph(procedure);
-  return new MermaidWriter(graph, highlightMarks(graph, options.highlight), options.caption).render();
+  return new MermaidWriter(buildGraph(procedure), options).render();
 }
