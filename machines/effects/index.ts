@@ -16,12 +16,10 @@ import { requestDocument } from './request-document';
 import { scheduleMeeting } from './schedule-meeting';
 
 export { type DeliveryDuration, type DeliveryPolicy, type EffectDefinition, defineEffect, messageDelivery } from './define';
-export { type GuardianMessage, type NotifyGuardiansParams, guardianMessageSchema } from './notify-guardians';
-export { type NotifyStaffParams, type StaffTopic, staffTopicSchema } from './notify-staff';
-export { type InformSchoolOwnerParams, type SchoolOwnerTopic, schoolOwnerTopicSchema } from './inform-school-owner';
-export type { RequestDocumentParams } from './request-document';
-export type { ScheduleMeetingParams } from './schedule-meeting';
-export { type ReminderTopic, type RemindResponsibleParams, reminderTopicSchema } from './remind-responsible';
+export { type GuardianMessage, guardianMessageSchema } from './notify-guardians';
+export { type StaffTopic, staffTopicSchema } from './notify-staff';
+export { type SchoolOwnerTopic, schoolOwnerTopicSchema } from './inform-school-owner';
+export { type ReminderTopic, reminderTopicSchema } from './remind-responsible';
 
 /** Every effect a procedure may declare. A new effect's module is added here; besides, only the machine that declares it changes. */
 export const effectDefinitions = [
@@ -45,6 +43,12 @@ export const effectNames: readonly EffectName[] = effectDefinitions.map((d) => d
 
 /** Parameters of each effect, by name. */
 export type EffectParams = { [K in EffectName]: z.infer<EffectDefinitions[K]['params']> };
+export type NotifyGuardiansParams = EffectParams['notifyGuardians'];
+export type NotifyStaffParams = EffectParams['notifyStaff'];
+export type InformSchoolOwnerParams = EffectParams['informSchoolOwner'];
+export type RequestDocumentParams = EffectParams['requestDocument'];
+export type ScheduleMeetingParams = EffectParams['scheduleMeeting'];
+export type RemindResponsibleParams = EffectParams['remindResponsible'];
 
 /** Parameter schemas of each effect, by name: machines are typed by them, activities validate with them. */
 export const effectParamSchemas = Object.fromEntries(effectDefinitions.map((d) => [d.name, d.params])) as {

@@ -1,6 +1,6 @@
 /** A message to the guardians; its Norwegian wording lives with the activity (activities/effects/notify-guardians.ts). */
 import { z } from 'zod';
-import { defineEffect, messageDelivery } from './define';
+import { defineEffect } from './define';
 
 /** Message the guardians receive. */
 export const guardianMessageSchema = z.enum([
@@ -16,8 +16,6 @@ export type GuardianMessage = z.infer<typeof guardianMessageSchema>;
 
 export const notifyGuardians = defineEffect({
   name: 'notifyGuardians',
-  params: z.object({ message: guardianMessageSchema }),
+  params: { message: guardianMessageSchema },
   label: 'melding til foresatte',
-  delivery: messageDelivery,
 });
-export type NotifyGuardiansParams = z.infer<typeof notifyGuardians.params>;

@@ -1,6 +1,6 @@
 /** A message to staff in the given roles. */
 import { z } from 'zod';
-import { defineEffect, messageDelivery } from './define';
+import { defineEffect } from './define';
 import { recipientRolesSchema } from './recipients';
 
 /** Why staff are told ('notice-missing': no notice came, so the home is contacted today); the activity words it in Norwegian. */
@@ -20,8 +20,6 @@ export type StaffTopic = z.infer<typeof staffTopicSchema>;
 
 export const notifyStaff = defineEffect({
   name: 'notifyStaff',
-  params: z.object({ roles: recipientRolesSchema, about: staffTopicSchema }),
+  params: { roles: recipientRolesSchema, about: staffTopicSchema },
   label: 'melding til ansatte',
-  delivery: messageDelivery,
 });
-export type NotifyStaffParams = z.infer<typeof notifyStaff.params>;

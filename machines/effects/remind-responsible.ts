@@ -20,10 +20,9 @@ export type ReminderTopic = z.infer<typeof reminderTopicSchema>;
 
 export const remindResponsible = defineEffect({
   name: 'remindResponsible',
-  params: z.object({ roles: recipientRolesSchema, about: reminderTopicSchema }),
+  params: { roles: recipientRolesSchema, about: reminderTopicSchema },
   label: 'påminnelse',
   // A reminder is worth sending only while its step is still due, and a step left undone is
   // reminded of again: one not delivered within a day is recorded as failed, not sent days late.
   delivery: { ...messageDelivery, giveUpAfter: '1 day', retry: { ...messageDelivery.retry, maximumInterval: '15 minutes' } },
 });
-export type RemindResponsibleParams = z.infer<typeof remindResponsible.params>;

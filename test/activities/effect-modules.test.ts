@@ -14,10 +14,12 @@ import {
   effectNames,
   effectParamSchemas,
   effectsByName,
+  defineEffect,
   messageDelivery,
 } from '../../machines/effects';
 import { notifyGuardians } from '../../machines/effects/notify-guardians';
 import { listProcedures } from '../../machines/registry';
+import { z } from 'zod';
 
 /** A state node of a chart, as far as this walk reads it (XState v5's StateNode). */
 interface ChartNode {
@@ -85,4 +87,37 @@ test("an effect module's action creator makes the action a machine declares, and
   // Reminders give up sooner than messages: a later reminder replaces one that could not be delivered.
   expect(effectsByName.remindResponsible.delivery.giveUpAfter).toBe('1 day');
   expect(messageDelivery.giveUpAfter).toBe('3 days');
+});
+
+test('defineEffect makes one zod object of the parameter fields, and a message policy unless the effect sets its own', () => {
+  const example = defineEffect({ name: 'exampleEffect', params: { about: z.enum(['a', 'b']) }, label: 'eksempel' });
+  expect(Object.keys(example)).toEqual(['name', 'params', 'label', 'delivery', 'action', 'declared']);
+  expect(example.delivery).toBe(messageDelivery);
+  expect(example.params.parse({ about: 'a' })).toEqual({ about: 'a' });
+  expect(example.params.safeParse({}).success).toBe(false);
+  expect(example.params.safeParse('a').success).toBe(false);
+  expect(example.action({ about: 'b' })).toEqual({ type: 'exampleEffect', params: { about: 'b' } });
+  expect(example.declared({}, { about: 'b' })).toBeUndefined();
+  const own = defineEffect({ name: 'ownPolicy', params: {}, label: 'eget', delivery: { ...messageDelivery, giveUpAfter: '1 day' } });
+  expect(own.delivery.giveUpAfter).toBe('1 day');
+});
+
+test("every effect's parameters are the fields its module names", () => {
+  expect(Object.fromEntries(effectDefinitions.map((d) => [d.name, Object.keys(d.params.shape)]))).toEqual({
+    notifyGuardians: ['message'],
+    notifyStaff: ['roles', 'about'],
+    informSchoolOwner: ['about'],
+    requestDocument: ['kind', 'from'],
+    scheduleMeeting: ['meeting', 'participants', 'withinDays'],
+    remindResponsible: ['roles', 'about'],
+  });
+  expect(
+    effectsByName.scheduleMeeting.params.parse({
+      meeting: effectsByName.scheduleMeeting.params.shape.meeting.options[0],
+      participants: ['principal'],
+    }),
+  ).toEqual({
+    meeting: effectsByName.scheduleMeeting.params.shape.meeting.options[0],
+    participants: ['principal'],
+  });
 });
