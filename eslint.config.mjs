@@ -93,6 +93,13 @@ const entryPointPattern = (folder) => ({
 });
 const withFixtures = (patterns) => [...patterns, ...patterns.map((pattern) => `test/lint/fixtures/${pattern}`)];
 
+/** The rule that keeps a pure folder free of Node built-ins and I/O packages, each refusal saying `message`. */
+function noIoImports(message, extra = {}) {
+  return ['error', { paths: [...bannedBuiltins, ...ioPackages].map((name) => ({ name, message })), ...extra }];
+}
+const noClock = 'Machines have no clock: take time from the event or from XState.';
+const noTimers = 'Machines declare delays; they never start timers.';
+
 function layerMessage(folder, name, peer) {
   if ((TYPE_IMPORTS_UPWARD[folder] ?? []).includes(name)) return `${folder}/ may take only types from ${name}/ (import type).`;
   if (peer) return `${folder}/ and ${name}/ share a layer and do not import each other (layer order in eslint.config.mjs).`;
@@ -154,51 +161,30 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'test/lint/fixtures/workflows/**/*.ts'],
+    files: withFixtures(['workflows/**/*.ts']),
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [...bannedBuiltins, ...ioPackages].map((name) => ({
-            name,
-            message: 'Workflows are replayed deterministically: no Node built-ins or I/O; call an activity instead.',
-          })),
-        },
-      ],
+      'no-restricted-imports': noIoImports('Workflows are replayed deterministically: no Node built-ins or I/O; call an activity instead.'),
       'no-restricted-syntax': ['error', ...deterministicSyntax],
     },
   },
   {
-    files: ['machines/**/*.ts', 'test/lint/fixtures/machines/**/*.ts'],
+    files: withFixtures(['machines/**/*.ts']),
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [...bannedBuiltins, ...ioPackages].map((name) => ({
-            name,
-            message: 'Machines are pure: no Node built-ins, no I/O, no Temporal.',
-          })),
-          patterns: [{ group: ['@temporalio/*'], message: 'Machines must not depend on Temporal.' }],
-        },
-      ],
+      'no-restricted-imports': noIoImports('Machines are pure: no Node built-ins, no I/O, no Temporal.', {
+        patterns: [{ group: ['@temporalio/*'], message: 'Machines must not depend on Temporal.' }],
+      }),
       'no-restricted-globals': [
         'error',
-        { name: 'setTimeout', message: 'Machines declare delays; they never start timers.' },
-        { name: 'setInterval', message: 'Machines declare delays; they never start timers.' },
+        { name: 'setTimeout', message: noTimers },
+        { name: 'setInterval', message: noTimers },
         { name: 'fetch', message: 'Machines are pure: no I/O.' },
         { name: 'process', message: 'Machines are pure: no environment access.' },
       ],
       'no-restricted-syntax': [
         'error',
         ...deterministicSyntax,
-        {
-          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
-          message: 'Machines have no clock: take time from the event or from XState.',
-        },
-        {
-          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: 'Machines have no clock: take time from the event or from XState.',
-        },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: noClock },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: noClock },
       ],
     },
   },
