@@ -24,9 +24,12 @@ export const AUDIT_SCHEMA_VERSION = 2;
 // ---------------------------------------------------------------------------------------------
 // The JSON schema
 
+/** A number of things: a whole number, never negative. */
+const count = z.number().int().nonnegative();
+
 const ratioSchema = z.object({
-  covered: z.number().int().nonnegative(),
-  total: z.number().int().nonnegative(),
+  covered: count,
+  total: count,
   /** covered / total × 100, one decimal; 100 when total is 0. */
   percent: z.number().min(0).max(100),
   uncovered: z.array(z.string()),
@@ -47,7 +50,7 @@ const reportStateSchema = z.object({
 });
 
 const reportStepSchema = z.object({
-  index: z.number().int().nonnegative(),
+  index: count,
   kind: z.enum(['event', 'delay']),
   /** The step in Norwegian, e.g. «Hendelse «x» av kontaktlærer → steg «…»». */
   text: z.string(),
@@ -105,9 +108,9 @@ const mutationOutcomeSchema = z.object({
 const mutationsSchema = z.object({
   /** False when the run skipped the mutation check (`--skip-mutations`). */
   ran: z.boolean(),
-  total: z.number().int().nonnegative(),
-  killed: z.number().int().nonnegative(),
-  survived: z.number().int().nonnegative(),
+  total: count,
+  killed: count,
+  survived: count,
   /** killed / total, 0–1; null when no mutant was made or the check did not run. */
   score: z.number().min(0).max(1).nullable(),
   outcomes: z.array(mutationOutcomeSchema),
@@ -119,12 +122,7 @@ const procedureReportSchema = z.object({
   displayName: z.string(),
   owner: z.string(),
   specification: z.string(),
-  counts: z.object({
-    states: z.number().int().nonnegative(),
-    transitions: z.number().int().nonnegative(),
-    paths: z.number().int().nonnegative(),
-    steps: z.number().int().nonnegative(),
-  }),
+  counts: z.object({ states: count, transitions: count, paths: count, steps: count }),
   coverage: z.object({ states: ratioSchema, transitions: ratioSchema }),
   paths: z.array(reportPathSchema),
   /** One result per delay of the chart: is it started and does it fire on some path? */
@@ -154,15 +152,15 @@ export const auditReportSchema = z.object({
     conformance: z.boolean(),
   }),
   summary: z.object({
-    procedures: z.number().int().nonnegative(),
-    paths: z.number().int().nonnegative(),
-    steps: z.number().int().nonnegative(),
-    invariantChecks: z.number().int().nonnegative(),
-    invariantFailures: z.number().int().nonnegative(),
-    conformancePassed: z.number().int().nonnegative(),
-    conformanceFailed: z.number().int().nonnegative(),
-    mutants: z.number().int().nonnegative(),
-    mutantsKilled: z.number().int().nonnegative(),
+    procedures: count,
+    paths: count,
+    steps: count,
+    invariantChecks: count,
+    invariantFailures: count,
+    conformancePassed: count,
+    conformanceFailed: count,
+    mutants: count,
+    mutantsKilled: count,
     mutationScore: z.number().min(0).max(1).nullable(),
     durationMs: z.number().nonnegative(),
   }),
