@@ -99,6 +99,21 @@ export function defineEffectActivity<N extends string, S extends z.ZodType>(
   };
 }
 
+/** What one effect's message says and to whom: everything but the case reference `caseMessage` adds. */
+export type CaseMessageFields = Parameters<typeof caseMessage>[1];
+
+/**
+ * The activity of an effect that sends one message about the case (every effect so far): `message`
+ * words it from the zod-checked input (channel, recipients, subject, body), and the activity
+ * delivers it through the outbox and answers what the case records.
+ */
+export function defineMessageActivity<N extends string, S extends z.ZodType>(
+  definition: EffectDefinition<N, S>,
+  message: (input: EffectInput<S>) => CaseMessageFields,
+): EffectActivityModule<N, S> {
+  return defineEffectActivity(definition, (input, { outbox }) => deliverMessage(outbox, caseMessage(input, message(input))));
+}
+
 /** A message's Norwegian (bokmål) subject and body, as the recipient reads them; written for this product. */
 export interface Wording {
   subject: string;

@@ -1,6 +1,6 @@
 /** informSchoolOwner: an e-mail to the school owner, worded in Norwegian by its topic. */
 import { type SchoolOwnerTopic, informSchoolOwner } from '../../machines/effects/inform-school-owner';
-import { type Wording, caseMessage, defineEffectActivity, deliverMessage } from './define';
+import { type Wording, defineMessageActivity } from './define';
 
 export const schoolOwnerWording: Record<SchoolOwnerTopic, Wording> = {
   'case-escalated': {
@@ -10,6 +10,8 @@ export const schoolOwnerWording: Record<SchoolOwnerTopic, Wording> = {
   'referral-sent': { subject: 'Melding til skoleeier: henvisning sendt', body: 'Skolen har sendt en henvisning i en fraværssak.' },
 };
 
-export const informSchoolOwnerActivity = defineEffectActivity(informSchoolOwner, (input, { outbox }) =>
-  deliverMessage(outbox, caseMessage(input, { channel: 'email', recipients: ['school-owner'], ...schoolOwnerWording[input.params.about] })),
-);
+export const informSchoolOwnerActivity = defineMessageActivity(informSchoolOwner, ({ params }) => ({
+  channel: 'email',
+  recipients: ['school-owner'],
+  ...schoolOwnerWording[params.about],
+}));

@@ -1,6 +1,6 @@
 /** notifyGuardians: an e-mail to the guardians, worded in Norwegian by the message the machine names. */
 import { type GuardianMessage, notifyGuardians } from '../../machines/effects/notify-guardians';
-import { type Wording, caseMessage, defineEffectActivity, deliverMessage } from './define';
+import { type Wording, defineMessageActivity } from './define';
 
 export const guardianWording: Record<GuardianMessage, Wording> = {
   'absence-routine': {
@@ -33,6 +33,8 @@ export const guardianWording: Record<GuardianMessage, Wording> = {
   },
 };
 
-export const notifyGuardiansActivity = defineEffectActivity(notifyGuardians, (input, { outbox }) =>
-  deliverMessage(outbox, caseMessage(input, { channel: 'email', recipients: ['guardians'], ...guardianWording[input.params.message] })),
-);
+export const notifyGuardiansActivity = defineMessageActivity(notifyGuardians, ({ params }) => ({
+  channel: 'email',
+  recipients: ['guardians'],
+  ...guardianWording[params.message],
+}));

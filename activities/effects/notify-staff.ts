@@ -1,6 +1,6 @@
 /** notifyStaff: an e-mail to staff in the named roles, worded in Norwegian by its topic. */
 import { type StaffTopic, notifyStaff } from '../../machines/effects/notify-staff';
-import { type Wording, caseMessage, defineEffectActivity, deliverMessage } from './define';
+import { type Wording, defineMessageActivity } from './define';
 
 export const staffWording: Record<StaffTopic, Wording> = {
   'case-opened': {
@@ -36,6 +36,8 @@ export const staffWording: Record<StaffTopic, Wording> = {
   },
 };
 
-export const notifyStaffActivity = defineEffectActivity(notifyStaff, (input, { outbox }) =>
-  deliverMessage(outbox, caseMessage(input, { channel: 'email', recipients: input.params.roles, ...staffWording[input.params.about] })),
-);
+export const notifyStaffActivity = defineMessageActivity(notifyStaff, ({ params }) => ({
+  channel: 'email',
+  recipients: params.roles,
+  ...staffWording[params.about],
+}));

@@ -1,6 +1,6 @@
 /** remindResponsible: a task for the responsible roles, worded in Norwegian by what is due. */
 import { type ReminderTopic, remindResponsible } from '../../machines/effects/remind-responsible';
-import { type Wording, caseMessage, defineEffectActivity, deliverMessage } from './define';
+import { type Wording, defineMessageActivity } from './define';
 
 export const reminderWording: Record<ReminderTopic, Wording> = {
   'contact-guardians': { subject: 'Påminnelse: kontakt hjemmet', body: 'Hjemmet er ennå ikke kontaktet i denne fraværssaken.' },
@@ -30,6 +30,8 @@ export const reminderWording: Record<ReminderTopic, Wording> = {
   },
 };
 
-export const remindResponsibleActivity = defineEffectActivity(remindResponsible, (input, { outbox }) =>
-  deliverMessage(outbox, caseMessage(input, { channel: 'task', recipients: input.params.roles, ...reminderWording[input.params.about] })),
-);
+export const remindResponsibleActivity = defineMessageActivity(remindResponsible, ({ params }) => ({
+  channel: 'task',
+  recipients: params.roles,
+  ...reminderWording[params.about],
+}));

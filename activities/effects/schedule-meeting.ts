@@ -2,9 +2,9 @@
 import { addDays } from 'date-fns';
 import { meetingNames, roleList } from '../../machines/labels';
 import { scheduleMeeting } from '../../machines/effects/schedule-meeting';
-import { caseMessage, defineEffectActivity, deliverMessage } from './define';
+import { defineMessageActivity } from './define';
 
-export const scheduleMeetingActivity = defineEffectActivity(scheduleMeeting, (input, { outbox }) => {
+export const scheduleMeetingActivity = defineMessageActivity(scheduleMeeting, (input) => {
   const { meeting, participants, withinDays } = input.params;
   const name = meetingNames[meeting];
   // Counted from when the fact happened, as a UTC calendar date like the machines' agreed dates.
@@ -14,14 +14,11 @@ export const scheduleMeetingActivity = defineEffectActivity(scheduleMeeting, (in
       : addDays(new Date(input.factAt ?? input.issuedAt), withinDays)
           .toISOString()
           .slice(0, 10);
-  return deliverMessage(
-    outbox,
-    caseMessage(input, {
-      channel: 'calendar',
-      recipients: participants,
-      subject: `Møte: ${name}`,
-      body: `Sett opp ${name} med ${roleList(participants)}${due ? ` senest ${due}` : ''}.`,
-      ...(due ? { dueDate: due } : {}),
-    }),
-  );
+  return {
+    channel: 'calendar',
+    recipients: participants,
+    subject: `Møte: ${name}`,
+    body: `Sett opp ${name} med ${roleList(participants)}${due ? ` senest ${due}` : ''}.`,
+    ...(due ? { dueDate: due } : {}),
+  };
 });

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createWorkerActivities, NON_RETRYABLE_ERROR_TYPES, type WorkerActivities } from '../../activities';
+import { defineMessageActivity } from '../../activities/effects/define';
 import { FileOutbox } from '../../activities/outbox';
+import { defineEffect } from '../../machines/effects';
+import { z } from 'zod';
 import { INVALID_ACTIVITY_INPUT } from '../../workflows/activity-errors';
 
 let dir: string;
@@ -75,4 +78,35 @@ test('a document request and a reminder name what is missing and who must act', 
     ['task', ['principal'], 'Påminnelse: tiltakene skal evalueres'],
     ['email', ['school-owner'], 'Melding til skoleeier: fraværssak på høyere nivå'],
   ]);
+});
+
+test('defineMessageActivity words one message from the checked input and delivers it with the case reference', async () => {
+  const example = defineEffect({ name: 'exampleMessage', params: { to: z.enum(['principal']) }, label: 'eksempel' });
+  const worded: unknown[] = [];
+  const module = defineMessageActivity(example, (input) => {
+    worded.push(input.params);
+    return { channel: 'task', recipients: [input.params.to], subject: 'Emne', body: `Til ${input.params.to}` };
+  });
+  const send = module.create({ outbox });
+  await expect(send({ ...ref('k/9/exampleMessage'), params: { to: 'principal' } })).resolves.toMatchObject({
+    duplicate: false,
+    subject: 'Emne',
+    recipients: ['principal'],
+  });
+  expect(await outbox.list()).toEqual([
+    {
+      idempotencyKey: 'k/9/exampleMessage',
+      caseId: 'case-1',
+      schoolId: 'school1',
+      pupilId: 'pupil-1',
+      createdAt: '2026-09-10T08:00:00.000Z',
+      channel: 'task',
+      recipients: ['principal'],
+      subject: 'Emne',
+      body: 'Til principal',
+    },
+  ]);
+  const refused = await send({ ...ref('k/10/exampleMessage'), params: { to: 'king' } } as never).catch((err: unknown) => err);
+  expect((refused as ApplicationFailure).type).toBe(INVALID_ACTIVITY_INPUT);
+  expect(worded).toEqual([{ to: 'principal' }]);
 });
