@@ -33,9 +33,9 @@ import { buildWorker, caseWorkflowBundleOptions } from '../worker/build-worker';
 import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
 import type { CaseEvent } from '../machines/events';
-import { type ProcedureDefinition, buildCaseInput, getProcedure } from '../machines/registry';
-import { applyTimerActions, createStepper } from './model';
-import { hostRefusal, replayPath as replayModel } from './replay';
+import { type ProcedureDefinition, getProcedure } from '../machines/registry';
+import { CURRENT_HOST_RULES, CaseHost } from '../workflows/case-host';
+import { replayPath as replayModel } from './replay';
 import { addSearchAttributes } from '../worker/search-attribute-registration';
 import { temporalTestServerPath } from '../scripts/lib/tools';
 import type { caseWorkflow } from '../workflows';
@@ -129,17 +129,18 @@ export function shiftDaysFor(openedAt: string, nowMs: number): number {
  * replayed on. Pure.
  */
 export function retimePath(procedure: ProcedureDefinition, path: AuditPath): AuditPath {
-  const stepper = createStepper(procedure.machine);
-  const input = buildCaseInput(procedure, path.facts, path.policyOverrides);
-  const first = stepper.initial(input);
-  let timers = applyTimerActions([], first.actions, Date.parse(input.openedAt));
-  let snapshot = first.snapshot;
+  const host = CaseHost.open(
+    procedure,
+    CURRENT_HOST_RULES,
+    { facts: path.facts, policyOverrides: path.policyOverrides },
+    Date.parse(path.facts.openedAt),
+  );
   let driftDays = 0;
   const steps: PathStep[] = [];
   for (const original of path.steps) {
     const step = driftDays === 0 ? original : shiftStep(original, driftDays);
     if (step.kind === 'delay') {
-      const timer = timers.find((x) => x.id === step.timerId);
+      const timer = host.pendingTimers().find((x) => x.id === step.timerId);
       if (!timer) return { ...path, steps: [...steps, ...path.steps.slice(steps.length).map((x) => shiftStep(x, driftDays))] };
       const drift = timer.dueAtMs - Date.parse(step.dueAt);
       if (drift % MS_PER_DAY === 0) {
@@ -151,18 +152,10 @@ export function retimePath(procedure: ProcedureDefinition, path: AuditPath): Aud
         // the difference at this step.
         steps.push(step);
       }
-      const result = stepper.next(snapshot, timer.event);
-      timers = applyTimerActions(
-        timers.filter((x) => x.id !== timer.id),
-        result.actions,
-        timer.dueAtMs,
-      );
-      snapshot = result.snapshot;
+      host.fireTimer(timer, timer.dueAtMs);
     } else {
       steps.push(step);
-      const result = stepper.next(snapshot, step.event);
-      timers = applyTimerActions(timers, result.actions, Date.parse(step.event.at));
-      snapshot = result.snapshot;
+      host.applyEvent(step.event, Date.parse(step.event.at));
     }
   }
   return { ...path, steps };
@@ -648,15 +641,7 @@ function takesClosing(path: AuditPath): boolean {
   const procedure = getProcedure(path.procedureId, path.procedureVersion);
   const replay = replayModel(procedure, path);
   if (replay.error) return false;
-  const final = replay.steps.at(-1)?.after ?? replay.initial;
-  if (final.status !== 'active') return false;
-  const step = {
-    kind: 'event',
-    via: 'update',
-    event: closingEvent(Date.parse(path.facts.openedAt)),
-    expected: { value: null, path: '', status: 'done' },
-  } as const;
-  return hostRefusal(procedure, final, step) === undefined && final.can(step.event);
+  return replay.host.isActive && replay.host.refusal(closingEvent(Date.parse(path.facts.openedAt)), 'update') === undefined;
 }
 
 /**

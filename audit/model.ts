@@ -3,11 +3,12 @@
  * wrapped as XState actor logic so the graph utilities in `xstate/graph` can walk it.
  *
  * `createTestModel` refuses machines with `after`, because an XState actor would start real
- * timers. The workflow does not: it turns every delayed `xstate.raise` into a durable timer due
- * at fact time + delay, cancels it on `xstate.cancel`, and when nothing else happens fires the
- * earliest one. The model does exactly that, on its own clock:
- * - a snapshot is the machine snapshot, the pending timers (id, delay name, due time, in the
- *   workflow's insertion order) and the model clock;
+ * timers. The workflow does not: its case host (workflows/case-host.ts) turns every delayed
+ * `xstate.raise` into a timer due at fact time + delay, cancels it on `xstate.cancel`, and when
+ * nothing else happens the earliest one fires. The model steps every case through that same
+ * host, on its own clock:
+ * - a snapshot is the case host (machine snapshot, pending timers with due times in the order
+ *   they were set, timeline) and the model clock;
  * - the events a snapshot can take are the valid payload variants (`event-variants.ts`) the
  *   machine accepts now (what `snapshot.can` decides), sent one minute after the previous step,
  *   plus the firing of the earliest pending timer only (a later timer cannot fire before an
@@ -39,10 +40,12 @@ import {
 import { type CaseContext, type CaseFacts, type CaseInput, documentOf, initialCaseContext, stageDocuments } from '../machines/case-context';
 import { type CaseEvent, type EventType, eventTypes } from '../machines/events';
 import type { StateMeta } from '../machines/meta';
-import { activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
+import { activePath, allowedEventTypes } from '../machines/public-view';
 import { type ProcedureDefinition, buildCaseInput } from '../machines/registry';
 import { type Role, documentKindSchema, serviceSchema, suspicionKindSchema, trendSchema } from '../machines/vocabulary';
 import { authorisedRoles } from '../machines/authorization';
+import { CURRENT_HOST_RULES, CaseHost, type MachineStepper } from '../workflows/case-host';
+import type { PendingTimer } from '../workflows/case-messages';
 import { type WalkedState, rootTransitions, walkStates } from '../diagrams/machine-walk';
 import { type EventVariant, dateOf, eventVariants, isoOf, viaOf } from './event-variants';
 import { isHarmPending } from './rules';
@@ -173,13 +176,11 @@ export interface MachineStep {
  * A stepper for one machine: XState's pure `initialTransition`/`transition`, with an actor
  * scope that also records the microsteps' transitions (XState's inspection events carry them).
  */
-export interface MachineStepper {
+export interface RecordingStepper extends MachineStepper<MachineStep> {
   index: MachineIndex;
-  initial(input: unknown): MachineStep;
-  next(snapshot: AnyMachineSnapshot, event: { type: string }): MachineStep;
 }
 
-export function createStepper(machine: AnyStateMachine): MachineStepper {
+export function createStepper(machine: AnyStateMachine): RecordingStepper {
   const index = indexMachine(machine);
   let transitions: unknown[] = [];
   let actions: ExecutableActionObject[] = [];
@@ -232,19 +233,17 @@ export function createStepper(machine: AnyStateMachine): MachineStepper {
 // ---------------------------------------------------------------------------------------------
 // The model's snapshot and events
 
-/** A pending durable timer, as the workflow keeps it. */
-export interface ModelTimer {
-  id: string;
-  name: string;
-  event: { type: string };
-  dueAtMs: number;
-}
+/** A pending timer, as the case host keeps it. */
+export type ModelTimer = PendingTimer;
 
-/** The model's snapshot: the machine snapshot, the workflow's pending timers and the model clock. */
+/** The model's snapshot: the case host (machine snapshot, pending timers), and the model clock. */
 export type ModelSnapshot = Snapshot<undefined> & {
   status: 'active';
+  /** The case as the workflow keeps it; never changed once in a snapshot (a step clones it). */
+  host: CaseHost<MachineStep>;
+  /** The host's machine snapshot. */
   machine: AnyMachineSnapshot;
-  /** In the workflow's Map insertion order (a re-armed timer moves to the end). */
+  /** The host's pending timers, in the order they were set. */
   timers: readonly ModelTimer[];
   clockMs: number;
   /** Events sent so far (numbers the event ids). */
@@ -276,33 +275,19 @@ export type ModelEvent = ModelCaseEvent | ModelDelayEvent;
 /** Label of a case event variant. */
 export const labelOf = (type: string, variant?: string): string => (variant ? `${type}[${variant}]` : type);
 
-/** Pending timers in the order the workflow fires them: due time, then insertion order. */
-export function firingOrder(timers: readonly ModelTimer[]): ModelTimer[] {
-  return timers
-    .map((timer, i) => ({ timer, i }))
-    .sort((a, b) => a.timer.dueAtMs - b.timer.dueAtMs || a.i - b.i)
-    .map(({ timer }) => timer);
-}
-
-/** Applies a step's `xstate.raise` (with delay) and `xstate.cancel` actions to the timers, as the workflow does. */
-export function applyTimerActions(timers: readonly ModelTimer[], actions: readonly ExecutableActionObject[], baseMs: number): ModelTimer[] {
-  const out = [...timers];
-  for (const action of actions) {
-    if (action.type === 'xstate.raise') {
-      const params = action.params as { id: string; delay?: number; event: { type: string } };
-      if (typeof params.delay !== 'number') continue;
-      const timer: ModelTimer = { id: params.id, name: delayNameOf(params.id), event: params.event, dueAtMs: baseMs + params.delay };
-      const at = out.findIndex((t) => t.id === params.id);
-      // Map.set keeps an existing key's position.
-      if (at >= 0) out[at] = timer;
-      else out.push(timer);
-    } else if (action.type === 'xstate.cancel') {
-      const sendId = (action.params as { sendId: string }).sendId;
-      const at = out.findIndex((t) => t.id === sendId);
-      if (at >= 0) out.splice(at, 1);
-    }
-  }
-  return out;
+/** A model snapshot of `host` at model time `clockMs`. */
+function modelSnapshot(host: CaseHost<MachineStep>, clockMs: number, eventCount: number): ModelSnapshot {
+  return {
+    status: 'active',
+    output: undefined,
+    error: undefined,
+    host,
+    machine: host.snapshot,
+    timers: host.pendingTimers(),
+    clockMs,
+    eventCount,
+    taken: host.lastStep.taken,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,18 +551,12 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
   const keyFields = keyPlan.fields.filter((field) => !history?.replaces.includes(field));
   const kindsCache = new Map<string, readonly string[]>();
 
-  const first = stepper.initial(input);
   const openedMs = Date.parse(input.openedAt);
-  const initial: ModelSnapshot = {
-    status: 'active',
-    output: undefined,
-    error: undefined,
-    machine: first.snapshot,
-    timers: applyTimerActions([], first.actions, openedMs),
-    clockMs: openedMs,
-    eventCount: 0,
-    taken: first.taken,
-  };
+  const initial = modelSnapshot(
+    CaseHost.open(procedure, CURRENT_HOST_RULES, { facts, policyOverrides: options.policyOverrides }, openedMs, stepper),
+    openedMs,
+    0,
+  );
 
   const summarise = (snapshot: ModelSnapshot): unknown[] => {
     const context = snapshot.machine.context as CaseContext<unknown>;
@@ -634,7 +613,7 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
   const serialize = (snapshot: ModelSnapshot): string => {
     const { value, status } = snapshot.machine;
     if (status !== 'active') return JSON.stringify([value, status]);
-    const timers = firingOrder(snapshot.timers).map((t) => `${t.name}@${Math.round((t.dueAtMs - snapshot.clockMs) / DAY_MS)}`);
+    const timers = snapshot.host.timersInFiringOrder().map((t) => `${t.name}@${Math.round((t.dueAtMs - snapshot.clockMs) / DAY_MS)}`);
     return JSON.stringify([value, status, timers, summarise(snapshot)]);
   };
 
@@ -667,7 +646,7 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
     if (cached) return cached;
     const out: ModelEvent[] = [];
     if (snapshot.machine.status === 'active') {
-      const [earliest] = firingOrder(snapshot.timers);
+      const earliest = snapshot.host.nextTimer();
       const atMs = snapshot.clockMs + EVENT_STEP_MS;
       if (!earliest || earliest.dueAtMs > atMs) {
         const consents = (snapshot.machine.context as CaseContext<unknown>).consents;
@@ -736,33 +715,17 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
     }
     const cached = byLabel.get(event.type);
     if (cached) return cached;
+    const host = snapshot.host.clone();
     let next: ModelSnapshot;
     if (event.kind === 'delay') {
-      const timer = snapshot.timers.find((t) => t.id === event.timerId);
+      const timer = host.pendingTimers().find((t) => t.id === event.timerId);
       if (!timer) throw new Error(`No pending timer ${event.timerId}`);
-      const result = stepper.next(snapshot.machine, timer.event);
-      next = {
-        ...snapshot,
-        machine: result.snapshot,
-        timers: applyTimerActions(
-          snapshot.timers.filter((t) => t.id !== timer.id),
-          result.actions,
-          timer.dueAtMs,
-        ),
-        clockMs: timer.dueAtMs,
-        taken: result.taken,
-      };
+      host.fireTimer(timer, timer.dueAtMs);
+      next = modelSnapshot(host, timer.dueAtMs, snapshot.eventCount);
     } else {
       const atMs = Date.parse(event.event.at);
-      const result = stepper.next(snapshot.machine, event.event);
-      next = {
-        ...snapshot,
-        machine: result.snapshot,
-        timers: applyTimerActions(snapshot.timers, result.actions, atMs),
-        clockMs: atMs,
-        eventCount: snapshot.eventCount + 1,
-        taken: result.taken,
-      };
+      host.applyEvent(event.event, atMs);
+      next = modelSnapshot(host, atMs, snapshot.eventCount + 1);
     }
     byLabel.set(event.type, next);
     return next;

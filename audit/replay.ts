@@ -6,10 +6,10 @@
  * does with the path, not what the path claims.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import { authorisationRefusal, detectionEventTypes } from '../machines/authorization';
 import { type EffectName, effectNames } from '../machines/effects';
-import { buildCaseInput, type ProcedureDefinition } from '../machines/registry';
-import { type ModelTimer, type MachineIndex, activeStatePaths, applyTimerActions, createStepper, firingOrder } from './model';
+import type { ProcedureDefinition } from '../machines/registry';
+import { CURRENT_HOST_RULES, CaseHost } from '../workflows/case-host';
+import { type MachineIndex, type MachineStep, type ModelTimer, createStepper } from './model';
 import type { AuditPath, PathStep } from './types';
 
 /** One replayed step. */
@@ -50,49 +50,41 @@ export interface Replay {
   steps: ReplayedStep[];
   /** The first step the machine or the host would not take as the path says, if any. */
   error?: { stepIndex: number; message: string };
-}
-
-/**
- * What the workflow host refuses before the machine is asked (workflows/case-workflow.ts): a
- * person's event sent as detection's Signal, detection's fact sent as a person's Update, or a
- * sender whose role may not take this step (machines/authorization.ts). Undefined when it takes it.
- */
-export function hostRefusal(
-  procedure: ProcedureDefinition,
-  snapshot: AnyMachineSnapshot,
-  step: Extract<PathStep, { kind: 'event' }>,
-): string | undefined {
-  const fromDetection = detectionEventTypes.includes(step.event.type);
-  if (step.via === 'signal' && !fromDetection) return 'en persons hendelse kan ikke komme som fravær fra deteksjonen';
-  return authorisationRefusal(snapshot, step.event, activeStatePaths(snapshot.value)[0] ?? '', procedure.extraSenders);
+  /** The case host after the last step replayed (it may take further events). */
+  host: CaseHost<MachineStep>;
 }
 
 /** Replays `path` on `procedure`'s machine (which may be a mutant's). Stops at the first refused step. */
 export function replayPath(procedure: ProcedureDefinition, path: AuditPath): Replay {
   const stepper = createStepper(procedure.machine);
-  const input = buildCaseInput(procedure, path.facts, path.policyOverrides);
-  const first = stepper.initial(input);
-  let timers = applyTimerActions([], first.actions, Date.parse(input.openedAt));
-  let snapshot = first.snapshot;
-  let clockMs = Date.parse(input.openedAt);
+  const openedMs = Date.parse(path.facts.openedAt);
+  const host = CaseHost.open(
+    procedure,
+    CURRENT_HOST_RULES,
+    { facts: path.facts, policyOverrides: path.policyOverrides },
+    openedMs,
+    stepper,
+  );
+  let clockMs = openedMs;
   const replay: Replay = {
     index: stepper.index,
-    initial: first.snapshot,
-    initialTaken: first.taken,
-    initialTimers: firingOrder(timers),
-    initialEffects: effectsOf(first.actions),
+    initial: host.snapshot,
+    initialTaken: host.lastStep.taken,
+    initialTimers: host.timersInFiringOrder(),
+    initialEffects: effectsOf(host.lastStep.actions),
     steps: [],
+    host,
   };
   for (const [index, step] of path.steps.entries()) {
-    if (snapshot.status !== 'active') {
+    if (!host.isActive) {
       replay.error = { stepIndex: index, message: 'saken er allerede avsluttet' };
       break;
     }
-    const [earliest] = firingOrder(timers);
-    let result;
+    const before = host.snapshot;
+    const earliest = host.nextTimer();
     let atMs: number;
     if (step.kind === 'delay') {
-      const timer = timers.find((t) => t.id === step.timerId);
+      const timer = host.pendingTimers().find((t) => t.id === step.timerId);
       if (!timer) {
         replay.error = { stepIndex: index, message: `fristen ${step.delayName} er ikke satt` };
         break;
@@ -109,12 +101,7 @@ export function replayPath(procedure: ProcedureDefinition, path: AuditPath): Rep
         break;
       }
       atMs = timer.dueAtMs;
-      result = stepper.next(snapshot, timer.event);
-      timers = applyTimerActions(
-        timers.filter((t) => t.id !== timer.id),
-        result.actions,
-        atMs,
-      );
+      host.fireTimer(timer, atMs);
     } else {
       atMs = Date.parse(step.event.at);
       if (earliest && earliest.dueAtMs <= atMs) {
@@ -125,30 +112,25 @@ export function replayPath(procedure: ProcedureDefinition, path: AuditPath): Rep
         replay.error = { stepIndex: index, message: `hendelsen ${step.event.type} er eldre enn forrige steg` };
         break;
       }
-      const refused = hostRefusal(procedure, snapshot, step);
+      // What the workflow refuses: the channel, the sender's role, or the machine itself (workflows/case-host.ts).
+      const refused = host.refusal(step.event, step.via);
       if (refused) {
         replay.error = { stepIndex: index, message: `arbeidsflyten avviser ${step.event.type}: ${refused}` };
         break;
       }
-      if (!snapshot.can(step.event)) {
-        replay.error = { stepIndex: index, message: `maskinen tar ikke imot ${step.event.type} i ${JSON.stringify(snapshot.value)}` };
-        break;
-      }
-      result = stepper.next(snapshot, step.event);
-      timers = applyTimerActions(timers, result.actions, atMs);
+      host.applyEvent(step.event, atMs);
     }
     clockMs = atMs;
     replay.steps.push({
       index,
       step,
-      before: snapshot,
-      after: result.snapshot,
-      taken: result.taken,
-      timers: firingOrder(timers),
+      before,
+      after: host.snapshot,
+      taken: host.lastStep.taken,
+      timers: host.timersInFiringOrder(),
       atMs,
-      effects: effectsOf(result.actions),
+      effects: effectsOf(host.lastStep.actions),
     });
-    snapshot = result.snapshot;
   }
   return replay;
 }

@@ -102,7 +102,7 @@ export interface EffectDelivery {
   recipients?: readonly string[];
 }
 
-/** The opening facts could not make a case (the workflow fails the run, not retried). */
+/** The opening facts could not make a case (the workflow fails the run, not retried); `cause` is the procedure's own error. */
 export class InvalidCaseInputError extends Error {
   override readonly name = 'InvalidCaseInputError';
 }
@@ -213,7 +213,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
       // Runs from before `case-host-2` opened under the older rule for ids and grades; they replay with it.
       caseInput = buildCaseInput(procedure, opening.facts, opening.policyOverrides, rules.hostV2 ? caseFactsSchema : legacyCaseFactsSchema);
     } catch (err) {
-      throw new InvalidCaseInputError((err as Error).message);
+      throw new InvalidCaseInputError((err as Error).message, { cause: err });
     }
     const first = host.stepper.initial(caseInput);
     host.snapshot = first.snapshot;

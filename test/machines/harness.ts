@@ -1,13 +1,19 @@
 /**
  * A small harness for pure machine tests: builds valid events (parsed with the real schemas, so
  * a test can never send what production would refuse), starts a case, sends events, and fires
- * the delayed events a transition scheduled, the way the workflow host will.
+ * pending timers. A case started here runs in the workflow's own case host
+ * (workflows/case-host.ts): its timers are due at fact time + delay, outlive later steps and are
+ * cancelled by the machine exactly as in the workflow, so a test fires only what the workflow
+ * would. The host does not refuse here: an event the machine does not take leaves the state as
+ * it was, which is what the tests of refusals check.
  */
-import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import { type AnyMachineSnapshot, transition } from 'xstate';
 import { type CaseEvent, type EventType, parseCaseEvent } from '../../machines/events';
-import { buildCaseInput, getProcedure } from '../../machines/registry';
+import { getProcedure } from '../../machines/registry';
 import type { StateMeta } from '../../machines/meta';
 import type { Role } from '../../machines/vocabulary';
+import { CURRENT_HOST_RULES, CaseHost, InvalidCaseInputError } from '../../workflows/case-host';
+import type { PendingTimer } from '../../workflows/case-messages';
 
 type Payload<K extends EventType> = Omit<Extract<CaseEvent, { type: K }>, 'type' | 'eventId' | 'actor' | 'at'>;
 
@@ -36,7 +42,12 @@ export interface ExecutedAction {
 
 export interface Step {
   snapshot: AnyMachineSnapshot;
+  /** The actions of the step's own transition. */
   actions: ExecutedAction[];
+  /** The case host (absent in a step a test built from a resolved state: it has only its machine). */
+  host?: CaseHost;
+  /** The case's clock: the latest event or timer time so far (ms). */
+  clockMs?: number;
 }
 
 /** Default case facts; override any field. */
@@ -55,20 +66,73 @@ export function caseFacts(overrides: Record<string, unknown> = {}) {
 /** Starts a case of `procedureId` with optional facts and policy overrides. */
 export function start(procedureId: string, facts: Record<string, unknown> = {}, policy?: unknown): Step {
   const procedure = getProcedure(procedureId);
-  const input = buildCaseInput(procedure, caseFacts(facts), policy);
-  const [snapshot, actions] = initialTransition(procedure.machine, input);
-  return { snapshot, actions: actions as ExecutedAction[] };
+  const opening = caseFacts(facts);
+  const openedMs = Date.parse(String(opening.openedAt));
+  try {
+    const host = CaseHost.open(
+      procedure,
+      CURRENT_HOST_RULES,
+      { facts: opening, policyOverrides: policy as Record<string, unknown> },
+      openedMs,
+    );
+    return stepOf(host, openedMs);
+  } catch (err) {
+    // The procedure's own error (ProcedureError, InvalidPolicyError), as a test expects it.
+    throw err instanceof InvalidCaseInputError ? err.cause : err;
+  }
 }
 
-/** Sends `event` to the machine of `step`. */
+const stepOf = (host: CaseHost, clockMs: number): Step => ({
+  snapshot: host.snapshot,
+  actions: host.lastStep.actions as ExecutedAction[],
+  host,
+  clockMs,
+});
+
+const isCaseEvent = (event: CaseEvent | { type: string }): event is CaseEvent => 'eventId' in event && 'actor' in event;
+
+/**
+ * Sends `event` to the case of `step`: a case event as the workflow applies it, or a timer's
+ * delayed event (`{ type: 'xstate.after…' }`), which must be pending in the case.
+ */
 export function send(step: Step, event: CaseEvent | { type: string }): Step {
-  const [snapshot, actions] = transition(step.snapshot.machine, step.snapshot, event as never);
-  return { snapshot, actions: actions as ExecutedAction[] };
+  if (!step.host) {
+    const [snapshot, actions] = transition(step.snapshot.machine, step.snapshot, event as never);
+    return { snapshot, actions: actions as ExecutedAction[] };
+  }
+  if (!isCaseEvent(event)) {
+    const timer = step.host.pendingTimers().find((t) => t.event.type === event.type);
+    if (!timer) throw new Error(`No pending timer sends ${event.type}; pending: ${pendingNames(step)}`);
+    return fireTimer(step, timer);
+  }
+  const host = step.host.clone();
+  const nowMs = Math.max(step.clockMs ?? 0, Date.parse(event.at));
+  host.applyEvent(event, nowMs);
+  return stepOf(host, nowMs);
 }
 
 /** Sends each event in turn. */
 export function sendAll(step: Step, events: readonly CaseEvent[]): Step {
   return events.reduce(send, step);
+}
+
+/** Timers pending in the case of `step`, in the order they fire. */
+export function pending(step: Step): PendingTimer[] {
+  if (!step.host) throw new Error('This step has no case host (it was built from a resolved state)');
+  return step.host.timersInFiringOrder();
+}
+
+const pendingNames = (step: Step): string =>
+  pending(step)
+    .map((t) => t.name)
+    .join(', ') || 'none';
+
+/** The host fires `timer` when it falls due (or now, if the case's clock is past it). */
+function fireTimer(step: Step, timer: PendingTimer): Step {
+  const host = step.host!.clone();
+  const nowMs = Math.max(step.clockMs ?? 0, timer.dueAtMs);
+  host.fireTimer(timer, nowMs);
+  return stepOf(host, nowMs);
 }
 
 export interface ScheduledEvent {
@@ -86,19 +150,11 @@ export function scheduled(step: Step): ScheduledEvent[] {
     .map((p) => ({ id: p.id, delay: p.delay as number, event: p.event }));
 }
 
-/** Fires the delayed event whose id contains `delayName` (e.g. 'threeDayPlanPeriod'). */
+/** Fires the pending timer whose id contains `delayName` (e.g. 'threeDayPlanPeriod'), as the host does when it falls due. */
 export function fire(step: Step, delayName: string): Step {
-  const timer = scheduled(step).find((s) => s.id.includes(delayName));
-  if (!timer) {
-    throw new Error(
-      `No timer "${delayName}" scheduled; scheduled: ${
-        scheduled(step)
-          .map((s) => s.id)
-          .join(', ') || 'none'
-      }`,
-    );
-  }
-  return send(step, timer.event);
+  const timer = pending(step).find((t) => t.id.includes(delayName));
+  if (!timer) throw new Error(`No timer "${delayName}" pending; pending: ${pendingNames(step)}`);
+  return fireTimer(step, timer);
 }
 
 /** Effects (named, non-xstate actions) of the last transition. */
