@@ -130,8 +130,7 @@ export function shiftDaysFor(openedAt: string, nowMs: number): number {
  */
 export function retimePath(procedure: ProcedureDefinition, path: AuditPath): AuditPath {
   const host = CaseHost.open(
-    procedure,
-    CURRENT_HOST_RULES,
+    { procedure, rules: CURRENT_HOST_RULES },
     { facts: path.facts, policyOverrides: path.policyOverrides },
     Date.parse(path.facts.openedAt),
   );

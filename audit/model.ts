@@ -553,7 +553,7 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
 
   const openedMs = Date.parse(input.openedAt);
   const initial = modelSnapshot(
-    CaseHost.open(procedure, CURRENT_HOST_RULES, { facts, policyOverrides: options.policyOverrides }, openedMs, stepper),
+    CaseHost.open({ procedure, rules: CURRENT_HOST_RULES, stepper }, { facts, policyOverrides: options.policyOverrides }, openedMs),
     openedMs,
     0,
   );

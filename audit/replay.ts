@@ -59,11 +59,9 @@ export function replayPath(procedure: ProcedureDefinition, path: AuditPath): Rep
   const stepper = createStepper(procedure.machine);
   const openedMs = Date.parse(path.facts.openedAt);
   const host = CaseHost.open(
-    procedure,
-    CURRENT_HOST_RULES,
+    { procedure, rules: CURRENT_HOST_RULES, stepper },
     { facts: path.facts, policyOverrides: path.policyOverrides },
     openedMs,
-    stepper,
   );
   let clockMs = openedMs;
   const replay: Replay = {

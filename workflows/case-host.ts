@@ -107,6 +107,13 @@ export class InvalidCaseInputError extends Error {
   override readonly name = 'InvalidCaseInputError';
 }
 
+/** What a host runs: the procedure (in the case's version), the run's patch decisions, and optionally the audit's stepper. */
+export interface HostSetup<S extends MachineStepResult = MachineStepResult> {
+  procedure: ProcedureDefinition;
+  rules: HostRules;
+  stepper?: MachineStepper<S>;
+}
+
 /** How a case is opened: its facts, the municipality's policy overrides, and detection's fact id. */
 export interface CaseOpening {
   facts: CaseFacts | unknown;
@@ -199,14 +206,9 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
    * Opens a new case at `nowMs`. Throws `InvalidCaseInputError` when the facts or the policy
    * overrides cannot make a case.
    */
-  static open<S extends MachineStepResult = MachineStepResult>(
-    procedure: ProcedureDefinition,
-    rules: HostRules,
-    opening: CaseOpening,
-    nowMs: number,
-    stepper?: MachineStepper<S>,
-  ): CaseHost<S> {
-    const host = new CaseHost<S>(procedure, rules, stepper ?? (xstateStepper(procedure) as unknown as MachineStepper<S>));
+  static open<S extends MachineStepResult = MachineStepResult>(setup: HostSetup<S>, opening: CaseOpening, nowMs: number): CaseHost<S> {
+    const host = CaseHost.create(setup);
+    const { procedure, rules } = setup;
     if (opening.openingEventId !== undefined) host.appliedEventIds.add(opening.openingEventId);
     let caseInput;
     try {
@@ -227,13 +229,8 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
   }
 
   /** Takes up a case that continued as new, with what the previous run carried. */
-  static resume<S extends MachineStepResult = MachineStepResult>(
-    procedure: ProcedureDefinition,
-    rules: HostRules,
-    carried: CarriedCase,
-    stepper?: MachineStepper<S>,
-  ): CaseHost<S> {
-    const host = new CaseHost<S>(procedure, rules, stepper ?? (xstateStepper(procedure) as unknown as MachineStepper<S>));
+  static resume<S extends MachineStepResult = MachineStepResult>(setup: HostSetup<S>, carried: CarriedCase): CaseHost<S> {
+    const host = CaseHost.create(setup);
     host.timeline = carried.timeline;
     host.appliedEventIds = new Set(carried.appliedEventIds);
     host.route = carried.route ?? [];
@@ -242,7 +239,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
     host.overdueMark = carried.overdueSince ?? null;
     host.closing = carried.closing;
     host.effectQueue = carried.pendingEffects.filter((e): e is QueuedEffect => isEffectName(e.name));
-    host.snapshot = procedure.machine.resolveState({ value: carried.value as StateValue, context: carried.context });
+    host.snapshot = setup.procedure.machine.resolveState({ value: carried.value as StateValue, context: carried.context });
     host.lastStep = { snapshot: host.snapshot, actions: [] } as unknown as S;
     for (const timer of carried.timers) host.timers.set(timer.id, timer);
     // Runs carried from before the record existed rebuild it from the machine's context.
@@ -251,6 +248,10 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
       carried.triggerLog ??
       context.triggers.map((trigger, i) => ({ ...trigger, at: context.openedAt, effect: i === 0 ? 'opened' : 'recorded' }));
     return host;
+  }
+
+  private static create<S extends MachineStepResult>({ procedure, rules, stepper }: HostSetup<S>): CaseHost<S> {
+    return new CaseHost<S>(procedure, rules, stepper ?? (xstateStepper(procedure) as unknown as MachineStepper<S>));
   }
 
   /** A copy that goes its own way (the audit's model branches a case at every step). */

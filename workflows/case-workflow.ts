@@ -89,9 +89,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   })();
 
   const host: CaseHostType = (() => {
-    if (input.carried) return CaseHost.resume(procedure, rules, input.carried);
+    if (input.carried) return CaseHost.resume({ procedure, rules }, input.carried);
     try {
-      return CaseHost.open(procedure, rules, input, Date.now());
+      return CaseHost.open({ procedure, rules }, input, Date.now());
     } catch (err) {
       if (err instanceof InvalidCaseInputError) throw wf.ApplicationFailure.nonRetryable(err.message, 'InvalidCaseInput');
       throw err;

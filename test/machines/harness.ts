@@ -70,8 +70,7 @@ export function start(procedureId: string, facts: Record<string, unknown> = {}, 
   const openedMs = Date.parse(String(opening.openedAt));
   try {
     const host = CaseHost.open(
-      procedure,
-      CURRENT_HOST_RULES,
+      { procedure, rules: CURRENT_HOST_RULES },
       { facts: opening, policyOverrides: policy as Record<string, unknown> },
       openedMs,
     );
