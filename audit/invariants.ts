@@ -119,13 +119,15 @@ function describe(step: PathStep): string {
   return step.kind === 'delay' ? `fristen ${step.delayName}` : `hendelsen ${step.event.type}${step.variant ? ` [${step.variant}]` : ''}`;
 }
 
-function requiredDocumentViolations(
-  index: MachineIndex,
-  before: AnyMachineSnapshot,
-  after: AnyMachineSnapshot,
-  step: PathStep,
-  taken: readonly string[],
-): StepViolation[] {
+/** One step under check: the machine before and after it, and the transitions it took (ids of `indexMachine`). */
+export interface CheckedStep {
+  before: AnyMachineSnapshot;
+  after: AnyMachineSnapshot;
+  step: PathStep;
+  taken: readonly string[];
+}
+
+function requiredDocumentViolations(index: MachineIndex, { before, after, step, taken }: CheckedStep): StepViolation[] {
   // Only a person's decision is held to the paperwork (see the file comment for why).
   if (step.kind !== 'event' || step.via !== 'update') return [];
   const { event } = step;
@@ -268,17 +270,12 @@ const stepTimeMs = (step: PathStep): number => Date.parse(step.kind === 'event' 
 
 /**
  * What one step breaks: the step took the machine from `before` to `after` by the transitions
- * `taken`. Used on replayed paths and, by the path generator, on every edge of the model graph.
+ * `taken` (a replayed step is one). Used on replayed paths and, by the path generator, on every edge of the model graph.
  */
-export function stepViolations(
-  index: MachineIndex,
-  before: AnyMachineSnapshot,
-  after: AnyMachineSnapshot,
-  step: PathStep,
-  taken: readonly string[],
-): StepViolation[] {
+export function stepViolations(index: MachineIndex, checked: CheckedStep): StepViolation[] {
+  const { before, after, step } = checked;
   return [
-    ...requiredDocumentViolations(index, before, after, step, taken),
+    ...requiredDocumentViolations(index, checked),
     ...escalationViolations(index, before, after, step),
     ...nationalRuleViolations(index, before, step),
     ...refusedDetectionFacts(index, after, stepTimeMs(step) + EVENT_STEP_MS),
@@ -360,7 +357,7 @@ export function checkInvariants(path: AuditPath, procedure: ProcedureDefinition)
     violations.set(v.invariant, [{ message: v.message, stepIndex: -1 }]);
   }
   for (const step of replay.steps) {
-    for (const v of stepViolations(index, step.before, step.after, step.step, step.taken)) {
+    for (const v of stepViolations(index, step)) {
       violations.set(v.invariant, [...(violations.get(v.invariant) ?? []), { message: v.message, stepIndex: step.index }]);
     }
   }
@@ -462,7 +459,7 @@ export function collectFindings(procedure: ProcedureDefinition, paths: readonly 
   for (const path of paths) {
     const replay = replayPath(procedure, path);
     for (const step of replay.steps) {
-      for (const v of stepViolations(replay.index, step.before, step.after, step.step, step.taken)) {
+      for (const v of stepViolations(replay.index, step)) {
         add(v.invariant, v.signature, `Steg ${step.index + 1}: ${v.message}`, path.id, v.state);
       }
     }

@@ -106,6 +106,12 @@ function editTransition(
   });
 }
 
+/** A transition's config with its guard removed (an edit for `editTransition`). */
+function withoutGuard(definition: TransitionConfig): TransitionConfig {
+  const { guard: _dropped, ...rest } = definition;
+  return rest;
+}
+
 /** A copy of `procedure` running `config` with the original implementations, possibly changed. */
 function mutant(
   procedure: ProcedureDefinition,
@@ -192,19 +198,12 @@ export function createMutants(procedure: ProcedureDefinition, options: CreateMut
   const [firstDocumentGuard, secondDocumentGuard = firstDocumentGuard] = documentGuards;
   if (firstDocumentGuard) {
     out.push(
-      mutant(
-        procedure,
-        editTransition(machine, firstDocumentGuard, (d) => {
-          const { guard: _dropped, ...rest } = d;
-          return rest;
-        }),
-        {
-          id: id('drop-document-guard'),
-          operator: 'remove-required-document',
-          description: `Vakten som krever ${metaOf(firstDocumentGuard.source)?.requiredDocuments.join(', ')} er fjernet (meta krever dem fortsatt): ${firstDocumentGuard.id}`,
-          expectedCatch: 'invariants',
-        },
-      ),
+      mutant(procedure, editTransition(machine, firstDocumentGuard, withoutGuard), {
+        id: id('drop-document-guard'),
+        operator: 'remove-required-document',
+        description: `Vakten som krever ${metaOf(firstDocumentGuard.source)?.requiredDocuments.join(', ')} er fjernet (meta krever dem fortsatt): ${firstDocumentGuard.id}`,
+        expectedCatch: 'invariants',
+      }),
     );
   }
   if (secondDocumentGuard) {
@@ -276,19 +275,12 @@ export function createMutants(procedure: ProcedureDefinition, options: CreateMut
   const consentGuard = index.transitions.find((t) => t.event === 'referral.sent' && t.guard !== undefined && reads(t).includes('consents'));
   if (consentGuard) {
     out.push(
-      mutant(
-        procedure,
-        editTransition(machine, consentGuard, (d) => {
-          const { guard: _dropped, ...rest } = d;
-          return rest;
-        }),
-        {
-          id: id('drop-consent-guard'),
-          operator: 'drop-guard',
-          description: `Vakten som krever samtykke før henvisning er fjernet: ${consentGuard.id}`,
-          expectedCatch: 'invariants',
-        },
-      ),
+      mutant(procedure, editTransition(machine, consentGuard, withoutGuard), {
+        id: id('drop-consent-guard'),
+        operator: 'drop-guard',
+        description: `Vakten som krever samtykke før henvisning er fjernet: ${consentGuard.id}`,
+        expectedCatch: 'invariants',
+      }),
     );
   }
 

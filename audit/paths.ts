@@ -342,7 +342,12 @@ export function generatePathsWithStats(
         const candidate = { graph: g, at: edge.to, edge, cost };
         for (const path of visited(sourceOf, edge.next)) offer(best, `state:${path}`, candidate);
         for (const id of edge.next.taken) offer(best, `transition:${id}`, candidate);
-        for (const violation of stepViolations(model.index, from.machine, edge.next.machine, edgeStep(edge), edge.next.taken)) {
+        for (const violation of stepViolations(model.index, {
+          before: from.machine,
+          after: edge.next.machine,
+          step: edgeStep(edge),
+          taken: edge.next.taken,
+        })) {
           const goal = `invariant:${violation.invariant}`;
           if (!invariantGoals.has(goal)) invariantGoals.set(goal, `leter etter brudd på ${violation.invariant}`);
           offer(best, goal, candidate);
