@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
+import { defaultDatabaseUrl, parseDatabaseUrl } from './database/database-url';
 
 /** Task queue the case worker polls unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'skolefravaer-saker';
@@ -32,7 +33,15 @@ const optionalPath = text('må være en filsti når den er satt').optional();
 const directory = text('må være en mappe').optional();
 
 /** Variables whose value is a secret: a refusal names them but never echoes what was given. */
-const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY']);
+const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'DATABASE_URL']);
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const target = parseDatabaseUrl(value);
+    if ('error' in target) ctx.addIssue({ code: 'custom', message: target.error });
+  });
 
 const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
@@ -43,6 +52,8 @@ const envSchema = z.object({
   TEMPORAL_TLS_CA_PATH: optionalPath,
   TEMPORAL_API_KEY: text('kan ikke være tom når den er satt').optional(),
   DATA_DIR: text('må være en mappe').default('data'),
+  // Unset: the SQLite file in DATA_DIR.
+  DATABASE_URL: databaseUrl.optional(),
   // Unset, these three live in DATA_DIR (below), so one DATA_DIR moves all the data.
   OUTBOX_DIR: directory,
   REGISTRATIONS_DIR: directory,
@@ -72,6 +83,8 @@ export interface Settings {
   temporal: TemporalSettings;
   /** Where `npm start` keeps the dev server's SQLite file and log, and the default home of the data below. */
   dataDir: string;
+  /** The school's database (registrations, detection's ledger, the school directory): `sqlite:<file>` or `postgres://…`. */
+  databaseUrl: string;
   /** Where the local outbox writes messages. */
   outboxDir: string;
   /** Stored absence registrations: the intake writes them, detection reads them. */
@@ -133,6 +146,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
       ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
     },
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL ?? defaultDatabaseUrl(e.DATA_DIR),
     outboxDir: e.OUTBOX_DIR ?? path.join(e.DATA_DIR, 'outbox'),
     registrationsDir: e.REGISTRATIONS_DIR ?? path.join(e.DATA_DIR, 'registrations'),
     detectionLedgerDir: e.DETECTION_LEDGER_DIR ?? path.join(e.DATA_DIR, 'detection'),

@@ -17,6 +17,7 @@ import {
 const defaults: Settings = {
   temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: DEFAULT_TASK_QUEUE },
   dataDir: 'data',
+  databaseUrl: `sqlite:${path.join('data', 'skolefravaer.sqlite')}`,
   outboxDir: path.join('data', 'outbox'),
   registrationsDir: path.join('data', 'registrations'),
   detectionLedgerDir: path.join('data', 'detection'),
@@ -67,6 +68,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
       TEMPORAL_TLS_KEY_PATH: '/etc/certs/client.key',
       TEMPORAL_TLS_CA_PATH: '/etc/certs/ca.pem',
       DATA_DIR: 'var',
+      DATABASE_URL: 'postgres://skolefravaer@db.kommune.no:5432/skolefravaer',
       OUTBOX_DIR: '/srv/outbox',
       DETECTION_LEDGER_DIR: '/srv/ledger',
       SCHOOLS_CONFIG: '/etc/skoler.json',
@@ -83,6 +85,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
       tls: { certPath: '/etc/certs/client.pem', keyPath: '/etc/certs/client.key', caPath: '/etc/certs/ca.pem' },
     },
     dataDir: 'var',
+    databaseUrl: 'postgres://skolefravaer@db.kommune.no:5432/skolefravaer',
     outboxDir: '/srv/outbox',
     registrationsDir: path.join('var', 'registrations'),
     detectionLedgerDir: '/srv/ledger',
