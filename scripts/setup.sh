@@ -23,7 +23,10 @@ fi
 
 # The Temporal CLI and test server are needed by the main job, the tests, the audit and the
 # benchmarks, not by a worker or a command line talking to a running cluster: `--runtime-only`
-# (scripts/with-node.sh's default) leaves them out, so such a host needs no Python.
+# (scripts/with-node.sh's default) leaves them out, so such a host needs no Python. The same
+# commands get PostgreSQL 15's server programs, which the store tests start (a file check when
+# they are installed; apt only when they are missing).
 if [ "${1:-}" != "--runtime-only" ]; then
   bash scripts/install-tools.sh
+  bash scripts/install-postgres.sh
 fi
