@@ -10,12 +10,12 @@
  * dangerous either: open cases ignore the repeated facts; only a case closed since would be
  * opened again from the old absence, which a coordinator then closes.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { sql } from 'kysely';
 import { z } from 'zod';
+import type { AppDatabase } from '../app/database/database';
 import { absenceTriggerSchema, isoDateSchema } from '../machines/events';
+import { quoteValue } from '../machines/identifiers';
 import { trendSchema } from '../machines/vocabulary';
-import { writeFileAtomic } from '../intake/atomic-write';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
 
 const ledgerTriggerSchema = absenceTriggerSchema.extend({
@@ -28,7 +28,7 @@ const ledgerTriggerSchema = absenceTriggerSchema.extend({
 });
 export type LedgerTrigger = z.infer<typeof ledgerTriggerSchema>;
 
-const pupilLedgerSchema = z.object({
+export const pupilLedgerSchema = z.object({
   pupilId: z.string().min(1),
   triggers: z.array(ledgerTriggerSchema),
   /** False once a trend could not be delivered because the case had closed; a new trigger reopens. */
@@ -39,18 +39,19 @@ const pupilLedgerSchema = z.object({
 });
 export type PupilLedger = z.infer<typeof pupilLedgerSchema>;
 
-const ledgerFileSchema = z.object({
-  formatVersion: z.literal(1),
-  schoolId: z.string(),
-  pupils: z.array(pupilLedgerSchema),
-});
+/** Where a damaged ledger was found: the old file, or the school (and pupil) in the database. */
+export interface TriggerLedgerSource {
+  file?: string;
+  schoolId?: string;
+  pupilId?: string;
+}
 
-/** The ledger file of a school cannot be read or is damaged; the message names the file and the fault. */
+/** A school's ledger cannot be read or is damaged; the message (Norwegian) names where and the fault. */
 export class TriggerLedgerError extends Error {
   override name = 'TriggerLedgerError';
   constructor(
     message: string,
-    readonly file: string,
+    readonly source: TriggerLedgerSource,
   ) {
     super(message);
   }
@@ -77,41 +78,128 @@ export class InMemoryTriggerLedger implements TriggerLedger {
   }
 }
 
-/** One JSON file per school under `dir` (default data/detection), written atomically. */
-export class FileTriggerLedger implements TriggerLedger {
-  constructor(private readonly dir: string) {}
+/** Rows written or deleted per statement: well under SQLite's and PostgreSQL's limits on bound parameters. */
+const WRITE_CHUNK = 500;
 
-  private file(schoolId: string): string {
-    return path.join(this.dir, `${encodeURIComponent(schoolId)}.ledger.json`);
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** How a message names one pupil's ledger in the database. */
+const rowName = (schoolId: string, pupilId: string) => `Deteksjonsloggen for skole ${quoteValue(schoolId)}, elev ${quoteValue(pupilId)}`;
+
+/** A stored row's record, checked; a damaged one is a TriggerLedgerError naming the school, the pupil and the fault. */
+function parseLedgerRow(schoolId: string, pupilId: string, record: string): PupilLedger {
+  const source = { schoolId, pupilId };
+  let json: unknown;
+  try {
+    json = JSON.parse(record);
+  } catch (err) {
+    throw new TriggerLedgerError(`${rowName(schoolId, pupilId)} er skadet (ikke gyldig JSON: ${(err as Error).message})`, source);
+  }
+  const parsed = pupilLedgerSchema.safeParse(json, parseOptions);
+  if (!parsed.success)
+    throw new TriggerLedgerError(
+      `${rowName(schoolId, pupilId)} er skadet: ${describeIssues(parsed.error, '(posten)', json).slice(0, 3).join('; ')}`,
+      source,
+    );
+  if (parsed.data.pupilId !== pupilId)
+    throw new TriggerLedgerError(`${rowName(schoolId, pupilId)} er skadet: posten gjelder elev ${quoteValue(parsed.data.pupilId)}`, source);
+  return parsed.data;
+}
+
+/**
+ * A pupil's ledger as the row stores it: checked against the schema (a record the next load
+ * would refuse never enters the database) and written in the schema's field order, so an
+ * unchanged ledger gives the same text and its row is left alone.
+ */
+function ledgerRecord(schoolId: string, pupilId: string, pupil: PupilLedger): string {
+  const parsed = pupilLedgerSchema.safeParse(pupil, parseOptions);
+  if (!parsed.success)
+    throw new TriggerLedgerError(
+      `${rowName(schoolId, pupilId)} kan ikke lagres: ${describeIssues(parsed.error, '(posten)', pupil).slice(0, 3).join('; ')}`,
+      { schoolId, pupilId },
+    );
+  if (parsed.data.pupilId !== pupilId)
+    throw new TriggerLedgerError(`${rowName(schoolId, pupilId)} kan ikke lagres: posten gjelder elev ${quoteValue(parsed.data.pupilId)}`, {
+      schoolId,
+      pupilId,
+    });
+  return JSON.stringify(parsed.data);
+}
+
+export interface SqlTriggerLedgerOptions {
+  /** The clock of `updated_at`; default the real one. */
+  now?: () => Date;
+  /** Rows per statement (tests use small ones to fail half-way). */
+  chunkSize?: number;
+}
+
+/**
+ * The ledger in the school's database (app/database/: SQLite or PostgreSQL), one row per school
+ * and pupil. A save is one transaction: it deletes the pupils no longer in the ledger and
+ * upserts the changed ones, so a failure half-way leaves the previous ledger whole, and an
+ * unchanged pupil keeps its row and its `updated_at`. One run per school at a time is the
+ * school lock's job (school-locks.ts); on PostgreSQL two saves of one school are serialized too,
+ * so one replaces the other entirely.
+ */
+export class SqlTriggerLedger implements TriggerLedger {
+  private readonly now: () => Date;
+  private readonly chunkSize: number;
+
+  constructor(
+    private readonly database: AppDatabase,
+    options: SqlTriggerLedgerOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.chunkSize = options.chunkSize ?? WRITE_CHUNK;
   }
 
   async load(schoolId: string): Promise<Map<string, PupilLedger>> {
-    const file = this.file(schoolId);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-      throw new TriggerLedgerError(`Kan ikke lese deteksjonsloggen ${file}: ${(err as Error).message}`, file);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new TriggerLedgerError(`Deteksjonsloggen ${file} er skadet (ikke gyldig JSON: ${(err as Error).message})`, file);
-    }
-    const parsed = ledgerFileSchema.safeParse(json, parseOptions);
-    if (!parsed.success)
-      throw new TriggerLedgerError(
-        `Deteksjonsloggen ${file} er skadet: ${describeIssues(parsed.error, '(filen)', json).slice(0, 3).join('; ')}`,
-        file,
-      );
-    return new Map(parsed.data.pupils.map((p) => [p.pupilId, p]));
+    const rows = await this.database.db
+      .selectFrom('detection_ledger')
+      .select(['pupil_id', 'record'])
+      .where('school_id', '=', schoolId)
+      .orderBy('pupil_id')
+      .execute();
+    return new Map(rows.map((row) => [row.pupil_id, parseLedgerRow(schoolId, row.pupil_id, row.record)]));
   }
 
   async save(schoolId: string, pupils: ReadonlyMap<string, PupilLedger>): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const sorted = [...pupils.values()].sort((a, b) => (a.pupilId < b.pupilId ? -1 : a.pupilId > b.pupilId ? 1 : 0));
-    await writeFileAtomic(this.file(schoolId), `${JSON.stringify({ formatVersion: 1, schoolId, pupils: sorted }, null, 1)}\n`);
+    const records = new Map(
+      [...pupils].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, p]) => [id, ledgerRecord(schoolId, id, p)]),
+    );
+    const updatedAt = this.now().toISOString();
+    await this.database.db.transaction().execute(async (trx) => {
+      // SQLite's immediate transaction already holds the file's one write lock.
+      if (this.database.kind === 'postgres')
+        await sql`select pg_advisory_xact_lock(hashtext(${`detection_ledger:${schoolId}`}))`.execute(trx);
+      const stored = new Map(
+        (await trx.selectFrom('detection_ledger').select(['pupil_id', 'record']).where('school_id', '=', schoolId).execute()).map((row) => [
+          row.pupil_id,
+          row.record,
+        ]),
+      );
+      const gone = [...stored.keys()].filter((id) => !records.has(id)).sort();
+      for (const some of chunks(gone, this.chunkSize)) {
+        await trx.deleteFrom('detection_ledger').where('school_id', '=', schoolId).where('pupil_id', 'in', some).execute();
+      }
+      const changed = [...records]
+        .filter(([id, record]) => stored.get(id) !== record)
+        .map(([id, record]) => ({ school_id: schoolId, pupil_id: id, record, updated_at: updatedAt }));
+      for (const some of chunks(changed, this.chunkSize)) {
+        await trx
+          .insertInto('detection_ledger')
+          .values(some)
+          .onConflict((oc) =>
+            oc
+              .columns(['school_id', 'pupil_id'])
+              .doUpdateSet((eb) => ({ record: eb.ref('excluded.record'), updated_at: eb.ref('excluded.updated_at') })),
+          )
+          .execute();
+      }
+    });
   }
 }
+
+/** @deprecated The JSON ledger files are gone from the system; kept until detection and its activity use SqlTriggerLedger. */
+export { FileTriggerLedger } from './legacy-ledger-files';
