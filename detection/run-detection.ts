@@ -10,6 +10,10 @@
  * only absence after their evidence; a trend is sent at most once per window, and not on the
  * day (`today`) the case was opened. Schools missing from the directory are not evaluated and
  * are named in the summary.
+ *
+ * Each school is evaluated under its lock (school-locks.ts): registrations, ledger, deliveries
+ * and the saved ledger in one piece, so two runs at once deliver each trigger once; the second
+ * waits, then reads what the first stored and saved.
  */
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import { type ProcedureRegistry, procedureRegistry } from '../machines/registry';
@@ -20,6 +24,7 @@ import { resolveDetectionPolicy } from './policy';
 import { type DetectedTrigger, type PreviousTrigger, detectInOrder, groupByPupil, trend } from './rules';
 import { CalendarRangeError } from './school-calendar';
 import type { SchoolDirectory } from './school-directory';
+import { InProcessSchoolLocks, type SchoolLocks } from './school-locks';
 import type { LedgerTrigger, PupilLedger, TriggerLedger } from './trigger-ledger';
 import { caseWorkflowId } from '../workflows/case-messages';
 
@@ -30,6 +35,8 @@ export interface DetectionRunOptions {
   store: RegistrationStore;
   directory: SchoolDirectory;
   ledger: TriggerLedger;
+  /** One run per school at a time; default this process's runs only (give SqlSchoolLocks when several processes run detection). */
+  locks?: SchoolLocks;
   dispatcher: CaseDispatcher;
   /** The evaluation date, yyyy-MM-dd (Norwegian date of the run). */
   today: string;
@@ -89,12 +96,17 @@ export function osloDate(at: Date = new Date()): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
+/** The default: the runs of this process share one lock per school. */
+const processSchoolLocks = new InProcessSchoolLocks();
+
 export async function runDetection(options: DetectionRunOptions): Promise<DetectionRunSummary> {
   const now = options.now ?? new Date();
+  const locks = options.locks ?? processSchoolLocks;
   const schoolIds = options.schoolIds ?? (await options.store.schoolIds());
   const summary: DetectionRunSummary = { today: options.today, schools: [], opened: 0, signalled: 0, merged: 0, trendsSent: 0 };
   for (const schoolId of schoolIds) {
-    const school = await runSchool(schoolId, options, now, summary);
+    // Everything about the school is read under its lock: what a run before this one stored and saved.
+    const school = await locks.run(schoolId, () => runSchool(schoolId, options, now, summary), options.onProgress);
     summary.schools.push(school);
     summary.opened += school.opened;
     summary.signalled += school.signalled;

@@ -2,17 +2,41 @@
  * A detection run without a server: triggers open a case once (signal-with-start by business
  * key), a second import's new absence is delivered as a new trigger counting only absence after
  * the first (C §3), re-runs deliver nothing new, trends reach open cases when they change or
- * weekly, and bad configuration is reported per school without losing the other schools.
+ * weekly, and bad configuration is reported per school without losing the other schools. Two
+ * runs at once deliver every trigger once: each school is evaluated under its lock, in one
+ * process and, with the ledger and the lock in the database, across processes (SQLite and
+ * PostgreSQL).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AppDatabase } from '../../app/database/database';
 import { TriggerMismatchError, planTriggerDelivery } from '../../detection/dispatch-plan';
 import { detect } from '../../detection/rules';
 import { DetectionDispatchError, describeRun, isTrendDue, osloDate, runDetection } from '../../detection/run-detection';
 import { type SchoolDirectory, buildSchoolDirectory } from '../../detection/school-directory';
-import { InMemoryTriggerLedger } from '../../detection/trigger-ledger';
+import { InProcessSchoolLocks, SqlSchoolLocks } from '../../detection/school-locks';
+import { InMemoryTriggerLedger, SqlTriggerLedger, type TriggerLedger } from '../../detection/trigger-ledger';
 import { InMemoryRegistrationStore } from '../../intake/registration-store';
 import { caseFactsSchema } from '../../machines/case-context';
 import { parseCaseEvent } from '../../machines/events';
+import { testDatabases } from '../helpers/databases';
 import { FakeDispatcher, calendar, calendarConfig, whole } from './fixtures';
+
+// Closed before the PostgreSQL server stops, and given a moment to hang up: testDatabases() closes
+// them after the server stopped (jest runs afterAll hooks in the order they were added), and a pg
+// client still connected then gets the shutdown as an error nobody listens for.
+const openedHere: AppDatabase[] = [];
+afterAll(async () => {
+  await Promise.all(openedHere.map((database) => database.close()));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+});
+const databases = testDatabases().map((kind) => ({
+  ...kind,
+  open: async () => {
+    const database = await kind.open();
+    openedHere.push(database);
+    return database;
+  },
+}));
 
 const C = 'tiltaksplan-elevfravaer';
 const NOW = new Date('2026-06-30T10:00:00Z');
@@ -256,4 +280,84 @@ test('isTrendDue and osloDate', () => {
   // 23:30 UTC on 31 December is already New Year's Day in Norway.
   expect(osloDate(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
   expect(osloDate(new Date('2026-06-30T21:59:00Z'))).toBe('2026-06-30');
+});
+
+/** Five pupils, each with two successive three-day patterns: one run delivers 5 openings and 5 new triggers. */
+const PUPILS = ['elev-1', 'elev-2', 'elev-3', 'elev-4', 'elev-5'];
+const backlog = () =>
+  PUPILS.flatMap((pupilId) =>
+    ['2026-05-05', '2026-05-06', '2026-05-07', '2026-05-11', '2026-05-12', '2026-05-13'].map((d) => whole(d, { pupilId })),
+  );
+
+/** Two runs started at the same time; every trigger must be delivered and counted once in total. */
+async function expectTwoRunsDeliverOnce(
+  ledger: TriggerLedger,
+  runWith: (store: InMemoryRegistrationStore, dispatcher: FakeDispatcher) => Promise<ReturnType<typeof runDetection>[]>,
+) {
+  const store = new InMemoryRegistrationStore();
+  await store.upsert(backlog());
+  const dispatcher = new FakeDispatcher();
+  const summaries = await Promise.all(await runWith(store, dispatcher));
+  expect(dispatcher.triggers).toHaveLength(10);
+  expect(new Set(dispatcher.triggers.map((d) => d.event.eventId)).size).toBe(10);
+  expect(dispatcher.started.map((d) => d.input.facts.pupilId).sort()).toEqual(PUPILS);
+  expect({
+    opened: summaries.reduce((n, s) => n + s.opened, 0),
+    signalled: summaries.reduce((n, s) => n + s.signalled, 0),
+  }).toEqual({ opened: 5, signalled: 5 });
+  const saved = await ledger.load('skole1');
+  expect([...saved.values()].map((p) => p.triggers.map((t) => t.delivery))).toEqual(PUPILS.map(() => ['opened', 'signalled']));
+}
+
+test('two runs at once in one process deliver every trigger once in total: the second waits for the school and reads what the first saved', async () => {
+  const ledger = new InMemoryTriggerLedger();
+  await expectTwoRunsDeliverOnce(ledger, async (store, dispatcher) => {
+    const run = () => runDetection({ store, directory, ledger, dispatcher, today: '2026-05-20', now: NOW });
+    return [run(), run()];
+  });
+});
+
+test("a run waiting for the school reads the registrations stored meanwhile: they are read under the school's lock", async () => {
+  const store = new InMemoryRegistrationStore();
+  const dispatcher = new FakeDispatcher();
+  const locks = new InProcessSchoolLocks();
+  let run: ReturnType<typeof runDetection> | undefined;
+  // An import holds the school: the run starts, waits, and sees what the import stored.
+  await locks.run('skole1', async () => {
+    run = runDetection({
+      store,
+      directory,
+      ledger: new InMemoryTriggerLedger(),
+      locks,
+      dispatcher,
+      today: '2026-05-07',
+      now: NOW,
+      schoolIds: ['skole1'],
+    });
+    await sleep(20);
+    await store.upsert([whole('2026-05-05'), whole('2026-05-06'), whole('2026-05-07')]);
+  });
+  expect(await run).toMatchObject({ opened: 1, schools: [{ schoolId: 'skole1', registrations: 3 }] });
+});
+
+describe.each(databases)('$name', ({ open }) => {
+  test('two runs at once sharing the ledger and the school lock in the database deliver every trigger once in total', async () => {
+    const database = await open();
+    const ledger = new SqlTriggerLedger(database);
+    await expectTwoRunsDeliverOnce(ledger, async (store, dispatcher) => {
+      // Two holders, as two processes would be.
+      const run = (host: string) =>
+        runDetection({
+          store,
+          directory,
+          ledger,
+          locks: new SqlSchoolLocks(database, { pollMs: 10, holderPrefix: host }),
+          dispatcher,
+          today: '2026-05-20',
+          now: NOW,
+        });
+      return [run('vert-a:1'), run('vert-b:2')];
+    });
+    expect(await database.db.selectFrom('detection_locks').selectAll().execute()).toEqual([]);
+  });
 });

@@ -3,11 +3,16 @@
  * back the same, a save replaces the school's ledger (pupils no longer in it are gone, unchanged
  * pupils keep their row) and never touches another school's, a damaged row is refused naming the
  * school, the pupil and the fault in Norwegian, and a save that fails half-way leaves the
- * previous ledger whole (one transaction).
+ * previous ledger whole (one transaction). The old JSON ledger files are read for the one-shot
+ * import with the same checks.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import type { AppDatabase } from '../../app/database/database';
-import { type PupilLedger, SqlTriggerLedger, TriggerLedgerError } from '../../detection/trigger-ledger';
+import { readLegacyLedgerFiles } from '../../detection/legacy-ledger-files';
+import { FileTriggerLedger, type PupilLedger, SqlTriggerLedger, TriggerLedgerError } from '../../detection/trigger-ledger';
 import { testDatabases } from '../helpers/databases';
 
 // Closed before the PostgreSQL server stops, and given a moment to hang up: testDatabases() closes
@@ -177,5 +182,57 @@ describe.each(databases)('$name', ({ open }) => {
     const next = ledgerOf(pupil('elev-a', '2026-05-04'), pupil('elev-b', '2026-05-04'), pupil('elev-c'), pupil('elev-d'), pupil('elev-x'));
     await expect(ledger.save('skole1', next)).rejects.toThrow('testen nekter denne raden');
     expect(await ledger.load('skole1')).toEqual(before);
+  });
+});
+
+describe('the old JSON ledger files, for the one-shot import', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'skolefravaer-ledger-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const failure = async () => {
+    const error = await readLegacyLedgerFiles(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TriggerLedgerError);
+    return error as TriggerLedgerError;
+  };
+
+  test('every school file the old store wrote is read, by school in name order; other files and a missing folder give nothing', async () => {
+    expect(await readLegacyLedgerFiles(path.join(dir, 'finnes-ikke'))).toEqual([]);
+    const old = new FileTriggerLedger(dir);
+    const school2 = ledgerOf(pupil('elev-9', '2026-04-20', 'worse'));
+    const school1 = ledgerOf(pupil('elev-2'), pupil('elev-1'));
+    await old.save('skole2', school2);
+    await old.save('skole1', school1);
+    await writeFile(path.join(dir, 'notater.txt'), 'ikke en logg', 'utf8');
+    expect(await readLegacyLedgerFiles(dir)).toEqual([
+      { file: path.join(dir, 'skole1.ledger.json'), schoolId: 'skole1', pupils: school1 },
+      { file: path.join(dir, 'skole2.ledger.json'), schoolId: 'skole2', pupils: school2 },
+    ]);
+    expect(await old.load('skole1')).toEqual(school1);
+  });
+
+  test('a file that is not JSON is named with the fault', async () => {
+    const file = path.join(dir, 'skole1.ledger.json');
+    await writeFile(file, '{"formatVersion": 1, "schoolId": "skole1", "pupils": [', 'utf8');
+    const error = await failure();
+    expect(error.message).toMatch(new RegExp(`^Deteksjonsloggen ${file} er skadet \\(ikke gyldig JSON: .+\\)$`));
+    expect(error.source).toEqual({ file });
+  });
+
+  test('a file of another format, a damaged pupil or another school than its name is named with the field and the value', async () => {
+    const file = path.join(dir, 'skole1.ledger.json');
+    const write = (content: unknown) => writeFile(file, JSON.stringify(content), 'utf8');
+    await write({ formatVersion: 2, schoolId: 'skole1', pupils: [] });
+    expect((await failure()).message).toBe(`Deteksjonsloggen ${file} er skadet: formatVersion: må være 1 (fikk «2»)`);
+    await write({ formatVersion: 1, schoolId: 'skole1', pupils: [{ ...pupil('elev-1'), caseOpen: 'ja' }] });
+    expect((await failure()).message).toBe(
+      `Deteksjonsloggen ${file} er skadet: pupils.0.caseOpen: må være sann eller usann (true/false) (fikk «ja»)`,
+    );
+    await write({ formatVersion: 1, schoolId: 'skole2', pupils: [] });
+    expect((await failure()).message).toBe(
+      `Deteksjonsloggen ${file} er skadet: schoolId er «skole2», men filnavnet gjelder skole «skole1»`,
+    );
   });
 });
