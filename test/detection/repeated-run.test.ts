@@ -3,17 +3,38 @@
  * already shows, so a second run with the same data and the same date delivers nothing. Shown on
  * generated data (the intake generator's school year) against the committed school directory,
  * which gives five schools to each of the four procedures, with the in-memory store and ledger
- * and a recording fake dispatcher in place of Temporal.
+ * and a recording fake dispatcher in place of Temporal; and again with the ledger and the school
+ * lock in the database (SQLite and PostgreSQL), as the system runs.
  */
 import path from 'node:path';
 import { runDetection } from '../../detection/run-detection';
 import { type SchoolDirectory, loadSchoolDirectory } from '../../detection/school-directory';
 import { DEFAULT_SCHOOLS_CONFIG } from '../../app/settings';
-import { InMemoryTriggerLedger } from '../../detection/trigger-ledger';
+import type { AppDatabase } from '../../app/database/database';
+import { SqlSchoolLocks } from '../../detection/school-locks';
+import { InMemoryTriggerLedger, SqlTriggerLedger, type TriggerLedger } from '../../detection/trigger-ledger';
 import { generate } from '../../intake/generate';
 import { InMemoryRegistrationStore } from '../../intake/registration-store';
 import { currentProcedures } from '../../machines/registry';
+import { testDatabases } from '../helpers/databases';
 import { FakeDispatcher } from './fixtures';
+
+// Closed before the PostgreSQL server stops, and given a moment to hang up: testDatabases() closes
+// them after the server stopped (jest runs afterAll hooks in the order they were added), and a pg
+// client still connected then gets the shutdown as an error nobody listens for.
+const openedHere: AppDatabase[] = [];
+afterAll(async () => {
+  await Promise.all(openedHere.map((database) => database.close()));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+});
+const databases = testDatabases().map((kind) => ({
+  ...kind,
+  open: async () => {
+    const database = await kind.open();
+    openedHere.push(database);
+    return database;
+  },
+}));
 
 let directory: SchoolDirectory;
 beforeAll(async () => {
@@ -21,16 +42,17 @@ beforeAll(async () => {
 });
 
 /** Generated pupils stored, then detection run twice as of `today`; what each run delivered. */
-async function runTwice(pupils: number, today: string) {
+async function runTwice(pupils: number, today: string, database?: AppDatabase) {
   const store = new InMemoryRegistrationStore();
   await store.upsert(generate({ pupils, seed: 7 }).registrations);
-  const ledger = new InMemoryTriggerLedger();
+  const ledger: TriggerLedger = database ? new SqlTriggerLedger(database) : new InMemoryTriggerLedger();
+  const locks = database ? new SqlSchoolLocks(database) : undefined;
   const dispatcher = new FakeDispatcher();
   const now = new Date(`${today}T16:00:00Z`);
   const run = async () => {
     const triggersBefore = dispatcher.triggers.length;
     const trendsBefore = dispatcher.trends.length;
-    const summary = await runDetection({ store, directory, ledger, dispatcher, today, now });
+    const summary = await runDetection({ store, directory, ledger, ...(locks ? { locks } : {}), dispatcher, today, now });
     return { summary, triggers: dispatcher.triggers.slice(triggersBefore), trends: dispatcher.trends.length - trendsBefore };
   };
   const first = await run();
@@ -58,4 +80,19 @@ test('6 000 generated pupils reach all four procedures; the second run delivers 
     expect({ today, triggers: second.triggers.length, trends: second.trends }).toEqual({ today, triggers: 0, trends: 0 });
     expect(second.summary).toMatchObject({ opened: 0, signalled: 0, merged: 0, trendsSent: 0 });
   }
+});
+
+describe.each(databases)('ledger and lock in $name', ({ open }) => {
+  test('1 000 generated pupils: the second identical run delivers 0 triggers and 0 trends; the ledger holds every pupil the first delivered for', async () => {
+    const database = await open();
+    const { first, second } = await runTwice(1000, '2026-06-19', database);
+    expect(first.triggers.length).toBeGreaterThan(100);
+    expect({ triggers: second.triggers.length, trends: second.trends }).toEqual({ triggers: 0, trends: 0 });
+    expect(second.summary).toMatchObject({ opened: 0, signalled: 0, merged: 0, trendsSent: 0 });
+    const rows = await database.db.selectFrom('detection_ledger').select(['school_id', 'pupil_id']).execute();
+    expect(new Set(rows.map((r) => `${r.school_id}/${r.pupil_id}`))).toEqual(
+      new Set(first.triggers.map((t) => `${t.input.facts.schoolId}/${t.input.facts.pupilId}`)),
+    );
+    expect(await database.db.selectFrom('detection_locks').selectAll().execute()).toEqual([]);
+  });
 });
