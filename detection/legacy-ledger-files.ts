@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../intake/atomic-write';
 import { quoteValue } from '../machines/identifiers';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
-import { type PupilLedger, type TriggerLedger, TriggerLedgerError, pupilLedgerSchema } from './trigger-ledger';
+import { type PupilLedger, TriggerLedgerError, pupilLedgerSchema } from './ledger-record';
+import type { TriggerLedger } from './trigger-ledger';
 
 /** The suffix of a school's ledger file. */
 export const LEGACY_LEDGER_SUFFIX = '.ledger.json';
