@@ -1,11 +1,11 @@
 /**
- * The daily detection activity: loads the stored registrations, the school directory and the
- * detection ledger, runs detection as of today (Norwegian date) and delivers triggers and trends
+ * The daily detection activity: reads the stored registrations and detection's ledger from the
+ * school's database and the school directory from its file, runs detection as of today (Norwegian date) and delivers triggers and trends
  * to the cases through the injected Temporal client. Heartbeats one line per school, so a run
  * over many schools is visibly alive and a worker that dies mid-run is noticed quickly.
  * Idempotent: a retry delivers the same event ids again, which the cases ignore. A broken school
- * directory or a damaged stored file fails the run without retries (a person must fix it); the
- * Norwegian message names the file and the fault.
+ * directory or a damaged stored record fails the run without retries (a person must fix it); the
+ * Norwegian message names it and the fault. A database that cannot be reached is retried.
  */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -14,8 +14,10 @@ import { z } from 'zod';
 import { TemporalCaseDispatcher } from '../detection/case-dispatcher';
 import { type DetectionRunSummary, osloDate, runDetection } from '../detection/run-detection';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
-import { FileTriggerLedger, TriggerLedgerError } from '../detection/trigger-ledger';
-import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
+import { SqlTriggerLedger, TriggerLedgerError } from '../detection/trigger-ledger';
+import { SqlSchoolLocks } from '../detection/school-locks';
+import { RegistrationStoreError, SqlRegistrationStore } from '../intake/registration-store';
+import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { isoDateSchema } from '../machines/events';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
 import { INVALID_ACTIVITY_INPUT, INVALID_SCHOOL_DIRECTORY } from '../workflows/activity-errors';
@@ -24,8 +26,8 @@ export interface DetectionActivityDependencies {
   client: Client;
   /** Task queue of the case workflows that detection opens. */
   taskQueue: string;
-  registrationsDir: string;
-  ledgerDir: string;
+  /** The school's database: registrations and detection's ledger (a relative SQLite path already resolved). */
+  databaseUrl: string;
   schoolsConfig: string;
 }
 
@@ -50,21 +52,27 @@ export function createDetectionActivities(deps: DetectionActivityDependencies) {
         if (err instanceof SchoolDirectoryError) throw ApplicationFailure.nonRetryable(err.message, INVALID_SCHOOL_DIRECTORY);
         throw err;
       }
+      // A database that cannot be reached now may be back at the next retry.
+      const database = await openMigratedDatabase(deps.databaseUrl).catch((err: unknown) => {
+        throw err instanceof DatabaseError ? ApplicationFailure.retryable(err.message, err.name) : err;
+      });
       try {
-        const store = await FileRegistrationStore.open(deps.registrationsDir);
         return await runDetection({
-          store,
+          store: new SqlRegistrationStore(database),
           directory,
-          ledger: new FileTriggerLedger(deps.ledgerDir),
+          ledger: new SqlTriggerLedger(database),
+          locks: new SqlSchoolLocks(database),
           dispatcher: new TemporalCaseDispatcher(deps.client, deps.taskQueue),
           today: parsed.data.today ?? osloDate(),
           onProgress: (line) => Context.current().heartbeat(line),
         });
       } catch (err) {
-        // A damaged file stays damaged on every retry.
+        // A damaged record stays damaged on every retry.
         if (err instanceof TriggerLedgerError || err instanceof RegistrationStoreError)
           throw ApplicationFailure.nonRetryable(err.message, err.name);
         throw err;
+      } finally {
+        await database.close();
       }
     },
   };

@@ -25,6 +25,8 @@ export const EXIT = {
   notFound: 8,
   /** A check ran and found faults (the audit failed, a generated file is stale). */
   checkFailed: 9,
+  /** The school's database could not be opened, reached or brought up to date; nothing was changed in it. */
+  databaseUnavailable: 10,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -41,4 +43,5 @@ export const exitCodeMeanings: Record<ExitCode, string> = {
   7: 'saken avviste hendelsen: steget, rollen eller et vilkår i rutinen tillater den ikke nå',
   8: 'saken, skolen eller rutinen finnes ikke',
   9: 'en kontroll fant feil (revisjonen feilet, en generert fil er utdatert)',
+  10: 'databasen kunne ikke åpnes, nås eller oppgraderes; ingenting i den er endret',
 };

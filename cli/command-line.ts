@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, type ExitCode } from '../app/exit-codes';
 import { ConfigError } from '../app/settings';
 import { parseArgsMessage } from '../intake/cli-args';
+import { parseDatabaseUrl } from '../app/database/database-url';
 
 /** A tool's own usage error: thrown for a command line it cannot run, the message says what to fix. */
 export type UsageErrorClass = new (message: string) => Error;
@@ -69,4 +70,13 @@ export function runAsMain(
       host.error(`Uventet feil i ${tool}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       host.exit(EXIT.internalError);
     });
+}
+
+/** `--database`: the school's database as a URL (sqlite:<file> or postgres://…), or `fallback` (DATABASE_URL) when not given. */
+export function databaseUrlOption(value: string | undefined, fallback: string, usageError: UsageErrorClass): string {
+  if (value === undefined) return fallback;
+  const target = parseDatabaseUrl(value);
+  // The value is not echoed: a PostgreSQL URL may hold a password.
+  if ('error' in target) throw new usageError(`--database ${target.error}.`);
+  return value;
 }

@@ -1,14 +1,14 @@
 /**
  * Command line for absence detection:
- *   npm run detect -- [--today ÅÅÅÅ-MM-DD] [--school ID ...] [--data-dir MAPPE] [--ledger-dir MAPPE]
- *                     [--schools-config FIL]
+ *   npm run detect -- [--today ÅÅÅÅ-MM-DD] [--school ID ...] [--database URL] [--schools-config FIL]
  * Runs detection over the stored registrations and delivers triggers and trends to the cases in
  * Temporal (TEMPORAL_ADDRESS etc., see README) through detect-and-deliver.ts, which the intake CLI
  * also runs after every import. Everything the user reads is Norwegian and names the bad value; exit codes are the
  * project's one table (app/exit-codes.ts): ok, usage, notFound (a --school not in the directory),
  * temporalUnavailable (Temporal unreachable or delivery failed part-way; what was delivered is
- * recorded, run again), badConfiguration (invalid school directory), internalError (a damaged
- * stored file or a bug; the message names the file or the fault).
+ * recorded, run again), badConfiguration (invalid school directory), databaseUnavailable (the
+ * database cannot be opened or reached), internalError (a damaged stored record or a bug; the
+ * message names it or the fault).
  */
 import { stat } from 'node:fs/promises';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
@@ -22,7 +22,7 @@ import {
   detectAndDeliver,
   parseToday,
 } from '../detection/detect-and-deliver';
-import { parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
+import { databaseUrlOption, parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
 
 /** The exit codes `npm run detect` can end with (a subset of app/exit-codes.ts). */
 const exitCodesUsed: readonly ExitCode[] = [
@@ -31,16 +31,17 @@ const exitCodesUsed: readonly ExitCode[] = [
   EXIT.notFound,
   EXIT.temporalUnavailable,
   EXIT.badConfiguration,
+  EXIT.databaseUnavailable,
   EXIT.internalError,
 ];
 
-export const DETECT_USAGE = `Bruk: npm run detect -- [--today ÅÅÅÅ-MM-DD] [--school ID ...] [--data-dir MAPPE]
-                         [--ledger-dir MAPPE] [--schools-config FIL]
+export const DETECT_USAGE = `Bruk: npm run detect -- [--today ÅÅÅÅ-MM-DD] [--school ID ...] [--database URL]
+                         [--schools-config FIL]
 
 Vurderer lagrede fraværsregistreringer etter kommunens rutine, åpner saker for elever som har
 nådd en grense og sender nye utløsere og fraværsutvikling til åpne saker. Standard er dagens
-dato, alle skoler og mappene og skolekatalogen i miljøet (REGISTRATIONS_DIR, DETECTION_LEDGER_DIR,
-SCHOOLS_CONFIG; uten dem data/registrations, data/detection og config/schools.json). Trygt å kjøre
+dato, alle skoler og databasen og skolekatalogen i miljøet (DATABASE_URL, SCHOOLS_CONFIG; uten dem
+SQLite-filen data/skolefravaer.sqlite og config/schools.json). Trygt å kjøre
 flere ganger: det som alt er levert, sendes ikke på nytt. Se docs/detection.md.
 
 Avslutningskoder:
@@ -83,8 +84,7 @@ export async function runDetectCli(
         options: {
           today: { type: 'string' },
           school: { type: 'string', multiple: true },
-          'data-dir': { type: 'string' },
-          'ledger-dir': { type: 'string' },
+          database: { type: 'string' },
           'schools-config': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -99,9 +99,7 @@ export async function runDetectCli(
     const schoolIds = schoolOption(values.school);
     const defaults = settings();
     options = {
-      // A mistyped --data-dir must not look like a directory without absence.
-      registrationsDir: await pathOption('data-dir', values['data-dir'], defaults.registrationsDir, 'mappe'),
-      ledgerDir: await pathOption('ledger-dir', values['ledger-dir'], defaults.detectionLedgerDir),
+      databaseUrl: databaseUrlOption(values.database, defaults.databaseUrl, UsageError),
       schoolsConfig: await pathOption('schools-config', values['schools-config'], defaults.schoolsConfig),
       today: parseToday(values.today),
       ...(schoolIds ? { schoolIds, unknownSchools: 'refuse' as const } : {}),

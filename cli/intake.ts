@@ -1,14 +1,14 @@
 /**
  * Command line for importing absence registrations:
- *   npm run intake -- import <file> [--data-dir DIR] [--progress-every N] [--today YYYY-MM-DD]
- *                    [--no-detect] [--ledger-dir DIR] [--schools-config FILE]
+ *   npm run intake -- import <file> [--database URL] [--progress-every N] [--today YYYY-MM-DD]
+ *                    [--no-detect] [--schools-config FILE]
  * Rows are checked against the school directory (--schools-config) before anything is stored.
  * After storing, detection runs for the schools in the file and opens or signals their cases
  * (detection/detect-and-deliver.ts, as `npm run detect` does), unless --no-detect. Everything
  * the user reads is Norwegian and names the bad value. Exit codes are the project's one table
  * (app/exit-codes.ts): ok, usage, rowsRefused (the good rows are stored), badFile (nothing
  * stored), temporalUnavailable (rows stored, cases not updated), badConfiguration (invalid school
- * directory; nothing stored), internalError.
+ * directory; nothing stored), databaseUnavailable (nothing stored), internalError.
  */
 import { stat } from 'node:fs/promises';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
@@ -19,8 +19,9 @@ import { quoteValue } from '../machines/identifiers';
 import { type CrossSchoolConflict, type ImportSummary, importFile } from '../intake/import-file';
 import { DEFAULT_PROGRESS_EVERY, IntakeFormatError, type ParseProgress, type ReplacedRow } from '../intake/parse-registrations';
 import { kindLabels } from '../intake/registration-schema';
-import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
-import { parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
+import { RegistrationStoreError, SqlRegistrationStore } from '../intake/registration-store';
+import { DatabaseError, openMigratedDatabase } from '../app/database/database';
+import { databaseUrlOption, parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
 
 /** The project-wide exit codes, re-exported under the name this module always had. */
 export { EXIT };
@@ -32,14 +33,16 @@ const exitCodesUsed: readonly ExitCode[] = [
   EXIT.badFile,
   EXIT.temporalUnavailable,
   EXIT.badConfiguration,
+  EXIT.databaseUnavailable,
   EXIT.internalError,
 ];
 
-export const USAGE = `Bruk: npm run intake -- import <fil> [--data-dir MAPPE] [--progress-every N] [--today ÅÅÅÅ-MM-DD]
-                              [--no-detect] [--ledger-dir MAPPE] [--schools-config FIL]
+export const USAGE = `Bruk: npm run intake -- import <fil> [--database URL] [--progress-every N] [--today ÅÅÅÅ-MM-DD]
+                              [--no-detect] [--schools-config FIL]
 
 Leser fraværsregistreringer fra en CSV- eller JSON-fil (se docs/absence-format.md) og lagrer dem
-i MAPPE (standard: data/registrations). Rader for skoler som ikke står i skolekatalogen
+i databasen (--database eller DATABASE_URL; standard: SQLite-filen data/skolefravaer.sqlite),
+alle gyldige rader i én transaksjon. Rader for skoler som ikke står i skolekatalogen
 (standard: config/schools.json) avvises. Samme fil kan importeres flere ganger. Deretter vurderes
 fraværet ved skolene i filen (per --today, standard i dag), og saker åpnes eller oppdateres i
 Temporal; --no-detect hopper over dette.
@@ -110,11 +113,10 @@ function parseCommand(argv: string[], settings: () => Settings) {
       args: argv,
       allowPositionals: true,
       options: {
-        'data-dir': { type: 'string' },
+        database: { type: 'string' },
         'progress-every': { type: 'string' },
         today: { type: 'string' },
         'no-detect': { type: 'boolean' },
-        'ledger-dir': { type: 'string' },
         'schools-config': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -142,11 +144,10 @@ function parseCommand(argv: string[], settings: () => Settings) {
   return {
     kind: 'import' as const,
     file,
-    dataDir: values['data-dir'] ?? defaults.registrationsDir,
+    databaseUrl: databaseUrlOption(values.database, defaults.databaseUrl, UsageError),
     progressEvery,
     detect: !values['no-detect'],
     today,
-    ledgerDir: values['ledger-dir'] ?? defaults.detectionLedgerDir,
     schoolsConfig: values['schools-config'] ?? defaults.schoolsConfig,
   };
 }
@@ -194,10 +195,17 @@ async function runImport(command: ImportCommand, io: CliIo, temporal: TemporalAc
     io.err(`${notImported}: skoleradene kan ikke kontrolleres. ${err.message}`);
     return EXIT.badConfiguration;
   }
+  let database;
+  try {
+    database = await openMigratedDatabase(command.databaseUrl);
+  } catch (err) {
+    if (!(err instanceof DatabaseError)) throw err;
+    io.err(`${notImported}: ${err.message}`);
+    return EXIT.databaseUnavailable;
+  }
   let summary: ImportSummary;
   try {
-    const store = await FileRegistrationStore.open(command.dataDir);
-    summary = await importFile(file, store, knownSchools, {
+    summary = await importFile(file, new SqlRegistrationStore(database), knownSchools, {
       progressEvery: command.progressEvery,
       onProgress: (p) => io.err(formatProgress(p)),
     });
@@ -211,6 +219,8 @@ async function runImport(command: ImportCommand, io: CliIo, temporal: TemporalAc
       return EXIT.internalError;
     }
     throw err;
+  } finally {
+    await database.close();
   }
   io.out(formatSummary(summary, { schoolsConfig: command.schoolsConfig }));
   const importCode = summary.errors.length === 0 ? EXIT.ok : EXIT.rowsRefused;
@@ -219,8 +229,7 @@ async function runImport(command: ImportCommand, io: CliIo, temporal: TemporalAc
   try {
     detectCode = await detectAndDeliver(
       {
-        registrationsDir: command.dataDir,
-        ledgerDir: command.ledgerDir,
+        databaseUrl: command.databaseUrl,
         schoolsConfig: command.schoolsConfig,
         today: command.today,
         schoolIds: summary.schoolIds,

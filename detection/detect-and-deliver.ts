@@ -9,13 +9,14 @@ import type { Client } from '@temporalio/client';
 import { EXIT, type ExitCode } from '../app/exit-codes';
 import { ConfigError, loadSettings } from '../app/settings';
 import { connectClient } from '../app/temporal';
-import { FileRegistrationStore, RegistrationStoreError } from '../intake/registration-store';
+import { type AppDatabase, DatabaseError, openMigratedDatabase } from '../app/database/database';
+import { RegistrationStoreError, SqlRegistrationStore } from '../intake/registration-store';
 import { isoDateSchema } from '../machines/events';
 import { quoteValue } from '../machines/identifiers';
 import { type CaseDispatcher, TemporalCaseDispatcher } from './case-dispatcher';
 import { DetectionDispatchError, describeRun, osloDate, runDetection } from './run-detection';
-import { SchoolDirectoryError, loadSchoolDirectory } from './school-directory';
-import { FileTriggerLedger, TriggerLedgerError } from './trigger-ledger';
+import { type SchoolDirectory, SchoolDirectoryError, loadSchoolDirectory } from './school-directory';
+import { SqlTriggerLedger, TriggerLedgerError } from './trigger-ledger';
 
 /** An open connection to Temporal; `dispatcher` replaces the Temporal one (tests without a server). */
 export interface TemporalConnection {
@@ -45,8 +46,8 @@ export interface CliIo {
 }
 
 export interface DetectOptions {
-  registrationsDir: string;
-  ledgerDir: string;
+  /** The school's database (app/database/database-url.ts): registrations and detection's ledger. */
+  databaseUrl: string;
   schoolsConfig: string;
   today: string;
   schoolIds?: readonly string[];
@@ -62,7 +63,8 @@ export interface DetectOptions {
 /**
  * Runs detection and delivers to Temporal; prints progress and a summary; returns the exit code:
  * EXIT.ok, EXIT.notFound (only with `unknownSchools: 'refuse'`), EXIT.temporalUnavailable,
- * EXIT.badConfiguration or EXIT.internalError (a damaged stored file). Other errors are thrown.
+ * EXIT.badConfiguration, EXIT.databaseUnavailable or EXIT.internalError (a damaged stored record).
+ * Other errors are thrown.
  */
 export async function detectAndDeliver(
   options: DetectOptions,
@@ -88,6 +90,28 @@ export async function detectAndDeliver(
       return EXIT.notFound;
     }
   }
+  let database;
+  try {
+    database = await openMigratedDatabase(options.databaseUrl);
+  } catch (err) {
+    if (!(err instanceof DatabaseError)) throw err;
+    io.err(`Fraværsdeteksjonen ble ikke kjørt: ${err.message}`);
+    return EXIT.databaseUnavailable;
+  }
+  try {
+    return await deliverWith(database, directory, options, io, temporal);
+  } finally {
+    await database.close();
+  }
+}
+
+async function deliverWith(
+  database: AppDatabase,
+  directory: SchoolDirectory,
+  options: DetectOptions,
+  io: CliIo,
+  temporal: TemporalAccess,
+): Promise<ExitCode> {
   let connection: TemporalConnection;
   try {
     connection = await temporal.connect();
@@ -104,9 +128,9 @@ export async function detectAndDeliver(
   }
   try {
     const summary = await runDetection({
-      store: await FileRegistrationStore.open(options.registrationsDir),
+      store: new SqlRegistrationStore(database),
       directory,
-      ledger: new FileTriggerLedger(options.ledgerDir),
+      ledger: new SqlTriggerLedger(database),
       dispatcher: connection.dispatcher ?? new TemporalCaseDispatcher(connection.client, connection.taskQueue),
       today: options.today,
       ...(options.schoolIds ? { schoolIds: options.schoolIds } : {}),
@@ -121,10 +145,10 @@ export async function detectAndDeliver(
       return EXIT.temporalUnavailable;
     }
     if (err instanceof TriggerLedgerError) {
-      // Losing the ledger is safe (see trigger-ledger.ts), so the way out is to move the file away.
+      // Losing the ledger is safe (see trigger-ledger.ts), so the way out is to remove the damaged record.
       io.err(
         `Fraværsdeteksjonen stoppet: ${err.message}. Skolene som ble vurdert før denne, er levert og lagret. ` +
-          `Flytt filen bort og kjør «npm run detect» på nytt: åpne saker tar ikke imot det samme to ganger.`,
+          `Slett den skadde raden i detection_ledger og kjør «npm run detect» på nytt: åpne saker tar ikke imot det samme to ganger.`,
       );
       return EXIT.internalError;
     }

@@ -102,7 +102,7 @@ export async function importFile(
 export async function findCrossSchoolConflicts(
   registrations: readonly Registration[],
   lines: readonly number[],
-  store: Pick<RegistrationStore, 'byPupil'>,
+  store: Pick<RegistrationStore, 'byPupils'>,
 ): Promise<CrossSchoolConflict[]> {
   const indicesByPupil = new Map<string, number[]>();
   registrations.forEach((reg, index) => {
@@ -111,6 +111,8 @@ export async function findCrossSchoolConflicts(
     else indices.push(index);
   });
   const conflicts: { firstLine: number; conflict: CrossSchoolConflict }[] = [];
+  // One read for all the file's pupils, not one per pupil (a national file has 100 000).
+  const storedByPupil = await store.byPupils([...indicesByPupil.keys()]);
   for (const [pupilId, indices] of indicesByPupil) {
     const groups = new Map<string, CrossSchoolConflict>();
     const groupKey = (reg: Registration) => `${reg.date}|${registrationKind(reg)}`;
@@ -121,7 +123,7 @@ export async function findCrossSchoolConflicts(
       if (group === undefined) groups.set(key, (group = { pupilId, date: reg.date, kind: registrationKind(reg), rows: [] }));
       group.rows.push({ schoolId: reg.schoolId, line: lines[index]! });
     }
-    for (const stored of await store.byPupil(pupilId)) {
+    for (const stored of storedByPupil.get(pupilId) ?? []) {
       const group = groups.get(groupKey(stored));
       if (group !== undefined && !group.rows.some((row) => row.schoolId === stored.schoolId))
         group.rows.push({ schoolId: stored.schoolId });

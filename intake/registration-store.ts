@@ -5,20 +5,18 @@
  * moves it to another school: a row for the same pupil and day from another school is stored
  * beside the first school's, never over it (the importer reports the two as a conflict).
  *
- * Why no SQLite yet: Node 20 has no built-in `node:sqlite`, and the usual packages
- * (better-sqlite3, sqlite3) are native modules whose build on this machine has not been checked
- * (package scripts are disabled by `allowScripts`). Until that is settled the durable store is
- * one JSON file per school under a data directory, rewritten atomically (temp file, fsync,
- * rename), which is enough for one school year of one municipality and keeps the same interface.
- * The file store assumes a single writer process at a time.
+ * `SqlRegistrationStore` keeps them in the school's database (app/database/: SQLite or
+ * PostgreSQL). One upsert is one transaction: a crash half-way leaves all of its rows or none.
+ * Two imports at once lose nothing and count nothing twice: the rows of one school are written
+ * by one transaction at a time (SQLite: one writer for the whole file; PostgreSQL: a lock per
+ * school), and each transaction decides inserted/updated/unchanged against what is stored when
+ * it holds that lock. `InMemoryRegistrationStore` is the same bookkeeping in memory, for tests
+ * and as the benchmark's baseline.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { z } from 'zod';
-import { quoteValue, schoolIdSchema } from '../machines/identifiers';
-import { describeIssues } from '../machines/zod-issues';
-import { writeFileAtomic } from './atomic-write';
-import { type Registration, canonicalJson, registrationKey, registrationKind, registrationSchema } from './registration-schema';
+import { sql } from 'kysely';
+import type { AppDatabase } from '../app/database/database';
+import type { RegistrationsTable } from '../app/database/schema';
+import { type Registration, canonicalJson, registrationKey, registrationKind } from './registration-schema';
 
 export interface UpsertCounts {
   inserted: number;
@@ -31,6 +29,8 @@ export interface RegistrationStore {
   upsert(registrations: readonly Registration[]): Promise<UpsertCounts>;
   /** A pupil's registrations at every school, in date order. */
   byPupil(pupilId: string): Promise<Registration[]>;
+  /** The registrations of many pupils at every school, by pupil (the importer's cross-school check reads a file's pupils at once). */
+  byPupils(pupilIds: readonly string[]): Promise<Map<string, Registration[]>>;
   /** A school's registrations ordered by pupil and date. */
   bySchool(schoolId: string): Promise<Registration[]>;
   /** Every school with at least one registration, sorted. */
@@ -40,7 +40,7 @@ export interface RegistrationStore {
 
 const kindOrder = ['whole-day', 'late-arrival', 'left-during-day', 'partial'];
 
-function compareRegistrations(a: Registration, b: Registration): number {
+export function compareRegistrations(a: Registration, b: Registration): number {
   return (
     a.pupilId.localeCompare(b.pupilId) ||
     a.date.localeCompare(b.date) ||
@@ -92,6 +92,10 @@ export class InMemoryRegistrationStore implements RegistrationStore {
     return [...keys].map((key) => this.byKey.get(key)!).sort(compareRegistrations);
   }
 
+  async byPupils(pupilIds: readonly string[]): Promise<Map<string, Registration[]>> {
+    return new Map(await Promise.all(pupilIds.map(async (id) => [id, await this.byPupil(id)] as const)));
+  }
+
   async bySchool(schoolId: string): Promise<Registration[]> {
     return [...this.byKey.values()].filter((r) => r.schoolId === schoolId).sort(compareRegistrations);
   }
@@ -105,92 +109,122 @@ export class InMemoryRegistrationStore implements RegistrationStore {
   }
 }
 
-const schoolFileSchema = z
-  .object(
-    {
-      formatVersion: z.literal(1, { error: (issue) => `formatVersion ${quoteValue(issue.input)} er ukjent (kjent: 1)` }),
-      schoolId: schoolIdSchema,
-      registrations: z.array(registrationSchema, { error: 'registrations må være en liste' }),
-    },
-    { error: 'filen må være et JSON-objekt' },
-  )
-  .superRefine((file, ctx) => {
-    // A registration in another school's file would be stored under the wrong school on the next write.
-    file.registrations.forEach((reg, index) => {
-      if (reg.schoolId !== file.schoolId) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['registrations', index, 'schoolId'],
-          message: `registreringen for elev ${quoteValue(reg.pupilId)} ${reg.date} gjelder skole ${quoteValue(reg.schoolId)}, ikke ${quoteValue(file.schoolId)}`,
-        });
-      }
-    });
-  });
-
-/** A stored registration file cannot be read; the message names the file and what is wrong. */
+/** The stored registrations cannot be read; the message names where and what is wrong. */
 export class RegistrationStoreError extends Error {
   override name = 'RegistrationStoreError';
 }
 
-const FILE_SUFFIX = '.registrations.json';
+/** Rows written per statement: well under SQLite's and PostgreSQL's limits on bound parameters. */
+const WRITE_CHUNK = 500;
+/** Pupils looked up per statement when reading what is stored. */
+const READ_CHUNK = 500;
 
-/**
- * School ids become file names. Valid ids (machines/identifiers.ts) are already safe file names;
- * the encoding stays as a second guard for `/` and other characters that must never reach a path.
- */
-function schoolFileName(schoolId: string): string {
-  return `${encodeURIComponent(schoolId)}${FILE_SUFFIX}`;
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+type StoredRow = Pick<RegistrationsTable, 'school_id' | 'pupil_id' | 'date' | 'record'>;
+const storedColumns = ['school_id', 'pupil_id', 'date', 'record'] as const;
+
+/** A stored row as the registration it holds; a row that is not JSON is named, never skipped. */
+function fromRow(row: StoredRow): Registration {
+  try {
+    return JSON.parse(row.record) as Registration;
+  } catch (err) {
+    throw new RegistrationStoreError(
+      `Registreringen for elev «${row.pupil_id}» ved skole «${row.school_id}» ${row.date} i databasen er skadet: ` +
+        `feltet record er ikke gyldig JSON (${(err as Error).message})`,
+    );
+  }
 }
 
-/**
- * One JSON file per school under `dataDir`, all loaded into memory when opened. Upsert writes
- * only the schools it changed, each atomically, and updates memory only after the writes
- * succeeded, so a failed write leaves both disk and memory at the previous state per file.
- */
-export class FileRegistrationStore extends InMemoryRegistrationStore {
-  private constructor(private readonly dataDir: string) {
-    super();
-  }
+/** Registrations in the school's database (app/database/). */
+export class SqlRegistrationStore implements RegistrationStore {
+  constructor(
+    private readonly database: AppDatabase,
+    /** The clock of `stored_at`. */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
-  static async open(dataDir: string): Promise<FileRegistrationStore> {
-    const store = new FileRegistrationStore(dataDir);
-    await mkdir(dataDir, { recursive: true });
-    for (const name of (await readdir(dataDir)).filter((n) => n.endsWith(FILE_SUFFIX)).sort()) {
-      const file = path.join(dataDir, name);
-      let json: unknown;
-      try {
-        json = JSON.parse(await readFile(file, 'utf8'));
-      } catch (err) {
-        throw new RegistrationStoreError(`Registreringsfilen ${file} er skadet: den er ikke gyldig JSON (${(err as Error).message})`);
+  async upsert(registrations: readonly Registration[]): Promise<UpsertCounts> {
+    if (registrations.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    return this.database.db.transaction().execute(async (trx) => {
+      const schools = [...new Set(registrations.map((r) => r.schoolId))].sort();
+      if (this.database.kind === 'postgres') {
+        // One writer per school at a time, taken in the same order by every import so two never wait on each other.
+        for (const schoolId of schools) await sql`select pg_advisory_xact_lock(hashtext(${`registrations:${schoolId}`}))`.execute(trx);
       }
-      const parsed = schoolFileSchema.safeParse(json);
-      if (!parsed.success)
-        throw new RegistrationStoreError(`Registreringsfilen ${file} er skadet: ${describeIssues(parsed.error, 'filen').join('; ')}`);
-      for (const reg of parsed.data.registrations) store.put(registrationKey(reg), reg);
-    }
-    return store;
+      const current = new Map<string, Registration>();
+      for (const schoolId of schools) {
+        const pupils = [...new Set(registrations.filter((r) => r.schoolId === schoolId).map((r) => r.pupilId))];
+        for (const some of chunks(pupils, READ_CHUNK)) {
+          const rows = await trx
+            .selectFrom('registrations')
+            .select(storedColumns)
+            .where('school_id', '=', schoolId)
+            .where('pupil_id', 'in', some)
+            .execute();
+          for (const row of rows) {
+            const reg = fromRow(row);
+            current.set(registrationKey(reg), reg);
+          }
+        }
+      }
+      const { counts, changes } = plan(current, registrations);
+      const storedAt = this.now().toISOString();
+      const rows = [...changes.values()].map((reg) => ({
+        school_id: reg.schoolId,
+        pupil_id: reg.pupilId,
+        date: reg.date,
+        kind: registrationKind(reg),
+        record: canonicalJson(reg),
+        stored_at: storedAt,
+      }));
+      for (const some of chunks(rows, WRITE_CHUNK)) {
+        await trx
+          .insertInto('registrations')
+          .values(some)
+          .onConflict((oc) =>
+            oc.columns(['school_id', 'pupil_id', 'date', 'kind']).doUpdateSet((eb) => ({
+              record: eb.ref('excluded.record'),
+              stored_at: eb.ref('excluded.stored_at'),
+            })),
+          )
+          .execute();
+      }
+      return counts;
+    });
   }
 
-  override async upsert(registrations: readonly Registration[]): Promise<UpsertCounts> {
-    const { counts, changes } = plan(this.byKey, registrations);
-    if (changes.size === 0) return counts;
-    const next = new Map(this.byKey);
-    const touchedSchools = new Set<string>();
-    for (const [key, reg] of changes) {
-      next.set(key, reg);
-      touchedSchools.add(reg.schoolId);
-    }
-    const perSchool = new Map<string, Registration[]>([...touchedSchools].map((id) => [id, []]));
-    for (const reg of next.values()) perSchool.get(reg.schoolId)?.push(reg);
-    for (const [schoolId, regs] of perSchool) {
-      await this.writeSchool(schoolId, regs.sort(compareRegistrations));
-    }
-    for (const [key, reg] of changes) this.put(key, reg);
-    return counts;
+  async byPupil(pupilId: string): Promise<Registration[]> {
+    const rows = await this.database.db.selectFrom('registrations').select(storedColumns).where('pupil_id', '=', pupilId).execute();
+    return rows.map(fromRow).sort(compareRegistrations);
   }
 
-  private async writeSchool(schoolId: string, registrations: Registration[]): Promise<void> {
-    const body = `${JSON.stringify({ formatVersion: 1, schoolId, registrations: registrations.map((r) => JSON.parse(canonicalJson(r)) as unknown) }, null, 1)}\n`;
-    await writeFileAtomic(path.join(this.dataDir, schoolFileName(schoolId)), body);
+  async byPupils(pupilIds: readonly string[]): Promise<Map<string, Registration[]>> {
+    const out = new Map<string, Registration[]>(pupilIds.map((id) => [id, []]));
+    for (const some of chunks([...new Set(pupilIds)], READ_CHUNK)) {
+      const rows = await this.database.db.selectFrom('registrations').select(storedColumns).where('pupil_id', 'in', some).execute();
+      for (const row of rows) out.get(row.pupil_id)?.push(fromRow(row));
+    }
+    for (const regs of out.values()) regs.sort(compareRegistrations);
+    return out;
+  }
+
+  async bySchool(schoolId: string): Promise<Registration[]> {
+    const rows = await this.database.db.selectFrom('registrations').select(storedColumns).where('school_id', '=', schoolId).execute();
+    return rows.map(fromRow).sort(compareRegistrations);
+  }
+
+  async schoolIds(): Promise<string[]> {
+    const rows = await this.database.db.selectFrom('registrations').select('school_id').distinct().execute();
+    return rows.map((row) => row.school_id).sort();
+  }
+
+  async count(): Promise<number> {
+    const row = await this.database.db
+      .selectFrom('registrations')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 }

@@ -19,6 +19,9 @@ import { stackCheckWorkflow } from '../workflows';
 import { DEFAULT_DETECTION_HOUR, DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from '../detection/daily-schedule';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { loadDemoDataOnFirstStart } from './lib/demo-data';
+import { DatabaseError, openMigratedDatabase } from '../app/database/database';
+import { resolveDatabaseUrl } from '../app/database/database-url';
+import { type JsonStoreFolders, describeJsonStoreImport, hasJsonStores, importJsonStores } from '../cli/json-store-import';
 
 /** An error that ends the main job with its own exit code. */
 class StartError extends Error {
@@ -55,6 +58,23 @@ async function assertPortFree(portNumber: number, variable: string): Promise<voi
   });
 }
 
+/** Migrates the database and imports the old JSON stores when there are any; a database that cannot be used ends the main job (exit 10). */
+async function prepareDatabase(url: string, legacy: JsonStoreFolders): Promise<void> {
+  let database;
+  try {
+    database = await openMigratedDatabase(url);
+  } catch (err) {
+    if (err instanceof DatabaseError) throw new StartError(err.message, EXIT.databaseUnavailable);
+    throw err;
+  }
+  try {
+    console.log(`Databasen: ${database.description} (skjemaet er oppdatert).`);
+    if (hasJsonStores(legacy)) console.log(describeJsonStoreImport(await importJsonStores(database, legacy)));
+  } finally {
+    await database.close();
+  }
+}
+
 /** Time the worker gets to finish what it is doing after SIGINT before it is killed. */
 const WORKER_GRACE_MS = 30_000;
 
@@ -65,6 +85,14 @@ async function run(): Promise<void> {
   const fromRoot = (p: string) => resolve(PROJECT_ROOT, p);
   await assertPortFree(settings.devServer.port, 'TEMPORAL_DEV_PORT');
   await assertPortFree(settings.devServer.uiPort, 'TEMPORAL_UI_PORT');
+
+  // The school's database first: its schema brought up to date, and the JSON stores of earlier
+  // versions imported into it once, before anything reads or writes it.
+  const databaseUrl = resolveDatabaseUrl(settings.databaseUrl, PROJECT_ROOT);
+  await prepareDatabase(databaseUrl, {
+    registrationsDir: fromRoot(settings.registrationsDir),
+    ledgerDir: fromRoot(settings.detectionLedgerDir),
+  });
 
   const logFile = resolve(dataDir, 'temporal-server.log');
   console.log(`Starter Temporal-utviklingsserveren (tilstanden lagres i ${dataDir}/temporal.db) ...`);
@@ -134,8 +162,7 @@ async function run(): Promise<void> {
     if (settings.demoData) {
       const demo = await loadDemoDataOnFirstStart({
         dataDir,
-        registrationsDir: fromRoot(settings.registrationsDir),
-        ledgerDir: fromRoot(settings.detectionLedgerDir),
+        databaseUrl,
         env: workerEnv,
         now: new Date(),
         log: (line) => console.log(line),

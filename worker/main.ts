@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
+import { resolveDatabaseUrl } from '../app/database/database-url';
 import { EXIT } from '../app/exit-codes';
 import { ConfigError, loadSettings } from '../app/settings';
 import { connectClient, connectWorker } from '../app/temporal';
@@ -31,8 +32,8 @@ async function run(): Promise<void> {
         detection: {
           client,
           taskQueue: config.taskQueue,
-          registrationsDir: fromRoot(settings.registrationsDir),
-          ledgerDir: fromRoot(settings.detectionLedgerDir),
+          // A relative SQLite file lives under the project, wherever the worker was started from.
+          databaseUrl: resolveDatabaseUrl(settings.databaseUrl, fromRoot('.')),
           schoolsConfig: fromRoot(settings.schoolsConfig),
         },
       }),

@@ -42,6 +42,13 @@ export function defaultDatabaseUrl(dataDir: string): string {
   return `sqlite:${path.join(dataDir, DEFAULT_SQLITE_FILE)}`;
 }
 
+/** `url` with a relative SQLite file resolved against `base` (a worker's or a script's project root); other URLs as they are. */
+export function resolveDatabaseUrl(url: string, base: string): string {
+  const target = parseDatabaseUrl(url);
+  if ('error' in target || target.kind !== 'sqlite') return url;
+  return `sqlite:${path.resolve(base, target.file)}`;
+}
+
 /** The URL with any password hidden, for messages and logs. */
 export function describeDatabaseUrl(value: string): string {
   const target = parseDatabaseUrl(value);

@@ -27,18 +27,53 @@ export class DatabaseError extends Error {
   override name = 'DatabaseError';
 }
 
+/**
+ * One Kysely instance (so one connection) per SQLite file per process, shared by everyone in the
+ * process who opens it and closed when the last of them closes it. Why: node:sqlite is
+ * synchronous, so a second connection of the same process waiting for the first one's write
+ * lock would block the very thread that has to finish the first transaction; on one connection
+ * Kysely queues the transactions instead. Other processes (two imports, the worker) each have
+ * their own connection and wait for the lock (busy_timeout).
+ */
+const sharedSqlite = new Map<string, { db: Kysely<Database>; users: number }>();
+
+function openSharedSqlite(file: string, description: string): AppDatabase {
+  let shared = sharedSqlite.get(file);
+  if (!shared) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    shared = { db: new Kysely<Database>({ dialect: new NodeSqliteDialect(file) }), users: 0 };
+    sharedSqlite.set(file, shared);
+  }
+  shared.users += 1;
+  const { db } = shared;
+  let closed = false;
+  return {
+    db,
+    kind: 'sqlite',
+    description,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      shared.users -= 1;
+      if (shared.users > 0) return;
+      sharedSqlite.delete(file);
+      await db.destroy();
+    },
+  };
+}
+
 /** Opens the database `url` names (see database-url.ts). SQLite creates its file and folder when missing. */
 export function openDatabase(url: string): AppDatabase {
   const target = parseDatabaseUrl(url);
   if ('error' in target) throw new DatabaseError(`DATABASE_URL ${target.error}.`);
   const description = describeDatabaseUrl(url);
-  if (target.kind === 'sqlite') {
-    mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
-    const db = new Kysely<Database>({ dialect: new NodeSqliteDialect(target.file) });
-    return { db, kind: 'sqlite', description, close: () => db.destroy() };
-  }
+  if (target.kind === 'sqlite') return openSharedSqlite(path.resolve(target.file), description);
   // A small pool: the intake, detection and the worker each hold a few connections at most.
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: target.url, max: 5 }) }) });
+  const pool = new Pool({ connectionString: target.url, max: 5 });
+  // A connection the server ends while idle (a restart, a fail-over) is dropped by the pool and
+  // the next query opens a new one; without a listener the event would end the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', description, close: () => db.destroy() };
 }
 
@@ -70,4 +105,22 @@ export async function migrateToLatest(database: AppDatabase, provider: Migration
     );
   }
   return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** Opens the database and brings its schema up to date; closes it again when that fails. Throws DatabaseError. */
+export async function openMigratedDatabase(url: string): Promise<AppDatabase> {
+  let database: AppDatabase;
+  try {
+    database = openDatabase(url);
+  } catch (err) {
+    if (err instanceof DatabaseError) throw err;
+    throw new DatabaseError(`Databasen (${describeDatabaseUrl(url)}) kunne ikke åpnes: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    await migrateToLatest(database);
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+  return database;
 }

@@ -8,9 +8,11 @@
  * Loaded once: a marker file records it. A data folder that already holds registrations (the
  * user imported their own) gets no demo data, and `DEMO_DATA=off` turns it off.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openMigratedDatabase } from '../../app/database/database';
 import { generate, toCsv } from '../../intake/generate';
+import { SqlRegistrationStore } from '../../intake/registration-store';
 import { describeExit, spawnGroup } from './child-processes';
 import { PROJECT_ROOT } from './tools';
 
@@ -45,8 +47,8 @@ export type DemoDataResult =
 
 export interface DemoDataOptions {
   dataDir: string;
-  registrationsDir: string;
-  ledgerDir: string;
+  /** The school's database, a relative SQLite file already resolved. */
+  databaseUrl: string;
   /** Environment of the intake command (it finds Temporal through TEMPORAL_ADDRESS and the task queue). */
   env: NodeJS.ProcessEnv;
   now: Date;
@@ -56,8 +58,9 @@ export interface DemoDataOptions {
 /** Loads the demo data unless it was loaded before or the user's own registrations are there. */
 export async function loadDemoDataOnFirstStart(options: DemoDataOptions): Promise<DemoDataResult> {
   if (existsSync(demoMarkerFile(options.dataDir))) return { kind: 'skipped', reason: 'demodataene er lastet inn før' };
-  if (existsSync(options.registrationsDir) && readdirSync(options.registrationsDir).length > 0)
-    return { kind: 'skipped', reason: `${options.registrationsDir} har allerede registreringer` };
+  const database = await openMigratedDatabase(options.databaseUrl);
+  const stored = await new SqlRegistrationStore(database).count().finally(() => database.close());
+  if (stored > 0) return { kind: 'skipped', reason: `databasen har allerede ${stored} registreringer` };
 
   const { schoolYear, today } = demoSchoolYear(options.now);
   const pupils = DEMO_SCHOOL_IDS.length * DEMO_PUPILS_PER_SCHOOL;
@@ -72,19 +75,7 @@ export async function loadDemoDataOnFirstStart(options: DemoDataOptions): Promis
 
   const intake = spawnGroup(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'cli/intake.ts',
-      'import',
-      file,
-      '--today',
-      today,
-      '--data-dir',
-      options.registrationsDir,
-      '--ledger-dir',
-      options.ledgerDir,
-    ],
+    ['--import', 'tsx', 'cli/intake.ts', 'import', file, '--today', today, '--database', options.databaseUrl],
     { name: 'demoimporten', cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -2,7 +2,7 @@
  * The detect command line: every refusal in Norwegian naming the bad value, exit codes from the
  * project's one table (app/exit-codes.ts), a --school the directory does not know refused before
  * anything is delivered, a run's summary naming the schools it could not evaluate, a repeated
- * run delivering nothing, and a damaged ledger file named. Temporal is replaced by the fake
+ * run delivering nothing, a damaged ledger record named, and a database that cannot be opened. Temporal is replaced by the fake
  * dispatcher, or by a connection that fails.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,19 +12,19 @@ import type { Client } from '@temporalio/client';
 import { EXIT } from '../../app/exit-codes';
 import { DETECT_USAGE, runDetectCli } from '../../cli/detect';
 import type { TemporalAccess } from '../../detection/detect-and-deliver';
-import { FileRegistrationStore } from '../../intake/registration-store';
+import { SqlRegistrationStore } from '../../intake/registration-store';
+import { type AppDatabase, openMigratedDatabase } from '../../app/database/database';
 import { FakeDispatcher, calendarConfig, whole } from './fixtures';
 
 let dir: string;
 let schoolsConfig: string;
-let dataDir: string;
-let ledgerDir: string;
+let databaseUrl: string;
+let database: AppDatabase;
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'detect-cli-'));
   schoolsConfig = path.join(dir, 'skoler.json');
-  dataDir = path.join(dir, 'registreringer');
-  ledgerDir = path.join(dir, 'logg');
+  databaseUrl = `sqlite:${path.join(dir, 'skole.sqlite')}`;
   await writeFile(
     schoolsConfig,
     JSON.stringify({
@@ -37,10 +37,11 @@ beforeEach(async () => {
     }),
     'utf8',
   );
-  const store = await FileRegistrationStore.open(dataDir);
-  await store.upsert(['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { schoolId: 'S001' })));
+  database = await openMigratedDatabase(databaseUrl);
+  await new SqlRegistrationStore(database).upsert(['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { schoolId: 'S001' })));
 });
 afterEach(async () => {
+  await database.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -66,7 +67,7 @@ async function cli(args: string[], temporal: TemporalAccess = unreachable) {
 }
 
 /** The options every run in a temporary directory needs. */
-const dirs = () => ['--data-dir', dataDir, '--ledger-dir', ledgerDir, '--schools-config', schoolsConfig];
+const dirs = () => ['--database', databaseUrl, '--schools-config', schoolsConfig];
 
 test('--help shows the usage with the exit codes from the project table (issue 10.19)', async () => {
   const result = await cli(['--help']);
@@ -84,8 +85,8 @@ test.each([
   [['kjør'], 'Uventet argument «kjør»: detect tar bare valg.'],
   [['--school', 'skole-1'], '--school: skole-id «skole-1» er ugyldig'],
   [['--school', ''], '--school: skole-id mangler.'],
-  [['--data-dir', '/finnes/ikke'], '--data-dir: finner ingen mappe «/finnes/ikke».'],
-  [['--ledger-dir', ' '], '--ledger-dir kan ikke være tom.'],
+  [['--database', 'registreringer/'], '--database må begynne med sqlite: (en fil) eller postgres:// (en PostgreSQL-server).'],
+  [['--schools-config', ' '], '--schools-config kan ikke være tom.'],
 ])('%j is refused with exit code 2 (usage) and a Norwegian message naming the value (issue 10.19)', async (args, message) => {
   const result = await cli(args);
   expect(result.code).toBe(EXIT.usage);
@@ -119,8 +120,9 @@ test('Temporal out of reach exits 5 and says what to do (issue 10.19)', async ()
 });
 
 test('a run opens the case and names the school the directory lacks; the repeated run delivers nothing; exit 0 (issue 10.2, 10.8)', async () => {
-  const store = await FileRegistrationStore.open(dataDir);
-  await store.upsert(['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { schoolId: 'S777', pupilId: 'elev-7' })));
+  await new SqlRegistrationStore(database).upsert(
+    ['2026-05-05', '2026-05-06', '2026-05-07'].map((d) => whole(d, { schoolId: 'S777', pupilId: 'elev-7' })),
+  );
   const dispatcher = new FakeDispatcher();
   const first = await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher));
   expect(first.code).toBe(EXIT.ok);
@@ -137,16 +139,28 @@ test('a run opens the case and names the school the directory lacks; the repeate
   expect(dispatcher.triggers).toHaveLength(1);
 });
 
-test('a damaged ledger file is named; exit 1; moving it away lets the run go on without sending anything twice (issue 10.19)', async () => {
+test('a damaged ledger record is named; exit 1; removing it lets the run go on without sending anything twice (issue 10.19)', async () => {
   const dispatcher = new FakeDispatcher();
   expect((await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher))).code).toBe(EXIT.ok);
-  const file = path.join(ledgerDir, 'S001.ledger.json');
-  await writeFile(file, '{ "formatVersion": 1, ', 'utf8');
+  await database.db.updateTable('detection_ledger').set({ record: '{ "pupilId": ' }).where('school_id', '=', 'S001').execute();
   const result = await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher));
   expect(result.code).toBe(EXIT.internalError);
-  expect(result.err).toContain(`Fraværsdeteksjonen stoppet: Deteksjonsloggen ${file} er skadet (ikke gyldig JSON:`);
-  expect(result.err).toContain('Flytt filen bort og kjør «npm run detect» på nytt');
-  await rm(file);
+  expect(result.err).toContain('Fraværsdeteksjonen stoppet:');
+  expect(result.err).toContain('S001');
+  expect(result.err).toContain('Slett den skadde raden i detection_ledger');
+  await database.db.deleteFrom('detection_ledger').where('school_id', '=', 'S001').execute();
   expect((await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher))).code).toBe(EXIT.ok);
   expect(dispatcher.started).toHaveLength(1); // the open case took the repeated trigger as already applied
+});
+
+test('a database that cannot be reached exits 10 before anything is delivered, naming it without its password', async () => {
+  const dispatcher = new FakeDispatcher();
+  const result = await cli(
+    ['--database', 'postgres://app:hemmelig@127.0.0.1:1/skole', '--schools-config', schoolsConfig, '--today', '2026-05-07'],
+    fakeTemporal(dispatcher),
+  );
+  expect(result.code).toBe(EXIT.databaseUnavailable);
+  expect(result.err).toContain('Fraværsdeteksjonen ble ikke kjørt: Databasen (PostgreSQL postgres://app:***@127.0.0.1:1/skole)');
+  expect(result.err).not.toContain('hemmelig');
+  expect(dispatcher.triggers).toHaveLength(0);
 });

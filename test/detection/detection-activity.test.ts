@@ -1,9 +1,9 @@
 /**
  * The daily detection activity outside a worker (MockActivityEnvironment): bad input and a
- * damaged stored file fail without retries, in Norwegian, naming the value or the file, since
- * retrying cannot mend them.
+ * damaged stored record fail without retries, in Norwegian, naming the value or the record, since
+ * retrying cannot mend them; a database out of reach is retried.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -11,7 +11,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDetectionActivities } from '../../activities/detection';
-import { FileRegistrationStore } from '../../intake/registration-store';
+import { SqlRegistrationStore } from '../../intake/registration-store';
+import { openMigratedDatabase } from '../../app/database/database';
 import { INVALID_ACTIVITY_INPUT } from '../../workflows/activity-errors';
 import { calendarConfig, whole } from './fixtures';
 
@@ -23,13 +24,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function activities() {
+const databaseUrl = () => `sqlite:${path.join(dir, 'skole.sqlite')}`;
+
+function activities(url = databaseUrl()) {
   return createDetectionActivities({
-    // Never reached: both failures happen before anything is delivered.
+    // Never reached: every failure here happens before anything is delivered.
     client: undefined as unknown as Client,
     taskQueue: 'test',
-    registrationsDir: path.join(dir, 'registreringer'),
-    ledgerDir: path.join(dir, 'logg'),
+    databaseUrl: url,
     schoolsConfig: path.join(dir, 'skoler.json'),
   });
 }
@@ -37,9 +39,9 @@ function activities() {
 /** The mock environment logs every failure; the tests read the failures themselves. */
 const quiet = new DefaultLogger('ERROR', () => {});
 
-async function failure(input: unknown): Promise<ApplicationFailure> {
+async function failure(input: unknown, url?: string): Promise<ApplicationFailure> {
   const error = await new MockActivityEnvironment({}, { logger: quiet })
-    .run(activities().runDailyDetection, input)
+    .run(activities(url).runDailyDetection, input)
     .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
@@ -53,7 +55,7 @@ test('bad input is refused without retries, naming the field and the value (issu
   );
 });
 
-test('a damaged ledger file fails the run without retries, naming the file (issue 10.19)', async () => {
+async function writeDirectory(): Promise<void> {
   await writeFile(
     path.join(dir, 'skoler.json'),
     JSON.stringify({
@@ -63,16 +65,35 @@ test('a damaged ledger file fails the run without retries, naming the file (issu
     }),
     'utf8',
   );
-  const store = await FileRegistrationStore.open(path.join(dir, 'registreringer'));
-  await store.upsert([whole('2026-05-05', { schoolId: 'S001' })]);
-  await mkdir(path.join(dir, 'logg'));
-  const file = path.join(dir, 'logg', 'S001.ledger.json');
-  await writeFile(
-    file,
-    JSON.stringify({ formatVersion: 1, schoolId: 'S001', pupils: [{ pupilId: 'elev-1', triggers: 'ingen', caseOpen: true }] }),
-    'utf8',
-  );
+}
+
+test('a damaged ledger record fails the run without retries, naming the school and the pupil (issue 10.19)', async () => {
+  await writeDirectory();
+  const database = await openMigratedDatabase(databaseUrl());
+  try {
+    await new SqlRegistrationStore(database).upsert([whole('2026-05-05', { schoolId: 'S001' })]);
+    await database.db
+      .insertInto('detection_ledger')
+      .values({
+        school_id: 'S001',
+        pupil_id: 'elev-1',
+        record: JSON.stringify({ pupilId: 'elev-1', triggers: 'ingen', caseOpen: true }),
+        updated_at: '2026-05-06T00:00:00.000Z',
+      })
+      .execute();
+  } finally {
+    await database.close();
+  }
   const error = await failure({ today: '2026-05-07' });
   expect(error).toMatchObject({ nonRetryable: true, type: 'TriggerLedgerError' });
-  expect(error.message).toBe(`Deteksjonsloggen ${file} er skadet: pupils.0.triggers: må være en liste (fikk «ingen»)`);
+  expect(error.message).toContain('S001');
+  expect(error.message).toContain('elev-1');
+  expect(error.message).toContain('triggers');
+});
+
+test('a database out of reach fails the attempt so that it is retried', async () => {
+  await writeDirectory();
+  const error = await failure({ today: '2026-05-07' }, 'postgres://127.0.0.1:1/skole');
+  expect(error).toMatchObject({ nonRetryable: false, type: 'DatabaseError' });
+  expect(error.message).toContain('Databasen (PostgreSQL postgres://127.0.0.1:1/skole)');
 });

@@ -67,6 +67,9 @@ const absent = (pupilId: string, date: string, notified = true): Registration =>
   reasonCode: notified ? 'SYK' : 'UKJENT',
 });
 
+/** The test's database: an SQLite file in its folder. */
+const databaseUrl = () => `sqlite:${path.join(dir, 'skole.sqlite')}`;
+
 const temporal = (): TemporalAccess => ({
   connect: async () => ({ client: t.env.client, taskQueue: t.taskQueue, address: 'time-skipping', close: async () => {} }),
 });
@@ -76,19 +79,7 @@ async function importFile(name: string, registrations: Registration[], today: st
   await writeFile(file, toCsv(registrations), 'utf8');
   const out: string[] = [];
   const err: string[] = [];
-  const argv = [
-    'import',
-    file,
-    '--data-dir',
-    path.join(dir, 'registrations'),
-    '--ledger-dir',
-    path.join(dir, 'ledger'),
-    '--schools-config',
-    schoolsConfig,
-    '--today',
-    today,
-    ...extra,
-  ];
+  const argv = ['import', file, '--database', databaseUrl(), '--schools-config', schoolsConfig, '--today', today, ...extra];
   const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, temporal());
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -119,8 +110,7 @@ test('[C.2][C.3][C.1.2] an import opens the case with its evidence, a second imp
       detection: {
         client: t.env.client,
         taskQueue: t.taskQueue,
-        registrationsDir: path.join(dir, 'registrations'),
-        ledgerDir: path.join(dir, 'ledger'),
+        databaseUrl: databaseUrl(),
         schoolsConfig,
       },
     }),

@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { osloDate } from '../../detection/run-detection';
 import { buildSchoolCalendar } from '../../detection/school-calendar';
-import { FileRegistrationStore } from '../../intake/registration-store';
+import { SqlRegistrationStore } from '../../intake/registration-store';
+import { openMigratedDatabase } from '../../app/database/database';
 import { DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from '../../detection/daily-schedule';
 import type { DevServer } from '../../scripts/lib/dev-server';
 import { connectClient } from '../../app/temporal';
@@ -39,17 +40,17 @@ beforeAll(async () => {
   );
   const calendar = buildSchoolCalendar(calendarConfig);
   const today = osloDate();
-  const store = await FileRegistrationStore.open(join(dir, 'registrations'));
-  await store.upsert(
+  const database = await openMigratedDatabase(`sqlite:${join(dir, 'skole.sqlite')}`);
+  await new SqlRegistrationStore(database).upsert(
     // With notice: the run opens the case on the pattern alone (a day without notice is its own trigger, C.1.2).
     [3, 2, 1].map((n) => whole(calendar.nthSchoolDayBefore(today, n) as string, { schoolId: 'planskolen', grade: 4 })),
   );
+  await database.close();
   worker = await startWorkerProcess({
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     OUTBOX_DIR: join(dir, 'outbox'),
-    REGISTRATIONS_DIR: join(dir, 'registrations'),
-    DETECTION_LEDGER_DIR: join(dir, 'ledger'),
+    DATABASE_URL: `sqlite:${join(dir, 'skole.sqlite')}`,
     SCHOOLS_CONFIG: join(dir, 'skoler.json'),
   });
   client = await connectClient({ address: server.address, namespace: 'default', taskQueue });

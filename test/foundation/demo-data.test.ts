@@ -3,6 +3,9 @@
  * uses, and that it is never loaded twice nor over a school's own registrations. Loading it
  * into a running system is shown in start.devserver.test.ts.
  */
+import { openMigratedDatabase } from '../../app/database/database';
+import { SqlRegistrationStore } from '../../intake/registration-store';
+import { whole } from '../detection/fixtures';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +27,7 @@ test('outside the covered school years the nearest covered year is used, as of a
 
 const options = (dataDir: string) => ({
   dataDir,
-  registrationsDir: join(dataDir, 'registrations'),
-  ledgerDir: join(dataDir, 'detection'),
+  databaseUrl: `sqlite:${join(dataDir, 'skolefravaer.sqlite')}`,
   env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, // never reached: nothing is loaded
   now: new Date('2026-12-01T18:00:00Z'),
   log: () => undefined,
@@ -38,10 +40,14 @@ test('demo data already loaded into a data folder is not loaded again', async ()
   expect(await loadDemoDataOnFirstStart(options(dataDir))).toEqual({ kind: 'skipped', reason: 'demodataene er lastet inn før' });
 });
 
-test("a data folder with the school's own registrations gets no demo data", async () => {
+test("a database with the school's own registrations gets no demo data", async () => {
   const dataDir = join(dir, 'own');
-  mkdirSync(join(dataDir, 'registrations'), { recursive: true });
-  writeFileSync(join(dataDir, 'registrations', 'S001.registrations.json'), '[]');
+  const database = await openMigratedDatabase(`sqlite:${join(dataDir, 'skolefravaer.sqlite')}`);
+  try {
+    await new SqlRegistrationStore(database).upsert([whole('2026-11-02', { schoolId: 'S001' })]);
+  } finally {
+    await database.close();
+  }
   const result = await loadDemoDataOnFirstStart(options(dataDir));
-  expect(result).toEqual({ kind: 'skipped', reason: `${join(dataDir, 'registrations')} har allerede registreringer` });
+  expect(result).toEqual({ kind: 'skipped', reason: 'databasen har allerede 1 registreringer' });
 });

@@ -1,17 +1,19 @@
 /**
  * Importing is idempotent by registration key (school + pupil + date + kind): the same file twice
  * changes nothing, a corrected row updates, one school's rows never replace another school's, rows
- * for schools outside the school directory are refused, and the file store survives being
- * reopened. The CLI speaks Norwegian and exits with the codes of app/exit-codes.ts.
+ * for schools outside the school directory are refused, and the database store (SQLite here; the
+ * store's own tests run on PostgreSQL too) survives being reopened. The CLI speaks Norwegian and
+ * exits with the codes of app/exit-codes.ts.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXIT } from '../../app/exit-codes';
 import { EXIT as INTAKE_EXIT, runCli } from '../../cli/intake';
 import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { importFile } from '../../intake/import-file';
-import { FileRegistrationStore, InMemoryRegistrationStore } from '../../intake/registration-store';
+import { InMemoryRegistrationStore, SqlRegistrationStore } from '../../intake/registration-store';
+import { type AppDatabase, openMigratedDatabase } from '../../app/database/database';
 
 const header = 'elev;skole;trinn;dato;heldag;timer;minutter;gyldig;meldt;forsent;gikk;årsak;merknad';
 const rows = [
@@ -22,12 +24,24 @@ const rows = [
 const known = new Set(['s1', 's2', 's3']);
 
 let dir: string;
+const opened: AppDatabase[] = [];
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'intake-'));
 });
 afterEach(async () => {
+  await Promise.all(opened.splice(0).map((database) => database.close()));
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The test's database: an SQLite file in its temp folder. */
+const dbUrl = () => `sqlite:${path.join(dir, 'skole.sqlite')}`;
+
+/** The registrations in the test's database, as a new process would open them. */
+async function sqlStore(): Promise<SqlRegistrationStore> {
+  const database = await openMigratedDatabase(dbUrl());
+  opened.push(database);
+  return new SqlRegistrationStore(database);
+}
 
 async function writeCsv(name: string, lines: string[]): Promise<string> {
   const file = path.join(dir, name);
@@ -70,38 +84,26 @@ test('a corrected row updates the stored registration instead of adding one', as
   ]);
 });
 
-test('the file store writes one file per school and reads them back after reopening', async () => {
-  const dataDir = path.join(dir, 'data');
+test('the database store reads back what it stored after reopening, school by school', async () => {
   const file = await writeCsv('a.csv', rows);
-  expect(await importFile(file, await FileRegistrationStore.open(dataDir), known)).toMatchObject({ inserted: 3 });
-  expect((await readdir(dataDir)).sort()).toEqual(['s1.registrations.json', 's2.registrations.json']);
-  const reopened = await FileRegistrationStore.open(dataDir);
+  expect(await importFile(file, await sqlStore(), known)).toMatchObject({ inserted: 3 });
+  const reopened = await sqlStore();
   expect(await reopened.count()).toBe(3);
+  expect(await reopened.schoolIds()).toEqual(['s1', 's2']);
   expect(await importFile(file, reopened, known)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
   expect(await reopened.bySchool('s2')).toEqual([expect.objectContaining({ pupilId: 'e2' })]);
 });
 
-test('a school file holding another school\u2019s registration is reported as damaged, naming the file', async () => {
-  const dataDir = path.join(dir, 'data');
-  await importFile(await writeCsv('a.csv', [rows[0]!]), await FileRegistrationStore.open(dataDir), known);
-  const file = path.join(dataDir, 's1.registrations.json');
-  await writeFile(file, (await readFile(file, 'utf8')).replace('"schoolId": "s1"', '"schoolId": "s2"'), 'utf8');
-  await expect(FileRegistrationStore.open(dataDir)).rejects.toThrow(
-    `Registreringsfilen ${file} er skadet: registrations.0.schoolId: registreringen for elev «e1» 2026-09-03 gjelder skole «s1», ikke «s2»`,
-  );
-});
-
 describe('[issue 10 point 3] the same pupil, date and kind at two schools', () => {
   test('a second school\u2019s import keeps the first school\u2019s row, in memory and on disk, and reports the conflict', async () => {
-    const dataDir = path.join(dir, 'data');
-    const store = await FileRegistrationStore.open(dataDir);
+    const store = await sqlStore();
     await importFile(await writeCsv('a.csv', [rows[0]!]), store, known);
     const second = await importFile(await writeCsv('b.csv', [rows[2]!, rows[0]!.replace(';s1;', ';s2;')]), store, known);
     expect(second).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(second.conflicts).toEqual([
       { pupilId: 'e1', date: '2026-09-03', kind: 'whole-day', rows: [{ schoolId: 's2', line: 3 }, { schoolId: 's1' }] },
     ]);
-    const reopened = await FileRegistrationStore.open(dataDir);
+    const reopened = await sqlStore();
     expect(await reopened.bySchool('s1')).toEqual([expect.objectContaining({ pupilId: 'e1', date: '2026-09-03' })]);
     expect(await reopened.bySchool('s2')).toEqual([expect.objectContaining({ pupilId: 'e1' }), expect.objectContaining({ pupilId: 'e2' })]);
     expect(await reopened.byPupil('e1')).toHaveLength(2);
@@ -145,11 +147,10 @@ describe('[issue 10 point 3] the same pupil, date and kind at two schools', () =
   });
 
   test('through the CLI: both schools keep their rows, and the summary names the conflict in Norwegian with its line', async () => {
-    const dataDir = path.join(dir, 'data');
     const config = await writeDirectory(['s1', 's2']);
     const run = async (file: string) => {
       const out: string[] = [];
-      const code = await runCli(['import', file, '--data-dir', dataDir, '--schools-config', config, '--no-detect'], {
+      const code = await runCli(['import', file, '--database', dbUrl(), '--schools-config', config, '--no-detect'], {
         out: (l) => out.push(l),
         err: () => {},
       });
@@ -162,17 +163,16 @@ describe('[issue 10 point 3] the same pupil, date and kind at two schools', () =
       'Samme elev registrert ved flere skoler samme dag: 1 (alle radene er lagret; sjekk hvilken skole som gjelder)',
     );
     expect(second.out).toContain('  elev «e1» 03.09.2026, hele dagen: skole «s2» linje 2, skole «s1» (lagret fra før)');
-    const store = await FileRegistrationStore.open(dataDir);
+    const store = await sqlStore();
     expect((await store.bySchool('s1')).map((r) => r.pupilId)).toEqual(['e1']);
     expect((await store.bySchool('s2')).map((r) => r.pupilId)).toEqual(['e1']);
   });
 });
 
 test('[issue 10 point 4] the CLI stores the last of two rows for one registration and says which line it replaced', async () => {
-  const dataDir = path.join(dir, 'data');
   const out: string[] = [];
   const file = await writeCsv('a.csv', [rows[0]!, rows[0]!.replace(';SYK;', ';LEGE;Tannlege')]);
-  const code = await runCli(['import', file, '--data-dir', dataDir, '--schools-config', await writeDirectory(['s1']), '--no-detect'], {
+  const code = await runCli(['import', file, '--database', dbUrl(), '--schools-config', await writeDirectory(['s1']), '--no-detect'], {
     out: (l) => out.push(l),
     err: () => {},
   });
@@ -180,9 +180,7 @@ test('[issue 10 point 4] the CLI stores the last of two rows for one registratio
   expect(out.join('\n')).toContain(
     'Erstattet av en senere linje i samme fil: 1\n  linje 3 erstatter linje 2 (elev «e1», skole «s1», 03.09.2026, hele dagen)',
   );
-  expect(await (await FileRegistrationStore.open(dataDir)).byPupil('e1')).toEqual([
-    expect.objectContaining({ reasonCode: 'LEGE', note: 'Tannlege' }),
-  ]);
+  expect(await (await sqlStore()).byPupil('e1')).toEqual([expect.objectContaining({ reasonCode: 'LEGE', note: 'Tannlege' })]);
 });
 
 test('progress callback reports rows read, kept and refused', async () => {
@@ -230,49 +228,46 @@ describe('CLI', () => {
   });
 
   test('exit 0 when every row is stored, with a Norwegian summary', async () => {
-    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', path.join(dir, 'data'), '--no-detect']);
+    const result = await run(['import', await writeCsv('a.csv', rows), '--database', dbUrl(), '--no-detect']);
     expect(result.code).toBe(EXIT.ok);
     expect(result.out).toContain('Godkjent og lagret: 3 (nye: 3, endret: 0, uendret: 0)');
     expect(result.err).toContain('Lest 3 rader');
   });
 
   test('exit 3 when some rows are refused; the summary names each bad line; good rows are stored', async () => {
-    const dataDir = path.join(dir, 'data');
     const result = await run([
       'import',
       await writeCsv('a.csv', [rows[0]!, 'e3;s1;5;31.02.2026;ja;;;ja;ja;nei;nei;SYK;']),
-      '--data-dir',
-      dataDir,
+      '--database',
+      dbUrl(),
       '--no-detect',
     ]);
     expect(result.code).toBe(EXIT.rowsRefused);
     expect(result.out).toContain('Avvist: 1');
     expect(result.out).toMatch(/linje 3: ugyldig dato «31\.02\.2026»/);
-    expect(await (await FileRegistrationStore.open(dataDir)).count()).toBe(1);
+    expect(await (await sqlStore()).count()).toBe(1);
   });
 
   test('[issue 10 point 8] rows for schools missing from the school directory are refused by line and school id; the rest are stored', async () => {
-    const dataDir = path.join(dir, 'data');
     const config = await writeDirectory(['s1']);
-    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', dataDir, '--schools-config', config, '--no-detect']);
+    const result = await run(['import', await writeCsv('a.csv', rows), '--database', dbUrl(), '--schools-config', config, '--no-detect']);
     expect(result.code).toBe(EXIT.rowsRefused);
     expect(result.out).toContain('Avvist: 1\n  linje 4: skole-id «s2» finnes ikke i skolekatalogen');
     expect(result.out).toContain(
       `Skoler som ikke finnes i skolekatalogen (${config}): «s2». Legg dem inn i skolekatalogen eller rett skole-id, og importer filen på nytt.`,
     );
-    const store = await FileRegistrationStore.open(dataDir);
+    const store = await sqlStore();
     expect(await store.schoolIds()).toEqual(['s1']);
     expect(await store.count()).toBe(2);
   });
 
   test('[issue 10 point 8] the committed school directory is the default: rows for its schools are stored, others refused', async () => {
-    const dataDir = path.join(dir, 'data');
     const file = await writeCsv('a.csv', ['E1;S001;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;', 'E2;S021;5;03.09.2026;ja;;;ja;ja;nei;nei;SYK;']);
     const out: string[] = [];
-    const code = await runCli(['import', file, '--data-dir', dataDir, '--no-detect'], { out: (l) => out.push(l), err: () => {} });
+    const code = await runCli(['import', file, '--database', dbUrl(), '--no-detect'], { out: (l) => out.push(l), err: () => {} });
     expect(code).toBe(EXIT.rowsRefused);
     expect(out.join('\n')).toContain('linje 3: skole-id «S021» finnes ikke i skolekatalogen');
-    expect(await (await FileRegistrationStore.open(dataDir)).schoolIds()).toEqual(['S001']);
+    expect(await (await sqlStore()).schoolIds()).toEqual(['S001']);
   });
 
   test('[issue 10 point 19] usage errors are Norwegian, name the bad value and exit 2', async () => {
@@ -286,7 +281,7 @@ describe('CLI', () => {
     await expectUsage(['import'], 'Mangler filnavn');
     await expectUsage(['import', 'a.csv', 'b.csv'], 'For mange argumenter: «b.csv»');
     await expectUsage(['import', 'a.csv', '--foo'], 'Ukjent valg «--foo»');
-    await expectUsage(['import', 'a.csv', '--data-dir'], 'Valget «--data-dir» mangler verdi');
+    await expectUsage(['import', 'a.csv', '--database'], 'Valget «--database» mangler verdi');
     await expectUsage(['import', 'a.csv', '--no-detect=ja'], 'Valget «--no-detect» tar ingen verdi');
     await expectUsage(['import', 'a.csv', '--progress-every', '0'], '--progress-every må være et positivt heltall, ikke «0»');
     await expectUsage(['import', 'a.csv', '--today', '2026-02-30'], '«2026-02-30»');
@@ -299,42 +294,55 @@ describe('CLI', () => {
     expect(result.err).toContain(`Finner ikke filen «${missing}»`);
     const bad = path.join(dir, 'bad.csv');
     await writeFile(bad, 'navn;alder\nKari;10\n', 'utf8');
-    const header = await run(['import', bad, '--data-dir', path.join(dir, 'data')]);
+    const header = await run(['import', bad, '--database', dbUrl()]);
     expect(header.code).toBe(EXIT.badFile);
     expect(header.err).toContain('mangler kolonne');
   });
 
   test('exit 5 when the rows are stored but Temporal cannot be reached to update the cases', async () => {
-    const dataDir = path.join(dir, 'data');
-    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', dataDir, '--today', '2026-09-04']);
+    const result = await run(['import', await writeCsv('a.csv', rows), '--database', dbUrl(), '--today', '2026-09-04']);
     expect(result.code).toBe(EXIT.temporalUnavailable);
     expect(result.err).toContain('Sakene ble ikke oppdatert: får ikke kontakt med Temporal (connection refused 127.0.0.1:1)');
     expect(result.err).toContain('npm run detect');
-    expect(await (await FileRegistrationStore.open(dataDir)).count()).toBe(3);
+    expect(await (await sqlStore()).count()).toBe(3);
   });
 
   test('[issue 10 point 8] exit 6 when the school directory is invalid: nothing can be checked, so nothing is stored', async () => {
-    const dataDir = path.join(dir, 'data');
     const config = path.join(dir, 'skoler.json');
     await writeFile(
       config,
       JSON.stringify({ formatVersion: 1, municipalities: {}, schools: [{ schoolId: 's1', name: 'Skole', municipality: 'x' }] }),
       'utf8',
     );
-    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', dataDir, '--schools-config', config]);
+    const result = await run(['import', await writeCsv('a.csv', rows), '--database', dbUrl(), '--schools-config', config]);
     expect(result.code).toBe(EXIT.badConfiguration);
     expect(result.err).toContain('ble ikke importert');
     expect(result.err).toContain('schools.0.municipality');
-    expect(await (await FileRegistrationStore.open(dataDir)).count()).toBe(0);
+    expect(await (await sqlStore()).count()).toBe(0);
   });
 
-  test('[issue 10 point 19] a damaged registration store exits 1 with a Norwegian message naming the file', async () => {
-    const dataDir = path.join(dir, 'data');
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(path.join(dataDir, 's1.registrations.json'), '{ikke json', 'utf8');
-    const result = await run(['import', await writeCsv('a.csv', rows), '--data-dir', dataDir, '--no-detect']);
+  test('[issue 10 point 19] a damaged stored registration exits 1 with a Norwegian message naming it', async () => {
+    const store = await sqlStore();
+    await importFile(await writeCsv('a.csv', [rows[0]!]), store, known);
+    await opened[0]!.db.updateTable('registrations').set({ record: '{ikke json' }).execute();
+    const result = await run(['import', await writeCsv('b.csv', rows), '--database', dbUrl(), '--no-detect']);
     expect(result.code).toBe(EXIT.internalError);
-    expect(result.err).toContain(`Registreringsfilen ${path.join(dataDir, 's1.registrations.json')} er skadet`);
+    expect(result.err).toContain('Registreringen for elev «e1» ved skole «s1» 2026-09-03 i databasen er skadet');
     expect(result.err).not.toMatch(/Unexpected token|SyntaxError/);
+  });
+
+  test('exit 10 when the database cannot be opened; nothing is imported', async () => {
+    const result = await run(['import', await writeCsv('a.csv', rows), '--database', 'postgres://127.0.0.1:1/finnes_ikke', '--no-detect']);
+    expect(result.code).toBe(EXIT.databaseUnavailable);
+    expect(result.err).toMatch(
+      /ble ikke importert: Databasen \(PostgreSQL postgres:\/\/127\.0\.0\.1:1\/finnes_ikke\) kunne ikke oppgraderes/,
+    );
+  });
+
+  test('a --database that is no database URL is a usage error that does not echo the value', async () => {
+    const result = await run(['import', await writeCsv('a.csv', rows), '--database', 'mysql://root:hemmelig@db/x']);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.err).toContain('--database må begynne med sqlite:');
+    expect(result.err).not.toContain('hemmelig');
   });
 });
