@@ -23,6 +23,15 @@ export const DEBIAN_POSTGRES_15_BIN = '/usr/lib/postgresql/15/bin';
 /** The superuser initdb creates; trust authentication, so no password. */
 export const POSTGRES_SUPERUSER = 'postgres';
 
+/**
+ * How long stop() lets open sessions end by themselves before ending them. A `pg` pool's end()
+ * resolves once it has asked its connections to close, not once the server has closed them; a
+ * fast shutdown at that moment sends the closing connections an error, which an idle pool client
+ * passes to the pool as an 'error' event (and with no listener, the test file fails). A smart
+ * shutdown (SIGTERM) takes no new connections and waits for the open ones, which are closing.
+ */
+export const SMART_SHUTDOWN_MS = 2_000;
+
 export interface PostgresOptions {
   /** Folder holding initdb and postgres (default: Debian's PostgreSQL 15). */
   binDir?: string;
@@ -38,7 +47,10 @@ export interface PostgresServer {
   dataDir: string;
   /** Pid of the postmaster. */
   pid: number;
-  /** Stops the server (fast shutdown: open connections are ended) and removes its folder. */
+  /**
+   * Stops the server and removes its folder: first waiting up to `SMART_SHUTDOWN_MS` for open
+   * sessions to end by themselves, then ending those that are left (fast shutdown).
+   */
   stop(): Promise<void>;
 }
 
@@ -179,7 +191,14 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     function stop(): Promise<void> {
       stopping ??= (async () => {
         unregister();
-        // SIGINT is PostgreSQL's fast shutdown: it ends open connections instead of waiting for them.
+        server.signal('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        const waited = new Promise<void>((done) => {
+          timer = setTimeout(done, SMART_SHUTDOWN_MS);
+        });
+        await Promise.race([server.exited, waited]);
+        clearTimeout(timer);
+        // SIGINT is PostgreSQL's fast shutdown: it ends the sessions still open (a leaked connection).
         await server.stop({ signal: 'SIGINT', graceMs: 10_000 });
         removeDir();
       })();

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client, Pool } from 'pg';
-import { DEBIAN_POSTGRES_15_BIN, createDatabase, startPostgres } from '../../scripts/lib/postgres-server';
+import { DEBIAN_POSTGRES_15_BIN, SMART_SHUTDOWN_MS, createDatabase, startPostgres } from '../../scripts/lib/postgres-server';
 import { isAlive } from '../helpers/process-alive';
 import { usePostgres } from '../helpers/postgres';
 
@@ -29,14 +29,18 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-/** Pids of the processes `pid` started (PostgreSQL's backends and helpers), from /proc. */
+/**
+ * Pids of the server processes the postmaster `pid` started (backends and helpers, whose titles
+ * start with "postgres:"), from /proc; not exit-with-parent.sh's watcher, which is its child too.
+ */
 function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(name));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').startsWith('postgres:')) children.push(Number(name));
     } catch {
       // gone meanwhile
     }
@@ -88,31 +92,54 @@ test('createDatabase refuses a name it would have to quote', async () => {
   await expect(createDatabase(postgres.server().url, 'x"; DROP DATABASE postgres; --')).rejects.toThrow('Ugyldig databasenavn');
 });
 
-test('a second server gets another port; stop() leaves no process and no folder', async () => {
+test('a second server gets another port; stop() leaves no process and no folder, and a pool ended just before gets no error', async () => {
   const second = await startPostgres();
   const folder = dirname(second.dataDir);
   let stopped = false;
   try {
     expect(second.port).not.toBe(postgres.server().port);
     const url = await createDatabase(second.url, 'annen');
-    await query(url, 'SELECT 1');
+    // Ten connections, ended right before the stop: end() does not wait for the server to close
+    // them, so a fast shutdown would reach some of them still open and the pool would get errors.
+    const pool = new Pool({ connectionString: url, max: 10 });
+    const poolErrors: Error[] = [];
+    pool.on('error', (err) => poolErrors.push(err));
+    await Promise.all(Array.from({ length: 10 }, () => pool.query('SELECT pg_sleep(0.05)')));
     const processes = [second.pid, ...childrenOf(second.pid)];
-    // The postmaster and at least its checkpointer, writer and WAL writer.
-    expect(processes.length).toBeGreaterThanOrEqual(4);
-    // A connection left open does not hold the stop up (fast shutdown).
-    const open = new Client({ connectionString: url });
-    open.on('error', () => undefined);
-    await open.connect();
-    processes.push(...childrenOf(second.pid).filter((pid) => !processes.includes(pid)));
+    // The postmaster, its helpers (checkpointer, writers, launcher) and the ten sessions.
+    expect(processes.length).toBeGreaterThanOrEqual(14);
+    await pool.end();
 
+    const started = Date.now();
     await second.stop();
     stopped = true;
+    expect(Date.now() - started).toBeLessThan(SMART_SHUTDOWN_MS);
+    expect(poolErrors).toEqual([]);
     expect(processes.filter(isAlive)).toEqual([]);
     expect(existsSync(folder)).toBe(false);
-    await open.end().catch(() => undefined);
   } finally {
     if (!stopped) await second.stop();
   }
+});
+
+test('a connection left open holds stop() up for the smart-shutdown wait only, then is ended', async () => {
+  const third = await startPostgres();
+  const open = new Client({ connectionString: third.url });
+  const ended = new Promise<string>((done) => {
+    open.on('error', (err: Error & { code?: string }) => done(err.code ?? err.message));
+  });
+  await open.connect();
+  const started = Date.now();
+  await third.stop();
+  const took = Date.now() - started;
+  expect(took).toBeGreaterThanOrEqual(SMART_SHUTDOWN_MS - 50);
+  expect(took).toBeLessThan(SMART_SHUTDOWN_MS + 5_000);
+  // 57P01 (terminating connection due to administrator command: the fast shutdown), or the socket
+  // closed before the client read that message.
+  expect(await ended).toMatch(/^(57P01|Connection terminated unexpectedly)$/);
+  expect(isAlive(third.pid)).toBe(false);
+  expect(existsSync(dirname(third.dataDir))).toBe(false);
+  await open.end().catch(() => undefined);
 });
 
 test('a server that stops before it is ready is reported in Norwegian with the end of its log', async () => {
