@@ -49,17 +49,24 @@ export class InProcessSchoolLocks implements SchoolLocks {
   }
 }
 
+/** A wait in Norwegian: seconds (one decimal) under a minute, whole minutes from there. */
+function describeWait(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toLocaleString('nb-NO', { maximumFractionDigits: 1 })} sekunder`;
+  const minutes = Math.round(ms / 60_000);
+  return minutes === 1 ? '1 minutt' : `${minutes} minutter`;
+}
+
 /** Another run held the school longer than the caller would wait; the message (Norwegian) names the school and the holder. */
 export class SchoolLockTimeoutError extends NamedError {
   constructor(
     readonly schoolId: string,
     readonly holder: string,
     readonly expiresAt: string,
-    waitedMs: number,
+    waitMs: number,
   ) {
     super(
       `Fraværsdeteksjonen for skole ${quoteValue(schoolId)} ble ikke kjørt: en annen kjøring (${quoteValue(holder)}) ` +
-        `har holdt skolen i mer enn ${Math.round(waitedMs / 1000)} sekunder (leiet gjelder til ${expiresAt}). ` +
+        `holdt skolen hele ventetiden på ${describeWait(waitMs)} (leiet gjelder til ${expiresAt}). ` +
         'Prøv igjen senere; stopper den kjøringen, blir skolen ledig når leiet går ut.',
     );
   }
@@ -142,7 +149,7 @@ export class SqlSchoolLocks implements SchoolLocks {
       const lease = await this.tryAcquire(schoolId, holder);
       if (lease?.holder === holder) return;
       const waited = Date.now() - started;
-      if (lease && waited >= this.waitMs) throw new SchoolLockTimeoutError(schoolId, lease.holder, lease.expires_at, waited);
+      if (lease && waited >= this.waitMs) throw new SchoolLockTimeoutError(schoolId, lease.holder, lease.expires_at, this.waitMs);
       if (lease && (reported === undefined || Date.now() - reported >= this.reportEveryMs)) {
         reported = Date.now();
         onWait?.(`Skole ${schoolId}: venter på en annen deteksjonskjøring (${lease.holder}, leiet gjelder til ${lease.expires_at}).`);

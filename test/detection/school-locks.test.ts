@@ -49,14 +49,14 @@ function oneAtATime(visits: readonly Visit[]): boolean {
   return sorted.every((v, i) => i === 0 || v.enter >= sorted[i - 1]!.leave);
 }
 
-/** Two runs of two schools, each waiting inside its work until the other has entered too (or 2 s pass). */
+/** Two runs of two schools, each waiting inside its work until the other has entered too (or 2 s pass); who had entered when the first left. */
 async function bothAtOnce(locks: [SchoolLocks, SchoolLocks]): Promise<string[]> {
   const entered: string[] = [];
   const work = (schoolId: string) => async () => {
     entered.push(schoolId);
     const until = performance.now() + 2_000;
     while (entered.length < 2 && performance.now() < until) await sleep(5);
-    return [...entered];
+    return [...entered].sort();
   };
   const [first] = await Promise.all([locks[0].run('skole1', work('skole1')), locks[1].run('skole2', work('skole2'))]);
   return first;
@@ -101,11 +101,12 @@ describe.each(databases)('SqlSchoolLocks on $name', ({ open }) => {
     const hostB = new SqlSchoolLocks(database, { ...fast, holderPrefix: 'vert-b:2' });
     const visits: Visit[] = [];
     const waits: string[] = [];
+    const onWait = (message: string) => waits.push(message);
     await Promise.all([
-      hostA.run('skole1', visit(visits, 'a1', 80)),
-      hostB.run('skole1', visit(visits, 'b1', 80), (message) => waits.push(message)),
-      hostA.run('skole1', visit(visits, 'a2', 80)),
-      hostB.run('skole1', visit(visits, 'b2', 80)),
+      hostA.run('skole1', visit(visits, 'a1', 80), onWait),
+      hostB.run('skole1', visit(visits, 'b1', 80), onWait),
+      hostA.run('skole1', visit(visits, 'a2', 80), onWait),
+      hostB.run('skole1', visit(visits, 'b2', 80), onWait),
     ]);
     expect(visits).toHaveLength(4);
     expect(oneAtATime(visits)).toBe(true);
@@ -150,18 +151,21 @@ describe.each(databases)('SqlSchoolLocks on $name', ({ open }) => {
     expect(error).toBeInstanceOf(SchoolLockTimeoutError);
     expect(error).toMatchObject({ name: 'SchoolLockTimeoutError', schoolId: 'skole1', holder: 'travel-vert:7:abcd', expiresAt });
     expect((error as Error).message).toBe(
-      'Fraværsdeteksjonen for skole «skole1» ble ikke kjørt: en annen kjøring («travel-vert:7:abcd») har holdt skolen i mer enn 0 sekunder ' +
+      'Fraværsdeteksjonen for skole «skole1» ble ikke kjørt: en annen kjøring («travel-vert:7:abcd») holdt skolen hele ventetiden på 0,3 sekunder ' +
         `(leiet gjelder til ${expiresAt}). Prøv igjen senere; stopper den kjøringen, blir skolen ledig når leiet går ut.`,
     );
     expect(await leaseOf(database, 'skole1')).toEqual({ holder: 'travel-vert:7:abcd', expires_at: expiresAt });
+    // The default wait, as a person reads it.
+    expect(new SchoolLockTimeoutError('skole1', 'h', expiresAt, 10 * 60_000).message).toContain('hele ventetiden på 10 minutter');
   });
 
   test('the lease is renewed while the work runs, so a run longer than the lease keeps the school', async () => {
     const database = await open();
-    const holder = new SqlSchoolLocks(database, { leaseMs: 300, renewEveryMs: 50, pollMs: 10 });
-    const other = new SqlSchoolLocks(database, { leaseMs: 300, pollMs: 10, waitMs: 600 });
+    // Renewed ten times per lease, so a busy machine delaying a renewal does not lose it.
+    const holder = new SqlSchoolLocks(database, { leaseMs: 800, renewEveryMs: 80, pollMs: 10 });
+    const other = new SqlSchoolLocks(database, { leaseMs: 800, pollMs: 10, waitMs: 1_600 });
     const visits: Visit[] = [];
-    const long = holder.run('skole1', visit(visits, 'lang', 1_000));
+    const long = holder.run('skole1', visit(visits, 'lang', 2_400));
     await sleep(50);
     const first = (await leaseOf(database, 'skole1'))?.expires_at;
     const refused = await other.run('skole1', visit(visits, 'annen', 1)).catch((e: unknown) => e);
