@@ -19,22 +19,7 @@ import { currentProcedures } from '../../machines/registry';
 import { testDatabases } from '../helpers/databases';
 import { FakeDispatcher } from './fixtures';
 
-// Closed before the PostgreSQL server stops, and given a moment to hang up: testDatabases() closes
-// them after the server stopped (jest runs afterAll hooks in the order they were added), and a pg
-// client still connected then gets the shutdown as an error nobody listens for.
-const openedHere: AppDatabase[] = [];
-afterAll(async () => {
-  await Promise.all(openedHere.map((database) => database.close()));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-});
-const databases = testDatabases().map((kind) => ({
-  ...kind,
-  open: async () => {
-    const database = await kind.open();
-    openedHere.push(database);
-    return database;
-  },
-}));
+const databases = testDatabases();
 
 let directory: SchoolDirectory;
 beforeAll(async () => {

@@ -8,7 +8,6 @@
  * PostgreSQL).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppDatabase } from '../../app/database/database';
 import { TriggerMismatchError, planTriggerDelivery } from '../../detection/dispatch-plan';
 import { detect } from '../../detection/rules';
 import { DetectionDispatchError, describeRun, isTrendDue, osloDate, runDetection } from '../../detection/run-detection';
@@ -21,22 +20,7 @@ import { parseCaseEvent } from '../../machines/events';
 import { testDatabases } from '../helpers/databases';
 import { FakeDispatcher, calendar, calendarConfig, whole } from './fixtures';
 
-// Closed before the PostgreSQL server stops, and given a moment to hang up: testDatabases() closes
-// them after the server stopped (jest runs afterAll hooks in the order they were added), and a pg
-// client still connected then gets the shutdown as an error nobody listens for.
-const openedHere: AppDatabase[] = [];
-afterAll(async () => {
-  await Promise.all(openedHere.map((database) => database.close()));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-});
-const databases = testDatabases().map((kind) => ({
-  ...kind,
-  open: async () => {
-    const database = await kind.open();
-    openedHere.push(database);
-    return database;
-  },
-}));
+const databases = testDatabases();
 
 const C = 'tiltaksplan-elevfravaer';
 const NOW = new Date('2026-06-30T10:00:00Z');

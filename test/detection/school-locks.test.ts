@@ -10,22 +10,7 @@ import type { AppDatabase } from '../../app/database/database';
 import { InProcessSchoolLocks, type SchoolLocks, SchoolLockTimeoutError, SqlSchoolLocks } from '../../detection/school-locks';
 import { testDatabases } from '../helpers/databases';
 
-// Closed before the PostgreSQL server stops, and given a moment to hang up: testDatabases() closes
-// them after the server stopped (jest runs afterAll hooks in the order they were added), and a pg
-// client still connected then gets the shutdown as an error nobody listens for.
-const openedHere: AppDatabase[] = [];
-afterAll(async () => {
-  await Promise.all(openedHere.map((database) => database.close()));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-});
-const databases = testDatabases().map((kind) => ({
-  ...kind,
-  open: async () => {
-    const database = await kind.open();
-    openedHere.push(database);
-    return database;
-  },
-}));
+const databases = testDatabases();
 
 interface Visit {
   name: string;

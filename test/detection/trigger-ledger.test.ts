@@ -15,22 +15,7 @@ import { readLegacyLedgerFiles } from '../../detection/legacy-ledger-files';
 import { FileTriggerLedger, type PupilLedger, SqlTriggerLedger, TriggerLedgerError } from '../../detection/trigger-ledger';
 import { testDatabases } from '../helpers/databases';
 
-// Closed before the PostgreSQL server stops, and given a moment to hang up: testDatabases() closes
-// them after the server stopped (jest runs afterAll hooks in the order they were added), and a pg
-// client still connected then gets the shutdown as an error nobody listens for.
-const openedHere: AppDatabase[] = [];
-afterAll(async () => {
-  await Promise.all(openedHere.map((database) => database.close()));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-});
-const databases = testDatabases().map((kind) => ({
-  ...kind,
-  open: async () => {
-    const database = await kind.open();
-    openedHere.push(database);
-    return database;
-  },
-}));
+const databases = testDatabases();
 
 /** A pupil's ledger with one delivered trigger (and a trend when `trend` is given). */
 function pupil(pupilId: string, firstDate = '2026-05-05', trend?: 'worse' | 'improved'): PupilLedger {
