@@ -3,14 +3,17 @@
  * task as JSON in argv[2], sends the result to the parent and exits. A failure is printed and
  * ends the process with code 1; the parent reports it.
  */
+import { type DatabasePhaseTask, runDatabasePhase } from './database-phase';
 import { type MeasureTask, measure } from './measure';
 import { type WriteDataTask, writeData } from './write-data';
 
-export type ChildTask = WriteDataTask | MeasureTask;
+export type ChildTask = WriteDataTask | MeasureTask | DatabasePhaseTask;
 
 async function run(task: ChildTask): Promise<unknown> {
   const log = (line: string): void => console.log(`  [${task.pupils.toLocaleString('en-US')}] ${line}`);
-  return task.role === 'write-data' ? writeData(task) : measure(task, log);
+  if (task.role === 'write-data') return writeData(task);
+  if (task.role === 'database-phase') return runDatabasePhase(task, log);
+  return measure(task, log);
 }
 
 if (require.main === module) {

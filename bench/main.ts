@@ -3,20 +3,26 @@
  * SQL baseline. For each size it generates a school year of synthetic registrations, writes them
  * as CSV, and in a fresh process measures import, detection and SQLite (sql.js) on the same data,
  * checks that SQL and detect() find the same triggers, and prints a table and a linearity line.
+ * Then, per database (in memory, SQLite, PostgreSQL; bench/databases.ts), the real importFile and
+ * runDetection in fresh processes, with a second table and a line on detection's peak memory.
  * See bench/README.md for what each number means.
  *
  * Usage: npm run bench -- [--pupils N] [--sizes N,N,...] [--seed S] [--procedure ID] [--runs R]
+ *                         [--databases memory,sqlite,postgres]
  *
  * Exits 1 only when something fails (a child process, an import error, SQL and detect()
- * disagreeing); never because something is slow.
+ * disagreeing, the databases delivering different triggers, PostgreSQL not starting); never
+ * because something is slow.
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChildTask } from './child';
+import type { PostgresServer } from '../scripts/lib/postgres-server';
+import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
+import { type DatabaseSizeResult, databaseReport, disagreements, measureDatabases, parseDatabases, startBenchPostgres } from './databases';
 import type { MeasureResult } from './measure';
+import { runChild } from './run-child';
 import type { WriteDataResult } from './write-data';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -24,13 +30,15 @@ const USAGE = `Usage: npm run bench -- [options]
   --sizes A,B,...   pupil counts to measure (e.g. 25000,50000,100000); overrides --pupils
   --seed S          generator seed (default 1)
   --procedure ID    procedure whose rules detect() runs (default tiltaksplan-elevfravaer)
-  --runs R          repetitions of evaluation and SQL query per size; the median counts (default 3)`;
+  --runs R          repetitions of evaluation and SQL query per size; the median counts (default 3)
+  --databases LIST  databases for importFile and runDetection (default memory,sqlite,postgres)`;
 
 export interface BenchOptions {
   sizes: number[];
   seed: number;
   procedureId: string;
   runs: number;
+  databases: BenchDatabase[];
 }
 
 /** Parses the command line; throws with a message for the user on bad input. */
@@ -43,6 +51,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       seed: { type: 'string', default: '1' },
       procedure: { type: 'string', default: 'tiltaksplan-elevfravaer' },
       runs: { type: 'string', default: '3' },
+      databases: { type: 'string', default: BENCH_DATABASES.join(',') },
       help: { type: 'boolean', default: false },
     },
   });
@@ -62,27 +71,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     seed: integer('seed', values.seed, 0),
     procedureId: values.procedure,
     runs: integer('runs', values.runs, 1),
+    databases: parseDatabases(values.databases),
   };
-}
-
-function runChild<T>(task: ChildTask): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'child.ts'), [JSON.stringify(task)], {
-      execArgv: [...process.execArgv, '--expose-gc'],
-    });
-    let result: T | undefined;
-    child.on('message', (message) => {
-      result = message as T;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0 && result !== undefined) resolve(result);
-      else
-        reject(
-          new Error(`${task.role} for ${task.pupils} pupils failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`),
-        );
-    });
-  });
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -195,7 +185,23 @@ async function main(argv: string[]): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'skolefravaer-bench-'));
   const results: MeasureResult[] = [];
   const data: WriteDataResult[] = [];
+  const databaseResults: DatabaseSizeResult[] = [];
+  let postgres: PostgresServer | undefined;
+  // Ctrl-C or a kill: stop the PostgreSQL server (and remove its folder and the data) before leaving.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    console.error(`\nBenchmark interrupted (${signal}); stopping PostgreSQL and removing temporary files ...`);
+    void (postgres?.stop() ?? Promise.resolve()).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
+    if (options.databases.includes('postgres')) {
+      console.log('Starting a throwaway PostgreSQL server for the benchmark ...');
+      postgres = await startBenchPostgres();
+    }
     console.log(
       `Benchmark: sizes ${options.sizes.map(int).join(', ')} pupils; procedure ${options.procedureId}; seed ${options.seed}; ${options.runs} run(s)`,
     );
@@ -217,21 +223,41 @@ async function main(argv: string[]): Promise<number> {
         procedureId: options.procedureId,
         runs: options.runs,
       });
-      rmSync(file, { force: true });
       console.log(
         `[${int(pupils)}] import ${int(measured.importMs)} ms, evaluation ${int(measured.evaluationMs)} ms, SQL query ${int(measured.sqlQueryMs)} ms, ` +
           `SQL ${measured.compared.length === 0 ? 'not compared' : measured.agreement.agree ? 'agrees' : 'DISAGREES'}`,
       );
       data.push(written);
       results.push(measured);
+      console.log(`[${int(pupils)}] importFile and runDetection on ${options.databases.join(', ')}, each in a fresh process ...`);
+      const databases = await measureDatabases(
+        {
+          pupils,
+          file,
+          schoolYear: written.schoolYear,
+          expectedRows: written.registrations,
+          procedureId: options.procedureId,
+          databases: options.databases,
+          dir,
+          ...(postgres ? { postgres } : {}),
+        },
+        runChild,
+      );
+      rmSync(file, { force: true });
+      databaseResults.push(databases);
     }
   } catch (err) {
     console.error(`Benchmark failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
+    await postgres?.stop();
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(report(options, results, data));
+  console.log(databaseReport(databaseResults));
+  const databasesDisagree = databaseResults.flatMap(disagreements);
   const disagree = results.filter((r) => r.compared.length > 0 && !r.agreement.agree);
   if (results.some((r) => r.compared.length === 0)) {
     console.log(
@@ -240,6 +266,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (disagree.length > 0) {
     console.error(`\nFAIL: SQL and detect() disagree at ${disagree.map((r) => int(r.pupils)).join(', ')} pupils (see above).`);
+    return 1;
+  }
+  if (databasesDisagree.length > 0) {
+    console.error(`\nFAIL: the databases' detection runs disagree:\n${databasesDisagree.map((l) => `  ${l}`).join('\n')}`);
     return 1;
   }
   console.log(results.some((r) => r.compared.length > 0) ? '\nOK: SQL and detect() agree on every compared rule at every size.' : '');

@@ -1,10 +1,13 @@
 /**
  * Step 1 of a benchmark size, run in its own process so that the generator's memory does not
  * count in the measured peak RSS: generates one school year of synthetic registrations
- * (intake/generate.ts) and writes it as a Visma-style CSV file, in chunks.
+ * (intake/generate.ts) and writes it as a Visma-style CSV file, in chunks. The pupils go to
+ * schools of about 300 (bench/bench-schools.ts), so the database benchmark can import them
+ * against a directory of those schools.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { generate, toCsv } from '../intake/generate';
+import { BENCH_PUPILS_PER_SCHOOL, benchSchoolIds } from './bench-schools';
 
 export interface WriteDataTask {
   role: 'write-data';
@@ -26,7 +29,12 @@ const CHUNK = 20_000;
 
 export function writeData(task: WriteDataTask): WriteDataResult {
   let started = performance.now();
-  const data = generate({ pupils: task.pupils, seed: task.seed });
+  const data = generate({
+    pupils: task.pupils,
+    seed: task.seed,
+    schoolIds: benchSchoolIds(task.pupils),
+    pupilsPerSchool: BENCH_PUPILS_PER_SCHOOL,
+  });
   const generateMs = performance.now() - started;
 
   started = performance.now();

@@ -1,0 +1,30 @@
+/**
+ * Starts one benchmark child process (bench/child.ts) for one task and resolves with the result
+ * it sends back. Each child runs TypeScript through tsx and with --expose-gc, whether the parent
+ * is `npm run bench` or a jest test, and from the project root, so `--import tsx` resolves.
+ */
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../scripts/lib/tools';
+import type { ChildTask } from './child';
+
+export function runChild<T>(task: ChildTask): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'child.ts'), [JSON.stringify(task)], {
+      cwd: PROJECT_ROOT,
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+    });
+    let result: T | undefined;
+    child.on('message', (message) => {
+      result = message as T;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0 && result !== undefined) resolve(result);
+      else {
+        const what = task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role;
+        reject(new Error(`${what} for ${task.pupils} pupils failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
+      }
+    });
+  });
+}
