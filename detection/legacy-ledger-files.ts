@@ -2,17 +2,15 @@
  * The detection ledger files of the system's first versions: one JSON file per school,
  * `<school>.ledger.json` under data/detection (`{ formatVersion: 1, schoolId, pupils }`).
  * The ledger now lives in the school's database (SqlTriggerLedger); `readLegacyLedgerFiles` reads
- * the old files for the one-shot import, with the same checks and Norwegian messages as before.
- * `FileTriggerLedger` stays only until detection and its activity use the database.
+ * the old files for the one-shot import (cli/json-store-import.ts), with the same checks and
+ * Norwegian messages as before. Nothing writes this format any more.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../intake/atomic-write';
 import { quoteValue } from '../machines/identifiers';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
 import { type PupilLedger, TriggerLedgerError, pupilLedgerSchema } from './ledger-record';
-import type { TriggerLedger } from './trigger-ledger';
 
 /** The suffix of a school's ledger file. */
 export const LEGACY_LEDGER_SUFFIX = '.ledger.json';
@@ -79,34 +77,4 @@ export async function readLegacyLedgerFiles(dir: string): Promise<LegacyLedgerFi
     out.push({ file, schoolId: ledger.schoolId, pupils: new Map(ledger.pupils.map((p) => [p.pupilId, p])) });
   }
   return out;
-}
-
-/**
- * One JSON file per school under `dir` (default data/detection), written atomically.
- * @deprecated The ledger lives in the database (SqlTriggerLedger); this goes once nothing uses it.
- */
-export class FileTriggerLedger implements TriggerLedger {
-  constructor(private readonly dir: string) {}
-
-  private file(schoolId: string): string {
-    return path.join(this.dir, `${encodeURIComponent(schoolId)}${LEGACY_LEDGER_SUFFIX}`);
-  }
-
-  async load(schoolId: string): Promise<Map<string, PupilLedger>> {
-    const file = this.file(schoolId);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-      throw new TriggerLedgerError(`Kan ikke lese deteksjonsloggen ${file}: ${(err as Error).message}`, { file });
-    }
-    return new Map(parseLedgerFile(file, text).pupils.map((p) => [p.pupilId, p]));
-  }
-
-  async save(schoolId: string, pupils: ReadonlyMap<string, PupilLedger>): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const sorted = [...pupils.values()].sort((a, b) => (a.pupilId < b.pupilId ? -1 : a.pupilId > b.pupilId ? 1 : 0));
-    await writeFileAtomic(this.file(schoolId), `${JSON.stringify({ formatVersion: 1, schoolId, pupils: sorted }, null, 1)}\n`);
-  }
 }

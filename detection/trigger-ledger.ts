@@ -161,6 +161,3 @@ export class SqlTriggerLedger implements TriggerLedger {
     });
   }
 }
-
-/** @deprecated The JSON ledger files are gone from the system; kept until detection and its activity use SqlTriggerLedger. */
-export { FileTriggerLedger } from './legacy-ledger-files';

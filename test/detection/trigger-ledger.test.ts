@@ -12,7 +12,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { AppDatabase } from '../../app/database/database';
 import { readLegacyLedgerFiles } from '../../detection/legacy-ledger-files';
-import { FileTriggerLedger, type PupilLedger, SqlTriggerLedger, TriggerLedgerError } from '../../detection/trigger-ledger';
+import { type PupilLedger, SqlTriggerLedger, TriggerLedgerError } from '../../detection/trigger-ledger';
 import { testDatabases } from '../helpers/databases';
 
 const databases = testDatabases();
@@ -185,17 +185,22 @@ describe('the old JSON ledger files, for the one-shot import', () => {
 
   test('every school file the old store wrote is read, by school in name order; other files and a missing folder give nothing', async () => {
     expect(await readLegacyLedgerFiles(path.join(dir, 'finnes-ikke'))).toEqual([]);
-    const old = new FileTriggerLedger(dir);
+    // As the first versions wrote them: formatVersion 1, the school, its pupils sorted, one space indents.
+    const writeOld = (schoolId: string, pupils: ReadonlyMap<string, PupilLedger>) =>
+      writeFile(
+        path.join(dir, `${schoolId}.ledger.json`),
+        `${JSON.stringify({ formatVersion: 1, schoolId, pupils: [...pupils.values()].sort((a, b) => a.pupilId.localeCompare(b.pupilId)) }, null, 1)}\n`,
+        'utf8',
+      );
     const school2 = ledgerOf(pupil('elev-9', '2026-04-20', 'worse'));
     const school1 = ledgerOf(pupil('elev-2'), pupil('elev-1'));
-    await old.save('skole2', school2);
-    await old.save('skole1', school1);
+    await writeOld('skole2', school2);
+    await writeOld('skole1', school1);
     await writeFile(path.join(dir, 'notater.txt'), 'ikke en logg', 'utf8');
     expect(await readLegacyLedgerFiles(dir)).toEqual([
       { file: path.join(dir, 'skole1.ledger.json'), schoolId: 'skole1', pupils: school1 },
       { file: path.join(dir, 'skole2.ledger.json'), schoolId: 'skole2', pupils: school2 },
     ]);
-    expect(await old.load('skole1')).toEqual(school1);
   });
 
   test('a file that is not JSON is named with the fault', async () => {
