@@ -16,6 +16,7 @@ import { type DetectionRunSummary, osloDate, runDetection } from '../detection/r
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { SqlTriggerLedger, TriggerLedgerError } from '../detection/trigger-ledger';
 import { SqlSchoolLocks } from '../detection/school-locks';
+import { loadSchoolDirectoryIntoDatabase } from '../detection/school-directory-store';
 import { RegistrationStoreError, SqlRegistrationStore } from '../intake/registration-store';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { isoDateSchema } from '../machines/events';
@@ -57,6 +58,7 @@ export function createDetectionActivities(deps: DetectionActivityDependencies) {
         throw err instanceof DatabaseError ? ApplicationFailure.retryable(err.message, err.name) : err;
       });
       try {
+        await loadSchoolDirectoryIntoDatabase(database, directory, deps.schoolsConfig);
         return await runDetection({
           store: new SqlRegistrationStore(database),
           directory,

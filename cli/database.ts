@@ -10,13 +10,11 @@
  */
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
 import { type AppDatabase, DatabaseError, openMigratedDatabase } from '../app/database/database';
-import { resolveDatabaseUrl } from '../app/database/database-url';
 import { migrations } from '../app/database/migrations';
 import { type Settings, loadSettings } from '../app/settings';
 import { TriggerLedgerError } from '../detection/trigger-ledger';
 import { RegistrationStoreError } from '../intake/registration-store';
 import { quoteValue } from '../machines/identifiers';
-import { PROJECT_ROOT } from '../scripts/lib/tools';
 import { databaseUrlOption, parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
 import { describeJsonStoreImport, hasJsonStores, importJsonStores } from './json-store-import';
 
@@ -78,8 +76,7 @@ function parseDatabaseArgs(argv: string[], settings: () => Settings) {
   const defaults = settings();
   return {
     command: command as Command,
-    // A relative SQLite file is the project's, wherever the command was started from.
-    databaseUrl: resolveDatabaseUrl(databaseUrlOption(values.database, defaults.databaseUrl, DatabaseUsageError), PROJECT_ROOT),
+    databaseUrl: databaseUrlOption(values.database, defaults.databaseUrl, DatabaseUsageError),
     registrationsDir: values['registrations-dir'] ?? defaults.registrationsDir,
     ledgerDir: values['ledger-dir'] ?? defaults.detectionLedgerDir,
   };
@@ -102,6 +99,7 @@ async function describeStatus(database: AppDatabase): Promise<string> {
     `Migreringer: ${Object.keys(migrations).join(', ')} (alle kjørt)`,
     `Fraværsregistreringer: ${(await count('registrations')).toLocaleString('nb-NO')} ved ${schools.length} skole(r)`,
     `Deteksjonslogg: ${(await count('detection_ledger')).toLocaleString('nb-NO')} elev(er)`,
+    `Skoler fra skolekatalogen: ${(await count('schools')).toLocaleString('nb-NO')}`,
   ].join('\n');
 }
 

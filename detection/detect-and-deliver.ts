@@ -16,6 +16,8 @@ import { quoteValue } from '../machines/identifiers';
 import { type CaseDispatcher, TemporalCaseDispatcher } from './case-dispatcher';
 import { DetectionDispatchError, describeRun, osloDate, runDetection } from './run-detection';
 import { type SchoolDirectory, SchoolDirectoryError, loadSchoolDirectory } from './school-directory';
+import { loadSchoolDirectoryIntoDatabase } from './school-directory-store';
+import { SchoolLockTimeoutError, SqlSchoolLocks } from './school-locks';
 import { SqlTriggerLedger, TriggerLedgerError } from './trigger-ledger';
 
 /** An open connection to Temporal; `dispatcher` replaces the Temporal one (tests without a server). */
@@ -48,6 +50,8 @@ export interface CliIo {
 export interface DetectOptions {
   /** The school's database (app/database/database-url.ts): registrations and detection's ledger. */
   databaseUrl: string;
+  /** How long to wait for another run that is evaluating a school (default: the locks' own, ten minutes). */
+  schoolLockWaitMs?: number;
   schoolsConfig: string;
   today: string;
   schoolIds?: readonly string[];
@@ -99,6 +103,7 @@ export async function detectAndDeliver(
     return EXIT.databaseUnavailable;
   }
   try {
+    await loadSchoolDirectoryIntoDatabase(database, directory, options.schoolsConfig);
     return await deliverWith(database, directory, options, io, temporal);
   } finally {
     await database.close();
@@ -131,6 +136,8 @@ async function deliverWith(
       store: new SqlRegistrationStore(database),
       directory,
       ledger: new SqlTriggerLedger(database),
+      // One run per school at a time, across processes (two imports, the daily run).
+      locks: new SqlSchoolLocks(database, options.schoolLockWaitMs === undefined ? {} : { waitMs: options.schoolLockWaitMs, pollMs: 50 }),
       dispatcher: connection.dispatcher ?? new TemporalCaseDispatcher(connection.client, connection.taskQueue),
       today: options.today,
       ...(options.schoolIds ? { schoolIds: options.schoolIds } : {}),
@@ -154,6 +161,13 @@ async function deliverWith(
     }
     if (err instanceof RegistrationStoreError) {
       io.err(`Fraværsdeteksjonen ble ikke kjørt: ${err.message}`);
+      return EXIT.internalError;
+    }
+    if (err instanceof SchoolLockTimeoutError) {
+      io.err(
+        `Fraværsdeteksjonen stoppet: ${err.message}. Skolene som ble vurdert før denne, er levert og lagret. ` +
+          'Kjør «npm run detect» på nytt når den andre kjøringen er ferdig.',
+      );
       return EXIT.internalError;
     }
     throw err;

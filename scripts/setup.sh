@@ -23,10 +23,13 @@ fi
 
 # The Temporal CLI and test server are needed by the main job, the tests, the audit and the
 # benchmarks, not by a worker or a command line talking to a running cluster: `--runtime-only`
-# (scripts/with-node.sh's default) leaves them out, so such a host needs no Python. The same
-# commands get PostgreSQL 15's server programs, which the store tests start (a file check when
-# they are installed; apt only when they are missing).
+# (scripts/with-node.sh's default) leaves them out, so such a host needs no Python.
+# PostgreSQL 15's server programs only for `--with-postgres` (the tests and the benchmark start
+# their own server; a file check when installed, apt only when missing). The main job runs on
+# its embedded SQLite file, so `npm start` never needs PostgreSQL or root.
 if [ "${1:-}" != "--runtime-only" ]; then
   bash scripts/install-tools.sh
+fi
+if [ "${1:-}" = "--with-postgres" ]; then
   bash scripts/install-postgres.sh
 fi

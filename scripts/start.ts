@@ -21,6 +21,8 @@ import { caseSearchAttributes } from '../workflows/search-attributes';
 import { loadDemoDataOnFirstStart } from './lib/demo-data';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { resolveDatabaseUrl } from '../app/database/database-url';
+import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { loadSchoolDirectoryIntoDatabase } from '../detection/school-directory-store';
 import { type JsonStoreFolders, describeJsonStoreImport, hasJsonStores, importJsonStores } from '../cli/json-store-import';
 
 /** An error that ends the main job with its own exit code. */
@@ -58,8 +60,19 @@ async function assertPortFree(portNumber: number, variable: string): Promise<voi
   });
 }
 
-/** Migrates the database and imports the old JSON stores when there are any; a database that cannot be used ends the main job (exit 10). */
-async function prepareDatabase(url: string, legacy: JsonStoreFolders): Promise<void> {
+/**
+ * Migrates the database, loads the school directory into it and imports the old JSON stores when
+ * there are any. A database that cannot be used ends the main job (exit 10), an invalid school
+ * directory too (exit 6).
+ */
+async function prepareDatabase(url: string, schoolsConfig: string, legacy: JsonStoreFolders): Promise<void> {
+  let directory;
+  try {
+    directory = await loadSchoolDirectory(schoolsConfig);
+  } catch (err) {
+    if (err instanceof SchoolDirectoryError) throw new StartError(err.message, EXIT.badConfiguration);
+    throw err;
+  }
   let database;
   try {
     database = await openMigratedDatabase(url);
@@ -69,6 +82,11 @@ async function prepareDatabase(url: string, legacy: JsonStoreFolders): Promise<v
   }
   try {
     console.log(`Databasen: ${database.description} (skjemaet er oppdatert).`);
+    const sync = await loadSchoolDirectoryIntoDatabase(database, directory, schoolsConfig);
+    console.log(
+      `Skolekatalogen ${schoolsConfig}: ${directory.schoolIds().length} skoler i databasen` +
+        ` (${sync.added.length} nye, ${sync.changed.length} endret, ${sync.removed.length} fjernet).`,
+    );
     if (hasJsonStores(legacy)) console.log(describeJsonStoreImport(await importJsonStores(database, legacy)));
   } finally {
     await database.close();
@@ -89,7 +107,7 @@ async function run(): Promise<void> {
   // The school's database first: its schema brought up to date, and the JSON stores of earlier
   // versions imported into it once, before anything reads or writes it.
   const databaseUrl = resolveDatabaseUrl(settings.databaseUrl, PROJECT_ROOT);
-  await prepareDatabase(databaseUrl, {
+  await prepareDatabase(databaseUrl, fromRoot(settings.schoolsConfig), {
     registrationsDir: fromRoot(settings.registrationsDir),
     ledgerDir: fromRoot(settings.detectionLedgerDir),
   });

@@ -18,7 +18,7 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   git status --porcelain=v1 --untracked-files=all -- . >"$status_before"
 fi
 
-bash scripts/setup.sh
+bash scripts/setup.sh --with-postgres
 source scripts/lib/use-node.sh
 echo "Typesjekker ..."
 node_modules/.bin/tsc --noEmit -p tsconfig.json

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { EXIT } from '../../app/exit-codes';
 import { DETECT_USAGE, runDetectCli } from '../../cli/detect';
-import type { TemporalAccess } from '../../detection/detect-and-deliver';
+import { type TemporalAccess, detectAndDeliver } from '../../detection/detect-and-deliver';
 import { SqlRegistrationStore } from '../../intake/registration-store';
 import { type AppDatabase, openMigratedDatabase } from '../../app/database/database';
 import { FakeDispatcher, calendarConfig, whole } from './fixtures';
@@ -162,5 +162,25 @@ test('a database that cannot be reached exits 10 before anything is delivered, n
   expect(result.code).toBe(EXIT.databaseUnavailable);
   expect(result.err).toContain('Fraværsdeteksjonen ble ikke kjørt: Databasen (PostgreSQL postgres://app:***@127.0.0.1:1/skole)');
   expect(result.err).not.toContain('hemmelig');
+  expect(dispatcher.triggers).toHaveLength(0);
+});
+
+test('a school another run holds for too long stops the run with exit 1, naming the school and the other run; nothing is delivered for it', async () => {
+  await database.db
+    .insertInto('detection_locks')
+    .values({ school_id: 'S001', holder: 'annen-vert:4242:abc', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+    .execute();
+  const dispatcher = new FakeDispatcher();
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await detectAndDeliver(
+    { databaseUrl, schoolsConfig, today: '2026-05-07', schoolLockWaitMs: 300 },
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    fakeTemporal(dispatcher),
+  );
+  expect(code).toBe(EXIT.internalError);
+  expect(err.join('\n')).toContain('Fraværsdeteksjonen stoppet:');
+  expect(err.join('\n')).toContain('S001');
+  expect(err.join('\n')).toContain('annen-vert:4242:abc');
   expect(dispatcher.triggers).toHaveLength(0);
 });

@@ -32,12 +32,15 @@ test('every npm script that runs project code runs it on the pinned runtime', ()
     if (name in shellScripts) expect(command).toBe(shellScripts[name as keyof typeof shellScripts]);
     else expect(`${name}: ${command}`).toMatch(new RegExp(`^${name}: bash scripts/with-node\\.sh `));
   }
-  // Those that start a Temporal server of their own get the Temporal binaries installed too;
-  // the others (a worker, the command lines) need no Python on their host.
-  const withTemporal = Object.keys(manifest.scripts).filter((name) =>
-    manifest.scripts[name]!.startsWith('bash scripts/with-node.sh --with-temporal '),
-  );
-  expect(withTemporal.sort()).toEqual(['audit', 'bench', 'bench:cases', 'jest']);
+  // Those that start a Temporal server of their own get the Temporal binaries installed too, and
+  // those that also start PostgreSQL its server programs; the others (a worker, the command
+  // lines) need no Python and no PostgreSQL on their host.
+  const withOption = (option: string) =>
+    Object.keys(manifest.scripts)
+      .filter((name) => manifest.scripts[name]!.startsWith(`bash scripts/with-node.sh ${option} `))
+      .sort();
+  expect(withOption('--with-temporal')).toEqual(['audit', 'bench:cases']);
+  expect(withOption('--with-postgres')).toEqual(['bench', 'jest']);
   for (const script of ['scripts/start.sh', 'scripts/test.sh', 'scripts/with-node.sh']) {
     expect(`${script}: ${readFileSync(join(PROJECT_ROOT, script), 'utf8')}`).toMatch(/^source scripts\/lib\/use-node\.sh$/m);
   }

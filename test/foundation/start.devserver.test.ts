@@ -5,7 +5,7 @@
  * server keeps running and the new worker does work; Ctrl-C (SIGINT) then stops everything and
  * leaves no process behind.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +16,8 @@ import { connectClient } from '../../app/temporal';
 import { stackCheckWorkflow } from '../../workflows';
 import { ProcedureId, SchoolId } from '../../workflows/search-attributes';
 import { DEMO_SCHOOL_IDS, demoMarkerFile } from '../../scripts/lib/demo-data';
+import { openMigratedDatabase } from '../../app/database/database';
+import { SqlRegistrationStore } from '../../intake/registration-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'start-'));
 const taskQueue = `start-${randomUUID()}`;
@@ -75,7 +77,15 @@ test('the first start loads demo data before it is ready: cases open at the demo
   expect(output.indexOf('Første oppstart')).toBeLessThan(output.indexOf('Klar.'));
   const marker = JSON.parse(readFileSync(demoMarkerFile(dir), 'utf8')) as { pupils: number; schools: string[] };
   expect(marker).toMatchObject({ pupils: 160, schools: [...DEMO_SCHOOL_IDS] });
-  expect(existsSync(join(dir, 'registrations'))).toBe(true);
+  // The registrations are in the database under the data folder, with the school directory loaded beside them.
+  expect(output).toContain(`Databasen: SQLite-filen ${join(dir, 'skolefravaer.sqlite')} (skjemaet er oppdatert).`);
+  expect(output).toMatch(/^Skolekatalogen .*config\/schools\.json: \d+ skoler i databasen \(\d+ nye, 0 endret, 0 fjernet\)\.$/m);
+  const database = await openMigratedDatabase(`sqlite:${join(dir, 'skolefravaer.sqlite')}`);
+  try {
+    expect(await new SqlRegistrationStore(database).schoolIds()).toEqual([...DEMO_SCHOOL_IDS]);
+  } finally {
+    await database.close();
+  }
 
   const client = await connectClient({ address, namespace: 'default', taskQueue });
   const procedures = new Set<string>();

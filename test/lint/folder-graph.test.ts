@@ -50,7 +50,7 @@ test('the graph reads the real tree (imports of every kind, type-only ones marke
   expect(edges).toEqual(
     expect.arrayContaining([
       { from: 'cli/intake.ts', to: 'detection/detect-and-deliver.ts', typeOnly: false },
-      { from: 'workflows/case-workflow.ts', to: 'activities/index.ts', typeOnly: true },
+      { from: 'workflows/case-host.ts', to: 'activities/index.ts', typeOnly: true },
       { from: 'diagrams/graph.ts', to: 'diagrams/machine-walk.ts', typeOnly: false },
     ]),
   );
