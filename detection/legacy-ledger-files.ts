@@ -5,7 +5,8 @@
  * the old files for the one-shot import (cli/json-store-import.ts), with the same checks and
  * Norwegian messages as before. Nothing writes this format any more.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { storeFiles } from '../app/store-files';
 import path from 'node:path';
 import { z } from 'zod';
 import { quoteValue } from '../machines/identifiers';
@@ -51,16 +52,9 @@ export interface LegacyLedgerFile {
  * name says (it would be imported under the wrong school).
  */
 export async function readLegacyLedgerFiles(dir: string): Promise<LegacyLedgerFile[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const out: LegacyLedgerFile[] = [];
-  for (const name of names.filter((n) => n.endsWith(LEGACY_LEDGER_SUFFIX)).sort()) {
-    const file = path.join(dir, name);
+  for (const file of await storeFiles(dir, LEGACY_LEDGER_SUFFIX)) {
+    const name = path.basename(file);
     let text: string;
     try {
       text = await readFile(file, 'utf8');

@@ -4,8 +4,8 @@
  * database (cli/import-json-stores.ts). Nothing writes this format any more. Every file is
  * checked before anything is imported: a damaged one is named with what is wrong, in Norwegian.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { storeFiles } from '../app/store-files';
 import { z } from 'zod';
 import { quoteValue, schoolIdSchema } from '../machines/identifiers';
 import { describeIssues } from '../machines/zod-issues';
@@ -45,16 +45,8 @@ export interface LegacyRegistrationFile {
 
 /** Every old school file in `dir`, sorted by name (none when the folder does not exist). Throws RegistrationStoreError on a damaged file. */
 export async function readLegacyRegistrationFiles(dir: string): Promise<LegacyRegistrationFile[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const out: LegacyRegistrationFile[] = [];
-  for (const name of names.filter((n) => n.endsWith(LEGACY_REGISTRATIONS_SUFFIX)).sort()) {
-    const file = path.join(dir, name);
+  for (const file of await storeFiles(dir, LEGACY_REGISTRATIONS_SUFFIX)) {
     let json: unknown;
     try {
       json = JSON.parse(await readFile(file, 'utf8'));

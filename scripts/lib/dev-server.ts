@@ -14,6 +14,7 @@ import type { SearchAttributeKey } from '@temporalio/common/lib/search-attribute
 import { ensureSearchAttributes } from '../../worker/search-attribute-registration';
 import { type ChildExit, type GroupChild, describeExit, spawnGroup } from './child-processes';
 import { temporalCliPath } from './tools';
+import { waitUntilReady } from './wait-until-ready';
 
 /** Re-exported for the test environments that still import it from here. */
 export { addSearchAttributes } from '../../worker/search-attribute-registration';
@@ -72,7 +73,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = `127.0.0.1:${options.port}`;
 
   try {
-    await waitUntilReady(address, child.exited, options.readyTimeoutMs ?? 60_000, options.logFile);
+    await waitForDevServer(address, child.exited, options.readyTimeoutMs ?? 60_000, options.logFile);
     if (options.searchAttributes?.length) await ensureSearchAttributes(address, options.searchAttributes);
   } catch (err) {
     await child.stop({ signal: 'SIGKILL' });
@@ -92,29 +93,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-async function waitUntilReady(address: string, exited: Promise<ChildExit>, timeoutMs: number, logFile: string): Promise<void> {
-  let exit: ChildExit | undefined;
-  void exited.then((result) => {
-    exit = result;
-  });
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (exit !== undefined) {
-      throw new Error(`Temporal-utviklingsserveren stoppet (${describeExit(exit)}) før den var klar; se ${logFile}`);
-    }
-    try {
+function waitForDevServer(address: string, exited: Promise<ChildExit>, timeoutMs: number, logFile: string): Promise<void> {
+  return waitUntilReady({
+    exited,
+    timeoutMs,
+    intervalMs: 250,
+    probe: async () => {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
         await connection.workflowService.getSystemInfo({});
-        return;
       } finally {
         await connection.close();
       }
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`Temporal-utviklingsserveren på ${address} svarte ikke innen ${timeoutMs} ms (${String(lastError)}); se ${logFile}`);
+    },
+    exitedEarly: (exit) => new Error(`Temporal-utviklingsserveren stoppet (${describeExit(exit)}) før den var klar; se ${logFile}`),
+    timedOut: (lastError) =>
+      new Error(`Temporal-utviklingsserveren på ${address} svarte ikke innen ${timeoutMs} ms (${String(lastError)}); se ${logFile}`),
+  });
 }

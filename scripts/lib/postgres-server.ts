@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { type ChildExit, type GroupChild, describeExit, registerCleanup, spawnGroup } from './child-processes';
 import { freePort } from './free-port';
+import { waitUntilReady } from './wait-until-ready';
 
 /** Where Debian's postgresql-15 package puts the server programs. */
 export const DEBIAN_POSTGRES_15_BIN = '/usr/lib/postgresql/15/bin';
@@ -182,7 +183,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       closeSync(logFd);
     }
     const url = `postgres://${POSTGRES_SUPERUSER}@127.0.0.1:${port}/postgres`;
-    await waitUntilReady(url, child.exited, options.readyTimeoutMs ?? 30_000, logFile);
+    await waitForPostgres(url, child.exited, options.readyTimeoutMs ?? 30_000, logFile);
 
     const server = child;
     let stopping: Promise<void> | undefined;
@@ -212,34 +213,29 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   }
 }
 
-async function waitUntilReady(url: string, exited: Promise<ChildExit>, timeoutMs: number, logFile: string): Promise<void> {
-  let exit: ChildExit | undefined;
-  void exited.then((result) => {
-    exit = result;
-  });
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (exit !== undefined) {
-      throw new Error(
+function waitForPostgres(url: string, exited: Promise<ChildExit>, timeoutMs: number, logFile: string): Promise<void> {
+  return waitUntilReady({
+    exited,
+    timeoutMs,
+    intervalMs: 100,
+    probe: async () => {
+      const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    exitedEarly: (exit) =>
+      new Error(
         `PostgreSQL-testserveren stoppet (${describeExit(exit)}) før den tok imot tilkoblinger. Slutten av loggen:\n${logTail(logFile)}`,
-      );
-    }
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return;
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-  throw new Error(
-    `PostgreSQL-testserveren tok ikke imot tilkoblinger innen ${timeoutMs} ms (${lastError instanceof Error ? lastError.message : String(lastError)}). Slutten av loggen:\n${logTail(logFile)}`,
-  );
+      ),
+    timedOut: (lastError) =>
+      new Error(
+        `PostgreSQL-testserveren tok ikke imot tilkoblinger innen ${timeoutMs} ms (${lastError instanceof Error ? lastError.message : String(lastError)}). Slutten av loggen:\n${logTail(logFile)}`,
+      ),
+  });
 }
 
 /** Database names createDatabase accepts: plain lower-case identifiers, never quoted oddities. */
