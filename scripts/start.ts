@@ -22,6 +22,8 @@ import { loadDemoDataOnFirstStart } from './lib/demo-data';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { resolveDatabaseUrl } from '../app/database/database-url';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { TriggerLedgerError } from '../detection/trigger-ledger';
+import { RegistrationStoreError } from '../intake/registration-store';
 import { loadSchoolDirectoryIntoDatabase } from '../detection/school-directory-store';
 import { type JsonStoreFolders, describeJsonStoreImport, hasJsonStores, importJsonStores } from '../cli/json-store-import';
 
@@ -63,7 +65,7 @@ async function assertPortFree(portNumber: number, variable: string): Promise<voi
 /**
  * Migrates the database, loads the school directory into it and imports the old JSON stores when
  * there are any. A database that cannot be used ends the main job (exit 10), an invalid school
- * directory too (exit 6).
+ * directory too (exit 6), and a damaged old JSON store (exit 4, nothing imported).
  */
 async function prepareDatabase(url: string, schoolsConfig: string, legacy: JsonStoreFolders): Promise<void> {
   let directory;
@@ -87,7 +89,20 @@ async function prepareDatabase(url: string, schoolsConfig: string, legacy: JsonS
       `Skolekatalogen ${schoolsConfig}: ${directory.schoolIds().length} skoler i databasen` +
         ` (${sync.added.length} nye, ${sync.changed.length} endret, ${sync.removed.length} fjernet).`,
     );
-    if (hasJsonStores(legacy)) console.log(describeJsonStoreImport(await importJsonStores(database, legacy)));
+    if (hasJsonStores(legacy)) {
+      try {
+        console.log(describeJsonStoreImport(await importJsonStores(database, legacy)));
+      } catch (err) {
+        // Nothing was written: every old file is checked first. The user fixes or moves the file.
+        if (err instanceof RegistrationStoreError || err instanceof TriggerLedgerError) {
+          throw new StartError(
+            `De gamle JSON-lagrene ble ikke importert, og ingenting er endret: ${err.message}. Rett filen eller flytt den bort, og start på nytt.`,
+            EXIT.badFile,
+          );
+        }
+        throw err;
+      }
+    }
   } finally {
     await database.close();
   }
