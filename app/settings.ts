@@ -33,7 +33,34 @@ const optionalPath = text('må være en filsti når den er satt').optional();
 const directory = text('må være en mappe').optional();
 
 /** Variables whose value is a secret: a refusal names them but never echoes what was given. */
-const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'DATABASE_URL', 'SMTP_PASSWORD', 'SMS_GATEWAY_TOKEN']);
+
+/** SMTP_SECURE: implicit TLS from the first byte (port 465), STARTTLS required, or plain (loopback test servers only). */
+export const SMTP_SECURITY = ['tls', 'starttls', 'off'] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
+
+// A sender as the mail header writes it: `post@skole.no` or `Skolen <post@skole.no>`.
+const sender = z
+  .string()
+  .trim()
+  .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'må være en e-postadresse, f.eks. Skolen <post@skole.no>');
+/** SMTP_SCHOOL_SENDERS: a JSON object from school id to that school's sender. */
+const schoolSenders = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'må være et JSON-objekt fra skole-id til avsender' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1), sender, 'må være et JSON-objekt fra skole-id til avsender'));
+const httpUrl = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/[^\s]+$/, 'må være en http- eller https-adresse');
 
 const databaseUrl = z
   .string()
@@ -63,6 +90,17 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   DEMO_DATA: z.enum(['on', 'off'], 'må være on eller off').default('on'),
   LOG_LEVEL: z.enum(LOG_LEVELS, `må være en av ${LOG_LEVELS.join(', ')}`).default('WARN'),
+  // Unset SMTP_HOST / SMS_GATEWAY_URL: messages stay in the local outbox.
+  SMTP_HOST: text('kan ikke være tom når den er satt').optional(),
+  SMTP_PORT: port.default(587),
+  SMTP_SECURE: z.enum(SMTP_SECURITY, `må være en av ${SMTP_SECURITY.join(', ')}`).default('starttls'),
+  SMTP_USER: text('kan ikke være tom når den er satt').optional(),
+  SMTP_PASSWORD: text('kan ikke være tom når den er satt').optional(),
+  SMTP_FROM: sender.optional(),
+  SMTP_SCHOOL_SENDERS: schoolSenders.optional(),
+  SMS_GATEWAY_URL: httpUrl.optional(),
+  SMS_GATEWAY_TOKEN: text('kan ikke være tom når den er satt').optional(),
+  SMS_SENDER: text('kan ikke være tom når den er satt').optional(),
 });
 
 /** Every environment variable the project reads (the README's Configuration table lists the same). */
@@ -77,6 +115,25 @@ export interface TemporalSettings {
   tls?: { certPath: string; keyPath: string; caPath?: string };
   /** API key (Temporal Cloud); implies TLS. */
   apiKey?: string;
+}
+
+/** E-mail over SMTP; absent when SMTP_HOST is unset (the local outbox is used). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  auth?: { user: string; password: string };
+  /** The default sender. */
+  from: string;
+  /** A school's own sender, by school id, instead of `from`. */
+  schoolSenders: Readonly<Record<string, string>>;
+}
+
+/** SMS through an HTTP gateway (docs/messages.md); absent when SMS_GATEWAY_URL is unset. */
+export interface SmsGatewaySettings {
+  url: string;
+  token: string;
+  sender: string;
 }
 
 export interface Settings {
@@ -99,6 +156,8 @@ export interface Settings {
   demoData: boolean;
   /** Temporal runtime log level of the worker; WARN keeps bundler statistics out of the console. */
   logLevel: LogLevel;
+  /** Real transports for messages; each one unset keeps that channel in the local outbox. */
+  messages: { smtp?: SmtpSettings; sms?: SmsGatewaySettings };
 }
 
 /** Thrown when the environment holds an invalid setting; the message lists every bad variable. */
@@ -109,6 +168,22 @@ export class ConfigError extends Error {
 /** Shell scripts export unset variables as ''; those count as "not set", so defaults apply. */
 function blankToUndefined(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]));
+}
+
+/** Variables that mean nothing without another: each missing partner is named (never a value). */
+function missingTogether(values: Record<string, string | undefined>): string[] {
+  const set = (name: string) => Boolean(values[name]?.trim());
+  const lines: string[] = [];
+  if (set('SMTP_HOST') && !set('SMTP_FROM')) lines.push('SMTP_FROM: må settes når SMTP_HOST er satt (avsender)');
+  if (set('SMTP_USER') !== set('SMTP_PASSWORD')) {
+    lines.push(`${set('SMTP_USER') ? 'SMTP_PASSWORD' : 'SMTP_USER'}: SMTP_USER og SMTP_PASSWORD må settes sammen`);
+  }
+  if (set('SMS_GATEWAY_URL')) {
+    for (const name of ['SMS_GATEWAY_TOKEN', 'SMS_SENDER']) {
+      if (!set(name)) lines.push(`${name}: må settes når SMS_GATEWAY_URL er satt`);
+    }
+  }
+  return lines;
 }
 
 /** Parses the settings from `env` (pure: tests pass their own). Throws ConfigError naming each bad variable and value. */
@@ -122,6 +197,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     // A client certificate without its key (or the reverse) can never authenticate.
     lines.push(`${missing}: TEMPORAL_TLS_CERT_PATH og TEMPORAL_TLS_KEY_PATH må settes sammen`);
   }
+  lines.push(...missingTogether(values));
   if (!result.success || lines.length > 0) {
     const shown = lines.map((line) =>
       SECRET_VARIABLES.has(line.split(':')[0]!) ? `  ${line.replace(/ \(fikk .*\)$/, ' (verdien vises ikke)')}` : `  ${line}`,
@@ -154,6 +230,23 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     devServer: { port: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT },
     demoData: e.DEMO_DATA === 'on',
     logLevel: e.LOG_LEVEL,
+    messages: {
+      ...(e.SMTP_HOST && e.SMTP_FROM
+        ? {
+            smtp: {
+              host: e.SMTP_HOST,
+              port: e.SMTP_PORT,
+              security: e.SMTP_SECURE,
+              ...(e.SMTP_USER && e.SMTP_PASSWORD ? { auth: { user: e.SMTP_USER, password: e.SMTP_PASSWORD } } : {}),
+              from: e.SMTP_FROM,
+              schoolSenders: e.SMTP_SCHOOL_SENDERS ?? {},
+            },
+          }
+        : {}),
+      ...(e.SMS_GATEWAY_URL && e.SMS_GATEWAY_TOKEN && e.SMS_SENDER
+        ? { sms: { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN, sender: e.SMS_SENDER } }
+        : {}),
+    },
   };
 }
 

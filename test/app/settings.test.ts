@@ -25,6 +25,7 @@ const defaults: Settings = {
   devServer: { port: 7233, uiPort: 8233 },
   demoData: true,
   logLevel: 'WARN',
+  messages: {},
 };
 
 /** The ConfigError message parsing `env` throws (fails the test when it does not throw). */
@@ -93,7 +94,63 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
     devServer: { port: 17233, uiPort: 18233 },
     demoData: false,
     logLevel: 'DEBUG',
+    messages: {},
   });
+});
+
+test('with SMTP_HOST and SMS_GATEWAY_URL unset, messages stay in the local outbox (no transport settings)', () => {
+  expect(parseSettings({ SMTP_PORT: '465', SMS_SENDER: 'Skolen' }).messages).toEqual({});
+});
+
+test('SMTP and the SMS gateway are read with their defaults, login and per-school senders', () => {
+  expect(parseSettings({ SMTP_HOST: 'smtp.kommune.no', SMTP_FROM: 'Skolen <post@kommune.no>' }).messages).toEqual({
+    smtp: { host: 'smtp.kommune.no', port: 587, security: 'starttls', from: 'Skolen <post@kommune.no>', schoolSenders: {} },
+  });
+  expect(
+    parseSettings({
+      SMTP_HOST: 'smtp.kommune.no',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'tls',
+      SMTP_USER: 'fravaer',
+      SMTP_PASSWORD: 'hemmelig',
+      SMTP_FROM: 'post@kommune.no',
+      SMTP_SCHOOL_SENDERS: '{"skole-a":"Skole A <post@a.no>"}',
+      SMS_GATEWAY_URL: 'https://sms.kommune.no/send',
+      SMS_GATEWAY_TOKEN: 'token-1',
+      SMS_SENDER: 'Skolen',
+    }).messages,
+  ).toEqual({
+    smtp: {
+      host: 'smtp.kommune.no',
+      port: 465,
+      security: 'tls',
+      auth: { user: 'fravaer', password: 'hemmelig' },
+      from: 'post@kommune.no',
+      schoolSenders: { 'skole-a': 'Skole A <post@a.no>' },
+    },
+    sms: { url: 'https://sms.kommune.no/send', token: 'token-1', sender: 'Skolen' },
+  });
+});
+
+test.each([
+  [{ SMTP_HOST: 'smtp.x.no' }, /SMTP_FROM: må settes når SMTP_HOST er satt/],
+  [{ SMTP_FROM: 'ikke en adresse' }, /SMTP_FROM: må være en e-postadresse.* \(fikk «ikke en adresse»\)/],
+  [{ SMTP_SECURE: 'ja' }, /SMTP_SECURE: må være en av tls, starttls, off \(fikk «ja»\)/],
+  [{ SMTP_PORT: 'x' }, /SMTP_PORT: må være et portnummer/],
+  [{ SMTP_USER: 'fravaer' }, /SMTP_PASSWORD: SMTP_USER og SMTP_PASSWORD må settes sammen/],
+  [{ SMTP_SCHOOL_SENDERS: '{skole-a}' }, /SMTP_SCHOOL_SENDERS: må være et JSON-objekt fra skole-id til avsender/],
+  [{ SMTP_SCHOOL_SENDERS: '{"skole-a":"feil"}' }, /SMTP_SCHOOL_SENDERS\.skole-a: må være en e-postadresse/],
+  [{ SMS_GATEWAY_URL: 'ftp://sms' }, /SMS_GATEWAY_URL: må være en http- eller https-adresse/],
+  [{ SMS_GATEWAY_URL: 'https://sms.x.no' }, /SMS_GATEWAY_TOKEN: må settes når SMS_GATEWAY_URL er satt\n.*SMS_SENDER: må settes/],
+])('a bad message setting %j is refused in Norwegian', (env, message) => {
+  expect(refusal(env)).toMatch(message);
+});
+
+test('the SMTP password and the SMS token are named but never echoed', () => {
+  const text = refusal({ SMTP_PASSWORD: '  ', SMS_GATEWAY_TOKEN: ' ' });
+  expect(text).toMatch(/SMTP_PASSWORD: kan ikke være tom når den er satt/);
+  expect(text).toMatch(/SMS_GATEWAY_TOKEN: kan ikke være tom når den er satt/);
+  expect(text).not.toMatch(/fikk/);
 });
 
 test('an API key implies nothing else and is kept as given', () => {
