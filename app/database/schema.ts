@@ -47,11 +47,30 @@ export interface SchoolsTable {
   loaded_at: string;
 }
 
+/** One real message's delivery (messages/delivery-store.ts): a retry finds it and sends nothing twice. */
+export interface MessageDeliveriesTable {
+  /** The activity's idempotency key. */
+  idempotency_key: string;
+  case_id: string;
+  /** 'email' | 'sms'. */
+  channel: string;
+  /** The person the message is for (an id, never an address or a number). */
+  recipient_id: string;
+  /** 'sent' | 'failed'. */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  first_attempt_at: string;
+  last_attempt_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   detection_ledger: DetectionLedgerTable;
   detection_locks: DetectionLocksTable;
   schools: SchoolsTable;
+  message_deliveries: MessageDeliveriesTable;
 }
 
 export type SchoolDatabase = Kysely<Database>;

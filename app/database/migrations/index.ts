@@ -5,9 +5,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { schoolData } from './0001-school-data';
+import { messageDeliveries } from './0003-message-deliveries';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-school-data': schoolData,
+  '0003-message-deliveries': messageDeliveries,
 };
 
 export const migrationProvider: MigrationProvider = {
