@@ -47,6 +47,57 @@ export interface SchoolsTable {
   loaded_at: string;
 }
 
+/** A pupil at a school (people/). */
+export interface PupilsTable {
+  school_id: string;
+  pupil_id: string;
+  name: string;
+  grade: number;
+  /** The staff_id of the pupil's contact teacher, when known. */
+  contact_teacher_id: string | null;
+  updated_at: string;
+}
+
+/** A guardian; booleans are 0/1. */
+export interface GuardiansTable {
+  guardian_id: string;
+  name: string;
+  email: string | null;
+  mobile: string | null;
+  /** ISO 639-1 code, e.g. 'nb', 'nn', 'en'. */
+  language: string;
+  /** 'bokmal' | 'nynorsk'. */
+  written_standard: string;
+  /** 1: the guardian's address is protected (sperret adresse); never revealed to anyone else. */
+  protected_address: number;
+  updated_at: string;
+}
+
+/** Who is guardian of which pupil at which school; booleans are 0/1. */
+export interface PupilGuardiansTable {
+  school_id: string;
+  pupil_id: string;
+  guardian_id: string;
+  parental_responsibility: number;
+  lives_with: number;
+}
+
+/** A member of staff. */
+export interface StaffTable {
+  staff_id: string;
+  name: string;
+  email: string;
+  mobile: string | null;
+  updated_at: string;
+}
+
+/** The roles (machines/vocabulary.ts) a member of staff holds at a school. */
+export interface StaffRolesTable {
+  staff_id: string;
+  school_id: string;
+  role: string;
+}
+
 /** One real message's delivery (messages/delivery-store.ts): a retry finds it and sends nothing twice. */
 export interface MessageDeliveriesTable {
   /** The activity's idempotency key. */
@@ -71,6 +122,11 @@ export interface Database {
   detection_locks: DetectionLocksTable;
   schools: SchoolsTable;
   message_deliveries: MessageDeliveriesTable;
+  pupils: PupilsTable;
+  guardians: GuardiansTable;
+  pupil_guardians: PupilGuardiansTable;
+  staff: StaffTable;
+  staff_roles: StaffRolesTable;
 }
 
 export type SchoolDatabase = Kysely<Database>;

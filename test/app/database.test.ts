@@ -60,7 +60,18 @@ describe('SQLite through node:sqlite', () => {
       expect(await migrateToLatest(database)).toEqual({ applied: Object.keys(migrations) });
       expect(await migrateToLatest(database)).toEqual({ applied: [] });
       const tables = await database.db.introspection.getTables();
-      expect(tables.map((t) => t.name).sort()).toEqual(['detection_ledger', 'detection_locks', 'registrations', 'schools']);
+      expect(tables.map((t) => t.name).sort()).toEqual([
+        'detection_ledger',
+        'detection_locks',
+        'guardians',
+        'message_deliveries',
+        'pupil_guardians',
+        'pupils',
+        'registrations',
+        'schools',
+        'staff',
+        'staff_roles',
+      ]);
     } finally {
       await database.close();
     }

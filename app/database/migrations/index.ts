@@ -5,10 +5,12 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { schoolData } from './0001-school-data';
+import { people } from './0002-people';
 import { messageDeliveries } from './0003-message-deliveries';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-school-data': schoolData,
+  '0002-people': people,
   '0003-message-deliveries': messageDeliveries,
 };
 
