@@ -30,6 +30,7 @@ const deterministicSyntax = [
  *                        the Temporal connection and the typed case client, exit codes
  *   intake               registrations in: format, importer, store, data generator
  *   detection            reads the registrations, delivers triggers to the cases
+ *   messages, calendar   real transports (SMTP, SMS gateway) with their delivery record; meeting invitations
  *   activities, diagrams effects and the detection run as Temporal activities; drawings
  *   worker, cli          the worker process; every command line (case, intake, detect, generate)
  *   audit, bench, scripts  tools over everything below; outside scripts/ (and test/) only these
@@ -44,6 +45,7 @@ export const LAYERS = [
   ['app'],
   ['intake'],
   ['detection'],
+  ['messages', 'calendar'],
   ['activities', 'diagrams'],
   ['worker', 'cli'],
   ['audit', 'bench', 'scripts'],
