@@ -29,8 +29,8 @@ const deterministicSyntax = [
  *   app                  the application layer every entry point uses: settings (parsed once),
  *                        the Temporal connection and the typed case client, exit codes
  *   intake               registrations in: format, importer, store, data generator
+ *   people               the people directory: format, importer, store, recipient rules
  *   detection            reads the registrations, delivers triggers to the cases
- *   messages, calendar   real transports (SMTP, SMS gateway) with their delivery record; meeting invitations
  *   activities, diagrams effects and the detection run as Temporal activities; drawings
  *   worker, cli          the worker process; every command line (case, intake, detect, generate)
  *   audit, bench, scripts  tools over everything below; outside scripts/ (and test/) only these
@@ -44,8 +44,8 @@ export const LAYERS = [
   ['workflows'],
   ['app'],
   ['intake'],
+  ['people'],
   ['detection'],
-  ['messages', 'calendar'],
   ['activities', 'diagrams'],
   ['worker', 'cli'],
   ['audit', 'bench', 'scripts'],
@@ -63,7 +63,7 @@ const TYPE_IMPORTS_UPWARD = {
 };
 
 /** The files a command runs (npm scripts) inside the library folders; the tools' own are on top already. */
-export const ENTRY_POINTS = ['cli/database.ts', 'cli/detect.ts', 'cli/generate.ts', 'cli/intake.ts', 'cli/main.ts', 'worker/main.ts'];
+export const ENTRY_POINTS = ['cli/database.ts', 'cli/detect.ts', 'cli/generate.ts', 'cli/intake.ts', 'cli/main.ts', 'cli/people.ts', 'worker/main.ts'];
 
 const folderImport = (folder) => `^(\\.\\./)+${folder}(/|$)`;
 const withoutTs = (file) => file.replace(/\.ts$/, '');

@@ -1,0 +1,127 @@
+/**
+ * Command line for the people directory:
+ *   npm run people -- import <file> [--database URL]
+ * Reads the directory export (docs/people-format.md), reports every refused row by line in
+ * Norwegian and stores the good rows in one transaction (people/people-store.ts). Exit codes are
+ * the project's one table (app/exit-codes.ts): ok, rowsRefused (the good rows are stored), usage,
+ * badFile (nothing stored), databaseUnavailable (nothing stored), internalError.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
+import { type Settings, loadSettings } from '../app/settings';
+import { DatabaseError, openMigratedDatabase } from '../app/database/database';
+import { quoteValue } from '../machines/identifiers';
+import { PeopleFormatError, type PeopleParseResult, parsePeopleCsv } from '../people/parse-people';
+import { type PeopleImportCounts, SqlPeopleDirectory, type UpsertCounts } from '../people/people-store';
+import { databaseUrlOption, parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
+
+const exitCodesUsed: readonly ExitCode[] = [
+  EXIT.ok,
+  EXIT.rowsRefused,
+  EXIT.usage,
+  EXIT.badFile,
+  EXIT.databaseUnavailable,
+  EXIT.internalError,
+];
+
+export const PEOPLE_USAGE = `Bruk: npm run people -- import <fil> [--database URL]
+
+Leser personkatalogen (elever, foresatte og ansatte) fra en CSV-fil (se docs/people-format.md)
+og lagrer den i databasen (--database eller DATABASE_URL; standard: SQLite-filen
+data/skolefravaer.sqlite), alle gyldige rader i én transaksjon. Rader med feil listes med
+linjenummer og lagres ikke. Samme fil kan importeres flere ganger.
+
+Avslutningskoder:
+${exitCodesUsed.map((code) => `  ${code}  ${exitCodeMeanings[code]}`).join('\n')}`;
+
+class UsageError extends Error {}
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const number = (n: number) => n.toLocaleString('nb-NO');
+const countsText = (c: UpsertCounts) => `nye: ${number(c.inserted)}, endret: ${number(c.updated)}, uendret: ${number(c.unchanged)}`;
+
+/** The import summary in Norwegian. */
+export function formatPeopleSummary(file: string, parsed: PeopleParseResult, counts: PeopleImportCounts): string {
+  const lines = [
+    `Import av ${file} ferdig.`,
+    `Rader lest: ${number(parsed.rowsRead)}`,
+    `Elever: ${countsText(counts.pupils)}`,
+    `Foresatte: ${countsText(counts.guardians)}`,
+    `Foresatt–elev-koblinger: ${countsText(counts.guardianLinks)}`,
+    `Ansatte: ${countsText(counts.staff)}`,
+    `Roller ved skole: ${countsText(counts.staffRoles)}`,
+    `Avvist: ${number(parsed.errors.length)}`,
+    ...parsed.errors.map((e) => `  linje ${e.line}: ${e.message}`),
+  ];
+  if (parsed.ignoredColumns.length > 0) lines.push(`Kolonner som ikke ble lest: ${parsed.ignoredColumns.join(', ')}`);
+  return lines.join('\n');
+}
+
+function parseCommand(argv: string[], settings: () => Settings) {
+  const { values, positionals } = parseCommandLine(
+    { args: argv, allowPositionals: true, options: { database: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    UsageError,
+  );
+  if (values.help) return { kind: 'help' as const };
+  const [command, file, ...rest] = positionals;
+  if (command !== 'import')
+    throw new UsageError(command === undefined ? 'Mangler kommando (import).' : `Ukjent kommando ${quoteValue(command)}.`);
+  if (file === undefined) throw new UsageError('Mangler filnavn.');
+  if (rest.length > 0) throw new UsageError(`For mange argumenter: ${rest.map((r) => quoteValue(r)).join(' ')}.`);
+  return { kind: 'import' as const, file, databaseUrl: databaseUrlOption(values.database, settings().databaseUrl, UsageError) };
+}
+
+/** Runs the CLI and returns its exit code; printing goes through `io` so tests can read it. */
+export async function runPeopleCli(
+  argv: string[],
+  io: CliIo = { out: console.log, err: console.error },
+  settings: () => Settings = loadSettings,
+): Promise<ExitCode> {
+  let command: ReturnType<typeof parseCommand>;
+  try {
+    command = parseCommand(argv, settings);
+  } catch (err) {
+    return refusedCommandLine(err, io, { usageError: UsageError, usage: PEOPLE_USAGE, notDone: 'Ingenting ble importert' });
+  }
+  if (command.kind === 'help') {
+    io.out(PEOPLE_USAGE);
+    return EXIT.ok;
+  }
+  const { file } = command;
+  const notImported = `Filen ${quoteValue(file)} ble ikke importert`;
+  const info = await stat(file).catch(() => undefined);
+  if (info === undefined || !info.isFile()) {
+    io.err(info === undefined ? `Finner ikke filen ${quoteValue(file)}.` : `${quoteValue(file)} er ikke en fil.`);
+    return EXIT.badFile;
+  }
+  // The whole file is parsed before the database is opened: a file in the wrong format changes nothing.
+  let parsed: PeopleParseResult;
+  try {
+    parsed = parsePeopleCsv(await readFile(file, 'utf8'));
+  } catch (err) {
+    if (!(err instanceof PeopleFormatError)) throw err;
+    io.err(`${notImported}: ${err.message}`);
+    return EXIT.badFile;
+  }
+  let database;
+  try {
+    database = await openMigratedDatabase(command.databaseUrl);
+  } catch (err) {
+    if (!(err instanceof DatabaseError)) throw err;
+    io.err(`${notImported}: ${err.message}`);
+    return EXIT.databaseUnavailable;
+  }
+  try {
+    const counts = await new SqlPeopleDirectory(database).importBatch(parsed.batch);
+    io.out(formatPeopleSummary(file, parsed, counts));
+  } finally {
+    await database.close();
+  }
+  return parsed.errors.length === 0 ? EXIT.ok : EXIT.rowsRefused;
+}
+
+if (require.main === module) void runAsMain(runPeopleCli, 'personimporten');
