@@ -31,6 +31,7 @@ const deterministicSyntax = [
  *   intake               registrations in: format, importer, store, data generator
  *   people               the people directory: format, importer, store, recipient rules
  *   detection            reads the registrations, delivers triggers to the cases
+ *   messages, calendar   real transports (SMTP, SMS gateway) with their delivery record; meeting invitations
  *   activities, diagrams effects and the detection run as Temporal activities; drawings
  *   worker, cli          the worker process; every command line (case, intake, detect, generate)
  *   audit, bench, scripts  tools over everything below; outside scripts/ (and test/) only these
@@ -46,6 +47,7 @@ export const LAYERS = [
   ['intake'],
   ['people'],
   ['detection'],
+  ['messages', 'calendar'],
   ['activities', 'diagrams'],
   ['worker', 'cli'],
   ['audit', 'bench', 'scripts'],
