@@ -104,6 +104,32 @@ describe.each(databases)('$name', ({ open }) => {
     expect(await store.find(message.idempotencyKey)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
+  test('the one gap left (accepted, then the record could not be written): the resend carries the same Message-ID', async () => {
+    const message = email();
+    // The database fails once, right after the server accepted the mail.
+    let failOnce = true;
+    const flaky = Object.create(store) as DeliveryStore;
+    flaky.recordSent = async (attempt) => {
+      if (failOnce) {
+        failOnce = false;
+        throw new Error('databasen svarte ikke');
+      }
+      return store.recordSent(attempt);
+    };
+    const flakySender = new SmtpSender(settings(), flaky);
+    try {
+      await expect(flakySender.send(message)).rejects.toThrow('databasen svarte ikke');
+      expect(await flakySender.send(message)).toMatchObject({ duplicate: false });
+    } finally {
+      flakySender.close();
+    }
+    expect(smtp.received).toHaveLength(2);
+    const [first, second] = await Promise.all(smtp.received.map((raw) => simpleParser(raw)));
+    expect(second!.messageId).toBe(first!.messageId);
+    expect(await flakySender.send(message)).toMatchObject({ duplicate: true });
+    expect(smtp.received).toHaveLength(2);
+  });
+
   test('a permanent refusal (5xx) fails without retry; a temporary one (4xx) is retried and then sent; every attempt is recorded', async () => {
     const refused = email();
     smtp.refuseNextRecipient(550, 'Ingen slik mottaker');
