@@ -4,7 +4,7 @@
  * record is counted and updated, roles at a school are replaced, an import is one transaction,
  * and recipients are resolved from what is stored.
  */
-import type { AppDatabase } from '../../app/database/database';
+import { type AppDatabase, openDatabase } from '../../app/database/database';
 import { parsePeopleCsv } from '../../people/parse-people';
 import { SqlPeopleDirectory } from '../../people/people-store';
 import type { PeopleBatch } from '../../people/people-schema';
@@ -20,7 +20,7 @@ const batchOf = (rows: readonly string[]): PeopleBatch => {
 const fresh = (n: number) => ({ inserted: n, updated: 0, unchanged: 0 });
 const same = (n: number) => ({ inserted: 0, updated: 0, unchanged: n });
 
-describe.each(databases)('$name', ({ open }) => {
+describe.each(databases)('$name', ({ open, newUrl }) => {
   let database: AppDatabase;
   let directory: SqlPeopleDirectory;
   let clock: Date;
@@ -141,6 +141,22 @@ describe.each(databases)('$name', ({ open }) => {
     for (const table of ['pupils', 'guardians', 'pupil_guardians', 'staff', 'staff_roles'] as const) {
       const rows = await database.db.selectFrom(table).selectAll().execute();
       expect([table, rows.length]).toEqual([table, 0]);
+    }
+  });
+
+  test('two imports of the same file at once count every record as new exactly once', async () => {
+    const url = await newUrl();
+    const [a, b] = [openDatabase(url), openDatabase(url)];
+    try {
+      const batch = batchOf(GOOD_ROWS);
+      const results = await Promise.all([new SqlPeopleDirectory(a).importBatch(batch), new SqlPeopleDirectory(b).importBatch(batch)]);
+      const inserted = (kind: keyof (typeof results)[0]) => results[0]![kind].inserted + results[1]![kind].inserted;
+      const unchanged = (kind: keyof (typeof results)[0]) => results[0]![kind].unchanged + results[1]![kind].unchanged;
+      expect([inserted('pupils'), unchanged('pupils')]).toEqual([2, 2]);
+      expect([inserted('guardianLinks'), unchanged('guardianLinks')]).toEqual([4, 4]);
+      expect([inserted('staffRoles'), unchanged('staffRoles')]).toEqual([4, 4]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 
