@@ -1,15 +1,18 @@
 /**
  * Command line for the people directory:
- *   npm run people -- import <file> [--database URL]
+ *   npm run people -- import <file> [--database URL] [--schools-config FILE]
  * Reads the directory export (docs/people-format.md), reports every refused row by line in
- * Norwegian and stores the good rows in one transaction (people/people-store.ts). Exit codes are
- * the project's one table (app/exit-codes.ts): ok, rowsRefused (the good rows are stored), usage,
- * badFile (nothing stored), databaseUnavailable (nothing stored), internalError.
+ * Norwegian and stores the good rows in one transaction (people/people-store.ts). Rows for schools
+ * the school directory does not list are refused, as the absence intake does. Exit codes are the
+ * project's one table (app/exit-codes.ts): ok, rowsRefused (the good rows are stored), usage,
+ * badFile (nothing stored), badConfiguration (invalid school directory; nothing stored),
+ * databaseUnavailable (nothing stored), internalError.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
 import { type Settings, loadSettings } from '../app/settings';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
+import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { quoteValue } from '../machines/identifiers';
 import { PeopleFormatError, type PeopleParseResult, parsePeopleCsv } from '../people/parse-people';
 import { type PeopleImportCounts, SqlPeopleDirectory, type UpsertCounts } from '../people/people-store';
@@ -20,16 +23,18 @@ const exitCodesUsed: readonly ExitCode[] = [
   EXIT.rowsRefused,
   EXIT.usage,
   EXIT.badFile,
+  EXIT.badConfiguration,
   EXIT.databaseUnavailable,
   EXIT.internalError,
 ];
 
-export const PEOPLE_USAGE = `Bruk: npm run people -- import <fil> [--database URL]
+export const PEOPLE_USAGE = `Bruk: npm run people -- import <fil> [--database URL] [--schools-config FIL]
 
 Leser personkatalogen (elever, foresatte og ansatte) fra en CSV-fil (se docs/people-format.md)
 og lagrer den i databasen (--database eller DATABASE_URL; standard: SQLite-filen
 data/skolefravaer.sqlite), alle gyldige rader i én transaksjon. Rader med feil listes med
-linjenummer og lagres ikke. Samme fil kan importeres flere ganger.
+linjenummer og lagres ikke, også rader for skoler som ikke står i skolekatalogen (standard:
+config/schools.json). Samme fil kan importeres flere ganger.
 
 Avslutningskoder:
 ${exitCodesUsed.map((code) => `  ${code}  ${exitCodeMeanings[code]}`).join('\n')}`;
@@ -63,7 +68,11 @@ export function formatPeopleSummary(file: string, parsed: PeopleParseResult, cou
 
 function parseCommand(argv: string[], settings: () => Settings) {
   const { values, positionals } = parseCommandLine(
-    { args: argv, allowPositionals: true, options: { database: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    {
+      args: argv,
+      allowPositionals: true,
+      options: { database: { type: 'string' }, 'schools-config': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
     UsageError,
   );
   if (values.help) return { kind: 'help' as const };
@@ -72,7 +81,14 @@ function parseCommand(argv: string[], settings: () => Settings) {
     throw new UsageError(command === undefined ? 'Mangler kommando (import).' : `Ukjent kommando ${quoteValue(command)}.`);
   if (file === undefined) throw new UsageError('Mangler filnavn.');
   if (rest.length > 0) throw new UsageError(`For mange argumenter: ${rest.map((r) => quoteValue(r)).join(' ')}.`);
-  return { kind: 'import' as const, file, databaseUrl: databaseUrlOption(values.database, settings().databaseUrl, UsageError) };
+  if (values['schools-config']?.trim() === '') throw new UsageError('--schools-config kan ikke være tom.');
+  const defaults = settings();
+  return {
+    kind: 'import' as const,
+    file,
+    databaseUrl: databaseUrlOption(values.database, defaults.databaseUrl, UsageError),
+    schoolsConfig: values['schools-config'] ?? defaults.schoolsConfig,
+  };
 }
 
 /** Runs the CLI and returns its exit code; printing goes through `io` so tests can read it. */
@@ -98,10 +114,18 @@ export async function runPeopleCli(
     io.err(info === undefined ? `Finner ikke filen ${quoteValue(file)}.` : `${quoteValue(file)} er ikke en fil.`);
     return EXIT.badFile;
   }
+  let knownSchools: ReadonlySet<string>;
+  try {
+    knownSchools = new Set((await loadSchoolDirectory(command.schoolsConfig)).schoolIds());
+  } catch (err) {
+    if (!(err instanceof SchoolDirectoryError)) throw err;
+    io.err(`${notImported}: skolene kan ikke kontrolleres. ${err.message}`);
+    return EXIT.badConfiguration;
+  }
   // The whole file is parsed before the database is opened: a file in the wrong format changes nothing.
   let parsed: PeopleParseResult;
   try {
-    parsed = parsePeopleCsv(await readFile(file, 'utf8'));
+    parsed = parsePeopleCsv(await readFile(file, 'utf8'), { knownSchools });
   } catch (err) {
     if (!(err instanceof PeopleFormatError)) throw err;
     io.err(`${notImported}: ${err.message}`);

@@ -9,7 +9,7 @@
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { detectDelimiter, normalizeHeader } from '../intake/parse-registrations';
-import { quoteValue } from '../machines/identifiers';
+import { isValidSchoolId, quoteValue } from '../machines/identifiers';
 import { type Role, roleSchema } from '../machines/vocabulary';
 import {
   type Guardian,
@@ -199,8 +199,10 @@ const key = (...parts: string[]) => parts.join('|');
  * guardian link or staff at a school as an earlier line is refused (naming the earlier line);
  * a guardian or member of staff named on several rows must have the same details on each.
  */
-function readRow(line: number, cells: Cells, into: Collected): string[] {
+function readRow(line: number, cells: Cells, into: Collected, knownSchools: ReadonlySet<string> | undefined): string[] {
   const problems = new RowProblems();
+  if (knownSchools !== undefined && cells.schoolId !== undefined && isValidSchoolId(cells.schoolId) && !knownSchools.has(cells.schoolId))
+    problems.add(`skole-id ${quoteValue(cells.schoolId)} finnes ikke i skolekatalogen`);
   const typeText = cells.type?.toLowerCase();
   const type = typeText === undefined ? undefined : rowTypes[typeText];
   if (type === undefined) {
@@ -342,8 +344,13 @@ function checkReferences(into: Collected, errors: PeopleRowError[]): void {
 
 const stripBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
+export interface PeopleParseOptions {
+  /** The schools of the school directory; when given, a row for any other school is refused. */
+  knownSchools?: ReadonlySet<string>;
+}
+
 /** Parses the people-directory CSV text. */
-export function parsePeopleCsv(text: string): PeopleParseResult {
+export function parsePeopleCsv(text: string, options: PeopleParseOptions = {}): PeopleParseResult {
   const body = stripBom(text);
   let records: CsvRecord[];
   try {
@@ -377,7 +384,7 @@ export function parsePeopleCsv(text: string): PeopleParseResult {
       const column = columns[i];
       if (column !== undefined && cell.trim() !== '') cells[column] = cell.trim();
     });
-    const messages = readRow(line, cells, into);
+    const messages = readRow(line, cells, into, options.knownSchools);
     if (messages.length > 0) errors.push({ line, message: messages.join('; ') });
   }
   checkReferences(into, errors);

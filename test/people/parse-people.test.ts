@@ -113,6 +113,17 @@ describe('parsePeopleCsv', () => {
     expect(batch.pupils.map((p) => p.pupilId)).toEqual(['E1', 'E2']);
   });
 
+  test('given the school directory, rows for other schools are refused by line', () => {
+    const rows = [...GOOD_ROWS, 'elev;S002;E9;;;Annen Skole;4;;;;;;;;;', 'foresatt;S002;E9;F9;;Annen Foresatt;;;;;;;ja;;;'];
+    const { errors, batch } = parsePeopleCsv(csv(rows), { knownSchools: new Set(['S001']) });
+    expect(errors.map((e) => [e.line, e.message])).toEqual([
+      [12, 'skole-id «S002» finnes ikke i skolekatalogen'],
+      [13, 'skole-id «S002» finnes ikke i skolekatalogen'],
+    ]);
+    expect(batch.pupils.map((p) => p.pupilId)).toEqual(['E1', 'E2']);
+    expect(parsePeopleCsv(csv(rows)).errors).toEqual([]);
+  });
+
   test('accepts a comma-separated file with a BOM, header names in any case, and reports unknown columns', () => {
     const text = '\ufeffType,Skole-ID,Ansatt-ID,Navn,E-post,Roller,Avdeling\nansatt,S001,A1,Kari,kari@skole.no,"rektor,rådgiver",Nord\n';
     const { errors, batch, ignoredColumns } = parsePeopleCsv(text);

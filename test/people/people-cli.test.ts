@@ -1,7 +1,8 @@
 /**
  * `npm run people -- import <file>`: the summary with counts per kind of record, refused rows by
- * line, idempotence on a re-import, and each exit code (ok, rowsRefused, usage, badFile,
- * databaseUnavailable), on SQLite and PostgreSQL.
+ * line, rows for schools outside the school directory refused, idempotence on a re-import, and each
+ * exit code (ok, rowsRefused, usage, badFile, badConfiguration, databaseUnavailable), on SQLite and
+ * PostgreSQL.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,20 @@ import { GOOD_ROWS, csv } from './fixtures';
 
 const databases = testDatabases();
 let dir: string;
+/** A school directory listing S001 only. */
+let schoolsConfig: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'people-cli-'));
+  schoolsConfig = path.join(dir, 'skoler.json');
+  const calendar = { municipality: 'Testkommune', firstYear: 2025, lastYear: 2027 };
+  await writeFile(
+    schoolsConfig,
+    JSON.stringify({
+      formatVersion: 1,
+      municipalities: { test: { name: 'Testkommune', procedureId: 'tiltaksplan-elevfravaer', calendar } },
+      schools: [{ schoolId: 'S001', name: 'Skole S001', municipality: 'test' }],
+    }),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -29,8 +42,8 @@ const writeFileIn = async (name: string, text: string) => {
   return file;
 };
 
-/** Settings whose default database must never be used: every test names its own. */
-const noDefault = () => ({ databaseUrl: 'postgres://127.0.0.1:1/not_the_default' }) as Settings;
+/** Settings whose default database must never be used (every test names its own), with the directory above. */
+const noDefault = () => ({ databaseUrl: 'postgres://127.0.0.1:1/not_the_default', schoolsConfig }) as Settings;
 
 async function run(argv: string[]) {
   const out: string[] = [];
@@ -72,6 +85,15 @@ describe.each(databases)('$name', ({ newUrl }) => {
     expect(result.out).toContain('Elever: nye: 2');
   });
 
+  test('rows for a school the school directory does not list are refused by line (exit 3)', async () => {
+    const url = await newUrl();
+    const file = await writeFileIn('annen-skole.csv', csv([...GOOD_ROWS, 'ansatt;S999;;;A9;Ukjent Skole;;;a9@skole.no;;;;;;;rektor']));
+    const result = await run(['import', file, '--database', url]);
+    expect(result.code).toBe(EXIT.rowsRefused);
+    expect(result.out).toContain('linje 12: skole-id «S999» finnes ikke i skolekatalogen');
+    expect(result.out).toContain('Ansatte: nye: 4');
+  });
+
   test('a file not in the format stores nothing (exit 4)', async () => {
     const url = await newUrl();
     const result = await run(['import', await writeFileIn('feil.csv', 'navn;skole\nKari;S001\n'), '--database', url]);
@@ -90,6 +112,20 @@ test('a missing file exits 4', async () => {
   const result = await run(['import', path.join(dir, 'finnes-ikke.csv'), '--database', 'sqlite::memory:']);
   expect(result.code).toBe(EXIT.badFile);
   expect(result.err).toContain('Finner ikke filen');
+});
+
+test('a school directory that cannot be read exits 6 and nothing is imported', async () => {
+  const bad = await writeFileIn('ugyldig-katalog.json', '{"formatVersion": 1}');
+  const result = await run([
+    'import',
+    await writeFileIn('ok3.csv', csv(GOOD_ROWS)),
+    '--database',
+    'sqlite::memory:',
+    '--schools-config',
+    bad,
+  ]);
+  expect(result.code).toBe(EXIT.badConfiguration);
+  expect(result.err).toContain('ble ikke importert: skolene kan ikke kontrolleres.');
 });
 
 test('a database that cannot be reached exits 10 and names it', async () => {
@@ -112,6 +148,7 @@ test.each([
   [['import', 'a.csv', 'b.csv'], 'For mange argumenter: «b.csv».'],
   [['import', 'a.csv', '--database', 'oracle://db'], '--database må begynne med sqlite:'],
   [['import', 'a.csv', '--ukjent'], 'ukjent'],
+  [['import', 'a.csv', '--schools-config', ' '], '--schools-config kan ikke være tom.'],
 ])('%j is refused with exit 2 and the usage', async (argv, message) => {
   const result = await run(argv);
   expect(result.code).toBe(EXIT.usage);
