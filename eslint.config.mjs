@@ -65,7 +65,15 @@ const TYPE_IMPORTS_UPWARD = {
 };
 
 /** The files a command runs (npm scripts) inside the library folders; the tools' own are on top already. */
-export const ENTRY_POINTS = ['cli/database.ts', 'cli/detect.ts', 'cli/generate.ts', 'cli/intake.ts', 'cli/main.ts', 'cli/people.ts', 'worker/main.ts'];
+export const ENTRY_POINTS = [
+  'cli/database.ts',
+  'cli/detect.ts',
+  'cli/generate.ts',
+  'cli/intake.ts',
+  'cli/main.ts',
+  'cli/people.ts',
+  'worker/main.ts',
+];
 
 const folderImport = (folder) => `^(\\.\\./)+${folder}(/|$)`;
 const withoutTs = (file) => file.replace(/\.ts$/, '');
