@@ -8,7 +8,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, type ExitCode } from '../app/exit-codes';
 import { ConfigError } from '../app/settings';
 import { parseArgsMessage } from '../intake/cli-args';
+import { stat } from 'node:fs/promises';
+import { type AppDatabase, DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { parseDatabaseUrl } from '../app/database/database-url';
+import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { quoteValue } from '../machines/identifiers';
 
 /** A tool's own usage error: thrown for a command line it cannot run, the message says what to fix. */
 export type UsageErrorClass = new (message: string) => Error;
@@ -79,4 +83,42 @@ export function databaseUrlOption(value: string | undefined, fallback: string, u
   // The value is not echoed: a PostgreSQL URL may hold a password.
   if ('error' in target) throw new usageError(`--database ${target.error}.`);
   return value;
+}
+
+/** Where an import prints its refusals. */
+export interface ErrorOutput {
+  err: (line: string) => void;
+}
+
+/** An import's input file: EXIT.badFile, with why, when it is missing or not a file; undefined when it can be read. */
+export async function refusedInputFile(file: string, io: ErrorOutput): Promise<ExitCode | undefined> {
+  const info = await stat(file).catch(() => undefined);
+  if (info !== undefined && info.isFile()) return undefined;
+  io.err(info === undefined ? `Finner ikke filen ${quoteValue(file)}.` : `${quoteValue(file)} er ikke en fil.`);
+  return EXIT.badFile;
+}
+
+/**
+ * The schools an import checks its rows against (the school directory `config`), or
+ * EXIT.badConfiguration after printing `notDone` and why the directory cannot be read.
+ */
+export async function knownSchoolsOrExit(config: string, io: ErrorOutput, notDone: string): Promise<ReadonlySet<string> | ExitCode> {
+  try {
+    return new Set((await loadSchoolDirectory(config)).schoolIds());
+  } catch (err) {
+    if (!(err instanceof SchoolDirectoryError)) throw err;
+    io.err(`${notDone}. ${err.message}`);
+    return EXIT.badConfiguration;
+  }
+}
+
+/** The school's database, migrated, or EXIT.databaseUnavailable after printing `notDone` and why. */
+export async function databaseOrExit(url: string, io: ErrorOutput, notDone: string): Promise<AppDatabase | ExitCode> {
+  try {
+    return await openMigratedDatabase(url);
+  } catch (err) {
+    if (!(err instanceof DatabaseError)) throw err;
+    io.err(`${notDone}: ${err.message}`);
+    return EXIT.databaseUnavailable;
+  }
 }

@@ -10,18 +10,23 @@
  * stored), temporalUnavailable (rows stored, cases not updated), badConfiguration (invalid school
  * directory; nothing stored), databaseUnavailable (nothing stored), internalError.
  */
-import { stat } from 'node:fs/promises';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
 import { type Settings, loadSettings } from '../app/settings';
 import { DetectUsageError, type TemporalAccess, detectAndDeliver, parseToday } from '../detection/detect-and-deliver';
-import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { quoteValue } from '../machines/identifiers';
 import { type CrossSchoolConflict, type ImportSummary, importFile } from '../intake/import-file';
 import { DEFAULT_PROGRESS_EVERY, IntakeFormatError, type ParseProgress, type ReplacedRow } from '../intake/parse-registrations';
 import { kindLabels } from '../intake/registration-schema';
 import { RegistrationStoreError, SqlRegistrationStore } from '../intake/registration-store';
-import { DatabaseError, openMigratedDatabase } from '../app/database/database';
-import { databaseUrlOption, parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
+import {
+  databaseOrExit,
+  databaseUrlOption,
+  knownSchoolsOrExit,
+  parseCommandLine,
+  refusedCommandLine,
+  refusedInputFile,
+  runAsMain,
+} from './command-line';
 
 /** The project-wide exit codes, re-exported under the name this module always had. */
 export { EXIT };
@@ -182,27 +187,12 @@ export async function runCli(
 async function runImport(command: ImportCommand, io: CliIo, temporal: TemporalAccess | undefined): Promise<number> {
   const { file } = command;
   const notImported = `Filen ${quoteValue(file)} ble ikke importert`;
-  const info = await stat(file).catch(() => undefined);
-  if (info === undefined || !info.isFile()) {
-    io.err(info === undefined ? `Finner ikke filen ${quoteValue(file)}.` : `${quoteValue(file)} er ikke en fil.`);
-    return EXIT.badFile;
-  }
-  let knownSchools: ReadonlySet<string>;
-  try {
-    knownSchools = new Set((await loadSchoolDirectory(command.schoolsConfig)).schoolIds());
-  } catch (err) {
-    if (!(err instanceof SchoolDirectoryError)) throw err;
-    io.err(`${notImported}: skoleradene kan ikke kontrolleres. ${err.message}`);
-    return EXIT.badConfiguration;
-  }
-  let database;
-  try {
-    database = await openMigratedDatabase(command.databaseUrl);
-  } catch (err) {
-    if (!(err instanceof DatabaseError)) throw err;
-    io.err(`${notImported}: ${err.message}`);
-    return EXIT.databaseUnavailable;
-  }
+  const badFile = await refusedInputFile(file, io);
+  if (badFile !== undefined) return badFile;
+  const knownSchools = await knownSchoolsOrExit(command.schoolsConfig, io, `${notImported}: skoleradene kan ikke kontrolleres`);
+  if (typeof knownSchools === 'number') return knownSchools;
+  const database = await databaseOrExit(command.databaseUrl, io, notImported);
+  if (typeof database === 'number') return database;
   let summary: ImportSummary;
   try {
     summary = await importFile(file, new SqlRegistrationStore(database), knownSchools, {

@@ -8,15 +8,21 @@
  * badFile (nothing stored), badConfiguration (invalid school directory; nothing stored),
  * databaseUnavailable (nothing stored), internalError.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
 import { type Settings, loadSettings } from '../app/settings';
-import { DatabaseError, openMigratedDatabase } from '../app/database/database';
-import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { quoteValue } from '../machines/identifiers';
 import { PeopleFormatError, type PeopleParseResult, parsePeopleCsv } from '../people/parse-people';
 import { type PeopleImportCounts, SqlPeopleDirectory, type UpsertCounts } from '../people/people-store';
-import { databaseUrlOption, parseCommandLine, refusedCommandLine, runAsMain } from './command-line';
+import {
+  databaseOrExit,
+  databaseUrlOption,
+  knownSchoolsOrExit,
+  parseCommandLine,
+  refusedCommandLine,
+  refusedInputFile,
+  runAsMain,
+} from './command-line';
 
 const exitCodesUsed: readonly ExitCode[] = [
   EXIT.ok,
@@ -109,19 +115,10 @@ export async function runPeopleCli(
   }
   const { file } = command;
   const notImported = `Filen ${quoteValue(file)} ble ikke importert`;
-  const info = await stat(file).catch(() => undefined);
-  if (info === undefined || !info.isFile()) {
-    io.err(info === undefined ? `Finner ikke filen ${quoteValue(file)}.` : `${quoteValue(file)} er ikke en fil.`);
-    return EXIT.badFile;
-  }
-  let knownSchools: ReadonlySet<string>;
-  try {
-    knownSchools = new Set((await loadSchoolDirectory(command.schoolsConfig)).schoolIds());
-  } catch (err) {
-    if (!(err instanceof SchoolDirectoryError)) throw err;
-    io.err(`${notImported}: skolene kan ikke kontrolleres. ${err.message}`);
-    return EXIT.badConfiguration;
-  }
+  const badFile = await refusedInputFile(file, io);
+  if (badFile !== undefined) return badFile;
+  const knownSchools = await knownSchoolsOrExit(command.schoolsConfig, io, `${notImported}: skolene kan ikke kontrolleres`);
+  if (typeof knownSchools === 'number') return knownSchools;
   // The whole file is parsed before the database is opened: a file in the wrong format changes nothing.
   let parsed: PeopleParseResult;
   try {
@@ -131,14 +128,8 @@ export async function runPeopleCli(
     io.err(`${notImported}: ${err.message}`);
     return EXIT.badFile;
   }
-  let database;
-  try {
-    database = await openMigratedDatabase(command.databaseUrl);
-  } catch (err) {
-    if (!(err instanceof DatabaseError)) throw err;
-    io.err(`${notImported}: ${err.message}`);
-    return EXIT.databaseUnavailable;
-  }
+  const database = await databaseOrExit(command.databaseUrl, io, notImported);
+  if (typeof database === 'number') return database;
   try {
     const counts = await new SqlPeopleDirectory(database).importBatch(parsed.batch);
     io.out(formatPeopleSummary(file, parsed, counts));

@@ -188,34 +188,56 @@ function csvOptions(delimiter: string): CsvOptions {
   };
 }
 
-interface CsvRecord {
+/** A record as csv-parse gives it with `info: true`. */
+export interface CsvRecord {
   info: { lines: number };
   record: string[];
 }
 
 /** csv-parse reports the line a record ends on; a quoted field with line breaks started earlier. */
-function startLine(rec: CsvRecord): number {
+export function startLine(rec: CsvRecord): number {
   let breaks = 0;
   for (const field of rec.record) breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
   return rec.info.lines - breaks;
 }
 
+/**
+ * Maps a header row's cells to columns by their normalized names: an unknown, non-empty cell is
+ * listed as ignored, a column named by two cells is refused with `twice`. The caller checks what
+ * is missing in `found`.
+ */
+export function mapHeaderCells<C>(
+  header: readonly string[],
+  columnOf: ReadonlyMap<string, C>,
+  twice: (first: string, second: string, column: C) => Error,
+): { columns: (C | undefined)[]; found: ReadonlyMap<C, string>; ignored: string[] } {
+  const found = new Map<C, string>();
+  const ignored: string[] = [];
+  const columns = header.map((cell) => {
+    const column = columnOf.get(normalizeHeader(cell));
+    if (column === undefined) {
+      if (cell.trim() !== '') ignored.push(cell.trim());
+      return undefined;
+    }
+    const first = found.get(column);
+    if (first !== undefined) throw twice(first, cell, column);
+    found.set(column, cell);
+    return column;
+  });
+  return { columns, found, ignored };
+}
+
 /** Maps header cells to fields; refuses headers that miss a required field or name one twice. */
 function mapHeader(header: readonly string[]): { columns: (Field | undefined)[]; ignored: string[] } {
-  const columns: (Field | undefined)[] = [];
-  const seen = new Map<Field, string>();
-  const ignored: string[] = [];
-  for (const cell of header) {
-    const field = aliasToField.get(normalizeHeader(cell));
-    if (field === undefined) {
-      if (cell.trim() !== '') ignored.push(cell.trim());
-    } else if (seen.has(field)) {
-      throw new IntakeFormatError(`kolonnene «${seen.get(field)}» og «${cell}» betyr begge ${fieldLabels[field]}`, 1);
-    } else {
-      seen.set(field, cell);
-    }
-    columns.push(field);
-  }
+  const {
+    columns,
+    found: seen,
+    ignored,
+  } = mapHeaderCells(
+    header,
+    aliasToField,
+    (first, second, field) => new IntakeFormatError(`kolonnene «${first}» og «${second}» betyr begge ${fieldLabels[field]}`, 1),
+  );
   const missing = (Object.keys(fieldTypes) as Field[]).filter((f) => !optionalFields.has(f) && !seen.has(f));
   if (missing.length > 0) {
     const names = missing.map((f) => `${columnAliases[f][1] ?? f} (${f})`).join(', ');

@@ -8,7 +8,7 @@
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import type { z } from 'zod';
-import { detectDelimiter, normalizeHeader } from '../intake/parse-registrations';
+import { type CsvRecord, detectDelimiter, mapHeaderCells, normalizeHeader, startLine } from '../intake/parse-registrations';
 import { isValidSchoolId, quoteValue } from '../machines/identifiers';
 import { type Role, roleSchema } from '../machines/vocabulary';
 import {
@@ -99,30 +99,16 @@ const rowTypes: Readonly<Record<string, 'pupil' | 'guardian' | 'staff'>> = { ele
 const yes = new Set(['ja', 'true', '1']);
 const no = new Set(['nei', 'false', '0']);
 
-interface CsvRecord {
-  info: { lines: number };
-  record: string[];
-}
-
-function startLine(rec: CsvRecord): number {
-  let breaks = 0;
-  for (const field of rec.record) breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
-  return rec.info.lines - breaks;
-}
-
 function mapHeader(header: readonly string[]): { columns: (Column | undefined)[]; ignored: string[] } {
-  const seen = new Map<Column, string>();
-  const ignored: string[] = [];
-  const columns = header.map((cell) => {
-    const column = columnOfHeader.get(normalizeHeader(cell));
-    if (column === undefined) {
-      if (cell.trim() !== '') ignored.push(cell.trim());
-      return undefined;
-    }
-    if (seen.has(column)) throw new PeopleFormatError(`kolonnene «${seen.get(column)}» og «${cell}» betyr det samme`, 1);
-    seen.set(column, cell);
-    return column;
-  });
+  const {
+    columns,
+    found: seen,
+    ignored,
+  } = mapHeaderCells(
+    header,
+    columnOfHeader,
+    (first, second) => new PeopleFormatError(`kolonnene «${first}» og «${second}» betyr det samme`, 1),
+  );
   const missing = requiredColumns.filter((c) => !seen.has(c));
   if (missing.length > 0)
     throw new PeopleFormatError(`overskriftsraden mangler kolonne for ${missing.map((c) => peopleColumns[c][0]).join(', ')}`, 1);
