@@ -90,6 +90,11 @@ export interface ErrorOutput {
   err: (line: string) => void;
 }
 
+/** Where a command prints: its result to `out`, progress and refusals to `err` (tests pass their own). */
+export interface CommandIo extends ErrorOutput {
+  out: (line: string) => void;
+}
+
 /** An import's input file: EXIT.badFile, with why, when it is missing or not a file; undefined when it can be read. */
 export async function refusedInputFile(file: string, io: ErrorOutput): Promise<ExitCode | undefined> {
   const info = await stat(file).catch(() => undefined);

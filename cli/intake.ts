@@ -19,6 +19,7 @@ import { DEFAULT_PROGRESS_EVERY, IntakeFormatError, type ParseProgress, type Rep
 import { kindLabels } from '../intake/registration-schema';
 import { RegistrationStoreError, SqlRegistrationStore } from '../intake/registration-store';
 import {
+  type CommandIo,
   databaseOrExit,
   databaseUrlOption,
   knownSchoolsOrExit,
@@ -57,10 +58,7 @@ ${exitCodesUsed.map((code) => `  ${code}  ${exitCodeMeanings[code]}`).join('\n')
 
 class UsageError extends Error {}
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+export type CliIo = CommandIo;
 
 const number = (n: number) => n.toLocaleString('nb-NO');
 /** yyyy-MM-dd as the Norwegian dd.MM.yyyy. */

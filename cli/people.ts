@@ -15,6 +15,7 @@ import { quoteValue } from '../machines/identifiers';
 import { PeopleFormatError, type PeopleParseResult, parsePeopleCsv } from '../people/parse-people';
 import { type PeopleImportCounts, SqlPeopleDirectory, type UpsertCounts } from '../people/people-store';
 import {
+  type CommandIo,
   databaseOrExit,
   databaseUrlOption,
   knownSchoolsOrExit,
@@ -47,10 +48,7 @@ ${exitCodesUsed.map((code) => `  ${code}  ${exitCodeMeanings[code]}`).join('\n')
 
 class UsageError extends Error {}
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+export type CliIo = CommandIo;
 
 const number = (n: number) => n.toLocaleString('nb-NO');
 const countsText = (c: UpsertCounts) => `nye: ${number(c.inserted)}, endret: ${number(c.updated)}, uendret: ${number(c.unchanged)}`;

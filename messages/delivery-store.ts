@@ -5,6 +5,7 @@
  * deliveries from it. Recipients are kept as person ids, never addresses.
  */
 import type { AppDatabase } from '../app/database/database';
+import type { MessageDeliveriesTable } from '../app/database/schema';
 
 export type DeliveryChannel = 'email' | 'sms';
 export type DeliveryStatus = 'sent' | 'failed';
@@ -31,18 +32,7 @@ export interface DeliveryAttempt {
   at: string;
 }
 
-type Row = {
-  idempotency_key: string;
-  case_id: string;
-  channel: string;
-  recipient_id: string;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-  first_attempt_at: string;
-  last_attempt_at: string;
-  sent_at: string | null;
-};
+type Row = MessageDeliveriesTable;
 
 function fromRow(row: Row): DeliveryRecord {
   return {
