@@ -1,13 +1,17 @@
 /**
  * SMS through an HTTP gateway: one POST of `{ to, from, text, reference }` as JSON with a bearer
  * token (docs/messages.md). 2xx is sent; 4xx is failed for good (the gateway refused this message,
- * a retry would be refused too); 5xx, a timeout or a network error is worth a retry. Once per
+ * a retry would be refused too), except 408 and 429 (the gateway timed out or asks to slow down);
+ * those, 5xx, a timeout or a network error are worth a retry. Once per
  * idempotency key, like the SMTP sender: the key is also the `reference` and the `Idempotency-Key`
  * header, so a gateway that deduplicates can drop a resend.
  */
 import type { SmsGatewaySettings } from '../app/settings';
 import type { DeliveryStore } from './delivery-store';
 import { MessageDeliveryError, type OutgoingSms, type SendReceipt } from './message';
+
+/** HTTP statuses a later attempt may get past: the gateway's own trouble, a timeout, "too many requests". */
+const isWorthRetrying = (status: number): boolean => status >= 500 || status === 408 || status === 429;
 
 /** The JSON body the gateway receives (documented in docs/messages.md). */
 export interface SmsGatewayRequest {
@@ -69,7 +73,7 @@ export class SmsGateway {
     // The body is read for the record only; what the gateway says is never more than a hint.
     const said = (await response.text().catch(() => '')).slice(0, 200);
     if (response.status >= 400) {
-      return failed(`SMS-tjenesten svarte ${response.status}${said ? `: ${said}` : ''}`, response.status >= 500);
+      return failed(`SMS-tjenesten svarte ${response.status}${said ? `: ${said}` : ''}`, isWorthRetrying(response.status));
     }
     if (response.status < 200 || response.status >= 300) {
       return failed(`SMS-tjenesten svarte ${response.status} (uventet)`, true);

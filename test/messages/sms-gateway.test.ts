@@ -121,6 +121,14 @@ describe.each(databases)('$name', ({ open }) => {
     expect(await store.find(later.idempotencyKey)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  test.each([408, 429])('%i (timed out, too many requests) is retried, not failed for good', async (status) => {
+    const message = sms();
+    answers.push(status);
+    await expect(gateway.send(message)).rejects.toMatchObject({ retryable: true, message: expect.stringContaining(String(status)) });
+    expect(await gateway.send(message)).toMatchObject({ duplicate: false });
+    expect(await store.find(message.idempotencyKey)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
   test('a gateway that cannot be reached is a retryable failure, recorded', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
