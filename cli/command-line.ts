@@ -85,6 +85,28 @@ export function databaseUrlOption(value: string | undefined, fallback: string, u
   return value;
 }
 
+/**
+ * Reads a command line with `parse`: the command to run, or the exit code once the usage was
+ * printed (`--help`, EXIT.ok) or the refusal (see refusedCommandLine).
+ */
+export function commandOrExit<C extends { kind: string }>(
+  parse: () => C,
+  io: { out: (line: string) => void; err: (line: string) => void },
+  refusal: CommandLineRefusal,
+): Exclude<C, { kind: 'help' }> | ExitCode {
+  let command: C;
+  try {
+    command = parse();
+  } catch (err) {
+    return refusedCommandLine(err, io, refusal);
+  }
+  if (command.kind === 'help') {
+    io.out(refusal.usage);
+    return EXIT.ok;
+  }
+  return command as Exclude<C, { kind: 'help' }>;
+}
+
 /** Where an import prints its refusals. */
 export interface ErrorOutput {
   err: (line: string) => void;

@@ -20,11 +20,11 @@ import { kindLabels } from '../intake/registration-schema';
 import { RegistrationStoreError, SqlRegistrationStore } from '../intake/registration-store';
 import {
   type CommandIo,
+  commandOrExit,
   databaseOrExit,
   databaseUrlOption,
   knownSchoolsOrExit,
   parseCommandLine,
-  refusedCommandLine,
   refusedInputFile,
   runAsMain,
 } from './command-line';
@@ -164,16 +164,12 @@ export async function runCli(
   temporal?: TemporalAccess,
   settings: () => Settings = loadSettings,
 ): Promise<number> {
-  let command: ReturnType<typeof parseCommand>;
-  try {
-    command = parseCommand(argv, settings);
-  } catch (err) {
-    return refusedCommandLine(err, io, { usageError: UsageError, usage: USAGE, notDone: 'Ingenting ble importert' });
-  }
-  if (command.kind === 'help') {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const command = commandOrExit(() => parseCommand(argv, settings), io, {
+    usageError: UsageError,
+    usage: USAGE,
+    notDone: 'Ingenting ble importert',
+  });
+  if (typeof command === 'number') return command;
   try {
     return await runImport(command, io, temporal);
   } catch (err) {

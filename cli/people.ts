@@ -16,11 +16,11 @@ import { PeopleFormatError, type PeopleParseResult, parsePeopleCsv } from '../pe
 import { type PeopleImportCounts, SqlPeopleDirectory, type UpsertCounts } from '../people/people-store';
 import {
   type CommandIo,
+  commandOrExit,
   databaseOrExit,
   databaseUrlOption,
   knownSchoolsOrExit,
   parseCommandLine,
-  refusedCommandLine,
   refusedInputFile,
   runAsMain,
 } from './command-line';
@@ -101,16 +101,12 @@ export async function runPeopleCli(
   io: CliIo = { out: console.log, err: console.error },
   settings: () => Settings = loadSettings,
 ): Promise<ExitCode> {
-  let command: ReturnType<typeof parseCommand>;
-  try {
-    command = parseCommand(argv, settings);
-  } catch (err) {
-    return refusedCommandLine(err, io, { usageError: UsageError, usage: PEOPLE_USAGE, notDone: 'Ingenting ble importert' });
-  }
-  if (command.kind === 'help') {
-    io.out(PEOPLE_USAGE);
-    return EXIT.ok;
-  }
+  const command = commandOrExit(() => parseCommand(argv, settings), io, {
+    usageError: UsageError,
+    usage: PEOPLE_USAGE,
+    notDone: 'Ingenting ble importert',
+  });
+  if (typeof command === 'number') return command;
   const { file } = command;
   const notImported = `Filen ${quoteValue(file)} ble ikke importert`;
   const badFile = await refusedInputFile(file, io);
