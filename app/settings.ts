@@ -85,6 +85,8 @@ const envSchema = z.object({
   OUTBOX_DIR: directory,
   REGISTRATIONS_DIR: directory,
   DETECTION_LEDGER_DIR: directory,
+  // Unset: the case archive's files live in DATA_DIR too.
+  ARCHIVE_DIR: directory,
   SCHOOLS_CONFIG: text('må være en filsti').default(DEFAULT_SCHOOLS_CONFIG),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -148,6 +150,8 @@ export interface Settings {
   registrationsDir: string;
   /** Detection's ledger of delivered triggers and trends. */
   detectionLedgerDir: string;
+  /** The case archive's files (archive/), stored by checksum; its metadata is in the database. */
+  archiveDir: string;
   /** The school directory: procedure and calendar per school. */
   schoolsConfig: string;
   /** Ports of the local dev server and its Web UI (`npm start`). */
@@ -226,6 +230,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     outboxDir: e.OUTBOX_DIR ?? path.join(e.DATA_DIR, 'outbox'),
     registrationsDir: e.REGISTRATIONS_DIR ?? path.join(e.DATA_DIR, 'registrations'),
     detectionLedgerDir: e.DETECTION_LEDGER_DIR ?? path.join(e.DATA_DIR, 'detection'),
+    archiveDir: e.ARCHIVE_DIR ?? path.join(e.DATA_DIR, 'archive'),
     schoolsConfig: e.SCHOOLS_CONFIG,
     devServer: { port: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT },
     demoData: e.DEMO_DATA === 'on',

@@ -116,6 +116,96 @@ export interface MessageDeliveriesTable {
   sent_at: string | null;
 }
 
+/** A case's file in the archive (Noark 5 saksmappe; archive/archive-store.ts): one per case. */
+export interface ArchiveCaseFilesTable {
+  case_id: string;
+  /** saksaar and sakssekvensnummer: the case file number «year/sequence», unique. */
+  year: number;
+  sequence_number: number;
+  /** Never a pupil's name. */
+  title: string;
+  /** administrativEnhet: the school id. */
+  administrative_unit: string;
+  /** saksansvarlig: a staff id, when known. */
+  responsible_id: string | null;
+  /** saksstatus: 'Under behandling' | 'Avsluttet'. */
+  status: string;
+  /** tilgangsrestriksjon, e.g. '13'. */
+  access_restriction: string;
+  /** skjermingshjemmel, e.g. 'Offl. § 13, jf. fvl. § 13'. */
+  restriction_basis: string;
+  created_at: string;
+  created_by: string;
+  closed_at: string | null;
+}
+
+/** A registry entry (Noark 5 journalpost) of a case file. */
+export interface ArchiveRegistryEntriesTable {
+  /** 'arkiv:<year>/<sequence>-<entry number>'. */
+  reference: string;
+  case_id: string;
+  /** Number within the case file (the n of 2026/17-n). */
+  entry_number: number;
+  journal_year: number;
+  /** journalsekvensnummer: per journal year, across case files. */
+  journal_sequence_number: number;
+  /** 'incoming' | 'outgoing' | 'internal'. */
+  entry_type: string;
+  /** journalstatus, e.g. 'Journalført'. */
+  journal_status: string;
+  /** yyyy-MM-dd. */
+  journal_date: string;
+  document_date: string;
+  title: string;
+  filed_at: string;
+  filed_by: string;
+  /** The filing call's key: a retry finds this entry. */
+  idempotency_key: string;
+}
+
+/** A correspondence party (korrespondansepart) of an entry: a person id, never a name. */
+export interface ArchiveCorrespondencePartiesTable {
+  reference: string;
+  position: number;
+  /** 'sender' | 'recipient' | 'copy' | 'internal-sender' | 'internal-recipient'. */
+  party_type: string;
+  person_id: string;
+  role: string;
+}
+
+/** A document description (dokumentbeskrivelse) of an entry. */
+export interface ArchiveDocumentsTable {
+  reference: string;
+  document_number: number;
+  /** A DocumentKind (machines/vocabulary.ts). */
+  kind: string;
+  title: string;
+  /** dokumentstatus, e.g. 'Dokumentet er ferdigstilt'. */
+  status: string;
+  /** tilknyttetRegistreringSom, e.g. 'Hoveddokument'. */
+  association: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** One version of a document's file (dokumentobjekt); rows are only ever added. */
+export interface ArchiveDocumentObjectsTable {
+  reference: string;
+  document_number: number;
+  version: number;
+  /** variantformat, e.g. 'Arkivformat'. */
+  variant: string;
+  /** e.g. 'PDF/A-2b'. */
+  format: string;
+  /** SHA-256, lower-case hex. */
+  checksum: string;
+  size: number;
+  /** Path of the file under the archive folder. */
+  file_key: string;
+  created_at: string;
+  created_by: string;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   detection_ledger: DetectionLedgerTable;
@@ -127,6 +217,11 @@ export interface Database {
   pupil_guardians: PupilGuardiansTable;
   staff: StaffTable;
   staff_roles: StaffRolesTable;
+  archive_case_files: ArchiveCaseFilesTable;
+  archive_registry_entries: ArchiveRegistryEntriesTable;
+  archive_correspondence_parties: ArchiveCorrespondencePartiesTable;
+  archive_documents: ArchiveDocumentsTable;
+  archive_document_objects: ArchiveDocumentObjectsTable;
 }
 
 export type SchoolDatabase = Kysely<Database>;

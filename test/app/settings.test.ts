@@ -21,6 +21,7 @@ const defaults: Settings = {
   outboxDir: path.join('data', 'outbox'),
   registrationsDir: path.join('data', 'registrations'),
   detectionLedgerDir: path.join('data', 'detection'),
+  archiveDir: path.join('data', 'archive'),
   schoolsConfig: DEFAULT_SCHOOLS_CONFIG,
   devServer: { port: 7233, uiPort: 8233 },
   demoData: true,
@@ -49,14 +50,16 @@ test('empty variables count as unset (shell scripts export unset ones as ""), so
   expect(parseSettings({ TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: '', DATA_DIR: '', LOG_LEVEL: '', DEMO_DATA: '' })).toEqual(defaults);
 });
 
-test('DATA_DIR moves the outbox, the registrations and the ledger with it, unless each is set on its own', () => {
+test('DATA_DIR moves the outbox, the registrations, the ledger and the archive with it, unless each is set on its own', () => {
   const settings = parseSettings({ DATA_DIR: '/srv/fravaer', REGISTRATIONS_DIR: '/mnt/registreringer' });
   expect(settings).toMatchObject({
     dataDir: '/srv/fravaer',
     outboxDir: path.join('/srv/fravaer', 'outbox'),
     registrationsDir: '/mnt/registreringer',
     detectionLedgerDir: path.join('/srv/fravaer', 'detection'),
+    archiveDir: path.join('/srv/fravaer', 'archive'),
   });
+  expect(parseSettings({ DATA_DIR: '/srv/fravaer', ARCHIVE_DIR: '/mnt/arkiv' }).archiveDir).toBe('/mnt/arkiv');
 });
 
 test('every variable is read: a remote cluster with mutual TLS, own folders, ports, demo data off and debug logging', () => {
@@ -90,6 +93,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
     outboxDir: '/srv/outbox',
     registrationsDir: path.join('var', 'registrations'),
     detectionLedgerDir: '/srv/ledger',
+    archiveDir: path.join('var', 'archive'),
     schoolsConfig: '/etc/skoler.json',
     devServer: { port: 17233, uiPort: 18233 },
     demoData: false,
