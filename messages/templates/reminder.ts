@@ -86,7 +86,7 @@ export const reminderWording: TemplateTable<ReminderTopic, Wording> = {
       next: 'Opne saka, sjå kva som gjeld, og ta det opp med leiinga i dag.',
     },
     en: {
-      subject: 'Reminder: a step needs to be cleared with the leadership',
+      subject: 'Reminder: a step to clear with the leadership',
       body: 'The case has a step that must be cleared before other measures are started.',
       next: 'Open the case, see what applies, and take it up with the leadership today.',
     },

@@ -62,17 +62,17 @@ export const staffWording: TemplateTable<StaffTopic, Wording> = {
     nb: {
       subject: 'Saken trenger ledelsens oppmerksomhet i dag',
       body: 'Det er registrert et forhold i saken som ledelsen må se på i dag, før andre tiltak settes i gang.',
-      next: 'Åpne saken i systemet og ta den opp med ledelsen i dag.',
+      next: 'Ta saken opp med ledelsen i dag, før noe annet gjøres.',
     },
     nn: {
       subject: 'Saka treng merksemd frå leiinga i dag',
       body: 'Det er registrert eit forhold i saka som leiinga må sjå på i dag, før andre tiltak blir sette i gang.',
-      next: 'Opne saka i systemet og ta ho opp med leiinga i dag.',
+      next: 'Ta saka opp med leiinga i dag, før noko anna blir gjort.',
     },
     en: {
       subject: "The case needs the leadership's attention today",
       body: 'Something has been recorded in the case that the leadership must look at today, before any other measures are started.',
-      next: 'Open the case in the system and take it up with the leadership today.',
+      next: 'Take the case up with the leadership today, before anything else is done.',
     },
   },
   'deadline-passed': {
@@ -145,17 +145,17 @@ export const staffWording: TemplateTable<StaffTopic, Wording> = {
   },
   'minutes-shared': {
     nb: {
-      subject: 'Referat med ansvarsfordeling',
+      subject: 'Referat fra møtet med ansvarsfordeling',
       body: 'Referatet fra møtet er arkivert i saken. Det viser hvilke tiltak som ble avtalt, og hvem som har ansvar for hva.',
       next: 'Les referatet og følg opp din del.',
     },
     nn: {
-      subject: 'Referat med ansvarsfordeling',
+      subject: 'Referat frå møtet med ansvarsfordeling',
       body: 'Referatet frå møtet er arkivert i saka. Det viser kva tiltak som vart avtalte, og kven som har ansvar for kva.',
       next: 'Les referatet og følg opp din del.',
     },
     en: {
-      subject: 'Minutes with responsibilities',
+      subject: 'Minutes from the meeting, with responsibilities',
       body: 'The minutes from the meeting have been filed in the case. They show which measures were agreed and who is responsible for what.',
       next: 'Read the minutes and follow up your part.',
     },
