@@ -11,8 +11,8 @@
  * filstoerrelse as in Noark 5's arkivstruktur. Names are not archived: each correspondence party
  * is named by `nameOf` at export time, or by its person id when it gives none.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { quoteValue } from '../machines/identifiers';
 import { ArchiveError, ArchiveNotFoundError } from './archive-error';
@@ -155,32 +155,28 @@ async function emptyTarget(targetDir: string): Promise<void> {
   if (names.length > 0) throw new ArchiveError(`Eksportmappen ${quoteValue(targetDir)} er ikke tom; velg en ny eller tom mappe.`);
 }
 
-/** Writes the case's arkivmelding and its files into `targetDir` (created; must be empty). Throws ArchiveError. */
-export async function exportArkivmelding(
+/** The export's content written into `dir`: the files (checked on read), then the XML naming them. Answers the files' names. */
+async function writeExport(
+  dir: string,
   store: ArchiveStore,
-  caseId: string,
-  targetDir: string,
+  caseFile: CaseFileRecord,
+  documents: readonly ArchivedDocumentRecord[],
   options: ArkivmeldingOptions,
-): Promise<ArkivmeldingExport> {
-  const caseFile = await store.caseFile(caseId);
-  if (!caseFile) throw new ArchiveNotFoundError(`Saken ${quoteValue(caseId)} har ingen saksmappe i arkivet.`);
-  await emptyTarget(targetDir);
-  const documents = await store.documentsOfCase(caseId);
+): Promise<string[]> {
   const names = new Map<string, string>();
   const name = async (personId: string) => {
     if (!names.has(personId)) names.set(personId, (await options.nameOf?.(personId)) ?? personId);
     return names.get(personId)!;
   };
-
-  await mkdir(path.join(targetDir, DOCUMENTS_FOLDER), { recursive: true });
-  const files: string[] = [];
+  await mkdir(path.join(dir, DOCUMENTS_FOLDER), { recursive: true });
+  const fileNames: string[] = [];
   for (const record of documents)
     for (const version of record.versions) {
       // readDocument checks size and checksum: an altered file is refused, never exported.
       const { content } = await store.readDocument(record.reference, version.version);
-      const file = path.join(targetDir, ...exportedFileName(record, version).split('/'));
-      await writeFile(file, content, { flag: 'wx' });
-      files.push(file);
+      const fileName = exportedFileName(record, version);
+      await writeFile(path.join(dir, ...fileName.split('/')), content, { flag: 'wx' });
+      fileNames.push(fileName);
     }
 
   const folderId = stableGuid(`saksmappe:${caseFile.caseId}`);
@@ -213,16 +209,48 @@ export async function exportArkivmelding(
     'arkivmelding',
     [
       el('system', options.system),
-      el('meldingId', stableGuid(`arkivmelding:${caseId}:${tidspunkt}`)),
+      el('meldingId', stableGuid(`arkivmelding:${caseFile.caseId}:${tidspunkt}`)),
       el('tidspunkt', tidspunkt),
-      el('antallFiler', files.length),
+      el('antallFiler', fileNames.length),
       saksmappe,
     ],
     { xmlns: ARKIVMELDING_NAMESPACE, 'xmlns:xsi': XSI_NAMESPACE },
   );
-  const xmlPath = path.join(targetDir, ARKIVMELDING_FILE);
-  const temp = `${xmlPath}.tmp`;
-  await writeFile(temp, xmlDocument(root), 'utf8');
-  await rename(temp, xmlPath);
-  return { xmlPath, files };
+  await writeFile(path.join(dir, ARKIVMELDING_FILE), xmlDocument(root), 'utf8');
+  return fileNames;
+}
+
+/**
+ * Writes the case's arkivmelding and its files into `targetDir` (created; must be absent or
+ * empty). Throws ArchiveError (ArchiveNotFoundError for a case with no case file).
+ */
+export async function exportArkivmelding(
+  store: ArchiveStore,
+  caseId: string,
+  targetDir: string,
+  options: ArkivmeldingOptions,
+): Promise<ArkivmeldingExport> {
+  const caseFile = await store.caseFile(caseId);
+  if (!caseFile) throw new ArchiveNotFoundError(`Saken ${quoteValue(caseId)} har ingen saksmappe i arkivet.`);
+  await emptyTarget(targetDir);
+  const documents = await store.documentsOfCase(caseId);
+  // Written into a folder beside the target and renamed into place when complete, so a failed
+  // export (an altered file, a full disk) leaves no half export behind.
+  const resolved = path.resolve(targetDir);
+  const stage = path.join(path.dirname(resolved), `.${path.basename(resolved)}.${randomUUID()}.tmp`);
+  let fileNames: string[];
+  try {
+    fileNames = await writeExport(stage, store, caseFile, documents, options);
+  } catch (err) {
+    await rm(stage, { recursive: true, force: true });
+    throw err;
+  }
+  await rmdir(targetDir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  await rename(stage, targetDir);
+  return {
+    xmlPath: path.join(targetDir, ARKIVMELDING_FILE),
+    files: fileNames.map((fileName) => path.join(targetDir, ...fileName.split('/'))),
+  };
 }
