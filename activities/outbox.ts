@@ -1,8 +1,9 @@
 /**
- * The outbox: where activities hand over messages for delivery (e-mail, SMS, calendar, tasks,
- * document requests). The local implementation writes one JSON file per message; a real
- * transport (SMTP, SMS gateway, archive) reads from the same interface in its own issue.
- * Delivery is idempotent by key: a retried activity finds its message already there.
+ * The local outbox: where a message stays when no transport is configured for its channel (the
+ * default of `npm start`). One JSON file per message: with a people directory, one per person, as
+ * SMTP or the SMS gateway would have sent it (activities/message-routing.ts); without one, one per
+ * effect, addressed to roles. Delivery is idempotent by key: a retried activity finds its message
+ * already there.
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,8 +21,17 @@ export interface OutboxMessage {
   /** Norwegian subject and body, as the recipient will read them. */
   subject: string;
   body: string;
-  /** For calendar entries: the latest date the meeting should be held (yyyy-MM-dd). */
+  /** For calendar entries: the latest date the meeting should be held, or the day it is set for (yyyy-MM-dd). */
   dueDate?: string;
+  /**
+   * The one person this message is for, where the people directory resolved the roles (the outbox
+   * then holds what SMTP or the SMS gateway would have sent); absent for a message to roles.
+   */
+  recipient?: { personId: string; kind: 'guardian' | 'staff'; channel: 'email' | 'sms'; address: string };
+  /** The template language the person reads (nb, nn, en). */
+  language?: string;
+  /** Files sent with it, e.g. the meeting's calendar entry. */
+  attachments?: readonly { filename: string; content: string; contentType: string }[];
   createdAt: string;
 }
 

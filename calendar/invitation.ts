@@ -46,6 +46,8 @@ const invitationSchema = z.object({
   caseId: z.string().trim().min(1, 'kan ikke være tom'),
   /** Which meeting of the case, e.g. `kartleggingsmote`: one event per case and kind. */
   meetingKind: z.string().trim().min(1, 'kan ikke være tom'),
+  /** Which meeting of the kind in the case (1 for the first); the next one is a new event. */
+  occurrence: z.number().int('må være et heltall').min(1, 'må være minst 1').default(1),
   /** How many times the meeting has been changed since the first invitation (0 for the first). */
   changes: z.number().int('må være et heltall').min(0, 'kan ikke være negativ'),
   /** Wall-clock time in Europe/Oslo, `yyyy-MM-ddTHH:mm`. */
@@ -66,9 +68,13 @@ export class InvitationError extends Error {
   override name = 'InvitationError';
 }
 
-/** The stable UID of a case's meeting of one kind: a hash, so no pupil id ends up in calendars. */
-export function meetingUid(caseId: string, meetingKind: string): string {
-  return `${createHash('sha256').update(`${caseId}\n${meetingKind}`).digest('hex').slice(0, 32)}@skolefravaer`;
+/**
+ * The stable UID of a case's meeting of one kind (and its occurrence, from the second meeting of
+ * the kind on): a hash, so no pupil id ends up in calendars.
+ */
+export function meetingUid(caseId: string, meetingKind: string, occurrence = 1): string {
+  const identity = occurrence === 1 ? `${caseId}\n${meetingKind}` : `${caseId}\n${meetingKind}\n${occurrence}`;
+  return `${createHash('sha256').update(identity).digest('hex').slice(0, 32)}@skolefravaer`;
 }
 
 /**
@@ -96,7 +102,7 @@ export function meetingInvitation(input: MeetingInvitation, stamp: Date): string
     timezone: { name: null, generator: (zone) => (zone === MEETING_TIME_ZONE ? OSLO_VTIMEZONE : null) },
   });
   calendar.createEvent({
-    id: meetingUid(meeting.caseId, meeting.meetingKind),
+    id: meetingUid(meeting.caseId, meeting.meetingKind, meeting.occurrence),
     sequence: meeting.changes,
     stamp,
     timezone: MEETING_TIME_ZONE,

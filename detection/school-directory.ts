@@ -22,6 +22,8 @@ const municipalitySchema = z.object({
   /** Overrides of the detection thresholds (detection/policy.ts). */
   detectionOverrides: z.record(z.string(), z.unknown()).optional(),
   calendar: schoolCalendarConfigSchema,
+  /** The municipality's written standard (målform): staff messages and the guardians' default are written in it. */
+  writtenStandard: z.enum(['bokmal', 'nynorsk'], { error: 'målformen (writtenStandard) må være «bokmal» eller «nynorsk»' }).default('bokmal'),
 });
 
 const directorySchema = z
@@ -70,6 +72,9 @@ export interface SchoolSettings {
   schoolId: string;
   name: string;
   municipality: string;
+  /** The municipality's name, as documents and messages show it. */
+  municipalityName: string;
+  writtenStandard: 'bokmal' | 'nynorsk';
   procedureId: string;
   policyOverrides?: Record<string, unknown>;
   detectionOverrides?: Record<string, unknown>;
@@ -105,6 +110,8 @@ export function buildSchoolDirectory(config: unknown, source = 'skolekatalogen')
       schoolId: school.schoolId,
       name: school.name,
       municipality: school.municipality,
+      municipalityName: m.name,
+      writtenStandard: m.writtenStandard,
       procedureId: m.procedureId,
       ...(m.policyOverrides ? { policyOverrides: m.policyOverrides } : {}),
       ...(m.detectionOverrides ? { detectionOverrides: m.detectionOverrides } : {}),

@@ -7,7 +7,8 @@
 import type { AppDatabase } from '../app/database/database';
 import type { MessageDeliveriesTable } from '../app/database/schema';
 
-export type DeliveryChannel = 'email' | 'sms';
+/** `outbox`: kept in the local outbox because no transport is configured for the channel. */
+export type DeliveryChannel = 'email' | 'sms' | 'outbox';
 export type DeliveryStatus = 'sent' | 'failed';
 
 export interface DeliveryRecord {

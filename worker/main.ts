@@ -7,11 +7,14 @@ import { resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
+import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { resolveDatabaseUrl } from '../app/database/database-url';
 import { EXIT } from '../app/exit-codes';
 import { ConfigError, loadSettings } from '../app/settings';
 import { connectClient, connectWorker } from '../app/temporal';
+import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { buildWorker } from './build-worker';
+import { buildMessageRouting } from './message-routing';
 
 async function run(): Promise<void> {
   const settings = loadSettings();
@@ -19,6 +22,13 @@ async function run(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(settings.logLevel) });
   const fromRoot = (p: string) => resolve(__dirname, '..', p);
   const outboxDir = fromRoot(settings.outboxDir);
+  // A relative SQLite file lives under the project, wherever the worker was started from.
+  const databaseUrl = resolveDatabaseUrl(settings.databaseUrl, fromRoot('.'));
+  const schoolsConfig = fromRoot(settings.schoolsConfig);
+  // Messages go to people: the directory and the delivery record are in the school's database.
+  const database = await openMigratedDatabase(databaseUrl);
+  const outbox = new FileOutbox(outboxDir);
+  const messages = buildMessageRouting({ database, schools: await loadSchoolDirectory(schoolsConfig), outbox, messages: settings.messages });
   const connection = await connectWorker(config);
   // Daily detection opens and signals cases through a client of its own.
   const client = await connectClient(config);
@@ -28,28 +38,33 @@ async function run(): Promise<void> {
       namespace: config.namespace,
       taskQueue: config.taskQueue,
       activities: createWorkerActivities({
-        outbox: new FileOutbox(outboxDir),
-        detection: {
-          client,
-          taskQueue: config.taskQueue,
-          // A relative SQLite file lives under the project, wherever the worker was started from.
-          databaseUrl: resolveDatabaseUrl(settings.databaseUrl, fromRoot('.')),
-          schoolsConfig: fromRoot(settings.schoolsConfig),
-        },
+        outbox,
+        routing: messages.routing,
+        detection: { client, taskQueue: config.taskQueue, databaseUrl, schoolsConfig },
       }),
       identity: `case-worker@${hostname()}:${process.pid}`,
     });
     console.log(
-      `Saksarbeideren lytter på oppgavekøen «${config.taskQueue}» i navnerommet «${config.namespace}» på ${config.address}; utboks: ${outboxDir}`,
+      `Saksarbeideren lytter på oppgavekøen «${config.taskQueue}» i navnerommet «${config.namespace}» på ${config.address}; ` +
+        `e-post: ${settings.messages.smtp ? `SMTP ${settings.messages.smtp.host}:${settings.messages.smtp.port}` : 'utboks'}, ` +
+        `SMS: ${settings.messages.sms ? 'SMS-tjenesten' : 'utboks'}; utboks: ${outboxDir}`,
     );
     await worker.run();
   } finally {
+    messages.close();
     await client.connection.close();
     await connection.close();
+    await database.close();
   }
 }
 
 run().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(err instanceof ConfigError ? EXIT.badConfiguration : EXIT.internalError);
+  process.exit(
+    err instanceof ConfigError || err instanceof SchoolDirectoryError
+      ? EXIT.badConfiguration
+      : err instanceof DatabaseError
+        ? EXIT.databaseUnavailable
+        : EXIT.internalError,
+  );
 });

@@ -32,14 +32,17 @@ import { activeMeta, activePath, allowedEventTypes, delayNameOf } from '../machi
 import { type ProcedureDefinition, buildCaseInput, legacyCaseFactsSchema } from '../machines/registry';
 import type {
   CarriedCase,
+  CalendarMeeting,
   CaseClosing,
   CaseMachineState,
   CaseView,
   OverdueMark,
   PendingEffect,
   PendingTimer,
+  PersonDelivery,
   RouteEntry,
   SendEventReceipt,
+  UnreachedRole,
   TimelineEntry,
   TriggerRecord,
 } from './case-messages';
@@ -51,10 +54,12 @@ export interface HostRules {
   hostV2: boolean;
   /** `effect-timeline`: every delivered effect goes on the timeline, not only failures. */
   effectTimeline: boolean;
+  /** `meeting-invitations`: every scheduled meeting sends its participants an invitation with a calendar entry (absent: false). */
+  meetingInvitations?: boolean;
 }
 
 /** What a case opened today runs with. */
-export const CURRENT_HOST_RULES: HostRules = { hostV2: true, effectTimeline: true };
+export const CURRENT_HOST_RULES: HostRules = { hostV2: true, effectTimeline: true, meetingInvitations: true };
 
 /** An action a transition asks to execute. */
 export interface MachineAction {
@@ -100,6 +105,10 @@ export interface QueuedEffect extends PendingEffect {
 export interface EffectDelivery {
   subject?: string;
   recipients?: readonly string[];
+  /** One line per person the message went to (pseudonymous ids only), where people were resolved. */
+  deliveries?: readonly PersonDelivery[];
+  /** Roles nobody could be reached for, and why. */
+  unreached?: readonly UnreachedRole[];
 }
 
 /** The opening facts could not make a case (the workflow fails the run, not retried); `cause` is the procedure's own error. */
@@ -195,6 +204,8 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
   private effectQueue: QueuedEffect[] = [];
   private unfinished = new Map<number, QueuedEffect>();
   private triggerLog: TriggerRecord[] = [];
+  // Calendar identity of each kind of meeting (from `meeting-invitations` on): see scheduleInvitation.
+  private meetings: Record<string, CalendarMeeting> = {};
 
   private constructor(
     readonly procedure: ProcedureDefinition,
@@ -238,6 +249,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
     host.overdueFlag = carried.overdue;
     host.overdueMark = carried.overdueSince ?? null;
     host.closing = carried.closing;
+    host.meetings = { ...(carried.meetings ?? {}) };
     host.effectQueue = carried.pendingEffects.filter((e): e is QueuedEffect => isEffectName(e.name));
     host.snapshot = setup.procedure.machine.resolveState({ value: carried.value as StateValue, context: carried.context });
     host.lastStep = { snapshot: host.snapshot, actions: [] } as unknown as S;
@@ -271,6 +283,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
     copy.effectQueue = [...this.effectQueue];
     copy.unfinished = new Map(this.unfinished);
     copy.triggerLog = [...this.triggerLog];
+    copy.meetings = { ...this.meetings };
     return copy;
   }
 
@@ -407,6 +420,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
       ...(this.rules.hostV2
         ? { overdueSince: this.overdueMark, triggerLog: this.triggerLog, ...(this.closing ? { closing: this.closing } : {}) }
         : {}),
+      ...(this.rules.meetingInvitations ? { meetings: this.meetings } : {}),
     };
   }
 
@@ -504,6 +518,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
     this.snapshot = step.snapshot;
     this.lastStep = step;
     this.handleActions(step.actions, this.factTime(event.at, nowMs), nowMs);
+    if (this.rules.meetingInvitations) this.followMeetings(event, nowMs);
     this.appliedEventIds.add(event.eventId);
     this.recordRoute(event.type, nowMs);
     const moved = activePath(this.snapshot.value) !== pathBefore || this.snapshot.status !== 'active';
@@ -630,6 +645,8 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
       // deploy): the delivery is recorded all the same, under the effect's own name.
       subject: delivery.subject ?? effectDefinitions.find((definition) => definition.name === effect.name)?.label ?? effect.name,
       recipients: [...(delivery.recipients ?? [])],
+      ...(delivery.deliveries ? { deliveries: delivery.deliveries.map((d) => ({ ...d })) } : {}),
+      ...(delivery.unreached?.length ? { unreached: delivery.unreached.map((u) => ({ ...u })) } : {}),
     });
   }
 
@@ -668,16 +685,46 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
       } else if (action.type === 'xstate.cancel') {
         if (this.timers.delete((action.params as { sendId: string }).sendId)) this.timersVersion += 1;
       } else if (isEffectName(action.type)) {
-        this.effectSequence += 1;
-        this.effectQueue.push({
-          name: action.type,
-          params: action.params,
-          sequence: this.effectSequence,
-          issuedAt: iso(nowMs),
-          factAt: iso(baseMs),
-        });
+        this.queueEffect(action.type, action.params, baseMs, nowMs);
       }
     }
+  }
+
+  /**
+   * A scheduled meeting invites its participants with a calendar entry; a held one ends that
+   * entry's life. The same meeting given a new time before it is held keeps its calendar identity
+   * (occurrence) with one more change, so calendars move the entry instead of adding a second.
+   */
+  private followMeetings(event: CaseEvent, nowMs: number): void {
+    if (event.type === 'meeting.held') {
+      const meeting = this.meetings[event.meeting];
+      if (meeting) this.meetings[event.meeting] = { ...meeting, held: true };
+      return;
+    }
+    if (event.type !== 'meeting.scheduled') return;
+    const previous = this.meetings[event.meeting];
+    const meeting: CalendarMeeting =
+      previous && !previous.held
+        ? { occurrence: previous.occurrence, changes: previous.changes + 1, held: false }
+        : { occurrence: (previous?.occurrence ?? 0) + 1, changes: 0, held: false };
+    this.meetings[event.meeting] = meeting;
+    this.queueEffect(
+      'inviteToMeeting',
+      {
+        meeting: event.meeting,
+        scheduledFor: event.scheduledFor,
+        participants: event.participants,
+        occurrence: meeting.occurrence,
+        changes: meeting.changes,
+      },
+      this.factTime(event.at, nowMs),
+      nowMs,
+    );
+  }
+
+  private queueEffect(name: EffectName, params: unknown, baseMs: number, nowMs: number): void {
+    this.effectSequence += 1;
+    this.effectQueue.push({ name, params, sequence: this.effectSequence, issuedAt: iso(nowMs), factAt: iso(baseMs) });
   }
 
   private recordRoute(cause: string, nowMs: number): void {

@@ -65,6 +65,10 @@ export type TimelineEntry =
       subject: string;
       /** Roles it went to. */
       recipients: string[];
+      /** Each person it went to, by pseudonymous id, and how (absent where no people directory was used). */
+      deliveries?: PersonDelivery[];
+      /** Roles nobody could be reached for, and why (in Norwegian). */
+      unreached?: UnreachedRole[];
     };
 
 /** Everything a case carries into its next run when it continues as new. */
@@ -88,6 +92,38 @@ export interface CarriedCase {
   triggerLog?: TriggerRecord[];
   /** How the case was closed, once it is. */
   closing?: CaseClosing;
+  /** The calendar identity of each kind of meeting (from `meeting-invitations` on). */
+  meetings?: Record<string, CalendarMeeting>;
+}
+
+/** A kind of meeting's calendar entry: which one of the case's meetings of the kind, how often moved, and whether held. */
+export interface CalendarMeeting {
+  occurrence: number;
+  changes: number;
+  held: boolean;
+}
+
+/** One person a message went to: pseudonymous id, role, channel and outcome (no name, no address). */
+export interface PersonDelivery {
+  personId: string;
+  role: string;
+  /** `outbox`: kept in the local outbox because no transport is configured for the channel. */
+  channel: 'email' | 'sms' | 'outbox';
+  status: 'sent' | 'failed';
+  /** True when it had been sent before (a retried activity) and nothing went out again. */
+  duplicate?: boolean;
+  /** Why it failed, for good (Norwegian). */
+  error?: string;
+  /** The template language used (nb, nn, en). */
+  language?: string;
+}
+
+/** A role the message was meant for that reached nobody. */
+export interface UnreachedRole {
+  role: string;
+  /** Norwegian, e.g. "ingen med rollen i personkatalogen". */
+  reason: string;
+  personId?: string;
 }
 
 /** An overdue deadline: since when, which deadline, and the step that must be taken to clear it. */

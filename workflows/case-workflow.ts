@@ -68,6 +68,12 @@ const PATCH_UPDATE_RECEIPT = 'case-update-receipt';
  * opened before it record only failures, as they did.
  */
 const PATCH_EFFECT_TIMELINE = 'effect-timeline';
+/**
+ * The patch that sends every scheduled meeting's participants an invitation with a calendar entry
+ * (the `inviteToMeeting` effect the host issues on `meeting.scheduled`). Runs opened before it send
+ * none, as they did, so their histories replay.
+ */
+const PATCH_MEETING_INVITATIONS = 'meeting-invitations';
 
 /** The case workflow. Returns the final public view when the case closes. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
@@ -77,7 +83,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // Decided at the start as well, so a run answers every Update the same way for its whole life.
   const updateReceipts = wf.patched(PATCH_UPDATE_RECEIPT);
   const effectTimeline = wf.patched(PATCH_EFFECT_TIMELINE);
-  const rules = { hostV2, effectTimeline };
+  const meetingInvitations = wf.patched(PATCH_MEETING_INVITATIONS);
+  const rules = { hostV2, effectTimeline, meetingInvitations };
   const procedure = (() => {
     try {
       // A case opened without a version takes the newest. Runs recorded before the patch ran

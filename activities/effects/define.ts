@@ -10,7 +10,11 @@ import { z } from 'zod';
 import type { EffectDefinition } from '../../machines/effects';
 import { describeIssues, parseOptions } from '../../machines/zod-issues';
 import { INVALID_ACTIVITY_INPUT } from '../../workflows/activity-errors';
-import type { DeliveryReceipt, Outbox, OutboxMessage } from '../outbox';
+import type { Role } from '../../machines/vocabulary';
+import { type MessageTemplateKey, renderMessage } from '../../messages/templates';
+import type { PersonDelivery, UnreachedRole } from '../../workflows/case-messages';
+import { type MeetingEntry, type MessageRouting, routeMessage } from '../message-routing';
+import type { DeliveryReceipt, Outbox, OutboxChannel, OutboxMessage } from '../outbox';
 
 const caseRefSchema = z.object({
   /** `<workflow id>/<effect sequence>/<effect name>`: stable across retries and continue-as-new. */
@@ -32,17 +36,27 @@ export const effectInputSchema = <S extends z.ZodType>(params: S) => caseRefSche
 /** An effect's activity input, typed for the workflow's call and checked again by zod in the activity. */
 export type EffectInput<S extends z.ZodType> = CaseRef & { params: z.infer<S> };
 
-/** What an effect activity answers: the outbox's receipt and what was sent to whom, for the case's timeline. */
+/** What an effect activity answers: the receipt and what was sent to whom, for the case's timeline. */
 export interface EffectDelivery extends DeliveryReceipt {
   /** The Norwegian subject as the recipients read it. */
   subject: string;
   /** Roles the message went to. */
   recipients: readonly string[];
+  /** With a people directory: each person reached (pseudonymous id), the channel and the outcome. */
+  deliveries?: PersonDelivery[];
+  /** With a people directory: roles that reached nobody, and why. */
+  unreached?: UnreachedRole[];
 }
 
-/** What effect handlers may use; the worker, the tests and the audit build it with createWorkerActivities. */
+/**
+ * What effect handlers may use; the worker, the tests and the audit build it with
+ * createWorkerActivities. With `routing` (the worker's people directory and transports) messages
+ * go to people; without it (tests of the case flow, the audit) one outbox message per effect,
+ * addressed to its roles.
+ */
 export interface EffectDependencies {
   outbox: Outbox;
+  routing?: MessageRouting;
 }
 
 /** An outbox message for the case `input` refers to. */
@@ -64,6 +78,56 @@ export function caseMessage(
 export async function deliverMessage(outbox: Outbox, message: OutboxMessage): Promise<EffectDelivery> {
   const receipt = await outbox.deliver(message);
   return { ...receipt, subject: message.subject, recipients: message.recipients };
+}
+
+/** What an effect's message is: channel, the roles it is for, its template, and a meeting's calendar entry. */
+export interface CaseMessageSpec {
+  channel: OutboxChannel;
+  /** The roles the message is for, as the case records them. */
+  recipients: readonly Role[];
+  /** The roles whose people receive it, when fewer than `recipients` (a call to set up a meeting goes to the staff among its participants). */
+  sendTo?: readonly Role[];
+  template: MessageTemplateKey;
+  meeting?: MeetingEntry;
+  /** For a calendar entry: the latest date the meeting should be held (yyyy-MM-dd). */
+  dueDate?: string;
+}
+
+/** The bokmål wording of a message to roles (no people directory): names only the school and the case. */
+export function roleMessageWording(spec: CaseMessageSpec, input: CaseRef): { subject: string; body: string } {
+  const rendered = renderMessage(spec.template, 'nb', { schoolName: input.schoolId, contact: { name: 'skolen' }, caseReference: input.caseId });
+  return { subject: rendered.subject, body: rendered.text };
+}
+
+/** Sends the message `spec` describes for the case `input` refers to: to people when routing is given, else to the outbox by role. */
+export async function sendCaseMessage(input: EffectInput<z.ZodType>, spec: CaseMessageSpec, deps: EffectDependencies): Promise<EffectDelivery> {
+  if (!deps.routing) {
+    const wording = roleMessageWording(spec, input);
+    return deliverMessage(
+      deps.outbox,
+      caseMessage(input, {
+        channel: spec.channel,
+        recipients: spec.recipients,
+        ...wording,
+        ...(spec.dueDate ? { dueDate: spec.dueDate } : {}),
+      }),
+    );
+  }
+  const routed = await routeMessage(deps.routing, input, {
+    channel: spec.channel,
+    roles: spec.sendTo ?? spec.recipients,
+    template: spec.template,
+    ...(spec.meeting ? { meeting: spec.meeting } : {}),
+  });
+  return {
+    idempotencyKey: input.idempotencyKey,
+    deliveredAt: new Date().toISOString(),
+    duplicate: routed.deliveries.length > 0 && routed.deliveries.every((d) => d.duplicate === true),
+    subject: routed.subject,
+    recipients: spec.recipients,
+    deliveries: routed.deliveries,
+    unreached: routed.unreached,
+  };
 }
 
 /** The activity half of one effect: its definition, its input schema and the activity built from dependencies. */
@@ -99,23 +163,15 @@ export function defineEffectActivity<N extends string, S extends z.ZodType>(
   };
 }
 
-/** What one effect's message says and to whom: everything but the case reference `caseMessage` adds. */
-export type CaseMessageFields = Parameters<typeof caseMessage>[1];
 
 /**
  * The activity of an effect that sends one message about the case (every effect so far): `message`
- * words it from the zod-checked input (channel, recipients, subject, body), and the activity
- * delivers it through the outbox and answers what the case records.
+ * says from the zod-checked input what it is (channel, roles, template, meeting), and the activity
+ * sends it (sendCaseMessage) and answers what the case records.
  */
 export function defineMessageActivity<N extends string, S extends z.ZodType>(
   definition: EffectDefinition<N, S>,
-  message: (input: EffectInput<S>) => CaseMessageFields,
+  message: (input: EffectInput<S>) => CaseMessageSpec,
 ): EffectActivityModule<N, S> {
-  return defineEffectActivity(definition, (input, { outbox }) => deliverMessage(outbox, caseMessage(input, message(input))));
-}
-
-/** A message's Norwegian (bokmål) subject and body, as the recipient reads them; written for this product. */
-export interface Wording {
-  subject: string;
-  body: string;
+  return defineEffectActivity(definition, (input, deps) => sendCaseMessage(input, message(input), deps));
 }

@@ -1,12 +1,17 @@
-/** scheduleMeeting: a calendar entry for the participants, due within the procedure's limit counted from the fact. */
+/**
+ * scheduleMeeting: a task to the school's staff among the participants to set up a meeting, due
+ * within the procedure's limit counted from the fact. The guardians and the pupil are invited
+ * when the school has set the time (inviteToMeeting), not asked to arrange it.
+ */
 import { addDays } from 'date-fns';
-import { meetingNames, roleList } from '../../machines/labels';
 import { scheduleMeeting } from '../../machines/effects/schedule-meeting';
+import type { Role } from '../../machines/vocabulary';
 import { defineMessageActivity } from './define';
+
+const INVITED_NOT_ARRANGING: readonly Role[] = ['guardians', 'pupil'];
 
 export const scheduleMeetingActivity = defineMessageActivity(scheduleMeeting, (input) => {
   const { meeting, participants, withinDays } = input.params;
-  const name = meetingNames[meeting];
   // Counted from when the fact happened, as a UTC calendar date like the machines' agreed dates.
   const due =
     withinDays === undefined
@@ -17,8 +22,8 @@ export const scheduleMeetingActivity = defineMessageActivity(scheduleMeeting, (i
   return {
     channel: 'calendar',
     recipients: participants,
-    subject: `Møte: ${name}`,
-    body: `Sett opp ${name} med ${roleList(participants)}${due ? ` senest ${due}` : ''}.`,
+    sendTo: participants.filter((role) => !INVITED_NOT_ARRANGING.includes(role)),
+    template: { kind: 'meeting-call', meeting, ...(due ? { dueDate: due } : {}) },
     ...(due ? { dueDate: due } : {}),
   };
 });

@@ -163,6 +163,82 @@ describe('effects', () => {
   });
 });
 
+describe('meeting invitations', () => {
+  const scheduled = (scheduledFor: string, meeting: 'guardian-conversation' | 'evaluation-meeting' = 'guardian-conversation') =>
+    ev('meeting.scheduled', { meeting, scheduledFor, participants: ['guardians', 'contact-teacher'] }, { at: '2026-09-07T10:00:00Z' });
+  const held = () =>
+    ev(
+      'meeting.held',
+      { meeting: 'guardian-conversation', participants: ['guardians', 'contact-teacher'], pupilPresent: true, minutesRef: 'arkiv:2026/1-2' },
+      { at: '2026-09-09T10:00:00Z' },
+    );
+  const invitations = (host: CaseHost) => host.startQueuedEffects().filter((e) => e.name === 'inviteToMeeting');
+
+  test('a scheduled meeting invites its participants; a new time is the same meeting changed, the next one after it is held is new', () => {
+    const host = open();
+    host.startQueuedEffects();
+    host.applyEvent(contacted(), OPENED_MS + HOUR);
+    host.startQueuedEffects();
+    host.applyEvent(scheduled('2026-09-09T10:00:00+02:00'), OPENED_MS + 2 * HOUR);
+    expect(invitations(host).map((e) => e.params)).toEqual([
+      {
+        meeting: 'guardian-conversation',
+        scheduledFor: '2026-09-09T10:00:00+02:00',
+        participants: ['guardians', 'contact-teacher'],
+        occurrence: 1,
+        changes: 0,
+      },
+    ]);
+    host.applyEvent(scheduled('2026-09-10T12:00:00+02:00'), OPENED_MS + 3 * HOUR);
+    expect(invitations(host).map((e) => e.params)).toMatchObject([{ occurrence: 1, changes: 1, scheduledFor: '2026-09-10T12:00:00+02:00' }]);
+    // Another kind of meeting has a calendar entry of its own.
+    host.applyEvent(scheduled('2026-09-11T12:00:00+02:00', 'evaluation-meeting'), OPENED_MS + 4 * HOUR);
+    expect(invitations(host).map((e) => e.params)).toMatchObject([{ meeting: 'evaluation-meeting', occurrence: 1, changes: 0 }]);
+    const carried = JSON.parse(JSON.stringify(host.carried()));
+    expect(carried.meetings['guardian-conversation']).toEqual({ occurrence: 1, changes: 1, held: false });
+    if (host.refusal(held(), 'update') === undefined) {
+      host.applyEvent(held(), OPENED_MS + 2 * DAY);
+      host.startQueuedEffects();
+      host.applyEvent(scheduled('2026-09-20T09:00:00+02:00'), OPENED_MS + 3 * DAY);
+      expect(invitations(host).map((e) => e.params)).toMatchObject([{ occurrence: 2, changes: 0 }]);
+    }
+    // The count goes on after continue-as-new (the carried run redoes its unfinished invitations first).
+    const resumed = CaseHost.resume({ procedure: getProcedure(ID), rules: CURRENT_HOST_RULES }, carried);
+    resumed.applyEvent(scheduled('2026-09-12T12:00:00+02:00'), OPENED_MS + 5 * HOUR);
+    expect(invitations(resumed).at(-1)?.params).toMatchObject({ occurrence: 1, changes: 2 });
+  });
+
+  test('runs recorded before `meeting-invitations` send none', () => {
+    const host = open({ hostV2: true, effectTimeline: true });
+    host.startQueuedEffects();
+    host.applyEvent(contacted(), OPENED_MS + HOUR);
+    host.startQueuedEffects();
+    host.applyEvent(scheduled('2026-09-09T10:00:00+02:00'), OPENED_MS + 2 * HOUR);
+    expect(invitations(host)).toEqual([]);
+    expect(host.carried()).not.toHaveProperty('meetings');
+  });
+
+  test('a delivery to people goes on the timeline with each person’s id and outcome, and the roles nobody was reached for', () => {
+    const host = open();
+    const [effect] = host.startQueuedEffects();
+    host.effectDelivered(
+      effect!,
+      {
+        subject: 'Ny fraværssak',
+        recipients: ['contact-teacher', 'school-nurse'],
+        deliveries: [{ personId: 'A-1', role: 'contact-teacher', channel: 'email', status: 'sent', language: 'nb' }],
+        unreached: [{ role: 'school-nurse', reason: 'ingen med rollen i personkatalogen' }],
+      },
+      OPENED_MS + HOUR,
+    );
+    expect(host.view('w', OPENED_MS).timeline.at(-1)).toMatchObject({
+      kind: 'effect',
+      deliveries: [{ personId: 'A-1', channel: 'email', status: 'sent' }],
+      unreached: [{ role: 'school-nurse' }],
+    });
+  });
+});
+
 describe('copies and continue-as-new', () => {
   test('a clone goes its own way', () => {
     const host = open();

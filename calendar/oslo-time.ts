@@ -1,0 +1,29 @@
+/**
+ * A moment as the wall-clock time in a time zone (Europe/Oslo for meetings), from the runtime's
+ * own time zone data (Intl), so summer time is right whatever zone the process runs in.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** `yyyy-MM-ddTHH:mm` of `moment` on the clocks of `timeZone`. */
+export function formatInTimeZone(moment: Date, timeZone: string): string {
+  if (Number.isNaN(moment.getTime())) throw new RangeError(`ugyldig tidspunkt: ${String(moment)}`);
+  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(moment).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
