@@ -31,7 +31,8 @@ const deterministicSyntax = [
  *   intake               registrations in: format, importer, store, data generator
  *   people               the people directory: format, importer, store, recipient rules
  *   detection            reads the registrations, delivers triggers to the cases
- *   messages, calendar   real transports (SMTP, SMS gateway) with their delivery record; meeting invitations
+ *   messages, calendar,  real transports (SMTP, SMS gateway) with their delivery record; meeting invitations;
+ *   documents            the case documents as PDF/A-2b (forms, renderer)
  *   activities, diagrams effects and the detection run as Temporal activities; drawings
  *   worker, cli          the worker process; every command line (case, intake, detect, generate)
  *   audit, bench, scripts  tools over everything below; outside scripts/ (and test/) only these
@@ -47,7 +48,7 @@ export const LAYERS = [
   ['intake'],
   ['people'],
   ['detection'],
-  ['messages', 'calendar'],
+  ['messages', 'calendar', 'documents'],
   ['activities', 'diagrams'],
   ['worker', 'cli'],
   ['audit', 'bench', 'scripts'],

@@ -32,4 +32,7 @@ if [ "${1:-}" != "--runtime-only" ]; then
 fi
 if [ "${1:-}" = "--with-postgres" ]; then
   bash scripts/install-postgres.sh
+  # veraPDF (Java, from Maven Central): the document tests check every case document with it
+  # as PDF/A-2b (test/documents/). Only this branch: `npm start` and a worker never need it.
+  bash scripts/install-verapdf.sh
 fi
