@@ -48,7 +48,7 @@ export const LAYERS = [
   ['intake'],
   ['people'],
   ['detection'],
-  ['messages', 'calendar', 'documents'],
+  ['messages', 'calendar', 'archive', 'documents'],
   ['activities', 'diagrams'],
   ['worker', 'cli'],
   ['audit', 'bench', 'scripts'],
@@ -67,6 +67,7 @@ const TYPE_IMPORTS_UPWARD = {
 
 /** The files a command runs (npm scripts) inside the library folders; the tools' own are on top already. */
 export const ENTRY_POINTS = [
+  'cli/archive.ts',
   'cli/database.ts',
   'cli/detect.ts',
   'cli/generate.ts',

@@ -5,3 +5,6 @@ export class ArchiveError extends NamedError {}
 
 /** The case file or document named is not in the archive. */
 export class ArchiveNotFoundError extends ArchiveError {}
+
+/** A stored file is missing or no longer matches its checksum: the archive found a fault. */
+export class ArchiveIntegrityError extends ArchiveError {}

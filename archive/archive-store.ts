@@ -21,7 +21,7 @@ import type { ArchiveDocumentObjectsTable, ArchiveRegistryEntriesTable, Database
 import { quoteValue, schoolIdSchema } from '../machines/identifiers';
 import { documentKindSchema, type DocumentKind } from '../machines/vocabulary';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
-import { ArchiveError, ArchiveNotFoundError } from './archive-error';
+import { ArchiveError, ArchiveIntegrityError, ArchiveNotFoundError } from './archive-error';
 import { ContentFiles, sha256, type StoredContent } from './content-files';
 import {
   ACCESS_RESTRICTION,
@@ -405,7 +405,7 @@ export class ArchiveStore {
         .filter((o) => o.reference === e.reference && Number(o.document_number) === Number(e.document_number))
         .map(versionOf);
       const latest = versions.at(-1);
-      if (!latest) throw new ArchiveError(`Dokumentet ${e.reference} har ingen lagret fil i arkivet.`);
+      if (!latest) throw new ArchiveIntegrityError(`Dokumentet ${e.reference} har ingen lagret fil i arkivet.`);
       return {
         reference: e.reference,
         caseId: e.case_id,
@@ -450,9 +450,9 @@ export class ArchiveStore {
     if (!chosen) throw new ArchiveNotFoundError(`Dokumentet ${reference} har ingen versjon ${quoteValue(version)}.`);
     const content = await this.files.read(chosen.fileKey);
     if (content === undefined)
-      throw new ArchiveError(`Filen til ${reference} versjon ${chosen.version} mangler i arkivet (${chosen.fileKey}).`);
+      throw new ArchiveIntegrityError(`Filen til ${reference} versjon ${chosen.version} mangler i arkivet (${chosen.fileKey}).`);
     if (content.byteLength !== chosen.size || sha256(content) !== chosen.checksum)
-      throw new ArchiveError(
+      throw new ArchiveIntegrityError(
         `Filen til ${reference} versjon ${chosen.version} er endret etter at den ble arkivert: sjekksummen stemmer ikke (${chosen.fileKey}).`,
       );
     return { record, version: chosen, content };
@@ -588,7 +588,7 @@ export class ArchiveStore {
     const entry = await db.selectFrom('archive_registry_entries').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
     if (!entry) return undefined;
     const latest = await this.latestVersion(db, entry.reference);
-    if (!latest) throw new ArchiveError(`Dokumentet ${entry.reference} har ingen lagret fil i arkivet.`);
+    if (!latest) throw new ArchiveIntegrityError(`Dokumentet ${entry.reference} har ingen lagret fil i arkivet.`);
     return this.answer(entry, latest, true);
   }
 

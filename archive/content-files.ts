@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { ArchiveError } from './archive-error';
+import { ArchiveIntegrityError } from './archive-error';
 
 export interface StoredContent {
   checksum: string;
@@ -51,7 +51,7 @@ export class ContentFiles {
       // Stored before (the same bytes filed again, or a retry): the file must still be intact.
       const existing = await readFile(target);
       if (sha256(existing) !== checksum)
-        throw new ArchiveError(`Arkivfilen ${key} er endret eller skadet etter at den ble lagret; den blir ikke overskrevet.`);
+        throw new ArchiveIntegrityError(`Arkivfilen ${key} er endret eller skadet etter at den ble lagret; den blir ikke overskrevet.`);
     } finally {
       await unlink(temp);
     }
