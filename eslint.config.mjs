@@ -32,6 +32,7 @@ const deterministicSyntax = [
  *   people               the people directory: format, importer, store, recipient rules
  *   detection            reads the registrations, delivers triggers to the cases
  *   messages, calendar,  real transports (SMTP, SMS gateway) with their delivery record; meeting invitations;
+ *   archive              the case archive (Noark 5 metadata, files by checksum) and its arkivmelding export
  *   documents            the case documents as PDF/A-2b (forms, renderer)
  *   activities, diagrams effects and the detection run as Temporal activities; drawings
  *   worker, cli          the worker process; every command line (case, intake, detect, generate)
