@@ -90,7 +90,7 @@ const frames: Record<TemplateLanguage, Frame> = {
     staffSubject: (subject, reference) => `${subject} (case ${reference})`,
     smsContact: 'Contact',
     smsPhone: 'tel.',
-    smsCase: (reference) => `Case ${reference}: open the case in the system.`,
+    smsCase: (reference) => `Case ${reference}, see the system.`,
   },
 };
 

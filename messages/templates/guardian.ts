@@ -52,7 +52,7 @@ export const guardianWording: TemplateTable<GuardianMessage, (pupil: PupilWords)
       subject: "We have not heard about today's absence",
       body: `${Child} is not at school today, and we have not heard from you.`,
       next: 'Please let the school know as soon as possible. If we do not hear from you, the school will contact you during the day.',
-      sms: `${Child} is not at school today and we have not heard from you. Please let us know as soon as possible.`,
+      sms: `${Child} is not at school today, and we have had no notice. Please let us know as soon as possible.`,
     }),
   },
   'school-is-concerned': {

@@ -31,7 +31,7 @@ export const meetingInvitationWording: Record<TemplateLanguage, (meeting: string
       ? `Tidspunktet for møtet (${meeting}) er endret. Nytt tidspunkt er ${when}.`
       : `Du er invitert til et møte: ${meeting}, ${when}.`,
     next: `Invitasjonen ligger ved som kalenderfil, så du kan legge møtet inn i kalenderen.${changed ? ' Den erstatter den forrige invitasjonen.' : ''} Passer ikke tidspunktet, ta kontakt så snart som mulig.`,
-    sms: changed ? `Ny tid for møtet (${meeting}): ${when}.` : `Du er invitert til et møte (${meeting}) ${when}.`,
+    sms: changed ? `Ny tid: ${meeting}, ${when}.` : `Møteinvitasjon: ${meeting}, ${when}.`,
   }),
   nn: (meeting, when, changed) => ({
     subject: changed ? `Ny tid for møtet: ${capitalize(meeting)}, ${when}` : `Invitasjon: ${capitalize(meeting)}, ${when}`,
@@ -39,7 +39,7 @@ export const meetingInvitationWording: Record<TemplateLanguage, (meeting: string
       ? `Tidspunktet for møtet (${meeting}) er endra. Det nye tidspunktet er ${when}.`
       : `Du er invitert til eit møte: ${meeting}, ${when}.`,
     next: `Invitasjonen ligg ved som kalenderfil, så du kan leggje møtet inn i kalenderen.${changed ? ' Ho erstattar den førre invitasjonen.' : ''} Passar ikkje tidspunktet, ta kontakt så snart som mogleg.`,
-    sms: changed ? `Ny tid for møtet (${meeting}): ${when}.` : `Du er invitert til eit møte (${meeting}) ${when}.`,
+    sms: changed ? `Ny tid: ${meeting}, ${when}.` : `Møteinvitasjon: ${meeting}, ${when}.`,
   }),
   en: (meeting, when, changed) => ({
     subject: changed ? `New time for the meeting: ${capitalize(meeting)}, ${when}` : `Invitation: ${capitalize(meeting)}, ${when}`,
@@ -47,6 +47,6 @@ export const meetingInvitationWording: Record<TemplateLanguage, (meeting: string
       ? `The time of the meeting (${meeting}) has changed. The new time is ${when}.`
       : `You are invited to a meeting: ${meeting}, ${when}.`,
     next: `The invitation is attached as a calendar file, so you can add the meeting to your calendar.${changed ? ' It replaces the previous invitation.' : ''} If the time does not suit you, please get in touch as soon as possible.`,
-    sms: changed ? `New time for the meeting (${meeting}): ${when}.` : `You are invited to a meeting (${meeting}) ${when}.`,
+    sms: changed ? `New time: ${meeting}, ${when}.` : `Invitation: ${meeting}, ${when}.`,
   }),
 };
