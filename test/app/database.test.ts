@@ -61,6 +61,11 @@ describe('SQLite through node:sqlite', () => {
       expect(await migrateToLatest(database)).toEqual({ applied: [] });
       const tables = await database.db.introspection.getTables();
       expect(tables.map((t) => t.name).sort()).toEqual([
+        'archive_case_files',
+        'archive_correspondence_parties',
+        'archive_document_objects',
+        'archive_documents',
+        'archive_registry_entries',
         'detection_ledger',
         'detection_locks',
         'guardians',
