@@ -3,16 +3,22 @@
  * sees open cases under all four procedures at once, instead of an empty list. Synthetic pupils
  * at one school per procedure are generated for the current school year, written as a CSV
  * export, and imported through the real intake command line, which stores the rows and runs
- * detection, so the cases open exactly as they would from a school's own file.
+ * detection, so the cases open exactly as they would from a school's own file. Before that, a
+ * synthetic people directory for the same pupils (names, guardians, staff; people/generate-people.ts)
+ * is imported through the real people command line, so the messages of the opening cases reach
+ * people instead of nobody.
  *
  * Loaded once: a marker file records it. A data folder that already holds registrations (the
  * user imported their own) gets no demo data, and `DEMO_DATA=off` turns it off.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openMigratedDatabase } from '../../app/database/database';
-import { generate, toCsv } from '../../intake/generate';
+import { DEFAULT_SCHOOLS_CONFIG } from '../../app/settings';
+import { loadSchoolDirectory } from '../../detection/school-directory';
+import { type Pupil, generate, toCsv } from '../../intake/generate';
 import { SqlRegistrationStore } from '../../intake/registration-store';
+import { generatePeople, toPeopleCsv } from '../../people/generate-people';
 import { describeExit, spawnGroup } from './child-processes';
 import { PROJECT_ROOT } from './tools';
 
@@ -55,6 +61,62 @@ export interface DemoDataOptions {
   log: (line: string) => void;
 }
 
+/** Runs one of the project's command lines (cli/…) to its end, with its output. */
+async function runCommand(
+  name: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ok: boolean; failure: string; output: string }> {
+  const child = spawnGroup(process.execPath, ['--import', 'tsx', ...args], {
+    name,
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.process.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = await child.exited;
+  return { ok: exit.code === 0, failure: `${name}: ${describeExit(exit)}\n${output.trim()}`, output };
+}
+
+export type DemoPeopleResult =
+  { kind: 'imported'; file: string; pupils: number; guardians: number; staff: number } | { kind: 'failed'; reason: string };
+
+/**
+ * Writes the demo's people directory for `pupils` to `<dataDir>/demo/personer.csv` and imports it
+ * through the real command line (cli/people.ts). Guardians are written to in the written standard
+ * of their school's municipality, as the school directory (SCHOOLS_CONFIG in `env`, else
+ * config/schools.json) gives it.
+ */
+export async function importDemoPeople(
+  options: Pick<DemoDataOptions, 'dataDir' | 'databaseUrl' | 'env' | 'log'>,
+  pupils: readonly Pupil[],
+): Promise<DemoPeopleResult> {
+  const schoolsConfig = resolve(PROJECT_ROOT, options.env.SCHOOLS_CONFIG ?? DEFAULT_SCHOOLS_CONFIG);
+  let directory;
+  try {
+    directory = await loadSchoolDirectory(schoolsConfig);
+  } catch (err) {
+    return { kind: 'failed', reason: `personkatalogen kunne ikke lages: ${(err as Error).message}` };
+  }
+  const people = generatePeople({
+    pupils,
+    seed: DEMO_SEED,
+    writtenStandardOf: (schoolId) => directory.get(schoolId)?.writtenStandard ?? 'bokmal',
+  });
+  const demoDir = join(options.dataDir, 'demo');
+  mkdirSync(demoDir, { recursive: true });
+  const file = join(demoDir, 'personer.csv');
+  writeFileSync(file, toPeopleCsv(people));
+  const run = await runCommand('personimporten', ['cli/people.ts', 'import', file, '--database', options.databaseUrl], options.env);
+  if (!run.ok) return { kind: 'failed', reason: run.failure };
+  options.log(
+    `Personkatalogen for demoen er importert fra ${file}: ${people.pupils.length} elever, ${people.guardians.length} foresatte og ${people.staff.length} ansatte.`,
+  );
+  return { kind: 'imported', file, pupils: people.pupils.length, guardians: people.guardians.length, staff: people.staff.length };
+}
+
 /** Loads the demo data unless it was loaded before or the user's own registrations are there. */
 export async function loadDemoDataOnFirstStart(options: DemoDataOptions): Promise<DemoDataResult> {
   if (existsSync(demoMarkerFile(options.dataDir))) return { kind: 'skipped', reason: 'demodataene er lastet inn før' };
@@ -73,22 +135,20 @@ export async function loadDemoDataOnFirstStart(options: DemoDataOptions): Promis
     `Første oppstart: laster inn demodata (${pupils} syntetiske elever ved ${DEMO_SCHOOL_IDS.join(', ')}, skoleåret ${schoolYear}/${String((schoolYear + 1) % 100).padStart(2, '0')}, fravær per ${today}) ...`,
   );
 
-  const intake = spawnGroup(
-    process.execPath,
-    ['--import', 'tsx', 'cli/intake.ts', 'import', file, '--today', today, '--database', options.databaseUrl],
-    { name: 'demoimporten', cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  // The people first: the cases the intake opens send their first messages at once.
+  const people = await importDemoPeople(options, data.pupils);
+  if (people.kind === 'failed') return people;
+
+  const intake = await runCommand(
+    'fraværsimporten',
+    ['cli/intake.ts', 'import', file, '--today', today, '--database', options.databaseUrl],
+    options.env,
   );
-  let output = '';
-  intake.process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  intake.process.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exit = await intake.exited;
-  if (exit.code !== 0) {
-    return { kind: 'failed', reason: `importen ${describeExit(exit)}:\n${output.trim()}` };
-  }
-  for (const line of output.trim().split('\n').slice(-6)) options.log(`  ${line}`);
+  if (!intake.ok) return { kind: 'failed', reason: intake.failure };
+  for (const line of intake.output.trim().split('\n').slice(-6)) options.log(`  ${line}`);
   writeFileSync(
     demoMarkerFile(options.dataDir),
-    `${JSON.stringify({ loadedAt: options.now.toISOString(), file, pupils, seed: DEMO_SEED, schoolYear, today, schools: DEMO_SCHOOL_IDS }, null, 2)}\n`,
+    `${JSON.stringify({ loadedAt: options.now.toISOString(), file, peopleFile: people.file, pupils, seed: DEMO_SEED, schoolYear, today, schools: DEMO_SCHOOL_IDS }, null, 2)}\n`,
   );
   return { kind: 'loaded', pupils, schoolYear, today };
 }

@@ -1,7 +1,8 @@
 /**
  * The demo data of the first start (scripts/lib/demo-data.ts): which school year and day it
- * uses, and that it is never loaded twice nor over a school's own registrations. Loading it
- * into a running system is shown in start.devserver.test.ts.
+ * uses, that it is never loaded twice nor over a school's own registrations, and that its people
+ * directory is imported through the real command line. Loading it into a running system is shown
+ * in start.devserver.test.ts.
  */
 import { openMigratedDatabase } from '../../app/database/database';
 import { SqlRegistrationStore } from '../../intake/registration-store';
@@ -9,7 +10,17 @@ import { whole } from '../detection/fixtures';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoMarkerFile, demoSchoolYear, loadDemoDataOnFirstStart } from '../../scripts/lib/demo-data';
+import { generate } from '../../intake/generate';
+import { SqlPeopleDirectory } from '../../people/people-store';
+import {
+  DEMO_PUPILS_PER_SCHOOL,
+  DEMO_SCHOOL_IDS,
+  DEMO_SEED,
+  demoMarkerFile,
+  demoSchoolYear,
+  importDemoPeople,
+  loadDemoDataOnFirstStart,
+} from '../../scripts/lib/demo-data';
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,4 +61,61 @@ test("a database with the school's own registrations gets no demo data", async (
   }
   const result = await loadDemoDataOnFirstStart(options(dataDir));
   expect(result).toEqual({ kind: 'skipped', reason: 'databasen har allerede 1 registreringer' });
+});
+
+const demoPupils = () =>
+  generate({
+    pupils: DEMO_SCHOOL_IDS.length * DEMO_PUPILS_PER_SCHOOL,
+    seed: DEMO_SEED,
+    schoolYear: 2026,
+    pupilsPerSchool: DEMO_PUPILS_PER_SCHOOL,
+    schoolIds: DEMO_SCHOOL_IDS,
+  }).pupils;
+
+test('the demo people are imported through the real command line: every demo pupil is in the database and reaches a guardian', async () => {
+  const dataDir = join(dir, 'people');
+  const lines: string[] = [];
+  const pupils = demoPupils();
+  const result = await importDemoPeople({ ...options(dataDir), log: (line) => lines.push(line) }, pupils);
+  expect(result).toMatchObject({ kind: 'imported', file: join(dataDir, 'demo', 'personer.csv'), pupils: 160 });
+  expect(lines).toEqual([
+    expect.stringMatching(/^Personkatalogen for demoen er importert fra .*personer\.csv: 160 elever, \d+ foresatte og \d+ ansatte\.$/),
+  ]);
+  const database = await openMigratedDatabase(options(dataDir).databaseUrl);
+  try {
+    const stored = await database.db.selectFrom('pupils').select(['school_id', 'pupil_id']).orderBy('pupil_id').execute();
+    expect(stored.map((p) => [p.school_id, p.pupil_id])).toEqual(pupils.map((p) => [p.schoolId, p.pupilId]));
+    const directory = new SqlPeopleDirectory(database);
+    for (const pupil of pupils.filter((_, i) => i % 10 === 0)) {
+      expect((await directory.recipients('guardians', pupil.schoolId, pupil.pupilId)).length).toBeGreaterThanOrEqual(1);
+      expect(await directory.recipients('contact-teacher', pupil.schoolId, pupil.pupilId)).toHaveLength(1);
+    }
+    // The guardians in the nynorsk municipality are written to in nynorsk: the school directory was read.
+    const s016 = await directory.pupilPeople('S016', pupils.find((p) => p.schoolId === 'S016')!.pupilId);
+    expect(s016?.guardians.filter((g) => g.language !== 'en').every((g) => g.writtenStandard === 'nynorsk')).toBe(true);
+  } finally {
+    await database.close();
+  }
+});
+
+test('the demo people are not imported when the school directory cannot be read, and the reason says so', async () => {
+  const dataDir = join(dir, 'no-schools');
+  const result = await importDemoPeople(
+    { ...options(dataDir), env: { ...process.env, SCHOOLS_CONFIG: join(dir, 'finnes-ikke.json') } },
+    demoPupils(),
+  );
+  expect(result).toEqual({
+    kind: 'failed',
+    reason: expect.stringMatching(/^personkatalogen kunne ikke lages: Finner ikke skolekatalogen .*finnes-ikke\.json/),
+  });
+});
+
+test("a refused demo people file is a failure with the command line's own report", async () => {
+  const dataDir = join(dir, 'refused');
+  // A pupil at a school outside the school directory is refused by the real parser (exit code 3).
+  const result = await importDemoPeople(options(dataDir), [{ pupilId: 'E1', schoolId: 'S999', grade: 3, pattern: 'little' }]);
+  expect(result).toEqual({
+    kind: 'failed',
+    reason: expect.stringMatching(/^personimporten: avslutningskode 3\n[\s\S]*finnes ikke i skolekatalogen/),
+  });
 });

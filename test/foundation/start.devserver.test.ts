@@ -75,6 +75,7 @@ test('the first start loads demo data before it is ready: cases open at the demo
   expect(output).toMatch(/^Første oppstart: laster inn demodata \(160 syntetiske elever ved S001, S006, S011, S016/m);
   expect(output).not.toMatch('Demodataene ble ikke lastet inn');
   expect(output.indexOf('Første oppstart')).toBeLessThan(output.indexOf('Klar.'));
+  expect(output).toMatch(/^Personkatalogen for demoen er importert fra .*personer\.csv: 160 elever, \d+ foresatte og \d+ ansatte\.$/m);
   const marker = JSON.parse(readFileSync(demoMarkerFile(dir), 'utf8')) as { pupils: number; schools: string[] };
   expect(marker).toMatchObject({ pupils: 160, schools: [...DEMO_SCHOOL_IDS] });
   // The registrations are in the database under the data folder, with the school directory loaded beside them.
@@ -83,6 +84,10 @@ test('the first start loads demo data before it is ready: cases open at the demo
   const database = await openMigratedDatabase(`sqlite:${join(dir, 'skolefravaer.sqlite')}`);
   try {
     expect(await new SqlRegistrationStore(database).schoolIds()).toEqual([...DEMO_SCHOOL_IDS]);
+    // The people directory of the demo pupils was imported first, so the cases' messages reach people.
+    const pupils = await database.db.selectFrom('pupils').select(['school_id']).execute();
+    expect(pupils).toHaveLength(160);
+    expect([...new Set(pupils.map((p) => p.school_id))].sort()).toEqual([...DEMO_SCHOOL_IDS]);
   } finally {
     await database.close();
   }
