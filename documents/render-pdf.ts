@@ -280,7 +280,7 @@ function writeItem(pdf: PDFKit.PDFDocument, say: Say, key: string, item: Item, i
 /** A line to sign on per participant, each kept whole on one page. */
 function writeSignatures(pdf: PDFKit.PDFDocument, say: Say, participants: { name: string; role: string }[]): void {
   if (participants.length === 0) return;
-  const blockHeight = 64;
+  const blockHeight = 72;
   pdf.moveDown(1);
   if (pdf.y + 20 + blockHeight > pdf.page.maxY()) pdf.addPage();
   label(pdf, 'Underskrifter', 12);

@@ -3,6 +3,7 @@
  * runs once for all files (a JVM start costs seconds). A plain pdfkit file in the same run must
  * be refused, so the check itself is shown to bite.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import PDFDocument from 'pdfkit';
 import { CONFIDENTIALITY_LINE, type CaseDocument, SIGNED_KINDS, documentTitle, renderDocumentPdf } from '../../documents/render-pdf';
 import { DocumentFormError, choiceLabels, fieldLabels } from '../../documents/document-forms';
 import { type DocumentKind, documentKindSchema } from '../../machines/vocabulary';
+import { PROJECT_ROOT } from '../../scripts/lib/tools';
 import { type PdfAResult, validatePdfAFiles } from '../../scripts/lib/verapdf';
 import { type PdfText, pdfTexts } from '../helpers/pdf-text';
 import { sampleDocument, sampleFields, sampleHeader } from './sample-documents';
@@ -189,6 +191,23 @@ describe('determinism', () => {
     const again = JSON.parse(JSON.stringify(doc)) as CaseDocument;
     expect((await renderDocumentPdf(again)).equals(pdfs.get('measures-plan') as Buffer)).toBe(true);
     expect((await renderDocumentPdf(doc)).equals(await renderDocumentPdf(doc))).toBe(true);
+  });
+
+  it('another process in another time zone gives the same bytes (a retried activity on another worker)', async () => {
+    const script = [
+      "const { renderDocumentPdf } = require('./documents/render-pdf.ts');",
+      "const { sampleDocument } = require('./test/documents/sample-documents.ts');",
+      "renderDocumentPdf(sampleDocument('minutes')).then((pdf) => process.stdout.write(pdf.toString('base64')));",
+    ].join('\n');
+    const output = await new Promise<string>((done, fail) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', '-e', script],
+        { cwd: PROJECT_ROOT, env: { ...process.env, TZ: 'America/New_York' }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => (error ? fail(new Error(stderr || error.message)) : done(stdout)),
+      ),
+    );
+    expect(Buffer.from(output, 'base64').equals(pdfs.get('minutes') as Buffer)).toBe(true);
   });
 
   it('the dates in the file are the header createdAt, not the clock', () => {
