@@ -154,7 +154,7 @@ const reportOfConcern = z
 
 const closingNote = z.strictObject({
   closingReason: closingReasonSchema,
-  summary: text,
+  caseSummary: text,
   absenceAtClosing: text,
   approvedBy: shortText,
   followUpAfterClosing: text.optional(),
@@ -204,8 +204,8 @@ export const fieldLabels: Record<string, string> = {
   agenda: 'Saker',
   topic: 'Sak',
   discussion: 'Drøfting',
-  decisions: 'Vedtak og avtaler',
-  decision: 'Avtale',
+  decisions: 'Beslutninger og avtaler',
+  decision: 'Beslutning',
   responsible: 'Ansvarlig',
   deadline: 'Frist',
   nextMeetingDate: 'Dato for neste møte',
@@ -257,6 +257,7 @@ export const fieldLabels: Record<string, string> = {
   guardiansInformed: 'Foresatte er orientert om meldingen',
   guardiansNotInformedReason: 'Hvorfor foresatte ikke er orientert',
   closingReason: 'Grunnen til at saken avsluttes',
+  caseSummary: 'Oppsummering av saken',
   absenceAtClosing: 'Fraværet ved avslutning',
   approvedBy: 'Godkjent av',
   followUpAfterClosing: 'Oppfølging etter avslutning',

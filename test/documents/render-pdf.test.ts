@@ -141,7 +141,7 @@ describe('content', () => {
   it('prints the values a reader needs in Norwegian', () => {
     const minutes = textOf('minutes').text;
     expect(minutes).toContain('Møtetype samarbeidsmøte');
-    expect(minutes).toContain('Avtale: Egen garderobe i gymtimene Ansvarlig: Åse Lien Frist: 08.09.2026');
+    expect(minutes).toContain('Beslutning: Egen garderobe i gymtimene Ansvarlig: Åse Lien Frist: 08.09.2026');
     expect(textOf('evaluation').text).toContain('Samlet resultat bedre');
     expect(textOf('report-of-concern').text).toContain('Foresatte er orientert om meldingen Nei');
     const consent = textOf('consent').text;

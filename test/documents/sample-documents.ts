@@ -115,7 +115,7 @@ export const sampleFields: Record<DocumentKind, Record<string, unknown>> = {
   },
   'closing-note': {
     closingReason: 'absence-improved',
-    summary: 'Fraværet har gått ned etter tiltakene i høst.',
+    caseSummary: 'Fraværet har gått ned etter tiltakene i høst.',
     absenceAtClosing: 'Ingen fravær de siste seks ukene.',
     approvedBy: 'Åse Lien, rektor',
     followUpAfterClosing: 'Kontaktlærer følger med på fraværet ut skoleåret.',
