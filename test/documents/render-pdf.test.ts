@@ -63,8 +63,9 @@ beforeAll(async () => {
   writeFileSync(file('missing-glyphs'), await renderDocumentPdf(missingGlyphs));
   writeFileSync(file('without-pupil'), await renderDocumentPdf(withoutPupil));
   writeFileSync(file('plain-pdfkit'), await plainPdf());
+  writeFileSync(file('not-a-pdf'), 'Dette er ikke en PDF.');
   const names = [...kinds, 'long', 'missing-glyphs', 'without-pupil', 'plain-pdfkit'];
-  [results, texts] = await Promise.all([validatePdfAFiles(names.map(file)), pdfTexts(names.map(file))]);
+  [results, texts] = await Promise.all([validatePdfAFiles([...names, 'not-a-pdf'].map(file)), pdfTexts(names.map(file))]);
 });
 
 afterAll(() => {
@@ -86,6 +87,12 @@ describe('PDF/A-2b', () => {
     // The font is not embedded and there is no XMP metadata: the two things PDF/A adds.
     expect(plain?.failures.join('\n')).toMatch(/6\.2\.11\.4\.1-1/);
     expect(plain?.failures.join('\n')).toMatch(/6\.6\.2\.1-1/);
+  });
+
+  it('a file veraPDF cannot parse is reported as not compliant, with the reason', () => {
+    const broken = results.get(file('not-a-pdf'));
+    expect(broken?.compliant).toBe(false);
+    expect(broken?.failures).toEqual([expect.stringMatching(/^kunne ikke valideres: .*parse/)]);
   });
 
   it('a character the font lacks is printed as «?» and the document stays compliant', () => {
