@@ -157,9 +157,10 @@ export async function renderDocumentPdf(doc: CaseDocument): Promise<Buffer> {
   const { regular, bold } = fontFiles();
   pdf.registerFont('regular', regular);
   pdf.registerFont('bold', bold);
-  pdf.font('regular');
-  const font = (pdf as unknown as { _font: { font: Font } })._font.font;
-  const say = (value: string) => printable(font, value);
+  // The bold face covers a little less than the regular one: a character is kept only when both have it.
+  const faces = (['bold', 'regular'] as const).map((face) => (pdf.font(face) as unknown as { _font: { font: Font } })._font.font);
+  const both: Font = { hasGlyphForCodePoint: (codePoint) => faces.every((face) => face.hasGlyphForCodePoint(codePoint)) };
+  const say = (value: string) => printable(both, value);
 
   writeHeading(pdf, say, title, header);
   writeFields(pdf, say, doc.kind, form);
