@@ -50,7 +50,7 @@ export const LAYERS = [
   ['people'],
   ['detection'],
   ['messages', 'calendar', 'archive', 'documents'],
-  ['activities', 'diagrams'],
+  ['activities', 'diagrams', 'casework'],
   ['worker', 'cli'],
   ['audit', 'bench', 'scripts'],
 ];

@@ -118,7 +118,10 @@ function contactFor(people: PupilPeople, school: SchoolProfile): TemplateContext
 }
 
 /** The people `roles` reach, each once (with the first role that reached them), and the roles that reach nobody. */
-function addressees(roles: readonly Role[], people: PupilPeople): { to: { person: Recipient; role: Role }[]; unreached: RoutingResult['unreached'] } {
+function addressees(
+  roles: readonly Role[],
+  people: PupilPeople,
+): { to: { person: Recipient; role: Role }[]; unreached: RoutingResult['unreached'] } {
   const seen = new Set<string>();
   const to: { person: Recipient; role: Role }[] = [];
   const unreached: RoutingResult['unreached'] = [];
@@ -141,12 +144,17 @@ function addressees(roles: readonly Role[], people: PupilPeople): { to: { person
  */
 export async function routeMessage(routing: MessageRouting, ref: MessageCase, message: RoutedMessage): Promise<RoutingResult> {
   const school = routing.schoolProfile(ref.schoolId) ?? { name: ref.schoolId, municipality: '', writtenStandard: 'bokmal' };
+  // The timeline shows the title in the municipality's own standard, whoever the message went to.
   const subjectFor = (context: TemplateContext) =>
-    renderMessage(message.template, templateLanguageFor({ language: 'nb' }, school.writtenStandard).language, context).subject;
+    renderMessage(message.template, templateLanguageFor({ language: 'nb' }, school.writtenStandard).language, context).title;
   const people = await routing.people.pupilPeople(ref.schoolId, ref.pupilId);
   const baseContext: TemplateContext = { schoolName: school.name, contact: { name: school.name }, caseReference: ref.caseId };
   if (!people) {
-    return { subject: subjectFor(baseContext), deliveries: [], unreached: message.roles.map((role) => ({ role, reason: PUPIL_NOT_IN_DIRECTORY })) };
+    return {
+      subject: subjectFor(baseContext),
+      deliveries: [],
+      unreached: message.roles.map((role) => ({ role, reason: PUPIL_NOT_IN_DIRECTORY })),
+    };
   }
   const contact = contactFor(people, school);
   const { to, unreached } = addressees(message.roles, people);
@@ -234,7 +242,12 @@ async function sendToPerson(
     schoolId: ref.schoolId,
     pupilId: ref.pupilId,
     recipients: [role],
-    recipient: { personId: person.id, kind: person.kind, channel, address: channel === 'email' ? (person.email as string) : (person.mobile as string) },
+    recipient: {
+      personId: person.id,
+      kind: person.kind,
+      channel,
+      address: channel === 'email' ? (person.email as string) : (person.mobile as string),
+    },
     language: rendered.language,
     subject: rendered.subject,
     body: channel === 'sms' ? rendered.sms : rendered.text,
@@ -243,12 +256,24 @@ async function sendToPerson(
     createdAt: ref.issuedAt,
   };
   const receipt = await routing.outbox.deliver(outboxMessage);
-  await routing.deliveries.recordSent({ idempotencyKey: key, caseId: ref.caseId, channel: 'outbox', recipientId: person.id, at: receipt.deliveredAt });
+  await routing.deliveries.recordSent({
+    idempotencyKey: key,
+    caseId: ref.caseId,
+    channel: 'outbox',
+    recipientId: person.id,
+    at: receipt.deliveredAt,
+  });
   return { ...base, channel: 'outbox', status: 'sent', ...(receipt.duplicate ? { duplicate: true } : {}) };
 }
 
 /** The person's own calendar entry: they are its only attendee, so no one learns who else was invited. */
-function invitationFor(routing: MessageRouting, ref: MessageCase, meeting: MeetingEntry, person: Recipient, rendered: RenderedMessage): EmailAttachment {
+function invitationFor(
+  routing: MessageRouting,
+  ref: MessageCase,
+  meeting: MeetingEntry,
+  person: Recipient,
+  rendered: RenderedMessage,
+): EmailAttachment {
   const content = meetingInvitation(
     {
       caseId: ref.caseId,

@@ -24,6 +24,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 /** `yyyy-MM-ddTHH:mm` of `moment` on the clocks of `timeZone`. */
 export function formatInTimeZone(moment: Date, timeZone: string): string {
   if (Number.isNaN(moment.getTime())) throw new RangeError(`ugyldig tidspunkt: ${String(moment)}`);
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(moment).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(moment)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }

@@ -28,7 +28,12 @@ async function run(): Promise<void> {
   // Messages go to people: the directory and the delivery record are in the school's database.
   const database = await openMigratedDatabase(databaseUrl);
   const outbox = new FileOutbox(outboxDir);
-  const messages = buildMessageRouting({ database, schools: await loadSchoolDirectory(schoolsConfig), outbox, messages: settings.messages });
+  const messages = buildMessageRouting({
+    database,
+    schools: await loadSchoolDirectory(schoolsConfig),
+    outbox,
+    messages: settings.messages,
+  });
   const connection = await connectWorker(config);
   // Daily detection opens and signals cases through a client of its own.
   const client = await connectClient(config);

@@ -29,7 +29,10 @@ export interface MessageRoutingParts {
 }
 
 /** The routing and what must be closed with the worker (the SMTP connection pool). */
-export function buildMessageRouting({ database, schools, outbox, messages }: MessageRoutingParts): { routing: MessageRouting; close(): void } {
+export function buildMessageRouting({ database, schools, outbox, messages }: MessageRoutingParts): {
+  routing: MessageRouting;
+  close(): void;
+} {
   const deliveries = new DeliveryStore(database);
   const smtp = messages.smtp;
   const email = smtp ? new SmtpSender(smtp, deliveries) : undefined;

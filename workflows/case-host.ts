@@ -709,7 +709,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
         : { occurrence: (previous?.occurrence ?? 0) + 1, changes: 0, held: false };
     this.meetings[event.meeting] = meeting;
     this.queueEffect(
-      'inviteToMeeting',
+      'sendMeetingInvitation',
       {
         meeting: event.meeting,
         scheduledFor: event.scheduledFor,

@@ -70,7 +70,7 @@ const PATCH_UPDATE_RECEIPT = 'case-update-receipt';
 const PATCH_EFFECT_TIMELINE = 'effect-timeline';
 /**
  * The patch that sends every scheduled meeting's participants an invitation with a calendar entry
- * (the `inviteToMeeting` effect the host issues on `meeting.scheduled`). Runs opened before it send
+ * (the `sendMeetingInvitation` effect the host issues on `meeting.scheduled`). Runs opened before it send
  * none, as they did, so their histories replay.
  */
 const PATCH_MEETING_INVITATIONS = 'meeting-invitations';

@@ -95,12 +95,20 @@ export interface CaseMessageSpec {
 
 /** The bokmål wording of a message to roles (no people directory): names only the school and the case. */
 export function roleMessageWording(spec: CaseMessageSpec, input: CaseRef): { subject: string; body: string } {
-  const rendered = renderMessage(spec.template, 'nb', { schoolName: input.schoolId, contact: { name: 'skolen' }, caseReference: input.caseId });
-  return { subject: rendered.subject, body: rendered.text };
+  const rendered = renderMessage(spec.template, 'nb', {
+    schoolName: input.schoolId,
+    contact: { name: 'skolen' },
+    caseReference: input.caseId,
+  });
+  return { subject: rendered.title, body: rendered.text };
 }
 
 /** Sends the message `spec` describes for the case `input` refers to: to people when routing is given, else to the outbox by role. */
-export async function sendCaseMessage(input: EffectInput<z.ZodType>, spec: CaseMessageSpec, deps: EffectDependencies): Promise<EffectDelivery> {
+export async function sendCaseMessage(
+  input: EffectInput<z.ZodType>,
+  spec: CaseMessageSpec,
+  deps: EffectDependencies,
+): Promise<EffectDelivery> {
   if (!deps.routing) {
     const wording = roleMessageWording(spec, input);
     return deliverMessage(
@@ -162,7 +170,6 @@ export function defineEffectActivity<N extends string, S extends z.ZodType>(
     create: (deps) => async (raw) => handle(parseActivityInput(input, raw, definition.name) as EffectInput<S>, deps),
   };
 }
-
 
 /**
  * The activity of an effect that sends one message about the case (every effect so far): `message`

@@ -5,7 +5,7 @@
 import type { EffectDefinitions, EffectName } from '../../machines/effects';
 import type { EffectActivityModule, EffectDelivery, EffectDependencies, EffectInput } from './define';
 import { informSchoolOwnerActivity } from './inform-school-owner';
-import { inviteToMeetingActivity } from './invite-to-meeting';
+import { sendMeetingInvitationActivity } from './send-meeting-invitation';
 import { notifyGuardiansActivity } from './notify-guardians';
 import { notifyStaffActivity } from './notify-staff';
 import { remindResponsibleActivity } from './remind-responsible';
@@ -21,7 +21,7 @@ export const effectActivityModules: { [K in EffectName]: ModuleFor<K> } = {
   requestDocument: requestDocumentActivity,
   scheduleMeeting: scheduleMeetingActivity,
   remindResponsible: remindResponsibleActivity,
-  inviteToMeeting: inviteToMeetingActivity,
+  sendMeetingInvitation: sendMeetingInvitationActivity,
 };
 
 /** The input of effect `K`'s activity. */

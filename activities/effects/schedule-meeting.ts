@@ -1,7 +1,7 @@
 /**
  * scheduleMeeting: a task to the school's staff among the participants to set up a meeting, due
  * within the procedure's limit counted from the fact. The guardians and the pupil are invited
- * when the school has set the time (inviteToMeeting), not asked to arrange it.
+ * when the school has set the time (sendMeetingInvitation), not asked to arrange it.
  */
 import { addDays } from 'date-fns';
 import { scheduleMeeting } from '../../machines/effects/schedule-meeting';

@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type { EffectDefinition } from './define';
 import { informSchoolOwner } from './inform-school-owner';
-import { inviteToMeeting } from './invite-to-meeting';
+import { sendMeetingInvitation } from './send-meeting-invitation';
 import { notifyGuardians } from './notify-guardians';
 import { notifyStaff } from './notify-staff';
 import { remindResponsible } from './remind-responsible';
@@ -21,7 +21,7 @@ export { type GuardianMessage, guardianMessageSchema } from './notify-guardians'
 export { type StaffTopic, staffTopicSchema } from './notify-staff';
 export { type SchoolOwnerTopic, schoolOwnerTopicSchema } from './inform-school-owner';
 export { type ReminderTopic, reminderTopicSchema } from './remind-responsible';
-export { HOST_ISSUED_EFFECTS } from './invite-to-meeting';
+export { HOST_ISSUED_EFFECTS } from './send-meeting-invitation';
 
 /**
  * Every effect a procedure may declare, and those the case host issues itself (HOST_ISSUED_EFFECTS).
@@ -34,7 +34,7 @@ export const effectDefinitions = [
   requestDocument,
   scheduleMeeting,
   remindResponsible,
-  inviteToMeeting,
+  sendMeetingInvitation,
 ] as const;
 
 type AnyEffect = (typeof effectDefinitions)[number];
@@ -55,7 +55,7 @@ export type InformSchoolOwnerParams = EffectParams['informSchoolOwner'];
 export type RequestDocumentParams = EffectParams['requestDocument'];
 export type ScheduleMeetingParams = EffectParams['scheduleMeeting'];
 export type RemindResponsibleParams = EffectParams['remindResponsible'];
-export type InviteToMeetingParams = EffectParams['inviteToMeeting'];
+export type SendMeetingInvitationParams = EffectParams['sendMeetingInvitation'];
 
 /** Parameter schemas of each effect, by name: machines are typed by them, activities validate with them. */
 export const effectParamSchemas = Object.fromEntries(effectDefinitions.map((d) => [d.name, d.params])) as {

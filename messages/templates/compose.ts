@@ -153,6 +153,7 @@ export function compose(wording: Wording, audience: Audience, language: Template
   return {
     // A subject is one header line: no line break may reach it, whatever the wording holds.
     subject: subject.replace(/[\r\n]+/g, ' '),
+    title: wording.subject.replace(/[\r\n]+/g, ' '),
     text: paragraphs.join('\n\n'),
     sms: sms.length > SMS_MAX ? `${sms.slice(0, SMS_MAX - 3)}...` : sms,
     language,

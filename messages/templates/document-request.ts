@@ -3,7 +3,7 @@ import type { TemplateLanguage, Wording } from './types';
 
 export const documentRequestWording: Record<TemplateLanguage, (document: string) => Wording> = {
   nb: (document) => ({
-    subject: `Dokument trengs i saken: ${document}`,
+    subject: `Dokument mangler: ${document}`,
     body: `Saken trenger dokumentet «${document}» før den kan gå videre.`,
     next: 'Lag eller hent dokumentet, og arkiver det i saken.',
     sms: `Dokument trengs: ${document}.`,

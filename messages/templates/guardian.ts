@@ -37,7 +37,7 @@ export const guardianWording: TemplateTable<GuardianMessage, (pupil: PupilWords)
   },
   'absence-without-notice': {
     nb: ({ Child }) => ({
-      subject: 'Vi har ikke fått beskjed om fraværet i dag',
+      subject: 'Vi mangler beskjed om fravær',
       body: `${Child} er ikke på skolen i dag, og vi har ikke fått beskjed fra dere.`,
       next: 'Gi beskjed til skolen så snart som mulig. Hører vi ikke fra dere, tar skolen kontakt med dere i løpet av dagen.',
       sms: `${Child} er ikke på skolen i dag, og vi har ikke fått beskjed. Gi beskjed så snart som mulig.`,
@@ -57,7 +57,7 @@ export const guardianWording: TemplateTable<GuardianMessage, (pupil: PupilWords)
   },
   'school-is-concerned': {
     nb: ({ child }) => ({
-      subject: 'Skolen vil snakke med dere om fraværet',
+      subject: 'Skolen er bekymret for fraværet',
       body: `Fraværet til ${child} har økt, og vi er bekymret. Vi vil gjerne finne ut sammen med dere hva som ligger bak, og hva som kan gjøre det lettere å komme på skolen.`,
       next: 'Skolen tar snart kontakt med dere for å avtale en samtale. Ta gjerne kontakt før det.',
       sms: `Fraværet til ${child} har økt. Vi vil gjerne snakke med dere og tar kontakt om en samtale.`,
@@ -77,7 +77,7 @@ export const guardianWording: TemplateTable<GuardianMessage, (pupil: PupilWords)
   },
   'meeting-invitation': {
     nb: ({ child, Child }) => ({
-      subject: 'Invitasjon til møte om fraværet',
+      subject: 'Invitasjon til møte om skolefravær',
       body: `Skolen inviterer dere til et møte om fraværet til ${child}, der vi sammen blir enige om veien videre. ${Child} er velkommen til å være med.`,
       next: 'Skolen tar kontakt med dere for å finne et tidspunkt som passer.',
       sms: `Vi inviterer til et møte om fraværet til ${child} og tar kontakt om tidspunkt.`,

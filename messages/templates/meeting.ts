@@ -8,7 +8,7 @@ import type { TemplateLanguage, Wording } from './types';
 
 export const meetingCallWording: Record<TemplateLanguage, (meeting: string, dueDate?: string) => Wording> = {
   nb: (meeting, dueDate) => ({
-    subject: `Sett opp møte: ${meeting}`,
+    subject: `Møte: ${meeting}`,
     body: `Rutinen krever dette møtet i saken: ${meeting}.${dueDate ? ` Møtet skal holdes senest ${dueDate}.` : ''}`,
     next: 'Avtal tidspunkt med deltakerne og sett opp møtet i systemet, så får de en invitasjon.',
   }),

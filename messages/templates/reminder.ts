@@ -25,7 +25,7 @@ export const reminderWording: TemplateTable<ReminderTopic, Wording> = {
   },
   'hold-meeting': {
     nb: {
-      subject: 'Påminnelse: møtet er ikke registrert som holdt',
+      subject: 'Påminnelse: møtet er ikke holdt',
       body: 'Møtet som skulle kalles inn, er ennå ikke registrert som holdt.',
       next: 'Hold møtet, eller registrer det i saken hvis det allerede er holdt.',
     },
@@ -127,7 +127,7 @@ export const reminderWording: TemplateTable<ReminderTopic, Wording> = {
   },
   'file-document': {
     nb: {
-      subject: 'Påminnelse: et dokument mangler',
+      subject: 'Påminnelse: dokumentasjon mangler',
       body: 'Saken venter på et dokument før den kan gå videre eller avsluttes.',
       next: 'Åpne saken, se hvilket dokument som mangler, og arkiver det.',
     },

@@ -5,7 +5,7 @@ import type { TemplateTable, Wording } from './types';
 export const schoolOwnerWording: TemplateTable<SchoolOwnerTopic, Wording> = {
   'case-escalated': {
     nb: {
-      subject: 'Orientering til skoleeier: fraværssak på høyere nivå',
+      subject: 'Melding til skoleeier: fraværssak på høyere nivå',
       body: 'En fraværssak er løftet til et nivå i rutinen der skoleeier skal orienteres.',
       next: 'Åpne saken i systemet for å se status. Skolen holder skoleeier orientert om videre steg.',
     },
@@ -22,7 +22,7 @@ export const schoolOwnerWording: TemplateTable<SchoolOwnerTopic, Wording> = {
   },
   'referral-sent': {
     nb: {
-      subject: 'Orientering til skoleeier: henvisning sendt',
+      subject: 'Melding til skoleeier: henvisning sendt',
       body: 'Skolen har sendt en henvisning til en annen tjeneste i en fraværssak.',
       next: 'Åpne saken i systemet for å se status. Skolen følger opp henvisningen.',
     },

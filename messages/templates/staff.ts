@@ -26,7 +26,7 @@ export const staffWording: TemplateTable<StaffTopic, Wording> = {
   },
   'case-escalated': {
     nb: {
-      subject: 'Fraværssaken er løftet til neste nivå',
+      subject: 'Fraværssak løftet til neste nivå',
       body: 'Saken er løftet til et høyere nivå i rutinen, og ansvaret kan ha endret seg.',
       next: 'Åpne saken og se hvem som har ansvaret nå, og hvilke steg som kommer.',
     },
@@ -43,7 +43,7 @@ export const staffWording: TemplateTable<StaffTopic, Wording> = {
   },
   'new-trigger': {
     nb: {
-      subject: 'Nytt fravær i en åpen sak',
+      subject: 'Nytt fravær i åpen sak',
       body: 'Eleven har nytt fravær som fører saken videre til neste fase i rutinen.',
       next: 'Se i saken hvilke steg som gjelder nå.',
     },
@@ -77,7 +77,7 @@ export const staffWording: TemplateTable<StaffTopic, Wording> = {
   },
   'deadline-passed': {
     nb: {
-      subject: 'En frist i fraværssaken er passert',
+      subject: 'Frist passert i fraværssak',
       body: 'En frist i rutinen er passert uten at neste steg er registrert.',
       next: 'Gjør steget, eller registrer i saken hvorfor det venter.',
     },
@@ -94,7 +94,7 @@ export const staffWording: TemplateTable<StaffTopic, Wording> = {
   },
   'case-closed': {
     nb: {
-      subject: 'Fraværssaken er avsluttet',
+      subject: 'Fraværssak avsluttet',
       body: 'Saken er avsluttet og dokumentert.',
       next: 'Du trenger ikke gjøre noe mer. Skolen følger med på fraværet som vanlig.',
     },
@@ -145,7 +145,7 @@ export const staffWording: TemplateTable<StaffTopic, Wording> = {
   },
   'minutes-shared': {
     nb: {
-      subject: 'Referat fra møtet med ansvarsfordeling',
+      subject: 'Referat med ansvarsfordeling',
       body: 'Referatet fra møtet er arkivert i saken. Det viser hvilke tiltak som ble avtalt, og hvem som har ansvar for hva.',
       next: 'Les referatet og følg opp din del.',
     },

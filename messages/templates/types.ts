@@ -41,6 +41,8 @@ export interface TemplateContext {
 
 export interface RenderedMessage {
   subject: string;
+  /** The subject without the school or case reference around it: what the case's timeline and a message to roles show. */
+  title: string;
   text: string;
   /** At most 160 GSM-ish characters where possible; for SMS. */
   sms: string;

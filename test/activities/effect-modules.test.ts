@@ -113,7 +113,7 @@ test("every effect's parameters are the fields its module names", () => {
     requestDocument: ['kind', 'from'],
     scheduleMeeting: ['meeting', 'participants', 'withinDays'],
     remindResponsible: ['roles', 'about'],
-    inviteToMeeting: ['meeting', 'scheduledFor', 'participants', 'occurrence', 'changes'],
+    sendMeetingInvitation: ['meeting', 'scheduledFor', 'participants', 'occurrence', 'changes'],
   });
   expect(
     effectsByName.scheduleMeeting.params.parse({

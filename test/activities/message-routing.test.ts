@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import ICAL from 'ical.js';
+import { createRequire } from 'node:module';
+import type ICALModule from 'ical.js' with { 'resolution-mode': 'import' };
 import { createWorkerActivities, type WorkerActivities } from '../../activities';
 import { FileOutbox } from '../../activities/outbox';
 import type { AppDatabase } from '../../app/database/database';
@@ -24,6 +25,9 @@ import { buildMessageRouting } from '../../worker/message-routing';
 import { testDatabases } from '../helpers/databases';
 import { type LoopbackSmtp, startLoopbackSmtp } from '../messages/smtp-server';
 import { GOOD_ROWS, csv } from '../people/fixtures';
+
+// ical.js's types are ESM only; its CommonJS build is what jest loads, typed as the ESM one.
+const ICAL = createRequire(__filename)('ical.js') as typeof ICALModule;
 
 const databases = testDatabases();
 const SCHOOLS = join(__dirname, '..', '..', 'config', 'schools.json');
@@ -92,7 +96,12 @@ describe.each(databases)('$name', ({ open }) => {
   });
 
   async function activitiesWith(transports: 'real' | 'none'): Promise<WorkerActivities> {
-    const built = buildMessageRouting({ database, schools: await loadSchoolDirectory(SCHOOLS), outbox, messages: messageSettings(transports) });
+    const built = buildMessageRouting({
+      database,
+      schools: await loadSchoolDirectory(SCHOOLS),
+      outbox,
+      messages: messageSettings(transports),
+    });
     closers.push(built.close);
     return createWorkerActivities({ outbox, routing: built.routing });
   }
@@ -164,13 +173,19 @@ describe.each(databases)('$name', ({ open }) => {
     });
     expect((await mails()).map(toOf).sort()).toEqual([['kari@skole.no'], ['rita@skole.no']]);
     expect(delivery.unreached).toEqual([{ role: 'ppt', reason: 'ingen med rollen i personkatalogen' }]);
-    const missing = await activities.notifyStaff({ ...ref('sak-X/5/notifyStaff', 'X404'), params: { roles: ['principal'], about: 'case-opened' } });
+    const missing = await activities.notifyStaff({
+      ...ref('sak-X/5/notifyStaff', 'X404'),
+      params: { roles: ['principal'], about: 'case-opened' },
+    });
     expect(missing.unreached).toEqual([{ role: 'principal', reason: 'eleven finnes ikke i personkatalogen' }]);
   });
 
   test('a guardian with only a mobile number gets an SMS through the gateway', async () => {
     const activities = await activitiesWith('real');
-    const delivery = await activities.notifyGuardians({ ...ref('sak-E2/6/notifyGuardians', 'E2'), params: { message: 'absence-without-notice' } });
+    const delivery = await activities.notifyGuardians({
+      ...ref('sak-E2/6/notifyGuardians', 'E2'),
+      params: { message: 'absence-without-notice' },
+    });
     expect(smsReceived.map((s) => s.to)).toEqual(['93333333']);
     expect(smsReceived[0]!.text.length).toBeLessThanOrEqual(306);
     expect(delivery.deliveries?.map((d) => [d.personId, d.channel]).sort()).toEqual([
@@ -182,12 +197,12 @@ describe.each(databases)('$name', ({ open }) => {
   test('a scheduled meeting’s invitation carries each person’s own calendar entry; a new time updates the same entry', async () => {
     const activities = await activitiesWith('real');
     const invite = (key: string, scheduledFor: string, changes: number) =>
-      activities.inviteToMeeting({
+      activities.sendMeetingInvitation({
         ...ref(key),
         params: { meeting: 'leadership-meeting', scheduledFor, participants: ['guardians', 'principal'], occurrence: 1, changes },
       });
-    await invite('sak-E1/7/inviteToMeeting', '2026-09-15T10:00:00+02:00', 0);
-    await invite('sak-E1/8/inviteToMeeting', '2026-09-16T12:30:00+02:00', 1);
+    await invite('sak-E1/7/sendMeetingInvitation', '2026-09-15T10:00:00+02:00', 0);
+    await invite('sak-E1/8/sendMeetingInvitation', '2026-09-16T12:30:00+02:00', 1);
     const received = await mails();
     expect(received).toHaveLength(6);
     const events = received.map((mail) => {
@@ -197,7 +212,13 @@ describe.each(databases)('$name', ({ open }) => {
       const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
       // The only attendee is the person the mail went to.
       expect(event.attendees.map((a) => String(a.getFirstValue()).replace(/^mailto:/i, ''))).toEqual(toOf(mail));
-      return { to: toOf(mail)[0], uid: event.uid, sequence: event.sequence, start: event.startDate.toString(), zone: event.component.getFirstProperty('dtstart')?.getParameter('tzid') };
+      return {
+        to: toOf(mail)[0],
+        uid: event.uid,
+        sequence: event.sequence,
+        start: event.startDate.toString(),
+        zone: event.component.getFirstProperty('dtstart')?.getParameter('tzid'),
+      };
     });
     const forMor = events.filter((e) => e.to === 'mor@example.no');
     expect(forMor.map((e) => [e.sequence, e.start, e.zone])).toEqual([
@@ -209,9 +230,15 @@ describe.each(databases)('$name', ({ open }) => {
 
   test('without transports the outbox holds the same messages, one per person, with the calendar entry', async () => {
     const activities = await activitiesWith('none');
-    const delivery = await activities.inviteToMeeting({
-      ...ref('sak-E1/9/inviteToMeeting'),
-      params: { meeting: 'evaluation-meeting', scheduledFor: '2026-10-01T09:00:00+02:00', participants: ['guardians'], occurrence: 1, changes: 0 },
+    const delivery = await activities.sendMeetingInvitation({
+      ...ref('sak-E1/9/sendMeetingInvitation'),
+      params: {
+        meeting: 'evaluation-meeting',
+        scheduledFor: '2026-10-01T09:00:00+02:00',
+        participants: ['guardians'],
+        occurrence: 1,
+        changes: 0,
+      },
     });
     expect(smtp.received).toHaveLength(0);
     const messages = await outbox.list();
@@ -221,9 +248,15 @@ describe.each(databases)('$name', ({ open }) => {
     ]);
     expect(messages.every((m) => m.attachments?.[0]?.content.includes('METHOD:REQUEST'))).toBe(true);
     expect(delivery.deliveries?.map((d) => d.channel)).toEqual(['outbox', 'outbox']);
-    const again = await activities.inviteToMeeting({
-      ...ref('sak-E1/9/inviteToMeeting'),
-      params: { meeting: 'evaluation-meeting', scheduledFor: '2026-10-01T09:00:00+02:00', participants: ['guardians'], occurrence: 1, changes: 0 },
+    const again = await activities.sendMeetingInvitation({
+      ...ref('sak-E1/9/sendMeetingInvitation'),
+      params: {
+        meeting: 'evaluation-meeting',
+        scheduledFor: '2026-10-01T09:00:00+02:00',
+        participants: ['guardians'],
+        occurrence: 1,
+        changes: 0,
+      },
     });
     expect(again.duplicate).toBe(true);
     expect(await outbox.list()).toHaveLength(2);

@@ -172,7 +172,7 @@ describe('meeting invitations', () => {
       { meeting: 'guardian-conversation', participants: ['guardians', 'contact-teacher'], pupilPresent: true, minutesRef: 'arkiv:2026/1-2' },
       { at: '2026-09-09T10:00:00Z' },
     );
-  const invitations = (host: CaseHost) => host.startQueuedEffects().filter((e) => e.name === 'inviteToMeeting');
+  const invitations = (host: CaseHost) => host.startQueuedEffects().filter((e) => e.name === 'sendMeetingInvitation');
 
   test('a scheduled meeting invites its participants; a new time is the same meeting changed, the next one after it is held is new', () => {
     const host = open();

@@ -10,8 +10,8 @@ import { meetingKindSchema } from '../vocabulary';
 import { defineEffect } from './define';
 import { recipientRolesSchema } from './recipients';
 
-export const inviteToMeeting = defineEffect({
-  name: 'inviteToMeeting',
+export const sendMeetingInvitation = defineEffect({
+  name: 'sendMeetingInvitation',
   params: {
     meeting: meetingKindSchema,
     /** When the meeting starts, as the school registered it (ISO date-time with offset). */
@@ -26,4 +26,4 @@ export const inviteToMeeting = defineEffect({
 });
 
 /** The effects the case host issues itself, for every procedure (the machines declare the others). */
-export const HOST_ISSUED_EFFECTS = ['inviteToMeeting'] as const;
+export const HOST_ISSUED_EFFECTS = ['sendMeetingInvitation'] as const;

@@ -1,16 +1,16 @@
 /**
- * inviteToMeeting: each participant of a scheduled meeting gets an invitation with the meeting's
+ * sendMeetingInvitation: each participant of a scheduled meeting gets an invitation with the meeting's
  * calendar entry (RFC 5545 REQUEST, calendar/invitation.ts); a new time for the same meeting
  * updates the entry already in their calendars.
  */
-import { inviteToMeeting } from '../../machines/effects/invite-to-meeting';
+import { sendMeetingInvitation } from '../../machines/effects/send-meeting-invitation';
 import { osloWallClock } from '../message-routing';
 import { defineMessageActivity } from './define';
 
 /** How long a meeting is booked for in the calendars (the procedures set no length). */
 export const MEETING_DURATION_MINUTES = 60;
 
-export const inviteToMeetingActivity = defineMessageActivity(inviteToMeeting, ({ params }) => ({
+export const sendMeetingInvitationActivity = defineMessageActivity(sendMeetingInvitation, ({ params }) => ({
   channel: 'calendar',
   recipients: params.participants,
   template: { kind: 'meeting-invitation', meeting: params.meeting, start: osloWallClock(params.scheduledFor), changed: params.changes > 0 },
