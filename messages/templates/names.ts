@@ -45,7 +45,7 @@ export const meetingNamesByLanguage: TemplateTable<MeetingKind, string> = {
   'evaluation-meeting': { nb: 'evalueringsmøte', nn: 'evalueringsmøte', en: 'evaluation meeting' },
   'class-teacher-meeting': { nb: 'klasselærermøte', nn: 'klasselærarmøte', en: "class teachers' meeting" },
   'innsatsteam-pre-meeting': {
-    nb: 'formøte med Innsatsteamet',
+    nb: 'formøte med Innsatsteam',
     nn: 'førebuande møte med Innsatsteamet',
     en: 'preparatory meeting with the Innsatsteam',
   },

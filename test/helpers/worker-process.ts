@@ -6,6 +6,9 @@
  * stops by itself if the test process dies (scripts/lib/child-processes.ts).
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnGroup } from '../../scripts/lib/child-processes';
 import { PROJECT_ROOT } from '../../scripts/lib/tools';
 
@@ -20,13 +23,18 @@ export interface WorkerProcess {
 /** The command that runs the worker as a single Node process. */
 export const workerCommand = (): [string, string[]] => [process.execPath, ['--import', 'tsx', 'worker/main.ts']];
 
-/** Starts a worker and resolves once it polls its task queue. */
+/**
+ * Starts a worker and resolves once it polls its task queue. Without a DATABASE_URL it gets a
+ * SQLite file of its own in a temporary folder (the worker opens the school's database at start
+ * for the people directory), never the project's `data/`.
+ */
 export async function startWorkerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
   const [command, args] = workerCommand();
+  const ownDir = env.DATABASE_URL === undefined ? mkdtempSync(join(tmpdir(), 'worker-db-')) : undefined;
   const child = spawnGroup(command, args, {
     name: 'arbeideren (worker/main.ts)',
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(ownDir ? { DATABASE_URL: `sqlite:${join(ownDir, 'skolefravaer.sqlite')}` } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -50,6 +58,7 @@ export async function startWorkerProcess(env: Record<string, string>, readyTimeo
   } catch (err) {
     // A worker that never became ready is not left polling behind the failed test.
     await child.stop({ signal: 'SIGKILL' });
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     throw err;
   }
   return {
@@ -58,6 +67,7 @@ export async function startWorkerProcess(env: Record<string, string>, readyTimeo
     output: () => output,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       await child.stop({ signal, graceMs: 30_000 });
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

@@ -169,7 +169,12 @@ describe('meeting invitations', () => {
   const held = () =>
     ev(
       'meeting.held',
-      { meeting: 'guardian-conversation', participants: ['guardians', 'contact-teacher'], pupilPresent: true, minutesRef: 'arkiv:2026/1-2' },
+      {
+        meeting: 'guardian-conversation',
+        participants: ['guardians', 'contact-teacher'],
+        pupilPresent: true,
+        minutesRef: 'arkiv:2026/1-2',
+      },
       { at: '2026-09-09T10:00:00Z' },
     );
   const invitations = (host: CaseHost) => host.startQueuedEffects().filter((e) => e.name === 'sendMeetingInvitation');
@@ -190,7 +195,9 @@ describe('meeting invitations', () => {
       },
     ]);
     host.applyEvent(scheduled('2026-09-10T12:00:00+02:00'), OPENED_MS + 3 * HOUR);
-    expect(invitations(host).map((e) => e.params)).toMatchObject([{ occurrence: 1, changes: 1, scheduledFor: '2026-09-10T12:00:00+02:00' }]);
+    expect(invitations(host).map((e) => e.params)).toMatchObject([
+      { occurrence: 1, changes: 1, scheduledFor: '2026-09-10T12:00:00+02:00' },
+    ]);
     // Another kind of meeting has a calendar entry of its own.
     host.applyEvent(scheduled('2026-09-11T12:00:00+02:00', 'evaluation-meeting'), OPENED_MS + 4 * HOUR);
     expect(invitations(host).map((e) => e.params)).toMatchObject([{ meeting: 'evaluation-meeting', occurrence: 1, changes: 0 }]);

@@ -555,8 +555,8 @@ test('[B.N3] the longest route runs with real durations: Nivå 0 → 1 → 2 →
         'Påminnelse: tiltakene skal evalueres',
         'Fraværssak løftet til neste nivå',
         'Frist passert i fraværssak',
-        'Dokument mangler: bekymringsmelding',
-        'Påminnelse: kontakt barnevernet',
+        'Dokument mangler: formell melding fra skolen',
+        'Påminnelse: et steg må avklares med ledelsen',
         'Påminnelse: dokumentasjon mangler',
         'Oppfølgingen av fraværet er avsluttet',
         'Fraværssak avsluttet',
@@ -706,7 +706,7 @@ test('[B.N3] leadership is reminded every 2 days until the report of concern is 
     const first = await passDeadline(handle, 'reportOfConcernReminder', reminded, { days: 2, from: at });
     // The second reminder is due two days after the first was due: the reminders do not drift.
     await passDeadline(handle, 'reportOfConcernReminder', reminded, { days: 2, from: first.dueMs });
-    const reminders = (await messagesOf(t, v.caseId)).filter((m) => m.subject === 'Påminnelse: kontakt barnevernet');
+    const reminders = (await messagesOf(t, v.caseId)).filter((m) => m.subject === 'Påminnelse: et steg må avklares med ledelsen');
     expect(reminders).toHaveLength(2);
     const reportedView = await send(handle, await reported());
     expect(reportedView.overdue).toBe(false);

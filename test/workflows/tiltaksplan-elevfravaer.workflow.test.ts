@@ -204,7 +204,10 @@ test('search attributes follow the case: school, procedure, stage, status and ne
 
 test('a case crosses continue-as-new mid-timer without losing or doubling its deadline', async () => {
   await withCaseWorker(t, async () => {
-    const handle = await openCase(t, ID, trigger, { historyEventLimit: 60 });
+    // One continue-as-new, while the 3-day timer is pending: the first run passes the limit part way
+    // through the notes below, the second stays under it. (On the time-skipping server a second
+    // continue-as-new as the timer fires holds time skipping until the abandoned activity times out.)
+    const handle = await openCase(t, ID, trigger, { historyEventLimit: 70 });
     const firstRun = (await handle.describe()).runId;
     await send(handle, await contacted());
     await send(handle, await voice());
@@ -357,9 +360,7 @@ test('[C.3.1] an illness closing keeps why the case closed; in phase 2 it only p
     expect(final.closing).toMatchObject({ reason: 'illness-approved', documentRef: 'illness-true' });
     expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('illness-approved');
     const subjects = (await messagesOf(t, final.caseId)).map((m) => m.subject);
-    expect(subjects).toEqual(
-      expect.arrayContaining(['Saken er lukket fordi fraværet skyldes sykdom', 'Oppfølgingen av fraværet er avsluttet']),
-    );
+    expect(subjects).toEqual(expect.arrayContaining(['Saken om fraværet er avsluttet', 'Oppfølgingen av fraværet er avsluttet']));
   });
 });
 

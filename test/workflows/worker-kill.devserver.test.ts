@@ -1,7 +1,8 @@
 /**
  * Killing the worker process mid-case loses nothing. On the real dev server: a worker process
  * is killed with SIGKILL while a case is open, a new one starts, and the case carries on with
- * its history, timers, documents and search attributes intact and no effect sent twice.
+ * its history, timers, documents and search attributes intact and no effect sent twice. The
+ * workers share one school database with the pupil's people, so each message goes to a person.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { addDays, formatISO } from 'date-fns';
 import { Client, Connection } from '@temporalio/client';
 import { FileOutbox } from '../../activities/outbox';
+import { openMigratedDatabase } from '../../app/database/database';
+import { parsePeopleCsv } from '../../people/parse-people';
+import { SqlPeopleDirectory } from '../../people/people-store';
 import type { DevServer } from '../../scripts/lib/dev-server';
 import { caseWorkflow } from '../../workflows';
 import { caseViewQuery, caseWorkflowId, sendEventForView, sendEventUpdate } from '../../workflows/case-messages';
@@ -20,6 +24,8 @@ import { startCaseDevServer } from '../helpers/case-dev-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'worker-kill-'));
 const outboxDir = join(dir, 'outbox');
+const databaseUrl = `sqlite:${join(dir, 'skolefravaer.sqlite')}`;
+const pupilId = `E${Date.now()}`;
 const taskQueue = `worker-kill-${randomUUID()}`;
 let server: DevServer;
 let connection: Connection;
@@ -27,6 +33,19 @@ let client: Client;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
+  // The pupil, one guardian and the contact teacher, as the school's export lists them (docs/people-format.md).
+  const database = await openMigratedDatabase(databaseUrl);
+  const people = parsePeopleCsv(
+    [
+      'type;skole;elev-id;foresatt-id;ansatt-id;navn;trinn;kontaktlærer;e-post;foreldreansvar;roller',
+      'ansatt;S001;;;A1;Kari Kontakt;;;kari@skole.no;;kontaktlærer',
+      `elev;S001;${pupilId};;;Ola Nordmann;6;A1;;;`,
+      `foresatt;S001;${pupilId};F1;;Mor Nordmann;;;mor@example.no;ja;`,
+    ].join('\n'),
+  );
+  expect(people.errors).toEqual([]);
+  await new SqlPeopleDirectory(database).importBatch(people.batch);
+  await database.close();
   server = await startCaseDevServer(dir);
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
@@ -39,24 +58,28 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const workerEnv = () => ({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_DIR: outboxDir });
+const workerEnv = () => ({
+  TEMPORAL_ADDRESS: server.address,
+  TEMPORAL_TASK_QUEUE: taskQueue,
+  OUTBOX_DIR: outboxDir,
+  DATABASE_URL: databaseUrl,
+});
 const now = () => new Date().toISOString();
 
 test('a worker killed with SIGKILL mid-case is replaced and the case goes on without loss or double sends', async () => {
   const first = await startWorkerProcess(workerEnv());
   workers.push(first);
 
-  const pupilId = `pupil-${randomUUID()}`;
   const handle = await client.workflow.start(caseWorkflow, {
     taskQueue,
-    workflowId: caseWorkflowId('school7', pupilId),
+    workflowId: caseWorkflowId('S001', pupilId),
     args: [
       {
         procedureId: 'tiltaksplan-elevfravaer',
         facts: {
           caseId: `case-${pupilId}`,
           pupilId,
-          schoolId: 'school7',
+          schoolId: 'S001',
           grade: 6,
           openedAt: now(),
           trigger: { rule: 'single-days-in-month', dates: ['2026-09-01', '2026-09-08', '2026-09-15', '2026-09-22'] },
@@ -92,8 +115,8 @@ test('a worker killed with SIGKILL mid-case is replaced and the case goes on wit
   expect(planned.view.deadlines.map((d) => d.name)).toEqual(['threeDayPlanPeriod']);
   expect((await handle.describe()).typedSearchAttributes.get(CaseStage)).toBe('measures');
 
-  // Every effect issued so far reaches the outbox exactly once, whichever worker sent it.
-  const expectedEffects = 2; // case opened (to staff) and the absence routine (to guardians)
+  // Every effect issued so far reaches its person in the outbox exactly once, whichever worker sent it.
+  const expectedEffects = 2; // case opened (to the contact teacher) and the absence routine (to the guardian)
   const outbox = new FileOutbox(outboxDir);
   const deadline = Date.now() + 30_000;
   let messages = await outbox.list();
@@ -105,5 +128,8 @@ test('a worker killed with SIGKILL mid-case is replaced and the case goes on wit
   expect(messages).toHaveLength(expectedEffects);
   const keys = messages.map((m) => m.idempotencyKey);
   expect(new Set(keys).size).toBe(keys.length);
-  expect(messages.map((m) => m.subject)).toEqual(expect.arrayContaining(['Ny fraværssak', 'Slik følger skolen opp fravær']));
+  expect(messages.map((m) => [m.recipient?.personId, m.subject.split(/ \(sak | – /)[0]]).sort()).toEqual([
+    ['A1', 'Ny fraværssak'],
+    ['F1', 'Slik følger skolen opp fravær'],
+  ]);
 });
