@@ -27,6 +27,9 @@ import type { DocumentKind, Role } from '../machines/vocabulary';
 import type { PupilPeople } from '../people/recipients';
 import type { CaseView, SendEventResult } from '../workflows/case-messages';
 
+/** What a command line puts in an event's document reference until the archive gives the real one. */
+export const PENDING_ARCHIVE_REFERENCE = 'arkiv:ventende';
+
 /** The field of each event that holds its document's reference. */
 export function documentRefField(type: EventType): 'documentRef' | 'minutesRef' | 'planRef' | undefined {
   if (type === 'meeting.held' || type === 'evaluation.held') return 'minutesRef';

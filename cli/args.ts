@@ -5,10 +5,11 @@
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { detectionEventTypes } from '../machines/authorization';
-import { parseCaseEvent, type CaseEvent, eventTypes } from '../machines/events';
+import { parseCaseEvent, type CaseEvent, type EventType, eventTypes } from '../machines/events';
 import { gradeSchema, pupilIdSchema, quoteValue, schoolIdSchema } from '../machines/identifiers';
 import { roleSchema, triggerRuleSchema, type TriggerRule } from '../machines/vocabulary';
 import { exitCodeMeanings } from '../app/exit-codes';
+import { PENDING_ARCHIVE_REFERENCE, documentRefField } from '../casework/file-document';
 
 /** How `list` orders the cases. */
 export type ListOrder = 'deadline' | 'overdue' | 'opened';
@@ -28,7 +29,15 @@ export type CliCommand =
       trigger: { rule: TriggerRule; dates: string[]; days?: number; lessons?: number };
       schoolsConfig?: string;
     }
-  | { kind: 'send'; json: boolean; workflowId: string; event: CaseEvent; asSignal: boolean }
+  | {
+      kind: 'send';
+      json: boolean;
+      workflowId: string;
+      event: CaseEvent;
+      asSignal: boolean;
+      /** A JSON file with the document the event files (fields, participants): rendered, archived, its reference sent. */
+      document?: string;
+    }
   | { kind: 'show'; json: boolean; workflowId: string }
   | {
       kind: 'list';
@@ -57,9 +66,12 @@ Kommandoer:
                                       åpne en fraværssak; skolen må stå i skolekatalogen, og saken
                                       følger skolens rutine og kommunens tilpasninger
   send (--case SAK | --school S --pupil P) --type HENDELSE --role ROLLE --user BRUKER
-       [--data JSON] [--event-id ID] [--at ISO-TID] [--signal]
+       [--data JSON] [--event-id ID] [--at ISO-TID] [--signal] [--document FIL]
                                       registrer en hendelse i saken (--signal: bare fravær fra
-                                      fraværsdeteksjonen: ${detectionEventTypes.join(', ')})
+                                      fraværsdeteksjonen: ${detectionEventTypes.join(', ')});
+                                      --document: lag dokumentet hendelsen krever fra FIL (JSON med
+                                      «fields» og «participants», docs/documents.md), arkiver det og
+                                      send hendelsen med arkivreferansen
   show (--case SAK | --school S --pupil P)
                                       vis saken: steg, ansvar, frister, utløsere, historikk og dokumenter
   list [--school S] [--procedure ID] [--status open|closed] [--overdue] [--due-within DAGER]
@@ -92,6 +104,7 @@ const options = {
   'event-id': { type: 'string' },
   at: { type: 'string' },
   signal: { type: 'boolean' },
+  document: { type: 'string' },
   status: { type: 'string' },
   overdue: { type: 'boolean' },
   'due-within': { type: 'string' },
@@ -231,9 +244,15 @@ export function parseCli(
         );
       }
       const data = jsonObject(values, 'data') ?? {};
+      const document = optional(values, 'document');
+      const refField = documentRefField(type as EventType);
+      if (document !== undefined && (asSignal || !refField))
+        throw new UsageError(`--document gjelder bare hendelser med et dokument; «${type}» har ikke noe dokument å arkivere.`);
       let event: CaseEvent;
       try {
         event = parseCaseEvent({
+          // The archive's reference replaces this once the document is filed.
+          ...(document !== undefined && refField ? { [refField]: PENDING_ARCHIVE_REFERENCE } : {}),
           ...data,
           type,
           eventId: optional(values, 'event-id') ?? (deps.newId ?? randomUUID)(),
@@ -243,7 +262,7 @@ export function parseCli(
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
-      return { kind: 'send', json, workflowId, event, asSignal };
+      return { kind: 'send', json, workflowId, event, asSignal, ...(document !== undefined ? { document } : {}) };
     }
     case 'show':
       return { kind: 'show', json, workflowId: caseTarget(values, deps.workflowIdOf) };

@@ -134,7 +134,18 @@ function timelineLines(entry: TimelineEntry): string[] {
     case 'effect': {
       const effect = effectLabels[entry.name as EffectName] ?? 'melding';
       const to = entry.recipients.map((r) => roleNames[r as Role] ?? r).join(', ');
-      return [`${formatTime(entry.deliveredAt)}  Sendt: ${effect} – «${entry.subject}» (mottakere: ${to})`];
+      const channels = { email: 'e-post', sms: 'SMS', outbox: 'utboks' } as const;
+      return [
+        `${formatTime(entry.deliveredAt)}  Sendt: ${effect} – «${entry.subject}» (mottakere: ${to})`,
+        // Each person by their directory id only: names and addresses stay out of the case.
+        ...(entry.deliveries ?? []).map(
+          (d) =>
+            `      ${d.status === 'sent' ? (d.duplicate ? 'sendt før' : 'sendt') : 'ikke levert'}: ${roleNames[d.role as Role] ?? d.role} ${d.personId} (${channels[d.channel]}${d.language ? `, ${d.language}` : ''})${d.error ? ` – ${d.error}` : ''}`,
+        ),
+        ...(entry.unreached ?? []).map(
+          (u) => `      ikke nådd: ${roleNames[u.role as Role] ?? u.role}${u.personId ? ` ${u.personId}` : ''} – ${u.reason}`,
+        ),
+      ];
     }
   }
 }

@@ -3,13 +3,24 @@
  * Temporal with the same configuration as the worker (TEMPORAL_* variables, see README).
  * Usage: `npm run case -- --help`; exit codes: app/exit-codes.ts.
  */
+import path from 'node:path';
 import { CaseAlreadyOpenError, CaseClient, CaseNotFoundError, CaseRefusedError } from '../app/case-client';
+import { DatabaseError, openMigratedDatabase } from '../app/database/database';
+import { resolveDatabaseUrl } from '../app/database/database-url';
+import { ArchiveError } from '../archive/archive-error';
+import { ArchiveStore } from '../archive/archive-store';
+import { DocumentFilingError, fileCaseDocument } from '../casework/file-document';
+import { DocumentFormError } from '../documents/document-forms';
+import { SqlPeopleDirectory } from '../people/people-store';
+import { PROJECT_ROOT } from '../scripts/lib/tools';
 import { EXIT, type ExitCode } from '../app/exit-codes';
-import { ConfigError, loadSettings } from '../app/settings';
+import { ConfigError, type Settings, loadSettings } from '../app/settings';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { ProcedureError, buildCaseInput, currentProcedures } from '../machines/registry';
+import type { CaseEvent } from '../machines/events';
 import { caseWorkflowId } from '../workflows/case-messages';
 import { type CliCommand, USAGE, UsageError, parseCli } from './args';
+import { DocumentFileError, readDocumentFile } from './document-request';
 import { formatCase } from './format';
 import { type CaseRow, caseRowOf, formatCaseRows, sortCaseRows } from './list';
 import { TriggerBelowLimitError, UnknownSchoolError, WrongProcedureError, checkOpeningTrigger, resolveOpening } from './opening';
@@ -36,11 +47,37 @@ async function toOpenCase<T>(workflowId: string, call: () => Promise<T>): Promis
   }
 }
 
+/**
+ * Renders, archives and sends: the document `file` describes is made for the event, stored in the
+ * case's archive, and the event goes to the case with the archive reference (casework/).
+ */
+async function sendWithDocument(cases: CaseClient, settings: Settings, workflowId: string, event: CaseEvent, file: string) {
+  const document = await readDocumentFile(file);
+  const database = await openMigratedDatabase(resolveDatabaseUrl(settings.databaseUrl, PROJECT_ROOT));
+  try {
+    const filed = await toOpenCase(workflowId, async () =>
+      fileCaseDocument(
+        {
+          cases,
+          archive: new ArchiveStore(database, path.resolve(PROJECT_ROOT, settings.archiveDir)),
+          people: new SqlPeopleDirectory(database),
+          schools: await loadSchoolDirectory(settings.schoolsConfig),
+        },
+        { workflowId, event, ...document },
+      ),
+    );
+    return { filed, view: await cases.view(workflowId) };
+  } finally {
+    await database.close();
+  }
+}
+
 async function execute(
   command: Exclude<CliCommand, { kind: 'help' | 'procedures' }>,
   cases: CaseClient,
-  schoolsConfig: string,
+  settings: Settings,
 ): Promise<void> {
+  const { schoolsConfig } = settings;
   switch (command.kind) {
     case 'open': {
       const directory = await loadSchoolDirectory(command.schoolsConfig ?? schoolsConfig);
@@ -85,6 +122,21 @@ async function execute(
         const refused = view.timeline.find((e) => e.kind === 'refused' && e.eventId === command.event.eventId);
         if (refused && refused.kind === 'refused') throw new CliFailure(`Saken avviste fraværet: ${refused.reason}`, EXIT.refusedByCase);
         print(command.json, view, `Fraværet er registrert i saken.\n\n${formatCase(view)}`);
+        return;
+      }
+      if (command.document !== undefined) {
+        try {
+          const { filed, view } = await sendWithDocument(cases, settings, command.workflowId, command.event, command.document);
+          const { reference, duplicate } = filed.filed;
+          print(
+            command.json,
+            { applied: filed.result.applied, reference, view },
+            `${duplicate ? 'Dokumentet var allerede arkivert' : 'Dokumentet er arkivert'} som ${reference}; ${filed.result.applied ? 'hendelsen er registrert.' : 'hendelsen var allerede registrert (samme hendelses-id).'}\n\n${formatCase(view)}`,
+          );
+        } catch (err) {
+          if (err instanceof CaseRefusedError) throw new CliFailure(err.message, EXIT.refusedByCase);
+          throw err;
+        }
         return;
       }
       try {
@@ -133,6 +185,12 @@ function failure(err: unknown): { code: ExitCode; message: string } {
   if (err instanceof ProcedureError) return { code: EXIT.notFound, message: err.message };
   if (err instanceof CaseNotFoundError) return { code: EXIT.notFound, message: err.message };
   if (err instanceof SchoolDirectoryError || err instanceof ConfigError) return { code: EXIT.badConfiguration, message: err.message };
+  // A document that cannot be made from what was given: the file, its fields or a participant.
+  if (err instanceof DocumentFileError) return { code: EXIT.badFile, message: err.message };
+  if (err instanceof DocumentFormError || err instanceof DocumentFilingError)
+    return { code: EXIT.badFile, message: `Dokumentet ble ikke laget; ingenting er arkivert eller sendt. ${err.message}` };
+  if (err instanceof ArchiveError) return { code: EXIT.internalError, message: `Arkivet tok ikke imot dokumentet: ${err.message}` };
+  if (err instanceof DatabaseError) return { code: EXIT.databaseUnavailable, message: err.message };
   return { code: EXIT.internalError, message: `Uventet feil: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` };
 }
 
@@ -168,7 +226,7 @@ async function run(): Promise<void> {
     );
   }
   try {
-    await execute(command, cases, settings.schoolsConfig);
+    await execute(command, cases, settings);
   } finally {
     await cases.close();
   }

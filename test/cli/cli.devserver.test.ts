@@ -3,7 +3,7 @@
  * events, see refusals and duplicates handled, show it and find it by its search attributes.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -42,7 +42,16 @@ function cli(...args: string[]): Promise<CliResult> {
     execFile(
       resolve(PROJECT_ROOT, 'node_modules/.bin/tsx'),
       ['cli/main.ts', ...args],
-      { cwd: PROJECT_ROOT, env: { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue } },
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          DATABASE_URL: `sqlite:${join(dir, 'skolefravaer.sqlite')}`,
+          ARCHIVE_DIR: join(dir, 'arkiv'),
+        },
+      },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -142,3 +151,55 @@ test('open, send, refuse, deduplicate, show and list a case through the CLI, wit
   const overdue = await cli('list', '--school', school, '--overdue');
   expect(overdue.stdout).not.toMatch(pupil);
 }, 360_000);
+
+test('a step with its document: rendered, archived and sent with the archive reference in one command; a bad document changes nothing', async () => {
+  const other = `e${randomUUID().slice(0, 8)}`;
+  expect((await openCase(school, other, '2026-09-01,2026-09-02,2026-09-03')).code).toBe(0);
+  const send = (file: string, type = 'guardians.contacted', data: object = { channel: 'phone', cause: 'school-related' }) =>
+    cli(
+      'send',
+      '--school',
+      school,
+      '--pupil',
+      other,
+      '--type',
+      type,
+      '--role',
+      'contact-teacher',
+      '--user',
+      'kari',
+      '--data',
+      JSON.stringify(data),
+      '--document',
+      file,
+    );
+  const good = join(dir, 'samtale.json');
+  writeFileSync(
+    good,
+    JSON.stringify({
+      fields: {
+        conversationDate: '2026-09-04',
+        channel: 'phone',
+        summary: 'Samtale med mor om fraværet.',
+        agreed: 'Eleven kommer i morgen.',
+        nextStep: 'Elevsamtale.',
+      },
+      participants: [{ role: 'contact-teacher', name: 'Kari Kontakt' }],
+    }),
+  );
+  const bad = join(dir, 'feil.json');
+  writeFileSync(bad, JSON.stringify({ fields: { conversationDate: '04.09.2026', channel: 'phone' } }));
+
+  const refused = await send(bad);
+  expect(refused.code).toBe(4);
+  expect(refused.stderr).toMatch(/Dokumentet ble ikke laget; ingenting er arkivert eller sendt\. .*conversationDate.*04\.09\.2026/);
+  expect((await cli('show', '--school', school, '--pupil', other, '--json')).stdout).toMatch('"documents": []');
+  const noDocument = await send(good, 'staff.informed', { recipients: ['principal'] });
+  expect(noDocument).toMatchObject({ code: 2, stderr: expect.stringMatching(/«staff.informed» har ikke noe dokument å arkivere/) });
+
+  const filed = await send(good);
+  expect(filed.stderr).toBe('');
+  expect(filed.stdout).toMatch(/Dokumentet er arkivert som arkiv:\d{4}\/\d+-1; hendelsen er registrert\./);
+  const view = JSON.parse((await cli('show', '--school', school, '--pupil', other, '--json')).stdout) as { documents: { ref: string }[] };
+  expect(view.documents.map((d) => d.ref)).toEqual([expect.stringMatching(/^arkiv:\d{4}\/\d+-1$/)]);
+}, 240_000);
