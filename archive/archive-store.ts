@@ -319,6 +319,35 @@ export class ArchiveStore {
   }
 
   /**
+   * The case's case file (saksmappe), opened now if it has none: its number is known before the
+   * first document is made, so that document can carry it. Refused for a closed case file.
+   */
+  async ensureCaseFile(input: {
+    caseId: string;
+    schoolId: string;
+    responsibleId?: string;
+    caseTitle?: string;
+    at: string;
+    by: string;
+  }): Promise<{ caseFileNumber: string }> {
+    const what = 'Saksmappen ble ikke opprettet';
+    if (!instant.safeParse(input.at).success)
+      throw new ArchiveError(`${what}: at: må være et tidspunkt med tidssone (fikk ${quoteValue(input.at)}).`);
+    return this.database.db.transaction().execute(async (trx) => {
+      await this.lockNumbering(trx);
+      const opened = await this.openCaseFile(trx, {
+        caseId: input.caseId,
+        schoolId: input.schoolId,
+        ...(input.responsibleId !== undefined ? { responsibleId: input.responsibleId } : {}),
+        ...(input.caseTitle !== undefined ? { caseTitle: input.caseTitle } : {}),
+        filedAt: input.at,
+        filedBy: input.by,
+      } as z.infer<typeof inputSchema>);
+      return { caseFileNumber: opened.caseFileNumber };
+    });
+  }
+
+  /**
    * Files a new version of a document's file (a new dokumentobjekt); earlier versions stay as
    * they were. The same bytes as the latest version store nothing (a retried call).
    */

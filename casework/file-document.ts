@@ -115,7 +115,14 @@ export async function fileCaseDocument(deps: DocumentFilingDependencies, request
   const school = deps.schools.get(view.schoolId);
   if (!school) throw new DocumentFilingError(`Skolen «${view.schoolId}» står ikke i skolekatalogen.`);
   const people = await deps.people.pupilPeople(view.schoolId, view.pupilId);
-  const existing = await deps.archive.caseFile(view.caseId);
+  // The case file is opened first, so even the case's first document carries its number.
+  const { caseFileNumber } = await deps.archive.ensureCaseFile({
+    caseId: view.caseId,
+    schoolId: view.schoolId,
+    ...(people?.pupil.contactTeacherId ? { responsibleId: people.pupil.contactTeacherId } : {}),
+    at: event.at,
+    by: event.actor.userId,
+  });
   const documentDate = request.documentDate ?? event.at.slice(0, 10);
   const participants = request.participants ?? [];
   const pdf = await renderDocumentPdf({
@@ -124,7 +131,7 @@ export async function fileCaseDocument(deps: DocumentFilingDependencies, request
     header: {
       municipality: school.municipalityName,
       school: school.name,
-      caseReference: existing?.caseFileNumber ?? view.caseId,
+      caseReference: caseFileNumber,
       documentDate,
       // The event's own time, never the clock: the same request renders the same bytes (one checksum on a retry).
       createdAt: event.at,
@@ -151,5 +158,8 @@ export async function fileCaseDocument(deps: DocumentFilingDependencies, request
   });
   const sent = parseCaseEvent({ ...event, [field]: filed.reference });
   const result = await deps.cases.send(request.workflowId, sent);
+  // The case is closed: so is its case file (saksmappe), with the closing's own time.
+  const status = 'status' in result ? result.status : result.view.status;
+  if (status === 'closed') await deps.archive.closeCaseFile(view.caseId, event.at);
   return { filed, event: sent, result };
 }

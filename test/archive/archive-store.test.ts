@@ -53,6 +53,24 @@ describe.each(databases)('$name', ({ open }) => {
     store = new ArchiveStore(database, filesDir);
   });
 
+  test('a case file can be opened before its first document, which then files into it; a closed one is refused', async () => {
+    const opened = await store.ensureCaseFile({
+      caseId: 'fravaerssak-S001-E1',
+      schoolId: 'S001',
+      at: '2026-03-01T08:00:00.000Z',
+      by: 'A1',
+    });
+    expect(opened).toEqual({ caseFileNumber: '2026/1' });
+    expect(
+      await store.ensureCaseFile({ caseId: 'fravaerssak-S001-E1', schoolId: 'S001', at: '2026-03-02T08:00:00.000Z', by: 'A1' }),
+    ).toEqual(opened);
+    expect((await store.fileDocument(filing('k1'))).reference).toBe('arkiv:2026/1-1');
+    await store.closeCaseFile('fravaerssak-S001-E1', '2026-03-03T08:00:00.000Z');
+    await expect(
+      store.ensureCaseFile({ caseId: 'fravaerssak-S001-E1', schoolId: 'S001', at: '2026-03-04T08:00:00.000Z', by: 'A1' }),
+    ).rejects.toThrow(/saksmappen 2026\/1 er avsluttet/);
+  });
+
   test('the first document opens the case file 2026/1; the next ones are numbered within it', async () => {
     const first = await store.fileDocument(filing('k1'));
     expect(first).toEqual({

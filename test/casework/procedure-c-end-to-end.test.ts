@@ -348,6 +348,9 @@ test('every document of the case is a valid PDF/A in the archive, and the case l
       writeFileSync(path, content);
       files.push(path);
     }
+    // The case file carries the case's number on every document, and closed with the case.
+    const caseFile = await archive.caseFile(caseId);
+    expect(caseFile).toMatchObject({ status: 'closed', administrativeUnit: 'S001', accessRestriction: expect.any(String) });
     const results = await validatePdfAFiles(files);
     for (const file of files) expect([file, results.get(file)?.compliant]).toEqual([file, true]);
   }
