@@ -23,7 +23,9 @@ const municipalitySchema = z.object({
   detectionOverrides: z.record(z.string(), z.unknown()).optional(),
   calendar: schoolCalendarConfigSchema,
   /** The municipality's written standard (målform): staff messages and the guardians' default are written in it. */
-  writtenStandard: z.enum(['bokmal', 'nynorsk'], { error: 'målformen (writtenStandard) må være «bokmal» eller «nynorsk»' }).default('bokmal'),
+  writtenStandard: z
+    .enum(['bokmal', 'nynorsk'], { error: 'målformen (writtenStandard) må være «bokmal» eller «nynorsk»' })
+    .default('bokmal'),
 });
 
 const directorySchema = z
