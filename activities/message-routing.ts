@@ -29,6 +29,7 @@ import {
 import type { PupilPeople, Recipient } from '../people/recipients';
 import { recipientsFor } from '../people/recipients';
 import type { WrittenStandard } from '../people/people-schema';
+import type { PersonDelivery, UnreachedRole } from '../workflows/case-messages';
 import type { Outbox, OutboxChannel, OutboxMessage } from './outbox';
 
 /** What the routing needs to know of a school: its name and its municipality's written standard. */
@@ -79,21 +80,14 @@ export interface MessageCase {
   issuedAt: string;
 }
 
-export interface PersonOutcome {
-  personId: string;
-  role: string;
-  channel: 'email' | 'sms' | 'outbox';
-  status: 'sent' | 'failed';
-  duplicate?: boolean;
-  error?: string;
-  language: TemplateLanguage;
-}
+/** One person's outcome, as the case's timeline keeps it (workflows/case-messages.ts), with the template language. */
+export type PersonOutcome = PersonDelivery & { language: TemplateLanguage };
 
 export interface RoutingResult {
-  /** The subject in the municipality's written standard, for the case's timeline. */
+  /** The title in the municipality's written standard, for the case's timeline. */
   subject: string;
   deliveries: PersonOutcome[];
-  unreached: { role: string; reason: string; personId?: string }[];
+  unreached: UnreachedRole[];
 }
 
 const NOBODY_IN_DIRECTORY = 'ingen med rollen i personkatalogen';
@@ -124,7 +118,7 @@ function addressees(
 ): { to: { person: Recipient; role: Role }[]; unreached: RoutingResult['unreached'] } {
   const seen = new Set<string>();
   const to: { person: Recipient; role: Role }[] = [];
-  const unreached: RoutingResult['unreached'] = [];
+  const unreached: UnreachedRole[] = [];
   for (const role of roles) {
     const found = recipientsFor(role, people);
     if (found.length === 0) unreached.push({ role, reason: NOBODY_IN_DIRECTORY });
