@@ -2,13 +2,16 @@
  * Command line for the case archive (archive/):
  *   npm run archive -- list <sak-id> [--database URL] [--archive-dir MAPPE]
  *   npm run archive -- export <sak-id> <målmappe> [--database URL] [--archive-dir MAPPE] [--system NAVN] [--municipality NAVN]
+ *   npm run archive -- document <referanse> <fil.pdf> [--database URL] [--archive-dir MAPPE]
  * `list` shows the case file and its documents with ids only; `export` writes the arkivmelding
  * for the municipality's archive system with the files, naming the correspondence parties from
- * the people directory at that moment. Exit codes are the project's one table
+ * the people directory at that moment; `document` writes one archived document's PDF (checked
+ * against its checksum) to a file, to open it. Exit codes are the project's one table
  * (app/exit-codes.ts): ok, usage (also a target folder that is not empty), notFound (no case
  * file for the case), checkFailed (a stored file is missing or altered; nothing is exported),
  * badConfiguration, databaseUnavailable, internalError.
  */
+import { writeFile } from 'node:fs/promises';
 import type { AppDatabase } from '../app/database/database';
 import { EXIT, type ExitCode, exitCodeMeanings } from '../app/exit-codes';
 import { type Settings, loadSettings } from '../app/settings';
@@ -22,6 +25,7 @@ import { type CommandIo, commandOrExit, databaseOrExit, databaseUrlOption, parse
 const exitCodesUsed: readonly ExitCode[] = [
   EXIT.ok,
   EXIT.usage,
+  EXIT.badFile,
   EXIT.badConfiguration,
   EXIT.notFound,
   EXIT.checkFailed,
@@ -35,6 +39,7 @@ export const DEFAULT_SYSTEM = 'skolefravaer';
 export const ARCHIVE_USAGE = `Bruk: npm run archive -- list <sak-id> [--database URL] [--archive-dir MAPPE]
        npm run archive -- export <sak-id> <målmappe> [--database URL] [--archive-dir MAPPE]
                                  [--system NAVN] [--municipality NAVN]
+       npm run archive -- document <referanse> <fil.pdf> [--version N] [--database URL] [--archive-dir MAPPE]
 
 list    viser sakens saksmappe (saksnummer, status, skjerming) og de arkiverte dokumentene
         med referanse, journalpost, versjon, størrelse og sjekksum (bare id-er, ingen navn)
@@ -43,6 +48,9 @@ export  skriver arkivmelding.xml (Noark 5) med saksmappen, journalpostene og dok
         først. Målmappen må være ny eller tom. Navn på korrespondanseparter hentes fra
         personkatalogen; --system (standard: ${DEFAULT_SYSTEM}) og --municipality (journalenhet)
         står i meldingen.
+document skriver det arkiverte dokumentet med referansen (f.eks. arkiv:2026/17-3, slik saken
+        viser den) til <fil.pdf>, etter kontroll mot sjekksummen; siste versjon med mindre
+        --version sier annet. Filen må ikke finnes fra før.
 
 Databasen er --database eller DATABASE_URL (standard: SQLite-filen data/skolefravaer.sqlite);
 arkivfilene ligger i --archive-dir eller ARCHIVE_DIR (standard: data/archive).
@@ -52,7 +60,7 @@ ${exitCodesUsed.map((code) => `  ${code}  ${exitCodeMeanings[code]}`).join('\n')
 
 class UsageError extends Error {}
 
-const COMMANDS = ['list', 'export'] as const;
+const COMMANDS = ['list', 'export', 'document'] as const;
 
 function parseCommand(argv: string[], settings: () => Settings) {
   const { values, positionals } = parseCommandLine(
@@ -64,6 +72,7 @@ function parseCommand(argv: string[], settings: () => Settings) {
         'archive-dir': { type: 'string' },
         system: { type: 'string' },
         municipality: { type: 'string' },
+        version: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -72,11 +81,20 @@ function parseCommand(argv: string[], settings: () => Settings) {
   if (values.help) return { kind: 'help' as const };
   const [command, caseId, ...rest] = positionals;
   if (command === undefined) throw new UsageError(`Mangler kommando (${COMMANDS.join(', ')}).`);
-  if (command !== 'list' && command !== 'export')
+  if (command !== 'list' && command !== 'export' && command !== 'document')
     throw new UsageError(`Ukjent kommando ${quoteValue(command)} (kjent: ${COMMANDS.join(', ')}).`);
-  if (caseId === undefined || caseId.trim() === '') throw new UsageError('Mangler sak-id.');
-  const target = command === 'export' ? rest.shift() : undefined;
+  if (caseId === undefined || caseId.trim() === '')
+    throw new UsageError(command === 'document' ? 'Mangler dokumentreferanse.' : 'Mangler sak-id.');
+  const target = command === 'list' ? undefined : rest.shift();
   if (command === 'export' && (target === undefined || target.trim() === '')) throw new UsageError('Mangler målmappe for eksporten.');
+  if (command === 'document' && (target === undefined || target.trim() === ''))
+    throw new UsageError('Mangler filen dokumentet skal skrives til.');
+  if (values.version !== undefined && (command !== 'document' || !/^[1-9]\d*$/.test(values.version)))
+    throw new UsageError(
+      command === 'document'
+        ? `--version må være et heltall fra 1 (fikk ${quoteValue(values.version)}).`
+        : '--version gjelder bare document.',
+    );
   if (rest.length > 0) throw new UsageError(`For mange argumenter: ${rest.map((r) => quoteValue(r)).join(' ')}.`);
   for (const option of ['archive-dir', 'system', 'municipality'] as const)
     if (values[option]?.trim() === '') throw new UsageError(`--${option} kan ikke være tom.`);
@@ -91,6 +109,7 @@ function parseCommand(argv: string[], settings: () => Settings) {
     archiveDir: values['archive-dir'] ?? defaults.archiveDir,
     system: values.system ?? DEFAULT_SYSTEM,
     municipality: values.municipality,
+    version: values.version === undefined ? undefined : Number(values.version),
   };
 }
 
@@ -146,11 +165,31 @@ export async function runArchiveCli(
     notDone: 'Ingenting ble gjort',
   });
   if (typeof command === 'number') return command;
-  const notDone = command.kind === 'export' ? `Saken ${quoteValue(command.caseId)} ble ikke eksportert` : 'Arkivet kunne ikke leses';
+  const notDone =
+    command.kind === 'export'
+      ? `Saken ${quoteValue(command.caseId)} ble ikke eksportert`
+      : command.kind === 'document'
+        ? `Dokumentet ${quoteValue(command.caseId)} ble ikke skrevet`
+        : 'Arkivet kunne ikke leses';
   const database = await databaseOrExit(command.databaseUrl, io, notDone);
   if (typeof database === 'number') return database;
   try {
     const store = new ArchiveStore(database, command.archiveDir);
+    if (command.kind === 'document') {
+      const { record, version, content } = await store.readDocument(command.caseId, command.version);
+      try {
+        await writeFile(command.target!, content, { flag: 'wx' });
+      } catch (err) {
+        io.err(
+          `${notDone}: ${quoteValue(command.target!)} kan ikke skrives (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+        );
+        return (err as NodeJS.ErrnoException).code === 'EEXIST' ? EXIT.usage : EXIT.badFile;
+      }
+      io.out(
+        `${record.reference} (${quoteValue(record.title)}, versjon ${version.version}, ${number(content.length)} byte) er skrevet til ${command.target}.`,
+      );
+      return EXIT.ok;
+    }
     const caseFile = await store.caseFile(command.caseId);
     if (!caseFile) {
       io.err(`Saken ${quoteValue(command.caseId)} har ingen saksmappe i arkivet.`);

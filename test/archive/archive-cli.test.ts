@@ -62,6 +62,38 @@ async function archivedCase(url: string, archiveDir: string) {
 }
 
 describe.each(databases)('$name', ({ newUrl }) => {
+  test('document writes one archived document to a file, the latest version unless --version names one; an existing file is not overwritten', async () => {
+    const url = await newUrl();
+    const archiveDir = newFolder();
+    const first = await archivedCase(url, archiveDir);
+    const out = path.join(newFolder() + '.pdf');
+    const written = await run(['document', first.reference, out, '--database', url, '--archive-dir', archiveDir]);
+    expect(written).toMatchObject({ code: EXIT.ok, err: '' });
+    expect(written.out).toContain(`${first.reference} («Tiltaksplan for oppfølging av fravær», versjon 2`);
+    expect(await readFile(out, 'latin1')).toContain('versjon 2');
+    const again = await run(['document', first.reference, out, '--database', url, '--archive-dir', archiveDir]);
+    expect(again.code).toBe(EXIT.usage);
+    expect(again.err).toMatch(/EEXIST/);
+    const older = path.join(newFolder() + '.pdf');
+    expect((await run(['document', first.reference, older, '--version', '1', '--database', url, '--archive-dir', archiveDir])).code).toBe(
+      EXIT.ok,
+    );
+    expect(await readFile(older, 'latin1')).toContain('k1');
+    const unknown = await run([
+      'document',
+      'arkiv:2026/9-9',
+      path.join(newFolder() + '.pdf'),
+      '--database',
+      url,
+      '--archive-dir',
+      archiveDir,
+    ]);
+    expect(unknown.code).toBe(EXIT.notFound);
+    expect((await run(['document', first.reference, out, '--version', 'to'])).err).toMatch(
+      /--version må være et heltall fra 1 \(fikk «to»\)/,
+    );
+  });
+
   test('list shows the case file and each document by reference, with ids only (exit 0)', async () => {
     const url = await newUrl();
     const archiveDir = newFolder();
@@ -128,8 +160,8 @@ describe.each(databases)('$name', ({ newUrl }) => {
 });
 
 test.each([
-  [[], 'Mangler kommando (list, export).'],
-  [['slett', 'sak'], 'Ukjent kommando «slett» (kjent: list, export).'],
+  [[], 'Mangler kommando (list, export, document).'],
+  [['slett', 'sak'], 'Ukjent kommando «slett» (kjent: list, export, document).'],
   [['list'], 'Mangler sak-id.'],
   [['export', 'sak'], 'Mangler målmappe for eksporten.'],
   [['list', 'sak', 'mer'], 'For mange argumenter: «mer».'],
