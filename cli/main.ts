@@ -3,16 +3,13 @@
  * Temporal with the same configuration as the worker (TEMPORAL_* variables, see README).
  * Usage: `npm run case -- --help`; exit codes: app/exit-codes.ts.
  */
-import path from 'node:path';
 import { CaseAlreadyOpenError, CaseClient, CaseNotFoundError, CaseRefusedError } from '../app/case-client';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
-import { resolveDatabaseUrl } from '../app/database/database-url';
 import { ArchiveError } from '../archive/archive-error';
 import { ArchiveStore } from '../archive/archive-store';
 import { DocumentFilingError, fileCaseDocument } from '../casework/file-document';
 import { DocumentFormError } from '../documents/document-forms';
 import { SqlPeopleDirectory } from '../people/people-store';
-import { PROJECT_ROOT } from '../scripts/lib/tools';
 import { EXIT, type ExitCode } from '../app/exit-codes';
 import { ConfigError, type Settings, loadSettings } from '../app/settings';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
@@ -53,13 +50,14 @@ async function toOpenCase<T>(workflowId: string, call: () => Promise<T>): Promis
  */
 async function sendWithDocument(cases: CaseClient, settings: Settings, workflowId: string, event: CaseEvent, file: string) {
   const document = await readDocumentFile(file);
-  const database = await openMigratedDatabase(resolveDatabaseUrl(settings.databaseUrl, PROJECT_ROOT));
+  // As the other command lines: a relative SQLite file or archive folder is read from where the command runs (npm: the project).
+  const database = await openMigratedDatabase(settings.databaseUrl);
   try {
     const filed = await toOpenCase(workflowId, async () =>
       fileCaseDocument(
         {
           cases,
-          archive: new ArchiveStore(database, path.resolve(PROJECT_ROOT, settings.archiveDir)),
+          archive: new ArchiveStore(database, settings.archiveDir),
           people: new SqlPeopleDirectory(database),
           schools: await loadSchoolDirectory(settings.schoolsConfig),
         },
