@@ -155,7 +155,8 @@ export async function routeMessage(routing: MessageRouting, ref: MessageCase, me
   const deliveries: PersonOutcome[] = [];
   let passing: MessageDeliveryError | undefined;
   for (const { person, role } of to) {
-    const { language } = templateLanguageFor(person, school.writtenStandard);
+    // Staff read the municipality's written standard; a guardian their own language and standard.
+    const { language } = templateLanguageFor(person.kind === 'staff' ? { language: person.language } : person, school.writtenStandard);
     const context: TemplateContext = {
       schoolName: school.name,
       contact,

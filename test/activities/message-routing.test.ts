@@ -54,8 +54,13 @@ afterAll(async () => {
   await new Promise<void>((resolve) => sms.close(() => resolve()));
 });
 
-/** The fixture's people (docs/people-format.md), plus a guardian of E2 with only a mobile number. */
-const PEOPLE = csv([...GOOD_ROWS, 'foresatt;S001;E2;F9;;Bare Mobil;;;;93333333;nb;;ja;ja;nei;']);
+/** The fixture's people (docs/people-format.md), a guardian of E2 with only a mobile number, and a pupil and principal in Hardanger (nynorsk). */
+const PEOPLE = csv([
+  ...GOOD_ROWS,
+  'foresatt;S001;E2;F9;;Bare Mobil;;;;93333333;nb;;ja;ja;nei;',
+  'ansatt;S016;;;B1;Bjørg Rektor;;;bjorg@skule.no;;;;;;;rektor',
+  'elev;S016;H1;;;Hanne Haugland;5;;;;;;;;;',
+]);
 
 const ref = (key: string, pupilId = 'E1') => ({
   idempotencyKey: key,
@@ -178,6 +183,19 @@ describe.each(databases)('$name', ({ open }) => {
       params: { roles: ['principal'], about: 'case-opened' },
     });
     expect(missing.unreached).toEqual([{ role: 'principal', reason: 'eleven finnes ikke i personkatalogen' }]);
+  });
+
+  test('staff read their municipality’s written standard: nynorsk in Hardanger, bokmål elsewhere', async () => {
+    const activities = await activitiesWith('real');
+    const delivery = await activities.notifyStaff({
+      ...ref('sak-H1/10/notifyStaff', 'H1'),
+      schoolId: 'S016',
+      params: { roles: ['principal'], about: 'case-opened' },
+    });
+    expect(delivery.deliveries?.map((d) => [d.personId, d.language])).toEqual([['B1', 'nn']]);
+    expect(delivery.subject).toBe('Ny fråværssak');
+    const [mail] = await mails();
+    expect(mail!.text).toMatch(/saka/);
   });
 
   test('a guardian with only a mobile number gets an SMS through the gateway', async () => {
