@@ -170,12 +170,45 @@ function stray(cells: Cells, allowed: readonly Column[], type: string, problems:
       problems.add(`${peopleColumns[column][0]} ${quoteValue(cells[column])} hører ikke til en rad av typen ${type}`);
 }
 
+/** A person as first read (with the line and their details as JSON, to compare a repeat), and a link of theirs. */
+interface KeptPerson<P> {
+  line: number;
+  value: P;
+  json: string;
+}
+interface KeptLink<L> {
+  line: number;
+  value: L;
+}
+
+/**
+ * Keeps a person and their link from one row (a guardian and one pupil, staff and one school): a
+ * person on an earlier row must carry the same details, and the same link stands only once;
+ * otherwise the row is refused, naming the line it clashes with.
+ */
+function keepPersonWithLink<P, L>(
+  kept: { people: Map<string, KeptPerson<P>>; links: Map<string, KeptLink<L>> },
+  row: { line: number; personId: string; person: P; linkKey: string; link: L },
+  words: { person: string; link: string },
+  problems: RowProblems,
+): void {
+  const json = JSON.stringify(row.person);
+  const earlier = kept.people.get(row.personId);
+  const earlierLink = kept.links.get(row.linkKey);
+  if (earlier && earlier.json !== json) problems.add(`${words.person} har andre opplysninger enn på linje ${earlier.line}`);
+  else if (earlierLink) problems.add(`${words.link} står alt på linje ${earlierLink.line}`);
+  else {
+    if (!earlier) kept.people.set(row.personId, { line: row.line, value: row.person, json });
+    kept.links.set(row.linkKey, { line: row.line, value: row.link });
+  }
+}
+
 interface Collected {
   pupils: Map<string, { line: number; pupil: Pupil }>;
-  guardians: Map<string, { line: number; guardian: Guardian; json: string }>;
-  links: Map<string, { line: number; link: GuardianLink }>;
-  staff: Map<string, { line: number; staff: Staff; json: string }>;
-  staffRoles: Map<string, { line: number; roles: StaffRoles }>;
+  guardians: Map<string, KeptPerson<Guardian>>;
+  links: Map<string, KeptLink<GuardianLink>>;
+  staff: Map<string, KeptPerson<Staff>>;
+  staffRoles: Map<string, KeptLink<StaffRoles>>;
 }
 
 const key = (...parts: string[]) => parts.join('|');
@@ -256,20 +289,13 @@ function readRow(line: number, cells: Cells, into: Collected, knownSchools: Read
       }),
     );
     if (guardian && link && problems.messages.length === 0) {
-      const json = JSON.stringify(guardian);
-      const earlier = into.guardians.get(guardian.guardianId);
-      const linkKey = key(link.schoolId, link.pupilId, link.guardianId);
-      const earlierLink = into.links.get(linkKey);
-      if (earlier && earlier.json !== json)
-        problems.add(`foresatt ${quoteValue(guardian.guardianId)} har andre opplysninger enn på linje ${earlier.line}`);
-      else if (earlierLink)
-        problems.add(
-          `foresatt ${quoteValue(guardian.guardianId)} for elev ${quoteValue(link.pupilId)} står alt på linje ${earlierLink.line}`,
-        );
-      else {
-        if (!earlier) into.guardians.set(guardian.guardianId, { line, guardian, json });
-        into.links.set(linkKey, { line, link });
-      }
+      const person = `foresatt ${quoteValue(guardian.guardianId)}`;
+      keepPersonWithLink(
+        { people: into.guardians, links: into.links },
+        { line, personId: guardian.guardianId, person: guardian, linkKey: key(link.schoolId, link.pupilId, link.guardianId), link },
+        { person, link: `${person} for elev ${quoteValue(link.pupilId)}` },
+        problems,
+      );
     }
   } else {
     stray(cells, ['schoolId', 'staffId', 'name', 'email', 'mobile', 'roles'], 'ansatt', problems);
@@ -282,20 +308,13 @@ function readRow(line: number, cells: Cells, into: Collected, knownSchools: Read
       defined({ staffId: cells.staffId, schoolId: cells.schoolId, roles: roles(cells, problems) }),
     );
     if (staff && staffRoles && problems.messages.length === 0) {
-      const json = JSON.stringify(staff);
-      const earlier = into.staff.get(staff.staffId);
-      const rolesKey = key(staffRoles.schoolId, staffRoles.staffId);
-      const earlierRoles = into.staffRoles.get(rolesKey);
-      if (earlier && earlier.json !== json)
-        problems.add(`ansatt ${quoteValue(staff.staffId)} har andre opplysninger enn på linje ${earlier.line}`);
-      else if (earlierRoles)
-        problems.add(
-          `ansatt ${quoteValue(staff.staffId)} ved skole ${quoteValue(staffRoles.schoolId)} står alt på linje ${earlierRoles.line}`,
-        );
-      else {
-        if (!earlier) into.staff.set(staff.staffId, { line, staff, json });
-        into.staffRoles.set(rolesKey, { line, roles: staffRoles });
-      }
+      const person = `ansatt ${quoteValue(staff.staffId)}`;
+      keepPersonWithLink(
+        { people: into.staff, links: into.staffRoles },
+        { line, personId: staff.staffId, person: staff, linkKey: key(staffRoles.schoolId, staffRoles.staffId), link: staffRoles },
+        { person, link: `${person} ved skole ${quoteValue(staffRoles.schoolId)}` },
+        problems,
+      );
     }
   }
   return problems.messages;
@@ -307,7 +326,7 @@ function readRow(line: number, cells: Cells, into: Collected, knownSchools: Read
  * file. A refused reference refuses the referring row (and is reported on its line).
  */
 function checkReferences(into: Collected, errors: PeopleRowError[]): void {
-  for (const [k, { line, link }] of into.links) {
+  for (const [k, { line, value: link }] of into.links) {
     if (into.pupils.has(key(link.schoolId, link.pupilId))) continue;
     errors.push({
       line,
@@ -316,7 +335,7 @@ function checkReferences(into: Collected, errors: PeopleRowError[]): void {
     into.links.delete(k);
   }
   // A guardian whose every link was refused is not stored.
-  const linked = new Set([...into.links.values()].map(({ link }) => link.guardianId));
+  const linked = new Set([...into.links.values()].map(({ value }) => value.guardianId));
   for (const id of [...into.guardians.keys()]) if (!linked.has(id)) into.guardians.delete(id);
   for (const [k, { line, pupil }] of into.pupils) {
     if (pupil.contactTeacherId === undefined || into.staffRoles.has(key(pupil.schoolId, pupil.contactTeacherId))) continue;
@@ -379,10 +398,10 @@ export function parsePeopleCsv(text: string, options: PeopleParseOptions = {}): 
     rowsRead: rows.length,
     batch: {
       pupils: [...into.pupils.values()].map((v) => v.pupil),
-      guardians: [...into.guardians.values()].map((v) => v.guardian),
-      guardianLinks: [...into.links.values()].map((v) => v.link),
-      staff: [...into.staff.values()].map((v) => v.staff),
-      staffRoles: [...into.staffRoles.values()].map((v) => v.roles),
+      guardians: [...into.guardians.values()].map((v) => v.value),
+      guardianLinks: [...into.links.values()].map((v) => v.value),
+      staff: [...into.staff.values()].map((v) => v.value),
+      staffRoles: [...into.staffRoles.values()].map((v) => v.value),
     },
     errors,
     ignoredColumns: ignored,
