@@ -13,8 +13,8 @@
  * go; a passing trouble (server down) fails the attempt after the others were tried, so Temporal
  * retries it under the effect's delivery policy.
  */
-import { formatInTimeZone } from '../calendar/oslo-time';
-import { INVITATION_CONTENT_TYPE, MEETING_TIME_ZONE, meetingInvitation } from '../calendar/invitation';
+import { OSLO_TIME_ZONE, formatInTimeZone } from '../app/oslo-time';
+import { INVITATION_CONTENT_TYPE, meetingInvitation } from '../calendar/invitation';
 import type { MeetingKind, Role } from '../machines/vocabulary';
 import type { DeliveryStore } from '../messages/delivery-store';
 import { type EmailAttachment, MessageDeliveryError, type OutgoingEmail, type OutgoingSms, type SendReceipt } from '../messages/message';
@@ -97,7 +97,7 @@ const NO_EMAIL_FOR_INVITATION = 'ingen e-postadresse for kalenderinvitasjonen';
 
 /** The meeting's start as Oslo wall-clock time, `yyyy-MM-ddTHH:mm` (what templates and calendars show). */
 export function osloWallClock(iso: string): string {
-  return formatInTimeZone(new Date(iso), MEETING_TIME_ZONE);
+  return formatInTimeZone(new Date(iso), OSLO_TIME_ZONE);
 }
 
 function firstName(name: string): string {

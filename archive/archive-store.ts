@@ -40,6 +40,7 @@ import {
   PARTY_KINDS,
   type PartyKind,
 } from './noark';
+import { osloDate } from '../app/oslo-time';
 
 export interface CorrespondenceParty {
   /** A person id from the people directory, never a name. */
@@ -191,9 +192,7 @@ function checkContent(content: Uint8Array, what: string): void {
 
 /** The date (yyyy-MM-dd) of an instant in Norway: a document filed at 00:30 on 1 January belongs to the new year. */
 export function norwegianDate(iso: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(iso),
-  );
+  return osloDate(new Date(iso));
 }
 
 const caseFileNumberOf = (year: number, sequence: number) => `${year}/${sequence}`;

@@ -8,9 +8,10 @@
 import { createHash } from 'node:crypto';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod } from 'ical-generator';
 import { z } from 'zod';
+import { OSLO_TIME_ZONE } from '../app/oslo-time';
 import { describeIssues } from '../machines/zod-issues';
 
-export const MEETING_TIME_ZONE = 'Europe/Oslo';
+export const MEETING_TIME_ZONE = OSLO_TIME_ZONE;
 
 /**
  * Europe/Oslo's rules since 1996 (EU summer time: last Sunday of March and of October), so every

@@ -27,6 +27,7 @@ import type { SchoolDirectory } from './school-directory';
 import { InProcessSchoolLocks, type SchoolLocks } from './school-locks';
 import type { LedgerTrigger, PupilLedger, TriggerLedger } from './trigger-ledger';
 import { caseWorkflowId } from '../workflows/case-messages';
+import { osloDate } from '../app/oslo-time';
 
 /** A trend that has not changed is sent again after this many calendar days (a weekly summary). */
 export const TREND_RESEND_DAYS = 7;
@@ -90,11 +91,8 @@ export class DetectionDispatchError extends Error {
   }
 }
 
-/** Norwegian date (yyyy-MM-dd) of an instant: detection's "today". */
-export function osloDate(at: Date = new Date()): string {
-  // sv-SE formats as yyyy-MM-dd; the time zone makes a run at 00:30 count as the new day.
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
+/** Norwegian date (yyyy-MM-dd) of an instant: detection's "today" (app/oslo-time.ts). */
+export { osloDate };
 
 /** The default: the runs of this process share one lock per school. */
 const processSchoolLocks = new InProcessSchoolLocks();

@@ -1,7 +1,10 @@
 /**
- * A moment as the wall-clock time in a time zone (Europe/Oslo for meetings), from the runtime's
- * own time zone data (Intl), so summer time is right whatever zone the process runs in.
+ * Norwegian time: a moment's date and wall-clock time in Europe/Oslo, from the runtime's own time
+ * zone data (Intl), so summer time is right whatever zone the process runs in. Detection's
+ * "today", the archive's journal date and a meeting's time in its invitation all read it here.
  */
+export const OSLO_TIME_ZONE = 'Europe/Oslo';
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
@@ -30,4 +33,9 @@ export function formatInTimeZone(moment: Date, timeZone: string): string {
       .map((p) => [p.type, p.value]),
   );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** The Norwegian date (yyyy-MM-dd) of an instant: a moment at 00:30 in Oslo already counts as the new day. */
+export function osloDate(at: Date = new Date()): string {
+  return formatInTimeZone(at, OSLO_TIME_ZONE).slice(0, 10);
 }
