@@ -39,3 +39,8 @@ export function formatInTimeZone(moment: Date, timeZone: string): string {
 export function osloDate(at: Date = new Date()): string {
   return formatInTimeZone(at, OSLO_TIME_ZONE).slice(0, 10);
 }
+
+/** A calendar date (yyyy-MM-dd) as Norwegian text writes it: 14.05.2026. */
+export function norwegianDayText(date: string): string {
+  return `${date.slice(8, 10)}.${date.slice(5, 7)}.${date.slice(0, 4)}`;
+}

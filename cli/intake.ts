@@ -28,6 +28,7 @@ import {
   refusedInputFile,
   runAsMain,
 } from './command-line';
+import { norwegianDayText } from '../app/oslo-time';
 
 /** The project-wide exit codes, re-exported under the name this module always had. */
 export { EXIT };
@@ -62,7 +63,7 @@ export type CliIo = CommandIo;
 
 const number = (n: number) => n.toLocaleString('nb-NO');
 /** yyyy-MM-dd as the Norwegian dd.MM.yyyy. */
-const norwegianDate = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+const norwegianDate = norwegianDayText;
 
 export function formatProgress(p: ParseProgress): string {
   return `Lest ${number(p.rowsRead)} rader (${number(p.kept)} godkjent, ${number(p.errors)} avvist)`;

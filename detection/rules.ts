@@ -33,6 +33,7 @@ import type { Trend, TriggerRule } from '../machines/vocabulary';
 import type { Registration } from '../intake/registration-schema';
 import { type DetectionPolicy, resolveDetectionPolicy } from './policy';
 import { type SchoolCalendar, halfYearOf, monthFrom, schoolYearOf } from './school-calendar';
+import { norwegianDayText } from '../app/oslo-time';
 
 /** One pupil's absence on one school day, merged from that day's registrations. */
 export interface DayAbsence {
@@ -171,9 +172,7 @@ export function partialLessons(d: DayAbsence, policy: DetectionPolicy): number {
 const isPartial = (d: DayAbsence): boolean => !d.whole && (d.lessons > 0 || d.minutesOnly > 0);
 
 /** Norwegian date for descriptions: 14.05.2026. */
-function no(date: string): string {
-  return `${date.slice(8, 10)}.${date.slice(5, 7)}.${date.slice(0, 4)}`;
-}
+const no = norwegianDayText;
 /** "1 dag" / "2 dager", "1 time" / "2 timer". */
 function days(n: number): string {
   return `${n} ${n === 1 ? 'dag' : 'dager'}`;

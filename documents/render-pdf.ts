@@ -15,6 +15,7 @@ import { documentNames } from '../machines/labels';
 import type { DocumentKind } from '../machines/vocabulary';
 import { describeIssues, parseOptions } from '../machines/zod-issues';
 import { DocumentFormError, type DocumentForm, choiceLabels, documentFormSchemas, fieldLabels, parseDocumentForm } from './document-forms';
+import { norwegianDayText } from '../app/oslo-time';
 
 export interface CaseDocumentHeader {
   /** e.g. "Syntetisk kommune C". */
@@ -82,8 +83,7 @@ const GREY = '#444444';
 
 /** dd.MM.yyyy, as Norwegian documents write a date; anything else is left as it is. */
 function norwegianDate(value: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  return match ? `${match[3]}.${match[2]}.${match[1]}` : value;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? norwegianDayText(value) : value;
 }
 
 type Font = { hasGlyphForCodePoint(codePoint: number): boolean };

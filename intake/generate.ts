@@ -10,6 +10,7 @@
 import { addDays, format, getDay, setISOWeek, startOfISOWeek } from 'date-fns';
 import { spreadsheetSafe } from '../app/text-safety';
 import type { Registration } from './registration-schema';
+import { norwegianDayText } from '../app/oslo-time';
 
 /** mulberry32: small, fast, good enough for synthetic data; not for anything secret. */
 export function createRng(seed: number): () => number {
@@ -305,7 +306,7 @@ export function toCsv(registrations: readonly Registration[], style: CsvStyle = 
   const no = style === 'norwegian';
   const delimiter = no ? ';' : ',';
   const bool = (b: boolean) => (no ? (b ? 'ja' : 'nei') : String(b));
-  const date = (d: string) => (no ? `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}` : d);
+  const date = (d: string) => (no ? norwegianDayText(d) : d);
   const lines = [(no ? norwegianHeader : canonicalHeader).join(delimiter)];
   for (const r of registrations) {
     const cells = [
