@@ -35,4 +35,7 @@ if [ "${1:-}" = "--with-postgres" ]; then
   # veraPDF (Java, from Maven Central): the document tests check every case document with it
   # as PDF/A-2b (test/documents/). Only this branch: `npm start` and a worker never need it.
   bash scripts/install-verapdf.sh
+  # Chromium from Debian's package: the browser tests (test/helpers/browser.ts) drive it with
+  # playwright-core, whose own browser download CI cannot reach. apt only when it is missing.
+  bash scripts/install-chromium.sh
 fi
