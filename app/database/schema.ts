@@ -4,7 +4,7 @@
  * columns that identify and find them, so the same schema runs on SQLite and PostgreSQL and a
  * record reads back exactly as it was validated. Times are ISO 8601 text in UTC.
  */
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 
 /** One absence registration; identity: school, pupil, date and kind (intake/registration-schema.ts). */
 export interface RegistrationsTable {
@@ -206,6 +206,54 @@ export interface ArchiveDocumentObjectsTable {
   created_by: string;
 }
 
+/** A user of the web application (web/users/); booleans are 0/1. */
+export interface WebUsersTable {
+  user_id: string;
+  /** Lower case; unique. */
+  username: string;
+  display_name: string;
+  /** `scrypt$N$r$p$<salt>$<hash>` (web/users/password.ts); null: sign-in through OpenID Connect only. */
+  password_hash: string | null;
+  /** A WebRole: 'contact-teacher' | 'principal' | 'coordinator' | 'auditor' | 'administrator'. */
+  role: string;
+  /** The person in the people directory (staff.staff_id), when the user is one. */
+  staff_id: string | null;
+  /** The school a principal or contact teacher works for. */
+  school_id: string | null;
+  /** The municipality a coordinator (or a limited auditor) works for. */
+  municipality_id: string | null;
+  /** «<issuer> <sub>» of the user's OpenID Connect identity; unique. */
+  oidc_subject: string | null;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Who opened which case, and for what: one row per opening, never updated. */
+export interface WebCaseAccessLogTable {
+  /** Autoincrementing; orders entries of the same instant. */
+  id: Generated<number>;
+  user_id: string;
+  workflow_id: string;
+  opened_at: string;
+  /** 'view' | 'document'. */
+  action: string;
+}
+
+/** An API token of an integration: only the SHA-256 of its secret is stored. */
+export interface WebApiTokensTable {
+  token_id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the secret, lower-case hex; unique. */
+  token_hash: string;
+  /** JSON array of scope names. */
+  scopes: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   detection_ledger: DetectionLedgerTable;
@@ -222,6 +270,9 @@ export interface Database {
   archive_correspondence_parties: ArchiveCorrespondencePartiesTable;
   archive_documents: ArchiveDocumentsTable;
   archive_document_objects: ArchiveDocumentObjectsTable;
+  web_users: WebUsersTable;
+  web_case_access_log: WebCaseAccessLogTable;
+  web_api_tokens: WebApiTokensTable;
 }
 
 export type SchoolDatabase = Kysely<Database>;
