@@ -51,6 +51,7 @@ export const LAYERS = [
   ['detection'],
   ['messages', 'calendar', 'archive', 'documents'],
   ['activities', 'diagrams', 'casework'],
+  ['web'],
   ['worker', 'cli'],
   ['audit', 'bench', 'scripts'],
 ];
@@ -75,6 +76,8 @@ export const ENTRY_POINTS = [
   'cli/intake.ts',
   'cli/main.ts',
   'cli/people.ts',
+  'cli/users.ts',
+  'web/main.ts',
   'worker/main.ts',
 ];
 

@@ -26,7 +26,7 @@ import {
   sendEventForView,
   sendEventUpdate,
 } from '../workflows/case-messages';
-import { CaseOpenedAt, CaseStatus, DeadlineOverdue, NextDeadline, ProcedureId, SchoolId } from '../workflows/search-attributes';
+import { CaseOpenedAt, CaseStage, CaseStatus, DeadlineOverdue, NextDeadline, ProcedureId, SchoolId } from '../workflows/search-attributes';
 import type { TemporalSettings } from './settings';
 import { connectClient } from './temporal';
 
@@ -59,6 +59,12 @@ export class CaseRefusedError extends Error {
 /** Which cases to list; every field narrows the list. */
 export interface CaseFilter {
   schoolId?: string;
+  /** Any of these schools (a coordinator's municipality); an empty list matches nothing. */
+  schoolIds?: readonly string[];
+  /** Only these cases (a contact teacher's pupils); an empty list matches nothing. */
+  workflowIds?: readonly string[];
+  /** The public stage (machines/labels.ts stageNames). */
+  stage?: string;
   procedureId?: string;
   status?: 'open' | 'closed';
   /** Only cases with a deadline a person has missed. */
@@ -69,11 +75,19 @@ export interface CaseFilter {
 
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/** `name IN (…)`; an empty list becomes a clause no case matches (never "every case"). */
+function inList(name: string, values: readonly string[]): string {
+  return values.length === 0 ? `${name} = ''` : `${name} IN (${values.map(quote).join(', ')})`;
+}
+
 /** The visibility query that lists the cases `filter` asks for, as of `now`. */
 export function caseListQuery(filter: CaseFilter, now: Date): string {
   const clauses = ["WorkflowType = 'caseWorkflow'"];
   if (filter.schoolId !== undefined) clauses.push(`${SchoolId.name} = ${quote(filter.schoolId)}`);
+  if (filter.schoolIds !== undefined) clauses.push(inList(SchoolId.name, filter.schoolIds));
+  if (filter.workflowIds !== undefined) clauses.push(inList('WorkflowId', filter.workflowIds));
   if (filter.procedureId !== undefined) clauses.push(`${ProcedureId.name} = ${quote(filter.procedureId)}`);
+  if (filter.stage !== undefined) clauses.push(`${CaseStage.name} = ${quote(filter.stage)}`);
   if (filter.status !== undefined) clauses.push(`${CaseStatus.name} = ${quote(filter.status)}`);
   if (filter.overdue) clauses.push(`${DeadlineOverdue.name} = true`);
   if (filter.dueWithinDays !== undefined) {

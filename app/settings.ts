@@ -103,6 +103,12 @@ const envSchema = z.object({
   SMS_GATEWAY_URL: httpUrl.optional(),
   SMS_GATEWAY_TOKEN: text('kan ikke være tom når den er satt').optional(),
   SMS_SENDER: text('kan ikke være tom når den er satt').optional(),
+  // The web application (web/): loopback by default; behind a proxy, WEB_PUBLIC_URL says how users reach it.
+  WEB_HOST: text('kan ikke være tom').default('127.0.0.1'),
+  WEB_PORT: port.default(8080),
+  WEB_PUBLIC_URL: httpUrl.optional(),
+  // Unset: a key generated on first start in DATA_DIR (kept, so sessions survive a restart).
+  WEB_SESSION_KEY_FILE: optionalPath,
 });
 
 /** Every environment variable the project reads (the README's Configuration table lists the same). */
@@ -162,6 +168,17 @@ export interface Settings {
   logLevel: LogLevel;
   /** Real transports for messages; each one unset keeps that channel in the local outbox. */
   messages: { smtp?: SmtpSettings; sms?: SmsGatewaySettings };
+  web: WebSettings;
+}
+
+/** Where the web application listens and how its sessions are sealed. */
+export interface WebSettings {
+  host: string;
+  port: number;
+  /** The address users open; https here makes the session cookie Secure. */
+  publicUrl: string;
+  /** The 32-byte key that seals session cookies. */
+  sessionKeyFile: string;
 }
 
 /** Thrown when the environment holds an invalid setting; the message lists every bad variable. */
@@ -251,6 +268,12 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
       ...(e.SMS_GATEWAY_URL && e.SMS_GATEWAY_TOKEN && e.SMS_SENDER
         ? { sms: { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN, sender: e.SMS_SENDER } }
         : {}),
+    },
+    web: {
+      host: e.WEB_HOST,
+      port: e.WEB_PORT,
+      publicUrl: (e.WEB_PUBLIC_URL ?? `http://${e.WEB_HOST.includes(':') ? `[${e.WEB_HOST}]` : e.WEB_HOST}:${e.WEB_PORT}`).replace(/\/$/, ''),
+      sessionKeyFile: e.WEB_SESSION_KEY_FILE ?? path.join(e.DATA_DIR, 'web-session.key'),
     },
   };
 }

@@ -23,10 +23,11 @@
  */
 import { type AnyMachineSnapshot, type StateValue, initialTransition, transition } from 'xstate';
 import type { EffectActivityInput } from '../activities';
-import { authorisationRefusal, detectionEventTypes } from '../machines/authorization';
+import { authorisationRefusal, authorisedRoles, detectionEventTypes } from '../machines/authorization';
 import { type CaseContext, type CaseFacts, caseFactsSchema, documentOf } from '../machines/case-context';
 import { type EffectName, type EffectParams, effectDefinitions, effectNames } from '../machines/effects';
-import { type CaseEvent, parseCaseEvent } from '../machines/events';
+import { type CaseEvent, type EventType, parseCaseEvent } from '../machines/events';
+import type { Role } from '../machines/vocabulary';
 import { delayName, eventNames } from '../machines/labels';
 import { activeMeta, activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
 import { type ProcedureDefinition, buildCaseInput, legacyCaseFactsSchema } from '../machines/registry';
@@ -350,6 +351,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
       stage: meta.stage,
       state: { label: meta.label, responsible: meta.responsible, clauses: meta.clauses, requiredDocuments: meta.requiredDocuments },
       allowedEvents: allowedEventTypes(this.snapshot),
+      senders: this.senders(),
       // A deadline that has passed is about to fire (or fires now); it is never shown as coming.
       deadlines: this.timersInFiringOrder()
         .filter((t) => !hostV2 || t.dueAtMs > nowMs)
@@ -362,6 +364,16 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
       triggers: this.triggerLog.map((t) => ({ ...t })),
       ...(this.closing ? { closing: this.closing } : {}),
     };
+  }
+
+  /** Who may send each event the case takes now; detection's facts are left out (no person sends them). */
+  private senders(): Partial<Record<EventType, Role[]>> {
+    const senders: Partial<Record<EventType, Role[]>> = {};
+    for (const type of allowedEventTypes(this.snapshot)) {
+      const roles = authorisedRoles(this.snapshot, type, this.procedure.extraSenders);
+      if (!roles.includes('system')) senders[type] = roles;
+    }
+    return senders;
   }
 
   /** What the Update answers a person's event with (runs from the `case-update-receipt` patch on). */

@@ -227,6 +227,12 @@ export interface CaseView {
   state: { label: string; responsible: readonly Role[]; clauses: readonly string[]; requiredDocuments: readonly string[] };
   /** Event types the case can take now (a guard may still refuse a particular one). */
   allowedEvents: EventType[];
+  /**
+   * Who may send each of `allowedEvents` now (the authorization rule, machines/authorization.ts),
+   * so a client offers a person only the steps their roles may take. Absent in views of cases
+   * whose worker predates it.
+   */
+  senders?: Partial<Record<EventType, Role[]>>;
   /** Pending deadlines, soonest first; never one that has already passed. */
   deadlines: CaseDeadline[];
   /** A deadline a person must meet has passed and that person has not yet taken the step it asked for. */

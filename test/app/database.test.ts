@@ -76,6 +76,9 @@ describe('SQLite through node:sqlite', () => {
         'schools',
         'staff',
         'staff_roles',
+        'web_api_tokens',
+        'web_case_access_log',
+        'web_users',
       ]);
     } finally {
       await database.close();

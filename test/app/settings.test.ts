@@ -27,6 +27,12 @@ const defaults: Settings = {
   demoData: true,
   logLevel: 'WARN',
   messages: {},
+  web: {
+    host: '127.0.0.1',
+    port: 8080,
+    publicUrl: 'http://127.0.0.1:8080',
+    sessionKeyFile: path.join('data', 'web-session.key'),
+  },
 };
 
 /** The ConfigError message parsing `env` throws (fails the test when it does not throw). */

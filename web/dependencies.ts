@@ -1,0 +1,37 @@
+/**
+ * What the web application runs on, passed in (so the tests give it a time-skipping Temporal, a
+ * throwaway database and a fixed clock): the case client, the user store, the people directory,
+ * the archive and the school directory.
+ */
+import type { ArchiveStore } from '../archive/archive-store';
+import type { SchoolDirectory } from '../detection/school-directory';
+import type { CaseEvent } from '../machines/events';
+import type { PupilPeople } from '../people/recipients';
+import type { CaseView, SendEventResult } from '../workflows/case-messages';
+import type { CaseLister } from './case-list';
+import type { DirectoryLookup } from './directory-lookup';
+import type { WebUser } from './users/web-user';
+
+/** The user store's part the pages use (web/users/user-store.ts). */
+export interface WebUsers {
+  verifyPassword(username: string, password: string): Promise<WebUser | undefined>;
+  get(userId: string): Promise<WebUser | undefined>;
+  logCaseAccess(entry: { userId: string; workflowId: string; action: string; at: string }): Promise<void>;
+}
+
+export interface WebCases extends CaseLister {
+  view(workflowId: string, now?: Date): Promise<CaseView>;
+  send(workflowId: string, event: CaseEvent): Promise<SendEventResult>;
+}
+
+export interface WebDependencies {
+  cases: WebCases;
+  /** The case's diagram (SVG) with its route and current step marked. */
+  caseDiagramSvg(schoolId: string, pupilId: string): Promise<string>;
+  users: WebUsers;
+  directory: DirectoryLookup;
+  people: { pupilPeople(schoolId: string, pupilId: string): Promise<PupilPeople | undefined> };
+  archive: ArchiveStore;
+  schools: SchoolDirectory;
+  now(): Date;
+}

@@ -1,0 +1,118 @@
+/**
+ * The web application (Fastify 5): sign-in, the case pages and their forms, served as
+ * Norwegian HTML with htmx for partial updates. Every request and response schema is a zod
+ * schema (fastify-type-provider-zod), the same library and, for events, the same schemas the
+ * workflow validates with. Security: sessions sealed in a cookie (@fastify/secure-session,
+ * HttpOnly, SameSite=Lax, Secure behind https), CSRF tokens on every form and htmx request,
+ * strict security headers (helmet, a CSP without inline script or style), a rate-limited
+ * sign-in, and the case's own authorization rule checked on the server for every event.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fastifyFormbody from '@fastify/formbody';
+import fastifySecureSession from '@fastify/secure-session';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { CaseNotFoundError } from '../app/case-client';
+import type { WebDependencies } from './dependencies';
+import { html } from './html';
+import { messageBox, page } from './pages/layout';
+import { registerCaseRoutes } from './routes/case-routes';
+import { registerEventRoutes } from './routes/event-routes';
+import { registerSessionRoutes } from './routes/session-routes';
+import { ForbiddenError } from './routes/request-user';
+
+export interface WebOptions {
+  /** 32 bytes that seal the session cookie. */
+  sessionKey: Buffer;
+  /** Send the session cookie only over https (true whenever users reach the site by https). */
+  secureCookies: boolean;
+  /** A line under the sign-in form (the demo users), never in a production configuration. */
+  demoHint?: string;
+  /** Sign-in attempts per address and minute before 429. */
+  signInAttemptsPerMinute?: number;
+  logger?: boolean;
+}
+
+/** How long a session lasts without signing in again (a school day and then some). */
+const SESSION_SECONDS = 10 * 60 * 60;
+
+const require = createRequire(__filename);
+const HTMX = readFileSync(join(require.resolve('htmx.org/package.json'), '..', 'dist', 'htmx.min.js'));
+const STYLE = readFileSync(join(__dirname, 'static', 'app.css'));
+
+/** The whole page for an error, in Norwegian, with the status it answers with. */
+function errorPage(reply: FastifyReply, status: number, title: string, text: string): FastifyReply {
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .send(page({ title, body: html`<h1>${title}</h1>${messageBox('error', text)}<p><a href="/">Til forsiden</a></p>` }));
+}
+
+/** The application with zod as its type provider: routes get typed, validated params, query and body. */
+export type WebApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export async function buildWebServer(deps: WebDependencies, options: WebOptions): Promise<WebApp> {
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // The case PDFs open in the browser's own viewer, on this origin.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    hsts: options.secureCookies,
+  });
+  await app.register(fastifyFormbody);
+  await app.register(fastifySecureSession, {
+    key: options.sessionKey,
+    cookieName: 'skolefravaer_okt',
+    expiry: SESSION_SECONDS,
+    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies },
+  });
+  await app.register(fastifyCsrf, { sessionPlugin: '@fastify/secure-session' });
+  await app.register(fastifyRateLimit, { global: false });
+
+  app.get('/static/htmx.min.js', (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(HTMX),
+  );
+  app.get('/static/app.css', (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLE),
+  );
+  app.get('/helse', (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok'));
+
+  app.setNotFoundHandler((_request, reply) => errorPage(reply, 404, 'Finner ikke siden', 'Adressen finnes ikke. Sjekk lenken, eller gå til forsiden.'));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof ForbiddenError) return errorPage(reply, 403, 'Ingen tilgang', error.message);
+    if (error instanceof CaseNotFoundError) return errorPage(reply, 404, 'Finner ikke saken', error.message);
+    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+      return errorPage(reply, 403, 'Skjemaet er utløpt', 'Skjemaet var for gammelt eller kom ikke fra denne siden. Last siden på nytt og prøv igjen; ingenting er lagret.');
+    }
+    if (error.statusCode === 429) return errorPage(reply, 429, 'For mange forsøk', error.message);
+    if (error.validation) return errorPage(reply, 400, 'Ugyldig forespørsel', error.message);
+    request.log.error(error);
+    return errorPage(reply, 500, 'Noe gikk galt', 'Serveren kunne ikke svare. Ingenting er endret; prøv igjen om litt.');
+  });
+
+  registerSessionRoutes(app, deps, options);
+  registerCaseRoutes(app, deps);
+  registerEventRoutes(app, deps);
+  return app;
+}
