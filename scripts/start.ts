@@ -18,7 +18,9 @@ import { PROJECT_ROOT } from './lib/tools';
 import { stackCheckWorkflow } from '../workflows';
 import { DEFAULT_DETECTION_HOUR, DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from '../detection/daily-schedule';
 import { caseSearchAttributes } from '../workflows/search-attributes';
-import { loadDemoDataOnFirstStart } from './lib/demo-data';
+import { demoMarkerFile, loadDemoDataOnFirstStart } from './lib/demo-data';
+import { prepareDemoSignIn } from './lib/demo-users';
+import { existsSync } from 'node:fs';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { resolveDatabaseUrl } from '../app/database/database-url';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
@@ -118,6 +120,7 @@ async function run(): Promise<void> {
   const fromRoot = (p: string) => resolve(PROJECT_ROOT, p);
   await assertPortFree(settings.devServer.port, 'TEMPORAL_DEV_PORT');
   await assertPortFree(settings.devServer.uiPort, 'TEMPORAL_UI_PORT');
+  await assertPortFree(settings.web.port, 'WEB_PORT');
 
   // The school's database first: its schema brought up to date, and the JSON stores of earlier
   // versions imported into it once, before anything reads or writes it.
@@ -161,11 +164,27 @@ async function run(): Promise<void> {
     log: (line) => console.log(line),
   });
 
+  // The web application: its own process, supervised like the worker, on the same settings.
+  const web = new Supervisor({
+    label: 'Nettløsningen (web/main.ts)',
+    spawn: () => {
+      const child = spawnGroup(process.execPath, ['--import', 'tsx', 'web/main.ts'], {
+        name: 'nettløsningen',
+        cwd: PROJECT_ROOT,
+        env: workerEnv,
+        stdio: 'inherit',
+      });
+      return { pid: child.pid, exited: child.exited, stop: () => child.stop({ signal: 'SIGINT', graceMs: 10_000 }) };
+    },
+    log: (line) => console.log(line),
+  });
+
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopper arbeideren og Temporal-utviklingsserveren ...');
+    console.log('\nStopper nettløsningen, arbeideren og Temporal-utviklingsserveren ...');
+    await web.stop();
     await worker.stop();
     await server.stop();
     console.log('Stoppet.');
@@ -203,17 +222,33 @@ async function run(): Promise<void> {
       // Demo data that could not be loaded is reported, but the system itself runs.
       if (demo.kind === 'failed') console.error(`Demodataene ble ikke lastet inn: ${demo.reason}`);
     }
+    // The demo's users once its people are in the directory (never without demo data).
+    const signIn =
+      settings.demoData && existsSync(demoMarkerFile(dataDir))
+        ? await prepareDemoSignIn({
+            databaseUrl,
+            schools: await loadSchoolDirectory(fromRoot(settings.schoolsConfig)),
+            temporal: { ...settings.temporal, address: server.address },
+          })
+        : undefined;
+    // Started last: by now the database holds the demo's users.
+    web.start();
 
     console.log('');
     console.log('Klar.');
     console.log(`  Temporal gRPC:        ${server.address}`);
     console.log(`  Temporal Web UI:      ${server.uiUrl ?? '(uten brukerflate)'}`);
+    console.log(`  Nettløsningen:        ${settings.web.publicUrl}`);
+    if (signIn) {
+      console.log(`  Demobrukere (passord «${signIn.password}» for alle${signIn.created > 0 ? `, ${signIn.created} opprettet nå` : ''}):`);
+      for (const u of signIn.users) console.log(`    ${u.role.padEnd(22)}${u.username}${u.note ? `  (${u.note})` : ''}`);
+    }
     console.log(`  Oppgavekø:            ${taskQueue}`);
     console.log(`  Utboks:               ${fromRoot(settings.outboxDir)} (meldingene sakene sender)`);
     console.log(
       `  Fraværsdeteksjon:     tidsplanen «${DETECTION_SCHEDULE_ID}» ${schedule === 'created' ? 'opprettet' : 'oppdatert'}, daglig kl. ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; skolene står i ${settings.schoolsConfig}`,
     );
-    console.log('  Arbeideren startes på nytt av seg selv hvis den stopper; serveren kjører videre.');
+    console.log('  Arbeideren og nettløsningen startes på nytt av seg selv hvis de stopper; serveren kjører videre.');
     console.log('Åpne og følg saker fra en annen terminal, f.eks.:');
     console.log('  npm run case -- list');
     console.log('  npm run case -- list --overdue');
