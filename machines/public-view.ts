@@ -46,6 +46,22 @@ export function allowedEventTypes(snapshot: AnyMachineSnapshot): EventType[] {
   return eventTypes.filter((type) => types.has(type));
 }
 
+/**
+ * The events the step itself waits for: the transitions of the active leaf state (of its nearest
+ * ancestor with any, when the leaf has none), without the level-wide and root transitions every
+ * step shares (a notice received, a meeting set up, the case closed). «Mine oppgaver» shows these
+ * as the action the step expects.
+ */
+export function stepEventTypes(snapshot: AnyMachineSnapshot): EventType[] {
+  if (snapshot.status !== 'active') return [];
+  for (const node of activeNodes(snapshot)) {
+    const own = new Set<string>(node.transitions.keys());
+    const types = eventTypes.filter((type) => own.has(type));
+    if (types.length > 0) return types;
+  }
+  return [];
+}
+
 /** Name of the delay behind an XState delayed-event id (`xstate.after.<delay>.<state id>`). */
 export function delayNameOf(timerId: string): string {
   const match = /^xstate\.after\.([^.]+)\./.exec(timerId);

@@ -29,7 +29,7 @@ import { type EffectName, type EffectParams, effectDefinitions, effectNames } fr
 import { type CaseEvent, type EventType, parseCaseEvent } from '../machines/events';
 import type { Role } from '../machines/vocabulary';
 import { delayName, eventNames } from '../machines/labels';
-import { activeMeta, activePath, allowedEventTypes, delayNameOf } from '../machines/public-view';
+import { activeMeta, activePath, allowedEventTypes, delayNameOf, stepEventTypes } from '../machines/public-view';
 import { type ProcedureDefinition, buildCaseInput, legacyCaseFactsSchema } from '../machines/registry';
 import type {
   CarriedCase,
@@ -352,6 +352,7 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
       state: { label: meta.label, responsible: meta.responsible, clauses: meta.clauses, requiredDocuments: meta.requiredDocuments },
       allowedEvents: allowedEventTypes(this.snapshot),
       senders: this.senders(),
+      stepEvents: stepEventTypes(this.snapshot),
       // A deadline that has passed is about to fire (or fires now); it is never shown as coming.
       deadlines: this.timersInFiringOrder()
         .filter((t) => !hostV2 || t.dueAtMs > nowMs)

@@ -233,6 +233,8 @@ export interface CaseView {
    * whose worker predates it.
    */
   senders?: Partial<Record<EventType, Role[]>>;
+  /** The events the current step itself waits for (its own transitions, not those every step shares). */
+  stepEvents?: EventType[];
   /** Pending deadlines, soonest first; never one that has already passed. */
   deadlines: CaseDeadline[];
   /** A deadline a person must meet has passed and that person has not yet taken the step it asked for. */

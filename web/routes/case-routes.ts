@@ -147,10 +147,10 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
         tasks.push({
           listed: batch[j]!,
           stepLabel: view.state.label,
-          // The steps of the procedure, not the facts anyone may record at any time.
+          // What the step itself waits for, of what the person may send; older views lack stepEvents.
           expected: eventsFor(view, roles)
             .map((e) => e.type)
-            .filter((t) => !anyStaffFacts.includes(t)),
+            .filter((t) => (view.stepEvents ? view.stepEvents.includes(t) : !anyStaffFacts.includes(t))),
           ...(view.deadlines[0] ? { nextDeadline: view.deadlines[0].dueAt } : {}),
         });
       }
@@ -164,7 +164,7 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
     if (!user) return reply;
     const view = await viewForUser(deps, user, request.params.workflowId);
     const now = deps.now();
-    await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'view', at: now.toISOString() });
+    await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'view', at: now });
     const roles = await actingRoles(user, view.schoolId, deps.directory);
     const people = await deps.directory.pupilNames([{ schoolId: view.schoolId, pupilId: view.pupilId }]);
     const registered = request.query.registrert as keyof typeof eventNames | undefined;
@@ -201,7 +201,7 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
     }
     // The reference must belong to this case: a person with access to one case cannot read another's documents by guessing.
     if (document.record.caseId !== view.caseId) throw new ForbiddenError('Dokumentet hører ikke til denne saken.');
-    await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'document', at: deps.now().toISOString() });
+    await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'document', at: deps.now() });
     const fileName = `${document.record.documentKind}-${document.record.caseFileNumber.replace('/', '-')}-${document.record.entryNumber}.pdf`;
     return reply
       .type('application/pdf')
