@@ -10,7 +10,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifyFormbody from '@fastify/formbody';
 import fastifySecureSession from '@fastify/secure-session';
@@ -42,8 +48,9 @@ export interface WebOptions {
 /** How long a session lasts without signing in again (a school day and then some). */
 const SESSION_SECONDS = 10 * 60 * 60;
 
-const require = createRequire(__filename);
-const HTMX = readFileSync(join(require.resolve('htmx.org/package.json'), '..', 'dist', 'htmx.min.js'));
+// Not named `require`: that would redeclare CommonJS's own in the compiled module.
+const requireFromHere = createRequire(__filename);
+const HTMX = readFileSync(join(requireFromHere.resolve('htmx.org/package.json'), '..', 'dist', 'htmx.min.js'));
 const STYLE = readFileSync(join(__dirname, 'static', 'app.css'));
 
 /** The whole page for an error, in Norwegian, with the status it answers with. */
@@ -51,7 +58,14 @@ function errorPage(reply: FastifyReply, status: number, title: string, text: str
   return reply
     .status(status)
     .type('text/html; charset=utf-8')
-    .send(page({ title, body: html`<h1>${title}</h1>${messageBox('error', text)}<p><a href="/">Til forsiden</a></p>` }));
+    .send(
+      page({
+        title,
+        body: html`<h1>${title}</h1>
+          ${messageBox('error', text)}
+          <p><a href="/">Til forsiden</a></p>`,
+      }),
+    );
 }
 
 /** The application with zod as its type provider: routes get typed, validated params, query and body. */
@@ -98,18 +112,27 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
   );
   app.get('/helse', (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok'));
 
-  app.setNotFoundHandler((_request, reply) => errorPage(reply, 404, 'Finner ikke siden', 'Adressen finnes ikke. Sjekk lenken, eller gå til forsiden.'));
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof ForbiddenError) return errorPage(reply, 403, 'Ingen tilgang', error.message);
-    if (error instanceof CaseNotFoundError) return errorPage(reply, 404, 'Finner ikke saken', error.message);
-    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
-      return errorPage(reply, 403, 'Skjemaet er utløpt', 'Skjemaet var for gammelt eller kom ikke fra denne siden. Last siden på nytt og prøv igjen; ingenting er lagret.');
-    }
-    if (error.statusCode === 429) return errorPage(reply, 429, 'For mange forsøk', error.message);
-    if (error.validation) return errorPage(reply, 400, 'Ugyldig forespørsel', error.message);
-    request.log.error(error);
-    return errorPage(reply, 500, 'Noe gikk galt', 'Serveren kunne ikke svare. Ingenting er endret; prøv igjen om litt.');
-  });
+  app.setNotFoundHandler((_request, reply) =>
+    errorPage(reply, 404, 'Finner ikke siden', 'Adressen finnes ikke. Sjekk lenken, eller gå til forsiden.'),
+  );
+  app.setErrorHandler(
+    (error: Error & { statusCode?: number; code?: string; validation?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
+      if (error instanceof ForbiddenError) return errorPage(reply, 403, 'Ingen tilgang', error.message);
+      if (error instanceof CaseNotFoundError) return errorPage(reply, 404, 'Finner ikke saken', error.message);
+      if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+        return errorPage(
+          reply,
+          403,
+          'Skjemaet er utløpt',
+          'Skjemaet var for gammelt eller kom ikke fra denne siden. Last siden på nytt og prøv igjen; ingenting er lagret.',
+        );
+      }
+      if (error.statusCode === 429) return errorPage(reply, 429, 'For mange forsøk', error.message);
+      if (error.validation) return errorPage(reply, 400, 'Ugyldig forespørsel', error.message);
+      request.log.error(error);
+      return errorPage(reply, 500, 'Noe gikk galt', 'Serveren kunne ikke svare. Ingenting er endret; prøv igjen om litt.');
+    },
+  );
 
   registerSessionRoutes(app, deps, options);
   registerCaseRoutes(app, deps);
