@@ -16,7 +16,7 @@ import type { WebUser } from './users/web-user';
 export interface WebUsers {
   verifyPassword(username: string, password: string): Promise<WebUser | undefined>;
   get(userId: string): Promise<WebUser | undefined>;
-  logCaseAccess(entry: { userId: string; workflowId: string; action: string; at: string }): Promise<void>;
+  logCaseAccess(entry: { userId: string; workflowId: string; action: 'view' | 'document'; at?: Date }): Promise<void>;
 }
 
 export interface WebCases extends CaseLister {
