@@ -18,6 +18,7 @@ import {
   stageNames,
   triggerRuleNames,
 } from '../../machines/labels';
+import type { Clause } from '../../machines/meta';
 import type { DocumentKind, Role } from '../../machines/vocabulary';
 import type { CaseView, PersonDelivery, TimelineEntry } from '../../workflows/case-messages';
 import { type SafeHtml, html } from '../html';
@@ -39,6 +40,8 @@ export interface CasePageData {
   now: Date;
   /** A message after a step (e.g. «Kontakt med foresatte er registrert.»). */
   notice?: string;
+  /** The procedure's clauses the current step rests on, with their text. */
+  clauses: readonly Clause[];
 }
 
 const CHANNEL_NAMES: Record<PersonDelivery['channel'], string> = { email: 'e-post', sms: 'SMS', outbox: 'utboks (ikke sendt ut)' };
@@ -110,17 +113,34 @@ function documentList(workflowId: string, documents: readonly ArchivedDocumentRe
   </table>`;
 }
 
+function actionLinks(workflowId: string, actions: CasePageData['actions']): SafeHtml {
+  return html`<ul class="actions">${actions.flatMap((a) =>
+    a.variants.map(
+      (v) => html`<li><a class="button" href="${caseUrl(workflowId)}/hendelser/${a.type}${v.query}">${v.label}</a></li>`,
+    ),
+  )}</ul>`;
+}
+
+/**
+ * What the person may record, in three groups: what the step itself waits for (the buttons),
+ * the facts that may be recorded in any step, and a document with no event of its own.
+ */
 function actionList(data: CasePageData): SafeHtml {
   const { view } = data;
   if (view.status !== 'open') return html`<p>Saken er avsluttet og tar ikke imot flere steg.</p>`;
   if (data.readOnly) return html`<p>Du har lesetilgang til saken og kan ikke registrere steg.</p>`;
   if (data.actions.length === 0) return html`<p>Ingen av dine roller kan registrere noe i dette steget. Ansvarlig: ${roleList(view.state.responsible)}.</p>`;
-  return html`<ul class="actions">${data.actions.flatMap((a) =>
-    a.variants.map(
-      (v) =>
-        html`<li><a class="button" href="${caseUrl(view.workflowId)}/hendelser/${a.type}${v.query}">${v.label}</a> <span class="muted">som ${roleNames[a.role]}</span></li>`,
-    ),
-  )}</ul>`;
+  const step = data.actions.filter((a) => view.stepEvents?.includes(a.type) && a.type !== 'document.recorded');
+  const documents = data.actions.filter((a) => a.type === 'document.recorded');
+  const other = data.actions.filter((a) => !step.includes(a) && !documents.includes(a));
+  const role = data.actions[0]!.role;
+  return html`<p>Du registrerer som ${roleNames[role]}.</p>
+    ${step.length > 0 && html`<h3>Steget venter på</h3>${actionLinks(view.workflowId, step)}`}
+    ${other.length > 0 && html`<h3>Andre registreringer</h3>${actionLinks(view.workflowId, other)}`}
+    ${
+      documents.length > 0 &&
+      html`<details class="more-actions"><summary>Arkiver et annet dokument</summary>${actionLinks(view.workflowId, documents)}</details>`
+    }`;
 }
 
 export function casePage(data: CasePageData): SafeHtml {
@@ -142,8 +162,16 @@ export function casePage(data: CasePageData): SafeHtml {
     <h2 id="steg">Steget saken er i</h2>
     <p class="step-label">${view.state.label} <span class="muted">(${stageNames[view.stage]})</span></p>
     <p>Ansvarlig: ${roleList(view.state.responsible) || '–'}</p>
-    ${view.state.requiredDocuments.length > 0 && html`<p>Dokumenter steget krever: ${view.state.requiredDocuments.join(', ')}</p>`}
-    ${view.state.clauses.length > 0 && html`<h3>Hva rutinen sier</h3><ul class="clauses">${view.state.clauses.map((c) => html`<li>${c}</li>`)}</ul>`}
+    ${
+      view.state.requiredDocuments.length > 0 &&
+      html`<p>Dokumenter steget krever: ${view.state.requiredDocuments.map((d) => documentNames[d as DocumentKind] ?? d).join(', ')}</p>`
+    }
+    ${
+      data.clauses.length > 0 &&
+      html`<h3>Hva rutinen sier</h3><ul class="clauses">${data.clauses.map(
+        (c) => html`<li>${c.rule} <span class="muted">(${c.source}, punkt ${c.section}; ${c.id})</span></li>`,
+      )}</ul>`
+    }
     ${view.closing && html`<p>Avsluttet ${timeText(view.closing.at)}: ${closingReasonNames[view.closing.reason]} – ${view.closing.note}</p>`}
   </section>
 
@@ -165,7 +193,7 @@ export function casePage(data: CasePageData): SafeHtml {
     <h2 id="utlosere">Fravær som utløste saken</h2>
     <ul>${view.triggers.map(
       (t) => html`<li>${triggerRuleNames[t.rule] ?? t.rule} (${timeText(t.at)}, ${t.effect === 'opened' ? 'åpnet saken' : t.effect === 'moved' ? 'flyttet saken' : 'registrert'}):
-        ${t.dates.map(dayText).join(', ')}${t.days !== undefined ? ` – ${t.days} dager` : ''}${t.lessons !== undefined ? ` – ${t.lessons} timer` : ''}</li>`,
+        ${t.dates.map(dayText).join(', ')}${t.days ? ` – ${t.days} dager` : ''}${t.lessons ? ` – ${t.lessons} timer` : ''}</li>`,
     )}</ul>
   </section>
 

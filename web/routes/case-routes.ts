@@ -8,7 +8,8 @@ import { CaseNotFoundError } from '../../app/case-client';
 import { ArchiveNotFoundError } from '../../archive/archive-error';
 import { anyStaffFacts } from '../../machines/authorization';
 import { eventNames } from '../../machines/labels';
-import { getProcedure } from '../../machines/registry';
+import type { Clause } from '../../machines/meta';
+import { getProcedure, procedureRegistry } from '../../machines/registry';
 import type { CaseView } from '../../workflows/case-messages';
 import { actingRoles, caseScope, eventsFor, mayAct, responsibleForStep, scopeCovers, type CaseScope } from '../case-access';
 import { type CaseRow, type ListFilters, listCaseRows, pageOf, scopedFilter } from '../case-list';
@@ -51,6 +52,17 @@ function procedureNameOf(procedureId: string): string {
   } catch {
     return procedureId;
   }
+}
+
+/** The clauses the case's current step cites, with their text, from the procedure version the case runs. */
+function clausesOf(view: CaseView): Clause[] {
+  let clauses: readonly Clause[] = [];
+  try {
+    clauses = procedureRegistry.get(view.procedure.id, view.procedure.version).clauses;
+  } catch {
+    // A version this build does not know: the ids alone are shown through the step.
+  }
+  return view.state.clauses.map((id) => clauses.find((c) => c.id === id) ?? { id, source: view.procedure.displayName, section: '–', rule: id });
 }
 
 /** Rows with the names the tables show. */
@@ -180,6 +192,7 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
         })),
       })),
       readOnly: !mayAct(user),
+      clauses: clausesOf(view),
       documents: await deps.archive.documentsOfCase(view.caseId),
       names: await namesForCase(deps, view),
       now,
