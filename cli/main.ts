@@ -13,14 +13,14 @@ import { SqlPeopleDirectory } from '../people/people-store';
 import { EXIT, type ExitCode } from '../app/exit-codes';
 import { ConfigError, type Settings, loadSettings } from '../app/settings';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
-import { ProcedureError, buildCaseInput, currentProcedures } from '../machines/registry';
+import { ProcedureError, currentProcedures } from '../machines/registry';
 import type { CaseEvent } from '../machines/events';
 import { caseWorkflowId } from '../workflows/case-messages';
 import { type CliCommand, USAGE, UsageError, parseCli } from './args';
 import { DocumentFileError, readDocumentFile } from './document-request';
 import { formatCase } from './format';
 import { type CaseRow, caseRowOf, formatCaseRows, sortCaseRows } from './list';
-import { TriggerBelowLimitError, UnknownSchoolError, WrongProcedureError, checkOpeningTrigger, resolveOpening } from './opening';
+import { TriggerBelowLimitError, UnknownSchoolError, WrongProcedureError, openCaseByHand } from '../casework/opening';
 
 /** A failure with the exit code it ends the CLI with (app/exit-codes.ts). */
 class CliFailure extends Error {
@@ -79,32 +79,23 @@ async function execute(
   switch (command.kind) {
     case 'open': {
       const directory = await loadSchoolDirectory(command.schoolsConfig ?? schoolsConfig);
-      const opening = resolveOpening(directory, command.schoolId, command.procedureId, command.version);
-      const { procedure, policyOverrides } = opening;
-      const facts = {
-        caseId: command.caseId,
-        pupilId: command.pupilId,
-        schoolId: command.schoolId,
-        grade: command.grade,
-        openedAt: new Date().toISOString(),
-        trigger: command.trigger,
-      };
-      try {
-        buildCaseInput(procedure, facts, policyOverrides); // refuse bad input before anything starts
-        checkOpeningTrigger(opening, command.trigger);
-      } catch (err) {
-        if (err instanceof ProcedureError) throw new UsageError(err.message);
-        throw err;
-      }
       let workflowId: string;
       try {
-        workflowId = await cases.open({
-          procedureId: procedure.id,
-          procedureVersion: procedure.version,
-          facts,
-          ...(policyOverrides ? { policyOverrides } : {}),
-        });
+        workflowId = await openCaseByHand(
+          { cases, schools: directory },
+          {
+            schoolId: command.schoolId,
+            pupilId: command.pupilId,
+            grade: command.grade,
+            trigger: command.trigger,
+            ...(command.procedureId !== undefined ? { procedureId: command.procedureId } : {}),
+            ...(command.version !== undefined ? { version: command.version } : {}),
+            caseId: command.caseId,
+            openedAt: new Date().toISOString(),
+          },
+        );
       } catch (err) {
+        if (err instanceof ProcedureError) throw new UsageError(err.message);
         if (err instanceof CaseAlreadyOpenError) throw new CliFailure(err.message, EXIT.refusedByCase);
         throw err;
       }

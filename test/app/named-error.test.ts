@@ -1,6 +1,6 @@
 /** NamedError (app/named-error.ts): an error class named by its own class name, and the classes built on it. */
 import { NamedError } from '../../app/named-error';
-import { TriggerBelowLimitError, UnknownSchoolError, WrongProcedureError } from '../../cli/opening';
+import { TriggerBelowLimitError, UnknownSchoolError, WrongProcedureError } from '../../casework/opening';
 import { CaseDiagramError, CaseNotFoundError, TemporalUnreachableError } from '../../diagrams/case-diagram';
 
 class ExampleError extends NamedError {}
