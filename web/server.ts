@@ -30,6 +30,7 @@ import { html } from './html';
 import { messageBox, page } from './pages/layout';
 import { registerCaseRoutes } from './routes/case-routes';
 import { registerEventRoutes } from './routes/event-routes';
+import { registerOverviewRoutes } from './routes/overview-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { ForbiddenError } from './routes/request-user';
 
@@ -43,6 +44,8 @@ export interface WebOptions {
   /** Sign-in attempts per address and minute before 429. */
   signInAttemptsPerMinute?: number;
   logger?: boolean;
+  /** Where `npm run audit` writes its reports, for «Revisjon» (default <project root>/reports/audit). */
+  auditDir?: string;
 }
 
 /** How long a session lasts without signing in again (a school day and then some). */
@@ -137,5 +140,6 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
   registerSessionRoutes(app, deps, options);
   registerCaseRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerOverviewRoutes(app, deps, options);
   return app;
 }

@@ -23,8 +23,11 @@ function navigation(user: WebUser, current: string | undefined): SafeHtml {
   const entries: [string, string][] = [
     ['/oppgaver', 'Mine oppgaver'],
     ['/saker', 'Saker'],
+    ['/oversikt', 'Oversikt'],
+    ['/rutiner', 'Rutiner'],
   ];
   if (user.role === 'auditor' || user.role === 'administrator') entries.push(['/tilgangslogg', 'Tilgangslogg']);
+  if (user.role === 'auditor' || user.role === 'administrator') entries.push(['/revisjon', 'Revisjon']);
   return html`<nav aria-label="Hovedmeny"><ul>
     ${entries.map(([href, label]) => html`<li><a href="${href}"${current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}
   </ul></nav>`;
