@@ -18,7 +18,6 @@ import {
   stageNames,
   triggerRuleNames,
 } from '../../machines/labels';
-import type { Clause } from '../../machines/meta';
 import type { DocumentKind, Role } from '../../machines/vocabulary';
 import type { CaseView, PersonDelivery, TimelineEntry } from '../../workflows/case-messages';
 import { type SafeHtml, html } from '../html';
@@ -40,8 +39,16 @@ export interface CasePageData {
   now: Date;
   /** A message after a step (e.g. «Kontakt med foresatte er registrert.»). */
   notice?: string;
-  /** The procedure's clauses the current step rests on, with their text. */
-  clauses: readonly Clause[];
+  /** The procedure's clauses the current step rests on, with their Norwegian text. */
+  clauses: readonly StepClause[];
+}
+
+/** A clause of the procedure as the page shows it. */
+export interface StepClause {
+  id: string;
+  source: string;
+  section: string;
+  text: string;
 }
 
 const CHANNEL_NAMES: Record<PersonDelivery['channel'], string> = { email: 'e-post', sms: 'SMS', outbox: 'utboks (ikke sendt ut)' };
@@ -169,7 +176,7 @@ export function casePage(data: CasePageData): SafeHtml {
     ${
       data.clauses.length > 0 &&
       html`<h3>Hva rutinen sier</h3><ul class="clauses">${data.clauses.map(
-        (c) => html`<li>${c.rule} <span class="muted">(${c.source}, punkt ${c.section}; ${c.id})</span></li>`,
+        (c) => html`<li>${c.text} <span class="muted">(${c.source}, punkt ${c.section}; ${c.id})</span></li>`,
       )}</ul>`
     }
     ${view.closing && html`<p>Avsluttet ${timeText(view.closing.at)}: ${closingReasonNames[view.closing.reason]} – ${view.closing.note}</p>`}

@@ -8,13 +8,14 @@ import { CaseNotFoundError } from '../../app/case-client';
 import { ArchiveNotFoundError } from '../../archive/archive-error';
 import { anyStaffFacts } from '../../machines/authorization';
 import { eventNames } from '../../machines/labels';
+import { clauseTextNb } from '../../machines/clause-texts';
 import type { Clause } from '../../machines/meta';
 import { getProcedure, procedureRegistry } from '../../machines/registry';
 import type { CaseView } from '../../workflows/case-messages';
 import { actingRoles, caseScope, eventsFor, mayAct, responsibleForStep, scopeCovers, type CaseScope } from '../case-access';
 import { type CaseRow, type ListFilters, listCaseRows, pageOf, scopedFilter } from '../case-list';
 import type { WebDependencies } from '../dependencies';
-import { casePage } from '../pages/case-page';
+import { type StepClause, casePage } from '../pages/case-page';
 import { type ListedCase, type Task, caseListPage, tasksPage } from '../pages/case-list-page';
 import { page } from '../pages/layout';
 import type { WebApp } from '../server';
@@ -54,15 +55,20 @@ function procedureNameOf(procedureId: string): string {
   }
 }
 
-/** The clauses the case's current step cites, with their text, from the procedure version the case runs. */
-function clausesOf(view: CaseView): Clause[] {
+/** The clauses the case's current step cites, in Norwegian, from the procedure version the case runs. */
+function clausesOf(view: CaseView): StepClause[] {
   let clauses: readonly Clause[] = [];
   try {
     clauses = procedureRegistry.get(view.procedure.id, view.procedure.version).clauses;
   } catch {
-    // A version this build does not know: the ids alone are shown through the step.
+    // A version this build does not know: the ids alone are shown.
   }
-  return view.state.clauses.map((id) => clauses.find((c) => c.id === id) ?? { id, source: view.procedure.displayName, section: '–', rule: id });
+  return view.state.clauses.map((id) => {
+    const clause = clauses.find((c) => c.id === id);
+    return clause
+      ? { id, source: clause.source, section: clause.section, text: clauseTextNb(view.procedure.id, clause) }
+      : { id, source: view.procedure.displayName, section: '–', text: `punkt ${id}` };
+  });
 }
 
 /** Rows with the names the tables show. */
