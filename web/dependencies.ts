@@ -7,9 +7,10 @@ import type { ArchiveStore } from '../archive/archive-store';
 import type { SchoolDirectory } from '../detection/school-directory';
 import type { CaseEvent } from '../machines/events';
 import type { PupilPeople } from '../people/recipients';
-import type { CaseView, SendEventResult } from '../workflows/case-messages';
+import type { CaseView, CaseWorkflowInput, SendEventResult } from '../workflows/case-messages';
 import type { CaseLister } from './case-list';
 import type { DirectoryLookup } from './directory-lookup';
+import type { CaseAccessEntry } from './users/user-store';
 import type { WebUser } from './users/web-user';
 
 /** The user store's part the pages use (web/users/user-store.ts). */
@@ -17,9 +18,14 @@ export interface WebUsers {
   verifyPassword(username: string, password: string): Promise<WebUser | undefined>;
   get(userId: string): Promise<WebUser | undefined>;
   logCaseAccess(entry: { userId: string; workflowId: string; action: 'view' | 'document'; at?: Date }): Promise<void>;
+  caseAccessLog(query: { workflowId?: string; userId?: string; limit: number; before?: Date }): Promise<CaseAccessEntry[]>;
+  byUsername(username: string): Promise<WebUser | undefined>;
+  /** The user and scopes of an API token's secret (the JSON API, web/api/), or undefined. */
+  verifyApiToken(secret: string): Promise<{ user: WebUser; scopes: string[]; tokenId: string } | undefined>;
 }
 
 export interface WebCases extends CaseLister {
+  open(input: CaseWorkflowInput): Promise<string>;
   view(workflowId: string, now?: Date): Promise<CaseView>;
   send(workflowId: string, event: CaseEvent): Promise<SendEventResult>;
 }

@@ -65,4 +65,24 @@ export class DirectoryLookup {
       .execute();
     return new Map(rows.map((r) => [r.staff_id, r.name]));
   }
+
+  /** The pupils at these schools (all of them, or only `pupilIds` at a school), by school and name. */
+  async pupilsAt(schoolIds: readonly string[], onlyPupilIds?: readonly string[]): Promise<DirectoryPupil[]> {
+    if (schoolIds.length === 0 || onlyPupilIds?.length === 0) return [];
+    let query = this.database.db
+      .selectFrom('pupils')
+      .select(['school_id', 'pupil_id', 'name', 'grade'])
+      .where('school_id', 'in', [...schoolIds]);
+    if (onlyPupilIds) query = query.where('pupil_id', 'in', [...onlyPupilIds]);
+    const rows = await query.orderBy('school_id').orderBy('name').execute();
+    return rows.map((r) => ({ schoolId: r.school_id, pupilId: r.pupil_id, name: r.name, grade: r.grade }));
+  }
+}
+
+/** A pupil as the pages list them. */
+export interface DirectoryPupil {
+  schoolId: string;
+  pupilId: string;
+  name: string;
+  grade: number;
 }

@@ -23,13 +23,18 @@ import fastifySecureSession from '@fastify/secure-session';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
 import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { CaseNotFoundError } from '../app/case-client';
 import type { WebDependencies } from './dependencies';
 import { html } from './html';
 import { messageBox, page } from './pages/layout';
+import { registerApiRoutes } from './api/api-routes';
+import { openApiOptions } from './api/openapi';
 import { registerCaseRoutes } from './routes/case-routes';
 import { registerEventRoutes } from './routes/event-routes';
+import { registerOpenCaseRoutes } from './routes/open-case-routes';
+import { registerAccessLogRoutes } from './routes/access-log-routes';
 import { registerOverviewRoutes } from './routes/overview-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { ForbiddenError } from './routes/request-user';
@@ -106,6 +111,8 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
   });
   await app.register(fastifyCsrf, { sessionPlugin: '@fastify/secure-session' });
   await app.register(fastifyRateLimit, { global: false });
+  // Before any route: the OpenAPI document is collected from the routes as they are added.
+  await app.register(fastifySwagger, openApiOptions);
 
   app.get('/static/htmx.min.js', (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(HTMX),
@@ -140,6 +147,9 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
   registerSessionRoutes(app, deps, options);
   registerCaseRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerOpenCaseRoutes(app, deps);
+  registerAccessLogRoutes(app, deps);
+  registerApiRoutes(app, deps);
   registerOverviewRoutes(app, deps, options);
   return app;
 }

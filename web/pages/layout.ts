@@ -26,6 +26,7 @@ function navigation(user: WebUser, current: string | undefined): SafeHtml {
     ['/oversikt', 'Oversikt'],
     ['/rutiner', 'Rutiner'],
   ];
+  if (user.role === 'contact-teacher' || user.role === 'principal' || user.role === 'coordinator') entries.splice(2, 0, ['/saker/ny', 'Åpne sak']);
   if (user.role === 'auditor' || user.role === 'administrator') entries.push(['/tilgangslogg', 'Tilgangslogg']);
   if (user.role === 'auditor' || user.role === 'administrator') entries.push(['/revisjon', 'Revisjon']);
   return html`<nav aria-label="Hovedmeny"><ul>

@@ -202,7 +202,11 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
       documents: await deps.archive.documentsOfCase(view.caseId),
       names: await namesForCase(deps, view),
       now,
-      ...(registered && eventNames[registered] ? { notice: `«${eventNames[registered]}» er registrert.` } : {}),
+      ...(request.query.registrert === 'opened'
+        ? { notice: 'Saken er åpnet.' }
+        : registered && eventNames[registered]
+          ? { notice: `«${eventNames[registered]}» er registrert.` }
+          : {}),
     });
     return sendPage(reply, page({ title: 'Sak', user, csrfToken: csrfToken(reply), current: '/saker', body }));
   });
