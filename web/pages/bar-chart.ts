@@ -47,7 +47,7 @@ export function barChart(chart: BarChart): SafeHtml {
   const baseline = TOP + PLOT;
   const titleId = `${chart.id}-tittel`;
   const descId = `${chart.id}-beskrivelse`;
-  return html`<svg class="bar-chart" role="img" aria-labelledby="${titleId} ${descId}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">
+  return html`<svg class="bar-chart" role="img" aria-labelledby="${titleId}" aria-describedby="${descId}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">
 <title id="${titleId}">${chart.title}</title>
 <desc id="${descId}">${chartDescription(chart.bars)}</desc>
 ${chart.bars.map((b, i) => {
