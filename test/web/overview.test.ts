@@ -118,6 +118,8 @@ describe('Rutiner', () => {
     expect(r.body).toMatch(/<img class="diagram" src="\/rutiner\/tiltaksplan-elevfravaer\/diagram.svg" alt="Diagram over rutinen «[^"]+»: \d+ steg/);
     expect(r.body).toContain('kontaktlærer');
     expect(r.body).toMatch(/<span class="clause-id">C\.[0-9.a-z]+<\/span>/);
+    // Clauses are given in Norwegian (machines/clause-texts.ts) with their source and section.
+    expect(r.body).toMatch(/<span class="clause-id">C\.[0-9.a-z]+<\/span>: [A-ZÆØÅ][^<]+ <span class="muted">\([^<]+, punkt [^<]+\)<\/span>/);
     // Internal state ids never reach the page.
     expect(r.body).not.toMatch(/open\.[a-z]+\.[a-zA-Z]+/);
     const svg = await s.get(`/rutiner/${PROCEDURE}/diagram.svg`);

@@ -10,6 +10,8 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { walkStates } from '../../diagrams/machine-walk';
 import { procedureDot, renderSvg } from '../../diagrams';
+import { clauseTextNb } from '../../machines/clause-texts';
+import type { Clause } from '../../machines/meta';
 import { currentProcedures } from '../../machines/registry';
 import { readAuditSummary, DEFAULT_AUDIT_DIR } from '../audit-summary';
 import { type CaseScope, caseScope } from '../case-access';
@@ -119,6 +121,18 @@ async function diagramSvg(dot: string): Promise<string> {
   return svg;
 }
 
+/**
+ * The clause's Norwegian text; undefined when the text table has none (the page then shows the
+ * clause's source and section, which is still true, rather than failing the whole page).
+ */
+function clauseText(procedureId: string, clause: Clause): string | undefined {
+  try {
+    return clauseTextNb(procedureId, clause);
+  } catch {
+    return undefined;
+  }
+}
+
 function requireAuditReader(user: WebUser): void {
   if (user.role !== 'auditor' && user.role !== 'administrator') {
     throw new ForbiddenError('Revisjonsrapporten er bare for revisorer og administratorer.');
@@ -168,7 +182,7 @@ export function registerOverviewRoutes(app: WebApp, deps: WebDependencies, optio
     const procedure = await currentProcedure(reply, user, request.params.procedureId);
     if (!procedure) return reply;
     const counts = (await openCasesByProcedure(deps, user, procedure.id)).get(procedure.id) ?? {};
-    const body = procedurePage({ procedure, steps: stepsOf(procedure), counts });
+    const body = procedurePage({ procedure, steps: stepsOf(procedure), counts, clauseText });
     return sendPage(reply, page({ title: procedure.displayName, user, csrfToken: csrfToken(reply), current: '/rutiner', body }));
   });
 
