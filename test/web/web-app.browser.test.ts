@@ -141,9 +141,29 @@ test('a contact teacher opens the case, records a contact with the guardians and
   await page.getByRole('group', { name: 'Årsak til fraværet, slik foresatte oppgir den' }).getByLabel('Forhold på skolen').check();
   await page.getByLabel('Dato for samtalen').fill(today());
   await page.getByRole('group', { name: 'Kanal' }).getByLabel('Telefon').check();
-  await page.getByLabel('Hva samtalen handlet om').fill('Samtale med mor om fraværet de siste dagene.');
   await page.getByLabel('Hva som ble avtalt').fill('Eleven kommer på skolen i morgen.');
   await page.getByLabel('Neste steg', { exact: true }).fill('Elevsamtale.');
+  // First without «Hva samtalen handlet om»: the form comes back (422) with the error at the field and the rest kept.
+  const [invalid] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Lagre dokumentet og registrer' }).click(),
+  ]);
+  expect(invalid.status()).toBe(422);
+  await page.waitForLoadState();
+  const summary = page.getByLabel('Hva samtalen handlet om');
+  await expect(summary.getAttribute('aria-invalid')).resolves.toBe('true');
+  const error = page.locator('.form-error').first();
+  await expect(error.isVisible()).resolves.toBe(true);
+  // Shown in the error colour, not as ordinary text.
+  await expect(
+    error.evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(e).color),
+  ).resolves.toBe('rgb(164, 22, 26)');
+  await expect(page.getByLabel('Hva som ble avtalt').inputValue()).resolves.toBe('Eleven kommer på skolen i morgen.');
+  await expect(page.getByLabel('Dato for samtalen').inputValue()).resolves.toBe(today());
+  await expect(page.getByRole('group', { name: 'Hvordan foresatte ble kontaktet' }).getByLabel('Telefon').isChecked()).resolves.toBe(true);
+  await check(page, 'skjema-kontakt-med-foresatte-feil');
+  expect(await w.archiveDocuments(`sak-S001-E1`)).toEqual([]);
+  await summary.fill('Samtale med mor om fraværet de siste dagene.');
   await page.getByRole('button', { name: 'Lagre dokumentet og registrer' }).click();
   await page.waitForURL(/registrert=guardians\.contacted/);
   await expect(page.getByRole('status').first().textContent()).resolves.toContain('«Kontakt med foresatte» er registrert.');
