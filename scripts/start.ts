@@ -20,6 +20,7 @@ import { DEFAULT_DETECTION_HOUR, DETECTION_SCHEDULE_ID, ensureDetectionSchedule 
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { demoMarkerFile, loadDemoDataOnFirstStart } from './lib/demo-data';
 import { prepareDemoSignIn } from './lib/demo-users';
+import { takeDemoSteps } from './lib/demo-steps';
 import { existsSync } from 'node:fs';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { resolveDatabaseUrl } from '../app/database/database-url';
@@ -221,6 +222,17 @@ async function run(): Promise<void> {
       });
       // Demo data that could not be loaded is reported, but the system itself runs.
       if (demo.kind === 'failed') console.error(`Demodataene ble ikke lastet inn: ${demo.reason}`);
+      if (demo.kind === 'loaded') {
+        // Some cases a few steps on, as the staff would take them, so the demo shows more than first steps.
+        const moved = await takeDemoSteps({
+          databaseUrl,
+          archiveDir: fromRoot(settings.archiveDir),
+          schools: await loadSchoolDirectory(fromRoot(settings.schoolsConfig)),
+          temporal: { ...settings.temporal, address: server.address },
+          now: new Date(),
+        });
+        console.log(`Demoen tok ${moved.stepsTaken} steg i ${moved.casesMoved} saker, med dokumentene i arkivet, slik de ansatte ville gjort det.`);
+      }
     }
     // The demo's users once its people are in the directory (never without demo data).
     const signIn =
