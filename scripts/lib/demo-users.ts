@@ -49,8 +49,10 @@ export async function prepareDemoSignIn(args: { databaseUrl: string; schools: Sc
     if (best) shown.push({ role: webRoleNames['contact-teacher'], username: best.username, note: `${best.count} åpne saker blant elevene` });
     const principal = users.find((u) => u.role === 'principal' && u.schoolId === best?.schoolId) ?? users.find((u) => u.role === 'principal');
     if (principal) shown.push({ role: webRoleNames.principal, username: principal.username, note: args.schools.get(principal.schoolId!)?.name });
+    const municipality = best ? args.schools.get(best.schoolId)?.municipality : undefined;
     for (const role of ['coordinator', 'auditor', 'administrator'] as const) {
-      const user = users.find((u) => u.role === role);
+      // The coordinator of the contact teacher's municipality, so both see the same cases.
+      const user = users.find((u) => u.role === role && (role !== 'coordinator' || u.municipalityId === municipality)) ?? users.find((u) => u.role === role);
       if (user) shown.push({ role: webRoleNames[role], username: user.username });
     }
     return { created: created.length, users: shown, password: DEMO_PASSWORD };
