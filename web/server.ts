@@ -26,6 +26,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { CaseNotFoundError } from '../app/case-client';
+import { quoteValue } from '../machines/identifiers';
 import type { WebDependencies } from './dependencies';
 import { html } from './html';
 import { messageBox, page } from './pages/layout';
@@ -74,6 +75,47 @@ function errorPage(reply: FastifyReply, status: number, title: string, text: str
           <p><a href="/">Til forsiden</a></p>`,
       }),
     );
+}
+
+interface ValidationEntry {
+  instancePath?: string;
+  message?: string;
+  params?: { errors?: unknown };
+}
+
+/** zod's own messages are English ("Invalid input"); the schemas' messages are Norwegian. */
+const isOwnMessage = (message: string | undefined): message is string =>
+  !!message && !/^(Invalid|Expected|Too |Unrecognized)/.test(message);
+
+/** The first Norwegian message of an issue, looking into a union's branches (params.errors). */
+function ownMessage(entry: { message?: string; errors?: unknown }): string | undefined {
+  if (isOwnMessage(entry.message)) return entry.message;
+  const branches = Array.isArray(entry.errors) ? (entry.errors as unknown[]).flat() : [];
+  for (const issue of branches as { message?: string; errors?: unknown }[]) {
+    const found = ownMessage(issue);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A rejected query, path or form in Norwegian, naming each field and the value that was sent
+ * (instead of the validator's English "querystring/innen Invalid input").
+ */
+function validationText(error: { validation?: unknown; validationContext?: string }, request: FastifyRequest): string {
+  const source = (
+    error.validationContext === 'querystring' ? request.query : error.validationContext === 'params' ? request.params : request.body
+  ) as Record<string, unknown> | undefined;
+  const entries = Array.isArray(error.validation) ? (error.validation as ValidationEntry[]) : [];
+  const lines = entries.map((entry) => {
+    const field = (entry.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const value = field && source && typeof source === 'object' ? source[field.split('.')[0]!] : undefined;
+    const reason = ownMessage({ ...(entry.message !== undefined ? { message: entry.message } : {}), errors: entry.params?.errors });
+    return `${field ? `«${field}»` : 'Forespørselen'}${value !== undefined ? ` = ${quoteValue(value)}` : ''}: ${reason ?? 'ugyldig verdi'}.`;
+  });
+  return lines.length > 0
+    ? `Adressen eller skjemaet har en ugyldig verdi. ${lines.join(' ')}`
+    : 'Adressen eller skjemaet har en ugyldig verdi.';
 }
 
 /** The application with zod as its type provider: routes get typed, validated params, query and body. */
@@ -138,7 +180,7 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
         );
       }
       if (error.statusCode === 429) return errorPage(reply, 429, 'For mange forsøk', error.message);
-      if (error.validation) return errorPage(reply, 400, 'Ugyldig forespørsel', error.message);
+      if (error.validation) return errorPage(reply, 400, 'Ugyldig forespørsel', validationText(error, request));
       request.log.error(error);
       return errorPage(reply, 500, 'Noe gikk galt', 'Serveren kunne ikke svare. Ingenting er endret; prøv igjen om litt.');
     },

@@ -216,3 +216,50 @@ test('every opening of a case page and of a document is in the access log', asyn
   // Refused openings are not logged as views.
   expect(teacherLog.some((e) => e.workflowId === otherSchool || e.workflowId === notMine)).toBe(false);
 });
+
+test('after signing in the person lands on the page they asked for, never on another site', async () => {
+  const s = new Session(w.app);
+  const asked = await s.get(`/saker/${own}`);
+  expect(asked.headers.location).toBe(`/logg-inn?neste=${encodeURIComponent(`/saker/${own}`)}`);
+  const signIn = await s.submit(
+    '/logg-inn',
+    { brukernavn: 'kontaktlaerer', passord: 'riktig-passord-123' },
+    asked.headers.location as string,
+  );
+  expect([signIn.statusCode, signIn.headers.location]).toEqual([303, `/saker/${own}`]);
+  for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
+    const other = new Session(w.app);
+    const r = await other.submit(
+      '/logg-inn',
+      { brukernavn: 'kontaktlaerer', passord: 'riktig-passord-123' },
+      `/logg-inn?neste=${encodeURIComponent(next)}`,
+    );
+    expect([next, r.headers.location]).toEqual([next, '/oppgaver']);
+  }
+});
+
+test('an htmx request without a session is sent to sign in by HX-Redirect, not a redirect htmx would swap in', async () => {
+  const r = await w.app.inject({ method: 'GET', url: '/saker?skole=S001', headers: { 'hx-request': 'true' } });
+  expect(r.statusCode).toBe(204);
+  expect(r.headers['hx-redirect']).toBe('/logg-inn?neste=%2Fsaker%3Fskole%3DS001');
+});
+
+test('signing out ends the session; a tampered cookie counts as none', async () => {
+  const s = await signedIn('rektor');
+  const out = await s.submit('/logg-ut', {}, '/oppgaver');
+  expect([out.statusCode, out.headers.location]).toEqual([303, '/logg-inn']);
+  expect((await s.get('/oppgaver')).statusCode).toBe(303);
+  const tampered = await w.app.inject({ method: 'GET', url: '/oppgaver', headers: { cookie: 'skolefravaer_okt=AAAA%3BBBBB' } });
+  expect([tampered.statusCode, tampered.headers.location]).toEqual([303, '/logg-inn?neste=%2Foppgaver']);
+});
+
+test('an unknown case is 404 in Norwegian, and a bad filter is 400 naming it', async () => {
+  const s = await signedIn('koordinator');
+  const missing = await s.get('/saker/fravaerssak-S001-finnes-ikke');
+  expect(missing.statusCode).toBe(404);
+  expect(missing.body).toContain('Finner ikke saken');
+  const bad = await s.get('/saker?innen=mange');
+  expect(bad.statusCode).toBe(400);
+  expect(bad.body).toContain('«innen» = «mange»: frist innen må være et tall.');
+  expect(bad.body).not.toContain('Invalid input');
+});

@@ -46,10 +46,11 @@ export class Session {
     return this.request('GET', url);
   }
 
-  /** Opens `url`, then posts its form with the page's CSRF token and `fields`. */
+  /** Opens `formUrl` (default `url`), then posts to `url` with the page's hidden inputs, its CSRF token and `fields`. */
   async submit(url: string, fields: Record<string, string | string[]>, formUrl = url): Promise<InjectResponse> {
     const page = await this.get(formUrl);
-    return this.request('POST', url, { _csrf: csrfOf(page.body), ...fields });
+    // As a browser would: the form's hidden inputs (neste, eventId) go with it.
+    return this.request('POST', url, { ...hiddenInputs(page.body), _csrf: csrfOf(page.body), ...fields });
   }
 
   async signIn(username: string, password = PASSWORD): Promise<InjectResponse> {
