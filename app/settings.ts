@@ -33,7 +33,7 @@ const optionalPath = text('må være en filsti når den er satt').optional();
 const directory = text('må være en mappe').optional();
 
 /** Variables whose value is a secret: a refusal names them but never echoes what was given. */
-const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'DATABASE_URL', 'SMTP_PASSWORD', 'SMS_GATEWAY_TOKEN']);
+const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'DATABASE_URL', 'SMTP_PASSWORD', 'SMS_GATEWAY_TOKEN', 'OIDC_CLIENT_SECRET']);
 
 /** SMTP_SECURE: implicit TLS from the first byte (port 465), STARTTLS required, or plain (loopback test servers only). */
 export const SMTP_SECURITY = ['tls', 'starttls', 'off'] as const;
@@ -61,6 +61,21 @@ const httpUrl = z
   .string()
   .trim()
   .regex(/^https?:\/\/[^\s]+$/, 'må være en http- eller https-adresse');
+
+/** Hosts a plain-http OpenID provider may have: only this machine (a test provider), never the network. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** OIDC_ISSUER: https, or http on loopback only (the ID token and client secret must never cross a network in clear). */
+const issuerUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+    } catch {
+      return false;
+    }
+  }, 'må være en https-adresse (http bare på 127.0.0.1/localhost), f.eks. https://auth.dataporten.no');
 
 const databaseUrl = z
   .string()
@@ -109,6 +124,12 @@ const envSchema = z.object({
   WEB_PUBLIC_URL: httpUrl.optional(),
   // Unset: a key generated on first start in DATA_DIR (kept, so sessions survive a restart).
   WEB_SESSION_KEY_FILE: optionalPath,
+  // Sign-in through OpenID Connect (Feide, Entra ID) next to the local passwords; unset: local only.
+  OIDC_ISSUER: issuerUrl.optional(),
+  OIDC_CLIENT_ID: text('kan ikke være tom når den er satt').optional(),
+  OIDC_CLIENT_SECRET: text('kan ikke være tom når den er satt').optional(),
+  OIDC_DISPLAY_NAME: text('kan ikke være tom').default('Feide'),
+  OIDC_USERNAME_CLAIM: text('kan ikke være tom').default('email'),
 });
 
 /** Every environment variable the project reads (the README's Configuration table lists the same). */
@@ -179,6 +200,22 @@ export interface WebSettings {
   publicUrl: string;
   /** The 32-byte key that seals session cookies. */
   sessionKeyFile: string;
+  /** Sign-in through an OpenID provider; absent when OIDC_ISSUER is unset (local passwords only). */
+  oidc?: OidcSettings;
+}
+
+/** The OpenID Connect client: the provider, this application's registration there, and how users are matched. */
+export interface OidcSettings {
+  /** The provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The provider's name on the sign-in button: «Logg inn med <displayName>». */
+  displayName: string;
+  /** The ID token claim matched against a local user's username on the first sign-in (e.g. email). */
+  usernameClaim: string;
+  /** Where the provider sends the user back: `<WEB_PUBLIC_URL>/logg-inn/oidc/tilbake` (register it at the provider). */
+  redirectUri: string;
 }
 
 /** Thrown when the environment holds an invalid setting; the message lists every bad variable. */
@@ -204,6 +241,10 @@ function missingTogether(values: Record<string, string | undefined>): string[] {
       if (!set(name)) lines.push(`${name}: må settes når SMS_GATEWAY_URL er satt`);
     }
   }
+  const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'];
+  if (oidc.some(set)) {
+    for (const name of oidc) if (!set(name)) lines.push(`${name}: OIDC_ISSUER, OIDC_CLIENT_ID og OIDC_CLIENT_SECRET må settes sammen`);
+  }
   return lines;
 }
 
@@ -226,6 +267,10 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     throw new ConfigError(`Ugyldige innstillinger i miljøet:\n${shown.join('\n')}`);
   }
   const e = result.data;
+  const publicUrl = (e.WEB_PUBLIC_URL ?? `http://${e.WEB_HOST.includes(':') ? `[${e.WEB_HOST}]` : e.WEB_HOST}:${e.WEB_PORT}`).replace(
+    /\/$/,
+    '',
+  );
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -272,8 +317,20 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     web: {
       host: e.WEB_HOST,
       port: e.WEB_PORT,
-      publicUrl: (e.WEB_PUBLIC_URL ?? `http://${e.WEB_HOST.includes(':') ? `[${e.WEB_HOST}]` : e.WEB_HOST}:${e.WEB_PORT}`).replace(/\/$/, ''),
+      publicUrl,
       sessionKeyFile: e.WEB_SESSION_KEY_FILE ?? path.join(e.DATA_DIR, 'web-session.key'),
+      ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            oidc: {
+              issuer: e.OIDC_ISSUER,
+              clientId: e.OIDC_CLIENT_ID,
+              clientSecret: e.OIDC_CLIENT_SECRET,
+              displayName: e.OIDC_DISPLAY_NAME,
+              usernameClaim: e.OIDC_USERNAME_CLAIM,
+              redirectUri: `${publicUrl}/logg-inn/oidc/tilbake`,
+            },
+          }
+        : {}),
     },
   };
 }

@@ -105,6 +105,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
     demoData: false,
     logLevel: 'DEBUG',
     messages: {},
+    web: { ...defaults.web, sessionKeyFile: path.join('var', 'web-session.key') },
   });
 });
 
@@ -160,6 +161,51 @@ test('the SMTP password and the SMS token are named but never echoed', () => {
   const text = refusal({ SMTP_PASSWORD: '  ', SMS_GATEWAY_TOKEN: ' ' });
   expect(text).toMatch(/SMTP_PASSWORD: kan ikke være tom når den er satt/);
   expect(text).toMatch(/SMS_GATEWAY_TOKEN: kan ikke være tom når den er satt/);
+  expect(text).not.toMatch(/fikk/);
+});
+
+test('OpenID Connect sign-in: off unless issuer, client id and secret are set; the redirect address follows WEB_PUBLIC_URL', () => {
+  expect(parseSettings({}).web.oidc).toBeUndefined();
+  const oidc = { OIDC_ISSUER: 'https://auth.dataporten.no', OIDC_CLIENT_ID: 'klient-1', OIDC_CLIENT_SECRET: 'hemmelig' };
+  expect(parseSettings({ ...oidc, WEB_PUBLIC_URL: 'https://fravaer.kommune.no/' }).web.oidc).toEqual({
+    issuer: 'https://auth.dataporten.no',
+    clientId: 'klient-1',
+    clientSecret: 'hemmelig',
+    displayName: 'Feide',
+    usernameClaim: 'email',
+    redirectUri: 'https://fravaer.kommune.no/logg-inn/oidc/tilbake',
+  });
+  const entra = parseSettings({ ...oidc, OIDC_DISPLAY_NAME: 'Entra ID', OIDC_USERNAME_CLAIM: 'preferred_username' }).web.oidc;
+  expect(entra).toMatchObject({
+    displayName: 'Entra ID',
+    usernameClaim: 'preferred_username',
+    redirectUri: 'http://127.0.0.1:8080/logg-inn/oidc/tilbake',
+  });
+  expect(parseSettings({ ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000' }).web.oidc?.issuer).toBe('http://127.0.0.1:9000');
+});
+
+test.each([
+  [
+    { OIDC_ISSUER: 'https://auth.dataporten.no' },
+    /OIDC_CLIENT_ID: OIDC_ISSUER, OIDC_CLIENT_ID og OIDC_CLIENT_SECRET må settes sammen\n.*OIDC_CLIENT_SECRET: /,
+  ],
+  [
+    { OIDC_CLIENT_ID: 'klient-1', OIDC_CLIENT_SECRET: 'x' },
+    /OIDC_ISSUER: OIDC_ISSUER, OIDC_CLIENT_ID og OIDC_CLIENT_SECRET må settes sammen/,
+  ],
+  [
+    { OIDC_ISSUER: 'http://idp.kommune.no' },
+    /OIDC_ISSUER: må være en https-adresse \(http bare på 127\.0\.0\.1\/localhost\).* \(fikk «http:\/\/idp\.kommune\.no»\)/,
+  ],
+  [{ OIDC_ISSUER: 'feide' }, /OIDC_ISSUER: må være en https-adresse/],
+  [{ OIDC_DISPLAY_NAME: ' ' }, /OIDC_DISPLAY_NAME: kan ikke være tom/],
+])('a bad OpenID Connect setting %j is refused in Norwegian', (env, message) => {
+  expect(refusal(env)).toMatch(message);
+});
+
+test('the OpenID client secret is named but never echoed', () => {
+  const text = refusal({ OIDC_CLIENT_SECRET: '  ' });
+  expect(text).toMatch(/OIDC_CLIENT_SECRET: kan ikke være tom når den er satt/);
   expect(text).not.toMatch(/fikk/);
 });
 
