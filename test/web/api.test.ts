@@ -112,6 +112,16 @@ describe('tokens and scopes', () => {
     expect(r.status).toBe(404);
     expect(r.json.error).toEqual({ code: 'not_found', message: 'Finner ingen sak «fravaerssak-S001-E404».' });
     expect(r.response.headers['set-cookie']).toBeUndefined();
+    const malformed = await w.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${own}/events`,
+      headers: { authorization: `Bearer ${tokens.teacher}`, 'content-type': 'application/json' },
+      payload: '{"type": "guardians.contacted",',
+    });
+    expect([malformed.statusCode, malformed.json()]).toEqual([
+      422,
+      { error: { code: 'invalid_input', message: 'Innholdet er ikke gyldig JSON.' } },
+    ]);
     const route = await api('GET', '/api/v1/finnes-ikke', { token: tokens.principal });
     expect([route.status, route.json.error?.code]).toEqual([404, 'not_found']);
   });
@@ -211,7 +221,10 @@ describe('open, send and documents', () => {
       token: tokens.teacher,
       body: { type: 'absence.trend', eventId: 'x' },
     });
-    expect([unknownType.status, unknownType.json.error?.message]).toEqual([422, expect.stringContaining('type')]);
+    expect([unknownType.status, unknownType.json.error?.message]).toEqual([
+      422,
+      expect.stringContaining('type: ukjent hendelse «absence.trend»'),
+    ]);
     expect(await recorded(own)).toEqual(beforeRecord);
     expect(await w.archiveDocuments(before.caseId)).toEqual([]);
   });

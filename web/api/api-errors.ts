@@ -66,6 +66,14 @@ export const errorResponses = {
   500: apiErrorSchema.describe('Uventet feil; ingenting er endret'),
 } as const;
 
+/** Fastify's refusals of a body it cannot read, in Norwegian. */
+const UNREADABLE: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Innholdet er ikke gyldig JSON.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Innholdet mangler: send et JSON-objekt (content-type application/json).',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Innholdet må være JSON (content-type application/json).',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Innholdet er for stort.',
+};
+
 function send(reply: FastifyReply, code: ApiErrorCode, message: string): FastifyReply {
   return reply.status(STATUS_OF[code]).header('cache-control', 'no-store').send({ error: { code, message } });
 }
@@ -84,6 +92,8 @@ export function apiErrorHandler(error: FastifyError, request: FastifyRequest, re
   }
   if (error.statusCode === 429) return send(reply, 'too_many_requests', 'For mange forespørsler. Vent litt og prøv igjen.');
   // Fastify's own refusals of a request (malformed JSON, an unsupported content type, a body too large).
+  const unreadable = error.code ? UNREADABLE[error.code] : undefined;
+  if (unreadable) return send(reply, 'invalid_input', unreadable);
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return send(reply, 'invalid_input', `Forespørselen kunne ikke leses: ${error.message}`);
   }

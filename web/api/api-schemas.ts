@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { documentRefField } from '../../casework/file-document';
 import { eventNames } from '../../machines/labels';
 import { type EventType, absenceTriggerSchema, eventSchemas, eventTypes, isoDateSchema } from '../../machines/events';
-import { gradeSchema, pupilIdSchema, schoolIdSchema } from '../../machines/identifiers';
+import { gradeSchema, pupilIdSchema, quoteValue, schoolIdSchema } from '../../machines/identifiers';
 import { type CaseView, systemEventTypes } from '../../workflows/case-messages';
 
 const text = (description: string) => z.string().describe(description);
@@ -147,6 +147,15 @@ export type ApiEventBody = { type: EventType; eventId: string; document?: z.infe
 export const apiEventBodySchema = z.discriminatedUnion(
   'type',
   personEventTypes.map(eventBodySchema) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const input = issue.input as { type?: unknown } | unknown;
+      const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : input;
+      if (type === undefined) return 'mangler: hvilken hendelse (type)';
+      return `ukjent hendelse ${quoteValue(type)}; API-et tar imot: ${personEventTypes.join(', ')}`;
+    },
+  },
 ) as unknown as z.ZodType<ApiEventBody>;
 
 export const sendResultSchema = z
