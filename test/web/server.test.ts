@@ -263,3 +263,18 @@ test('an unknown case is 404 in Norwegian, and a bad filter is 400 naming it', a
   expect(bad.body).toContain('«innen» = «mange»: frist innen må være et tall.');
   expect(bad.body).not.toContain('Invalid input');
 });
+
+test('a form sent twice (the same event id) is applied once and files one document', async () => {
+  const s = await signedIn('rektor');
+  const url = `/saker/${notMine}/hendelser/${CONTACT}`;
+  const form = await s.get(url);
+  const fields = { ...hiddenInputs(form.body), ...contactForm() };
+  const first = await s.submit(url, fields, url);
+  expect(first.statusCode).toBe(303);
+  const once = await w.cases.view(notMine);
+  const second = await s.submit(url, fields, url);
+  expect([303, 409]).toContain(second.statusCode);
+  const twice = await w.cases.view(notMine);
+  expect(twice.timeline.filter((e) => e.kind === 'event')).toEqual(once.timeline.filter((e) => e.kind === 'event'));
+  expect((await w.archiveDocuments(once.caseId)).map((d) => d.documentKind)).toEqual(['contact-log']);
+});
