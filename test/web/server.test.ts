@@ -1,4 +1,7 @@
 /**
+ * @jest-environment ./test/web/helpers/web-environment.ts
+ */
+/**
  * The web application over HTTP (fastify inject, no browser) against a real Temporal dev server,
  * a worker, SQLite with the people directory and an archive: sign-in and its limits, CSRF,
  * security headers, who sees which case, read-only users, refused and invalid events (nothing

@@ -1,4 +1,7 @@
 /**
+ * @jest-environment ./test/web/helpers/web-environment.ts
+ */
+/**
  * The web application in a real browser (Debian's Chromium through playwright-core), against a
  * Temporal dev server with a worker, SQLite with the people directory and an archive: each role
  * signs in and sees its own cases, «Saker» filters with htmx, a contact teacher records a contact
