@@ -10,6 +10,8 @@ import { resolveDatabaseUrl } from '../app/database/database-url';
 import { EXIT } from '../app/exit-codes';
 import { loadSettings } from '../app/settings';
 import { loadSchoolDirectory } from '../detection/school-directory';
+import { OidcClient } from './auth/oidc-client';
+import { loadOpenIdClient } from './auth/openid-client';
 import { composeWebDependencies } from './compose';
 import { buildWebServer } from './server';
 import { loadOrCreateSessionKey } from './session-key';
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   const app = await buildWebServer(deps, {
     sessionKey: loadOrCreateSessionKey(resolve(root, settings.web.sessionKeyFile)),
     secureCookies: settings.web.publicUrl.startsWith('https:'),
+    ...(settings.web.oidc ? { oidc: { client: new OidcClient(settings.web.oidc, await loadOpenIdClient()), users: deps.userStore } } : {}),
     ...(settings.demoData ? { demoHint: `Demo: logg inn med en av demobrukerne i README, passord «${DEMO_PASSWORD}».` } : {}),
   });
   await app.listen({ host: settings.web.host, port: settings.web.port });

@@ -38,6 +38,8 @@ import { registerOpenCaseRoutes } from './routes/open-case-routes';
 import { registerAccessLogRoutes } from './routes/access-log-routes';
 import { registerOverviewRoutes } from './routes/overview-routes';
 import { registerSessionRoutes } from './routes/session-routes';
+import { registerOidcRoutes } from './auth/oidc-routes';
+import type { OidcSignIn } from './auth/oidc-sign-in';
 import { ForbiddenError } from './routes/request-user';
 
 export interface WebOptions {
@@ -52,6 +54,8 @@ export interface WebOptions {
   logger?: boolean;
   /** Where `npm run audit` writes its reports, for «Revisjon» (default <project root>/reports/audit). */
   auditDir?: string;
+  /** «Logg inn med Feide» (OpenID Connect, web/auth/); absent: local passwords only. */
+  oidc?: OidcSignIn;
 }
 
 /** How long a session lasts without signing in again (a school day and then some). */
@@ -187,6 +191,7 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
   );
 
   registerSessionRoutes(app, deps, options);
+  registerOidcRoutes(app, options.oidc);
   registerCaseRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerOpenCaseRoutes(app, deps);

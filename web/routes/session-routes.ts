@@ -19,7 +19,12 @@ export function registerSessionRoutes(app: WebApp, deps: WebDependencies, option
   app.get('/', async (request, reply) => reply.redirect(request.session.get('userId') ? '/oppgaver' : '/logg-inn', 303));
 
   app.get('/logg-inn', { schema: { querystring: signInQuery } }, async (request, reply) => {
-    const body = signInPage({ csrfToken: csrfToken(reply), next: request.query.neste, demoHint: options.demoHint });
+    const body = signInPage({
+      csrfToken: csrfToken(reply),
+      next: request.query.neste,
+      demoHint: options.demoHint,
+      oidcName: options.oidc?.client.displayName,
+    });
     return sendPage(reply, page({ title: 'Logg inn', body }));
   });
 
@@ -49,6 +54,7 @@ export function registerSessionRoutes(app: WebApp, deps: WebDependencies, option
           next: neste,
           error: 'Feil brukernavn eller passord. Prøv igjen.',
           demoHint: options.demoHint,
+          oidcName: options.oidc?.client.displayName,
         });
         return sendPage(reply, page({ title: 'Logg inn', body }), 401);
       }

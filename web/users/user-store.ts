@@ -180,6 +180,35 @@ export class SqlUserStore {
     return row === undefined ? undefined : fromUserRow(row);
   }
 
+  /** The user linked to this OpenID subject (`<issuer>|<sub>`), disabled ones too. */
+  async byOidcSubject(subject: string): Promise<WebUserRecord | undefined> {
+    const row = await this.database.db.selectFrom('web_users').selectAll().where('oidc_subject', '=', subject).executeTakeFirst();
+    return row === undefined ? undefined : fromUserRow(row);
+  }
+
+  /**
+   * Links a user to an OpenID subject (`<issuer>|<sub>`), so later sign-ins find them by it whatever
+   * the provider's other claims become. A link is never moved: throws WebUserError when the user is
+   * unknown, already linked to another subject, or the subject belongs to another user.
+   */
+  async linkOidcSubject(userId: string, subject: string): Promise<void> {
+    const linked = nonEmpty('OpenID-subjekt', subject, 500);
+    const owner = await this.byOidcSubject(linked);
+    if (owner !== undefined && owner.userId !== userId)
+      throw new WebUserError(`OpenID-subjektet ${quoteValue(linked)} er allerede koblet til brukeren ${quoteValue(owner.username)}.`);
+    if (owner !== undefined) return;
+    const result = await this.database.db
+      .updateTable('web_users')
+      .set({ oidc_subject: linked, updated_at: this.now().toISOString() })
+      .where('user_id', '=', userId)
+      .where('oidc_subject', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return;
+    const user = await this.get(userId);
+    if (user === undefined) throw new WebUserError(`Finner ingen bruker med id ${quoteValue(userId)}.`);
+    throw new WebUserError(`Brukeren ${quoteValue(user.username)} er allerede koblet til et annet OpenID-subjekt.`);
+  }
+
   private async rowByUsername(username: string): Promise<WebUsersTable | undefined> {
     const parsed = usernameSchema.safeParse(username);
     if (!parsed.success) return undefined;
