@@ -1,4 +1,6 @@
 /**
+ * @jest-environment ./test/web/helpers/web-environment.ts
+ *
  * The JSON API for school systems over the real stack (fastify inject, Temporal dev server with
  * a worker, SQLite with the people directory, an archive): API tokens and their scopes, the
  * user's role and case scope as on the pages, every error as `{ error: { code, message } }` in
@@ -286,6 +288,17 @@ describe('the OpenAPI document', () => {
     const r = await w.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(r.statusCode).toBe(200);
     doc = r.json();
+  });
+
+  test('validates against the OpenAPI 3.0 schema (@seriousme/openapi-schema-validator)', async () => {
+    // ES-only package: loaded with Node's own require where the test environment offers it.
+    const load = (globalThis as { hostRequire?: NodeJS.Require }).hostRequire ?? require;
+    const { Validator } = load('@seriousme/openapi-schema-validator') as {
+      Validator: new () => { validate(spec: unknown): Promise<{ valid: boolean; errors?: unknown }> };
+    };
+    const result = await new Validator().validate(structuredClone(doc));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 
   test('is OpenAPI 3.0 with the bearer scheme and only the /api/v1 routes', () => {

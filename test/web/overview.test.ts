@@ -1,4 +1,6 @@
 /**
+ * @jest-environment ./test/web/helpers/web-environment.ts
+ *
  * «Oversikt», «Rutiner» and «Revisjon» over HTTP (fastify inject) and in a real browser, against
  * a Temporal dev server with a worker (test/web/helpers/web-env.ts): each person sees the counts
  * of their own scope only, the school filter narrows and refuses a school outside the scope, the
