@@ -8,7 +8,7 @@ import type { EventType } from '../../machines/events';
 import type { Role } from '../../machines/vocabulary';
 import type { FormField } from '../forms/form-fields';
 import type { FormVariant } from '../forms/event-forms';
-import { renderFields } from '../forms/render-form';
+import { fieldId, renderFields } from '../forms/render-form';
 import { type SafeHtml, html } from '../html';
 import { messageBox } from './layout';
 import { caseUrl } from './urls';
@@ -35,6 +35,13 @@ export interface EventFormPage {
   refusal?: string;
 }
 
+/** Each field error as a link to its field (a row's error to its list), for the summary at the top. */
+function errorLinks(errors: Record<string, string> | undefined, prefix: string): [string, string][] {
+  return Object.entries(errors ?? {})
+    .filter(([name]) => name !== '')
+    .map(([name, message]) => [fieldId(prefix, name.split('.')[0]!), message]);
+}
+
 export function eventFormPage(p: EventFormPage): SafeHtml {
   const title = p.variant.label === eventNames[p.type] ? eventNames[p.type] : `${eventNames[p.type]}: ${p.variant.label}`;
   const errorCount = Object.keys(p.eventErrors ?? {}).length + Object.keys(p.documentErrors ?? {}).length;
@@ -42,7 +49,18 @@ export function eventFormPage(p: EventFormPage): SafeHtml {
   <h1>${title}</h1>
   <p>Steget saken er i: <strong>${p.stepLabel}</strong>. Du registrerer som ${roleNames[p.role]}.</p>
   ${p.refusal && messageBox('error', html`<strong>Saken tok ikke imot registreringen, og ingenting er endret.</strong> ${p.refusal}`)}
-  ${errorCount > 0 && messageBox('error', `Skjemaet har ${errorCount} ${errorCount === 1 ? 'feil' : 'feil'}. Rett feltene som er merket, og send på nytt.`)}
+  ${
+    errorCount > 0 &&
+    messageBox(
+      'error',
+      html`<p>Skjemaet har ${errorCount} feil. Rett feltene under, og send på nytt:</p>
+        <ul class="error-summary">
+          ${[...errorLinks(p.eventErrors, EVENT_PREFIX), ...errorLinks(p.documentErrors, DOCUMENT_PREFIX)].map(
+            ([href, message]) => html`<li><a href="#${href}">${message}</a></li>`,
+          )}
+        </ul>`,
+    )
+  }
   <form method="post" action="${caseUrl(p.workflowId)}/hendelser/${p.type}" novalidate>
     <input type="hidden" name="_csrf" value="${p.csrfToken}">
     <input type="hidden" name="eventId" value="${p.eventId}">

@@ -208,7 +208,9 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
           ? { notice: `«${eventNames[registered]}» er registrert.` }
           : {}),
     });
-    return sendPage(reply, page({ title: 'Sak', user, csrfToken: csrfToken(reply), current: '/saker', body }));
+    const pupilName = people.get(`${view.schoolId}/${view.pupilId}`);
+    const title = `Sak: ${pupilName ?? `elev ${view.pupilId}`}`;
+    return sendPage(reply, page({ title, user, csrfToken: csrfToken(reply), current: '/saker', body }));
   });
 
   app.get('/saker/:workflowId/dokumenter/:reference', { schema: { params: caseParams.extend({ reference: z.string().min(1).max(200) }) } }, async (request, reply) => {
