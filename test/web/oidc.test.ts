@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/web/helpers/host-modules-environment.ts
+ * @jest-environment ./test/web/helpers/web-environment.ts
  */
 /**
  * «Logg inn med …» end to end: the web application (Temporal dev server, worker, SQLite) with

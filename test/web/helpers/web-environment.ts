@@ -1,9 +1,10 @@
 /**
  * The project's jest environment (test/helpers/process-cleanup-environment.ts) plus Node's own
- * `require` as `hostRequire` on the test file's global. @fastify/cookie (under
- * @fastify/secure-session) loads the ES-only `cookie` package with a dynamic import(), which
- * jest's CommonJS sandbox refuses without node --experimental-vm-modules; web-env.ts loads
- * @fastify/cookie with this require instead, outside the sandbox, where the import works.
+ * `require` as `hostRequire` on the test file's global. Jest's CommonJS sandbox refuses ES-only
+ * packages without node --experimental-vm-modules: `cookie` (loaded by @fastify/cookie with a
+ * dynamic import() and by fastify's inject), openid-client, oauth2-mock-server and the OpenAPI
+ * validator. Node 24's own require loads them natively; the web tests name this environment in
+ * their docblock and load those packages through `hostRequire` (web-env.ts, oidc.test.ts).
  */
 import ProcessCleanupEnvironment from '../../helpers/process-cleanup-environment';
 
