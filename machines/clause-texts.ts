@@ -41,16 +41,14 @@ const planForSkolenaervaer = {
   'A.T2.1a':
     'Kontaktlærer eller ledelsen kaller inn foresatte (og eleven, ut fra alder) til møte. Skolen skriver referat og arkiverer det.',
   'A.T2.1b': 'Skolen vurderer å trekke inn helsesykepleier. Samtykke hentes inn og arkiveres.',
-  'A.T2.1c':
-    'I møtet avtales tiltak for eleven, skolen og hjemmet, som føres i referatet, og datoen for evalueringen settes.',
+  'A.T2.1c': 'I møtet avtales tiltak for eleven, skolen og hjemmet, som føres i referatet, og datoen for evalueringen settes.',
   'A.T2.2': 'Rektor informerer skoleeier når saken går over til Trinn 2.',
   'A.T2.3': 'Skolen arbeider med tiltakene som ble avtalt i møtet.',
   'A.T2.4':
     'Tiltakene evalueres i et samarbeidsmøte etter 3 uker, på datoen som ble avtalt i det første møtet, og justeres ved behov. Referatet arkiveres.',
   // Version 1 did not tie the evaluation to the date agreed in the first meeting.
   [`A.T2.4${V1_SUFFIX}`]: 'Tiltakene evalueres i et samarbeidsmøte etter 3 uker og justeres ved behov. Referatet arkiveres.',
-  'A.T2.5':
-    'Er fraværet likt eller høyere etter 6 uker til sammen, går saken over til Trinn 3. Skolen kan bestemme å gå videre tidligere.',
+  'A.T2.5': 'Er fraværet likt eller høyere etter 6 uker til sammen, går saken over til Trinn 3. Skolen kan bestemme å gå videre tidligere.',
   'A.T3.0':
     'Trinn 3 ledes av skolens ledelse sammen med kommunens støttetjenester når fraværet fortsatt er bekymringsfullt etter Trinn 1 og 2.',
   'A.T3.1a': 'Er skolehelsetjenesten ikke trukket inn før, skjer det nå. Samtykkeskjemaet arkiveres.',
@@ -164,8 +162,7 @@ const hardanger = {
     'Handler fraværet ikke om skolen, eller tviler foresatte på at de får eleven tilbake på skolen, tilbys en ny samtale innen en uke.',
   'B.G4':
     'Samtalen får fram bekymringen og hvor mye fravær det er, kartlegger årsaken og hvilken støtte som trengs, avtaler tiltak og hvem som gjør hva, og avsluttes med å sette et nytt møte der avtalen evalueres.',
-  'B.P1':
-    'Etter samtalen med foresatte snakker kontaktlærer med eleven, i skoletiden eller hjemme hvis eleven er borte fra skolen.',
+  'B.P1': 'Etter samtalen med foresatte snakker kontaktlærer med eleven, i skoletiden eller hjemme hvis eleven er borte fra skolen.',
   'B.P2': 'Tiltakene lages sammen med eleven. Det som avtales, skrives ned sammen og kan signeres av lærer og elev.',
   'B.C1':
     'En sak avsluttes når ledelsen eller rådgiver ikke finner grunn til bekymring på Nivå 0 og begrunner det; når en evaluering viser at fraværet har gått ned, ved at ledelsen skriver et avslutningsnotat, etter en oppfølgingsperiode bare hvis kommunen har satt en; eller når eleven flytter. Nytt fravær etter avslutning åpner en ny sak.',

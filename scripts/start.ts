@@ -231,7 +231,9 @@ async function run(): Promise<void> {
           temporal: { ...settings.temporal, address: server.address },
           now: new Date(),
         });
-        console.log(`Demoen tok ${moved.stepsTaken} steg i ${moved.casesMoved} saker, med dokumentene i arkivet, slik de ansatte ville gjort det.`);
+        console.log(
+          `Demoen tok ${moved.stepsTaken} steg i ${moved.casesMoved} saker, med dokumentene i arkivet, slik de ansatte ville gjort det.`,
+        );
       }
     }
     // The demo's users once its people are in the directory (never without demo data).

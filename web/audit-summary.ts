@@ -75,9 +75,7 @@ export interface AuditSummary {
 }
 
 export type AuditReading =
-  | { kind: 'found'; summary: AuditSummary }
-  | { kind: 'missing'; path: string }
-  | { kind: 'unreadable'; path: string; reason: string };
+  { kind: 'found'; summary: AuditSummary } | { kind: 'missing'; path: string } | { kind: 'unreadable'; path: string; reason: string };
 
 /** The summary of the report in `jsonPath`: missing when there is no file, unreadable when it does not parse. */
 export async function readAuditSummary(jsonPath: string): Promise<AuditReading> {

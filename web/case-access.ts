@@ -20,9 +20,7 @@ import type { WebUser } from './users/web-user';
 
 /** The cases a person may see: every case, a set of schools, or some pupils at one school. */
 export type CaseScope =
-  | { kind: 'all' }
-  | { kind: 'schools'; schoolIds: string[] }
-  | { kind: 'pupils'; schoolId: string; pupilIds: string[] };
+  { kind: 'all' } | { kind: 'schools'; schoolIds: string[] } | { kind: 'pupils'; schoolId: string; pupilIds: string[] };
 
 /** The schools of a municipality, in the school directory's order. */
 export function schoolsOfMunicipality(schools: SchoolDirectory, municipalityId: string): string[] {

@@ -17,7 +17,13 @@ import type { PublicStage } from '../machines/meta';
 import type { CaseRow } from './case-list';
 
 /** The stages an open case can be in, in the order a case passes them. */
-export const OPEN_STAGES = ['identification', 'measures', 'evaluation', 'escalated', 'monitoring'] as const satisfies readonly PublicStage[];
+export const OPEN_STAGES = [
+  'identification',
+  'measures',
+  'evaluation',
+  'escalated',
+  'monitoring',
+] as const satisfies readonly PublicStage[];
 export type OpenStage = (typeof OPEN_STAGES)[number];
 
 /** Months the chart covers. */

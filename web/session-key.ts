@@ -19,7 +19,9 @@ export function loadOrCreateSessionKey(file: string): Buffer {
   }
   const key = readFileSync(file);
   if (key.length !== SESSION_KEY_BYTES) {
-    throw new SessionKeyError(`Øktnøkkelen i ${file} har ${key.length} byte, men må ha ${SESSION_KEY_BYTES}. Slett filen for å lage en ny (alle blir logget ut).`);
+    throw new SessionKeyError(
+      `Øktnøkkelen i ${file} har ${key.length} byte, men må ha ${SESSION_KEY_BYTES}. Slett filen for å lage en ny (alle blir logget ut).`,
+    );
   }
   return key;
 }

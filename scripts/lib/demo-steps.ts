@@ -55,7 +55,11 @@ function plans(type: EventType, nowMs: number, lastMeeting: string | undefined):
       ];
     case 'meeting.scheduled':
       return meetingKindSchema.options.map((meeting) => ({
-        payload: { meeting, scheduledFor: new Date(nowMs + 3 * DAY_MS).toISOString(), participants: ['contact-teacher', 'guardians', 'principal'] },
+        payload: {
+          meeting,
+          scheduledFor: new Date(nowMs + 3 * DAY_MS).toISOString(),
+          participants: ['contact-teacher', 'guardians', 'principal'],
+        },
       }));
     case 'meeting.held': {
       const kinds = lastMeeting ? [lastMeeting] : meetingKindSchema.options;
@@ -65,7 +69,9 @@ function plans(type: EventType, nowMs: number, lastMeeting: string | undefined):
           meetingKind: meeting,
           meetingDate: today,
           agenda: [{ topic: 'Fraværet og hva som gjør skoledagen vanskelig', discussion: 'Eleven og foresatte fortalte om situasjonen.' }],
-          decisions: [{ decision: 'Skolen lager en plan for tiltak sammen med hjemmet.', responsible: 'Kontaktlærer', deadline: inTwoWeeks }],
+          decisions: [
+            { decision: 'Skolen lager en plan for tiltak sammen med hjemmet.', responsible: 'Kontaktlærer', deadline: inTwoWeeks },
+          ],
         },
       }));
     }

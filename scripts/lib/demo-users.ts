@@ -23,7 +23,11 @@ export interface DemoSignIn {
   password: string;
 }
 
-export async function prepareDemoSignIn(args: { databaseUrl: string; schools: SchoolDirectory; temporal: TemporalSettings }): Promise<DemoSignIn> {
+export async function prepareDemoSignIn(args: {
+  databaseUrl: string;
+  schools: SchoolDirectory;
+  temporal: TemporalSettings;
+}): Promise<DemoSignIn> {
   const database = await openMigratedDatabase(args.databaseUrl);
   try {
     const store = new SqlUserStore(database);
@@ -46,13 +50,18 @@ export async function prepareDemoSignIn(args: { databaseUrl: string; schools: Sc
       if (!best || count > best.count) best = { username: user.username, schoolId: user.schoolId!, count };
     }
     const shown: DemoSignIn['users'] = [];
-    if (best) shown.push({ role: webRoleNames['contact-teacher'], username: best.username, note: `${best.count} åpne saker blant elevene` });
-    const principal = users.find((u) => u.role === 'principal' && u.schoolId === best?.schoolId) ?? users.find((u) => u.role === 'principal');
-    if (principal) shown.push({ role: webRoleNames.principal, username: principal.username, note: args.schools.get(principal.schoolId!)?.name });
+    if (best)
+      shown.push({ role: webRoleNames['contact-teacher'], username: best.username, note: `${best.count} åpne saker blant elevene` });
+    const principal =
+      users.find((u) => u.role === 'principal' && u.schoolId === best?.schoolId) ?? users.find((u) => u.role === 'principal');
+    if (principal)
+      shown.push({ role: webRoleNames.principal, username: principal.username, note: args.schools.get(principal.schoolId!)?.name });
     const municipality = best ? args.schools.get(best.schoolId)?.municipality : undefined;
     for (const role of ['coordinator', 'auditor', 'administrator'] as const) {
       // The coordinator of the contact teacher's municipality, so both see the same cases.
-      const user = users.find((u) => u.role === role && (role !== 'coordinator' || u.municipalityId === municipality)) ?? users.find((u) => u.role === role);
+      const user =
+        users.find((u) => u.role === role && (role !== 'coordinator' || u.municipalityId === municipality)) ??
+        users.find((u) => u.role === role);
       if (user) shown.push({ role: webRoleNames[role], username: user.username });
     }
     return { created: created.length, users: shown, password: DEMO_PASSWORD };

@@ -1,7 +1,13 @@
 /** Opening a case by hand goes through the school directory: a known school, its own procedure and policy, a trigger the procedure opens on. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TriggerBelowLimitError, UnknownSchoolError, WrongProcedureError, checkOpeningTrigger, resolveOpening } from '../../casework/opening';
+import {
+  TriggerBelowLimitError,
+  UnknownSchoolError,
+  WrongProcedureError,
+  checkOpeningTrigger,
+  resolveOpening,
+} from '../../casework/opening';
 import { buildSchoolDirectory } from '../../detection/school-directory';
 
 const directory = buildSchoolDirectory(JSON.parse(readFileSync(join(__dirname, '..', '..', 'config', 'schools.json'), 'utf8')));

@@ -8,14 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import {
-  axeViolations,
-  expectAccessible,
-  keyboardWalk,
-  launchBrowser,
-  newPage,
-  saveScreenshot,
-} from '../helpers/browser';
+import { axeViolations, expectAccessible, keyboardWalk, launchBrowser, newPage, saveScreenshot } from '../helpers/browser';
 
 /** What the app will send: nothing inline, nothing from elsewhere. */
 const CSP = "default-src 'self'";
@@ -94,9 +87,7 @@ test('the browser starts within a generous bound', () => {
 });
 
 test('launchBrowser names the install script when Chromium is missing', async () => {
-  await expect(launchBrowser({ executablePath: '/finnes/ikke/chromium' })).rejects.toThrow(
-    /scripts\/install-chromium\.sh/,
-  );
+  await expect(launchBrowser({ executablePath: '/finnes/ikke/chromium' })).rejects.toThrow(/scripts\/install-chromium\.sh/);
 });
 
 test('a page is Norwegian: locale nb-NO, Oslo time, the fixed viewport', async () => {

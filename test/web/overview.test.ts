@@ -117,11 +117,15 @@ describe('Rutiner', () => {
     const s = await signedIn('kontaktlaerer');
     const r = await s.get(`/rutiner/${PROCEDURE}`);
     expect(r.statusCode).toBe(200);
-    expect(r.body).toMatch(/<img class="diagram" src="\/rutiner\/tiltaksplan-elevfravaer\/diagram.svg" alt="Diagram over rutinen «[^"]+»: \d+ steg/);
+    expect(r.body).toMatch(
+      /<img class="diagram" src="\/rutiner\/tiltaksplan-elevfravaer\/diagram.svg" alt="Diagram over rutinen «[^"]+»: \d+ steg/,
+    );
     expect(r.body).toContain('kontaktlærer');
     expect(r.body).toMatch(/<span class="clause-id">C\.[0-9.a-z]+<\/span>/);
     // Clauses are given in Norwegian (machines/clause-texts.ts) with their source and section.
-    expect(r.body).toMatch(/<span class="clause-id">C\.[0-9.a-z]+<\/span>: [A-ZÆØÅ][^<]+ <span class="muted">\([^<]+, punkt [^<]+\)<\/span>/);
+    expect(r.body).toMatch(
+      /<span class="clause-id">C\.[0-9.a-z]+<\/span>: [A-ZÆØÅ][^<]+ <span class="muted">\([^<]+, punkt [^<]+\)<\/span>/,
+    );
     // Internal state ids never reach the page.
     expect(r.body).not.toMatch(/open\.[a-z]+\.[a-zA-Z]+/);
     const svg = await s.get(`/rutiner/${PROCEDURE}/diagram.svg`);
@@ -163,7 +167,10 @@ describe('Revisjon', () => {
 
   test('with a report the auditor sees its summary, and the full report is served with inline style allowed and no script', async () => {
     writeFileSync(join(auditDir, 'audit.json'), JSON.stringify(auditReportFixture()));
-    writeFileSync(join(auditDir, 'index.html'), '<!DOCTYPE html><html lang="nb"><head><style>h1{color:#000}</style><title>Revisjon</title></head><body><h1>Rapport</h1></body></html>');
+    writeFileSync(
+      join(auditDir, 'index.html'),
+      '<!DOCTYPE html><html lang="nb"><head><style>h1{color:#000}</style><title>Revisjon</title></head><body><h1>Rapport</h1></body></html>',
+    );
     try {
       const s = await signedIn('revisor');
       const r = await s.get('/revisjon');
@@ -211,7 +218,9 @@ describe('in the browser', () => {
     const page = await as('koordinator');
     await page.getByRole('link', { name: 'Oversikt', exact: true }).click();
     await page.waitForURL('**/oversikt');
-    await expect(page.getByRole('img', { name: /^Nye saker per måned, totalt for / }).getAttribute('aria-describedby')).resolves.toMatch(/-beskrivelse$/);
+    await expect(page.getByRole('img', { name: /^Nye saker per måned, totalt for / }).getAttribute('aria-describedby')).resolves.toMatch(
+      /-beskrivelse$/,
+    );
     await check(page, 'oversikt-koordinator');
     await page.getByLabel('Skole', { exact: true }).selectOption('S002');
     await page.getByRole('button', { name: 'Vis oversikt' }).click();

@@ -14,26 +14,39 @@ export function accessLogPage(args: {
   olderLink?: string;
 }): SafeHtml {
   return html`<h1>Tilgangslogg</h1>
-  <p>Hver gang noen åpner en sak eller et dokument i saken, blir det logget her. Nyeste først.</p>
-  <form method="get" action="/tilgangslogg" class="filters">
-    <div><label for="l-sak">Saks-id</label><input id="l-sak" name="sak" value="${args.filter.sak ?? ''}"></div>
-    <div><label for="l-bruker">Brukernavn</label><input id="l-bruker" name="bruker" value="${args.filter.bruker ?? ''}"></div>
-    <div><button type="submit">Vis</button></div>
-  </form>
-  ${
-    args.entries.length === 0
-      ? html`<p>Ingen oppføringer passer.</p>`
-      : html`<table>
-    <caption>Oppføringer (${args.entries.length})</caption>
-    <thead><tr><th scope="col">Tidspunkt</th><th scope="col">Hvem</th><th scope="col">Hva</th><th scope="col">Sak</th></tr></thead>
-    <tbody>${args.entries.map((e) => {
-      const user = args.users.get(e.userId);
-      return html`<tr><td>${timeText(e.openedAt)}</td>
-        <td>${user ? `${user.displayName} (${webRoleNames[user.role]}, ${user.username})` : e.userId}</td>
-        <td>${ACTION_NAMES[e.action] ?? e.action}</td>
-        <td><a href="${caseUrl(e.workflowId)}">${e.workflowId}</a></td></tr>`;
-    })}</tbody>
-  </table>`
-  }
-  ${args.olderLink && html`<p><a href="${args.olderLink}">Eldre oppføringer</a></p>`}`;
+    <p>Hver gang noen åpner en sak eller et dokument i saken, blir det logget her. Nyeste først.</p>
+    <form method="get" action="/tilgangslogg" class="filters">
+      <div><label for="l-sak">Saks-id</label><input id="l-sak" name="sak" value="${args.filter.sak ?? ''}" /></div>
+      <div><label for="l-bruker">Brukernavn</label><input id="l-bruker" name="bruker" value="${args.filter.bruker ?? ''}" /></div>
+      <div><button type="submit">Vis</button></div>
+    </form>
+    ${
+      args.entries.length === 0
+        ? html`<p>Ingen oppføringer passer.</p>`
+        : html`<table>
+            <caption>
+              Oppføringer (${args.entries.length})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Tidspunkt</th>
+                <th scope="col">Hvem</th>
+                <th scope="col">Hva</th>
+                <th scope="col">Sak</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${args.entries.map((e) => {
+                const user = args.users.get(e.userId);
+                return html`<tr>
+                  <td>${timeText(e.openedAt)}</td>
+                  <td>${user ? `${user.displayName} (${webRoleNames[user.role]}, ${user.username})` : e.userId}</td>
+                  <td>${ACTION_NAMES[e.action] ?? e.action}</td>
+                  <td><a href="${caseUrl(e.workflowId)}">${e.workflowId}</a></td>
+                </tr>`;
+              })}
+            </tbody>
+          </table>`
+    }
+    ${args.olderLink && html`<p><a href="${args.olderLink}">Eldre oppføringer</a></p>`}`;
 }

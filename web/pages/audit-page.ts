@@ -15,56 +15,78 @@ export const AUDIT_REPORT_URL = '/revisjon/rapport';
 const percent = (value: number) => `${value.toLocaleString('nb-NO', { maximumFractionDigits: 1 })} %`;
 
 function howToMake(): SafeHtml {
-  return html`<p>En rapport lages ved å kjøre <code>npm run audit</code> i prosjektmappen (tar noen minutter). Den skrives til
-    <code>reports/audit/</code>, og denne siden viser den siste.</p>`;
+  return html`<p>
+    En rapport lages ved å kjøre <code>npm run audit</code> i prosjektmappen (tar noen minutter). Den skrives til
+    <code>reports/audit/</code>, og denne siden viser den siste.
+  </p>`;
 }
 
 function summaryBody(s: AuditSummary): SafeHtml {
   const t = s.totals;
   return html`<p>Siste revisjon: <strong>${timeText(s.generatedAt)}</strong>.</p>
-  ${
-    s.passed
-      ? messageBox('notice', 'Revisjonen er bestått: alle kontroller gikk gjennom.')
-      : messageBox('error', 'Revisjonen fant feil. Se hvilke under og i den fullstendige rapporten.')
-  }
-  <dl class="facts">
-    <dt>Rutiner</dt><dd>${t.procedures}</dd>
-    <dt>Stier</dt><dd>${t.paths} (${t.steps} steg)</dd>
-    <dt>Invariantkontroller</dt><dd>${t.invariantChecks}, ${t.invariantFailures} brudd</dd>
-    <dt>Avspilt mot arbeidsflyten</dt><dd>${t.conformancePassed} like modellen, ${t.conformanceFailed} avvik</dd>
-    <dt>Mutanter fanget</dt><dd>${s.mutationsRan ? `${t.mutantsKilled} av ${t.mutants}` : 'mutasjonstesten ble hoppet over'}</dd>
-  </dl>
-  <table class="audit-summary">
-    <caption>Resultat per rutine</caption>
-    <thead><tr><th scope="col">Rutine</th><th scope="col">Stier</th><th scope="col">Tilstander dekket</th><th scope="col">Overganger dekket</th><th scope="col">Avspilling like modellen</th><th scope="col">Mutanter fanget</th><th scope="col">Resultat</th></tr></thead>
-    <tbody>${s.procedures.map(
-      (p) => html`<tr>
-        <th scope="row">${p.displayName} <span class="muted">(versjon ${p.version})</span></th>
-        <td>${p.paths}</td>
-        <td>${p.states.covered} av ${p.states.total} (${percent(p.states.percent)})</td>
-        <td>${p.transitions.covered} av ${p.transitions.total} (${percent(p.transitions.percent)})</td>
-        <td>${p.conformancePassed} av ${p.paths}</td>
-        <td>${p.mutations.ran ? `${p.mutations.killed} av ${p.mutations.total}` : 'ikke kjørt'}</td>
-        <td>${p.passed ? 'bestått' : html`<strong class="overdue">feil: ${p.failures.join('; ')}</strong>`}</td>
-      </tr>`,
-    )}</tbody>
-  </table>
-  <p><a href="${AUDIT_REPORT_URL}">Åpne hele revisjonsrapporten</a> (alle stier steg for steg, diagrammer og mutasjonstabellen).</p>`;
+    ${
+      s.passed
+        ? messageBox('notice', 'Revisjonen er bestått: alle kontroller gikk gjennom.')
+        : messageBox('error', 'Revisjonen fant feil. Se hvilke under og i den fullstendige rapporten.')
+    }
+    <dl class="facts">
+      <dt>Rutiner</dt>
+      <dd>${t.procedures}</dd>
+      <dt>Stier</dt>
+      <dd>${t.paths} (${t.steps} steg)</dd>
+      <dt>Invariantkontroller</dt>
+      <dd>${t.invariantChecks}, ${t.invariantFailures} brudd</dd>
+      <dt>Avspilt mot arbeidsflyten</dt>
+      <dd>${t.conformancePassed} like modellen, ${t.conformanceFailed} avvik</dd>
+      <dt>Mutanter fanget</dt>
+      <dd>${s.mutationsRan ? `${t.mutantsKilled} av ${t.mutants}` : 'mutasjonstesten ble hoppet over'}</dd>
+    </dl>
+    <table class="audit-summary">
+      <caption>
+        Resultat per rutine
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Rutine</th>
+          <th scope="col">Stier</th>
+          <th scope="col">Tilstander dekket</th>
+          <th scope="col">Overganger dekket</th>
+          <th scope="col">Avspilling like modellen</th>
+          <th scope="col">Mutanter fanget</th>
+          <th scope="col">Resultat</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${s.procedures.map(
+          (p) =>
+            html`<tr>
+              <th scope="row">${p.displayName} <span class="muted">(versjon ${p.version})</span></th>
+              <td>${p.paths}</td>
+              <td>${p.states.covered} av ${p.states.total} (${percent(p.states.percent)})</td>
+              <td>${p.transitions.covered} av ${p.transitions.total} (${percent(p.transitions.percent)})</td>
+              <td>${p.conformancePassed} av ${p.paths}</td>
+              <td>${p.mutations.ran ? `${p.mutations.killed} av ${p.mutations.total}` : 'ikke kjørt'}</td>
+              <td>${p.passed ? 'bestått' : html`<strong class="overdue">feil: ${p.failures.join('; ')}</strong>`}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <p><a href="${AUDIT_REPORT_URL}">Åpne hele revisjonsrapporten</a> (alle stier steg for steg, diagrammer og mutasjonstabellen).</p>`;
 }
 
 export function auditPage(reading: AuditReading): SafeHtml {
   if (reading.kind === 'missing') {
     return html`<h1>Revisjon</h1>
-    ${messageBox('notice', 'Det finnes ingen revisjonsrapport ennå.')}
-    ${howToMake()}`;
+      ${messageBox('notice', 'Det finnes ingen revisjonsrapport ennå.')} ${howToMake()}`;
   }
   if (reading.kind === 'unreadable') {
     return html`<h1>Revisjon</h1>
-    ${messageBox('error', html`Revisjonsrapporten kunne ikke leses: ${reading.reason}.`)}
-    ${howToMake()}`;
+      ${messageBox('error', html`Revisjonsrapporten kunne ikke leses: ${reading.reason}.`)} ${howToMake()}`;
   }
   return html`<h1>Revisjon</h1>
-  <p>Revisjonen går gjennom hver rutine: den lager stier gjennom alle steg og overganger, sjekker reglene på hver sti,
-    spiller stiene av mot den virkelige saksflyten og kontrollerer at feil lagt inn med vilje blir fanget.</p>
-  ${summaryBody(reading.summary)}`;
+    <p>
+      Revisjonen går gjennom hver rutine: den lager stier gjennom alle steg og overganger, sjekker reglene på hver sti, spiller stiene av
+      mot den virkelige saksflyten og kontrollerer at feil lagt inn med vilje blir fanget.
+    </p>
+    ${summaryBody(reading.summary)}`;
 }

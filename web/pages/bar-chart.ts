@@ -47,19 +47,28 @@ export function barChart(chart: BarChart): SafeHtml {
   const baseline = TOP + PLOT;
   const titleId = `${chart.id}-tittel`;
   const descId = `${chart.id}-beskrivelse`;
-  return html`<svg class="bar-chart" role="img" aria-labelledby="${titleId}" aria-describedby="${descId}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">
-<title id="${titleId}">${chart.title}</title>
-<desc id="${descId}">${chartDescription(chart.bars)}</desc>
-${chart.bars.map((b, i) => {
-  const barHeight = Math.round((b.value / max) * PLOT);
-  const x = LEFT + i * SLOT + (SLOT - BAR) / 2;
-  const centre = LEFT + i * SLOT + SLOT / 2;
-  return html`<g class="bar">
-<rect x="${x}" y="${baseline - barHeight}" width="${BAR}" height="${barHeight}" fill="${BAR_COLOR}"></rect>
-<text x="${centre}" y="${baseline - barHeight - 6}" text-anchor="middle" font-size="13" fill="${TEXT_COLOR}">${b.value}</text>
-<text x="${centre}" y="${baseline + 18}" text-anchor="middle" font-size="12" fill="${TEXT_COLOR}">${b.label}</text>
-</g>`;
-})}
-<line x1="${LEFT}" y1="${baseline}" x2="${width - LEFT}" y2="${baseline}" stroke="${AXIS_COLOR}" stroke-width="1"></line>
-</svg>`;
+  return html`<svg
+    class="bar-chart"
+    role="img"
+    aria-labelledby="${titleId}"
+    aria-describedby="${descId}"
+    viewBox="0 0 ${width} ${height}"
+    width="${width}"
+    height="${height}"
+    xmlns="http://www.w3.org/2000/svg"
+  >
+    <title id="${titleId}">${chart.title}</title>
+    <desc id="${descId}">${chartDescription(chart.bars)}</desc>
+    ${chart.bars.map((b, i) => {
+      const barHeight = Math.round((b.value / max) * PLOT);
+      const x = LEFT + i * SLOT + (SLOT - BAR) / 2;
+      const centre = LEFT + i * SLOT + SLOT / 2;
+      return html`<g class="bar">
+        <rect x="${x}" y="${baseline - barHeight}" width="${BAR}" height="${barHeight}" fill="${BAR_COLOR}"></rect>
+        <text x="${centre}" y="${baseline - barHeight - 6}" text-anchor="middle" font-size="13" fill="${TEXT_COLOR}">${b.value}</text>
+        <text x="${centre}" y="${baseline + 18}" text-anchor="middle" font-size="12" fill="${TEXT_COLOR}">${b.label}</text>
+      </g>`;
+    })}
+    <line x1="${LEFT}" y1="${baseline}" x2="${width - LEFT}" y2="${baseline}" stroke="${AXIS_COLOR}" stroke-width="1"></line>
+  </svg>`;
 }

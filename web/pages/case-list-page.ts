@@ -33,16 +33,28 @@ function caseName(c: ListedCase): string {
 export function caseTable(cases: readonly ListedCase[], now: Date, caption: string): SafeHtml {
   if (cases.length === 0) return html`<p>Ingen saker passer.</p>`;
   return html`<table class="cases">
-    <caption>${caption}</caption>
-    <thead><tr><th scope="col">Elev</th><th scope="col">Skole</th><th scope="col">Rutine</th><th scope="col">Fase</th><th scope="col">Neste frist</th></tr></thead>
-    <tbody>${cases.map(
-      (c) => html`<tr${c.row.overdue ? html` class="overdue-row"` : ''}>
+    <caption>
+      ${caption}
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Elev</th>
+        <th scope="col">Skole</th>
+        <th scope="col">Rutine</th>
+        <th scope="col">Fase</th>
+        <th scope="col">Neste frist</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${cases.map(
+        (c) => html`<tr${c.row.overdue ? html` class="overdue-row"` : ''}>
         <td><a href="${caseUrl(c.row.workflowId)}">${caseName(c)}</a></td>
         <td>${c.schoolName}</td><td>${c.procedureName}</td>
         <td>${stageNames[c.row.stage as PublicStage] ?? c.row.stage}</td>
         <td>${deadlineCell(c.row, now)}</td>
       </tr>`,
-    )}</tbody>
+      )}
+    </tbody>
   </table>`;
 }
 
@@ -61,22 +73,51 @@ function pager(page: Page<unknown>, query: URLSearchParams): SafeHtml {
 }
 
 const option = (value: string, label: string, selected: string | undefined) =>
-  html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
+  html`<option value="${value}" ${selected === value ? html` selected` : ''}>${label}</option>`;
 
 export function filterForm(filters: ListFilters, schoolIds: readonly string[], schools: SchoolDirectory): SafeHtml {
-  return html`<form class="filters" method="get" action="/saker" hx-get="/saker" hx-target="#case-results" hx-select="#case-results" hx-swap="outerHTML" hx-push-url="true">
-    <div><label for="f-skole">Skole</label>
-      <select id="f-skole" name="skole">${option('', 'Alle', filters.schoolId ?? '')}${schoolIds.map((id) => option(id, schools.get(id)?.name ?? id, filters.schoolId))}</select></div>
-    <div><label for="f-rutine">Rutine</label>
-      <select id="f-rutine" name="rutine">${option('', 'Alle', filters.procedureId ?? '')}${currentProcedures().map((p) => option(p.id, p.displayName, filters.procedureId))}</select></div>
-    <div><label for="f-fase">Fase</label>
-      <select id="f-fase" name="fase">${option('', 'Alle', filters.stage ?? '')}${Object.entries(stageNames).map(([id, name]) => option(id, name, filters.stage))}</select></div>
-    <div><label for="f-status">Status</label>
-      <select id="f-status" name="status">${option('', 'Alle', filters.status ?? '')}${option('open', 'Åpne', filters.status)}${option('closed', 'Avsluttede', filters.status)}</select></div>
-    <div><label for="f-innen">Frist innen (dager)</label>
-      <input id="f-innen" name="innen" type="number" min="0" max="365" inputmode="numeric" value="${filters.dueWithinDays ?? ''}"></div>
-    <div class="checkbox"><input id="f-forfalt" name="forfalt" type="checkbox" value="ja"${filters.overdue ? html` checked` : ''}>
-      <label for="f-forfalt">Bare saker med passert frist</label></div>
+  return html`<form
+    class="filters"
+    method="get"
+    action="/saker"
+    hx-get="/saker"
+    hx-target="#case-results"
+    hx-select="#case-results"
+    hx-swap="outerHTML"
+    hx-push-url="true"
+  >
+    <div>
+      <label for="f-skole">Skole</label>
+      <select id="f-skole" name="skole">
+        ${option('', 'Alle', filters.schoolId ?? '')}${schoolIds.map((id) => option(id, schools.get(id)?.name ?? id, filters.schoolId))}
+      </select>
+    </div>
+    <div>
+      <label for="f-rutine">Rutine</label>
+      <select id="f-rutine" name="rutine">
+        ${option('', 'Alle', filters.procedureId ?? '')}${currentProcedures().map((p) => option(p.id, p.displayName, filters.procedureId))}
+      </select>
+    </div>
+    <div>
+      <label for="f-fase">Fase</label>
+      <select id="f-fase" name="fase">
+        ${option('', 'Alle', filters.stage ?? '')}${Object.entries(stageNames).map(([id, name]) => option(id, name, filters.stage))}
+      </select>
+    </div>
+    <div>
+      <label for="f-status">Status</label>
+      <select id="f-status" name="status">
+        ${option('', 'Alle', filters.status ?? '')}${option('open', 'Åpne', filters.status)}${option('closed', 'Avsluttede', filters.status)}
+      </select>
+    </div>
+    <div>
+      <label for="f-innen">Frist innen (dager)</label>
+      <input id="f-innen" name="innen" type="number" min="0" max="365" inputmode="numeric" value="${filters.dueWithinDays ?? ''}" />
+    </div>
+    <div class="checkbox">
+      <input id="f-forfalt" name="forfalt" type="checkbox" value="ja" ${filters.overdue ? html` checked` : ''} />
+      <label for="f-forfalt">Bare saker med passert frist</label>
+    </div>
     <div><button type="submit">Vis saker</button></div>
   </form>`;
 }
@@ -91,11 +132,11 @@ export function caseListPage(args: {
   now: Date;
 }): SafeHtml {
   return html`<h1>Saker</h1>
-  ${filterForm(args.filters, args.schoolIds, args.schools)}
-  <div id="case-results" aria-live="polite">
-    ${caseTable(args.cases, args.now, `Saker du har tilgang til, sortert etter frist (${args.page.total})`)}
-    ${pager(args.page, args.query)}
-  </div>`;
+    ${filterForm(args.filters, args.schoolIds, args.schools)}
+    <div id="case-results" aria-live="polite">
+      ${caseTable(args.cases, args.now, `Saker du har tilgang til, sortert etter frist (${args.page.total})`)}
+      ${pager(args.page, args.query)}
+    </div>`;
 }
 
 export interface Task {
@@ -108,23 +149,35 @@ export interface Task {
 
 export function tasksPage(tasks: readonly Task[], now: Date, truncated: boolean): SafeHtml {
   return html`<h1>Mine oppgaver</h1>
-  <p>Saker der du er ansvarlig for steget saken står i, de med passert frist først.</p>
-  ${truncated && html`<p class="message notice" role="status">Listen viser bare de første sakene. Bruk «Saker» med filter for å se resten.</p>`}
-  ${
-    tasks.length === 0
-      ? html`<p>Du har ingen oppgaver nå.</p>`
-      : html`<table class="cases">
-    <caption>Dine oppgaver (${tasks.length})</caption>
-    <thead><tr><th scope="col">Elev</th><th scope="col">Skole</th><th scope="col">Steg</th><th scope="col">Frist</th><th scope="col">Hva steget venter på</th></tr></thead>
-    <tbody>${tasks.map(
-      (t) => html`<tr${t.listed.row.overdue ? html` class="overdue-row"` : ''}>
+    <p>Saker der du er ansvarlig for steget saken står i, de med passert frist først.</p>
+    ${truncated && html`<p class="message notice" role="status">Listen viser bare de første sakene. Bruk «Saker» med filter for å se resten.</p>`}
+    ${
+      tasks.length === 0
+        ? html`<p>Du har ingen oppgaver nå.</p>`
+        : html`<table class="cases">
+            <caption>
+              Dine oppgaver (${tasks.length})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Elev</th>
+                <th scope="col">Skole</th>
+                <th scope="col">Steg</th>
+                <th scope="col">Frist</th>
+                <th scope="col">Hva steget venter på</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${tasks.map(
+                (t) => html`<tr${t.listed.row.overdue ? html` class="overdue-row"` : ''}>
         <td><a href="${caseUrl(t.listed.row.workflowId)}">${caseName(t.listed)}</a></td>
         <td>${t.listed.schoolName}</td>
         <td>${t.stepLabel}</td>
         <td>${deadlineCell(t.listed.row, now)}</td>
         <td>${t.expected.map((e) => eventNames[e]).join(', ') || '–'}</td>
       </tr>`,
-    )}</tbody>
-  </table>`
-  }`;
+              )}
+            </tbody>
+          </table>`
+    }`;
 }

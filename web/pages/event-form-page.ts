@@ -46,39 +46,41 @@ export function eventFormPage(p: EventFormPage): SafeHtml {
   const title = p.variant.label === eventNames[p.type] ? eventNames[p.type] : `${eventNames[p.type]}: ${p.variant.label}`;
   const errorCount = Object.keys(p.eventErrors ?? {}).length + Object.keys(p.documentErrors ?? {}).length;
   return html`<p class="breadcrumb"><a href="/saker">Saker</a> › <a href="${caseUrl(p.workflowId)}">${p.caseTitle}</a> › ${title}</p>
-  <h1>${title}</h1>
-  <p>Steget saken er i: <strong>${p.stepLabel}</strong>. Du registrerer som ${roleNames[p.role]}.</p>
-  ${p.refusal && messageBox('error', html`<strong>Saken tok ikke imot registreringen, og ingenting er endret.</strong> ${p.refusal}`)}
-  ${
-    errorCount > 0 &&
-    messageBox(
-      'error',
-      html`<p>Skjemaet har ${errorCount} feil. Rett feltene under, og send på nytt:</p>
-        <ul class="error-summary">
-          ${[...errorLinks(p.eventErrors, EVENT_PREFIX), ...errorLinks(p.documentErrors, DOCUMENT_PREFIX)].map(
-            ([href, message]) => html`<li><a href="#${href}">${message}</a></li>`,
-          )}
-        </ul>`,
-    )
-  }
-  <form method="post" action="${caseUrl(p.workflowId)}/hendelser/${p.type}" novalidate>
-    <input type="hidden" name="_csrf" value="${p.csrfToken}">
-    <input type="hidden" name="eventId" value="${p.eventId}">
-    ${Object.entries(p.variant.fixed).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+    <h1>${title}</h1>
+    <p>Steget saken er i: <strong>${p.stepLabel}</strong>. Du registrerer som ${roleNames[p.role]}.</p>
+    ${p.refusal && messageBox('error', html`<strong>Saken tok ikke imot registreringen, og ingenting er endret.</strong> ${p.refusal}`)}
     ${
-      p.eventFields.length > 0 &&
-      html`<fieldset><legend>Opplysninger om steget</legend>
-        ${renderFields(p.eventFields, { prefix: EVENT_PREFIX, values: p.eventValues ?? {}, errors: p.eventErrors ?? {} })}
-      </fieldset>`
+      errorCount > 0 &&
+      messageBox(
+        'error',
+        html`<p>Skjemaet har ${errorCount} feil. Rett feltene under, og send på nytt:</p>
+          <ul class="error-summary">
+            ${[...errorLinks(p.eventErrors, EVENT_PREFIX), ...errorLinks(p.documentErrors, DOCUMENT_PREFIX)].map(
+              ([href, message]) => html`<li><a href="#${href}">${message}</a></li>`,
+            )}
+          </ul>`,
+      )
     }
-    ${
-      p.variant.documentKind &&
-      html`<fieldset><legend>Dokument: ${documentNames[p.variant.documentKind]}</legend>
-        <p class="muted">Dokumentet lages som PDF og arkiveres i saken når du sender skjemaet.</p>
-        ${renderFields(p.documentFields, { prefix: DOCUMENT_PREFIX, values: p.documentValues ?? {}, errors: p.documentErrors ?? {} })}
-      </fieldset>`
-    }
-    <button type="submit">${p.variant.documentKind ? 'Lagre dokumentet og registrer' : 'Registrer'}</button>
-    <a href="${caseUrl(p.workflowId)}">Avbryt</a>
-  </form>`;
+    <form method="post" action="${caseUrl(p.workflowId)}/hendelser/${p.type}" novalidate>
+      <input type="hidden" name="_csrf" value="${p.csrfToken}" />
+      <input type="hidden" name="eventId" value="${p.eventId}" />
+      ${Object.entries(p.variant.fixed).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
+      ${
+        p.eventFields.length > 0 &&
+        html`<fieldset>
+          <legend>Opplysninger om steget</legend>
+          ${renderFields(p.eventFields, { prefix: EVENT_PREFIX, values: p.eventValues ?? {}, errors: p.eventErrors ?? {} })}
+        </fieldset>`
+      }
+      ${
+        p.variant.documentKind &&
+        html`<fieldset>
+          <legend>Dokument: ${documentNames[p.variant.documentKind]}</legend>
+          <p class="muted">Dokumentet lages som PDF og arkiveres i saken når du sender skjemaet.</p>
+          ${renderFields(p.documentFields, { prefix: DOCUMENT_PREFIX, values: p.documentValues ?? {}, errors: p.documentErrors ?? {} })}
+        </fieldset>`
+      }
+      <button type="submit">${p.variant.documentKind ? 'Lagre dokumentet og registrer' : 'Registrer'}</button>
+      <a href="${caseUrl(p.workflowId)}">Avbryt</a>
+    </form>`;
 }

@@ -26,12 +26,15 @@ function navigation(user: WebUser, current: string | undefined): SafeHtml {
     ['/oversikt', 'Oversikt'],
     ['/rutiner', 'Rutiner'],
   ];
-  if (user.role === 'contact-teacher' || user.role === 'principal' || user.role === 'coordinator') entries.splice(2, 0, ['/saker/ny', 'Åpne sak']);
+  if (user.role === 'contact-teacher' || user.role === 'principal' || user.role === 'coordinator')
+    entries.splice(2, 0, ['/saker/ny', 'Åpne sak']);
   if (user.role === 'auditor' || user.role === 'administrator') entries.push(['/tilgangslogg', 'Tilgangslogg']);
   if (user.role === 'auditor' || user.role === 'administrator') entries.push(['/revisjon', 'Revisjon']);
-  return html`<nav aria-label="Hovedmeny"><ul>
-    ${entries.map(([href, label]) => html`<li><a href="${href}"${current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}
-  </ul></nav>`;
+  return html`<nav aria-label="Hovedmeny">
+    <ul>
+      ${entries.map(([href, label]) => html`<li><a href="${href}" ${current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}
+    </ul>
+  </nav>`;
 }
 
 export function page(frame: PageFrame): string {
@@ -56,7 +59,7 @@ export function page(frame: PageFrame): string {
     html`<div class="signed-in">
       <span>${user.displayName} (${webRoleNames[user.role]})</span>
       <form method="post" action="/logg-ut">
-        <input type="hidden" name="_csrf" value="${frame.csrfToken ?? ''}">
+        <input type="hidden" name="_csrf" value="${frame.csrfToken ?? ''}" />
         <button type="submit" class="link-button">Logg ut</button>
       </form>
     </div>`

@@ -43,7 +43,12 @@ export function registerAccessLogRoutes(app: WebApp, deps: WebDependencies): voi
       entries.length === PAGE_SIZE && last
         ? `/tilgangslogg?${new URLSearchParams({ ...(sak ? { sak } : {}), ...(bruker ? { bruker } : {}), for: last.openedAt }).toString()}`
         : undefined;
-    const body = accessLogPage({ entries, users, filter: { ...(sak ? { sak } : {}), ...(bruker ? { bruker } : {}) }, ...(older ? { olderLink: older } : {}) });
+    const body = accessLogPage({
+      entries,
+      users,
+      filter: { ...(sak ? { sak } : {}), ...(bruker ? { bruker } : {}) },
+      ...(older ? { olderLink: older } : {}),
+    });
     return sendPage(reply, page({ title: 'Tilgangslogg', user, csrfToken: csrfToken(reply), current: '/tilgangslogg', body }));
   });
 }

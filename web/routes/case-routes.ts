@@ -36,7 +36,10 @@ const listQuery = z.object({
   status: z.enum(['', 'open', 'closed'], { error: 'status må være open eller closed' }).optional(),
   forfalt: yes.optional(),
   innen: z
-    .union([z.literal(''), z.coerce.number({ error: 'frist innen må være et tall' }).int('frist innen må være et helt tall').min(0).max(365)])
+    .union([
+      z.literal(''),
+      z.coerce.number({ error: 'frist innen må være et tall' }).int('frist innen må være et helt tall').min(0).max(365),
+    ])
     .optional(),
   side: z.coerce.number().int().min(1).max(100_000).optional(),
 });
@@ -177,63 +180,71 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
     return sendPage(reply, page({ title: 'Mine oppgaver', user, csrfToken: csrfToken(reply), current: '/oppgaver', body }));
   });
 
-  app.get('/saker/:workflowId', { schema: { params: caseParams, querystring: z.object({ registrert: z.string().max(64).optional() }) } }, async (request, reply) => {
-    const user = await requireUser(deps, request, reply);
-    if (!user) return reply;
-    const view = await viewForUser(deps, user, request.params.workflowId);
-    const now = deps.now();
-    await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'view', at: now });
-    const roles = await actingRoles(user, view.schoolId, deps.directory);
-    const people = await deps.directory.pupilNames([{ schoolId: view.schoolId, pupilId: view.pupilId }]);
-    const registered = request.query.registrert as keyof typeof eventNames | undefined;
-    const body = casePage({
-      view,
-      ...(people.has(`${view.schoolId}/${view.pupilId}`) ? { pupilName: people.get(`${view.schoolId}/${view.pupilId}`)! } : {}),
-      schoolName: schoolNameOf(deps, view.schoolId),
-      actions: eventsFor(view, roles).map((a) => ({
-        ...a,
-        variants: formVariants(a.type).map((v) => ({
-          label: v.label,
-          query: Object.keys(v.fixed).length > 0 ? `?${new URLSearchParams(v.fixed).toString()}` : '',
+  app.get(
+    '/saker/:workflowId',
+    { schema: { params: caseParams, querystring: z.object({ registrert: z.string().max(64).optional() }) } },
+    async (request, reply) => {
+      const user = await requireUser(deps, request, reply);
+      if (!user) return reply;
+      const view = await viewForUser(deps, user, request.params.workflowId);
+      const now = deps.now();
+      await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'view', at: now });
+      const roles = await actingRoles(user, view.schoolId, deps.directory);
+      const people = await deps.directory.pupilNames([{ schoolId: view.schoolId, pupilId: view.pupilId }]);
+      const registered = request.query.registrert as keyof typeof eventNames | undefined;
+      const body = casePage({
+        view,
+        ...(people.has(`${view.schoolId}/${view.pupilId}`) ? { pupilName: people.get(`${view.schoolId}/${view.pupilId}`)! } : {}),
+        schoolName: schoolNameOf(deps, view.schoolId),
+        actions: eventsFor(view, roles).map((a) => ({
+          ...a,
+          variants: formVariants(a.type).map((v) => ({
+            label: v.label,
+            query: Object.keys(v.fixed).length > 0 ? `?${new URLSearchParams(v.fixed).toString()}` : '',
+          })),
         })),
-      })),
-      readOnly: !mayAct(user),
-      clauses: clausesOf(view),
-      documents: await deps.archive.documentsOfCase(view.caseId),
-      names: await namesForCase(deps, view),
-      now,
-      ...(request.query.registrert === 'opened'
-        ? { notice: 'Saken er åpnet.' }
-        : registered && eventNames[registered]
-          ? { notice: `«${eventNames[registered]}» er registrert.` }
-          : {}),
-    });
-    const pupilName = people.get(`${view.schoolId}/${view.pupilId}`);
-    const title = `Sak: ${pupilName ?? `elev ${view.pupilId}`}`;
-    return sendPage(reply, page({ title, user, csrfToken: csrfToken(reply), current: '/saker', body }));
-  });
+        readOnly: !mayAct(user),
+        clauses: clausesOf(view),
+        documents: await deps.archive.documentsOfCase(view.caseId),
+        names: await namesForCase(deps, view),
+        now,
+        ...(request.query.registrert === 'opened'
+          ? { notice: 'Saken er åpnet.' }
+          : registered && eventNames[registered]
+            ? { notice: `«${eventNames[registered]}» er registrert.` }
+            : {}),
+      });
+      const pupilName = people.get(`${view.schoolId}/${view.pupilId}`);
+      const title = `Sak: ${pupilName ?? `elev ${view.pupilId}`}`;
+      return sendPage(reply, page({ title, user, csrfToken: csrfToken(reply), current: '/saker', body }));
+    },
+  );
 
-  app.get('/saker/:workflowId/dokumenter/:reference', { schema: { params: caseParams.extend({ reference: z.string().min(1).max(200) }) } }, async (request, reply) => {
-    const user = await requireUser(deps, request, reply);
-    if (!user) return reply;
-    const view = await viewForUser(deps, user, request.params.workflowId);
-    let document;
-    try {
-      document = await deps.archive.readDocument(request.params.reference);
-    } catch (err) {
-      if (err instanceof ArchiveNotFoundError) throw new CaseNotFoundError(request.params.reference);
-      throw err;
-    }
-    // The reference must belong to this case: a person with access to one case cannot read another's documents by guessing.
-    if (document.record.caseId !== view.caseId) throw new ForbiddenError('Dokumentet hører ikke til denne saken.');
-    await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'document', at: deps.now() });
-    const fileName = `${document.record.documentKind}-${document.record.caseFileNumber.replace('/', '-')}-${document.record.entryNumber}.pdf`;
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `inline; filename="${fileName}"`)
-      .header('cache-control', 'no-store')
-      .send(document.content);
-  });
+  app.get(
+    '/saker/:workflowId/dokumenter/:reference',
+    { schema: { params: caseParams.extend({ reference: z.string().min(1).max(200) }) } },
+    async (request, reply) => {
+      const user = await requireUser(deps, request, reply);
+      if (!user) return reply;
+      const view = await viewForUser(deps, user, request.params.workflowId);
+      let document;
+      try {
+        document = await deps.archive.readDocument(request.params.reference);
+      } catch (err) {
+        if (err instanceof ArchiveNotFoundError) throw new CaseNotFoundError(request.params.reference);
+        throw err;
+      }
+      // The reference must belong to this case: a person with access to one case cannot read another's documents by guessing.
+      if (document.record.caseId !== view.caseId) throw new ForbiddenError('Dokumentet hører ikke til denne saken.');
+      await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'document', at: deps.now() });
+      const fileName = `${document.record.documentKind}-${document.record.caseFileNumber.replace('/', '-')}-${document.record.entryNumber}.pdf`;
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${fileName}"`)
+        .header('cache-control', 'no-store')
+        .send(document.content);
+    },
+  );
 
   app.get('/saker/:workflowId/diagram.svg', { schema: { params: caseParams } }, async (request, reply) => {
     const user = await requireUser(deps, request, reply);

@@ -10,7 +10,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CaseRefusedError } from '../../app/case-client';
-import { DocumentFilingError, type DocumentParticipant, PENDING_ARCHIVE_REFERENCE, documentRefField, fileCaseDocument } from '../../casework/file-document';
+import {
+  DocumentFilingError,
+  type DocumentParticipant,
+  PENDING_ARCHIVE_REFERENCE,
+  documentRefField,
+  fileCaseDocument,
+} from '../../casework/file-document';
 import { documentFormSchemas } from '../../documents/document-forms';
 import { type CaseEvent, type EventType, caseEventSchema, eventTypes } from '../../machines/events';
 import { eventNames, roleNames } from '../../machines/labels';
@@ -47,13 +53,20 @@ interface StepContext {
 }
 
 /** The step the person asks for, if the case takes it now and one of their roles may send it. */
-async function stepContext(deps: WebDependencies, user: WebUser, workflowId: string, type: EventType, fixed: Record<string, string | undefined>): Promise<StepContext | { refusal: string; view: CaseView }> {
+async function stepContext(
+  deps: WebDependencies,
+  user: WebUser,
+  workflowId: string,
+  type: EventType,
+  fixed: Record<string, string | undefined>,
+): Promise<StepContext | { refusal: string; view: CaseView }> {
   const view = await viewForUser(deps, user, workflowId);
   if (!mayAct(user)) throw new ForbiddenError('Du har lesetilgang og kan ikke registrere noe i saker.');
   const variant = findVariant(type, fixed) ?? (formVariants(type).length === 1 ? formVariants(type)[0] : undefined);
   if (!variant) throw new ForbiddenError(`Velg hva slags «${eventNames[type]}» fra saken.`);
   if (view.status !== 'open') return { view, refusal: `Saken er avsluttet; «${eventNames[type]}» kan ikke registreres.` };
-  if (!view.allowedEvents.includes(type)) return { view, refusal: `«${eventNames[type]}» kan ikke registreres i steget «${view.state.label}».` };
+  if (!view.allowedEvents.includes(type))
+    return { view, refusal: `«${eventNames[type]}» kan ikke registreres i steget «${view.state.label}».` };
   const role = roleForEvent(view, type, await actingRoles(user, view.schoolId, deps.directory));
   if (!role) {
     const allowed = view.senders?.[type] ?? [];
@@ -66,7 +79,15 @@ async function stepContext(deps: WebDependencies, user: WebUser, workflowId: str
   return { user, view, type, variant, role, caseTitle };
 }
 
-function formPage(reply: FastifyReply, ctx: StepContext, form: Omit<EventFormPage, 'workflowId' | 'caseTitle' | 'stepLabel' | 'type' | 'variant' | 'role' | 'csrfToken' | 'eventFields' | 'documentFields'>, status = 200) {
+function formPage(
+  reply: FastifyReply,
+  ctx: StepContext,
+  form: Omit<
+    EventFormPage,
+    'workflowId' | 'caseTitle' | 'stepLabel' | 'type' | 'variant' | 'role' | 'csrfToken' | 'eventFields' | 'documentFields'
+  >,
+  status = 200,
+) {
   const token = csrfToken(reply);
   const body = eventFormPage({
     workflowId: ctx.view.workflowId,
@@ -103,13 +124,17 @@ function fixedOf(body: FormBody, variant: FormVariant | undefined, type: EventTy
 }
 
 export function registerEventRoutes(app: WebApp, deps: WebDependencies): void {
-  app.get('/saker/:workflowId/hendelser/:type', { schema: { params, querystring: z.record(z.string(), z.string().max(100)) } }, async (request, reply) => {
-    const user = await requireUser(deps, request, reply);
-    if (!user) return reply;
-    const ctx = await stepContext(deps, user, request.params.workflowId, request.params.type, request.query);
-    if ('refusal' in ctx) return refusedPage(reply, user, ctx.view, ctx.refusal);
-    return formPage(reply, ctx, { eventId: `web-${randomUUID()}` });
-  });
+  app.get(
+    '/saker/:workflowId/hendelser/:type',
+    { schema: { params, querystring: z.record(z.string(), z.string().max(100)) } },
+    async (request, reply) => {
+      const user = await requireUser(deps, request, reply);
+      if (!user) return reply;
+      const ctx = await stepContext(deps, user, request.params.workflowId, request.params.type, request.query);
+      if ('refusal' in ctx) return refusedPage(reply, user, ctx.view, ctx.refusal);
+      return formPage(reply, ctx, { eventId: `web-${randomUUID()}` });
+    },
+  );
 
   app.post(
     '/saker/:workflowId/hendelser/:type',
@@ -143,21 +168,37 @@ export function registerEventRoutes(app: WebApp, deps: WebDependencies): void {
       const parsedEvent = caseEventSchema.safeParse(candidate, parseOptions);
       const parsedDocument = documentKind ? documentFormSchemas[documentKind].safeParse(documentValues, parseOptions) : undefined;
       const eventErrors = parsedEvent.success ? {} : formErrors(parsedEvent.error, eventFields, candidate);
-      const documentErrors = parsedDocument && !parsedDocument.success ? formErrors(parsedDocument.error, documentFields, documentValues) : {};
+      const documentErrors =
+        parsedDocument && !parsedDocument.success ? formErrors(parsedDocument.error, documentFields, documentValues) : {};
       if (!parsedEvent.success || (parsedDocument && !parsedDocument.success)) {
         const general = eventErrors[''];
-        return formPage(reply, ctx, { eventId, eventValues, documentValues, eventErrors, documentErrors, ...(general ? { refusal: general } : {}) }, 422);
+        return formPage(
+          reply,
+          ctx,
+          { eventId, eventValues, documentValues, eventErrors, documentErrors, ...(general ? { refusal: general } : {}) },
+          422,
+        );
       }
       const event = parsedEvent.data as CaseEvent;
       try {
         if (documentKind) {
-          await fileCaseDocument(deps, { workflowId: ctx.view.workflowId, event, fields: parsedDocument!.data, participants: participantsOf(eventValues) });
+          await fileCaseDocument(deps, {
+            workflowId: ctx.view.workflowId,
+            event,
+            fields: parsedDocument!.data,
+            participants: participantsOf(eventValues),
+          });
         } else {
           await deps.cases.send(ctx.view.workflowId, event);
         }
       } catch (err) {
         if (err instanceof CaseRefusedError || err instanceof DocumentFilingError) {
-          return formPage(reply, ctx, { eventId, eventValues, documentValues, refusal: err instanceof CaseRefusedError ? err.reason : err.message }, 409);
+          return formPage(
+            reply,
+            ctx,
+            { eventId, eventValues, documentValues, refusal: err instanceof CaseRefusedError ? err.reason : err.message },
+            409,
+          );
         }
         throw err;
       }

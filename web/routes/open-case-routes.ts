@@ -87,7 +87,12 @@ export function registerOpenCaseRoutes(app: WebApp, deps: WebDependencies): void
       if (err instanceof CaseAlreadyOpenError) {
         return refuse(html`Eleven har allerede en åpen sak: <a href="${caseUrl(err.workflowId)}">gå til saken</a>.`, 409);
       }
-      if (err instanceof ProcedureError || err instanceof TriggerBelowLimitError || err instanceof WrongProcedureError || err instanceof UnknownSchoolError) {
+      if (
+        err instanceof ProcedureError ||
+        err instanceof TriggerBelowLimitError ||
+        err instanceof WrongProcedureError ||
+        err instanceof UnknownSchoolError
+      ) {
         return refuse(err.message, 422);
       }
       throw err;

@@ -83,7 +83,9 @@ type Procedure = ReturnType<typeof currentProcedures>[number];
 async function currentProcedure(reply: FastifyReply, user: WebUser, procedureId: string): Promise<Procedure | undefined> {
   const procedure = currentProcedures().find((p) => p.id === procedureId);
   if (!procedure) {
-    const known = currentProcedures().map((p) => p.id).join(', ');
+    const known = currentProcedures()
+      .map((p) => p.id)
+      .join(', ');
     await notFound(reply, user, 'Finner ikke rutinen', `Det finnes ingen rutine «${procedureId}». Kjente rutiner: ${known}.`);
   }
   return procedure;
@@ -91,7 +93,8 @@ async function currentProcedure(reply: FastifyReply, user: WebUser, procedureId:
 
 /** A Norwegian 404 page in the signed-in frame. */
 function notFound(reply: FastifyReply, user: WebUser, title: string, text: string): FastifyReply {
-  const body = html`<h1>${title}</h1>${messageBox('error', text)}`;
+  const body = html`<h1>${title}</h1>
+    ${messageBox('error', text)}`;
   return sendPage(reply, page({ title, user, csrfToken: csrfToken(reply), body }), 404);
 }
 

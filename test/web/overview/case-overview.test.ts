@@ -8,7 +8,16 @@ import { aggregateOverview, monthsUpTo, schoolTerm } from '../../../web/case-ove
 let n = 0;
 function row(over: Partial<CaseRow>): CaseRow {
   n += 1;
-  return { workflowId: `case-${n}`, schoolId: 'S001', pupilId: `E${n}`, procedureId: 'p', stage: 'identification', status: 'open', overdue: false, ...over };
+  return {
+    workflowId: `case-${n}`,
+    schoolId: 'S001',
+    pupilId: `E${n}`,
+    procedureId: 'p',
+    stage: 'identification',
+    status: 'open',
+    overdue: false,
+    ...over,
+  };
 }
 
 describe('schoolTerm', () => {
@@ -27,7 +36,18 @@ describe('schoolTerm', () => {
 describe('monthsUpTo', () => {
   test('the twelve months ending with the current one, across the year boundary, oldest first', () => {
     expect(monthsUpTo(new Date('2026-03-15T12:00:00Z'))).toEqual([
-      '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
     ]);
   });
 });
