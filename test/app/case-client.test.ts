@@ -22,6 +22,12 @@ describe('caseListQuery', () => {
     [{ overdue: true }, 'DeadlineOverdue = true'],
     [{ dueWithinDays: 7 }, "NextDeadline <= '2026-10-08T08:00:00.000Z'"],
     [{ dueWithinDays: 0 }, "NextDeadline <= '2026-10-01T08:00:00.000Z'"],
+    [{ stage: 'measures' }, "CaseStage = 'measures'"],
+    [{ schoolIds: ['S001', 'S002'] }, "SchoolId IN ('S001', 'S002')"],
+    [{ workflowIds: ['fravaerssak-S001-e1'] }, "WorkflowId IN ('fravaerssak-S001-e1')"],
+    [{ schoolIds: [] }, "SchoolId = ''"],
+    [{ workflowIds: [] }, "WorkflowId = ''"],
+    [{ schoolIds: ["S0'1"] }, "SchoolId IN ('S0\\'1')"],
   ])('%j narrows by its search attribute', (filter, clause) => {
     expect(caseListQuery(filter, now)).toBe(`WorkflowType = 'caseWorkflow' AND ${clause}`);
   });
