@@ -282,3 +282,21 @@ describe('runs recorded before case-host-2 keep the older rules', () => {
     expect(host.refusal(contacted(), 'signal')).toBeUndefined();
   });
 });
+
+describe('the view names who may act', () => {
+  test('senders: per allowed event the roles the authorization rule lets send it; detection-only events have none', () => {
+    const view = open().view('w', OPENED_MS);
+    expect(view.senders?.['guardians.contacted']).toEqual(expect.arrayContaining(['contact-teacher', 'principal']));
+    // Any staff member may record a notice from the guardians in any step.
+    expect(view.senders?.['absence.noticeReceived']).toEqual(expect.arrayContaining(['contact-teacher', 'school-nurse']));
+    for (const type of Object.keys(view.senders ?? {})) expect(view.allowedEvents).toContain(type);
+    expect(view.senders?.['absence.newTrigger']).toBeUndefined();
+  });
+
+  test('stepEvents: what the current step itself waits for, not what every step takes', () => {
+    const view = open().view('w', OPENED_MS);
+    expect(view.stepEvents).toContain('guardians.contacted');
+    expect(view.stepEvents).not.toContain('case.closed');
+    for (const type of view.stepEvents ?? []) expect(view.allowedEvents).toContain(type);
+  });
+});
