@@ -5,10 +5,13 @@
  * checks that SQL and detect() find the same triggers, and prints a table and a linearity line.
  * Then, per database (in memory, SQLite, PostgreSQL; bench/databases.ts), the real importFile and
  * runDetection in fresh processes, with a second table and a line on detection's peak memory.
+ * Last, the case list (bench/case-list.ts): «Saker»'s response time with N open cases in Temporal
+ * visibility, against the raw listing of the same query. `--phases` picks which of the three run.
  * See bench/README.md for what each number means.
  *
  * Usage: npm run bench -- [--pupils N] [--sizes N,N,...] [--seed S] [--procedure ID] [--runs R]
- *                         [--databases memory,sqlite,postgres]
+ *                         [--databases memory,sqlite,postgres] [--phases intake,databases,case-list]
+ *                         [--open-cases N]
  *
  * Exits 1 only when something fails (a child process, an import error, SQL and detect()
  * disagreeing, the databases delivering different triggers, PostgreSQL not starting); never
@@ -19,6 +22,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PostgresServer } from '../scripts/lib/postgres-server';
+import { type CaseListResult, DEFAULT_CASE_LIST_OPTIONS, caseListReport } from './case-list';
 import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
 import { type DatabaseSizeResult, databaseReport, disagreements, measureDatabases, parseDatabases, startBenchPostgres } from './databases';
 import type { MeasureResult } from './measure';
@@ -31,7 +35,26 @@ const USAGE = `Usage: npm run bench -- [options]
   --seed S          generator seed (default 1)
   --procedure ID    procedure whose rules detect() runs (default tiltaksplan-elevfravaer)
   --runs R          repetitions of evaluation and SQL query per size; the median counts (default 3)
-  --databases LIST  databases for importFile and runDetection (default memory,sqlite,postgres)`;
+  --databases LIST  databases for importFile and runDetection (default memory,sqlite,postgres)
+  --phases LIST     phases to run (default intake,databases,case-list)
+  --open-cases N    open cases for the case-list phase (default 10000)`;
+
+/** The bench's phases: intake and detection per size, the databases per size, the case list. */
+export const BENCH_PHASES = ['intake', 'databases', 'case-list'] as const;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
+
+/** `intake,case-list` → the phases, in the bench's order; throws naming an unknown one. */
+export function parsePhases(text: string): BenchPhase[] {
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const unknown = names.filter((n) => !(BENCH_PHASES as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--phases must list some of ${BENCH_PHASES.join(', ')}; got "${text}"`);
+  }
+  return BENCH_PHASES.filter((p) => names.includes(p));
+}
 
 export interface BenchOptions {
   sizes: number[];
@@ -39,6 +62,9 @@ export interface BenchOptions {
   procedureId: string;
   runs: number;
   databases: BenchDatabase[];
+  phases: BenchPhase[];
+  /** Open cases in visibility for the case-list phase. */
+  openCases: number;
 }
 
 /** Parses the command line; throws with a message for the user on bad input. */
@@ -52,6 +78,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       procedure: { type: 'string', default: 'tiltaksplan-elevfravaer' },
       runs: { type: 'string', default: '3' },
       databases: { type: 'string', default: BENCH_DATABASES.join(',') },
+      phases: { type: 'string', default: BENCH_PHASES.join(',') },
+      'open-cases': { type: 'string', default: String(DEFAULT_CASE_LIST_OPTIONS.cases) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -72,6 +100,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     procedureId: values.procedure,
     runs: integer('runs', values.runs, 1),
     databases: parseDatabases(values.databases),
+    phases: parsePhases(values.phases),
+    openCases: integer('open-cases', values['open-cases'], 1),
   };
 }
 
@@ -186,6 +216,8 @@ async function main(argv: string[]): Promise<number> {
   const results: MeasureResult[] = [];
   const data: WriteDataResult[] = [];
   const databaseResults: DatabaseSizeResult[] = [];
+  let caseList: CaseListResult | undefined;
+  const runs = (phase: BenchPhase): boolean => options.phases.includes(phase);
   let postgres: PostgresServer | undefined;
   // Ctrl-C or a kill: stop the PostgreSQL server (and remove its folder and the data) before leaving.
   const interrupted = (signal: NodeJS.Signals): void => {
@@ -198,14 +230,17 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    if (options.databases.includes('postgres')) {
+    if (runs('databases') && options.databases.includes('postgres')) {
       console.log('Starting a throwaway PostgreSQL server for the benchmark ...');
       postgres = await startBenchPostgres();
     }
+    const perSize = runs('intake') || runs('databases');
     console.log(
-      `Benchmark: sizes ${options.sizes.map(int).join(', ')} pupils; procedure ${options.procedureId}; seed ${options.seed}; ${options.runs} run(s)`,
+      perSize
+        ? `Benchmark: sizes ${options.sizes.map(int).join(', ')} pupils; procedure ${options.procedureId}; seed ${options.seed}; ${options.runs} run(s); phases ${options.phases.join(', ')}`
+        : `Benchmark: phases ${options.phases.join(', ')}`,
     );
-    for (const pupils of options.sizes) {
+    for (const pupils of perSize ? options.sizes : []) {
       const file = path.join(dir, `registrations-${pupils}.csv`);
       console.log(`[${int(pupils)}] generating a school year and writing CSV ...`);
       const written = await runChild<WriteDataResult>({ role: 'write-data', pupils, seed: options.seed, file });
@@ -213,38 +248,46 @@ async function main(argv: string[]): Promise<number> {
         `[${int(pupils)}] ${int(written.registrations)} registrations, ${fixed(written.bytes / 1024 / 1024, 1)} MB CSV ` +
           `(generate ${int(written.generateMs)} ms, write ${int(written.writeMs)} ms, generator maxRSS ${int(written.maxRssMb)} MB)`,
       );
-      console.log(`[${int(pupils)}] measuring in a fresh process ...`);
-      const measured = await runChild<MeasureResult>({
-        role: 'measure',
-        pupils,
-        file,
-        schoolYear: written.schoolYear,
-        expectedRows: written.registrations,
-        procedureId: options.procedureId,
-        runs: options.runs,
-      });
-      console.log(
-        `[${int(pupils)}] import ${int(measured.importMs)} ms, evaluation ${int(measured.evaluationMs)} ms, SQL query ${int(measured.sqlQueryMs)} ms, ` +
-          `SQL ${measured.compared.length === 0 ? 'not compared' : measured.agreement.agree ? 'agrees' : 'DISAGREES'}`,
-      );
       data.push(written);
-      results.push(measured);
-      console.log(`[${int(pupils)}] importFile and runDetection on ${options.databases.join(', ')}, each in a fresh process ...`);
-      const databases = await measureDatabases(
-        {
+      if (runs('intake')) {
+        console.log(`[${int(pupils)}] measuring in a fresh process ...`);
+        const measured = await runChild<MeasureResult>({
+          role: 'measure',
           pupils,
           file,
           schoolYear: written.schoolYear,
           expectedRows: written.registrations,
           procedureId: options.procedureId,
-          databases: options.databases,
-          dir,
-          ...(postgres ? { postgres } : {}),
-        },
-        runChild,
-      );
+          runs: options.runs,
+        });
+        console.log(
+          `[${int(pupils)}] import ${int(measured.importMs)} ms, evaluation ${int(measured.evaluationMs)} ms, SQL query ${int(measured.sqlQueryMs)} ms, ` +
+            `SQL ${measured.compared.length === 0 ? 'not compared' : measured.agreement.agree ? 'agrees' : 'DISAGREES'}`,
+        );
+        results.push(measured);
+      }
+      if (runs('databases')) {
+        console.log(`[${int(pupils)}] importFile and runDetection on ${options.databases.join(', ')}, each in a fresh process ...`);
+        const databases = await measureDatabases(
+          {
+            pupils,
+            file,
+            schoolYear: written.schoolYear,
+            expectedRows: written.registrations,
+            procedureId: options.procedureId,
+            databases: options.databases,
+            dir,
+            ...(postgres ? { postgres } : {}),
+          },
+          runChild,
+        );
+        databaseResults.push(databases);
+      }
       rmSync(file, { force: true });
-      databaseResults.push(databases);
+    }
+    if (runs('case-list')) {
+      console.log(`[case list] ${int(options.openCases)} open cases, in a fresh process ...`);
+      caseList = await runChild<CaseListResult>({ role: 'case-list', options: { ...DEFAULT_CASE_LIST_OPTIONS, cases: options.openCases } });
     }
   } catch (err) {
     console.error(`Benchmark failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -255,8 +298,9 @@ async function main(argv: string[]): Promise<number> {
     process.removeListener('SIGTERM', interrupted);
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(report(options, results, data));
-  console.log(databaseReport(databaseResults));
+  if (runs('intake')) console.log(report(options, results, data));
+  if (runs('databases')) console.log(databaseReport(databaseResults));
+  if (caseList) console.log(caseListReport(caseList));
   const databasesDisagree = databaseResults.flatMap(disagreements);
   const disagree = results.filter((r) => r.compared.length > 0 && !r.agreement.agree);
   if (results.some((r) => r.compared.length === 0)) {

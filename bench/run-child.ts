@@ -22,8 +22,11 @@ export function runChild<T>(task: ChildTask): Promise<T> {
     child.on('exit', (code, signal) => {
       if (code === 0 && result !== undefined) resolve(result);
       else {
-        const what = task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role;
-        reject(new Error(`${what} for ${task.pupils} pupils failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
+        const what =
+          task.role === 'case-list'
+            ? `the case list with ${task.options.cases} open cases`
+            : `${task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role} for ${task.pupils} pupils`;
+        reject(new Error(`${what} failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
       }
     });
   });
