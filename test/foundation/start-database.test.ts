@@ -26,7 +26,13 @@ test('a damaged old registration file stops npm start with exit 4 before the dev
   const start = spawnGroup(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     name: 'npm start',
     cwd: PROJECT_ROOT,
-    env: { ...process.env, DATA_DIR: dir, TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) },
+    env: {
+      ...process.env,
+      DATA_DIR: dir,
+      TEMPORAL_DEV_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      WEB_PORT: String(await freePort()),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -2,8 +2,9 @@
  * The main job (`npm start`, scripts/start.ts) end to end on a real dev server: the first start
  * loads demo data (cases open under all four procedures) before it says it is ready; the case
  * worker killed with SIGKILL is restarted after 1 s, logged in Norwegian with the signal, while the dev
- * server keeps running and the new worker does work; Ctrl-C (SIGINT) then stops everything and
- * leaves no process behind.
+ * server keeps running and the new worker does work; a newcomer signs in to the web application
+ * as the demo contact teacher it prints, sees their tasks and takes a case through a step with a
+ * document; Ctrl-C (SIGINT) then stops everything and leaves no process behind.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ const taskQueue = `start-${randomUUID()}`;
 let start: GroupChild;
 let output = '';
 let address = '';
+let webPort = 0;
 
 /** Resolves with the first match of `pattern` in the main job's output. */
 async function waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<RegExpExecArray> {
@@ -48,6 +50,7 @@ const alive = (pid: number) => {
 
 beforeAll(async () => {
   const port = await freePort();
+  webPort = await freePort();
   start = spawnGroup(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     name: 'npm start',
     cwd: PROJECT_ROOT,
@@ -57,6 +60,7 @@ beforeAll(async () => {
       TEMPORAL_DEV_PORT: String(port),
       TEMPORAL_UI_PORT: String(await freePort()),
       TEMPORAL_TASK_QUEUE: taskQueue,
+      WEB_PORT: String(webPort),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -112,13 +116,92 @@ test('the first start loads demo data before it is ready: cases open at the demo
   expect([...schools].every((school) => (DEMO_SCHOOL_IDS as readonly string[]).includes(school))).toBe(true);
 }, 60_000);
 
+/** A browser's part, by hand: the sealed session cookie carried from answer to answer. */
+function cookieJar() {
+  let cookie = '';
+  return async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`http://127.0.0.1:${webPort}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
+    const set = response.headers.getSetCookie().find((c) => c.startsWith('skolefravaer_okt='));
+    if (set) cookie = set.split(';')[0]!;
+    return { status: response.status, location: response.headers.get('location'), body: await response.text() };
+  };
+}
+const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
+
+test('a newcomer signs in as the printed demo contact teacher, sees their tasks and takes a case through a step with a document', async () => {
+  expect(output).toMatch(/^Demoen tok \d+ steg i \d+ saker/m);
+  expect(output).toContain(`Nettløsningen:        http://127.0.0.1:${webPort}`);
+  const username = (await waitFor(/^ {4}kontaktlærer +(\S+)/m))[1]!;
+  const password = (await waitFor(/Demobrukere \(passord «([^»]+)»/))[1]!;
+  await waitFor(/Nettløsningen kjører på/);
+  const get = cookieJar();
+
+  const signIn = await get('/logg-inn');
+  expect(signIn.status).toBe(200);
+  const signedIn = await get('/logg-inn', form({ _csrf: csrfOf(signIn.body), brukernavn: username, passord: password }));
+  expect([signedIn.status, signedIn.location]).toEqual([303, '/oppgaver']);
+
+  const tasks = await get('/oppgaver');
+  expect(tasks.body).toContain('Mine oppgaver');
+  const caseLinks = [...tasks.body.matchAll(/href="(\/saker\/fravaerssak-[^"]+)"/g)].map((m) => m[1]!);
+  expect(caseLinks.length).toBeGreaterThan(0);
+
+  // The first task whose step waits for a contact with the guardians (the first step of every procedure).
+  let formPath: string | undefined;
+  for (const link of caseLinks) {
+    const page = await get(link);
+    const found = /href="(\/saker\/[^"]+\/hendelser\/guardians\.contacted)"/.exec(page.body);
+    if (found) {
+      formPath = found[1]!;
+      break;
+    }
+  }
+  expect(formPath).toBeDefined();
+  const blank = await get(formPath!);
+  const eventId = /name="eventId" value="([^"]+)"/.exec(blank.body)![1]!;
+  const sent = await get(
+    formPath!,
+    form({
+      _csrf: csrfOf(blank.body),
+      eventId,
+      'hendelse.channel': 'phone',
+      'hendelse.cause': 'school-related',
+      'dokument.conversationDate': new Date().toISOString().slice(0, 10),
+      'dokument.channel': 'phone',
+      'dokument.summary': 'Samtale med foresatte om fraværet.',
+      'dokument.agreed': 'Møte med skolen neste uke.',
+      'dokument.nextStep': 'Møte med ledelsen.',
+    }),
+  );
+  expect(sent.status).toBe(303);
+  const after = await get(sent.location!);
+  expect(after.body).toContain('«Kontakt med foresatte» er registrert.');
+  const pdfLink = /href="(\/saker\/[^"]+\/dokumenter\/[^"]+)"/.exec(after.body)?.[1];
+  expect(pdfLink).toBeDefined();
+  const pdf = await fetch(`http://127.0.0.1:${webPort}${pdfLink!}`, { redirect: 'manual' });
+  // Without the session the document is not served; with it, it is the PDF.
+  expect(pdf.status).toBe(303);
+  const withSession = await get(pdfLink!);
+  expect(withSession.status).toBe(200);
+  expect(withSession.body.startsWith('%PDF-')).toBe(true);
+}, 120_000);
+
 test('a killed worker is restarted after 1 s while the dev server keeps running, and Ctrl-C stops everything', async () => {
   const serverPid = Number((await waitFor(/Temporal-utviklingsserveren kjører \(pid (\d+)\)/))[1]);
   const firstWorker = Number((await waitFor(/Arbeideren \(worker\/main\.ts\) startet \(pid (\d+)\)/))[1]);
 
   process.kill(-firstWorker, 'SIGKILL');
   await waitFor(
-    /Arbeideren \(worker\/main\.ts\) stoppet uventet \(avsluttet av signalet SIGKILL\) etter \d+ s; starter den på nytt om 1 s\./,
+    /Arbeideren \(worker\/main\.ts\) stoppet uventet \(avsluttet av signalet SIGKILL\) etter [\d a-z]+; starter den på nytt om 1 s\./,
   );
   const secondWorker = Number((await waitFor(/Arbeideren \(worker\/main\.ts\) startet på nytt \(pid (\d+), omstart nr\. 1\)/))[1]);
   expect(secondWorker).not.toBe(firstWorker);
@@ -140,7 +223,7 @@ test('a killed worker is restarted after 1 s while the dev server keeps running,
 
   start.signal('SIGINT');
   const exit = await start.exited;
-  expect(output).toMatch('Stopper arbeideren og Temporal-utviklingsserveren ...');
+  expect(output).toMatch('Stopper nettløsningen, arbeideren og Temporal-utviklingsserveren ...');
   expect(output).toMatch(/^Stoppet\.$/m);
   expect(exit).toEqual({ code: 0, signal: null });
   expect(alive(secondWorker)).toBe(false);

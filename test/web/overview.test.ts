@@ -53,8 +53,11 @@ async function signedIn(username: string): Promise<Session> {
 }
 
 /** The numbers of the overview table's row for `name` (stages…, open, overdue, closed this term). */
+/** The markup with the formatter's line breaks and indentation between tags taken out. */
+const compact = (body: string) => body.replace(/>\s+</g, '><').replace(/\s+>/g, '>').replace(/\s+/g, ' ');
+
 function rowNumbers(body: string, name: string): number[] {
-  const row = new RegExp(`<tr><th scope="row">${name}</th>((?:<td>\\d+</td>)+)</tr>`).exec(body);
+  const row = new RegExp(`<tr><th scope="row">${name}</th>((?:<td>\\d+</td>)+)</tr>`).exec(compact(body));
   if (!row) throw new Error(`no row for ${name}`);
   return [...row[1]!.matchAll(/<td>(\d+)<\/td>/g)].map((m) => Number(m[1]));
 }
@@ -84,17 +87,17 @@ describe('Oversikt', () => {
     expect(openAndOverdue(coordinator.body, S002)).toEqual([2, 1]);
     expect(openAndOverdue(coordinator.body, 'Totalt for kommunen')).toEqual([4, 1]);
     // Every case was opened within the last twelve months: the chart's description adds up to 4.
-    const desc = /<desc id="diagram-[^"]*totalt-beskrivelse">([^<]*)<\/desc>/.exec(coordinator.body)?.[1] ?? '';
+    const desc = /<desc id="diagram-[^"]*totalt-beskrivelse">([^<]*)<\/desc>/.exec(compact(coordinator.body))?.[1] ?? '';
     expect([...desc.matchAll(/: (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0)).toBe(4);
-    expect(coordinator.body).toContain('<caption>Nye saker per måned, totalt for');
+    expect(coordinator.body).toMatch(/<caption>\s*Nye saker per måned, totalt for/);
   });
 
   test('the school filter narrows to one school, and a school outside the scope is refused (403)', async () => {
     const coordinator = await signedIn('koordinator');
     const one = await coordinator.get('/oversikt?skole=S002');
     expect(openAndOverdue(one.body, S002)).toEqual([2, 1]);
-    expect(one.body).not.toContain(`<th scope="row">${S001}</th>`);
-    expect(one.body).toContain('<option value="S002" selected>');
+    expect(compact(one.body)).not.toContain(`<th scope="row">${S001}</th>`);
+    expect(compact(one.body)).toContain('<option value="S002" selected>');
     const teacher = await signedIn('kontaktlaerer');
     const refused = await teacher.get('/oversikt?skole=S002');
     expect(refused.statusCode).toBe(403);
@@ -123,7 +126,7 @@ describe('Rutiner', () => {
     expect(r.body).toContain('kontaktlærer');
     expect(r.body).toMatch(/<span class="clause-id">C\.[0-9.a-z]+<\/span>/);
     // Clauses are given in Norwegian (machines/clause-texts.ts) with their source and section.
-    expect(r.body).toMatch(
+    expect(compact(r.body)).toMatch(
       /<span class="clause-id">C\.[0-9.a-z]+<\/span>: [A-ZÆØÅ][^<]+ <span class="muted">\([^<]+, punkt [^<]+\)<\/span>/,
     );
     // Internal state ids never reach the page.
