@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../scripts/lib/tools';
 
 /** Where `npm run audit` writes its reports by default. */
-export const DEFAULT_AUDIT_DIR = join(PROJECT_ROOT, 'reports', 'audit');
+// The project root is this folder's parent (web/ never imports scripts/: the folder graph has no loops).
+export const DEFAULT_AUDIT_DIR = join(__dirname, '..', 'reports', 'audit');
 
 /** The schema version this page understands (README, «Audit report JSON»). */
 const SCHEMA_VERSION = 2;

@@ -56,15 +56,20 @@ export function mayAct(user: WebUser): boolean {
 }
 
 /**
- * The procedure roles the person acts in at the case's school, most specific first: a staff
- * member's roles from the people directory (a contact teacher may also be in the teacher team),
- * with the role their web role stands for always included.
+ * The procedure roles the person acts in for the pupil's case at the school, most specific first:
+ * a staff member's roles from the people directory (a contact teacher may also be in the teacher
+ * team), with the role their web role stands for always included. The contact teacher's role
+ * counts only for their own pupils: a principal who also has a class is not the contact teacher
+ * of every pupil at the school.
  */
-export async function actingRoles(user: WebUser, schoolId: string, directory: DirectoryLookup): Promise<Role[]> {
+export async function actingRoles(user: WebUser, schoolId: string, pupilId: string, directory: DirectoryLookup): Promise<Role[]> {
   if (!mayAct(user)) return [];
   const own: Role = user.role === 'contact-teacher' ? 'contact-teacher' : user.role === 'principal' ? 'principal' : 'coordinator';
   const fromDirectory = user.staffId && user.schoolId === schoolId ? await directory.staffRoles(schoolId, user.staffId) : [];
-  return [own, ...fromDirectory.filter((r) => r !== own)];
+  const ownPupil =
+    user.role === 'contact-teacher' ||
+    (fromDirectory.includes('contact-teacher') && (await directory.pupilsOfContactTeacher(schoolId, user.staffId!)).includes(pupilId));
+  return [own, ...fromDirectory.filter((r) => r !== own && (r !== 'contact-teacher' || ownPupil))];
 }
 
 /** The id an event records as its actor: the person in the directory, else the web user. */

@@ -16,7 +16,8 @@ import type { WebUser } from './users/web-user';
 /** The user store's part the pages use (web/users/user-store.ts). */
 export interface WebUsers {
   verifyPassword(username: string, password: string): Promise<WebUser | undefined>;
-  get(userId: string): Promise<WebUser | undefined>;
+  /** The user, disabled ones included (`disabled` says so). */
+  get(userId: string): Promise<(WebUser & { disabled?: boolean }) | undefined>;
   logCaseAccess(entry: { userId: string; workflowId: string; action: 'view' | 'document'; at?: Date }): Promise<void>;
   caseAccessLog(query: { workflowId?: string; userId?: string; limit: number; before?: Date }): Promise<CaseAccessEntry[]>;
   byUsername(username: string): Promise<WebUser | undefined>;

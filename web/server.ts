@@ -40,7 +40,7 @@ import { registerOverviewRoutes } from './routes/overview-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { registerOidcRoutes } from './auth/oidc-routes';
 import type { OidcSignIn } from './auth/oidc-sign-in';
-import { ForbiddenError } from './routes/request-user';
+import { ForbiddenError, NotFoundError } from './routes/request-user';
 
 export interface WebOptions {
   /** 32 bytes that seal the session cookie. */
@@ -113,7 +113,9 @@ function validationText(error: { validation?: unknown; validationContext?: strin
   const entries = Array.isArray(error.validation) ? (error.validation as ValidationEntry[]) : [];
   const lines = entries.map((entry) => {
     const field = (entry.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    const value = field && source && typeof source === 'object' ? source[field.split('.')[0]!] : undefined;
+    const top = field.split('.')[0]!;
+    // A password is never written back into a page.
+    const value = field && top !== 'passord' && source && typeof source === 'object' ? source[top] : undefined;
     const reason = ownMessage({ ...(entry.message !== undefined ? { message: entry.message } : {}), errors: entry.params?.errors });
     return `${field ? `«${field}»` : 'Forespørselen'}${value !== undefined ? ` = ${quoteValue(value)}` : ''}: ${reason ?? 'ugyldig verdi'}.`;
   });
@@ -175,6 +177,7 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
     (error: Error & { statusCode?: number; code?: string; validation?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
       if (error instanceof ForbiddenError) return errorPage(reply, 403, 'Ingen tilgang', error.message);
       if (error instanceof CaseNotFoundError) return errorPage(reply, 404, 'Finner ikke saken', error.message);
+      if (error instanceof NotFoundError) return errorPage(reply, 404, error.title, error.message);
       if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
         return errorPage(
           reply,
@@ -185,7 +188,17 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
       }
       if (error.statusCode === 429) return errorPage(reply, 429, 'For mange forsøk', error.message);
       if (error.validation) return errorPage(reply, 400, 'Ugyldig forespørsel', validationText(error, request));
-      request.log.error(error);
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        const text =
+          error.statusCode === 413
+            ? 'Skjemaet er for stort til å tas imot. Del teksten opp, eller legg den ved som dokument; ingenting er lagret.'
+            : error.statusCode === 415
+              ? 'Serveren tar bare imot skjemaer og JSON. Ingenting er lagret.'
+              : 'Forespørselen kunne ikke tas imot. Ingenting er lagret.';
+        return errorPage(reply, error.statusCode, 'Ugyldig forespørsel', text);
+      }
+      // Logged whatever the logger setting: an answer of 500 must leave a trace for whoever runs it.
+      console.error(`Feil i ${request.method} ${request.url.split('?')[0]}:`, error);
       return errorPage(reply, 500, 'Noe gikk galt', 'Serveren kunne ikke svare. Ingenting er endret; prøv igjen om litt.');
     },
   );

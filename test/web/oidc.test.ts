@@ -75,7 +75,8 @@ afterAll(async () => {
 
 /** Walks the whole flow with these ID token claims; returns the app's answer to the provider's redirect back. */
 async function viaProvider(s: Session, tokenClaims: Record<string, unknown>, start = '/logg-inn/oidc') {
-  claims = tokenClaims;
+  // The provider has verified the address unless a test says otherwise.
+  claims = { email_verified: true, ...tokenClaims };
   const begun = await s.get(start);
   expect(begun.statusCode).toBe(303);
   const authorize = new URL(String(begun.headers.location));
@@ -154,6 +155,14 @@ test('an unknown e-mail is refused (403, Norwegian), no session, and no user is 
   expect(await signedIn(s)).toBe(false);
   expect(await w.userStore.list()).toEqual(before);
   expect(await w.userStore.byOidcSubject(`${issuer}|feide-ukjent`)).toBeUndefined();
+});
+
+test('an e-mail address the provider has not verified never links an account: refused like an unknown user', async () => {
+  const s = new Session(w.app);
+  const r = await viaProvider(s, { sub: 'feide-uverifisert', email: 'kari@skole.no', email_verified: false });
+  expect(r.statusCode).toBe(403);
+  expect(await signedIn(s)).toBe(false);
+  expect(await w.userStore.byOidcSubject(`${issuer}|feide-uverifisert`)).toBeUndefined();
 });
 
 test('a token without the username claim is refused like an unknown user', async () => {

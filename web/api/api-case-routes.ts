@@ -213,7 +213,6 @@ export function registerApiCaseRoutes(api: WebApp, deps: ApiDependencies): void 
         pupilId: body.pupilId,
         grade: body.grade,
         trigger: body.trigger,
-        ...(body.caseId !== undefined ? { caseId: body.caseId } : {}),
         openedAt: deps.now().toISOString(),
       });
       const view = await deps.cases.view(workflowId, deps.now());

@@ -91,7 +91,7 @@ export function registerApiEventRoutes(api: WebApp, deps: ApiDependencies): void
       }
       if (view.status !== 'open') throw new CaseRefusedError(`saken er avsluttet; «${name}» kan ikke registreres.`);
       if (!view.allowedEvents.includes(type)) throw new CaseRefusedError(`«${name}» kan ikke registreres i steget «${view.state.label}».`);
-      const role = roleForEvent(view, type, await actingRoles(user, view.schoolId, deps.directory));
+      const role = roleForEvent(view, type, await actingRoles(user, view.schoolId, view.pupilId, deps.directory));
       if (!role) {
         const allowed = view.senders?.[type] ?? [];
         throw new ApiError(

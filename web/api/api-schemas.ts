@@ -180,7 +180,6 @@ export const openCaseBodySchema = z
     pupilId: pupilIdSchema,
     grade: gradeSchema,
     trigger: absenceTriggerSchema.describe('Fraværsmønsteret saken åpnes på: regelen og datoene'),
-    caseId: z.string().trim().min(1).max(100).optional().describe('Sakens id i arkivet; standard: en ny tilfeldig id'),
   })
   .describe('Åpne en sak for hånd');
 

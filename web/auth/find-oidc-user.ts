@@ -28,6 +28,8 @@ export async function findOidcUser(users: OidcUsers, identity: OidcIdentity, use
   if (linked !== undefined) return linked.disabled ? { kind: 'disabled' } : { kind: 'user', user: linked };
   const username = identity.claims[usernameClaim];
   if (typeof username !== 'string' || username.trim() === '') return { kind: 'unknown' };
+  // An e-mail address the provider has not verified may be anyone's: never link an account by it.
+  if (usernameClaim === 'email' && identity.claims.email_verified !== true) return { kind: 'unknown' };
   const user = await users.byUsername(username.trim());
   if (user === undefined) return { kind: 'unknown' };
   if (user.disabled) return { kind: 'disabled' };

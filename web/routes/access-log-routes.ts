@@ -1,5 +1,7 @@
 /** «Tilgangslogg» (auditors and administrators): the log of every opening of a case page or document. */
 import { z } from 'zod';
+import { caseWorkflowId } from '../../workflows/case-messages';
+import { caseScope } from '../case-access';
 import type { WebDependencies } from '../dependencies';
 import { page } from '../pages/layout';
 import { accessLogPage } from '../pages/access-log-page';
@@ -24,7 +26,7 @@ export function registerAccessLogRoutes(app: WebApp, deps: WebDependencies): voi
     }
     const { sak, bruker } = request.query;
     const wanted = bruker ? await deps.users.byUsername(bruker.trim()) : undefined;
-    const entries =
+    const logged =
       bruker && !wanted
         ? []
         : await deps.users.caseAccessLog({
@@ -33,14 +35,20 @@ export function registerAccessLogRoutes(app: WebApp, deps: WebDependencies): voi
             limit: PAGE_SIZE,
             ...(request.query.for ? { before: new Date(request.query.for) } : {}),
           });
+    // An auditor limited to one municipality reads the log of its schools' cases only.
+    const scope = await caseScope(user, deps.schools, deps.directory);
+    const entries =
+      scope.kind === 'schools'
+        ? logged.filter((e) => scope.schoolIds.some((schoolId) => e.workflowId.startsWith(caseWorkflowId(schoolId, ''))))
+        : logged;
     const users = new Map<string, WebUser>();
     for (const id of new Set(entries.map((e) => e.userId))) {
       const found = await deps.users.get(id);
       if (found) users.set(id, found);
     }
-    const last = entries.at(-1);
+    const last = logged.at(-1);
     const older =
-      entries.length === PAGE_SIZE && last
+      logged.length === PAGE_SIZE && last
         ? `/tilgangslogg?${new URLSearchParams({ ...(sak ? { sak } : {}), ...(bruker ? { bruker } : {}), for: last.openedAt }).toString()}`
         : undefined;
     const body = accessLogPage({

@@ -4,7 +4,7 @@
  * is written to the access log (who, when, which case).
  */
 import { z } from 'zod';
-import { CaseNotFoundError } from '../../app/case-client';
+import { quoteValue } from '../../machines/identifiers';
 import { ArchiveNotFoundError } from '../../archive/archive-error';
 import { anyStaffFacts } from '../../machines/authorization';
 import { eventNames } from '../../machines/labels';
@@ -21,7 +21,7 @@ import { page } from '../pages/layout';
 import type { WebApp } from '../server';
 import type { WebUser } from '../users/web-user';
 import { formVariants } from '../forms/event-forms';
-import { ForbiddenError, csrfToken, requireUser, sendPage } from './request-user';
+import { ForbiddenError, NotFoundError, csrfToken, requireUser, sendPage } from './request-user';
 
 /** Cases per page of «Saker». */
 const PAGE_SIZE = 25;
@@ -153,7 +153,6 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
     const scope = await caseScope(user, deps.schools, deps.directory);
     const rows = mayAct(user) ? await listCaseRows(deps.cases, scopedFilter(scope, { status: 'open' }), now) : [];
     const candidates = rows.slice(0, TASK_CANDIDATES);
-    const rolesBySchool = new Map<string, Awaited<ReturnType<typeof actingRoles>>>();
     const tasks: Task[] = [];
     const listedRows = await listed(deps, candidates);
     // A few cases at a time: each is a query to the case's worker.
@@ -162,8 +161,7 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
       const views = await Promise.all(batch.map((l) => deps.cases.view(l.row.workflowId, now).catch(() => undefined)));
       for (const [j, view] of views.entries()) {
         if (!view) continue;
-        if (!rolesBySchool.has(view.schoolId)) rolesBySchool.set(view.schoolId, await actingRoles(user, view.schoolId, deps.directory));
-        const roles = rolesBySchool.get(view.schoolId)!;
+        const roles = await actingRoles(user, view.schoolId, view.pupilId, deps.directory);
         if (!responsibleForStep(view, roles)) continue;
         tasks.push({
           listed: batch[j]!,
@@ -189,9 +187,10 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
       const view = await viewForUser(deps, user, request.params.workflowId);
       const now = deps.now();
       await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'view', at: now });
-      const roles = await actingRoles(user, view.schoolId, deps.directory);
+      const roles = await actingRoles(user, view.schoolId, view.pupilId, deps.directory);
       const people = await deps.directory.pupilNames([{ schoolId: view.schoolId, pupilId: view.pupilId }]);
-      const registered = request.query.registrert as keyof typeof eventNames | undefined;
+      const asked = request.query.registrert;
+      const registered = asked !== undefined && Object.hasOwn(eventNames, asked) ? (asked as keyof typeof eventNames) : undefined;
       const body = casePage({
         view,
         ...(people.has(`${view.schoolId}/${view.pupilId}`) ? { pupilName: people.get(`${view.schoolId}/${view.pupilId}`)! } : {}),
@@ -210,7 +209,7 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
         now,
         ...(request.query.registrert === 'opened'
           ? { notice: 'Saken er åpnet.' }
-          : registered && eventNames[registered]
+          : registered
             ? { notice: `«${eventNames[registered]}» er registrert.` }
             : {}),
       });
@@ -227,15 +226,17 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
       const user = await requireUser(deps, request, reply);
       if (!user) return reply;
       const view = await viewForUser(deps, user, request.params.workflowId);
+      // Only this case's own documents, checked before anything is read: another case's reference
+      // is answered exactly as one that does not exist, so guessing tells nothing.
+      const own = (await deps.archive.documentsOfCase(view.caseId)).some((d) => d.reference === request.params.reference);
+      if (!own) throw new NotFoundError('Finner ikke dokumentet', `Saken har ikke noe dokument ${quoteValue(request.params.reference)}.`);
       let document;
       try {
         document = await deps.archive.readDocument(request.params.reference);
       } catch (err) {
-        if (err instanceof ArchiveNotFoundError) throw new CaseNotFoundError(request.params.reference);
+        if (err instanceof ArchiveNotFoundError) throw new NotFoundError('Finner ikke dokumentet', err.message);
         throw err;
       }
-      // The reference must belong to this case: a person with access to one case cannot read another's documents by guessing.
-      if (document.record.caseId !== view.caseId) throw new ForbiddenError('Dokumentet hører ikke til denne saken.');
       await deps.users.logCaseAccess({ userId: user.userId, workflowId: view.workflowId, action: 'document', at: deps.now() });
       const fileName = `${document.record.documentKind}-${document.record.caseFileNumber.replace('/', '-')}-${document.record.entryNumber}.pdf`;
       return reply

@@ -67,7 +67,7 @@ async function stepContext(
   if (view.status !== 'open') return { view, refusal: `Saken er avsluttet; «${eventNames[type]}» kan ikke registreres.` };
   if (!view.allowedEvents.includes(type))
     return { view, refusal: `«${eventNames[type]}» kan ikke registreres i steget «${view.state.label}».` };
-  const role = roleForEvent(view, type, await actingRoles(user, view.schoolId, deps.directory));
+  const role = roleForEvent(view, type, await actingRoles(user, view.schoolId, view.pupilId, deps.directory));
   if (!role) {
     const allowed = view.senders?.[type] ?? [];
     throw new ForbiddenError(
@@ -111,6 +111,13 @@ function refusedPage(reply: FastifyReply, user: WebUser, view: CaseView, refusal
   return sendPage(reply, page({ title: 'Avvist', user, csrfToken: csrfToken(reply), current: '/saker', body }), 409);
 }
 
+/** Back to the case, which says the step is registered (htmx follows HX-Redirect). */
+function succeeded(reply: FastifyReply, htmx: boolean, workflowId: string, type: EventType) {
+  const target = `${caseUrl(workflowId)}?registrert=${encodeURIComponent(type)}`;
+  if (htmx) return reply.header('hx-redirect', target).status(204).send();
+  return reply.redirect(target, 303);
+}
+
 /** Roles named in the event (meeting participants, signers) become the document's participants. */
 function participantsOf(event: Record<string, unknown>): DocumentParticipant[] {
   const roles = (event.participants ?? event.present ?? event.signedBy) as unknown;
@@ -145,7 +152,13 @@ export function registerEventRoutes(app: WebApp, deps: WebDependencies): void {
       const body = request.body as FormBody;
       const { type } = request.params;
       const ctx = await stepContext(deps, user, request.params.workflowId, type, fixedOf(body, undefined, type));
-      if ('refusal' in ctx) return refusedPage(reply, user, ctx.view, ctx.refusal);
+      if ('refusal' in ctx) {
+        // The same form sent again after it was taken: the step has moved on because of it, so it
+        // is the success it was, not a refusal.
+        const applied = ctx.view.timeline.some((e) => e.kind === 'event' && e.eventId === body.eventId && e.type === type);
+        if (applied) return succeeded(reply, request.headers['hx-request'] === 'true', ctx.view.workflowId, type);
+        return refusedPage(reply, user, ctx.view, ctx.refusal);
+      }
       const eventIdResult = eventIdSchema.safeParse(body.eventId);
       const eventId = eventIdResult.success ? eventIdResult.data : `web-${randomUUID()}`;
       if (!eventIdResult.success) return formPage(reply, ctx, { eventId, refusal: eventIdResult.error.issues[0]!.message }, 422);
@@ -202,9 +215,7 @@ export function registerEventRoutes(app: WebApp, deps: WebDependencies): void {
         }
         throw err;
       }
-      const target = `${caseUrl(ctx.view.workflowId)}?registrert=${encodeURIComponent(type)}`;
-      if (request.headers['hx-request'] === 'true') return reply.header('hx-redirect', target).status(204).send();
-      return reply.redirect(target, 303);
+      return succeeded(reply, request.headers['hx-request'] === 'true', ctx.view.workflowId, type);
     },
   );
 }
