@@ -13,7 +13,7 @@ const bars = [
 
 test('the SVG is one image named by its title and described by its desc, which lists every value', () => {
   const svg = barChart({ id: 'd1', title: 'Nye saker per måned', bars }).value;
-  expect(svg).toMatch(/^<svg [^>]*role="img"[^>]*aria-labelledby="d1-tittel" aria-describedby="d1-beskrivelse"/);
+  expect(svg).toMatch(/^<svg\s[^>]*role="img"[^>]*aria-labelledby="d1-tittel"\s+aria-describedby="d1-beskrivelse"/);
   expect(svg).toContain('<title id="d1-tittel">Nye saker per måned</title>');
   expect(svg).toContain('<desc id="d1-beskrivelse">januar 2026: 2, februar 2026: 0, mars 2026: 4.</desc>');
   expect(chartDescription(bars)).toBe('januar 2026: 2, februar 2026: 0, mars 2026: 4.');
