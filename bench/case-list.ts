@@ -46,7 +46,7 @@ import {
   caseSearchAttributes,
 } from '../workflows/search-attributes';
 import { table } from './main';
-import { median } from './measure';
+import { inParallel, median, sleep } from './measure';
 
 export interface CaseListBenchOptions {
   /** Open cases in visibility. */
@@ -178,21 +178,6 @@ export function generateCase(
   ];
   return { input, workflowId: caseWorkflowId(schoolId, pupilId), attributes, overdue };
 }
-
-/** Runs `task` for 0..count-1 with at most `concurrency` in flight. */
-async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) {
-      const i = next;
-      next += 1;
-      await task(i);
-    }
-  });
-  await Promise.all(lanes);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A signed-in person's cookie jar for `app.inject` (the session cookie is resealed on every response). */
 class BenchSession {

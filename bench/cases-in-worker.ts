@@ -28,6 +28,7 @@ import { caseWorkflowBundleOptions } from '../worker/build-worker';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { handWrittenSendEvent, handWrittenViewQuery, type BenchActivities } from './hand-written-workflow';
 import type { ChildMessage, ParentMessage, WorkerChildSettings, WorkerKind, WorkerSample, WorkerStatus } from './workflow-worker-child';
+import { inParallel, sleep } from './measure';
 
 const quietLogger = {
   log: () => undefined,
@@ -175,20 +176,6 @@ class WorkerChild {
   }
 }
 
-/** Runs `task` for 0..count-1 with at most `concurrency` in flight. */
-async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) {
-      const i = next;
-      next += 1;
-      await task(i);
-    }
-  });
-  await Promise.all(lanes);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;

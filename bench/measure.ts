@@ -174,3 +174,18 @@ export async function measure(task: MeasureTask, log: (line: string) => void): P
 function ms(value: number): string {
   return `${Math.round(value).toLocaleString('en-US')} ms`;
 }
+
+/** Runs `task` for 0..count-1 with at most `concurrency` in flight (starting cases for the bench phases). */
+export async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {
+    while (next < count) {
+      const i = next;
+      next += 1;
+      await task(i);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
