@@ -7,6 +7,7 @@
  * server and folders gone afterwards. No timing assertions: only that every figure is there and
  * the page and the listing agree on which cases match.
  */
+import '../web/helpers/host-modules';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
@@ -20,17 +21,6 @@ import {
   shownOnPage,
 } from '../../bench/case-list';
 import { parseOptions } from '../../bench/main';
-
-// The real @fastify/cookie and light-my-request through Node's own require, as test/web/helpers/web-env.ts
-// loads them: jest's sandbox refuses their dynamic import() of the ES-only `cookie` package.
-jest.mock('@fastify/cookie', () => {
-  const hostRequire = (globalThis as { hostRequire?: (id: string) => unknown }).hostRequire;
-  return hostRequire ? hostRequire('@fastify/cookie') : jest.requireActual('@fastify/cookie');
-});
-jest.mock('light-my-request', () => {
-  const hostRequire = (globalThis as { hostRequire?: (id: string) => unknown }).hostRequire;
-  return hostRequire ? hostRequire('light-my-request') : jest.requireActual('light-my-request');
-});
 
 jest.setTimeout(5 * 60_000);
 

@@ -6,6 +6,7 @@
  * web/main.ts builds it (composeWebDependencies + buildWebServer). Real time: a case is made
  * overdue by opening it with a trigger weeks back, so its first deadline has already passed.
  */
+import './host-modules';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,21 +30,6 @@ import { buildWorker } from '../../../worker/build-worker';
 import type { DevServer } from '../../../scripts/lib/dev-server';
 import { startCaseDevServer } from '../../helpers/case-dev-server';
 import { GOOD_ROWS, csv } from '../../people/fixtures';
-
-/*
- * The real @fastify/cookie and light-my-request, loaded by Node's own require (test files name ./web-environment.ts as
- * their jest environment, which provides it): jest's sandbox refuses the dynamic import() of the
- * ES-only `cookie` package inside it unless node runs with --experimental-vm-modules.
- */
-jest.mock('@fastify/cookie', () => {
-  const hostRequire = (globalThis as { hostRequire?: (id: string) => unknown }).hostRequire;
-  return hostRequire ? hostRequire('@fastify/cookie') : jest.requireActual('@fastify/cookie');
-});
-// fastify's inject (light-my-request) requires `cookie` too: the same, for the HTTP tests.
-jest.mock('light-my-request', () => {
-  const hostRequire = (globalThis as { hostRequire?: (id: string) => unknown }).hostRequire;
-  return hostRequire ? hostRequire('light-my-request') : jest.requireActual('light-my-request');
-});
 
 const SCHOOLS = join(__dirname, '..', '..', '..', 'config', 'schools.json');
 /** Every test user's password. */
