@@ -24,7 +24,7 @@ import { takeDemoSteps } from './lib/demo-steps';
 import { existsSync } from 'node:fs';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { resolveDatabaseUrl } from '../app/database/database-url';
-import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { type SchoolDirectory, SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { TriggerLedgerError } from '../detection/trigger-ledger';
 import { RegistrationStoreError } from '../intake/registration-store';
 import { loadSchoolDirectoryIntoDatabase } from '../detection/school-directory-store';
@@ -70,7 +70,7 @@ async function assertPortFree(portNumber: number, variable: string): Promise<voi
  * there are any. A database that cannot be used ends the main job (exit 10), an invalid school
  * directory too (exit 6), and a damaged old JSON store (exit 4, nothing imported).
  */
-async function prepareDatabase(url: string, schoolsConfig: string, legacy: JsonStoreFolders): Promise<void> {
+async function prepareDatabase(url: string, schoolsConfig: string, legacy: JsonStoreFolders): Promise<SchoolDirectory> {
   let directory;
   try {
     directory = await loadSchoolDirectory(schoolsConfig);
@@ -106,6 +106,7 @@ async function prepareDatabase(url: string, schoolsConfig: string, legacy: JsonS
         throw err;
       }
     }
+    return directory;
   } finally {
     await database.close();
   }
@@ -126,7 +127,8 @@ async function run(): Promise<void> {
   // The school's database first: its schema brought up to date, and the JSON stores of earlier
   // versions imported into it once, before anything reads or writes it.
   const databaseUrl = resolveDatabaseUrl(settings.databaseUrl, PROJECT_ROOT);
-  await prepareDatabase(databaseUrl, fromRoot(settings.schoolsConfig), {
+  // Read once here; the demo's steps and users below use the same directory.
+  const schools = await prepareDatabase(databaseUrl, fromRoot(settings.schoolsConfig), {
     registrationsDir: fromRoot(settings.registrationsDir),
     ledgerDir: fromRoot(settings.detectionLedgerDir),
   });
@@ -227,7 +229,7 @@ async function run(): Promise<void> {
         const moved = await takeDemoSteps({
           databaseUrl,
           archiveDir: fromRoot(settings.archiveDir),
-          schools: await loadSchoolDirectory(fromRoot(settings.schoolsConfig)),
+          schools,
           temporal: { ...settings.temporal, address: server.address },
           now: new Date(),
         });
@@ -241,7 +243,7 @@ async function run(): Promise<void> {
       settings.demoData && existsSync(demoMarkerFile(dataDir))
         ? await prepareDemoSignIn({
             databaseUrl,
-            schools: await loadSchoolDirectory(fromRoot(settings.schoolsConfig)),
+            schools,
             temporal: { ...settings.temporal, address: server.address },
           })
         : undefined;

@@ -63,13 +63,30 @@ export function mayAct(user: WebUser): boolean {
  * of every pupil at the school.
  */
 export async function actingRoles(user: WebUser, schoolId: string, pupilId: string, directory: DirectoryLookup): Promise<Role[]> {
+  return rolesForPupil(user, await actingContext(user, schoolId, directory), pupilId);
+}
+
+/** What `actingRoles` reads from the directory for one school: read once, used for every case there. */
+export interface ActingContext {
+  staffRoles: Role[];
+  /** The pupils the person is contact teacher of at the school (only read when they hold that role). */
+  ownPupils: ReadonlySet<string>;
+}
+
+export async function actingContext(user: WebUser, schoolId: string, directory: DirectoryLookup): Promise<ActingContext> {
+  const staffRoles = mayAct(user) && user.staffId && user.schoolId === schoolId ? await directory.staffRoles(schoolId, user.staffId) : [];
+  const ownPupils = staffRoles.includes('contact-teacher')
+    ? new Set(await directory.pupilsOfContactTeacher(schoolId, user.staffId!))
+    : new Set<string>();
+  return { staffRoles, ownPupils };
+}
+
+/** The roles of `actingRoles` for one pupil, from the school's context (pure). */
+export function rolesForPupil(user: WebUser, context: ActingContext, pupilId: string): Role[] {
   if (!mayAct(user)) return [];
   const own: Role = user.role === 'contact-teacher' ? 'contact-teacher' : user.role === 'principal' ? 'principal' : 'coordinator';
-  const fromDirectory = user.staffId && user.schoolId === schoolId ? await directory.staffRoles(schoolId, user.staffId) : [];
-  const ownPupil =
-    user.role === 'contact-teacher' ||
-    (fromDirectory.includes('contact-teacher') && (await directory.pupilsOfContactTeacher(schoolId, user.staffId!)).includes(pupilId));
-  return [own, ...fromDirectory.filter((r) => r !== own && (r !== 'contact-teacher' || ownPupil))];
+  const ownPupil = user.role === 'contact-teacher' || context.ownPupils.has(pupilId);
+  return [own, ...context.staffRoles.filter((r) => r !== own && (r !== 'contact-teacher' || ownPupil))];
 }
 
 /** The id an event records as its actor: the person in the directory, else the web user. */

@@ -144,7 +144,6 @@ export interface Task {
   stepLabel: string;
   /** What the step expects: the events the person may send. */
   expected: EventType[];
-  nextDeadline?: string;
 }
 
 export function tasksPage(tasks: readonly Task[], now: Date, truncated: boolean): SafeHtml {

@@ -12,7 +12,18 @@ import { clauseTextNb } from '../../machines/clause-texts';
 import type { Clause } from '../../machines/meta';
 import { getProcedure, procedureRegistry } from '../../machines/registry';
 import type { CaseView } from '../../workflows/case-messages';
-import { actingRoles, caseScope, eventsFor, mayAct, responsibleForStep, scopeCovers, type CaseScope } from '../case-access';
+import {
+  type ActingContext,
+  actingContext,
+  actingRoles,
+  caseScope,
+  rolesForPupil,
+  eventsFor,
+  mayAct,
+  responsibleForStep,
+  scopeCovers,
+  type CaseScope,
+} from '../case-access';
 import { type CaseRow, type ListFilters, listCaseRows, pageOf, scopedFilter } from '../case-list';
 import type { WebDependencies } from '../dependencies';
 import { type StepClause, casePage } from '../pages/case-page';
@@ -153,6 +164,7 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
     const scope = await caseScope(user, deps.schools, deps.directory);
     const rows = mayAct(user) ? await listCaseRows(deps.cases, scopedFilter(scope, { status: 'open' }), now) : [];
     const candidates = rows.slice(0, TASK_CANDIDATES);
+    const contexts = new Map<string, ActingContext>();
     const tasks: Task[] = [];
     const listedRows = await listed(deps, candidates);
     // A few cases at a time: each is a query to the case's worker.
@@ -161,7 +173,8 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
       const views = await Promise.all(batch.map((l) => deps.cases.view(l.row.workflowId, now).catch(() => undefined)));
       for (const [j, view] of views.entries()) {
         if (!view) continue;
-        const roles = await actingRoles(user, view.schoolId, view.pupilId, deps.directory);
+        if (!contexts.has(view.schoolId)) contexts.set(view.schoolId, await actingContext(user, view.schoolId, deps.directory));
+        const roles = rolesForPupil(user, contexts.get(view.schoolId)!, view.pupilId);
         if (!responsibleForStep(view, roles)) continue;
         tasks.push({
           listed: batch[j]!,
@@ -170,7 +183,6 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
           expected: eventsFor(view, roles)
             .map((e) => e.type)
             .filter((t) => (view.stepEvents ? view.stepEvents.includes(t) : !anyStaffFacts.includes(t))),
-          ...(view.deadlines[0] ? { nextDeadline: view.deadlines[0].dueAt } : {}),
         });
       }
     }

@@ -62,7 +62,8 @@ async function stepContext(
 ): Promise<StepContext | { refusal: string; view: CaseView }> {
   const view = await viewForUser(deps, user, workflowId);
   if (!mayAct(user)) throw new ForbiddenError('Du har lesetilgang og kan ikke registrere noe i saker.');
-  const variant = findVariant(type, fixed) ?? (formVariants(type).length === 1 ? formVariants(type)[0] : undefined);
+  const variants = formVariants(type);
+  const variant = findVariant(type, fixed) ?? (variants.length === 1 ? variants[0] : undefined);
   if (!variant) throw new ForbiddenError(`Velg hva slags «${eventNames[type]}» fra saken.`);
   if (view.status !== 'open') return { view, refusal: `Saken er avsluttet; «${eventNames[type]}» kan ikke registreres.` };
   if (!view.allowedEvents.includes(type))
@@ -125,8 +126,9 @@ function participantsOf(event: Record<string, unknown>): DocumentParticipant[] {
   return roles.flatMap((r) => (roleSchema.safeParse(r).success ? [{ role: r as Role }] : []));
 }
 
-function fixedOf(body: FormBody, variant: FormVariant | undefined, type: EventType): Record<string, string | undefined> {
-  const names = variant ? Object.keys(variant.fixed) : formVariants(type).flatMap((v) => Object.keys(v.fixed));
+/** The posted values of the fields that choose the event's variant (e.g. the kind of document). */
+function fixedOf(body: FormBody, type: EventType): Record<string, string | undefined> {
+  const names = formVariants(type).flatMap((v) => Object.keys(v.fixed));
   return Object.fromEntries(names.map((n) => [n, typeof body[n] === 'string' ? (body[n] as string) : undefined]));
 }
 
@@ -151,7 +153,7 @@ export function registerEventRoutes(app: WebApp, deps: WebDependencies): void {
       if (!user) return reply;
       const body = request.body as FormBody;
       const { type } = request.params;
-      const ctx = await stepContext(deps, user, request.params.workflowId, type, fixedOf(body, undefined, type));
+      const ctx = await stepContext(deps, user, request.params.workflowId, type, fixedOf(body, type));
       if ('refusal' in ctx) {
         // The same form sent again after it was taken: the step has moved on because of it, so it
         // is the success it was, not a refusal.
