@@ -179,6 +179,10 @@ function stripBom(text: string): string {
 function csvOptions(delimiter: string): CsvOptions {
   return {
     delimiter,
+    // Any line ending, mixed within a file (a CRLF export with rows added in an LF editor):
+    // csv-parse otherwise takes the first line's ending for all, merging LF rows into one
+    // record or refusing the whole file at a quoted cell.
+    record_delimiter: ['\r\n', '\n', '\r'],
     info: true,
     relax_column_count: true,
     // Blank lines and lines of only delimiters (common at the end of spreadsheet exports) carry

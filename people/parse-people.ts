@@ -361,6 +361,8 @@ export function parsePeopleCsv(text: string, options: PeopleParseOptions = {}): 
   try {
     records = parseCsvSync(body, {
       delimiter: detectDelimiter(body.split(/\r\n|\r|\n/, 1)[0] ?? ''),
+      // Any line ending, mixed within a file, as the absence intake reads it (parse-registrations.ts).
+      record_delimiter: ['\r\n', '\n', '\r'],
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
