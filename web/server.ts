@@ -26,6 +26,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { CaseNotFoundError } from '../app/case-client';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_TEXT,
+  DATABASE_UNAVAILABLE_TITLE,
+  isDatabaseUnavailable,
+} from './database-unavailable';
 import { quoteValue } from '../machines/identifiers';
 import type { WebDependencies } from './dependencies';
 import { html } from './html';
@@ -196,6 +202,12 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
               ? 'Serveren tar bare imot skjemaer og JSON. Ingenting er lagret.'
               : 'Forespørselen kunne ikke tas imot. Ingenting er lagret.';
         return errorPage(reply, error.statusCode, 'Ugyldig forespørsel', text);
+      }
+      if (isDatabaseUnavailable(error)) {
+        // A passing outage, not a fault: one line for whoever runs it, and the person is asked to try again.
+        console.error(`Databasen svarer ikke (${request.method} ${request.url.split('?')[0]}): ${error.message}`);
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        return errorPage(reply, 503, DATABASE_UNAVAILABLE_TITLE, DATABASE_UNAVAILABLE_TEXT);
       }
       // Logged whatever the logger setting: an answer of 500 must leave a trace for whoever runs it.
       console.error(`Feil i ${request.method} ${request.url.split('?')[0]}:`, error);

@@ -73,6 +73,10 @@ export function openDatabase(url: string): AppDatabase {
   // A connection the server ends while idle (a restart, a fail-over) is dropped by the pool and
   // the next query opens a new one; without a listener the event would end the process.
   pool.on('error', () => undefined);
+  // The same for a connection in use: `pg` reports its loss both to the query running on it (the
+  // caller gets that error) and as an 'error' event, which without a listener would end the
+  // process; the pool drops the connection when it is given back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', description, close: () => db.destroy() };
 }

@@ -1,7 +1,9 @@
 /**
  * A real SMTP server (smtp-server) on 127.0.0.1, a free port, for one test file: it keeps every
  * mail it accepted as raw text (parse with mailparser), and can refuse a recipient with a given
- * SMTP reply, as a real server would.
+ * SMTP reply, as a real server would. For fault tests it can hold a mail at the end of its DATA
+ * phase without answering, until the test lets it go: a server that answers after its client has
+ * gone accepts nothing (the client never heard the 250), so that mail counts as dropped.
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -12,13 +14,23 @@ export interface LoopbackSmtp {
   received: string[];
   /** The next RCPT TO is refused with this reply code and text (once). */
   refuseNextRecipient(code: number, text: string): void;
+  /** Holds the next mail once its data is in, unanswered; resolves when one is held. */
+  holdNextMail(): Promise<void>;
+  /** Answers the held mail: accepted if its client is still connected, else dropped. */
+  releaseHeld(): void;
+  /** Mails whose client went away while they were held (never accepted). */
+  dropped: string[];
   /** The login the server requires (any when undefined). */
   stop(): Promise<void>;
 }
 
 export async function startLoopbackSmtp(login?: { user: string; password: string }): Promise<LoopbackSmtp> {
   const received: string[] = [];
+  const dropped: string[] = [];
   let refusal: { code: number; text: string } | undefined;
+  let holdRequest: (() => void) | undefined;
+  let held: { raw: string; sessionId: string; answer: () => void } | undefined;
+  const closedSessions = new Set<string>();
   const server = new SMTPServer({
     disabledCommands: login ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     allowInsecureAuth: true,
@@ -34,13 +46,24 @@ export async function startLoopbackSmtp(login?: { user: string; password: string
       refusal = undefined;
       callback(err);
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push(Buffer.concat(chunks).toString('utf8'));
+        const raw = Buffer.concat(chunks).toString('utf8');
+        if (holdRequest) {
+          const heldNow = holdRequest;
+          holdRequest = undefined;
+          held = { raw, sessionId: session.id, answer: () => callback() };
+          heldNow();
+          return;
+        }
+        received.push(raw);
         callback();
       });
+    },
+    onClose(session) {
+      closedSessions.add(session.id);
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -53,6 +76,18 @@ export async function startLoopbackSmtp(login?: { user: string; password: string
     received,
     refuseNextRecipient: (code, text) => {
       refusal = { code, text };
+    },
+    dropped,
+    holdNextMail: () =>
+      new Promise<void>((resolve) => {
+        holdRequest = resolve;
+      }),
+    releaseHeld: () => {
+      const mail = held;
+      held = undefined;
+      if (!mail) return;
+      (closedSessions.has(mail.sessionId) ? dropped : received).push(mail.raw);
+      mail.answer();
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

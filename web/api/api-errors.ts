@@ -2,7 +2,7 @@
  * The JSON API's errors: one shape for every refusal, `{ error: { code, message } }`, with a
  * Norwegian message a school system can show as it is. The codes are stable English words a
  * program can branch on; the HTTP status says the kind (401 no valid token, 403 not allowed,
- * 404 no such case, 409 refused by the case, 422 invalid input).
+ * 404 no such case, 409 refused by the case, 422 invalid input, 503 the database out of reach for the moment).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { CaseAlreadyOpenError, CaseNotFoundError, CaseRefusedError } from '../..
 import { DocumentFilingError } from '../../casework/file-document';
 import { TriggerBelowLimitError, UnknownSchoolError, WrongProcedureError } from '../../casework/opening';
 import { ProcedureError } from '../../machines/registry';
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_TEXT, isDatabaseUnavailable } from '../database-unavailable';
 import { ForbiddenError } from '../routes/request-user';
 
 export const API_ERROR_CODES = [
@@ -20,6 +21,7 @@ export const API_ERROR_CODES = [
   'invalid_input',
   'too_many_requests',
   'internal',
+  'unavailable',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
@@ -31,6 +33,7 @@ const STATUS_OF: Record<ApiErrorCode, number> = {
   invalid_input: 422,
   too_many_requests: 429,
   internal: 500,
+  unavailable: 503,
 };
 
 export const apiErrorSchema = z
@@ -64,6 +67,7 @@ export const errorResponses = {
   422: apiErrorSchema.describe('Ugyldige data; meldingen nevner feltet og verdien'),
   429: apiErrorSchema.describe('For mange forespørsler'),
   500: apiErrorSchema.describe('Uventet feil; ingenting er endret'),
+  503: apiErrorSchema.describe('Databasen svarer ikke for øyeblikket; ingenting er endret, prøv igjen om litt'),
 } as const;
 
 /** Fastify's refusals of a body it cannot read, in Norwegian. */
@@ -96,6 +100,10 @@ export function apiErrorHandler(error: FastifyError, request: FastifyRequest, re
   if (unreadable) return send(reply, 'invalid_input', unreadable);
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return send(reply, 'invalid_input', `Forespørselen kunne ikke leses: ${error.message}`);
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn(error);
+    return send(reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)), 'unavailable', DATABASE_UNAVAILABLE_TEXT);
   }
   request.log.error(error);
   return send(reply, 'internal', 'Serveren kunne ikke svare. Ingenting er endret; prøv igjen om litt.');

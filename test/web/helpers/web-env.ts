@@ -62,7 +62,11 @@ export interface WebTestEnv {
   close(): Promise<void>;
 }
 
-export async function createWebTestEnv(options: Partial<WebOptions> = {}): Promise<WebTestEnv> {
+/**
+ * Builds the environment. `databaseUrl` puts the school's database elsewhere than the SQLite file
+ * in the test's folder (a PostgreSQL database, e.g. behind a gate the outage tests close).
+ */
+export async function createWebTestEnv(options: Partial<WebOptions> = {}, where: { databaseUrl?: string } = {}): Promise<WebTestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'web-e2e-'));
   let server: DevServer | undefined;
   let connection: Connection | undefined;
@@ -86,7 +90,7 @@ export async function createWebTestEnv(options: Partial<WebOptions> = {}): Promi
     connection = await Connection.connect({ address: server.address });
     nativeConnection = await NativeConnection.connect({ address: server.address });
     const taskQueue = `web-${randomUUID()}`;
-    database = await openMigratedDatabase(`sqlite:${join(dir, 'skolefravaer.sqlite')}`);
+    database = await openMigratedDatabase(where.databaseUrl ?? `sqlite:${join(dir, 'skolefravaer.sqlite')}`);
     const people = parsePeopleCsv(csv(GOOD_ROWS));
     if (people.errors.length > 0) throw new Error(`people fixture: ${JSON.stringify(people.errors)}`);
     await new SqlPeopleDirectory(database).importBatch(people.batch);
