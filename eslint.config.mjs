@@ -74,6 +74,7 @@ export const ENTRY_POINTS = [
   'cli/detect.ts',
   'cli/generate.ts',
   'cli/intake.ts',
+  'cli/keys.ts',
   'cli/main.ts',
   'cli/people.ts',
   'cli/users.ts',

@@ -8,7 +8,7 @@
  * Norwegian message names it and the fault. A database that cannot be reached is retried.
  */
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import type { CaseClient } from '../app/case-client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { TemporalCaseDispatcher } from '../detection/case-dispatcher';
@@ -24,9 +24,8 @@ import { describeIssues, parseOptions } from '../machines/zod-issues';
 import { INVALID_ACTIVITY_INPUT, INVALID_SCHOOL_DIRECTORY } from '../workflows/activity-errors';
 
 export interface DetectionActivityDependencies {
-  client: Client;
-  /** Task queue of the case workflows that detection opens. */
-  taskQueue: string;
+  /** The case client detection opens and signals cases through (its task queue is the cases'). */
+  cases: CaseClient;
   /** The school's database: registrations and detection's ledger (a relative SQLite path already resolved). */
   databaseUrl: string;
   schoolsConfig: string;
@@ -64,7 +63,7 @@ export function createDetectionActivities(deps: DetectionActivityDependencies) {
           directory,
           ledger: new SqlTriggerLedger(database),
           locks: new SqlSchoolLocks(database),
-          dispatcher: new TemporalCaseDispatcher(deps.client, deps.taskQueue),
+          dispatcher: new TemporalCaseDispatcher(deps.cases),
           today: parsed.data.today ?? osloDate(),
           onProgress: (line) => Context.current().heartbeat(line),
         });

@@ -21,14 +21,14 @@ import {
   type SendEventResult,
   absenceFactsSignal,
   caseViewQuery,
-  caseWorkflowId,
   daysOverdueAt,
   sendEventForView,
   sendEventUpdate,
 } from '../workflows/case-messages';
 import { CaseOpenedAt, CaseStage, CaseStatus, DeadlineOverdue, NextDeadline, ProcedureId, SchoolId } from '../workflows/search-attributes';
+import type { CaseIds } from './case-ids';
 import type { TemporalSettings } from './settings';
-import { connectClient } from './temporal';
+import { caseIdsOf, connectClient } from './temporal';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -61,8 +61,10 @@ export interface CaseFilter {
   schoolId?: string;
   /** Any of these schools (a coordinator's municipality); an empty list matches nothing. */
   schoolIds?: readonly string[];
-  /** Only these cases (a contact teacher's pupils); an empty list matches nothing. */
+  /** Only these cases; an empty list matches nothing. */
   workflowIds?: readonly string[];
+  /** Only the cases of these pupils at `schoolId` (a contact teacher's); an empty list matches nothing. */
+  pupilIds?: readonly string[];
   /** The public stage (machines/labels.ts stageNames). */
   stage?: string;
   procedureId?: string;
@@ -109,28 +111,54 @@ export function openingSearchAttributes(input: CaseWorkflowInput): SearchAttribu
   ];
 }
 
+/**
+ * The case's memo: whose case it is, for the lists (visibility gives the memo with each case).
+ * The memo goes through the payload codec, so the pupil's id is sealed like the case itself.
+ */
+export interface CaseMemo {
+  pupilId: string;
+}
+
+/** The pupil of a listed case, from its memo (undefined for a case started without one). */
+export function pupilOfListed(wf: Pick<WorkflowExecutionInfo, 'memo'>): string | undefined {
+  const pupilId = (wf.memo as Partial<CaseMemo> | undefined)?.pupilId;
+  return typeof pupilId === 'string' ? pupilId : undefined;
+}
+
+function caseMemo(input: CaseWorkflowInput): Record<string, unknown> {
+  return { pupilId: input.facts.pupilId } satisfies CaseMemo;
+}
+
 export class CaseClient {
   constructor(
     /** The Temporal client underneath, for what cases are not (schedules, other workflows). */
     readonly client: Client,
     /** The task queue new cases are started on. */
     readonly taskQueue: string,
+    /** The pseudonymous case ids (app/case-ids.ts), from the same key file as the client's codec. */
+    readonly ids: CaseIds,
   ) {}
 
   /** Connects with the given settings (app/settings.ts). */
   static async connect(settings: TemporalSettings): Promise<CaseClient> {
-    return new CaseClient(await connectClient(settings), settings.taskQueue);
+    return new CaseClient(await connectClient(settings), settings.taskQueue, caseIdsOf(settings));
+  }
+
+  /** The workflow id of the pupil's case at the school (pseudonymous). */
+  workflowIdFor(schoolId: string, pupilId: string): string {
+    return this.ids.workflowId(schoolId, pupilId);
   }
 
   /** Opens the pupil's case; returns its workflow id. Throws CaseAlreadyOpenError. */
   async open(input: CaseWorkflowInput): Promise<string> {
-    const workflowId = caseWorkflowId(input.facts.schoolId, input.facts.pupilId);
+    const workflowId = this.workflowIdFor(input.facts.schoolId, input.facts.pupilId);
     try {
       await this.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
         taskQueue: this.taskQueue,
         workflowId,
         args: [input],
         typedSearchAttributes: openingSearchAttributes(input),
+        memo: caseMemo(input),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new CaseAlreadyOpenError(workflowId);
@@ -149,6 +177,7 @@ export class CaseClient {
       taskQueue: this.taskQueue,
       args: [input],
       typedSearchAttributes: openingSearchAttributes(input),
+      memo: caseMemo(input),
       signal: absenceFactsSignal,
       signalArgs: [event],
     });
@@ -201,7 +230,14 @@ export class CaseClient {
 
   /** The cases `filter` asks for, from visibility (search attributes only; no case is queried). Each case once, by its current run. */
   async *list(filter: CaseFilter, now: Date = new Date()): AsyncGenerator<WorkflowExecutionInfo> {
-    for await (const wf of this.client.workflow.list({ query: caseListQuery(filter, now) })) {
+    const { pupilIds, ...rest } = filter;
+    // A pupil's case is found by its pseudonymous id, which only a client with the key can compute.
+    const ofPupils = pupilIds?.map((p) => this.workflowIdFor(rest.schoolId ?? '', p));
+    const resolved: CaseFilter =
+      ofPupils === undefined
+        ? rest
+        : { ...rest, workflowIds: rest.workflowIds ? rest.workflowIds.filter((id) => ofPupils.includes(id)) : ofPupils };
+    for await (const wf of this.client.workflow.list({ query: caseListQuery(resolved, now) })) {
       if (wf.status.name !== 'CONTINUED_AS_NEW') yield wf;
     }
   }

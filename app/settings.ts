@@ -94,6 +94,8 @@ const envSchema = z.object({
   TEMPORAL_TLS_CA_PATH: optionalPath,
   TEMPORAL_API_KEY: text('kan ikke være tom når den er satt').optional(),
   DATA_DIR: text('må være en mappe').default('data'),
+  // Unset: a key file generated on first start in DATA_DIR (see README, "Security").
+  PAYLOAD_KEYS_FILE: optionalPath,
   // Unset: the SQLite file in DATA_DIR.
   DATABASE_URL: databaseUrl.optional(),
   // Unset, these three live in DATA_DIR (below), so one DATA_DIR moves all the data.
@@ -122,6 +124,8 @@ const envSchema = z.object({
   WEB_HOST: text('kan ikke være tom').default('127.0.0.1'),
   WEB_PORT: port.default(8080),
   WEB_PUBLIC_URL: httpUrl.optional(),
+  // The Temporal Web UI that may call the codec endpoint (CORS); unset: the dev server's UI on this machine.
+  TEMPORAL_UI_URL: httpUrl.optional(),
   // Unset: a key generated on first start in DATA_DIR (kept, so sessions survive a restart).
   WEB_SESSION_KEY_FILE: optionalPath,
   // Sign-in through OpenID Connect (Feide, Entra ID) next to the local passwords; unset: local only.
@@ -144,6 +148,8 @@ export interface TemporalSettings {
   tls?: { certPath: string; keyPath: string; caPath?: string };
   /** API key (Temporal Cloud); implies TLS. */
   apiKey?: string;
+  /** The key file (app/payload-keys.ts): payload encryption keys and the key of the pseudonymous case ids. */
+  payloadKeysFile: string;
 }
 
 /** E-mail over SMTP; absent when SMTP_HOST is unset (the local outbox is used). */
@@ -200,6 +206,8 @@ export interface WebSettings {
   publicUrl: string;
   /** The 32-byte key that seals session cookies. */
   sessionKeyFile: string;
+  /** The Temporal Web UI origins that may call the codec endpoint (`<publicUrl>/temporal-codec`). */
+  temporalUiOrigins: string[];
   /** Sign-in through an OpenID provider; absent when OIDC_ISSUER is unset (local passwords only). */
   oidc?: OidcSettings;
 }
@@ -286,6 +294,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
           }
         : {}),
       ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+      payloadKeysFile: e.PAYLOAD_KEYS_FILE ?? path.join(e.DATA_DIR, 'payload-keys.json'),
     },
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? defaultDatabaseUrl(e.DATA_DIR),
@@ -319,6 +328,9 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
       port: e.WEB_PORT,
       publicUrl,
       sessionKeyFile: e.WEB_SESSION_KEY_FILE ?? path.join(e.DATA_DIR, 'web-session.key'),
+      temporalUiOrigins: e.TEMPORAL_UI_URL
+        ? [new URL(e.TEMPORAL_UI_URL).origin]
+        : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],
       ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? {
             oidc: {

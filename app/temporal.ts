@@ -3,19 +3,37 @@
  * for everything that opens, signals, updates or queries cases. TLS and the API key are set up
  * here once for both.
  *
- * Payload codec: `dataConverter` below is the one place a codec is plugged in (e.g. encrypting
- * the pupils' data before it leaves the process). The client gets it here; a worker must be given
- * the same `dataConverter` in its options (worker/build-worker.ts) or it cannot read what clients
- * wrote. No codec is set today: payloads go as plain JSON.
+ * Encryption: `caseDataConverter` is the one place the payload codec (app/payload-codec.ts) and
+ * the failure converter that hands it error messages (app/failure-converter.ts) are plugged in.
+ * Every client made here gets it, from the key ring in the settings' key file; the worker is given
+ * the same one (worker/main.ts, worker/build-worker.ts), or it could not read what clients wrote.
  */
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import { CaseIds } from './case-ids';
+import { AesGcmPayloadCodec } from './payload-codec';
+import { type KeyRing, loadOrCreateKeyRing } from './payload-keys';
 import type { TemporalSettings } from './settings';
 
-/** How payloads are encoded on the wire, shared by clients and workers. Add `payloadCodecs: [...]` here. */
-export const dataConverter: DataConverter = {};
+/** The failure converter's module, for the workflow sandbox (loaded there by path). */
+export const failureConverterPath = require.resolve('./failure-converter');
+
+/** How payloads and failures are encoded on the wire, shared by clients and workers: sealed with the ring's newest key. */
+export function caseDataConverter(ring: KeyRing): DataConverter {
+  return { payloadCodecs: [new AesGcmPayloadCodec(ring)], failureConverterPath };
+}
+
+/** The key ring of the settings' key file (made on first use). */
+export function keyRingOf(settings: Pick<TemporalSettings, 'payloadKeysFile'>): KeyRing {
+  return loadOrCreateKeyRing(settings.payloadKeysFile);
+}
+
+/** The pseudonymous case ids of the settings' key file. */
+export function caseIdsOf(settings: Pick<TemporalSettings, 'payloadKeysFile'>): CaseIds {
+  return new CaseIds(keyRingOf(settings).caseIdKey);
+}
 
 /** What a connection needs; the task queue is the worker's and the case client's business. */
 type ConnectionSettings = Omit<TemporalSettings, 'taskQueue'> & { taskQueue?: string };
@@ -46,8 +64,9 @@ export async function connectWorker(settings: ConnectionSettings): Promise<Nativ
   return NativeConnection.connect(connectionOptions(settings));
 }
 
-/** Client for starting, signalling, updating and querying workflows. */
+/** Client for starting, signalling, updating and querying workflows; it seals and opens payloads with the settings' keys. */
 export async function connectClient(settings: ConnectionSettings): Promise<Client> {
+  const dataConverter = caseDataConverter(keyRingOf(settings));
   const connection = await Connection.connect(connectionOptions(settings));
   return new Client({ connection, namespace: settings.namespace, dataConverter });
 }

@@ -25,9 +25,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { CaseIds } from '../app/case-ids';
 import { type BundleOptions, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { buildWorker, caseWorkflowBundleOptions } from '../worker/build-worker';
 import { createWorkerActivities } from '../activities';
@@ -45,7 +46,6 @@ import {
   absenceFactsSignal,
   caseMachineStateQuery,
   caseViewQuery,
-  caseWorkflowId,
   sendEventUpdate,
 } from '../workflows/case-messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
@@ -265,6 +265,9 @@ const bundles = new Map<ConformanceOptions['webpackConfigHook'], Promise<Workflo
  * then starts its worker in a fraction of a second instead of re-bundling for seconds. The same
  * entry point as `worker/build-worker.ts`, which then builds every worker of the run from it.
  */
+/** The audit's cases are made-up pupils on a throwaway server: a key of its own gives them ids as the product does. */
+const AUDIT_CASE_IDS = new CaseIds(randomBytes(32));
+
 function workflowBundle(options: ConformanceOptions): Promise<WorkflowBundle> {
   let bundle = bundles.get(options.webpackConfigHook);
   if (!bundle) {
@@ -566,7 +569,7 @@ export async function replayPath(t: ConformanceEnv, original: AuditPath, options
     };
     handle = await t.env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
       taskQueue: t.taskQueue,
-      workflowId: caseWorkflowId(schoolId, pupilId),
+      workflowId: AUDIT_CASE_IDS.workflowId(schoolId, pupilId),
       args: [input],
     });
     last = await machineState(handle);

@@ -33,7 +33,8 @@ import { type ListFilters, scopedFilter } from '../web/case-list';
 import { composeWebDependencies } from '../web/compose';
 import { type WebApp, buildWebServer } from '../web/server';
 import type { WebUserRecord } from '../web/users/user-store';
-import { type CaseWorkflowInput, caseWorkflowId } from '../workflows/case-messages';
+import { CaseIds } from '../app/case-ids';
+import type { CaseWorkflowInput } from '../workflows/case-messages';
 import {
   CaseOpenedAt,
   CaseStage,
@@ -94,6 +95,9 @@ export interface CaseListResult {
 }
 
 /** The p-th percentile (0–100), nearest rank. */
+/** The bench's own id key: the cases it starts and the case client that lists them must agree. */
+const BENCH_CASE_IDS = new CaseIds(randomBytes(32));
+
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -176,7 +180,7 @@ export function generateCase(
     { key: CaseOpenedAt, value: openedAt },
     ...(overdue ? [{ key: OverdueSince, value: deadline }] : []),
   ];
-  return { input, workflowId: caseWorkflowId(schoolId, pupilId), attributes, overdue };
+  return { input, workflowId: BENCH_CASE_IDS.workflowId(schoolId, pupilId), attributes, overdue };
 }
 
 /** A signed-in person's cookie jar for `app.inject` (the session cookie is resealed on every response). */
@@ -287,6 +291,7 @@ export async function runCaseListBench(options: CaseListBenchOptions, log: (line
         workflowId: c.workflowId,
         args: [c.input],
         typedSearchAttributes: c.attributes,
+        memo: { pupilId: c.input.facts.pupilId },
       });
       startedCount += 1;
       if (performance.now() - lastReport > 10_000) {
@@ -319,7 +324,7 @@ export async function runCaseListBench(options: CaseListBenchOptions, log: (line
       staffRoles: [],
     });
     const deps = composeWebDependencies({
-      cases: new CaseClient(client, UNPOLLED_TASK_QUEUE),
+      cases: new CaseClient(client, UNPOLLED_TASK_QUEUE, BENCH_CASE_IDS),
       database,
       archiveDir: join(dir, 'arkiv'),
       schools,

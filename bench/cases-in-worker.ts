@@ -23,7 +23,9 @@ import type { CaseEvent } from '../machines/events';
 import { currentProcedures } from '../machines/registry';
 import { startDevServer } from '../scripts/lib/dev-server';
 import { freePort } from '../scripts/lib/free-port';
-import { caseViewQuery, caseWorkflowId, sendEventUpdate, type CaseWorkflowInput } from '../workflows/case-messages';
+import { randomBytes } from 'node:crypto';
+import { CaseIds } from '../app/case-ids';
+import { caseViewQuery, sendEventUpdate, type CaseWorkflowInput } from '../workflows/case-messages';
 import { caseWorkflowBundleOptions } from '../worker/build-worker';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { handWrittenSendEvent, handWrittenViewQuery, type BenchActivities } from './hand-written-workflow';
@@ -180,6 +182,9 @@ const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
 };
+/** The bench's made-up pupils get pseudonymous ids as in the product, with a key of its own. */
+const BENCH_CASE_IDS = new CaseIds(randomBytes(32));
+
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
 
 interface Kind {
@@ -192,7 +197,7 @@ interface Kind {
 
 function caseKind(kind: 'case' | 'case-unshared'): Kind {
   const procedures = currentProcedures().map((p) => p.id);
-  const workflowId = (i: number) => caseWorkflowId('S001', `bench-${kind}-${i}`);
+  const workflowId = (i: number) => BENCH_CASE_IDS.workflowId('S001', `bench-${kind}-${i}`);
   return {
     kind,
     workflowId,

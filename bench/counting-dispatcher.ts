@@ -5,7 +5,7 @@
  * ones reach it as new triggers, and every trend reaches an open case.
  */
 import type { CaseDispatcher, TrendOutcome, TriggerOutcome } from '../detection/case-dispatcher';
-import type { CaseDelivery } from '../detection/dispatch-plan';
+import { type CaseDelivery, deliveryKey } from '../detection/dispatch-plan';
 
 export interface DispatchCounts {
   opened: number;
@@ -21,11 +21,11 @@ export class CountingDispatcher implements CaseDispatcher {
 
   async deliverTrigger(delivery: CaseDelivery): Promise<TriggerOutcome> {
     this.onDelivery();
-    if (this.open.has(delivery.workflowId)) {
+    if (this.open.has(deliveryKey(delivery))) {
       this.counts.signalled += 1;
       return 'signalled';
     }
-    this.open.add(delivery.workflowId);
+    this.open.add(deliveryKey(delivery));
     this.counts.opened += 1;
     return 'opened';
   }

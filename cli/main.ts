@@ -13,9 +13,9 @@ import { SqlPeopleDirectory } from '../people/people-store';
 import { EXIT, type ExitCode } from '../app/exit-codes';
 import { ConfigError, type Settings, loadSettings } from '../app/settings';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
+import { caseIdsOf } from '../app/temporal';
 import { ProcedureError, currentProcedures } from '../machines/registry';
 import type { CaseEvent } from '../machines/events';
-import { caseWorkflowId } from '../workflows/case-messages';
 import { type CliCommand, USAGE, UsageError, parseCli } from './args';
 import { DocumentFileError, readDocumentFile } from './document-request';
 import { formatCase } from './format';
@@ -184,7 +184,7 @@ function failure(err: unknown): { code: ExitCode; message: string } {
 }
 
 async function run(): Promise<void> {
-  const command = parseCli(process.argv.slice(2), { now: () => new Date().toISOString(), workflowIdOf: caseWorkflowId });
+  const command = parseCli(process.argv.slice(2), { now: () => new Date().toISOString(), workflowIdOf: (schoolId, pupilId) => caseIdsOf(loadSettings().temporal).workflowId(schoolId, pupilId) });
   if (command.kind === 'help') {
     console.log(USAGE);
     return;

@@ -5,10 +5,9 @@
  * out of both command lines so neither entry script imports the other. Returns the project's exit
  * codes (app/exit-codes.ts).
  */
-import type { Client } from '@temporalio/client';
+import { CaseClient } from '../app/case-client';
 import { EXIT, type ExitCode } from '../app/exit-codes';
 import { ConfigError, loadSettings } from '../app/settings';
-import { connectClient } from '../app/temporal';
 import { type AppDatabase, DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { RegistrationStoreError, SqlRegistrationStore } from '../intake/registration-store';
 import { isoDateSchema } from '../machines/events';
@@ -22,8 +21,7 @@ import { SqlTriggerLedger, TriggerLedgerError } from './trigger-ledger';
 
 /** An open connection to Temporal; `dispatcher` replaces the Temporal one (tests without a server). */
 export interface TemporalConnection {
-  client: Client;
-  taskQueue: string;
+  cases: CaseClient;
   address: string;
   close(): Promise<void>;
   dispatcher?: CaseDispatcher;
@@ -37,8 +35,8 @@ export interface TemporalAccess {
 export const environmentTemporal: TemporalAccess = {
   async connect() {
     const { temporal } = loadSettings();
-    const client = await connectClient(temporal);
-    return { client, taskQueue: temporal.taskQueue, address: temporal.address, close: () => client.connection.close() };
+    const cases = await CaseClient.connect(temporal);
+    return { cases, address: temporal.address, close: () => cases.close() };
   },
 };
 
@@ -138,7 +136,7 @@ async function deliverWith(
       ledger: new SqlTriggerLedger(database),
       // One run per school at a time, across processes (two imports, the daily run).
       locks: new SqlSchoolLocks(database, options.schoolLockWaitMs === undefined ? {} : { waitMs: options.schoolLockWaitMs, pollMs: 50 }),
-      dispatcher: connection.dispatcher ?? new TemporalCaseDispatcher(connection.client, connection.taskQueue),
+      dispatcher: connection.dispatcher ?? new TemporalCaseDispatcher(connection.cases),
       today: options.today,
       ...(options.schoolIds ? { schoolIds: options.schoolIds } : {}),
       onProgress: (line) => io.err(line),

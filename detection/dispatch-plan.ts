@@ -15,7 +15,6 @@
  */
 import type { AbsenceTrigger, CaseEvent } from '../machines/events';
 import type { CaseWorkflowInput } from '../workflows/case-messages';
-import { caseWorkflowId } from '../workflows/case-messages';
 import type { DetectedTrigger, TrendResult } from './rules';
 import type { SchoolSettings } from './school-directory';
 
@@ -58,12 +57,16 @@ export function triggerEvidence(t: DetectedTrigger): AbsenceTrigger {
 
 /** Everything needed to open a pupil's case, or to signal it if it is already open. */
 export interface CaseDelivery {
-  workflowId: string;
   /** The case input if the case has to be started. */
   input: CaseWorkflowInput;
   /** The signal: the same trigger, as a new trigger for an open case. */
   event: Extract<CaseEvent, { type: 'absence.newTrigger' }>;
   trigger: DetectedTrigger;
+}
+
+/** Which case a delivery is for (school and pupil): the business key detection opens and signals by. */
+export function deliveryKey(delivery: Pick<CaseDelivery, 'trigger'>): string {
+  return `${delivery.trigger.schoolId}/${delivery.trigger.pupilId}`;
 }
 
 /** A trigger planned for another school or procedure than the directory gives: a bug, never delivered. */
@@ -87,7 +90,6 @@ export function planTriggerDelivery(school: SchoolSettings, trigger: DetectedTri
   const eventId = triggerEventId(trigger);
   const at = factTime(trigger.firedOn, now);
   return {
-    workflowId: caseWorkflowId(trigger.schoolId, trigger.pupilId),
     input: {
       procedureId: school.procedureId,
       facts: {

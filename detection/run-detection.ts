@@ -26,7 +26,6 @@ import { CalendarRangeError } from './school-calendar';
 import type { SchoolDirectory } from './school-directory';
 import { InProcessSchoolLocks, type SchoolLocks } from './school-locks';
 import type { LedgerTrigger, PupilLedger, TriggerLedger } from './trigger-ledger';
-import { caseWorkflowId } from '../workflows/case-messages';
 import { osloDate } from '../app/oslo-time';
 
 /** A trend that has not changed is sent again after this many calendar days (a weekly summary). */
@@ -203,7 +202,7 @@ async function runSchool(
       const current = trend(absence.get(entry.pupilId), settings.calendar, options.today, policy);
       if (!current || !isTrendDue(entry.lastTrend, current.trend, current.to, options.today)) continue;
       const event = planTrendEvent(schoolId, entry.pupilId, current, now);
-      const outcome = await options.dispatcher.deliverTrend(caseWorkflowId(schoolId, entry.pupilId), event);
+      const outcome = await options.dispatcher.deliverTrend(schoolId, entry.pupilId, event);
       if (outcome === 'no-open-case') {
         entry.caseOpen = false; // closed by the school; the next trigger opens a new case
         continue;

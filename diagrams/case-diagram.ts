@@ -5,7 +5,7 @@
  */
 import { type Client, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { type ProcedureDefinition, type ProcedureRegistry, ProcedureError, procedureRegistry } from '../machines/registry';
-import { type CaseMachineState, caseMachineStateQuery, caseWorkflowId } from '../workflows/case-messages';
+import { type CaseMachineState, caseMachineStateQuery } from '../workflows/case-messages';
 import { procedureDot } from './dot';
 import { buildGraph } from './graph';
 import { renderSvg } from './render';
@@ -57,16 +57,10 @@ async function queryMachineState(client: Client, workflowId: string): Promise<Ca
 }
 
 /**
- * The diagram of the case of `pupilId` at `schoolId`: DOT and SVG of the procedure version the
- * case runs, with its route and current state marked.
+ * The diagram of the case `workflowId` (app/case-ids.ts gives a pupil's): DOT and SVG of the
+ * procedure version the case runs, with its route and current state marked.
  */
-export async function caseDiagram(
-  client: Client,
-  schoolId: string,
-  pupilId: string,
-  registry: ProcedureRegistry = procedureRegistry,
-): Promise<CaseDiagram> {
-  const workflowId = caseWorkflowId(schoolId, pupilId);
+export async function caseDiagram(client: Client, workflowId: string, registry: ProcedureRegistry = procedureRegistry): Promise<CaseDiagram> {
   const state = await queryMachineState(client, workflowId);
   let procedure: ProcedureDefinition;
   try {
@@ -88,6 +82,6 @@ export async function caseDiagram(
 }
 
 /** The case's diagram as an SVG document (see `caseDiagram`). */
-export async function caseDiagramSvg(client: Client, schoolId: string, pupilId: string): Promise<string> {
-  return (await caseDiagram(client, schoolId, pupilId)).svg;
+export async function caseDiagramSvg(client: Client, workflowId: string): Promise<string> {
+  return (await caseDiagram(client, workflowId)).svg;
 }

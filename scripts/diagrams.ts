@@ -12,7 +12,7 @@ import { CaseDiagramError, CaseNotFoundError, TemporalUnreachableError, caseDiag
 import { USAGE, UsageError, parseDiagramsArgs } from '../diagrams/cli-args';
 import { DIAGRAMS_DIR, diagramFiles } from '../diagrams/files';
 import { ConfigError, loadSettings } from '../app/settings';
-import { connectClient } from '../app/temporal';
+import { caseIdsOf, connectClient } from '../app/temporal';
 
 const ROOT_DIR = resolve(__dirname, '..');
 /** Where `--case` writes by default: data/ is local and never committed. */
@@ -51,7 +51,7 @@ async function writeCase(schoolId: string, pupilId: string, out: string | undefi
     );
   }
   try {
-    const diagram = await caseDiagram(client, schoolId, pupilId);
+    const diagram = await caseDiagram(client, caseIdsOf(config).workflowId(schoolId, pupilId));
     const path = resolve(out ?? join(CASE_DIAGRAMS_DIR, `${diagram.workflowId}.svg`));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, diagram.svg);

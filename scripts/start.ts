@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EXIT } from '../app/exit-codes';
+import { loadOrCreateKeyRing } from '../app/payload-keys';
 import { ConfigError, loadSettings } from '../app/settings';
+import { CODEC_PATH } from '../web/routes/codec-routes';
 import { connectClient } from '../app/temporal';
 import { describeExit, spawnGroup } from './lib/child-processes';
 import { startDevServer, type DevServer } from './lib/dev-server';
@@ -133,6 +135,11 @@ async function run(): Promise<void> {
     ledgerDir: fromRoot(settings.detectionLedgerDir),
   });
 
+  // The keys before any process that seals or opens a case: made once here, so the worker and the
+  // web application never race to make two.
+  const payloadKeysFile = fromRoot(settings.temporal.payloadKeysFile);
+  loadOrCreateKeyRing(payloadKeysFile);
+
   const logFile = resolve(dataDir, 'temporal-server.log');
   console.log(`Starter Temporal-utviklingsserveren (tilstanden lagres i ${dataDir}/temporal.db) ...`);
   let server: DevServer;
@@ -142,6 +149,7 @@ async function run(): Promise<void> {
       logFile,
       port: settings.devServer.port,
       uiPort: settings.devServer.uiPort,
+      codecEndpoint: `${settings.web.publicUrl}${CODEC_PATH}`,
       searchAttributes: caseSearchAttributes,
     });
   } catch (err) {
@@ -150,7 +158,7 @@ async function run(): Promise<void> {
   console.log(`Temporal-utviklingsserveren kjører (pid ${server.process.pid}).`);
 
   // The worker reads the same environment (so the same settings), pointed at this server.
-  const workerEnv = { ...process.env, TEMPORAL_ADDRESS: server.address };
+  const workerEnv = { ...process.env, TEMPORAL_ADDRESS: server.address, PAYLOAD_KEYS_FILE: payloadKeysFile };
   // One Node process (not the tsx launcher), so the pid logged and the exit code reported are
   // the worker's own.
   const worker = new Supervisor({
@@ -205,7 +213,7 @@ async function run(): Promise<void> {
 
   try {
     // Prove the stack end to end before telling the user it is ready.
-    const client = await connectClient({ address: server.address, namespace: 'default' });
+    const client = await connectClient({ address: server.address, namespace: 'default', payloadKeysFile });
     await client.workflow.execute(stackCheckWorkflow, {
       taskQueue,
       workflowId: `stack-check-${randomUUID()}`,
@@ -230,7 +238,7 @@ async function run(): Promise<void> {
           databaseUrl,
           archiveDir: fromRoot(settings.archiveDir),
           schools,
-          temporal: { ...settings.temporal, address: server.address },
+          temporal: { ...settings.temporal, address: server.address, payloadKeysFile },
           now: new Date(),
         });
         console.log(
@@ -244,7 +252,7 @@ async function run(): Promise<void> {
         ? await prepareDemoSignIn({
             databaseUrl,
             schools,
-            temporal: { ...settings.temporal, address: server.address },
+            temporal: { ...settings.temporal, address: server.address, payloadKeysFile },
           })
         : undefined;
     // Started last: by now the database holds the demo's users.
@@ -254,6 +262,9 @@ async function run(): Promise<void> {
     console.log('Klar.');
     console.log(`  Temporal gRPC:        ${server.address}`);
     console.log(`  Temporal Web UI:      ${server.uiUrl ?? '(uten brukerflate)'}`);
+    console.log(
+      `                        sakene er kryptert; logg inn som administrator i nettløsningen og kryss av for «Include cross-origin credentials» under «Data Encoder» for å lese dem (${settings.web.publicUrl}${CODEC_PATH})`,
+    );
     console.log(`  Nettløsningen:        ${settings.web.publicUrl}`);
     if (signIn) {
       console.log(`  Demobrukere (passord «${signIn.password}» for alle${signIn.created > 0 ? `, ${signIn.created} opprettet nå` : ''}):`);

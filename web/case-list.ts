@@ -6,7 +6,7 @@
  * the benchmark measures the cost with many thousand open cases.
  */
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import type { CaseFilter } from '../app/case-client';
+import { type CaseFilter, pupilOfListed } from '../app/case-client';
 import {
   CaseOpenedAt,
   CaseStage,
@@ -17,7 +17,6 @@ import {
   ProcedureId,
   SchoolId,
 } from '../workflows/search-attributes';
-import { caseWorkflowId } from '../workflows/case-messages';
 import type { CaseScope } from './case-access';
 
 /** One case as the list shows it. */
@@ -66,18 +65,18 @@ export function scopedFilter(scope: CaseScope, filters: ListFilters): CaseFilter
   }
   if (filters.schoolId && filters.schoolId !== scope.schoolId) return undefined;
   if (scope.pupilIds.length === 0) return undefined;
-  return { ...filter, schoolId: scope.schoolId, workflowIds: scope.pupilIds.map((p) => caseWorkflowId(scope.schoolId, p)) };
+  return { ...filter, schoolId: scope.schoolId, pupilIds: scope.pupilIds };
 }
 
 /** The row of one execution from its search attributes. */
 export function rowOf(wf: WorkflowExecutionInfo): CaseRow {
   const attrs = wf.typedSearchAttributes;
   const schoolId = attrs.get(SchoolId) ?? '';
-  const prefix = caseWorkflowId(schoolId, '');
   return {
     workflowId: wf.workflowId,
     schoolId,
-    pupilId: wf.workflowId.startsWith(prefix) ? wf.workflowId.slice(prefix.length) : wf.workflowId,
+    // From the case's memo (sealed by the codec); the workflow id is pseudonymous.
+    pupilId: pupilOfListed(wf) ?? '',
     procedureId: attrs.get(ProcedureId) ?? '',
     stage: attrs.get(CaseStage) ?? '',
     status: attrs.get(CaseStatus) === 'closed' || wf.status.name !== 'RUNNING' ? 'closed' : 'open',

@@ -23,7 +23,7 @@ export function composeWebDependencies(args: {
   const userStore = new SqlUserStore(args.database);
   return {
     cases: args.cases,
-    caseDiagramSvg: async (schoolId, pupilId) => (await caseDiagram(args.cases.client, schoolId, pupilId)).svg,
+    caseDiagramSvg: async (workflowId) => (await caseDiagram(args.cases.client, workflowId)).svg,
     users: userStore,
     userStore,
     directory: new DirectoryLookup(args.database),

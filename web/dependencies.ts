@@ -10,7 +10,7 @@ import type { PupilPeople } from '../people/recipients';
 import type { CaseView, CaseWorkflowInput, SendEventResult } from '../workflows/case-messages';
 import type { CaseLister } from './case-list';
 import type { DirectoryLookup } from './directory-lookup';
-import type { CaseAccessEntry } from './users/user-store';
+import type { CaseAccessAction, CaseAccessEntry } from './users/user-store';
 import type { WebUser } from './users/web-user';
 
 /** The user store's part the pages use (web/users/user-store.ts). */
@@ -18,7 +18,7 @@ export interface WebUsers {
   verifyPassword(username: string, password: string): Promise<WebUser | undefined>;
   /** The user, disabled ones included (`disabled` says so). */
   get(userId: string): Promise<(WebUser & { disabled?: boolean }) | undefined>;
-  logCaseAccess(entry: { userId: string; workflowId: string; action: 'view' | 'document'; at?: Date }): Promise<void>;
+  logCaseAccess(entry: { userId: string; workflowId: string; action: CaseAccessAction; at?: Date }): Promise<void>;
   caseAccessLog(query: { workflowId?: string; userId?: string; limit: number; before?: Date }): Promise<CaseAccessEntry[]>;
   byUsername(username: string): Promise<WebUser | undefined>;
   /** The user and scopes of an API token's secret (the JSON API, web/api/), or undefined. */
@@ -34,7 +34,7 @@ export interface WebCases extends CaseLister {
 export interface WebDependencies {
   cases: WebCases;
   /** The case's diagram (SVG) with its route and current step marked. */
-  caseDiagramSvg(schoolId: string, pupilId: string): Promise<string>;
+  caseDiagramSvg(workflowId: string): Promise<string>;
   users: WebUsers;
   directory: DirectoryLookup;
   people: { pupilPeople(schoolId: string, pupilId: string): Promise<PupilPeople | undefined> };

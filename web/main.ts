@@ -8,7 +8,9 @@ import { CaseClient } from '../app/case-client';
 import { openMigratedDatabase } from '../app/database/database';
 import { resolveDatabaseUrl } from '../app/database/database-url';
 import { EXIT } from '../app/exit-codes';
+import { AesGcmPayloadCodec } from '../app/payload-codec';
 import { loadSettings } from '../app/settings';
+import { keyRingOf } from '../app/temporal';
 import { loadSchoolDirectory } from '../detection/school-directory';
 import { OidcClient } from './auth/oidc-client';
 import { loadOpenIdClient } from './auth/openid-client';
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     sessionKey: loadOrCreateSessionKey(resolve(root, settings.web.sessionKeyFile)),
     secureCookies: settings.web.publicUrl.startsWith('https:'),
     ...(settings.web.oidc ? { oidc: { client: new OidcClient(settings.web.oidc, await loadOpenIdClient()), users: deps.userStore } } : {}),
+    codec: { codec: new AesGcmPayloadCodec(keyRingOf(settings.temporal)), allowedOrigins: settings.web.temporalUiOrigins },
     ...(settings.demoData ? { demoHint: `Demo: logg inn med en av demobrukerne i README, passord «${DEMO_PASSWORD}».` } : {}),
   });
   await app.listen({ host: settings.web.host, port: settings.web.port });

@@ -43,6 +43,7 @@ import { registerEventRoutes } from './routes/event-routes';
 import { registerOpenCaseRoutes } from './routes/open-case-routes';
 import { registerAccessLogRoutes } from './routes/access-log-routes';
 import { registerOverviewRoutes } from './routes/overview-routes';
+import { type CodecEndpointOptions, registerCodecRoutes } from './routes/codec-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { registerOidcRoutes } from './auth/oidc-routes';
 import type { OidcSignIn } from './auth/oidc-sign-in';
@@ -62,6 +63,8 @@ export interface WebOptions {
   auditDir?: string;
   /** «Logg inn med Feide» (OpenID Connect, web/auth/); absent: local passwords only. */
   oidc?: OidcSignIn;
+  /** The Temporal Web UI's codec endpoint (routes/codec-routes.ts); absent: none. */
+  codec?: CodecEndpointOptions;
 }
 
 /** How long a session lasts without signing in again (a school day and then some). */
@@ -223,5 +226,6 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
   registerAccessLogRoutes(app, deps);
   registerApiRoutes(app, deps);
   registerOverviewRoutes(app, deps, options);
+  registerCodecRoutes(app, deps, options.codec);
   return app;
 }

@@ -2,8 +2,10 @@
  * Builds the case worker: the workflow bundle plus the activities, on a given connection.
  * Shared by the worker process and the integration tests so both run exactly the same worker.
  */
+import type { DataConverter } from '@temporalio/common';
 import { type BundleOptions, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkerActivities } from '../activities';
+import { failureConverterPath } from '../app/temporal';
 
 export interface BuildWorkerOptions {
   connection: NativeConnection;
@@ -18,6 +20,11 @@ export interface BuildWorkerOptions {
    * create many workers in one process (the audit's conformance run), so the bundle is built once.
    */
   workflowBundle?: WorkflowBundle;
+  /**
+   * The payload codec the clients use (app/temporal.ts caseDataConverter): the worker process and
+   * `npm start` always pass it; tests on their own servers may leave payloads plain.
+   */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -28,6 +35,8 @@ export interface BuildWorkerOptions {
 export const caseWorkflowBundleOptions = {
   workflowsPath: require.resolve('../workflows'),
   preloadModules: [require.resolve('../workflows/shared-modules')],
+  // Error messages leave the sandbox as encoded attributes, so the codec seals them (app/failure-converter.ts).
+  failureConverterPath,
 } as const satisfies BundleOptions;
 
 /** Creates (but does not run) a worker that hosts every workflow in `workflows/`. */
@@ -42,6 +51,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
           workflowsPath: caseWorkflowBundleOptions.workflowsPath,
           bundlerOptions: { preloadModules: [...caseWorkflowBundleOptions.preloadModules] },
         }),
+    dataConverter: { ...options.dataConverter, failureConverterPath },
     ...(options.activities ? { activities: options.activities } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });

@@ -10,8 +10,11 @@ import { FileOutbox } from '../activities/outbox';
 import { DatabaseError, openMigratedDatabase } from '../app/database/database';
 import { resolveDatabaseUrl } from '../app/database/database-url';
 import { EXIT } from '../app/exit-codes';
+import { PayloadKeysError } from '../app/payload-keys';
 import { ConfigError, loadSettings } from '../app/settings';
-import { connectClient, connectWorker } from '../app/temporal';
+import { CaseClient } from '../app/case-client';
+import { CaseIds } from '../app/case-ids';
+import { caseDataConverter, connectClient, connectWorker, keyRingOf } from '../app/temporal';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { buildWorker } from './build-worker';
 import { buildMessageRouting } from './message-routing';
@@ -34,9 +37,10 @@ async function run(): Promise<void> {
     outbox,
     messages: settings.messages,
   });
+  const ring = keyRingOf(config);
   const connection = await connectWorker(config);
   // Daily detection opens and signals cases through a client of its own.
-  const client = await connectClient(config);
+  const cases = new CaseClient(await connectClient(config), config.taskQueue, new CaseIds(ring.caseIdKey));
   try {
     const worker = await buildWorker({
       connection,
@@ -45,9 +49,10 @@ async function run(): Promise<void> {
       activities: createWorkerActivities({
         outbox,
         routing: messages.routing,
-        detection: { client, taskQueue: config.taskQueue, databaseUrl, schoolsConfig },
+        detection: { cases, databaseUrl, schoolsConfig },
       }),
       identity: `case-worker@${hostname()}:${process.pid}`,
+      dataConverter: caseDataConverter(ring),
     });
     console.log(
       `Saksarbeideren lytter på oppgavekøen «${config.taskQueue}» i navnerommet «${config.namespace}» på ${config.address}; ` +
@@ -57,7 +62,7 @@ async function run(): Promise<void> {
     await worker.run();
   } finally {
     messages.close();
-    await client.connection.close();
+    await cases.close();
     await connection.close();
     await database.close();
   }
@@ -66,7 +71,7 @@ async function run(): Promise<void> {
 run().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(
-    err instanceof ConfigError || err instanceof SchoolDirectoryError
+    err instanceof ConfigError || err instanceof SchoolDirectoryError || err instanceof PayloadKeysError
       ? EXIT.badConfiguration
       : err instanceof DatabaseError
         ? EXIT.databaseUnavailable

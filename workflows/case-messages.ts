@@ -308,9 +308,4 @@ export async function sendEventForView(handle: CaseUpdateHandle, event: CaseEven
 /** Event types detection delivers by the absence-facts Signal; every other event comes from a person as the Update. */
 export const systemEventTypes: readonly EventType[] = caseRuntime().detectionEventTypes;
 
-/** The workflow id of a pupil's case at a school: one open case per pupil and school. */
-export function caseWorkflowId(schoolId: string, pupilId: string): string {
-  return `fravaerssak-${schoolId}-${pupilId}`;
-}
-
 export { daysOverdueAt } from './overdue';

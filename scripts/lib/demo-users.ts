@@ -9,7 +9,6 @@ import { openMigratedDatabase } from '../../app/database/database';
 import type { TemporalSettings } from '../../app/settings';
 import type { SchoolDirectory } from '../../detection/school-directory';
 import { SqlPeopleDirectory } from '../../people/people-store';
-import { caseWorkflowId } from '../../workflows/case-messages';
 import { DirectoryLookup } from '../../web/directory-lookup';
 import { DEMO_PASSWORD, demoUsers, ensureDemoUsers } from '../../web/users/demo-users';
 import { SqlUserStore } from '../../web/users/user-store';
@@ -46,7 +45,7 @@ export async function prepareDemoSignIn(args: {
     let best: { username: string; schoolId: string; count: number } | undefined;
     for (const user of users.filter((u) => u.role === 'contact-teacher' && u.schoolId && u.staffId)) {
       const pupils = await lookup.pupilsOfContactTeacher(user.schoolId!, user.staffId!);
-      const count = pupils.filter((p) => open.has(caseWorkflowId(user.schoolId!, p))).length;
+      const count = pupils.filter((p) => open.has(cases.workflowIdFor(user.schoolId!, p))).length;
       if (!best || count > best.count) best = { username: user.username, schoolId: user.schoolId!, count };
     }
     const shown: DemoSignIn['users'] = [];

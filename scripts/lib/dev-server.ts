@@ -26,6 +26,8 @@ export interface DevServerOptions {
   port: number;
   /** Web UI port; omit for a headless server. */
   uiPort?: number;
+  /** Where the Web UI sends payloads to be opened (the web application's codec endpoint). */
+  codecEndpoint?: string;
   /** Where the server's own output goes. */
   logFile: string;
   /** Search attributes to register at start (those the database lacks). */
@@ -62,6 +64,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   ];
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort !== undefined && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
 
   const logFd = openSync(options.logFile, 'a');
   let child: GroupChild;

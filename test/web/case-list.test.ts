@@ -29,12 +29,12 @@ describe('scopedFilter', () => {
     expect(scopedFilter({ kind: 'schools', schoolIds: [] }, {})).toBeUndefined();
   });
 
-  test("a contact teacher's pupils: their cases' workflow ids at their school, nothing without pupils", () => {
+  test("a contact teacher's pupils: their pupils at their school (the case client makes the ids), nothing without pupils", () => {
     const scope = { kind: 'pupils' as const, schoolId: 'S001', pupilIds: ['e1', 'e2'] };
     expect(scopedFilter(scope, { dueWithinDays: 7 })).toEqual({
       dueWithinDays: 7,
       schoolId: 'S001',
-      workflowIds: ['fravaerssak-S001-e1', 'fravaerssak-S001-e2'],
+      pupilIds: ['e1', 'e2'],
     });
     expect(scopedFilter(scope, { schoolId: 'S002' })).toBeUndefined();
     expect(scopedFilter({ ...scope, pupilIds: [] }, {})).toBeUndefined();

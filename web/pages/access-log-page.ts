@@ -5,7 +5,11 @@ import { type SafeHtml, html } from '../html';
 import { timeText } from './format';
 import { caseUrl } from './urls';
 
-const ACTION_NAMES: Record<CaseAccessEntry['action'], string> = { view: 'åpnet saken', document: 'åpnet et dokument' };
+const ACTION_NAMES: Record<CaseAccessEntry['action'], string> = {
+  view: 'åpnet saken',
+  document: 'åpnet et dokument',
+  decode: 'leste data i Temporal Web UI',
+};
 
 export function accessLogPage(args: {
   entries: readonly CaseAccessEntry[];
@@ -42,7 +46,7 @@ export function accessLogPage(args: {
                   <td>${timeText(e.openedAt)}</td>
                   <td>${user ? `${user.displayName} (${webRoleNames[user.role]}, ${user.username})` : e.userId}</td>
                   <td>${ACTION_NAMES[e.action] ?? e.action}</td>
-                  <td><a href="${caseUrl(e.workflowId)}">${e.workflowId}</a></td>
+                  <td>${e.action === 'decode' ? e.workflowId : html`<a href="${caseUrl(e.workflowId)}">${e.workflowId}</a>`}</td>
                 </tr>`;
               })}
             </tbody>

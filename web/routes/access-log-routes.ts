@@ -1,6 +1,6 @@
 /** «Tilgangslogg» (auditors and administrators): the log of every opening of a case page or document. */
 import { z } from 'zod';
-import { caseWorkflowId } from '../../workflows/case-messages';
+import { casePrefix } from '../../app/case-ids';
 import { caseScope } from '../case-access';
 import type { WebDependencies } from '../dependencies';
 import { page } from '../pages/layout';
@@ -39,7 +39,7 @@ export function registerAccessLogRoutes(app: WebApp, deps: WebDependencies): voi
     const scope = await caseScope(user, deps.schools, deps.directory);
     const entries =
       scope.kind === 'schools'
-        ? logged.filter((e) => scope.schoolIds.some((schoolId) => e.workflowId.startsWith(caseWorkflowId(schoolId, ''))))
+        ? logged.filter((e) => scope.schoolIds.some((schoolId) => e.workflowId.startsWith(casePrefix(schoolId))))
         : logged;
     const users = new Map<string, WebUser>();
     for (const id of new Set(entries.map((e) => e.userId))) {

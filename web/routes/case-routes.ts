@@ -263,7 +263,7 @@ export function registerCaseRoutes(app: WebApp, deps: WebDependencies): void {
     const user = await requireUser(deps, request, reply);
     if (!user) return reply;
     const view = await viewForUser(deps, user, request.params.workflowId);
-    const svg = await deps.caseDiagramSvg(view.schoolId, view.pupilId);
+    const svg = await deps.caseDiagramSvg(view.workflowId);
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'no-store').send(svg);
   });
 }

@@ -22,7 +22,8 @@ export interface WebUserRecord extends WebUser {
 }
 
 /** What a user did with a case: read it, or opened one of its documents. */
-export const CASE_ACCESS_ACTIONS = ['view', 'document'] as const;
+/** A case page or document opened, or payloads opened through the Temporal Web UI's codec endpoint. */
+export const CASE_ACCESS_ACTIONS = ['view', 'document', 'decode'] as const;
 export type CaseAccessAction = (typeof CASE_ACCESS_ACTIONS)[number];
 
 /** One line of the access log. */

@@ -42,6 +42,11 @@ export class Session {
     return response;
   }
 
+  /** The Cookie header this session sends, for requests `request` does not make (JSON, other methods). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+  }
+
   get(url: string): Promise<InjectResponse> {
     return this.request('GET', url);
   }

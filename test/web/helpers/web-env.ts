@@ -17,6 +17,9 @@ import { createWorkerActivities } from '../../../activities';
 import { FileOutbox } from '../../../activities/outbox';
 import type { ArchiveStore } from '../../../archive/archive-store';
 import { CaseClient } from '../../../app/case-client';
+import { CaseIds } from '../../../app/case-ids';
+import type { KeyRing } from '../../../app/payload-keys';
+import { caseDataConverter } from '../../../app/temporal';
 import { type AppDatabase, openMigratedDatabase } from '../../../app/database/database';
 import { loadSchoolDirectory } from '../../../detection/school-directory';
 import { parsePeopleCsv } from '../../../people/parse-people';
@@ -25,7 +28,7 @@ import { composeWebDependencies } from '../../../web/compose';
 import { type WebApp, type WebOptions, buildWebServer } from '../../../web/server';
 import type { SqlUserStore } from '../../../web/users/user-store';
 import type { WebRole } from '../../../web/users/web-user';
-import { caseWorkflowId } from '../../../workflows/case-messages';
+import { testCaseIds } from '../../helpers/case-ids';
 import { buildWorker } from '../../../worker/build-worker';
 import type { DevServer } from '../../../scripts/lib/dev-server';
 import { startCaseDevServer } from '../../helpers/case-dev-server';
@@ -46,6 +49,10 @@ export type Username = keyof typeof USERS;
 
 export interface WebTestEnv {
   app: WebApp;
+  /** The test's folder: the dev server's database file (`temporal.db`) is here. */
+  dir: string;
+  /** The dev server's gRPC address. */
+  address: string;
   cases: CaseClient;
   database: AppDatabase;
   userStore: SqlUserStore;
@@ -66,7 +73,10 @@ export interface WebTestEnv {
  * Builds the environment. `databaseUrl` puts the school's database elsewhere than the SQLite file
  * in the test's folder (a PostgreSQL database, e.g. behind a gate the outage tests close).
  */
-export async function createWebTestEnv(options: Partial<WebOptions> = {}, where: { databaseUrl?: string } = {}): Promise<WebTestEnv> {
+export async function createWebTestEnv(
+  options: Partial<WebOptions> = {},
+  where: { databaseUrl?: string; /** Seal payloads with these keys, as the product does (worker and client alike). */ keys?: KeyRing } = {},
+): Promise<WebTestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'web-e2e-'));
   let server: DevServer | undefined;
   let connection: Connection | undefined;
@@ -95,7 +105,12 @@ export async function createWebTestEnv(options: Partial<WebOptions> = {}, where:
     if (people.errors.length > 0) throw new Error(`people fixture: ${JSON.stringify(people.errors)}`);
     await new SqlPeopleDirectory(database).importBatch(people.batch);
     const schools = await loadSchoolDirectory(SCHOOLS);
-    const cases = new CaseClient(new Client({ connection }), taskQueue);
+    const dataConverter = where.keys ? caseDataConverter(where.keys) : undefined;
+    const cases = new CaseClient(
+      new Client({ connection, ...(dataConverter ? { dataConverter } : {}) }),
+      taskQueue,
+      where.keys ? new CaseIds(where.keys.caseIdKey) : testCaseIds,
+    );
     const archiveDir = join(dir, 'arkiv');
     const deps = composeWebDependencies({ cases, database, archiveDir, schools });
     for (const [username, user] of Object.entries(USERS)) await deps.userStore.create({ username, ...user, password: PASSWORD });
@@ -104,6 +119,7 @@ export async function createWebTestEnv(options: Partial<WebOptions> = {}, where:
       namespace: 'default',
       taskQueue,
       activities: createWorkerActivities({ outbox: new FileOutbox(join(dir, 'utboks')) }),
+      ...(dataConverter ? { dataConverter } : {}),
     });
     running = worker.run();
     app = await buildWebServer(deps, { sessionKey: randomBytes(32), secureCookies: false, ...options });
@@ -116,6 +132,8 @@ export async function createWebTestEnv(options: Partial<WebOptions> = {}, where:
     };
     return {
       app,
+      dir,
+      address: server.address,
       cases,
       database,
       userStore: deps.userStore,
@@ -125,7 +143,7 @@ export async function createWebTestEnv(options: Partial<WebOptions> = {}, where:
       openCase: async (schoolId, pupilId, daysAgo = 0) => {
         const start = Date.now() - daysAgo * 86_400_000;
         const day = (offset: number) => new Date(start + offset * 86_400_000).toISOString().slice(0, 10);
-        await cases.open({
+        const workflowId = await cases.open({
           procedureId: 'tiltaksplan-elevfravaer',
           facts: {
             caseId: `sak-${schoolId}-${pupilId}`,
@@ -136,7 +154,6 @@ export async function createWebTestEnv(options: Partial<WebOptions> = {}, where:
             trigger: { rule: 'consecutive-days', dates: [day(-3), day(-2), day(-1)] },
           },
         });
-        const workflowId = caseWorkflowId(schoolId, pupilId);
         await waitForListed(workflowId);
         return workflowId;
       },
