@@ -3,15 +3,22 @@
  * task as JSON in argv[2], sends the result to the parent and exits. A failure is printed and
  * ends the process with code 1; the parent reports it.
  */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type CaseListTask, runCaseListBench } from './case-list';
 import { type DatabasePhaseTask, runDatabasePhase } from './database-phase';
+import { type LoadTask, runLoadBench } from './load';
 import { type MeasureTask, measure } from './measure';
 import { type WriteDataTask, writeData } from './write-data';
 
-export type ChildTask = WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask;
+export type ChildTask = WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask | LoadTask;
 
 async function run(task: ChildTask): Promise<unknown> {
   if (task.role === 'case-list') return runCaseListBench(task.options, (line) => console.log(`  [case list] ${line}`));
+  if (task.role === 'load') {
+    // The worker's state changes and bundler statistics would bury the phase's own lines.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    return runLoadBench(task.options, (line) => console.log(`  [load] ${line}`));
+  }
   const log = (line: string): void => console.log(`  [${task.pupils.toLocaleString('en-US')}] ${line}`);
   if (task.role === 'write-data') return writeData(task);
   if (task.role === 'database-phase') return runDatabasePhase(task, log);

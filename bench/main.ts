@@ -6,16 +6,19 @@
  * Then, per database (in memory, SQLite, PostgreSQL; bench/databases.ts), the real importFile and
  * runDetection in fresh processes, with a second table and a line on detection's peak memory.
  * Last, the case list (bench/case-list.ts): «Saker»'s response time with N open cases in Temporal
- * visibility, against the raw listing of the same query. `--phases` picks which of the three run.
+ * visibility, against the raw listing of the same query. On request only (`--phases load`), the load
+ * on one case worker (bench/load.ts): cases opened and Updates taken per second, the Update's
+ * latency and the accounting of every case and event. `--phases` picks which phases run.
  * See bench/README.md for what each number means.
  *
  * Usage: npm run bench -- [--pupils N] [--sizes N,N,...] [--seed S] [--procedure ID] [--runs R]
  *                         [--databases memory,sqlite,postgres] [--phases intake,databases,case-list]
- *                         [--open-cases N]
+ *                         [--open-cases N] [--load-cases N] [--load-concurrency C] [--load-timeout MIN]
  *
  * Exits 1 only when something fails (a child process, an import error, SQL and detect()
- * disagreeing, the databases delivering different triggers, PostgreSQL not starting); never
- * because something is slow.
+ * disagreeing, the databases delivering different triggers, PostgreSQL not starting, the load
+ * phase losing or doubling a case or an event, or exceeding its time limit); never because
+ * something is slow.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -25,6 +28,7 @@ import type { PostgresServer } from '../scripts/lib/postgres-server';
 import { type CaseListResult, DEFAULT_CASE_LIST_OPTIONS, caseListReport } from './case-list';
 import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
 import { type DatabaseSizeResult, databaseReport, disagreements, measureDatabases, parseDatabases, startBenchPostgres } from './databases';
+import { DEFAULT_LOAD_OPTIONS, type LoadResult, loadReport } from './load';
 import type { MeasureResult } from './measure';
 import { runChild } from './run-child';
 import type { WriteDataResult } from './write-data';
@@ -36,12 +40,17 @@ const USAGE = `Usage: npm run bench -- [options]
   --procedure ID    procedure whose rules detect() runs (default tiltaksplan-elevfravaer)
   --runs R          repetitions of evaluation and SQL query per size; the median counts (default 3)
   --databases LIST  databases for importFile and runDetection (default memory,sqlite,postgres)
-  --phases LIST     phases to run (default intake,databases,case-list)
-  --open-cases N    open cases for the case-list phase (default 10000)`;
+  --phases LIST     phases to run, of intake,databases,case-list,load (default intake,databases,case-list)
+  --open-cases N    open cases for the case-list phase (default 10000)
+  --load-cases N    cases the load phase opens and updates (default 10000)
+  --load-concurrency C  requests in flight in the load phase (default 32)
+  --load-timeout MIN    time limit of the load phase in minutes; exceeding it fails (default 20)`;
 
-/** The bench's phases: intake and detection per size, the databases per size, the case list. */
-export const BENCH_PHASES = ['intake', 'databases', 'case-list'] as const;
+/** The bench's phases: intake and detection per size, the databases per size, the case list, the load on one worker. */
+export const BENCH_PHASES = ['intake', 'databases', 'case-list', 'load'] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
+/** What runs without --phases: the load phase (another 20 minutes or so) runs only when asked for. */
+export const DEFAULT_PHASES: readonly BenchPhase[] = ['intake', 'databases', 'case-list'];
 
 /** `intake,case-list` → the phases, in the bench's order; throws naming an unknown one. */
 export function parsePhases(text: string): BenchPhase[] {
@@ -65,6 +74,10 @@ export interface BenchOptions {
   phases: BenchPhase[];
   /** Open cases in visibility for the case-list phase. */
   openCases: number;
+  /** Cases the load phase opens and updates, requests it keeps in flight, and its time limit. */
+  loadCases: number;
+  loadConcurrency: number;
+  loadTimeoutMs: number;
 }
 
 /** Parses the command line; throws with a message for the user on bad input. */
@@ -78,8 +91,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       procedure: { type: 'string', default: 'tiltaksplan-elevfravaer' },
       runs: { type: 'string', default: '3' },
       databases: { type: 'string', default: BENCH_DATABASES.join(',') },
-      phases: { type: 'string', default: BENCH_PHASES.join(',') },
+      phases: { type: 'string', default: DEFAULT_PHASES.join(',') },
       'open-cases': { type: 'string', default: String(DEFAULT_CASE_LIST_OPTIONS.cases) },
+      'load-cases': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.cases) },
+      'load-concurrency': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.concurrency) },
+      'load-timeout': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.timeoutMs / 60_000) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -87,6 +103,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const integer = (name: string, text: string, min: number): number => {
     const n = Number(text.replace(/[_\s]/g, ''));
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${text}"`);
+    return n;
+  };
+  const minutes = (name: string, text: string): number => {
+    const n = Number(text.trim());
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a number of minutes > 0, got "${text}"`);
     return n;
   };
   const pupils = integer('pupils', values.pupils, 1);
@@ -102,6 +123,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     databases: parseDatabases(values.databases),
     phases: parsePhases(values.phases),
     openCases: integer('open-cases', values['open-cases'], 1),
+    loadCases: integer('load-cases', values['load-cases'], 1),
+    loadConcurrency: integer('load-concurrency', values['load-concurrency'], 1),
+    loadTimeoutMs: minutes('load-timeout', values['load-timeout']) * 60_000,
   };
 }
 
@@ -217,6 +241,7 @@ async function main(argv: string[]): Promise<number> {
   const data: WriteDataResult[] = [];
   const databaseResults: DatabaseSizeResult[] = [];
   let caseList: CaseListResult | undefined;
+  let load: LoadResult | undefined;
   const runs = (phase: BenchPhase): boolean => options.phases.includes(phase);
   let postgres: PostgresServer | undefined;
   // Ctrl-C or a kill: stop the PostgreSQL server (and remove its folder and the data) before leaving.
@@ -289,6 +314,13 @@ async function main(argv: string[]): Promise<number> {
       console.log(`[case list] ${int(options.openCases)} open cases, in a fresh process ...`);
       caseList = await runChild<CaseListResult>({ role: 'case-list', options: { ...DEFAULT_CASE_LIST_OPTIONS, cases: options.openCases } });
     }
+    if (runs('load')) {
+      console.log(`[load] ${int(options.loadCases)} cases on one worker, ${options.loadConcurrency} in flight, in a fresh process ...`);
+      load = await runChild<LoadResult>({
+        role: 'load',
+        options: { cases: options.loadCases, concurrency: options.loadConcurrency, timeoutMs: options.loadTimeoutMs },
+      });
+    }
   } catch (err) {
     console.error(`Benchmark failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
@@ -301,6 +333,7 @@ async function main(argv: string[]): Promise<number> {
   if (runs('intake')) console.log(report(options, results, data));
   if (runs('databases')) console.log(databaseReport(databaseResults));
   if (caseList) console.log(caseListReport(caseList));
+  if (load) console.log(loadReport(load));
   const databasesDisagree = databaseResults.flatMap(disagreements);
   const disagree = results.filter((r) => r.compared.length > 0 && !r.agreement.agree);
   if (results.some((r) => r.compared.length === 0)) {
@@ -310,6 +343,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (disagree.length > 0) {
     console.error(`\nFAIL: SQL and detect() disagree at ${disagree.map((r) => int(r.pupils)).join(', ')} pupils (see above).`);
+    return 1;
+  }
+  if (load && !load.accounting.ok) {
+    console.error('\nFAIL: the load phase lost, doubled or did not apply a case or an event (see the accounting above).');
     return 1;
   }
   if (databasesDisagree.length > 0) {

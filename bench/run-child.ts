@@ -1,18 +1,23 @@
 /**
  * Starts one benchmark child process (bench/child.ts) for one task and resolves with the result
  * it sends back. Each child runs TypeScript through tsx and with --expose-gc, whether the parent
- * is `npm run bench` or a jest test, and from the project root, so `--import tsx` resolves.
+ * is `npm run bench` or a jest test, and from the project root, so `--import tsx` resolves. The
+ * load phase's child gets a heap limit that lets its worker cache every case (bench/load.ts).
  */
 import { fork } from 'node:child_process';
+import { getHeapStatistics } from 'node:v8';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
 import type { ChildTask } from './child';
+import { loadHeapLimitMb } from './load';
 
 export function runChild<T>(task: ChildTask): Promise<T> {
   return new Promise((resolve, reject) => {
+    const heapMb =
+      task.role === 'load' ? loadHeapLimitMb(task.options.cases, getHeapStatistics().heap_size_limit / 1024 / 1024) : undefined;
     const child = fork(path.join(__dirname, 'child.ts'), [JSON.stringify(task)], {
       cwd: PROJECT_ROOT,
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      execArgv: ['--import', 'tsx', '--expose-gc', ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`])],
     });
     let result: T | undefined;
     child.on('message', (message) => {
@@ -25,7 +30,9 @@ export function runChild<T>(task: ChildTask): Promise<T> {
         const what =
           task.role === 'case-list'
             ? `the case list with ${task.options.cases} open cases`
-            : `${task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role} for ${task.pupils} pupils`;
+            : task.role === 'load'
+              ? `the load phase with ${task.options.cases} cases`
+              : `${task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role} for ${task.pupils} pupils`;
         reject(new Error(`${what} failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
       }
     });
