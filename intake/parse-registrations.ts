@@ -198,11 +198,23 @@ export interface CsvRecord {
   record: string[];
 }
 
-/** csv-parse reports the line a record ends on; a quoted field with line breaks started earlier. */
-export function startLine(rec: CsvRecord): number {
-  let breaks = 0;
-  for (const field of rec.record) breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
-  return rec.info.lines - breaks;
+/**
+ * The physical line each record starts on, for records read in order. csv-parse reports the line
+ * a record ends on (a quoted cell with line breaks started earlier), and counts a CRLF inside a
+ * quoted cell as two lines, so from that record on its count runs one ahead for each: the excess
+ * is kept here and taken off.
+ */
+export class RecordLines {
+  private excess = 0;
+
+  startOf(rec: CsvRecord): number {
+    let breaks = 0;
+    for (const field of rec.record) {
+      breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+      this.excess += field.match(/\r\n/g)?.length ?? 0;
+    }
+    return rec.info.lines - this.excess - breaks;
+  }
 }
 
 /**
@@ -395,18 +407,19 @@ function issueField(issue: z.core.$ZodIssue): Field | undefined {
 /** Handles CSV records after the header; shared by the text and the stream parser. */
 class CsvRows {
   private columns: (Field | undefined)[] | undefined;
+  private readonly lines = new RecordLines();
   ignored: string[] = [];
 
   constructor(private readonly collector: RowCollector) {}
 
   add(rec: CsvRecord): void {
+    const line = this.lines.startOf(rec);
     if (this.columns === undefined) {
       const mapped = mapHeader(rec.record);
       this.columns = mapped.columns;
       this.ignored = mapped.ignored;
       return;
     }
-    const line = startLine(rec);
     if (rec.record.length !== this.columns.length) {
       this.collector.reject(line, `raden har ${rec.record.length} felt, overskriftsraden har ${this.columns.length}`);
       return;

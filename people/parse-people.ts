@@ -8,7 +8,7 @@
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import type { z } from 'zod';
-import { type CsvRecord, detectDelimiter, mapHeaderCells, normalizeHeader, startLine } from '../intake/parse-registrations';
+import { type CsvRecord, RecordLines, detectDelimiter, mapHeaderCells, normalizeHeader } from '../intake/parse-registrations';
 import { isValidSchoolId, quoteValue } from '../machines/identifiers';
 import { type Role, roleSchema } from '../machines/vocabulary';
 import {
@@ -380,8 +380,10 @@ export function parsePeopleCsv(text: string, options: PeopleParseOptions = {}): 
   const { columns, ignored } = mapHeader(header.record);
   const into: Collected = { pupils: new Map(), guardians: new Map(), links: new Map(), staff: new Map(), staffRoles: new Map() };
   const errors: PeopleRowError[] = [];
+  const lines = new RecordLines();
+  lines.startOf(header);
   for (const rec of rows) {
-    const line = startLine(rec);
+    const line = lines.startOf(rec);
     if (rec.record.length !== columns.length) {
       errors.push({ line, message: `raden har ${rec.record.length} felt, overskriftsraden har ${columns.length}` });
       continue;

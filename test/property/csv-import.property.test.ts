@@ -32,6 +32,8 @@ const hostileText = fc.constantFrom(
   '\u202egnp.exe',
   'før\u0000etter',
   'linje 1\nlinje 2',
+  'linje 1\r\nlinje 2\r\nlinje 3',
+  'gammel mac\rlinje',
   'med "anførsel" og ; og ,',
   '\u2066isolert\u2069',
 );
