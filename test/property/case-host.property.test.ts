@@ -158,9 +158,9 @@ describe.each(listProcedures().map((p) => [procedureName(p), p] as const))('%s',
           const repeat = host.hasApplied(event.eventId);
           if (!repeat) {
             expect(allowedEventTypes(snapshot)).toContain(event.type);
-            // Detection's facts only from the system; everything else only from a person who records.
-            if (detectionEventTypes.includes(event.type)) expect(event.actor.role).toBe('system');
-            else expect(nonRecordingRoles).not.toContain(event.actor.role);
+            // A person's channel: never detection's facts (whatever role is claimed), never a non-recording role.
+            expect(detectionEventTypes).not.toContain(event.type);
+            expect(nonRecordingRoles).not.toContain(event.actor.role);
             expect(authorisedRoles(snapshot, event.type, procedure.extraSenders)).toContain(event.actor.role);
             expect(snapshot.can(event)).toBe(true);
           }
