@@ -4,8 +4,9 @@
  * stand-in for the SDK's Client; the client against a real server: test/cli/cli.devserver.test.ts).
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { CaseClient, CaseNotFoundError, caseListQuery } from '../../app/case-client';
+import { CaseClient, CaseNotFoundError, caseListQuery, pupilOfListed } from '../../app/case-client';
 import type { CaseWorkflowInput } from '../../workflows/case-messages';
+import { caseWorkflowId, testCaseIds } from '../helpers/case-ids';
 
 const now = new Date('2026-10-01T08:00:00.000Z');
 
@@ -67,7 +68,7 @@ describe('CaseClient over a stand-in Client', () => {
       getHandle: () => ({ query: notFound, signal: notFound, describe: notFound, executeUpdate: notFound }),
     },
   } as unknown as Client;
-  const cases = new CaseClient(fake, 'saker');
+  const cases = new CaseClient(fake, 'saker', testCaseIds);
 
   test('list sends the filter as the visibility query and gives each case once, by its current run', async () => {
     const found = [];
@@ -91,7 +92,7 @@ describe('CaseClient over a stand-in Client', () => {
       procedureId: 'tiltaksplan-elevfravaer',
       facts: { schoolId: 'S001', pupilId: 'p1', openedAt: '2026-09-03T12:00:00.000Z' },
     } as unknown as CaseWorkflowInput;
-    const client = new CaseClient(starting, 'saker');
+    const client = new CaseClient(starting, 'saker', testCaseIds);
     await client.open(input);
     await client.openOrSignal('fravaerssak-S001-p1', input, {} as never);
     for (const options of started as { typedSearchAttributes: { key: { name: string }; value: unknown }[] }[]) {
@@ -102,6 +103,54 @@ describe('CaseClient over a stand-in Client', () => {
       ]);
     }
     expect(started).toHaveLength(2);
+  });
+
+  test("a case's workflow id is pseudonymous (the school in front, no pupil id); the pupil goes in its memo", async () => {
+    const started: { workflowId?: string; memo?: unknown }[] = [];
+    const starting = {
+      workflow: { start: (_type: string, options: { workflowId: string; memo: unknown }) => (started.push(options), Promise.resolve()) },
+    } as unknown as Client;
+    const input = {
+      procedureId: 'tiltaksplan-elevfravaer',
+      facts: { schoolId: 'S001', pupilId: 'elev-17', openedAt: '2026-09-03T12:00:00.000Z' },
+    } as unknown as CaseWorkflowInput;
+    const client = new CaseClient(starting, 'saker', testCaseIds);
+    const workflowId = await client.open(input);
+    expect(workflowId).toBe(client.workflowIdFor('S001', 'elev-17'));
+    expect(workflowId).toBe(caseWorkflowId('S001', 'elev-17'));
+    expect(workflowId).toMatch(/^fravaerssak-S001-[0-9a-f]{24}$/);
+    expect(workflowId).not.toContain('elev-17');
+    expect(client.workflowIdFor('S001', 'elev-18')).not.toBe(workflowId);
+    expect(client.workflowIdFor('S002', 'elev-17')).not.toBe(workflowId);
+    expect(started).toEqual([expect.objectContaining({ workflowId, memo: { pupilId: 'elev-17' } })]);
+    expect(pupilOfListed({ memo: { pupilId: 'elev-17' } })).toBe('elev-17');
+    expect(pupilOfListed({ memo: undefined })).toBeUndefined();
+    expect(pupilOfListed({ memo: { pupilId: 17 } })).toBeUndefined();
+  });
+
+  test("pupilIds lists those pupils' cases at the school by their pseudonymous ids, within workflowIds if given too", async () => {
+    const queries: string[] = [];
+    const listing = {
+      workflow: {
+        // eslint-disable-next-line require-yield
+        async *list({ query }: { query: string }) {
+          queries.push(query);
+        },
+      },
+    } as unknown as Client;
+    const client = new CaseClient(listing, 'saker', testCaseIds);
+    const drain = async (filter: Parameters<CaseClient['list']>[0]) => {
+      for await (const _ of client.list(filter, now)) throw new Error('nothing is listed');
+    };
+    const [e1, e2] = [caseWorkflowId('S001', 'e1'), caseWorkflowId('S001', 'e2')];
+    await drain({ schoolId: 'S001', pupilIds: ['e1', 'e2'] });
+    await drain({ schoolId: 'S001', pupilIds: ['e1', 'e2'], workflowIds: [e2, 'fravaerssak-S001-annen'] });
+    await drain({ schoolId: 'S001', pupilIds: [] });
+    expect(queries).toEqual([
+      `WorkflowType = 'caseWorkflow' AND SchoolId = 'S001' AND WorkflowId IN ('${e1}', '${e2}')`,
+      `WorkflowType = 'caseWorkflow' AND SchoolId = 'S001' AND WorkflowId IN ('${e2}')`,
+      "WorkflowType = 'caseWorkflow' AND SchoolId = 'S001' AND WorkflowId = ''",
+    ]);
   });
 
   test('a case that does not exist is CaseNotFoundError for view, send and facts, and simply not open', async () => {

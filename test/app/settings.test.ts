@@ -15,7 +15,12 @@ import {
 } from '../../app/settings';
 
 const defaults: Settings = {
-  temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: DEFAULT_TASK_QUEUE },
+  temporal: {
+    address: '127.0.0.1:7233',
+    namespace: 'default',
+    taskQueue: DEFAULT_TASK_QUEUE,
+    payloadKeysFile: path.join('data', 'payload-keys.json'),
+  },
   dataDir: 'data',
   databaseUrl: `sqlite:${path.join('data', 'skolefravaer.sqlite')}`,
   outboxDir: path.join('data', 'outbox'),
@@ -32,6 +37,7 @@ const defaults: Settings = {
     port: 8080,
     publicUrl: 'http://127.0.0.1:8080',
     sessionKeyFile: path.join('data', 'web-session.key'),
+    temporalUiOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233'],
   },
 };
 
@@ -93,6 +99,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
       namespace: 'skole-prod',
       taskQueue: 'saker-2',
       tls: { certPath: '/etc/certs/client.pem', keyPath: '/etc/certs/client.key', caPath: '/etc/certs/ca.pem' },
+      payloadKeysFile: path.join('var', 'payload-keys.json'),
     },
     dataDir: 'var',
     databaseUrl: 'postgres://skolefravaer@db.kommune.no:5432/skolefravaer',
@@ -105,8 +112,24 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
     demoData: false,
     logLevel: 'DEBUG',
     messages: {},
-    web: { ...defaults.web, sessionKeyFile: path.join('var', 'web-session.key') },
+    web: {
+      ...defaults.web,
+      sessionKeyFile: path.join('var', 'web-session.key'),
+      temporalUiOrigins: ['http://127.0.0.1:18233', 'http://localhost:18233'],
+    },
   });
+});
+
+test('PAYLOAD_KEYS_FILE puts the key file elsewhere than DATA_DIR; TEMPORAL_UI_URL names the one Web UI origin the codec endpoint answers', () => {
+  const settings = parseSettings({
+    PAYLOAD_KEYS_FILE: '/etc/fravaer/keys.json',
+    TEMPORAL_UI_URL: 'https://temporal.kommune.no/ui/',
+    TEMPORAL_UI_PORT: '18233',
+  });
+  expect(settings.temporal.payloadKeysFile).toBe('/etc/fravaer/keys.json');
+  expect(settings.web.temporalUiOrigins).toEqual(['https://temporal.kommune.no']);
+  expect(refusal({ TEMPORAL_UI_URL: 'temporal.kommune.no' })).toMatch(/TEMPORAL_UI_URL: .*\(fikk «temporal\.kommune\.no»\)/);
+  expect(refusal({ PAYLOAD_KEYS_FILE: ' ' })).toMatch(/PAYLOAD_KEYS_FILE: /);
 });
 
 test('with SMTP_HOST and SMS_GATEWAY_URL unset, messages stay in the local outbox (no transport settings)', () => {

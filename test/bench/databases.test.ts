@@ -112,8 +112,12 @@ test("the generated schools are in the bench's directory, and the counting dispa
   const directory = benchSchoolDirectory(ids, written.schoolYear, 'tiltaksplan-elevfravaer');
   expect(directory.schoolIds()).toEqual(ids);
   const dispatcher = new CountingDispatcher();
-  const delivery = { workflowId: 'case-B0001-E1' } as CaseDelivery;
-  expect([await dispatcher.deliverTrigger(delivery), await dispatcher.deliverTrigger(delivery)]).toEqual(['opened', 'signalled']);
+  const delivery = (pupilId: string) => ({ trigger: { schoolId: 'B0001', pupilId } }) as CaseDelivery;
+  expect([
+    await dispatcher.deliverTrigger(delivery('E1')),
+    await dispatcher.deliverTrigger(delivery('E1')),
+    await dispatcher.deliverTrigger(delivery('E2')),
+  ]).toEqual(['opened', 'signalled', 'opened']);
   expect(await dispatcher.deliverTrend()).toBe('signalled');
-  expect(dispatcher.counts).toEqual({ opened: 1, signalled: 1, trends: 1 });
+  expect(dispatcher.counts).toEqual({ opened: 2, signalled: 1, trends: 1 });
 });

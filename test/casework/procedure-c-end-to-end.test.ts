@@ -25,8 +25,9 @@ import { SqlPeopleDirectory } from '../../people/people-store';
 import { validatePdfAFiles } from '../../scripts/lib/verapdf';
 import { buildWorker } from '../../worker/build-worker';
 import { buildMessageRouting } from '../../worker/message-routing';
-import { type CaseView, caseWorkflowId } from '../../workflows/case-messages';
+import { type CaseView } from '../../workflows/case-messages';
 import { caseEvent, createCaseTestEnv, type CaseTestEnv } from '../helpers/case-env';
+import { caseWorkflowId, testCaseIds } from '../helpers/case-ids';
 import { type LoopbackSmtp, startLoopbackSmtp } from '../messages/smtp-server';
 import { GOOD_ROWS, csv } from '../people/fixtures';
 
@@ -56,7 +57,7 @@ beforeAll(async () => {
   await new SqlPeopleDirectory(database).importBatch(people.batch);
   schools = await loadSchoolDirectory(SCHOOLS);
   archive = new ArchiveStore(database, join(dir, 'arkiv'));
-  cases = new CaseClient(t.env.client, t.taskQueue);
+  cases = new CaseClient(t.env.client, t.taskQueue, testCaseIds);
 });
 afterAll(async () => {
   await t?.teardown();

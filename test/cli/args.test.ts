@@ -1,6 +1,6 @@
 /** The case CLI refuses bad command lines with a message naming the option, and builds valid events. */
 import { parseCli, USAGE, UsageError } from '../../cli/args';
-import { caseWorkflowId } from '../../workflows/case-messages';
+import { caseWorkflowId } from '../helpers/case-ids';
 
 const deps = { now: () => '2026-09-07T08:00:00.000Z', newId: () => 'id-1', workflowIdOf: caseWorkflowId };
 const parse = (line: string) => parseCli(line.split(' ').filter(Boolean), deps);
@@ -122,7 +122,7 @@ test('send fills in event id, time and actor, and finds the case from school and
     kind: 'send',
     json: false,
     asSignal: false,
-    workflowId: 'fravaerssak-s1-p1',
+    workflowId: caseWorkflowId('s1', 'p1'),
     event: {
       type: 'guardians.contacted',
       eventId: 'id-1',

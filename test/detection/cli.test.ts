@@ -8,10 +8,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { CaseClient } from '../../app/case-client';
 import { EXIT } from '../../app/exit-codes';
 import { DETECT_USAGE, runDetectCli } from '../../cli/detect';
 import { type TemporalAccess, detectAndDeliver } from '../../detection/detect-and-deliver';
+import { deliveryKey } from '../../detection/dispatch-plan';
 import { SqlRegistrationStore } from '../../intake/registration-store';
 import { type AppDatabase, openMigratedDatabase } from '../../app/database/database';
 import { FakeDispatcher, calendarConfig, whole } from './fixtures';
@@ -50,8 +51,8 @@ const unreachable: TemporalAccess = { connect: () => Promise.reject(new Error('c
 function fakeTemporal(dispatcher: FakeDispatcher): TemporalAccess {
   return {
     connect: async () => ({
-      client: undefined as unknown as Client,
-      taskQueue: 'test',
+      // The fake dispatcher stands in for every use of the case client.
+      cases: undefined as unknown as CaseClient,
       address: 'falsk',
       close: async () => {},
       dispatcher,
@@ -131,7 +132,7 @@ test('a run opens the case and names the school the directory lacks; the repeate
     '  Ikke vurdert: skole «S777» – skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert (3 registreringer).',
   ]);
   expect(first.err).toContain('Skole «S777»: ikke vurdert – skolen står ikke i skolekatalogen');
-  expect(dispatcher.started.map((d) => d.workflowId)).toEqual(['fravaerssak-S001-elev-1']);
+  expect(dispatcher.started.map(deliveryKey)).toEqual(['S001/elev-1']);
 
   const second = await cli([...dirs(), '--today', '2026-05-07'], fakeTemporal(dispatcher));
   expect(second.code).toBe(EXIT.ok);

@@ -6,11 +6,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDetectionActivities } from '../../activities/detection';
+import type { CaseClient } from '../../app/case-client';
 import { SqlRegistrationStore } from '../../intake/registration-store';
 import { openMigratedDatabase } from '../../app/database/database';
 import { INVALID_ACTIVITY_INPUT } from '../../workflows/activity-errors';
@@ -29,8 +29,7 @@ const databaseUrl = () => `sqlite:${path.join(dir, 'skole.sqlite')}`;
 function activities(url = databaseUrl()) {
   return createDetectionActivities({
     // Never reached: every failure here happens before anything is delivered.
-    client: undefined as unknown as Client,
-    taskQueue: 'test',
+    cases: undefined as unknown as CaseClient,
     databaseUrl: url,
     schoolsConfig: path.join(dir, 'skoler.json'),
   });

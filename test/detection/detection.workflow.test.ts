@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createWorkerActivities } from '../../activities';
+import { CaseClient } from '../../app/case-client';
 import { TemporalCaseDispatcher } from '../../detection/case-dispatcher';
 import type { TemporalAccess } from '../../detection/detect-and-deliver';
 import { buildSchoolCalendar } from '../../detection/school-calendar';
@@ -19,11 +20,14 @@ import { toCsv } from '../../intake/generate';
 import type { Registration } from '../../intake/registration-schema';
 import { buildWorker } from '../../worker/build-worker';
 import { dailyDetectionWorkflow } from '../../workflows';
-import { type CaseView, caseViewQuery, caseWorkflowId, sendEventUpdate } from '../../workflows/case-messages';
+import { type CaseView, caseViewQuery, sendEventUpdate } from '../../workflows/case-messages';
 import { type CaseTestEnv, caseEvent, closeCaseAsMoved, createCaseTestEnv } from '../helpers/case-env';
+import { caseWorkflowId, testCaseIds } from '../helpers/case-ids';
 
 const SCHOOL = 'e2eskole';
 let t: CaseTestEnv;
+/** The case client detection opens and signals cases through (the tests' id key, so caseWorkflowId finds them). */
+let cases: CaseClient;
 let dir: string;
 let schoolsConfig: string;
 /** School days before the server's today, oldest first: days[6] is the last school day before today. */
@@ -31,6 +35,7 @@ let days: string[];
 
 beforeAll(async () => {
   t = await createCaseTestEnv();
+  cases = new CaseClient(t.env.client, t.taskQueue, testCaseIds);
   dir = await mkdtemp(path.join(tmpdir(), 'detection-e2e-'));
   const year = new Date(await t.now()).getUTCFullYear();
   const calendarConfig = { municipality: 'Testkommune', firstYear: year - 1, lastYear: year + 1 };
@@ -71,7 +76,7 @@ const absent = (pupilId: string, date: string, notified = true): Registration =>
 const databaseUrl = () => `sqlite:${path.join(dir, 'skole.sqlite')}`;
 
 const temporal = (): TemporalAccess => ({
-  connect: async () => ({ client: t.env.client, taskQueue: t.taskQueue, address: 'time-skipping', close: async () => {} }),
+  connect: async () => ({ cases, address: 'time-skipping', close: async () => {} }),
 });
 
 async function importFile(name: string, registrations: Registration[], today: string, extra: string[] = []) {
@@ -108,8 +113,7 @@ test('[C.2][C.3][C.1.2] an import opens the case with its evidence, a second imp
     activities: createWorkerActivities({
       outbox: t.outbox,
       detection: {
-        client: t.env.client,
-        taskQueue: t.taskQueue,
+        cases,
         databaseUrl: databaseUrl(),
         schoolsConfig,
       },
@@ -226,9 +230,9 @@ test('[C.2][C.3][C.1.2] an import opens the case with its evidence, a second imp
     expect(v5.state.label).toBe('Kontakt med hjemmet');
     await closeCase('elev-5');
     // A trend for a closed case (or a pupil without one) is refused by the server, not delivered.
-    const dispatcher = new TemporalCaseDispatcher(t.env.client, t.taskQueue);
+    const dispatcher = new TemporalCaseDispatcher(cases);
     const trendEvent = caseEvent('absence.trend', { trend: 'worse', from: d1, to: d7, absenceDays: 6 }, await t.now(), 'system');
-    expect(await dispatcher.deliverTrend(caseWorkflowId(SCHOOL, 'elev-1'), trendEvent)).toBe('no-open-case');
-    expect(await dispatcher.deliverTrend(caseWorkflowId(SCHOOL, 'elev-ukjent'), trendEvent)).toBe('no-open-case');
+    expect(await dispatcher.deliverTrend(SCHOOL, 'elev-1', trendEvent)).toBe('no-open-case');
+    expect(await dispatcher.deliverTrend(SCHOOL, 'elev-ukjent', trendEvent)).toBe('no-open-case');
   });
 });

@@ -4,7 +4,7 @@
  * standing in for Temporal.
  */
 import type { CaseDispatcher, TriggerOutcome, TrendOutcome } from '../../detection/case-dispatcher';
-import type { CaseDelivery } from '../../detection/dispatch-plan';
+import { type CaseDelivery, deliveryKey } from '../../detection/dispatch-plan';
 import type { Registration } from '../../intake/registration-schema';
 import type { CaseEvent } from '../../machines/events';
 import { buildSchoolCalendar, type SchoolCalendarConfig } from '../../detection/school-calendar';
@@ -65,6 +65,7 @@ export const invalid: Overrides = { valid: false, notifiedByGuardians: false, re
  * test can count what a run delivered.
  */
 export class FakeDispatcher implements CaseDispatcher {
+  /** The running cases by school and pupil (`deliveryKey`: `<schoolId>/<pupilId>`). */
   readonly running = new Map<string, { input: CaseDelivery['input']; signals: CaseEvent[] }>();
   readonly started: CaseDelivery[] = [];
   /** Every trigger delivery, in order (openings and signals). */
@@ -76,20 +77,20 @@ export class FakeDispatcher implements CaseDispatcher {
   async deliverTrigger(delivery: CaseDelivery): Promise<TriggerOutcome> {
     if (++this.calls > this.failAfter) throw new Error('Temporal svarer ikke');
     this.triggers.push(delivery);
-    const open = this.running.get(delivery.workflowId);
+    const open = this.running.get(deliveryKey(delivery));
     if (open) {
       if (!open.signals.some((e) => e.eventId === delivery.event.eventId) && delivery.event.eventId !== open.input.openingEventId) {
         open.signals.push(delivery.event);
       }
       return 'signalled';
     }
-    this.running.set(delivery.workflowId, { input: delivery.input, signals: [] });
+    this.running.set(deliveryKey(delivery), { input: delivery.input, signals: [] });
     this.started.push(delivery);
     return 'opened';
   }
 
-  async deliverTrend(workflowId: string, event: CaseEvent): Promise<TrendOutcome> {
-    const open = this.running.get(workflowId);
+  async deliverTrend(schoolId: string, pupilId: string, event: CaseEvent): Promise<TrendOutcome> {
+    const open = this.running.get(`${schoolId}/${pupilId}`);
     if (!open) return 'no-open-case';
     open.signals.push(event);
     this.trends.push(event);

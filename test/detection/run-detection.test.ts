@@ -8,7 +8,7 @@
  * PostgreSQL).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TriggerMismatchError, planTriggerDelivery } from '../../detection/dispatch-plan';
+import { TriggerMismatchError, deliveryKey, planTriggerDelivery } from '../../detection/dispatch-plan';
 import { detect } from '../../detection/rules';
 import { DetectionDispatchError, describeRun, isTrendDue, osloDate, runDetection } from '../../detection/run-detection';
 import { type SchoolDirectory, buildSchoolDirectory } from '../../detection/school-directory';
@@ -45,7 +45,7 @@ test('[C.2] three consecutive school days open one case with the trigger and its
   const summary = await run('2026-05-07', new Date('2026-05-07T09:00:00Z'));
   expect(summary).toMatchObject({ opened: 1, signalled: 0, merged: 0 });
   const [delivery] = dispatcher.started;
-  expect(delivery?.workflowId).toBe('fravaerssak-skole1-elev-1');
+  expect(delivery && deliveryKey(delivery)).toBe('skole1/elev-1');
   expect(delivery?.input).toMatchObject({ procedureId: C, openingEventId: delivery?.event.eventId });
   expect(caseFactsSchema.parse(delivery?.input.facts)).toMatchObject({
     pupilId: 'elev-1',
@@ -67,7 +67,7 @@ test('[C.3] a re-run delivers nothing new; a second import with absence after th
 
   await store.upsert([whole('2026-05-11'), whole('2026-05-12'), whole('2026-05-13')]);
   expect(await run('2026-05-13')).toMatchObject({ opened: 0, signalled: 1 });
-  const open = dispatcher.running.get('fravaerssak-skole1-elev-1');
+  const open = dispatcher.running.get('skole1/elev-1');
   expect(open?.signals.flatMap((e) => (e.type === 'absence.newTrigger' ? [e.trigger.dates] : []))).toEqual([
     ['2026-05-11', '2026-05-12', '2026-05-13'],
   ]);
@@ -83,7 +83,7 @@ test('[C.1.2] a day without notice opens the case that day; a repeat delivers no
   // The absence goes on with notice: the three days are the first pattern, counted from the 11th.
   await store.upsert([whole('2026-05-12'), whole('2026-05-13')]);
   expect(await run('2026-05-13')).toMatchObject({ opened: 0, signalled: 1 });
-  const [signal] = dispatcher.running.get('fravaerssak-skole1-elev-1')?.signals ?? [];
+  const [signal] = dispatcher.running.get('skole1/elev-1')?.signals ?? [];
   expect(signal).toMatchObject({
     type: 'absence.newTrigger',
     trigger: { rule: 'consecutive-days', dates: ['2026-05-11', '2026-05-12', '2026-05-13'] },
@@ -100,7 +100,7 @@ test('several rules firing the same day for one pupil open one case; the others 
   // Four days in a month, three of them consecutive: both C rules fire on the same data.
   await store.upsert([whole('2026-04-27'), whole('2026-05-05'), whole('2026-05-06'), whole('2026-05-07')]);
   expect(await run('2026-05-07')).toMatchObject({ opened: 1, merged: 1 });
-  expect(dispatcher.running.get('fravaerssak-skole1-elev-1')?.signals).toEqual([]);
+  expect(dispatcher.running.get('skole1/elev-1')?.signals).toEqual([]);
   const entry = (await ledger.load('skole1')).get('elev-1');
   expect(entry?.triggers.map((t) => [t.rule, t.delivery])).toEqual([
     ['consecutive-days', 'opened'],
@@ -145,7 +145,7 @@ test('[C.3] a backlog showing two successive triggers delivers both in one run, 
     [['2026-05-11', '2026-05-12', '2026-05-13'], '2026-05-13T14:00:00.000Z'],
   ]);
   // The case took the first as its opening trigger and the second as a new trigger.
-  const open = dispatcher.running.get('fravaerssak-skole1-elev-1');
+  const open = dispatcher.running.get('skole1/elev-1');
   expect(open?.input.facts.trigger.dates).toEqual(['2026-05-05', '2026-05-06', '2026-05-07']);
   expect(open?.signals.map((e) => e.type === 'absence.newTrigger' && e.trigger.dates)).toEqual([
     ['2026-05-11', '2026-05-12', '2026-05-13'],
@@ -168,7 +168,7 @@ test('schools missing from the directory or outside its calendar are reported by
   ]);
   const summary = await run('2026-05-07');
   expect(summary.opened).toBe(1);
-  expect(dispatcher.started.map((d) => d.workflowId)).toEqual(['fravaerssak-skole1-elev-1']);
+  expect(dispatcher.started.map(deliveryKey)).toEqual(['skole1/elev-1']);
   expect(summary.schools.find((s) => s.schoolId === 'S999')?.skipped).toEqual({
     kind: 'unknown-school',
     message: 'skolen står ikke i skolekatalogen, så ingen sak er åpnet eller oppdatert',
@@ -213,9 +213,9 @@ test("a case is opened with the school's own procedure from the directory; a tri
   ];
   await store.upsert(['c', 'e'].flatMap((x) => nine.map((d) => whole(d, { schoolId: `skole${x.toUpperCase()}`, pupilId: `elev-${x}` }))));
   await runDetection({ store, directory: twoProcedures, ledger: new InMemoryTriggerLedger(), dispatcher, today: '2026-04-30', now: NOW });
-  expect(dispatcher.started.map((d) => [d.workflowId, d.input.procedureId, d.input.facts.trigger.rule])).toEqual([
-    ['fravaerssak-skoleC-elev-c', C, 'consecutive-days'],
-    ['fravaerssak-skoleE-elev-e', E, 'days-or-lessons-over-limit'],
+  expect(dispatcher.started.map((d) => [deliveryKey(d), d.input.procedureId, d.input.facts.trigger.rule])).toEqual([
+    ['skoleC/elev-c', C, 'consecutive-days'],
+    ['skoleE/elev-e', E, 'days-or-lessons-over-limit'],
   ]);
   for (const d of dispatcher.triggers) expect(d.input.procedureId).toBe(twoProcedures.get(d.input.facts.schoolId)?.procedureId);
 

@@ -1,7 +1,8 @@
 /**
  * The daily detection schedule on the real dev server with the real worker process: the main job
  * creates it (and updates it on the next start), it runs daily at 17:00 Norwegian time, and a run
- * it starts opens the case of a pupil whose registrations were stored without detection.
+ * it starts opens the case of a pupil whose registrations were stored without detection, under the
+ * pseudonymous id the worker's key file gives (the test's client shares that file).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,14 +15,16 @@ import { SqlRegistrationStore } from '../../intake/registration-store';
 import { openMigratedDatabase } from '../../app/database/database';
 import { DETECTION_SCHEDULE_ID, ensureDetectionSchedule } from '../../detection/daily-schedule';
 import type { DevServer } from '../../scripts/lib/dev-server';
-import { connectClient } from '../../app/temporal';
-import { caseViewQuery, caseWorkflowId } from '../../workflows/case-messages';
+import { CaseClient } from '../../app/case-client';
+import { caseIdsOf, connectClient } from '../../app/temporal';
+import { caseViewQuery } from '../../workflows/case-messages';
 import { type WorkerProcess, startWorkerProcess } from '../helpers/worker-process';
 import { startCaseDevServer } from '../helpers/case-dev-server';
 import { whole } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'schedule-'));
 const taskQueue = `detection-${randomUUID()}`;
+const payloadKeysFile = join(dir, 'payload-keys.json');
 let server: DevServer;
 let worker: WorkerProcess;
 let client: Client;
@@ -46,14 +49,16 @@ beforeAll(async () => {
     [3, 2, 1].map((n) => whole(calendar.nthSchoolDayBefore(today, n) as string, { schoolId: 'planskolen', grade: 4 })),
   );
   await database.close();
+  // Made before the worker starts, so the worker reads the key file this client created.
+  client = await connectClient({ address: server.address, namespace: 'default', taskQueue, payloadKeysFile });
   worker = await startWorkerProcess({
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     OUTBOX_DIR: join(dir, 'outbox'),
     DATABASE_URL: `sqlite:${join(dir, 'skole.sqlite')}`,
     SCHOOLS_CONFIG: join(dir, 'skoler.json'),
+    PAYLOAD_KEYS_FILE: payloadKeysFile,
   });
-  client = await connectClient({ address: server.address, namespace: 'default', taskQueue });
 });
 
 afterAll(async () => {
@@ -81,6 +86,9 @@ test('the schedule is created once, then updated; it runs daily at 17:00 Oslo ti
   expect(workflowId).toBeDefined();
   const summary = await client.workflow.getHandle(workflowId as string).result();
   expect(summary).toMatchObject({ opened: 1, signalled: 0 });
-  const view = await client.workflow.getHandle(caseWorkflowId('planskolen', 'elev-1')).query(caseViewQuery);
+  const cases = new CaseClient(client, taskQueue, caseIdsOf({ payloadKeysFile }));
+  const caseId = cases.workflowIdFor('planskolen', 'elev-1');
+  expect(caseId).not.toContain('elev-1');
+  const view = await client.workflow.getHandle(caseId).query(caseViewQuery);
   expect(view).toMatchObject({ procedure: { id: 'tiltaksplan-elevfravaer' }, triggers: [{ rule: 'consecutive-days', days: 3 }] });
 });

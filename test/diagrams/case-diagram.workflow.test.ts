@@ -1,20 +1,18 @@
 /**
  * `npm run diagrams -- --case`: a case on the time-skipping server answers caseMachineState,
  * and its diagram marks the route it took and where it is now; a pupil without a case is
- * reported as not found.
+ * reported as not found, by the case id (pseudonymous) that was asked for.
  */
 import { CaseNotFoundError, caseDiagram, caseDiagramSvg } from '../../diagrams/case-diagram';
 import { buildGraph } from '../../diagrams/graph';
 import { getProcedure } from '../../machines/registry';
 import { edgeClass, transitionId as transitionIn } from '../helpers/diagram-edges';
 import { caseEvent, type CaseHandle, closeCaseAsMoved, openCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
+import { caseWorkflowId } from '../helpers/case-ids';
 import { sendEvent } from '../helpers/case-steps';
 
 const ID = 'plan-for-skolenaervaer';
 const t = useCaseTestEnv();
-
-/** openCase opens every case at 'school1' for a fresh pupil; the pupil id is the id's tail. */
-const pupilOf = (handle: CaseHandle) => handle.workflowId.replace(/^fravaerssak-school1-/, '');
 
 /** The id of the transition from `source` to `target` on `event`, in procedure A's graph. */
 const transitionId = (source: string, target: string, event: string) => transitionIn(buildGraph(getProcedure(ID)), source, target, event);
@@ -30,7 +28,7 @@ test('the case diagram marks the route from opening through the first event and 
     const handle = await openCase(t, ID, { rule: 'days-over-limit', dates: ['2026-09-01', '2026-09-02'] });
     await sendEvent(handle, caseEvent('guardians.contacted', { channel: 'phone', cause: 'unknown', documentRef: 'log-1' }, await t.now()));
 
-    const diagram = await caseDiagram(t.env.client, 'school1', pupilOf(handle));
+    const diagram = await caseDiagram(t.env.client, handle.workflowId);
     expect(diagram.workflowId).toBe(handle.workflowId);
     expect(diagram.state.path).toBe('trinn1.mappingAndMeasures');
     expect(diagram.state.route.map((step) => [step.cause, step.path])).toEqual([
@@ -59,7 +57,7 @@ test('the case diagram marks the route from opening through the first event and 
 
     await closeCase(handle);
     // A closed case still answers: the root's "pupil moved" transition ends the route.
-    const closed = await caseDiagramSvg(t.env.client, 'school1', pupilOf(handle));
+    const closed = await caseDiagramSvg(t.env.client, handle.workflowId);
     expect(closed).toContain('<g id="state:closed" class="node state final visited current">');
     expect(edgeClass(closed, transitionId('', 'closed', 'case.closed'))).toBe('edge transition event visited');
   });
@@ -67,7 +65,8 @@ test('the case diagram marks the route from opening through the first event and 
 
 test('a pupil without a case is reported as not found, naming the case id', async () => {
   await withCaseWorker(t, async () => {
-    await expect(caseDiagram(t.env.client, 'school1', 'no-such-pupil')).rejects.toThrow(CaseNotFoundError);
-    await expect(caseDiagram(t.env.client, 'school1', 'no-such-pupil')).rejects.toThrow('fravaerssak-school1-no-such-pupil');
+    const missing = caseWorkflowId('school1', 'no-such-pupil');
+    await expect(caseDiagram(t.env.client, missing)).rejects.toThrow(CaseNotFoundError);
+    await expect(caseDiagram(t.env.client, missing)).rejects.toThrow(missing);
   });
 });

@@ -22,6 +22,8 @@ import { SqlRegistrationStore } from '../../intake/registration-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'start-'));
 const taskQueue = `start-${randomUUID()}`;
+/** Where `npm start` keeps the payload keys with DATA_DIR set (the test's client opens the cases with them). */
+const payloadKeysFile = join(dir, 'payload-keys.json');
 let start: GroupChild;
 let output = '';
 let address = '';
@@ -96,13 +98,15 @@ test('the first start loads demo data before it is ready: cases open at the demo
     await database.close();
   }
 
-  const client = await connectClient({ address, namespace: 'default', taskQueue });
+  const client = await connectClient({ address, namespace: 'default', taskQueue, payloadKeysFile });
   const procedures = new Set<string>();
   const schools = new Set<string>();
+  const workflowIds: string[] = [];
   try {
     for await (const wf of client.workflow.list({ query: "WorkflowType = 'caseWorkflow'" })) {
       procedures.add(wf.typedSearchAttributes.get(ProcedureId) ?? '');
       schools.add(wf.typedSearchAttributes.get(SchoolId) ?? '');
+      workflowIds.push(wf.workflowId);
     }
   } finally {
     await client.connection.close();
@@ -114,6 +118,8 @@ test('the first start loads demo data before it is ready: cases open at the demo
     'tiltaksplan-elevfravaer',
   ]);
   expect([...schools].every((school) => (DEMO_SCHOOL_IDS as readonly string[]).includes(school))).toBe(true);
+  // The case ids are pseudonymous: the school, then a keyed hash, never the pupil's id.
+  expect(workflowIds.filter((id) => !/^fravaerssak-[A-Za-z0-9]+-[0-9a-f]{24}$/.test(id))).toEqual([]);
 }, 60_000);
 
 /** A browser's part, by hand: the sealed session cookie carried from answer to answer. */
@@ -210,7 +216,7 @@ test('a killed worker is restarted after 1 s while the dev server keeps running,
   expect(start.running()).toBe(true);
 
   // The new worker takes work from the same task queue on the same server.
-  const client = await connectClient({ address, namespace: 'default', taskQueue });
+  const client = await connectClient({ address, namespace: 'default', taskQueue, payloadKeysFile });
   try {
     await client.workflow.execute(stackCheckWorkflow, {
       taskQueue,

@@ -18,8 +18,9 @@ import { parseCaseEvent, type CaseEvent, type EventType } from '../../machines/e
 import type { Role } from '../../machines/vocabulary';
 import { buildWorker } from '../../worker/build-worker';
 import { caseWorkflow } from '../../workflows';
-import { type CaseView, type CaseWorkflowInput, caseWorkflowId, sendEventUpdate } from '../../workflows/case-messages';
+import { type CaseView, type CaseWorkflowInput, sendEventUpdate } from '../../workflows/case-messages';
 import { caseSearchAttributes } from '../../workflows/search-attributes';
+import { caseWorkflowId } from './case-ids';
 import { createTimeSkippingEnv } from './time-skipping';
 
 export interface CaseTestEnv {

@@ -10,6 +10,7 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../app/database/database';
+import { deliveryKey } from '../../detection/dispatch-plan';
 import { runDetection } from '../../detection/run-detection';
 import { SqlSchoolLocks } from '../../detection/school-locks';
 import { loadSchoolDirectory } from '../../detection/school-directory';
@@ -124,7 +125,7 @@ describe.each(databases)('$name', ({ newUrl }) => {
       // Whatever the run during the imports saw, the run after them delivers the rest, and no case twice.
       const after = await detect();
       expect(during.opened + after.opened).toBe(450);
-      const opened = dispatcher.started.map((delivery) => delivery.workflowId);
+      const opened = dispatcher.started.map(deliveryKey);
       expect(new Set(opened).size).toBe(opened.length);
       expect(opened).toHaveLength(450);
     } finally {

@@ -7,6 +7,7 @@
  * Norwegian, the list/view/open/send/documents flow, a refused event that changes nothing, and
  * the OpenAPI document generated from the zod schemas.
  */
+import { caseWorkflowId } from '../helpers/case-ids';
 import { createWebTestEnv, type WebTestEnv } from './helpers/web-env';
 
 jest.setTimeout(180_000);
@@ -170,7 +171,7 @@ describe('open, send and documents', () => {
     const opened = await api('POST', '/api/v1/cases', { token: tokens.principal, body });
     expect(opened.status).toBe(201);
     expect(opened.json).toMatchObject({
-      workflowId: 'fravaerssak-S001-E2',
+      workflowId: caseWorkflowId('S001', 'E2'),
       case: { status: 'open', schoolId: 'S001', pupilId: 'E2', grade: 3 },
     });
     const again = await api('POST', '/api/v1/cases', { token: tokens.principal, body });
@@ -258,7 +259,8 @@ describe('open, send and documents', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.response.headers['content-type']).toBe('application/pdf');
     expect(pdf.response.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const wrongCase = await api('GET', `/api/v1/cases/fravaerssak-S001-E2/documents/${encodeURIComponent(items[0]!.reference)}`, {
+    const otherCase = caseWorkflowId('S001', 'E2');
+    const wrongCase = await api('GET', `/api/v1/cases/${otherCase}/documents/${encodeURIComponent(items[0]!.reference)}`, {
       token: tokens.principal,
     });
     expect([wrongCase.status, wrongCase.json.error?.code]).toEqual([403, 'forbidden']);

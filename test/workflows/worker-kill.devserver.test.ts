@@ -2,33 +2,36 @@
  * Killing the worker process mid-case loses nothing. On the real dev server: a worker process
  * is killed with SIGKILL while a case is open, a new one starts, and the case carries on with
  * its history, timers, documents and search attributes intact and no effect sent twice. The
- * workers share one school database with the pupil's people, so each message goes to a person.
+ * workers share one school database with the pupil's people, so each message goes to a person,
+ * and one key file with the test's client, so all of them seal and open the same payloads.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { addDays, formatISO } from 'date-fns';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { FileOutbox } from '../../activities/outbox';
 import { openMigratedDatabase } from '../../app/database/database';
+import { connectClient } from '../../app/temporal';
 import { parsePeopleCsv } from '../../people/parse-people';
 import { SqlPeopleDirectory } from '../../people/people-store';
 import type { DevServer } from '../../scripts/lib/dev-server';
 import { caseWorkflow } from '../../workflows';
-import { caseViewQuery, caseWorkflowId, sendEventForView, sendEventUpdate } from '../../workflows/case-messages';
+import { caseViewQuery, sendEventForView, sendEventUpdate } from '../../workflows/case-messages';
 import { CaseStage } from '../../workflows/search-attributes';
 import { caseEvent } from '../helpers/case-env';
+import { caseWorkflowId } from '../helpers/case-ids';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 import { startCaseDevServer } from '../helpers/case-dev-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'worker-kill-'));
 const outboxDir = join(dir, 'outbox');
 const databaseUrl = `sqlite:${join(dir, 'skolefravaer.sqlite')}`;
+const payloadKeysFile = join(dir, 'payload-keys.json');
 const pupilId = `E${Date.now()}`;
 const taskQueue = `worker-kill-${randomUUID()}`;
 let server: DevServer;
-let connection: Connection;
 let client: Client;
 const workers: WorkerProcess[] = [];
 
@@ -47,13 +50,13 @@ beforeAll(async () => {
   await new SqlPeopleDirectory(database).importBatch(people.batch);
   await database.close();
   server = await startCaseDevServer(dir);
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  // Made before any worker starts, so the workers read the key file this client created.
+  client = await connectClient({ address: server.address, namespace: 'default', payloadKeysFile });
 });
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.kill()));
-  await connection?.close();
+  await client?.connection.close();
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -63,6 +66,7 @@ const workerEnv = () => ({
   TEMPORAL_TASK_QUEUE: taskQueue,
   OUTBOX_DIR: outboxDir,
   DATABASE_URL: databaseUrl,
+  PAYLOAD_KEYS_FILE: payloadKeysFile,
 });
 const now = () => new Date().toISOString();
 
