@@ -57,10 +57,15 @@ export interface HostRules {
   effectTimeline: boolean;
   /** `meeting-invitations`: every scheduled meeting sends its participants an invitation with a calendar entry (absent: false). */
   meetingInvitations?: boolean;
+  /**
+   * `forged-facts`: a fact on detection's Signal from a sender other than detection is refused
+   * whole; before it, such a fact was still kept in the trigger record (absent: false).
+   */
+  forgedFactsRefused?: boolean;
 }
 
 /** What a case opened today runs with. */
-export const CURRENT_HOST_RULES: HostRules = { hostV2: true, effectTimeline: true, meetingInvitations: true };
+export const CURRENT_HOST_RULES: HostRules = { hostV2: true, effectTimeline: true, meetingInvitations: true, forgedFactsRefused: true };
 
 /** An action a transition asks to execute. */
 export interface MachineAction {
@@ -518,8 +523,10 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
     const reason = this.refusal(event, 'signal');
     if (reason) {
       this.timeline.push({ kind: 'refused', eventId: event.eventId, type: event.type, at: iso(nowMs), reason });
-      // New absence is never lost while the case is open, even where an older chart refuses it.
-      if (this.rules.hostV2 && this.snapshot.status === 'active' && detectionEventTypes.includes(event.type)) {
+      // New absence is never lost while the case is open, even where an older chart refuses it;
+      // but only absence that detection itself reported: a forged sender's fact is not absence.
+      const forged = this.rules.forgedFactsRefused === true && this.senderRefusal(event, 'signal') !== undefined;
+      if (!forged && this.rules.hostV2 && this.snapshot.status === 'active' && detectionEventTypes.includes(event.type)) {
         this.appliedEventIds.add(event.eventId);
         this.recordTrigger(event, 'recorded');
       }

@@ -74,6 +74,12 @@ const PATCH_EFFECT_TIMELINE = 'effect-timeline';
  * none, as they did, so their histories replay.
  */
 const PATCH_MEETING_INVITATIONS = 'meeting-invitations';
+/**
+ * The patch that refuses a fact on detection's Signal whole when its sender is not detection
+ * (found by the property-based tests): runs before it kept such a fact in the trigger record, and
+ * still do, so their histories replay.
+ */
+const PATCH_FORGED_FACTS = 'forged-facts';
 
 /** The case workflow. Returns the final public view when the case closes. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
@@ -84,7 +90,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const updateReceipts = wf.patched(PATCH_UPDATE_RECEIPT);
   const effectTimeline = wf.patched(PATCH_EFFECT_TIMELINE);
   const meetingInvitations = wf.patched(PATCH_MEETING_INVITATIONS);
-  const rules = { hostV2, effectTimeline, meetingInvitations };
+  const forgedFactsRefused = wf.patched(PATCH_FORGED_FACTS);
+  const rules = { hostV2, effectTimeline, meetingInvitations, forgedFactsRefused };
   const procedure = (() => {
     try {
       // A case opened without a version takes the newest. Runs recorded before the patch ran

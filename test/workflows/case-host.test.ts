@@ -109,6 +109,26 @@ describe('events and refusals', () => {
     expect(host.view('w', OPENED_MS).timeline.at(-1)).toHaveProperty('reason', expect.stringMatching(/en persons registrering/));
   });
 
+  test("a fact on detection's Signal from another sender is refused whole: nothing in the trigger record (forged-facts)", () => {
+    const forgedTrigger = (rules: HostRules, eventId: string) => {
+      const host = open(rules);
+      const triggersBefore = host.view('w', OPENED_MS).triggers.length;
+      const trigger = {
+        type: 'absence.newTrigger',
+        eventId,
+        actor: { role: 'contact-teacher', userId: 'kari' },
+        at: new Date(OPENED_MS + HOUR).toISOString(),
+        trigger: { rule: 'consecutive-days', dates: ['2026-08-24', '2026-08-25', '2026-08-26'] },
+      };
+      expect(host.receiveFact(trigger, OPENED_MS + HOUR)).toBe(false);
+      expect(host.view('w', OPENED_MS).timeline.at(-1)).toMatchObject({ kind: 'refused', eventId });
+      return host.view('w', OPENED_MS).triggers.length - triggersBefore;
+    };
+    expect(forgedTrigger(CURRENT_HOST_RULES, 'forged-1')).toBe(0);
+    // Runs recorded before the patch kept it, and replay as they ran.
+    expect(forgedTrigger({ ...CURRENT_HOST_RULES, forgedFactsRefused: false }, 'forged-2')).toBe(1);
+  });
+
   test('a malformed fact is kept as refused with its id and type, and changes nothing else', () => {
     const host = open();
     const before = host.machineState().path;
