@@ -184,7 +184,10 @@ function failure(err: unknown): { code: ExitCode; message: string } {
 }
 
 async function run(): Promise<void> {
-  const command = parseCli(process.argv.slice(2), { now: () => new Date().toISOString(), workflowIdOf: (schoolId, pupilId) => caseIdsOf(loadSettings().temporal).workflowId(schoolId, pupilId) });
+  const command = parseCli(process.argv.slice(2), {
+    now: () => new Date().toISOString(),
+    workflowIdOf: (schoolId, pupilId) => caseIdsOf(loadSettings().temporal).workflowId(schoolId, pupilId),
+  });
   if (command.kind === 'help') {
     console.log(USAGE);
     return;

@@ -60,7 +60,11 @@ async function queryMachineState(client: Client, workflowId: string): Promise<Ca
  * The diagram of the case `workflowId` (app/case-ids.ts gives a pupil's): DOT and SVG of the
  * procedure version the case runs, with its route and current state marked.
  */
-export async function caseDiagram(client: Client, workflowId: string, registry: ProcedureRegistry = procedureRegistry): Promise<CaseDiagram> {
+export async function caseDiagram(
+  client: Client,
+  workflowId: string,
+  registry: ProcedureRegistry = procedureRegistry,
+): Promise<CaseDiagram> {
   const state = await queryMachineState(client, workflowId);
   let procedure: ProcedureDefinition;
   try {
