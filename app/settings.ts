@@ -30,6 +30,13 @@ const port = z
   .transform(Number)
   .refine((n) => n >= 1 && n <= 65535, 'må være et portnummer (1–65535)');
 const optionalPath = text('må være en filsti når den er satt').optional();
+/** CASE_RETENTION_DAYS: a whole number of days, at least one. */
+const retentionDays = z
+  .string()
+  .trim()
+  .regex(/^\d{1,6}$/, 'må være et helt antall dager (1 eller flere)')
+  .transform(Number)
+  .refine((n) => n >= 1, 'må være et helt antall dager (1 eller flere)');
 const directory = text('må være en mappe').optional();
 
 /** Variables whose value is a secret: a refusal names them but never echoes what was given. */
@@ -104,6 +111,8 @@ const envSchema = z.object({
   DETECTION_LEDGER_DIR: directory,
   // Unset: the case archive's files live in DATA_DIR too.
   ARCHIVE_DIR: directory,
+  // Days a closed case's working data is kept before `npm run retention` deletes it (cli/retention.ts).
+  CASE_RETENTION_DAYS: retentionDays.default(365),
   SCHOOLS_CONFIG: text('må være en filsti').default(DEFAULT_SCHOOLS_CONFIG),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -185,6 +194,8 @@ export interface Settings {
   detectionLedgerDir: string;
   /** The case archive's files (archive/), stored by checksum; its metadata is in the database. */
   archiveDir: string;
+  /** Days after a case closed that its working data (Temporal history, delivery records, outbox files) is kept. */
+  caseRetentionDays: number;
   /** The school directory: procedure and calendar per school. */
   schoolsConfig: string;
   /** Ports of the local dev server and its Web UI (`npm start`). */
@@ -302,6 +313,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     registrationsDir: e.REGISTRATIONS_DIR ?? path.join(e.DATA_DIR, 'registrations'),
     detectionLedgerDir: e.DETECTION_LEDGER_DIR ?? path.join(e.DATA_DIR, 'detection'),
     archiveDir: e.ARCHIVE_DIR ?? path.join(e.DATA_DIR, 'archive'),
+    caseRetentionDays: e.CASE_RETENTION_DAYS,
     schoolsConfig: e.SCHOOLS_CONFIG,
     devServer: { port: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT },
     demoData: e.DEMO_DATA === 'on',

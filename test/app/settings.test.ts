@@ -27,6 +27,7 @@ const defaults: Settings = {
   registrationsDir: path.join('data', 'registrations'),
   detectionLedgerDir: path.join('data', 'detection'),
   archiveDir: path.join('data', 'archive'),
+  caseRetentionDays: 365,
   schoolsConfig: DEFAULT_SCHOOLS_CONFIG,
   devServer: { port: 7233, uiPort: 8233 },
   demoData: true,
@@ -92,6 +93,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
       TEMPORAL_UI_PORT: '18233',
       DEMO_DATA: 'off',
       LOG_LEVEL: 'DEBUG',
+      CASE_RETENTION_DAYS: '730',
     }),
   ).toEqual({
     temporal: {
@@ -107,6 +109,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
     registrationsDir: path.join('var', 'registrations'),
     detectionLedgerDir: '/srv/ledger',
     archiveDir: path.join('var', 'archive'),
+    caseRetentionDays: 730,
     schoolsConfig: '/etc/skoler.json',
     devServer: { port: 17233, uiPort: 18233 },
     demoData: false,
@@ -251,6 +254,10 @@ test.each([
   ['DETECTION_LEDGER_DIR', ' ', /DETECTION_LEDGER_DIR: må være en mappe/],
   ['SCHOOLS_CONFIG', ' ', /SCHOOLS_CONFIG: må være en filsti/],
   ['TEMPORAL_TLS_CA_PATH', ' ', /TEMPORAL_TLS_CA_PATH: må være en filsti når den er satt/],
+  ['CASE_RETENTION_DAYS', '0', /CASE_RETENTION_DAYS: må være et helt antall dager \(1 eller flere\) \(fikk «0»\)/],
+  ['CASE_RETENTION_DAYS', '-5', /CASE_RETENTION_DAYS: må være et helt antall dager \(1 eller flere\) \(fikk «-5»\)/],
+  ['CASE_RETENTION_DAYS', 'ett år', /CASE_RETENTION_DAYS: må være et helt antall dager \(1 eller flere\) \(fikk «ett år»\)/],
+  ['CASE_RETENTION_DAYS', '1.5', /CASE_RETENTION_DAYS: må være et helt antall dager \(1 eller flere\) \(fikk «1\.5»\)/],
 ])('a bad %s (%j) is refused in Norwegian, naming the variable and the value', (variable, value, message) => {
   const text = refusal({ [variable]: value });
   expect(text).toMatch(/^Ugyldige innstillinger i miljøet:\n/);
