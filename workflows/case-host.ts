@@ -641,11 +641,15 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
     return started;
   }
 
-  /** The activity input of a started effect; its params are as the machine declared them (typed there by the effect's schema). */
-  effectInput<K extends EffectName>(effect: QueuedEffect & { name: K }, workflowId: string): EffectActivityInput<K> {
+  /**
+   * The activity input of a started effect; its params are as the machine declared them (typed
+   * there by the effect's schema). `keyScope` names the case the effect belongs to, so its
+   * idempotency key is its own and no other case's (see the workflow's `effect-keys-per-case`).
+   */
+  effectInput<K extends EffectName>(effect: QueuedEffect & { name: K }, keyScope: string): EffectActivityInput<K> {
     const ctx = this.context();
     return {
-      idempotencyKey: `${workflowId}/${effect.sequence}/${effect.name}`,
+      idempotencyKey: `${keyScope}/${effect.sequence}/${effect.name}`,
       caseId: ctx.caseId,
       procedureId: this.procedure.id,
       schoolId: ctx.schoolId,

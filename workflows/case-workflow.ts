@@ -80,6 +80,13 @@ const PATCH_MEETING_INVITATIONS = 'meeting-invitations';
  * still do, so their histories replay.
  */
 const PATCH_FORGED_FACTS = 'forged-facts';
+/**
+ * The patch that scopes effects' idempotency keys to the case (its chain's first run) rather than
+ * to the workflow id alone. A pupil's second case at a school has the same workflow id as the
+ * first and counts its effects from 0 again, so with keys by workflow id its messages looked
+ * already sent and were never delivered. Runs before the patch keep the keys they used.
+ */
+const PATCH_EFFECT_KEYS_PER_CASE = 'effect-keys-per-case';
 
 /** The case workflow. Returns the final public view when the case closes. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
@@ -91,6 +98,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const effectTimeline = wf.patched(PATCH_EFFECT_TIMELINE);
   const meetingInvitations = wf.patched(PATCH_MEETING_INVITATIONS);
   const forgedFactsRefused = wf.patched(PATCH_FORGED_FACTS);
+  const effectKeyScope = wf.patched(PATCH_EFFECT_KEYS_PER_CASE) ? `${workflowId}/${wf.workflowInfo().firstExecutionRunId}` : workflowId;
   const rules = { hostV2, effectTimeline, meetingInvitations, forgedFactsRefused };
   const procedure = (() => {
     try {
@@ -157,7 +165,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
   const performEffect = async (effect: QueuedEffect): Promise<void> => {
     try {
-      const delivery = await callEffect(effectActivities, effect.name, host.effectInput(effect, workflowId));
+      const delivery = await callEffect(effectActivities, effect.name, host.effectInput(effect, effectKeyScope));
       host.effectDelivered(effect, delivery, Date.now());
     } catch (err) {
       // The case must go on even if a message could not be delivered; the failure stays visible.

@@ -94,3 +94,44 @@ test('every delivered effect is on the timeline and in the case history, each sc
     await saveHistoryIfRecording(t, handle.workflowId, 'tiltaksplan-elevfravaer-effects-delivered');
   });
 });
+
+test("a pupil's second case at the same school sends its own messages (effect keys per case, not per workflow id)", async () => {
+  await withCaseWorker(t, async () => {
+    const now = Date.parse(await t.now());
+    const pupilId = `second-case-${now}`;
+    const open = (caseId: string) =>
+      startCase(t, {
+        procedureId: 'tiltaksplan-elevfravaer',
+        facts: {
+          caseId,
+          pupilId,
+          schoolId: 'school1',
+          grade: 8,
+          openedAt: new Date(now - 7 * DAY).toISOString(),
+          trigger: { rule: 'consecutive-days', dates: ['2026-09-02', '2026-09-03', '2026-09-04'] },
+        },
+      });
+    const staffMessages = async () =>
+      (await t.outbox.list()).filter((m) => m.idempotencyKey.startsWith(first.workflowId) && m.subject === 'Ny fraværssak');
+    const first = await open(`first-${pupilId}`);
+    await settled(
+      first,
+      (view) => view.timeline.some((e) => e.kind === 'effect' && e.name === 'notifyStaff'),
+      'the first case told the staff',
+    );
+    expect(await staffMessages()).toHaveLength(1);
+    await closeCaseAsMoved(t, first.workflowId);
+
+    // The same pupil at the same school again: the same workflow id, effects counted from the start again.
+    const second = await open(`second-${pupilId}`);
+    expect(second.workflowId).toBe(first.workflowId);
+    await settled(
+      second,
+      (view) => view.timeline.some((e) => e.kind === 'effect' && e.name === 'notifyStaff'),
+      'the second case told the staff',
+    );
+    const messages = await staffMessages();
+    expect(messages).toHaveLength(2);
+    expect(new Set(messages.map((m) => m.idempotencyKey)).size).toBe(2);
+  });
+});
