@@ -18,9 +18,6 @@ export interface CaseRun {
   runId: string;
   /** When the run closed; undefined while it runs. */
   closedAt?: Date;
-  schoolId?: string;
-  /** From the case's memo (sealed by the codec, opened by the client). */
-  pupilId?: string;
 }
 
 /** A case whose working data may be deleted. */
@@ -30,8 +27,6 @@ export interface DueCase {
   closedAt: Date;
   /** Every run of the case, oldest close first. */
   runIds: string[];
-  schoolId?: string;
-  pupilId?: string;
 }
 
 /** Whether `date` is a real calendar date written yyyy-MM-dd. */
@@ -75,15 +70,7 @@ export function dueCases(runs: readonly CaseRun[], today: string, retentionDays:
     const closed = [...ofCase].sort((a, b) => a.closedAt!.getTime() - b.closedAt!.getTime());
     const last = closed[closed.length - 1]!;
     if (!isPastRetention(last.closedAt!, today, retentionDays)) continue;
-    const schoolId = closed.find((run) => run.schoolId !== undefined)?.schoolId;
-    const pupilId = closed.find((run) => run.pupilId !== undefined)?.pupilId;
-    due.push({
-      workflowId,
-      closedAt: last.closedAt!,
-      runIds: closed.map((run) => run.runId),
-      ...(schoolId !== undefined ? { schoolId } : {}),
-      ...(pupilId !== undefined ? { pupilId } : {}),
-    });
+    due.push({ workflowId, closedAt: last.closedAt!, runIds: closed.map((run) => run.runId) });
   }
   return due;
 }

@@ -1,11 +1,13 @@
 /**
  * Deletes the working data of cases closed longer ago than the retention period
- * (`npm run retention`, cli/retention.ts): their runs in Temporal, their delivery records, the
- * pupil's detection ledger at the school and the case's files in the local outbox. What follows
- * other rules is kept: the school's absence registrations, the access log (who read what) and the
- * archive (archived documents follow the archive's rules; they are counted, so the archivist can
- * act). The namespace's own retention is set to the same period, so Temporal also removes closed
- * histories by itself.
+ * (`npm run retention`, cli/retention.ts): their runs in Temporal, their delivery records and the
+ * case's files in the local outbox. What follows other rules is kept: the school's absence
+ * registrations, the access log (who read what) and the archive (archived documents follow the
+ * archive's rules; they are counted, so the archivist can act). Detection's ledger is kept too:
+ * it holds only what derives from the kept registrations, and detection counts only absence after
+ * the triggers it records (detection/run-detection.ts), so without it years-old absence would
+ * open a new case. The namespace's own retention is set to the same period, so Temporal also
+ * removes closed histories by itself.
  *
  * Order per case: the database and the outbox first, Temporal last. A run that stops half-way
  * then leaves the case listed, and the next run deletes what is left; every step is idempotent.
@@ -15,10 +17,9 @@ import { join } from 'node:path';
 import { type WorkflowExecutionInfo, isGrpcServiceError } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time';
-import { type CaseClient, caseListQuery, pupilOfListed } from '../app/case-client';
+import { type CaseClient, caseListQuery } from '../app/case-client';
 import type { AppDatabase } from '../app/database/database';
 import type { CaseWorkflowInput } from '../workflows/case-messages';
-import { SchoolId } from '../workflows/search-attributes';
 import { type CaseRun, type DueCase, closedBeforeBound, dueCases, keptFrom } from './retention-due';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -49,14 +50,11 @@ export interface CaseDeletion {
   closedAt: Date;
   runs: number;
   deliveries: number;
-  ledgerRows: number;
   outboxFiles: number;
   /** Archived documents of the case, kept (the archive's rules apply). */
   archivedDocuments: number;
   /** The archive's case file numbers (saksnummer «year/sequence») holding them. */
   archiveCaseFiles: string[];
-  /** False when the case's memo had no pupil: the detection ledger could not be found. */
-  pupilKnown: boolean;
 }
 
 export interface RetentionReport {
@@ -70,14 +68,10 @@ export interface RetentionReport {
 }
 
 function runOf(wf: WorkflowExecutionInfo): CaseRun {
-  const schoolId = wf.typedSearchAttributes.get(SchoolId);
-  const pupilId = pupilOfListed(wf);
   return {
     workflowId: wf.workflowId,
     runId: wf.runId,
     ...(wf.status.name !== 'RUNNING' && wf.closeTime !== undefined ? { closedAt: wf.closeTime } : {}),
-    ...(schoolId !== undefined ? { schoolId } : {}),
-    ...(pupilId !== undefined ? { pupilId } : {}),
   };
 }
 
@@ -193,27 +187,10 @@ async function deleteCase(target: RetentionTarget, due: DueCase, dryRun: boolean
       .execute()
   ).map((r) => r.idempotency_key);
 
-  // The ledger is the pupil's at the school, not one case's: only when the pupil has no open case there.
-  const ledgerKnown = due.pupilId !== undefined && due.schoolId !== undefined;
-  const ledgerRows =
-    ledgerKnown && !(await cases.isOpen(due.workflowId))
-      ? await db
-          .selectFrom('detection_ledger')
-          .select('pupil_id')
-          .where('school_id', '=', due.schoolId!)
-          .where('pupil_id', '=', due.pupilId!)
-          .execute()
-      : [];
-
   const outboxFiles = await outboxFilesOf(target.outboxDir, due.workflowId);
 
   if (!dryRun) {
-    await db.transaction().execute(async (trx) => {
-      if (deliveryKeys.length > 0) await trx.deleteFrom('message_deliveries').where('idempotency_key', 'in', deliveryKeys).execute();
-      if (ledgerRows.length > 0) {
-        await trx.deleteFrom('detection_ledger').where('school_id', '=', due.schoolId!).where('pupil_id', '=', due.pupilId!).execute();
-      }
-    });
+    if (deliveryKeys.length > 0) await db.deleteFrom('message_deliveries').where('idempotency_key', 'in', deliveryKeys).execute();
     for (const file of outboxFiles) await rm(file, { force: true });
     for (const runId of runIds) {
       try {
@@ -231,11 +208,9 @@ async function deleteCase(target: RetentionTarget, due: DueCase, dryRun: boolean
     closedAt: due.closedAt,
     runs: runIds.length,
     deliveries: deliveryKeys.length,
-    ledgerRows: ledgerRows.length,
     outboxFiles: outboxFiles.length,
     archivedDocuments: archived.length,
     archiveCaseFiles,
-    pupilKnown: ledgerKnown,
   };
 }
 
@@ -266,7 +241,7 @@ export async function applyRetention(target: RetentionTarget, options: Retention
     if (await target.cases.isOpen(one.workflowId)) continue;
     const deletion = await deleteCase(target, one, options.dryRun);
     // Every run already gone (visibility lags behind a deletion) and nothing left: not reported.
-    if (deletion.runs + deletion.deliveries + deletion.ledgerRows + deletion.outboxFiles > 0) deleted.push(deletion);
+    if (deletion.runs + deletion.deliveries + deletion.outboxFiles > 0) deleted.push(deletion);
   }
   return {
     keptFrom: keptFrom(options.today, options.retentionDays),

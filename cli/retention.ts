@@ -2,11 +2,12 @@
  * Command line for retention and deletion (casework/retention.ts):
  *   npm run retention -- [--dry-run] [--today ÅÅÅÅ-MM-DD] [--database URL]
  * Deletes the working data of every case closed more than CASE_RETENTION_DAYS days before today
- * (its runs in Temporal, delivery records, the pupil's detection ledger, its outbox files) and
- * sets the namespace's retention to the same period; keeps registrations, the access log and the
- * archive. Prints a Norwegian summary per case (pseudonymous id only) and totals. Exit codes
- * (app/exit-codes.ts): ok, usage, badConfiguration, temporalUnavailable (what was deleted stays
- * deleted; run again), databaseUnavailable, internalError.
+ * (its runs in Temporal, delivery records, its outbox files) and sets the namespace's retention
+ * to the same period; keeps registrations, detection's ledger (so old absence never opens a new
+ * case), the access log and the archive. Prints a Norwegian summary per case (pseudonymous id
+ * only) and totals. Exit codes (app/exit-codes.ts): ok, usage, badConfiguration,
+ * temporalUnavailable (what was deleted stays deleted; run again), databaseUnavailable,
+ * internalError.
  */
 import { isGrpcServiceError } from '@temporalio/client';
 import { CaseClient } from '../app/case-client';
@@ -30,11 +31,11 @@ const exitCodesUsed: readonly ExitCode[] = [
 export const RETENTION_USAGE = `Bruk: npm run retention -- [--dry-run] [--today ÅÅÅÅ-MM-DD] [--database URL]
 
 Sletter arbeidsdata for saker som ble avsluttet for mer enn CASE_RETENTION_DAYS dager siden
-(standard 365): sakens kjøringer i Temporal, leveringsloggen for meldingene, elevens rader i
-deteksjonsloggen ved skolen (bare når eleven ikke har en åpen sak der) og sakens filer i den
-lokale utboksen (OUTBOX_DIR). Navnerommets oppbevaringstid i Temporal settes til samme antall
-dager. Fraværsregistreringene, tilgangsloggen og arkivet beholdes; arkiverte dokumenter følger
-arkivets regler og telles, så arkivaren kan følge dem opp.
+(standard 365): sakens kjøringer i Temporal, leveringsloggen for meldingene og sakens filer i
+den lokale utboksen (OUTBOX_DIR). Navnerommets oppbevaringstid i Temporal settes til samme antall
+dager. Fraværsregistreringene, deteksjonsloggen (så gammelt fravær aldri åpner en ny sak),
+tilgangsloggen og arkivet beholdes; arkiverte dokumenter følger arkivets regler og telles, så
+arkivaren kan følge dem opp.
 
 --dry-run   sletter ingenting og endrer ingenting, viser hva som ville blitt slettet
 --today     dagens dato (standard: i dag, norsk tid)
@@ -85,9 +86,6 @@ export function formatCaseDeletion(deletion: CaseDeletion, dryRun: boolean): str
   const parts = [
     count(deletion.runs, 'kjøring i Temporal', 'kjøringer i Temporal'),
     count(deletion.deliveries, 'leveringsrad', 'leveringsrader'),
-    deletion.pupilKnown
-      ? count(deletion.ledgerRows, 'rad i deteksjonsloggen', 'rader i deteksjonsloggen')
-      : 'deteksjonsloggen ikke funnet (saken mangler elev i memo)',
     count(deletion.outboxFiles, 'fil i utboksen', 'filer i utboksen'),
   ];
   const kept =
@@ -114,12 +112,11 @@ export function formatRetentionReport(report: RetentionReport, retentionDays: nu
     );
     return lines;
   }
-  const sum = (key: 'runs' | 'deliveries' | 'ledgerRows' | 'outboxFiles' | 'archivedDocuments') =>
-    report.cases.reduce((total, c) => total + c[key], 0);
+  const sum = (key: 'runs' | 'deliveries' | 'outboxFiles' | 'archivedDocuments') => report.cases.reduce((total, c) => total + c[key], 0);
   lines.push(
     `Totalt ${count(report.cases.length, 'sak', 'saker')} avsluttet før ${report.keptFrom}: ${dryRun ? 'ville slettet' : 'slettet'} ` +
       `${count(sum('runs'), 'kjøring', 'kjøringer')}, ${count(sum('deliveries'), 'leveringsrad', 'leveringsrader')}, ` +
-      `${count(sum('ledgerRows'), 'rad', 'rader')} i deteksjonsloggen, ${count(sum('outboxFiles'), 'fil', 'filer')} i utboksen; ` +
+      `${count(sum('outboxFiles'), 'fil', 'filer')} i utboksen; ` +
       `${count(sum('archivedDocuments'), 'arkivert dokument', 'arkiverte dokumenter')} beholdt.`,
   );
   return lines;

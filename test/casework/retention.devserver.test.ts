@@ -5,8 +5,9 @@
  * Retention on a real dev server with sealed payloads: three cases of one school, two closed.
  * Run on today's date nothing is due (both closed within the period, one still open); a dry run
  * "far in the future" lists the two closed cases and deletes nothing; the real run deletes their
- * runs, delivery records, ledger rows and outbox files, keeps the archive, the registrations and
- * the access log, and leaves the open case alone; a second run finds nothing left.
+ * runs, delivery records and outbox files, keeps the archive, the registrations, detection's
+ * ledger (so old absence never opens a new case) and the access log, and leaves the open case
+ * alone; a second run finds nothing left.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -181,13 +182,14 @@ test('--dry-run in the future lists the two closed cases and deletes nothing', a
   for (const key of ['old', 'recent'] as const) {
     expect(result.out).toMatch(
       new RegExp(
-        `Sak ${ids[key]}, avsluttet \\d{4}-\\d{2}-\\d{2}: ville slettet 1 kjøring i Temporal, 1 leveringsrad, 1 rad i deteksjonsloggen, ` +
+        `Sak ${ids[key]}, avsluttet \\d{4}-\\d{2}-\\d{2}: ville slettet 1 kjøring i Temporal, 1 leveringsrad, ` +
           `${outboxFilesOf(ids[key]).length} filer? i utboksen; 1 arkivert dokument beholdes \\(saksmappe \\d{4}/\\d+; følger arkivets regler\\)\\.`,
       ),
     );
   }
   expect(result.out).not.toContain(ids.open);
-  expect(result.out).toMatch(/Totalt 2 saker avsluttet før .*: ville slettet 2 kjøringer, 2 leveringsrader, 2 rader i deteksjonsloggen/);
+  expect(result.out).toMatch(/Totalt 2 saker avsluttet før .*: ville slettet 2 kjøringer, 2 leveringsrader, \d+ filer i utboksen;/);
+  expect(result.out).not.toContain('deteksjonsloggen');
   for (const key of ['old', 'recent', 'open'] as const) {
     expect(await rowsOf(key)).toEqual(before);
     expect(await runExists(ids[key])).toBe(true);
@@ -195,20 +197,22 @@ test('--dry-run in the future lists the two closed cases and deletes nothing', a
   expect(Object.values(ids).map((id) => outboxFilesOf(id).length)).toEqual(outboxBefore);
 });
 
-test('in the future: the closed cases are deleted, the archive, registrations and access log kept, the open case untouched', async () => {
+test('in the future: the closed cases are deleted, the archive, registrations, ledger and access log kept, the open case untouched', async () => {
   const archiveFiles = filesUnder(env.archiveDir);
   expect(archiveFiles.length).toBe(3);
   const openOutbox = outboxFilesOf(ids.open).length;
   const result = await run('--today', FUTURE);
   expect(result).toMatchObject({ code: EXIT.ok, err: '' });
   expect(result.out).toMatch(
-    new RegExp(`Sak ${ids.old}, avsluttet .*: slettet 1 kjøring i Temporal, 1 leveringsrad, 1 rad i deteksjonsloggen`),
+    new RegExp(`Sak ${ids.old}, avsluttet .*: slettet 1 kjøring i Temporal, 1 leveringsrad, \\d+ filer? i utboksen;`),
   );
+  expect(result.out).not.toContain('deteksjonsloggen');
   expect(result.out).toMatch(/Totalt 2 saker avsluttet før .*: slettet 2 kjøringer/);
 
   for (const key of ['old', 'recent'] as const) {
     await waitUntil(`${key} gone from Temporal`, async () => !(await runExists(ids[key])));
-    expect(await rowsOf(key)).toEqual({ deliveries: 0, ledger: 0, registrations: 1, accessLog: 1, archived: 1 });
+    // Detection's ledger stays with the registrations it was derived from.
+    expect(await rowsOf(key)).toEqual({ deliveries: 0, ledger: 1, registrations: 1, accessLog: 1, archived: 1 });
     expect(outboxFilesOf(ids[key])).toEqual([]);
   }
   expect(await rowsOf('open')).toEqual(before);

@@ -16,11 +16,9 @@ const deletion = (workflowId: string, overrides: Partial<CaseDeletion> = {}): Ca
   closedAt: new Date('2025-03-01T10:00:00Z'),
   runs: 2,
   deliveries: 3,
-  ledgerRows: 1,
   outboxFiles: 4,
   archivedDocuments: 0,
   archiveCaseFiles: [],
-  pupilKnown: true,
   ...overrides,
 });
 
@@ -42,20 +40,26 @@ test('one line per case with what was deleted and the archived documents kept, t
   );
   expect(lines).toEqual([
     'Temporal: navnerommets oppbevaringstid er satt til 365 dager (var 1 dag).',
-    'Sak fravaerssak-S001-aaa, avsluttet 2025-03-01: slettet 2 kjøringer i Temporal, 3 leveringsrader, 1 rad i deteksjonsloggen, 4 filer i utboksen; ingen arkiverte dokumenter.',
-    'Sak fravaerssak-S002-bbb, avsluttet 2025-03-01: slettet 1 kjøring i Temporal, 0 leveringsrader, 1 rad i deteksjonsloggen, 1 fil i utboksen; 2 arkiverte dokumenter beholdes (saksmappe 2025/17; følger arkivets regler).',
-    'Totalt 2 saker avsluttet før 2026-06-01: slettet 3 kjøringer, 3 leveringsrader, 2 rader i deteksjonsloggen, 5 filer i utboksen; 2 arkiverte dokumenter beholdt.',
+    'Sak fravaerssak-S001-aaa, avsluttet 2025-03-01: slettet 2 kjøringer i Temporal, 3 leveringsrader, 4 filer i utboksen; ingen arkiverte dokumenter.',
+    'Sak fravaerssak-S002-bbb, avsluttet 2025-03-01: slettet 1 kjøring i Temporal, 0 leveringsrader, 1 fil i utboksen; 2 arkiverte dokumenter beholdes (saksmappe 2025/17; følger arkivets regler).',
+    'Totalt 2 saker avsluttet før 2026-06-01: slettet 3 kjøringer, 3 leveringsrader, 5 filer i utboksen; 2 arkiverte dokumenter beholdt.',
   ]);
 });
 
-test('a dry run says so and says what it would delete; a case without a pupil in its memo says the ledger was not found', () => {
-  const lines = formatRetentionReport(report([deletion('fravaerssak-S001-aaa', { pupilKnown: false, ledgerRows: 0 })]), 365, true);
+test('a dry run says so and says what it would delete', () => {
+  const lines = formatRetentionReport(report([deletion('fravaerssak-S001-aaa')]), 365, true);
   expect(lines[0]).toBe('Prøvekjøring (--dry-run): ingenting er slettet eller endret.');
   expect(lines[1]).toBe('Temporal: navnerommets oppbevaringstid ville blitt satt til 365 dager (var 1 dag).');
-  expect(lines[2]).toContain(
-    'ville slettet 2 kjøringer i Temporal, 3 leveringsrader, deteksjonsloggen ikke funnet (saken mangler elev i memo)',
-  );
+  expect(lines[2]).toContain('ville slettet 2 kjøringer i Temporal, 3 leveringsrader, 4 filer i utboksen;');
   expect(lines[3]).toMatch(/^Totalt 1 sak avsluttet før 2026-06-01: ville slettet /);
+});
+
+test('the detection ledger is kept: no line names it as deleted, the usage says it is kept', () => {
+  const lines = formatRetentionReport(report([deletion('fravaerssak-S001-aaa')]), 365, false);
+  expect(lines.join('\n')).not.toContain('deteksjonsloggen');
+  expect(RETENTION_USAGE).toMatch(
+    /Fraværsregistreringene, deteksjonsloggen \(så gammelt fravær aldri åpner en ny sak\),\s+tilgangsloggen og arkivet beholdes/,
+  );
 });
 
 test('nothing due: one line that says so and the period', () => {
