@@ -19,6 +19,7 @@ import {
 import type { ListOrder } from './args';
 import { formatDate } from './format';
 import { spreadsheetSafe } from '../app/text-safety';
+import { pupilOfListed } from '../app/case-client';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -47,12 +48,14 @@ export function caseRowOf(wf: WorkflowExecutionInfo, now: Date): CaseRow {
   const since = attributes.get(OverdueSince);
   const stage = attributes.get(CaseStage) as PublicStage | undefined;
   const status = attributes.get(CaseStatus);
-  const closingReason = attributes.get(CaseClosingReason);
+  // Sealed in the memo from the `closing-reason-sealed` patch on; a search attribute before it.
+  const memoReason = (wf.memo as { closingReason?: unknown } | undefined)?.closingReason;
+  const closingReason = typeof memoReason === 'string' ? memoReason : attributes.get(CaseClosingReason);
   return {
     workflowId: wf.workflowId,
     schoolId,
-    // The workflow id is `fravaerssak-<school>-<pupil>`; school ids hold no hyphen.
-    pupilId: wf.workflowId.startsWith(`fravaerssak-${schoolId}-`) ? wf.workflowId.slice(`fravaerssak-${schoolId}-`.length) : '',
+    // From the case's sealed memo: the workflow id is pseudonymous (app/case-ids.ts).
+    pupilId: pupilOfListed(wf) ?? '',
     procedureId: attributes.get(ProcedureId) ?? '',
     ...(stage ? { stage } : {}),
     status: status === 'open' || status === 'closed' ? status : 'other',

@@ -87,6 +87,13 @@ const PATCH_FORGED_FACTS = 'forged-facts';
  * already sent and were never delivered. Runs before the patch keep the keys they used.
  */
 const PATCH_EFFECT_KEYS_PER_CASE = 'effect-keys-per-case';
+/**
+ * The patch that keeps why a case closed out of the plain search attributes: a reason such as
+ * `illness-approved` says something about a child's health, and search attributes are readable
+ * by anyone who reaches Temporal. From it on the reason goes into the memo, which the payload
+ * codec seals; runs before it keep setting the search attribute.
+ */
+const PATCH_CLOSING_REASON_SEALED = 'closing-reason-sealed';
 
 /** The case workflow. Returns the final public view when the case closes. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
@@ -98,6 +105,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const effectTimeline = wf.patched(PATCH_EFFECT_TIMELINE);
   const meetingInvitations = wf.patched(PATCH_MEETING_INVITATIONS);
   const forgedFactsRefused = wf.patched(PATCH_FORGED_FACTS);
+  const closingReasonSealed = wf.patched(PATCH_CLOSING_REASON_SEALED);
   const effectKeyScope = wf.patched(PATCH_EFFECT_KEYS_PER_CASE) ? `${workflowId}/${wf.workflowInfo().firstExecutionRunId}` : workflowId;
   const rules = { hostV2, effectTimeline, meetingInvitations, forgedFactsRefused };
   const procedure = (() => {
@@ -122,11 +130,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
   /** Keeps the coordinators' search attributes in step with the case. */
   let lastAttributes = '';
+  let memoClosingReason: string | null = null;
   const updateSearchAttributes = (): void => {
     const { schoolId, procedureId, openedAt, ...attributes } = host.attributes();
     const key = JSON.stringify(attributes);
     if (key === lastAttributes) return; // unchanged: keep history small
     lastAttributes = key;
+    const closingReason = attributes.closingReason ?? null;
+    if (closingReasonSealed && closingReason !== memoClosingReason) {
+      memoClosingReason = closingReason;
+      wf.upsertMemo({ closingReason });
+    }
     wf.upsertSearchAttributes([
       { key: SchoolId, value: schoolId },
       { key: ProcedureId, value: procedureId },
@@ -138,7 +152,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       ...(hostV2
         ? [
             { key: OverdueSince, value: attributes.overdueSince ? new Date(attributes.overdueSince) : null },
-            { key: CaseClosingReason, value: attributes.closingReason ?? null },
+            ...(closingReasonSealed ? [] : [{ key: CaseClosingReason, value: attributes.closingReason ?? null }]),
           ]
         : []),
     ]);
@@ -198,7 +212,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
     if (shouldContinueAsNew()) {
       await wf.condition(wf.allHandlersFinished);
-      return wf.continueAsNew<typeof caseWorkflow>({ ...input, procedureVersion: procedure.version, carried: host.carried() });
+      // The memo (the pupil, sealed by the codec) goes with the case into its next run.
+      const continueAsNew = wf.makeContinueAsNewFunc<typeof caseWorkflow>({
+        ...(wf.workflowInfo().memo ? { memo: wf.workflowInfo().memo } : {}),
+      });
+      return continueAsNew({ ...input, procedureVersion: procedure.version, carried: host.carried() });
     }
 
     const next = host.nextTimer();

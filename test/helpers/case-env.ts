@@ -113,6 +113,8 @@ export function startCase(t: CaseTestEnv, input: CaseWorkflowInput): Promise<Cas
     taskQueue: t.taskQueue,
     workflowId: caseWorkflowId(input.facts.schoolId, input.facts.pupilId),
     args: [input],
+    // As the case client opens cases (app/case-client.ts): the pupil in the memo.
+    memo: { pupilId: input.facts.pupilId },
   });
 }
 

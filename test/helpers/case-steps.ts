@@ -8,6 +8,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { OutboxMessage } from '../../activities/outbox';
 import type { CaseEvent } from '../../machines/events';
 import { type CaseView, type TimelineEntry, absenceFactsSignal, caseViewQuery, sendEventForView } from '../../workflows/case-messages';
+import { CaseClosingReason } from '../../workflows/search-attributes';
 import { type CaseHandle, type CaseTestEnv, caseEvent } from './case-env';
 
 /** The case as coordinators see it. */
@@ -88,4 +89,15 @@ export async function weeklyTrend(t: CaseTestEnv, trend: 'improved' | 'unchanged
     await t.now(),
     'system',
   );
+}
+
+/**
+ * Why the closed case was closed, as its memo keeps it (sealed by the codec in the product);
+ * throws if the reason is also in the plain search attributes, where it must not be.
+ */
+export async function closingReasonOf(handle: CaseHandle): Promise<unknown> {
+  const description = await handle.describe();
+  const plain = description.typedSearchAttributes.get(CaseClosingReason);
+  if (plain !== undefined) throw new Error(`the closing reason «${plain}» is in the plain search attributes`);
+  return (description.memo as { closingReason?: unknown } | undefined)?.closingReason;
 }

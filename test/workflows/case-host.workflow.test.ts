@@ -5,10 +5,10 @@
  * machines/v1), so these tests follow the host and not a chart that is still being refined.
  */
 import { type CaseView, type CaseWorkflowInput, absenceFactsSignal } from '../../workflows/case-messages';
-import { CaseClosingReason, DeadlineOverdue, OverdueSince } from '../../workflows/search-attributes';
+import { DeadlineOverdue, OverdueSince } from '../../workflows/search-attributes';
 import type { CaseEvent } from '../../machines/events';
 import { caseEvent, type CaseHandle, closeCaseAsMoved, openCase, startCase, useCaseTestEnv, withCaseWorker } from '../helpers/case-env';
-import { messagesOf, sendEvent, viewOf } from '../helpers/case-steps';
+import { messagesOf, sendEvent, viewOf, closingReasonOf } from '../helpers/case-steps';
 
 const ID = 'tiltaksplan-elevfravaer';
 const V1 = { procedureVersion: 1 } as const;
@@ -108,7 +108,7 @@ test('[point 16] a case closed for illness keeps why: in the view, as a search a
     const closed = await handle.result();
     expect(closed.status).toBe('closed');
     expect(closed.closing).toMatchObject({ reason: 'illness-approved', documentRef: 'sykdom-1', actor: { role: 'contact-teacher' } });
-    expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('illness-approved');
+    expect(await closingReasonOf(handle)).toBe('illness-approved');
     const events = closed.timeline.filter((e) => e.kind === 'event');
     expect(events.map((e) => e.kind === 'event' && e.data)).toEqual([
       { channel: 'phone', cause: 'illness', causeNote: 'Influensa, lege kontaktet.', documentRef: 'log-1' },
@@ -127,7 +127,7 @@ test('[point 16] a case closed because the pupil moved keeps the reason and the 
       documentRef: 'flyttet-1',
       actor: { role: 'principal' },
     });
-    expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('pupil-moved');
+    expect(await closingReasonOf(handle)).toBe('pupil-moved');
   });
 });
 
@@ -211,6 +211,6 @@ test('[point 16] a case a procedure closes when a period ends keeps why (C.2.1d:
       note: expect.stringMatching(/^Avsluttet da fristen «.+» løp ut\.$/),
       actor: { role: 'system' },
     });
-    expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('other');
+    expect(await closingReasonOf(handle)).toBe('other');
   });
 });

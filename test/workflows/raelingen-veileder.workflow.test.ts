@@ -14,7 +14,6 @@ import type { CaseEvent, CaseEventOf } from '../../machines/events';
 import type { PublicStage } from '../../machines/meta';
 import type { Role } from '../../machines/vocabulary';
 import { type CaseView, type CaseWorkflowInput, absenceFactsSignal } from '../../workflows/case-messages';
-import { CaseClosingReason } from '../../workflows/search-attributes';
 import {
   caseEvent,
   type CaseHandle,
@@ -36,6 +35,7 @@ import {
   utcDateIn,
   viewOf,
   weeklyTrend,
+  closingReasonOf,
 } from '../helpers/case-steps';
 
 const ID = 'raelingen-veileder';
@@ -745,7 +745,7 @@ test('[E.S10b] an evaluation that finds absence improved ends systematic follow-
       actor: { role: 'principal' },
     });
     expect(final.documents.at(-1)).toMatchObject({ kind: 'closing-note' });
-    expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('absence-improved');
+    expect(await closingReasonOf(handle)).toBe('absence-improved');
     const mine = await messagesOf(t, final.caseId);
     expect(mine.filter((m) => m.subject === 'Oppfølgingen av fraværet er avsluttet')).toHaveLength(1);
     expect(mine.filter((m) => m.subject === 'Påminnelse: dokumentasjon mangler')).toHaveLength(0);

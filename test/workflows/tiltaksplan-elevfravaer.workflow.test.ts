@@ -9,7 +9,7 @@
 import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { caseWorkflow } from '../../workflows';
 import { absenceFactsSignal } from '../../workflows/case-messages';
-import { CaseClosingReason, CaseStage, CaseStatus, NextDeadline, OverdueSince, ProcedureId } from '../../workflows/search-attributes';
+import { CaseStage, CaseStatus, NextDeadline, OverdueSince, ProcedureId } from '../../workflows/search-attributes';
 import {
   caseEvent,
   type CaseHandle,
@@ -22,7 +22,7 @@ import {
   withCaseWorker,
   withoutDeliveries,
 } from '../helpers/case-env';
-import { messagesOf, sendEvent, utcDateIn, viewOf } from '../helpers/case-steps';
+import { messagesOf, sendEvent, utcDateIn, viewOf, closingReasonOf } from '../helpers/case-steps';
 
 const ID = 'tiltaksplan-elevfravaer';
 const DAY = 24 * 60 * 60 * 1000;
@@ -220,6 +220,8 @@ test('a case crosses continue-as-new mid-timer without losing or doubling its de
     await t.env.sleep('1 hour');
     const described = await t.env.client.workflow.getHandle(handle.workflowId).describe();
     expect(described.runId).not.toBe(firstRun);
+    // The memo (the pupil, for the lists) goes with the case into its next run.
+    expect(described.memo).toMatchObject({ pupilId: expect.stringMatching(/^pupil-/) });
     const latest = t.env.client.workflow.getHandle(handle.workflowId);
     let v = await viewOf(latest);
     expect(v.deadlines).toEqual([{ name: 'threeDayPlanPeriod', dueAt: due }]);
@@ -358,7 +360,7 @@ test('[C.3.1] an illness closing keeps why the case closed; in phase 2 it only p
     const final = await handle.result();
     expect(final.status).toBe('closed');
     expect(final.closing).toMatchObject({ reason: 'illness-approved', documentRef: 'illness-true' });
-    expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('illness-approved');
+    expect(await closingReasonOf(handle)).toBe('illness-approved');
     const subjects = (await messagesOf(t, final.caseId)).map((m) => m.subject);
     expect(subjects).toEqual(expect.arrayContaining(['Saken om fraværet er avsluttet', 'Oppfølgingen av fraværet er avsluttet']));
   });
@@ -408,7 +410,7 @@ test('[C.1.2] a case opened on a day without notice: the contact is due that day
       note: 'Mor meldte sykdom på telefon.',
       actor: { role: 'contact-teacher' },
     });
-    expect((await handle.describe()).typedSearchAttributes.get(CaseClosingReason)).toBe('natural-explanation');
+    expect(await closingReasonOf(handle)).toBe('natural-explanation');
     const subjects = (await messagesOf(t, final.caseId)).map((m) => m.subject);
     expect(subjects.filter((s) => s === 'Fravær uten melding fra foresatte')).toHaveLength(1);
     // Once when the case opened, once for the second day without notice.
