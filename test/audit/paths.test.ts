@@ -89,13 +89,14 @@ test("procedure A's transient opening takes both of its branches", () => {
   expect(openings).toEqual(new Set(['universal', 'trinn1']));
 });
 
-test('the path set stays small and is generated in seconds', () => {
+// How long generation takes is a benchmark figure (the audit's time in `npm run bench`), not a
+// test: on a loaded machine a timed assertion fails without anything being wrong.
+test('the path set stays small and reaches every goal', () => {
   for (const procedure of procedures) {
     const stats = generated.get(procedure.id)?.stats;
     expect(stats?.paths).toBeGreaterThan(10);
     expect(stats?.paths).toBeLessThan(150);
     expect(stats?.goals.reached).toBe(stats?.goals.total);
-    expect(stats?.durationMs).toBeLessThan(60_000);
   }
 });
 

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DevServer } from '../../scripts/lib/dev-server';
 import { PROJECT_ROOT } from '../../scripts/lib/tools';
+import { caseIdsOf } from '../../app/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 import { startCaseDevServer } from '../helpers/case-dev-server';
 
@@ -17,12 +18,21 @@ const taskQueue = `cli-${randomUUID()}`;
 /** A school of the committed directory (procedure C); a fresh pupil id keeps runs apart. */
 const school = 'S001';
 const pupil = `e${randomUUID().slice(0, 8)}`;
+/** The worker and every CLI process seal with the same keys, so they read each other's cases. */
+const keysFile = join(dir, 'payload-keys.json');
+/** The pupil's case, by its pseudonymous id from the same key file. */
+const workflowId = () => caseIdsOf({ payloadKeysFile: keysFile }).workflowId(school, pupil);
 let server: DevServer;
 let worker: WorkerProcess;
 
 beforeAll(async () => {
   server = await startCaseDevServer(dir);
-  worker = await startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_DIR: join(dir, 'outbox') });
+  worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    OUTBOX_DIR: join(dir, 'outbox'),
+    PAYLOAD_KEYS_FILE: keysFile,
+  });
 });
 
 afterAll(async () => {
@@ -50,6 +60,7 @@ function cli(...args: string[]): Promise<CliResult> {
           TEMPORAL_TASK_QUEUE: taskQueue,
           DATABASE_URL: `sqlite:${join(dir, 'skolefravaer.sqlite')}`,
           ARCHIVE_DIR: join(dir, 'arkiv'),
+          PAYLOAD_KEYS_FILE: keysFile,
         },
       },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
@@ -71,7 +82,8 @@ const sendEvent = (type: string, role: string, user: string, data: object, ...fl
 test('open, send, refuse, deduplicate, show and list a case through the CLI, with one exit code per kind of outcome', async () => {
   const opened = await openCase(school, pupil, '2026-09-01,2026-09-02,2026-09-03');
   expect(opened.stderr).toBe('');
-  expect(opened.stdout).toMatch(`Sak åpnet: fravaerssak-${school}-${pupil}`);
+  expect(opened.stdout).toMatch(`Sak åpnet: ${workflowId()}`);
+  expect(opened.stdout).not.toMatch(`fravaerssak-${school}-${pupil}`);
   expect(opened.stdout).toMatch('Rutine:      Tiltaksplan ved elevfravær');
   expect(opened.stdout).toMatch('Nå:          Kontakt med hjemmet');
 
@@ -143,11 +155,11 @@ test('open, send, refuse, deduplicate, show and list a case through the CLI, wit
 
   // Visibility is eventually consistent; give the index a moment.
   let listed: CliResult = { code: 1, stdout: '', stderr: '' };
-  for (let i = 0; i < 20 && !listed.stdout.includes(`fravaerssak-${school}-${pupil}`); i += 1) {
+  for (let i = 0; i < 20 && !listed.stdout.includes(workflowId()); i += 1) {
     listed = await cli('list', '--school', school, '--status', 'open');
   }
   expect(listed.stdout.split('\n')[0]).toMatch(/^SAK +SKOLE +ELEV +RUTINE +STEG +STATUS +NESTE FRIST +FORSINKET$/);
-  expect(listed.stdout).toMatch(new RegExp(`fravaerssak-${school}-${pupil} +${school} +${pupil} +Tiltaksplan elevfravær +tiltak +åpen`));
+  expect(listed.stdout).toMatch(new RegExp(`${workflowId()} +${school} +${pupil} +Tiltaksplan elevfravær +tiltak +åpen`));
   const overdue = await cli('list', '--school', school, '--overdue');
   expect(overdue.stdout).not.toMatch(pupil);
 }, 360_000);

@@ -18,6 +18,8 @@ export interface LoopbackSmtp {
   holdNextMail(): Promise<void>;
   /** Answers the held mail: accepted if its client is still connected, else dropped. */
   releaseHeld(): void;
+  /** Resolves once the held mail's client has closed its connection (a killed client: as soon as the server notices). */
+  heldClientGone(): Promise<void>;
   /** Mails whose client went away while they were held (never accepted). */
   dropped: string[];
   /** The login the server requires (any when undefined). */
@@ -31,6 +33,7 @@ export async function startLoopbackSmtp(login?: { user: string; password: string
   let holdRequest: (() => void) | undefined;
   let held: { raw: string; sessionId: string; answer: () => void } | undefined;
   const closedSessions = new Set<string>();
+  const onSessionClosed = new Map<string, () => void>();
   const server = new SMTPServer({
     disabledCommands: login ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     allowInsecureAuth: true,
@@ -64,6 +67,7 @@ export async function startLoopbackSmtp(login?: { user: string; password: string
     },
     onClose(session) {
       closedSessions.add(session.id);
+      onSessionClosed.get(session.id)?.();
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -89,6 +93,11 @@ export async function startLoopbackSmtp(login?: { user: string; password: string
       (closedSessions.has(mail.sessionId) ? dropped : received).push(mail.raw);
       mail.answer();
     },
+    heldClientGone: () =>
+      new Promise<void>((resolve) => {
+        if (!held || closedSessions.has(held.sessionId)) return resolve();
+        onSessionClosed.set(held.sessionId, resolve);
+      }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
