@@ -471,12 +471,14 @@ export class CaseHost<S extends MachineStepResult = MachineStepResult> {
     if (via === 'signal' && !detectionEventTypes.includes(event.type)) {
       return `«${eventNames[event.type]}» er en persons registrering og må sendes som en vanlig hendelse i saken, ikke som fravær fra deteksjonen.`;
     }
+    const byRole = authorisationRefusal(this.snapshot, event, this.stateLabel(), this.procedure.extraSenders);
+    if (byRole) return byRole;
     // The other way round too: detection's facts come only as the Signal, so a person's channel
-    // never takes them, whatever role the sender claims (the Update validator; not replayed).
+    // never takes them, even from a sender claiming detection's role (the Update validator; not replayed).
     if (via === 'update' && detectionEventTypes.includes(event.type)) {
       return `«${eventNames[event.type]}» kommer bare fra fraværsdeteksjonen og kan ikke sendes som en vanlig hendelse i saken.`;
     }
-    return authorisationRefusal(this.snapshot, event, this.stateLabel(), this.procedure.extraSenders);
+    return undefined;
   }
 
   /**

@@ -104,7 +104,7 @@ test('a worker killed while the case waits on a deadline: the deadline fires onc
   const caseId = `sak-${pupils.timer}`;
   await startWorker();
   // The plan's one day ends `dueInMs` from now: it was agreed a day minus that long ago.
-  const dueInMs = 12_000;
+  const dueInMs = 20_000;
   const agreedAt = Date.now() + dueInMs - DAY_MS;
   const at = (msBefore: number) => new Date(agreedAt - msBefore).toISOString();
   const workflowId = await cases.open(caseInput(pupils.timer, new Date(agreedAt - 180_000)));
@@ -121,6 +121,9 @@ test('a worker killed while the case waits on a deadline: the deadline fires onc
   expect(planned.view.state.label).toBe('Planen følges');
   expect(planned.view.deadlines.map((d) => d.name)).toEqual(['threeDayPlanPeriod']);
 
+  // The opening's mails (to the contact teacher, and the absence routine to the guardian) out
+  // first, so the kill catches the case waiting on its timer and nothing else.
+  await waitFor('the opening mails', () => (mailsOf(smtp.received, caseId).length >= 2 ? true : undefined), 60_000);
   // Killed while waiting; the deadline passes with no worker at all.
   for (const w of workers.splice(0)) await w.kill('SIGKILL');
   await new Promise((r) => setTimeout(r, Math.max(0, agreedAt + DAY_MS - Date.now()) + 1_000));
