@@ -10,6 +10,7 @@
  * the same form sent again once the database is back is taken whole; the app works again
  * without a restart. Also which errors count as "the database is out of reach" (web/database-unavailable.ts).
  */
+import { CONTACT, contactForm } from '../web/helpers/contact-form';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,17 +40,6 @@ describe('the web application with PostgreSQL down and back', () => {
   /** The auditor: the access log is theirs to read. */
   let auditor: Session;
   let apiToken: string;
-  const CONTACT = 'guardians.contacted';
-  const today = () => new Date().toISOString().slice(0, 10);
-  const contactForm = {
-    'hendelse.channel': 'phone',
-    'hendelse.cause': 'school-related',
-    'dokument.conversationDate': today(),
-    'dokument.channel': 'phone',
-    'dokument.summary': 'Samtale med mor om fraværet.',
-    'dokument.agreed': 'Eleven kommer i morgen.',
-    'dokument.nextStep': 'Elevsamtale.',
-  };
 
   beforeAll(async () => {
     const url = new URL(await postgres.newDatabaseUrl());
@@ -92,7 +82,7 @@ describe('the web application with PostgreSQL down and back', () => {
     const hidden = hiddenInputs(form.body);
     const eventId = hidden.eventId!;
     expect(eventId).toMatch(/^web-/);
-    const formFields = { ...hidden, _csrf: csrfOf(form.body), ...contactForm };
+    const formFields = { ...hidden, _csrf: csrfOf(form.body), ...contactForm() };
     const before = await recorded();
     const caseId = (await env().cases.view(own)).caseId;
     expect(await env().archiveDocuments(caseId)).toEqual([]);

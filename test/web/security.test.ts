@@ -14,6 +14,7 @@
  * - the sign-in limit as configured by default: the 11th attempt in a minute is refused (429).
  */
 import { createWebTestEnv, type WebTestEnv } from './helpers/web-env';
+import { CONTACT, contactForm } from './helpers/contact-form';
 import { Session, csrfOf, hiddenInputs } from './helpers/session';
 
 jest.setTimeout(180_000);
@@ -32,19 +33,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await w?.close();
-});
-
-const CONTACT = 'guardians.contacted';
-const today = () => new Date().toISOString().slice(0, 10);
-const contactForm = (over: Record<string, string> = {}) => ({
-  'hendelse.channel': 'phone',
-  'hendelse.cause': 'school-related',
-  'dokument.conversationDate': today(),
-  'dokument.channel': 'phone',
-  'dokument.summary': 'Samtale med mor om fraværet.',
-  'dokument.agreed': 'Eleven kommer i morgen.',
-  'dokument.nextStep': 'Elevsamtale.',
-  ...over,
 });
 
 async function signedIn(username: string): Promise<Session> {

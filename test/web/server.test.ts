@@ -8,6 +8,7 @@
  * changes), a document form that files a PDF and moves the case, and the access log.
  */
 import { PASSWORD, createWebTestEnv, type WebTestEnv } from './helpers/web-env';
+import { CONTACT, contactForm } from './helpers/contact-form';
 import { Session, hiddenInputs } from './helpers/session';
 
 jest.setTimeout(180_000);
@@ -25,20 +26,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await w?.close();
-});
-
-const CONTACT = 'guardians.contacted';
-const today = () => new Date().toISOString().slice(0, 10);
-/** A complete contact-log form for guardians.contacted. */
-const contactForm = (over: Record<string, string> = {}) => ({
-  'hendelse.channel': 'phone',
-  'hendelse.cause': 'school-related',
-  'dokument.conversationDate': today(),
-  'dokument.channel': 'phone',
-  'dokument.summary': 'Samtale med mor om fraværet.',
-  'dokument.agreed': 'Eleven kommer i morgen.',
-  'dokument.nextStep': 'Elevsamtale.',
-  ...over,
 });
 
 async function signedIn(username: string): Promise<Session> {
