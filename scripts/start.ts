@@ -263,7 +263,7 @@ async function run(): Promise<void> {
     console.log(`  Temporal gRPC:        ${server.address}`);
     console.log(`  Temporal Web UI:      ${server.uiUrl ?? '(uten brukerflate)'}`);
     console.log(
-      `                        sakene er kryptert; logg inn som administrator i nettløsningen og kryss av for «Include cross-origin credentials» under «Data Encoder» for å lese dem (${settings.web.publicUrl}${CODEC_PATH})`,
+      `                        sakene er kryptert; for å lese dem: logg inn som administrator i nettløsningen, og sett «Codec Server» i Web UI til ${settings.web.publicUrl}${CODEC_PATH} med «Include cross-origin credentials» (se README, «Security»)`,
     );
     console.log(`  Nettløsningen:        ${settings.web.publicUrl}`);
     if (signIn) {

@@ -9,12 +9,14 @@ import { type DevServer, startDevServer } from '../../scripts/lib/dev-server';
 import { freePort } from '../../scripts/lib/free-port';
 import { caseSearchAttributes } from '../../workflows/search-attributes';
 
-export async function startCaseDevServer(dir: string, port?: number): Promise<DevServer> {
+export async function startCaseDevServer(dir: string, port?: number, options: { uiPort?: number } = {}): Promise<DevServer> {
   port ??= await freePort();
   return startDevServer({
     dbFile: join(dir, 'temporal.db'),
     logFile: join(dir, 'temporal.log'),
     port,
+    // With its Web UI only when a test asks (the codec endpoint's browser test).
+    ...(options.uiPort !== undefined ? { uiPort: options.uiPort } : {}),
     searchAttributes: caseSearchAttributes,
   });
 }

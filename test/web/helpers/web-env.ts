@@ -53,6 +53,8 @@ export interface WebTestEnv {
   dir: string;
   /** The dev server's gRPC address. */
   address: string;
+  /** The dev server's Web UI, when `uiPort` was given. */
+  uiUrl?: string;
   cases: CaseClient;
   database: AppDatabase;
   userStore: SqlUserStore;
@@ -75,7 +77,11 @@ export interface WebTestEnv {
  */
 export async function createWebTestEnv(
   options: Partial<WebOptions> = {},
-  where: { databaseUrl?: string; /** Seal payloads with these keys, as the product does (worker and client alike). */ keys?: KeyRing } = {},
+  where: {
+    databaseUrl?: string;
+    /** Seal payloads with these keys, as the product does (worker and client alike). */ keys?: KeyRing;
+    /** Serve the dev server's Web UI on this port. */ uiPort?: number;
+  } = {},
 ): Promise<WebTestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'web-e2e-'));
   let server: DevServer | undefined;
@@ -96,7 +102,7 @@ export async function createWebTestEnv(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    server = await startCaseDevServer(dir);
+    server = await startCaseDevServer(dir, undefined, where.uiPort !== undefined ? { uiPort: where.uiPort } : {});
     connection = await Connection.connect({ address: server.address });
     nativeConnection = await NativeConnection.connect({ address: server.address });
     const taskQueue = `web-${randomUUID()}`;
@@ -134,6 +140,7 @@ export async function createWebTestEnv(
       app,
       dir,
       address: server.address,
+      ...(server.uiUrl ? { uiUrl: server.uiUrl } : {}),
       cases,
       database,
       userStore: deps.userStore,
