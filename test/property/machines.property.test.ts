@@ -180,8 +180,10 @@ describe.each(listProcedures().map((p) => [procedureName(p), p] as const))('%s',
       }),
       { numRuns: RUNS },
     );
-    // The runs must have moved machines, or the properties above checked only refusals.
+    // The runs must have moved machines, or the properties above checked only refusals. (At
+    // least one state beyond the opening: how many more the random runs reach varies with the
+    // seed, and a procedure's first step may allow few moves, e.g. hardanger v1.)
     expect(accepted).toBeGreaterThan(RUNS);
-    expect(visited.size).toBeGreaterThanOrEqual(3);
+    expect(visited.size).toBeGreaterThanOrEqual(2);
   });
 });
