@@ -26,9 +26,9 @@ import {
   sendEventUpdate,
 } from '../workflows/case-messages';
 import { CaseOpenedAt, CaseStage, CaseStatus, DeadlineOverdue, NextDeadline, ProcedureId, SchoolId } from '../workflows/search-attributes';
-import type { CaseIds } from './case-ids';
+import { CaseIds } from './case-ids';
 import type { TemporalSettings } from './settings';
-import { caseIdsOf, connectClient } from './temporal';
+import { connectClient, keyRingOf } from './temporal';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -141,7 +141,9 @@ export class CaseClient {
 
   /** Connects with the given settings (app/settings.ts). */
   static async connect(settings: TemporalSettings): Promise<CaseClient> {
-    return new CaseClient(await connectClient(settings), settings.taskQueue, caseIdsOf(settings));
+    // The key file read once: its payload keys for the codec, its id key for the case ids.
+    const ring = keyRingOf(settings);
+    return new CaseClient(await connectClient(settings, ring), settings.taskQueue, new CaseIds(ring.caseIdKey));
   }
 
   /** The workflow id of the pupil's case at the school (pseudonymous). */

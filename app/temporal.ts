@@ -65,8 +65,8 @@ export async function connectWorker(settings: ConnectionSettings): Promise<Nativ
 }
 
 /** Client for starting, signalling, updating and querying workflows; it seals and opens payloads with the settings' keys. */
-export async function connectClient(settings: ConnectionSettings): Promise<Client> {
-  const dataConverter = caseDataConverter(keyRingOf(settings));
+export async function connectClient(settings: ConnectionSettings, ring: KeyRing = keyRingOf(settings)): Promise<Client> {
+  const dataConverter = caseDataConverter(ring);
   const connection = await Connection.connect(connectionOptions(settings));
   return new Client({ connection, namespace: settings.namespace, dataConverter });
 }

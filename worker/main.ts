@@ -40,7 +40,7 @@ async function run(): Promise<void> {
   const ring = keyRingOf(config);
   const connection = await connectWorker(config);
   // Daily detection opens and signals cases through a client of its own.
-  const cases = new CaseClient(await connectClient(config), config.taskQueue, new CaseIds(ring.caseIdKey));
+  const cases = new CaseClient(await connectClient(config, ring), config.taskQueue, new CaseIds(ring.caseIdKey));
   try {
     const worker = await buildWorker({
       connection,
