@@ -27,6 +27,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const NOT_FOUND = 5;
 /** Workflow ids per visibility query (`WorkflowId IN (…)`). */
 const IDS_PER_QUERY = 100;
+/**
+ * How long a run waits for Temporal to confirm its deletions. Temporal deletes a closed run
+ * asynchronously (after its close is written to visibility); on the dev server that has taken
+ * half a minute under load.
+ */
+const CONFIRM_WITHIN_MS = 180_000;
+const CONFIRM_POLL_MS = 500;
 
 /** Where a case's working data lives. */
 export interface RetentionTarget {
@@ -42,6 +49,8 @@ export interface RetentionOptions {
   retentionDays: number;
   /** Count what would be deleted; delete nothing and leave the namespace as it is. */
   dryRun: boolean;
+  /** How long to wait for Temporal to confirm the runs are gone (default three minutes). */
+  confirmWithinMs?: number;
 }
 
 /** What was (or, in a dry run, would be) deleted of one case, and what is kept. */
@@ -49,6 +58,8 @@ export interface CaseDeletion {
   workflowId: string;
   closedAt: Date;
   runs: number;
+  /** Runs whose deletion was asked for but Temporal had not confirmed when the wait ended. */
+  runsUnconfirmed: number;
   deliveries: number;
   outboxFiles: number;
   /** Archived documents of the case, kept (the archive's rules apply). */
@@ -56,6 +67,9 @@ export interface CaseDeletion {
   /** The archive's case file numbers (saksnummer «year/sequence») holding them. */
   archiveCaseFiles: string[];
 }
+
+/** A case's deletion with the runs asked deleted and not yet confirmed gone. */
+type DeletionOfRuns = CaseDeletion & { deletedRunIds: string[] };
 
 export interface RetentionReport {
   /** Cases closed before this Norwegian date were due. */
@@ -149,7 +163,7 @@ async function outboxFilesOf(outboxDir: string, workflowId: string): Promise<str
 }
 
 /** Deletes (or counts, in a dry run) one case's working data; runs already gone count nothing. */
-async function deleteCase(target: RetentionTarget, due: DueCase, dryRun: boolean): Promise<CaseDeletion> {
+async function deleteCase(target: RetentionTarget, due: DueCase, dryRun: boolean): Promise<DeletionOfRuns> {
   const { cases, database } = target;
   const { db } = database;
   const runIds: string[] = [];
@@ -207,6 +221,8 @@ async function deleteCase(target: RetentionTarget, due: DueCase, dryRun: boolean
     workflowId: due.workflowId,
     closedAt: due.closedAt,
     runs: runIds.length,
+    runsUnconfirmed: 0,
+    deletedRunIds: dryRun ? [] : runIds,
     deliveries: deliveryKeys.length,
     outboxFiles: outboxFiles.length,
     archivedDocuments: archived.length,
@@ -235,7 +251,7 @@ export async function applyRetention(target: RetentionTarget, options: Retention
   const changed = before !== options.retentionDays;
   if (changed && !options.dryRun) await setNamespaceRetention(target.cases, options.retentionDays);
   const due = await findDueCases(target.cases, options.today, options.retentionDays);
-  const deleted: CaseDeletion[] = [];
+  const deleted: DeletionOfRuns[] = [];
   for (const one of due) {
     // Opened again since the list was taken: the pupil's id is in use, keep it all.
     if (await target.cases.isOpen(one.workflowId)) continue;
@@ -243,10 +259,31 @@ export async function applyRetention(target: RetentionTarget, options: Retention
     // Every run already gone (visibility lags behind a deletion) and nothing left: not reported.
     if (deletion.runs + deletion.deliveries + deletion.outboxFiles > 0) deleted.push(deletion);
   }
+  if (!options.dryRun) await confirmDeleted(target.cases, deleted, options.confirmWithinMs ?? CONFIRM_WITHIN_MS);
   return {
     keptFrom: keptFrom(options.today, options.retentionDays),
     ...(before !== undefined ? { namespaceRetentionBefore: before } : {}),
     namespaceRetentionChanged: changed,
-    cases: deleted,
+    cases: deleted.map(({ deletedRunIds: _runIds, ...deletion }) => deletion),
   };
+}
+
+/**
+ * Waits until Temporal no longer knows the deleted runs, so the report says what is gone and a
+ * second run finds nothing; what is still there when the wait ends is counted as unconfirmed.
+ */
+async function confirmDeleted(cases: CaseClient, deleted: DeletionOfRuns[], withinMs: number): Promise<void> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    let left = 0;
+    for (const deletion of deleted) {
+      const still: string[] = [];
+      for (const runId of deletion.deletedRunIds) if (await runExists(cases, deletion.workflowId, runId)) still.push(runId);
+      deletion.deletedRunIds = still;
+      deletion.runsUnconfirmed = still.length;
+      left += still.length;
+    }
+    if (left === 0 || Date.now() >= until) return;
+    await new Promise((resolve) => setTimeout(resolve, CONFIRM_POLL_MS));
+  }
 }

@@ -93,7 +93,12 @@ export function formatCaseDeletion(deletion: CaseDeletion, dryRun: boolean): str
       ? 'ingen arkiverte dokumenter'
       : `${count(deletion.archivedDocuments, 'arkivert dokument', 'arkiverte dokumenter')} beholdes ` +
         `(saksmappe ${deletion.archiveCaseFiles.join(', ')}; følger arkivets regler)`;
-  return `Sak ${deletion.workflowId}, avsluttet ${osloDate(deletion.closedAt)}: ${verb} ${parts.join(', ')}; ${kept}.`;
+  const line = `Sak ${deletion.workflowId}, avsluttet ${osloDate(deletion.closedAt)}: ${verb} ${parts.join(', ')}; ${kept}.`;
+  if (dryRun || deletion.runsUnconfirmed === 0) return line;
+  return (
+    `${line} Temporal har ennå ikke bekreftet slettingen av ${count(deletion.runsUnconfirmed, 'kjøring', 'kjøringer')}; ` +
+    'kjør kommandoen igjen senere for å se etter.'
+  );
 }
 
 /** The whole summary: the namespace's retention, one line per case, and the totals. */

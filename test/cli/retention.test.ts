@@ -15,6 +15,7 @@ const deletion = (workflowId: string, overrides: Partial<CaseDeletion> = {}): Ca
   workflowId,
   closedAt: new Date('2025-03-01T10:00:00Z'),
   runs: 2,
+  runsUnconfirmed: 0,
   deliveries: 3,
   outboxFiles: 4,
   archivedDocuments: 0,
@@ -59,6 +60,14 @@ test('the detection ledger is kept: no line names it as deleted, the usage says 
   expect(lines.join('\n')).not.toContain('deteksjonsloggen');
   expect(RETENTION_USAGE).toMatch(
     /Fraværsregistreringene, deteksjonsloggen \(så gammelt fravær aldri åpner en ny sak\),\s+tilgangsloggen og arkivet beholdes/,
+  );
+});
+
+test('runs Temporal had not confirmed gone when the wait ended are named, with what to do', () => {
+  const lines = formatRetentionReport(report([deletion('fravaerssak-S001-aaa', { runsUnconfirmed: 1 })]), 365, false);
+  expect(lines[1]).toBe(
+    'Sak fravaerssak-S001-aaa, avsluttet 2025-03-01: slettet 2 kjøringer i Temporal, 3 leveringsrader, 4 filer i utboksen; ' +
+      'ingen arkiverte dokumenter. Temporal har ennå ikke bekreftet slettingen av 1 kjøring; kjør kommandoen igjen senere for å se etter.',
   );
 });
 
