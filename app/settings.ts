@@ -38,6 +38,13 @@ const retentionDays = z
   .transform(Number)
   .refine((n) => n >= 1, 'må være et helt antall dager (1 eller flere)');
 const directory = text('må være en mappe').optional();
+/** WORKER_MEMORY_MB: a whole number of megabytes, at least 512 (the worker alone needs about 400). */
+const workerMemoryMb = z
+  .string()
+  .trim()
+  .regex(/^\d{1,7}$/, 'må være et helt antall megabyte (512 eller flere)')
+  .transform(Number)
+  .refine((n) => n >= 512, 'må være et helt antall megabyte (512 eller flere)');
 
 /** Variables whose value is a secret: a refusal names them but never echoes what was given. */
 const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'DATABASE_URL', 'SMTP_PASSWORD', 'SMS_GATEWAY_TOKEN', 'OIDC_CLIENT_SECRET']);
@@ -118,6 +125,8 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   DEMO_DATA: z.enum(['on', 'off'], 'må være on eller off').default('on'),
   LOG_LEVEL: z.enum(LOG_LEVELS, `må være en av ${LOG_LEVELS.join(', ')}`).default('WARN'),
+  // The worker's memory budget: its cache of open cases is sized from it (worker/cache-size.ts).
+  WORKER_MEMORY_MB: workerMemoryMb.default(4096),
   // Unset SMTP_HOST / SMS_GATEWAY_URL: messages stay in the local outbox.
   SMTP_HOST: text('kan ikke være tom når den er satt').optional(),
   SMTP_PORT: port.default(587),
@@ -204,6 +213,8 @@ export interface Settings {
   demoData: boolean;
   /** Temporal runtime log level of the worker; WARN keeps bundler statistics out of the console. */
   logLevel: LogLevel;
+  /** The worker's memory budget in MB; the number of open cases it keeps cached is derived from it. */
+  workerMemoryMb: number;
   /** Real transports for messages; each one unset keeps that channel in the local outbox. */
   messages: { smtp?: SmtpSettings; sms?: SmsGatewaySettings };
   web: WebSettings;
@@ -318,6 +329,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     devServer: { port: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT },
     demoData: e.DEMO_DATA === 'on',
     logLevel: e.LOG_LEVEL,
+    workerMemoryMb: e.WORKER_MEMORY_MB,
     messages: {
       ...(e.SMTP_HOST && e.SMTP_FROM
         ? {

@@ -88,7 +88,10 @@ export function formatValue(value: number): string {
 }
 
 function pad(cells: readonly string[], widths: readonly number[], rightAligned: readonly boolean[]): string {
-  return cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return cells
+    .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+    .join('  ')
+    .trimEnd();
 }
 
 /** Every figure as one table, grouped: figure, value, baseline, ratio, target, met. */
@@ -107,9 +110,7 @@ export function figuresTable(figures: readonly BenchFigure[]): string {
   ]);
   const right = [false, false, true, false, false, true, true, false, false];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [pad(header, widths, right), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => pad(r, widths, right))].join(
-    '\n',
-  );
+  return [pad(header, widths, right), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => pad(r, widths, right))].join('\n');
 }
 
 /** What `bench/results.json` holds: the machine, the versions, the date and every figure. */

@@ -25,6 +25,8 @@ export interface BuildWorkerOptions {
    * `npm start` always pass it; tests on their own servers may leave payloads plain.
    */
   dataConverter?: DataConverter;
+  /** Open cases kept cached (worker/cache-size.ts from WORKER_MEMORY_MB); unset: the SDK sizes it from the heap. */
+  maxCachedWorkflows?: number;
 }
 
 /**
@@ -54,5 +56,6 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
     dataConverter: { ...options.dataConverter, failureConverterPath },
     ...(options.activities ? { activities: options.activities } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

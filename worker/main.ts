@@ -17,6 +17,7 @@ import { CaseIds } from '../app/case-ids';
 import { caseDataConverter, connectClient, connectWorker, keyRingOf } from '../app/temporal';
 import { SchoolDirectoryError, loadSchoolDirectory } from '../detection/school-directory';
 import { buildWorker } from './build-worker';
+import { casesCacheSize } from './cache-size';
 import { buildMessageRouting } from './message-routing';
 
 async function run(): Promise<void> {
@@ -53,11 +54,13 @@ async function run(): Promise<void> {
       }),
       identity: `case-worker@${hostname()}:${process.pid}`,
       dataConverter: caseDataConverter(ring),
+      maxCachedWorkflows: casesCacheSize(settings.workerMemoryMb),
     });
     console.log(
       `Saksarbeideren lytter på oppgavekøen «${config.taskQueue}» i navnerommet «${config.namespace}» på ${config.address}; ` +
         `e-post: ${settings.messages.smtp ? `SMTP ${settings.messages.smtp.host}:${settings.messages.smtp.port}` : 'utboks'}, ` +
-        `SMS: ${settings.messages.sms ? 'SMS-tjenesten' : 'utboks'}; utboks: ${outboxDir}`,
+        `SMS: ${settings.messages.sms ? 'SMS-tjenesten' : 'utboks'}; utboks: ${outboxDir}; ` +
+        `holder opptil ${casesCacheSize(settings.workerMemoryMb).toLocaleString('nb-NO')} åpne saker i minnet (WORKER_MEMORY_MB=${settings.workerMemoryMb})`,
     );
     await worker.run();
   } finally {

@@ -32,6 +32,7 @@ const defaults: Settings = {
   devServer: { port: 7233, uiPort: 8233 },
   demoData: true,
   logLevel: 'WARN',
+  workerMemoryMb: 4096,
   messages: {},
   web: {
     host: '127.0.0.1',
@@ -94,6 +95,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
       DEMO_DATA: 'off',
       LOG_LEVEL: 'DEBUG',
       CASE_RETENTION_DAYS: '730',
+      WORKER_MEMORY_MB: '6144',
     }),
   ).toEqual({
     temporal: {
@@ -114,6 +116,7 @@ test('every variable is read: a remote cluster with mutual TLS, own folders, por
     devServer: { port: 17233, uiPort: 18233 },
     demoData: false,
     logLevel: 'DEBUG',
+    workerMemoryMb: 6144,
     messages: {},
     web: {
       ...defaults.web,
