@@ -6,6 +6,8 @@
  * (b) evaluation: detect() over every pupil's imported registrations as they are, with today
  *     = the last school day of the year. Repeated `runs` times; the median counts.
  * (c) SQL baseline: load into sql.js (timed once) and the rule queries (repeated, median).
+ * (d) with `postgresUrl`: the same rules on PostgreSQL (bench/sql-baseline-pg.ts), load timed
+ *     apart, queries repeated, median; its hits must equal detect()'s or the child fails.
  */
 import { createReadStream } from 'node:fs';
 import { resolveDetectionPolicy } from '../detection/policy';
@@ -16,6 +18,7 @@ import { getProcedure } from '../machines/registry';
 import { benchCalendar } from './calendar';
 import { type Agreement, compareHits } from './compare';
 import { SQL_RULES, type SqlHit, type SqlRule, type SqlTimings, loadRegistrations, loadSqlJs, runRules } from './sql-baseline';
+import { type PostgresSqlResult, measureSqlOnPostgres } from './sql-baseline-pg';
 
 export interface MeasureTask {
   role: 'measure';
@@ -25,6 +28,8 @@ export interface MeasureTask {
   expectedRows: number;
   procedureId: string;
   runs: number;
+  /** An empty PostgreSQL database (createDatabase on the bench's server): also run the SQL rules there. */
+  postgresUrl?: string;
 }
 
 export interface MeasureResult {
@@ -44,6 +49,8 @@ export interface MeasureResult {
   /** The rules compared with SQL: those of SQL_RULES the procedure opens on. */
   compared: SqlRule[];
   agreement: Agreement;
+  /** The same rules on PostgreSQL, when the task gave `postgresUrl` (always agreeing with detect()). */
+  postgres?: PostgresSqlResult;
   /** Highest process.memoryUsage().rss seen by the sampler and at phase ends. */
   peakRssSampledMb: number;
   /** process.resourceUsage().maxRSS: the kernel's high-water mark for this process. */
@@ -144,6 +151,22 @@ export async function measure(task: MeasureTask, log: (line: string) => void): P
     db.close();
     phaseEnd('sql-query');
 
+    // (d) SQL baseline on PostgreSQL
+    let postgres: PostgresSqlResult | undefined;
+    if (task.postgresUrl !== undefined) {
+      collectGarbage();
+      postgres = await measureSqlOnPostgres({
+        databaseUrl: task.postgresUrl,
+        registrations,
+        schoolYear: task.schoolYear,
+        procedureId: task.procedureId,
+        runs: task.runs,
+        triggers,
+        log,
+      });
+      phaseEnd('sql-postgres');
+    }
+
     const agreement = compareHits(triggers, hits, compared);
     const triggersByRule: Record<string, number> = {};
     for (const t of triggers) triggersByRule[t.rule] = (triggersByRule[t.rule] ?? 0) + 1;
@@ -162,6 +185,7 @@ export async function measure(task: MeasureTask, log: (line: string) => void): P
       triggersByRule,
       compared,
       agreement,
+      ...(postgres ? { postgres } : {}),
       peakRssSampledMb: mb(peakRss),
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       rssByPhaseMb,
