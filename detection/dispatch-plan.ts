@@ -7,11 +7,12 @@
  * the rules count only absence after it. Should a message reach Temporal without reaching the
  * ledger (a crash in between), deterministic ids make sending it again harmless: a trigger's event
  * id is made of procedure, school, pupil, rule and evidence dates, so the same data gives the
- * same ids, and the case workflow applies an id once. Opening uses signal-with-start: the workflow id
- * is the business key (school + pupil), the start input carries the trigger and the signal the
- * same trigger as `absence.newTrigger` under the same id. If no case is running the workflow
- * starts from the trigger and counts the id as applied (`openingEventId`), so the signal is a
- * no-op; if a case is running the signal is the new trigger the machine escalates on (C §3).
+ * same ids, and the case workflow applies an id once. A delivery carries both ways to reach the
+ * case, by the business key (school + pupil): the start input with the trigger, and the same
+ * trigger as the `absence.newTrigger` signal under the same id (case-dispatcher.ts uses the one
+ * that fits). If no case is running the workflow starts from the trigger and counts the id as
+ * applied (`openingEventId`), so the signal, should it come too, is a no-op; if a case is running
+ * the signal is the new trigger the machine escalates on (C §3).
  */
 import type { AbsenceTrigger, CaseEvent } from '../machines/events';
 import type { CaseWorkflowInput } from '../workflows/case-messages';

@@ -14,14 +14,19 @@
  * Each school is evaluated under its lock (school-locks.ts): registrations, ledger, deliveries
  * and the saved ledger in one piece, so two runs at once deliver each trigger once; the second
  * waits, then reads what the first stored and saved.
+ *
+ * Within a school, up to `deliveryConcurrency` pupils' cases are delivered to at once, each
+ * pupil's triggers in order (delivery-lanes.ts); the ledger records the outcomes in the plan's
+ * order once they are in, so it reads exactly as if they had been delivered one by one.
  */
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import { type ProcedureRegistry, procedureRegistry } from '../machines/registry';
 import type { RegistrationStore } from '../intake/registration-store';
-import type { CaseDispatcher, TriggerOutcome } from './case-dispatcher';
+import type { CaseDispatcher } from './case-dispatcher';
 import { planTrendEvent, planTriggerDelivery, triggerEvidence } from './dispatch-plan';
 import { resolveDetectionPolicy } from './policy';
-import { type DetectedTrigger, type PreviousTrigger, detectInOrder, groupByPupil, trend } from './rules';
+import { DEFAULT_DELIVERY_CONCURRENCY, checkDeliveryConcurrency, deliverInLanes, lanesBy } from './delivery-lanes';
+import { type DetectedTrigger, type PreviousTrigger, type TrendResult, detectInOrder, groupByPupil, trend } from './rules';
 import { CalendarRangeError } from './school-calendar';
 import type { SchoolDirectory } from './school-directory';
 import { InProcessSchoolLocks, type SchoolLocks } from './school-locks';
@@ -38,6 +43,11 @@ export interface DetectionRunOptions {
   /** One run per school at a time; default this process's runs only (give SqlSchoolLocks when several processes run detection). */
   locks?: SchoolLocks;
   dispatcher: CaseDispatcher;
+  /**
+   * Pupils' cases delivered to at once (default DEFAULT_DELIVERY_CONCURRENCY, 16); each pupil's
+   * own triggers always go one after the other, in the order they fired.
+   */
+  deliveryConcurrency?: number;
   /** The evaluation date, yyyy-MM-dd (Norwegian date of the run). */
   today: string;
   /** Clock for fact timestamps; default the real one. */
@@ -99,6 +109,8 @@ const processSchoolLocks = new InProcessSchoolLocks();
 export async function runDetection(options: DetectionRunOptions): Promise<DetectionRunSummary> {
   const now = options.now ?? new Date();
   const locks = options.locks ?? processSchoolLocks;
+  // A bad bound is the caller's mistake: refused before any school is evaluated.
+  if (options.deliveryConcurrency !== undefined) checkDeliveryConcurrency(options.deliveryConcurrency);
   const schoolIds = options.schoolIds ?? (await options.store.schoolIds());
   const summary: DetectionRunSummary = { today: options.today, schools: [], opened: 0, signalled: 0, merged: 0, trendsSent: 0 };
   for (const schoolId of schoolIds) {
@@ -170,47 +182,71 @@ async function runSchool(
     throw err;
   }
   const recordedAt = now.toISOString();
+  const concurrency = options.deliveryConcurrency ?? DEFAULT_DELIVERY_CONCURRENCY;
 
   try {
-    // Each pupil's steps in the order they fired: the first opens the case (or is a new trigger
-    // to the open one), the next reach the case as new triggers, as daily runs would have sent them.
-    for (const { trigger, sameDay } of steps) {
-      const { pupilId } = trigger;
+    // Each pupil's steps in the order they fired: the first opens the case (or is a new trigger to
+    // the open one), the next reach the case as new triggers, as daily runs would have sent them.
+    // Pupils' cases are independent, so several pupils are delivered to at once (delivery-lanes.ts).
+    const lanes = lanesBy(steps, (step) => step.trigger.pupilId);
+    const delivered = await deliverInLanes(lanes, concurrency, async ({ trigger }, position) => {
       // A pupil with a trigger has absence days, so the grouping holds the grade of their latest registration.
-      const delivery = planTriggerDelivery(settings, trigger, absence.get(pupilId)?.grade ?? 1, now);
-      const outcome: TriggerOutcome = await options.dispatcher.deliverTrigger(delivery);
-      const entry: PupilLedger = pupils.get(pupilId) ?? { pupilId, triggers: [], caseOpen: true };
-      const eventId = delivery.event.eventId;
-      entry.triggers.push(
-        ledgerEntry(trigger, outcome, eventId, recordedAt),
-        ...sameDay.map((t) => ledgerEntry(t, 'merged', eventId, recordedAt)),
-      );
-      entry.caseOpen = true;
-      if (outcome === 'opened') {
-        delete entry.lastTrend; // a new case starts its trend history afresh
-        entry.openedOn = options.today;
-        result.opened += 1;
-      } else result.signalled += 1;
-      result.merged += sameDay.length;
-      pupils.set(pupilId, entry);
-    }
+      const delivery = planTriggerDelivery(settings, trigger, absence.get(trigger.pupilId)?.grade ?? 1, now);
+      // After the lane's first step the case is open: this run opened or signalled it.
+      const caseLikelyOpen = position > 0 || pupils.get(trigger.pupilId)?.caseOpen === true;
+      return { delivery, outcome: await options.dispatcher.deliverTrigger(delivery, { caseLikelyOpen }) };
+    });
+    // Recorded in the plan's order once the deliveries are done, so the ledger reads as if they ran one by one.
+    lanes.forEach((lane, i) =>
+      delivered.results[i]?.forEach(({ delivery, outcome }, position) => {
+        const { trigger, sameDay } = lane[position] as (typeof lane)[number];
+        const { pupilId } = trigger;
+        const entry: PupilLedger = pupils.get(pupilId) ?? { pupilId, triggers: [], caseOpen: true };
+        const eventId = delivery.event.eventId;
+        entry.triggers.push(
+          ledgerEntry(trigger, outcome, eventId, recordedAt),
+          ...sameDay.map((t) => ledgerEntry(t, 'merged', eventId, recordedAt)),
+        );
+        entry.caseOpen = true;
+        if (outcome === 'opened') {
+          delete entry.lastTrend; // a new case starts its trend history afresh
+          entry.openedOn = options.today;
+          result.opened += 1;
+        } else result.signalled += 1;
+        result.merged += sameDay.length;
+        pupils.set(pupilId, entry);
+      }),
+    );
+    if (delivered.failure) throw delivered.failure.error;
 
     const policy = resolveDetectionPolicy(settings.procedureId, settings.detectionOverrides, options.registry ?? procedureRegistry);
+    const dueTrends: { entry: PupilLedger; current: TrendResult; event: ReturnType<typeof planTrendEvent> }[] = [];
     for (const entry of pupils.values()) {
       // No trend on the day the case opened (its trigger is the news), in this run or a repeat of it.
       if (!entry.caseOpen || entry.openedOn === options.today) continue;
       const current = trend(absence.get(entry.pupilId), settings.calendar, options.today, policy);
       if (!current || !isTrendDue(entry.lastTrend, current.trend, current.to, options.today)) continue;
-      const event = planTrendEvent(schoolId, entry.pupilId, current, now);
-      const outcome = await options.dispatcher.deliverTrend(schoolId, entry.pupilId, event);
+      dueTrends.push({ entry, current, event: planTrendEvent(schoolId, entry.pupilId, current, now) });
+    }
+    // One trend per pupil: every one is a lane of its own.
+    const trendsDelivered = await deliverInLanes(
+      dueTrends.map((due) => [due]),
+      concurrency,
+      ({ entry, event }) => options.dispatcher.deliverTrend(schoolId, entry.pupilId, event),
+    );
+    dueTrends.forEach(({ entry, current, event }, i) => {
+      const outcome = trendsDelivered.results[i]?.[0];
+      if (outcome === undefined) return; // not delivered: the run stopped first
       if (outcome === 'no-open-case') {
         entry.caseOpen = false; // closed by the school; the next trigger opens a new case
-        continue;
+        return;
       }
       entry.lastTrend = { trend: current.trend, to: current.to, sentOn: options.today, eventId: event.eventId };
       result.trendsSent += 1;
-    }
+    });
+    if (trendsDelivered.failure) throw trendsDelivered.failure.error;
   } catch (err) {
+    // What was delivered before the failure is recorded; the rest goes again, harmlessly, next run.
     await options.ledger.save(schoolId, pupils);
     throw new DetectionDispatchError(
       `Kunne ikke levere til sakene for skole ${schoolId}: ${(err as Error).message}. Det som ble levert før feilen er lagret; kjør deteksjonen igjen.`,

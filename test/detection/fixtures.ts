@@ -3,10 +3,14 @@
  * 2025/2026, builders for absence registrations with sensible defaults, and a fake dispatcher
  * standing in for Temporal.
  */
-import type { CaseDispatcher, TriggerOutcome, TrendOutcome } from '../../detection/case-dispatcher';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CaseAlreadyOpenError, CaseNotFoundError } from '../../app/case-client';
+import type { CaseDispatcher, DispatchCases, TriggerOutcome, TrendOutcome } from '../../detection/case-dispatcher';
 import { type CaseDelivery, deliveryKey } from '../../detection/dispatch-plan';
 import type { Registration } from '../../intake/registration-schema';
 import type { CaseEvent } from '../../machines/events';
+import type { CaseWorkflowInput } from '../../workflows/case-messages';
+import { testCaseIds } from '../helpers/case-ids';
 import { buildSchoolCalendar, type SchoolCalendarConfig } from '../../detection/school-calendar';
 
 /** A school year like most Norwegian municipalities have it. */
@@ -95,5 +99,68 @@ export class FakeDispatcher implements CaseDispatcher {
     open.signals.push(event);
     this.trends.push(event);
     return 'signalled';
+  }
+}
+
+/**
+ * The case client calls TemporalCaseDispatcher makes, answered as Temporal and the case workflow
+ * answer them: a start of a running case is refused (CaseAlreadyOpenError), a signal to a case that
+ * is not running is refused (CaseNotFoundError), and a case applies each event id once (the start's
+ * `openingEventId` counts as applied). Every case ever started is kept (`runs`), so a test can count
+ * cases per pupil. `delayMs` makes calls take time, `between` runs before each call (a school
+ * closing a case meanwhile, or a failure), and it counts calls in flight, overall and per case.
+ */
+export class ServerLikeCases implements DispatchCases {
+  readonly running = new Map<string, { input: CaseWorkflowInput; applied: string[] }>();
+  /** Every case started, in order, by workflow id. */
+  readonly runs: { workflowId: string; input: CaseWorkflowInput }[] = [];
+  readonly calls: ('start' | 'signal')[] = [];
+  /** Signals whose event id the case had already applied (ignored, as the workflow does). */
+  ignored = 0;
+  delayMs: (workflowId: string) => number = () => 0;
+  between: (workflowId: string) => void = () => undefined;
+  maxInFlight = 0;
+  maxInFlightPerCase = 0;
+  private inFlight = 0;
+  private readonly inFlightByCase = new Map<string, number>();
+
+  workflowIdFor(schoolId: string, pupilId: string): string {
+    return testCaseIds.workflowId(schoolId, pupilId);
+  }
+
+  async open(input: CaseWorkflowInput): Promise<string> {
+    const id = this.workflowIdFor(input.facts.schoolId, input.facts.pupilId);
+    return this.call(id, 'start', () => {
+      if (this.running.has(id)) throw new CaseAlreadyOpenError(id);
+      this.running.set(id, { input, applied: input.openingEventId ? [input.openingEventId] : [] });
+      this.runs.push({ workflowId: id, input });
+      return id;
+    });
+  }
+
+  async signalFacts(id: string, event: CaseEvent): Promise<void> {
+    return this.call(id, 'signal', () => {
+      const open = this.running.get(id);
+      if (!open) throw new CaseNotFoundError(id);
+      if (open.applied.includes(event.eventId)) this.ignored += 1;
+      else open.applied.push(event.eventId);
+    });
+  }
+
+  private async call<T>(id: string, kind: 'start' | 'signal', answer: () => T): Promise<T> {
+    this.between(id);
+    this.calls.push(kind);
+    this.inFlight += 1;
+    const here = (this.inFlightByCase.get(id) ?? 0) + 1;
+    this.inFlightByCase.set(id, here);
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.maxInFlightPerCase = Math.max(this.maxInFlightPerCase, here);
+    try {
+      await sleep(this.delayMs(id));
+      return answer();
+    } finally {
+      this.inFlight -= 1;
+      this.inFlightByCase.set(id, (this.inFlightByCase.get(id) ?? 1) - 1);
+    }
   }
 }
