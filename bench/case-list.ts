@@ -94,10 +94,10 @@ export interface CaseListResult {
   figures: CaseListFigure[];
 }
 
-/** The p-th percentile (0–100), nearest rank. */
 /** The bench's own id key: the cases it starts and the case client that lists them must agree. */
 const BENCH_CASE_IDS = new CaseIds(randomBytes(32));
 
+/** The p-th percentile (0–100), nearest rank. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);

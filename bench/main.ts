@@ -25,13 +25,28 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PostgresServer } from '../scripts/lib/postgres-server';
+import { type AuditPhaseResult, auditFigures, auditReport, runAuditPhase } from './audit-phase';
 import { type CaseListResult, DEFAULT_CASE_LIST_OPTIONS, caseListReport } from './case-list';
 import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
 import { type DatabaseSizeResult, databaseReport, disagreements, measureDatabases, parseDatabases, startBenchPostgres } from './databases';
 import { DEFAULT_LOAD_OPTIONS, type LoadResult, loadReport } from './load';
+import { type BenchFigure, figuresTable } from './figures';
 import type { MeasureResult } from './measure';
+import { caseListFigures, databaseFigures, intakeFigures, loadFigures } from './phase-figures';
+import { benchResults, writeBenchResults } from './results';
 import { runChild } from './run-child';
 import type { WriteDataResult } from './write-data';
+
+/**
+ * The bench's phases: intake and detection per size, the databases per size, the case list, the
+ * whole audit, and the load on one worker.
+ */
+export const BENCH_PHASES = ['intake', 'databases', 'case-list', 'audit', 'load'] as const;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
+/** What runs without --phases: everything but the load phase (another 20–30 minutes at 10 000 cases), which runs only when asked for. */
+export const DEFAULT_PHASES: readonly BenchPhase[] = BENCH_PHASES.filter((p) => p !== 'load');
+/** Where the figures go unless --results says otherwise. */
+export const DEFAULT_RESULTS_FILE = path.join(__dirname, 'results.json');
 
 const USAGE = `Usage: npm run bench -- [options]
   --pupils N        largest size (default 100000); without --sizes, N/4, N/2 and N are measured
@@ -40,17 +55,12 @@ const USAGE = `Usage: npm run bench -- [options]
   --procedure ID    procedure whose rules detect() runs (default tiltaksplan-elevfravaer)
   --runs R          repetitions of evaluation and SQL query per size; the median counts (default 3)
   --databases LIST  databases for importFile and runDetection (default memory,sqlite,postgres)
-  --phases LIST     phases to run, of intake,databases,case-list,load (default intake,databases,case-list)
+  --phases LIST     phases to run (default all but load): ${BENCH_PHASES.join(',')}
   --open-cases N    open cases for the case-list phase (default 10000)
   --load-cases N    cases the load phase opens and updates (default 10000)
   --load-concurrency C  requests in flight in the load phase (default 32)
-  --load-timeout MIN    time limit of the load phase in minutes; exceeding it fails (default 30)`;
-
-/** The bench's phases: intake and detection per size, the databases per size, the case list, the load on one worker. */
-export const BENCH_PHASES = ['intake', 'databases', 'case-list', 'load'] as const;
-export type BenchPhase = (typeof BENCH_PHASES)[number];
-/** What runs without --phases: the load phase (another 20–30 minutes at 10 000 cases) runs only when asked for. */
-export const DEFAULT_PHASES: readonly BenchPhase[] = ['intake', 'databases', 'case-list'];
+  --load-timeout MIN    time limit of the load phase in minutes; exceeding it fails (default 30)
+  --results FILE    where the figures are written as JSON (default bench/results.json)`;
 
 /** `intake,case-list` → the phases, in the bench's order; throws naming an unknown one. */
 export function parsePhases(text: string): BenchPhase[] {
@@ -78,6 +88,8 @@ export interface BenchOptions {
   loadCases: number;
   loadConcurrency: number;
   loadTimeoutMs: number;
+  /** Where the figures are written as JSON. */
+  resultsFile: string;
 }
 
 /** Parses the command line; throws with a message for the user on bad input. */
@@ -96,6 +108,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'load-cases': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.cases) },
       'load-concurrency': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.concurrency) },
       'load-timeout': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.timeoutMs / 60_000) },
+      results: { type: 'string', default: DEFAULT_RESULTS_FILE },
       help: { type: 'boolean', default: false },
     },
   });
@@ -126,6 +139,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     loadCases: integer('load-cases', values['load-cases'], 1),
     loadConcurrency: integer('load-concurrency', values['load-concurrency'], 1),
     loadTimeoutMs: minutes('load-timeout', values['load-timeout']) * 60_000,
+    resultsFile: path.resolve(values.results),
   };
 }
 
@@ -224,7 +238,7 @@ export function report(options: BenchOptions, results: readonly MeasureResult[],
   return lines.join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let options: BenchOptions | 'help';
   try {
     options = parseOptions(argv);
@@ -242,6 +256,7 @@ async function main(argv: string[]): Promise<number> {
   const databaseResults: DatabaseSizeResult[] = [];
   let caseList: CaseListResult | undefined;
   let load: LoadResult | undefined;
+  let audit: AuditPhaseResult | undefined;
   const runs = (phase: BenchPhase): boolean => options.phases.includes(phase);
   let postgres: PostgresServer | undefined;
   // Ctrl-C or a kill: stop the PostgreSQL server (and remove its folder and the data) before leaving.
@@ -314,6 +329,10 @@ async function main(argv: string[]): Promise<number> {
       console.log(`[case list] ${int(options.openCases)} open cases, in a fresh process ...`);
       caseList = await runChild<CaseListResult>({ role: 'case-list', options: { ...DEFAULT_CASE_LIST_OPTIONS, cases: options.openCases } });
     }
+    if (runs('audit')) {
+      console.log('[audit] the whole audit (every procedure, with mutations), in a fresh process ...');
+      audit = await runAuditPhase((line) => console.log(`  [audit] ${line}`));
+    }
     if (runs('load')) {
       console.log(`[load] ${int(options.loadCases)} cases on one worker, ${options.loadConcurrency} in flight, in a fresh process ...`);
       load = await runChild<LoadResult>({
@@ -334,6 +353,23 @@ async function main(argv: string[]): Promise<number> {
   if (runs('databases')) console.log(databaseReport(databaseResults));
   if (caseList) console.log(caseListReport(caseList));
   if (load) console.log(loadReport(load));
+  if (audit) console.log(auditReport(audit));
+  const figures: BenchFigure[] = [
+    ...intakeFigures(results),
+    ...databaseFigures(databaseResults),
+    ...(caseList ? caseListFigures(caseList) : []),
+    ...(audit ? auditFigures(audit) : []),
+    ...(load ? loadFigures(load) : []),
+  ];
+  console.log(`\nEvery figure beside its baseline from the same run (written to ${path.relative(process.cwd(), options.resultsFile)}):\n`);
+  console.log(figuresTable(figures));
+  const missed = figures.filter((f) => f.met === false);
+  if (missed.length > 0) console.log(`\nTargets missed: ${missed.map((f) => f.name).join('; ')}`);
+  writeBenchResults(options.resultsFile, benchResults(figures, { ...options }));
+  if (audit && !audit.passed) {
+    console.error('\nFAIL: the audit did not pass (see its report above); its time measures something else.');
+    return 1;
+  }
   const databasesDisagree = databaseResults.flatMap(disagreements);
   const disagree = results.filter((r) => r.compared.length > 0 && !r.agreement.agree);
   if (results.some((r) => r.compared.length === 0)) {

