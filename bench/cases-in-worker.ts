@@ -1,36 +1,63 @@
 /**
- * What an open case costs a worker, beside a hand-written workflow doing the same kind of work.
+ * The case worker beside a hand-written workflow doing the same kind of work, side by side in one
+ * run (issue 16): starts per second through the first workflow task, Updates per second and their
+ * latency, worker CPU per case, worker memory per cached case, slow-task warnings.
  *
  * Starts a Temporal dev server (the pinned CLI) in a temp directory and, for each kind of
  * workflow, one workflow-only worker in a child process (bench/workflow-worker-child.ts) with a
- * cache large enough to keep every case; this process runs the activities. It opens a few cases
- * to warm up, samples the worker, opens N cases, waits until every case is cached and idle (no
- * workflow task or activity in flight, checked on the server for a sample), samples again, then
- * sends an Update to a few cases. Per case: (RSS after − before) / N, the same for the V8 heap of
- * the workflow thread, and the worker's CPU time / N (the first workflow task plus the tasks that
- * take the opening activities' results). Figures are ratios measured in one run, not timings to
- * assert on. Usage: see bench/README.md.
+ * cache large enough to keep every case; this process runs the activities. Both workers live for
+ * the whole run. After a warm-up (W cases and an Update each, per kind), R rounds; in each round
+ * both kinds run, the order alternating (case first in odd rounds, hand-written first in even
+ * ones), so neither always runs on the warmer or the more loaded machine. A kind's round:
+ *   1. waits until its worker is idle and samples it (RSS, CPU);
+ *   2. opens N fresh cases at concurrency C and times the first start request until the worker
+ *      has completed the first workflow task of all N (the child counts them per run, see
+ *      observeFirstTasks in the child): starts per second = N ÷ that time;
+ *   3. waits until every case is cached and idle (their opening activities done), samples again:
+ *      CPU per case and RSS per case = (after − before) ÷ N;
+ *   4. sends U Updates to the round's cases at concurrency C, each timed: Updates per second =
+ *      U ÷ (first sent → last answered), median and 95th-percentile latency.
+ * Figures are medians over the rounds; the workflow-thread heap per case is measured once, over
+ * all rounds, after a forced GC. Figures are ratios measured in one run, not timings to assert on.
+ * Usage: see bench/README.md.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
+import { CaseClient, openingSearchAttributes } from '../app/case-client';
+import { CaseIds } from '../app/case-ids';
 import type { CaseEvent } from '../machines/events';
 import { currentProcedures } from '../machines/registry';
 import { startDevServer } from '../scripts/lib/dev-server';
 import { freePort } from '../scripts/lib/free-port';
-import { randomBytes } from 'node:crypto';
-import { CaseIds } from '../app/case-ids';
-import { caseViewQuery, sendEventUpdate, type CaseWorkflowInput } from '../workflows/case-messages';
+import { CACHED_CASE_KB, WORKER_BASE_MB } from '../worker/cache-size';
 import { caseWorkflowBundleOptions } from '../worker/build-worker';
+import { caseViewQuery, sendEventUpdate, type CaseWorkflowInput } from '../workflows/case-messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
-import { handWrittenSendEvent, handWrittenViewQuery, type BenchActivities } from './hand-written-workflow';
-import type { ChildMessage, ParentMessage, WorkerChildSettings, WorkerKind, WorkerSample, WorkerStatus } from './workflow-worker-child';
-import { inParallel, sleep } from './measure';
+import { percentile } from './case-list';
+import { type BenchFigure, figure, figuresTable } from './figures';
+import {
+  handWrittenSendEvent,
+  handWrittenViewQuery,
+  type BenchActivities,
+  type HandWrittenCaseInput,
+} from './hand-written-workflow';
+import { inParallel, median, sleep } from './measure';
+import type {
+  ChildMessage,
+  FirstTasksReached,
+  ParentMessage,
+  WorkerChildSettings,
+  WorkerKind,
+  WorkerSample,
+  WorkerStatus,
+} from './workflow-worker-child';
 
 const quietLogger = {
   log: () => undefined,
@@ -59,64 +86,105 @@ async function writeBundle(kind: WorkerKind, dir: string): Promise<string> {
 }
 
 export interface BenchOptions {
+  /** Fresh cases opened per kind in each round. */
   cases: number;
-  /** Cases opened (and waited for) before the first sample, so bundle loading and JIT warm-up are not counted. */
+  /** Cases opened (with an Update each) per kind before the rounds, so bundle loading and JIT warm-up are not counted. */
   warmup: number;
-  /** Cases that get one Update, for the size of its result. */
+  /** Measured rounds; each runs both kinds, the order alternating. */
+  rounds: number;
+  /** Updates per kind and round, to that round's cases (at most one per case). */
   updates: number;
-  /** Workflow starts in flight at once. */
+  /** Starts, and Updates, in flight at once. */
   concurrency: number;
   /** Also measure the case bundle without shared modules (the worker as it was before the fix). */
   withUnshared: boolean;
+  /** Core's threshold for its slow-task warning, seconds (TEMPORAL_WORKFLOW_TASK_DURATION_WARN_SECONDS; core's default 5). */
+  slowTaskSeconds?: number;
   json?: string;
+}
+
+export const DEFAULT_WORKER_OPTIONS: BenchOptions = {
+  cases: 1000,
+  warmup: 10,
+  rounds: 3,
+  updates: 200,
+  concurrency: 32,
+  withUnshared: false,
+};
+
+/** One kind's figures in one round. */
+export interface RoundResult {
+  round: number;
+  /** Whether this kind ran first in the round. */
+  first: boolean;
+  /** N ÷ (first start request → all N first workflow tasks completed). */
+  startsPerSecond: number;
+  firstTasksSeconds: number;
+  /** Until every case of the round was cached and idle (opening activities done). */
+  idleSeconds: number;
+  cpuPerCaseMs: number;
+  rssPerCaseKb: number;
+  updatesPerSecond: number;
+  updateMedianMs: number;
+  updateP95Ms: number;
 }
 
 export interface KindResult {
   kind: WorkerKind;
-  /** Cases open and cached in the worker when measured (warm-up included). */
-  cachedWorkflows: number;
-  opened: number;
-  rssPerCaseKb: number;
-  workflowHeapPerCaseKb: number | null;
+  rounds: RoundResult[];
+  /** Medians over the rounds. */
+  startsPerSecond: number;
+  updatesPerSecond: number;
+  updateMedianMs: number;
+  updateP95Ms: number;
   cpuPerCaseMs: number;
+  rssPerCaseKb: number;
+  /** (workflow-thread heap after all rounds, after a forced GC − before them) ÷ cases opened in the rounds. */
+  workflowHeapPerCaseKb: number | null;
+  /** Cases open and cached in the worker at the end (warm-up included). */
+  cachedWorkflows: number;
+  /** Highest RSS of the worker, sampled every 200 ms, before the heap snapshot of the last sample. */
+  peakRssMb: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
   /** Median size of an Update's result as JSON, bytes. */
   updateResultBytes: number;
   /** Size of the view a Query returns, bytes (what an Update returned before the fix). */
   viewBytes: number;
-  rssBeforeMb: number;
-  rssAfterMb: number;
-  peakRssMb: number;
-  openSeconds: number;
-  /** Set when the worker died (e.g. out of memory) before all cases were open. */
+  /** Core's warnings about slow workflow tasks ([TMPRL1104]) in this worker over the whole run. */
+  slowTaskWarnings: number;
+  /** Whether first tasks were counted per run (false: approximated from the worker's status). */
+  exactFirstTasks: boolean;
+  /** Set when the worker died (e.g. out of memory) or a round failed; the rounds before it are kept. */
   failure?: string;
 }
 
 export interface BenchResult {
   options: Omit<BenchOptions, 'json'>;
   results: KindResult[];
-  ratios: { rssPerCase: number; workflowHeapPerCase: number | null; cpuPerCase: number; updateResultBytes: number };
 }
 
 const MB = 1024 * 1024;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { cases: 5000, warmup: 10, updates: 20, concurrency: 50, withUnshared: false };
+  const options: BenchOptions = { ...DEFAULT_WORKER_OPTIONS };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
-    const value = (): number => {
+    const value = (min = 1): number => {
       const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} needs a whole number ≥ 1, got ${argv[i]}`);
+      if (!Number.isInteger(n) || n < min) throw new Error(`${arg} needs a whole number ≥ ${min}, got ${argv[i]}`);
       return n;
     };
     if (arg === '--cases') options.cases = value();
     else if (arg === '--warmup') options.warmup = value();
+    else if (arg === '--rounds') options.rounds = value();
     else if (arg === '--updates') options.updates = value();
     else if (arg === '--concurrency') options.concurrency = value();
+    else if (arg === '--slow-task-seconds') options.slowTaskSeconds = value(0);
     else if (arg === '--with-unshared') options.withUnshared = true;
     else if (arg === '--json') options.json = argv[++i];
     else throw new Error(`unknown option ${arg} (see bench/README.md)`);
   }
-  options.updates = Math.min(options.updates, options.cases);
   return options;
 }
 
@@ -134,10 +202,15 @@ class WorkerChild {
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)));
   }
 
-  static async start(settings: WorkerChildSettings): Promise<WorkerChild> {
+  static async start(settings: WorkerChildSettings, slowTaskSeconds: number | undefined): Promise<WorkerChild> {
     const child = fork(require.resolve('./workflow-worker-child'), [JSON.stringify(settings)], {
       execArgv: ['--import', 'tsx', '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Core reads its slow-task threshold from the environment.
+      env:
+        slowTaskSeconds === undefined
+          ? process.env
+          : { ...process.env, TEMPORAL_WORKFLOW_TASK_DURATION_WARN_SECONDS: String(slowTaskSeconds) },
     });
     const worker = new WorkerChild(child);
     const ready = await worker.request(undefined, 'ready');
@@ -169,6 +242,13 @@ class WorkerChild {
     return message.status;
   }
 
+  /** Answers when `target` workflows have completed their first workflow task (counted since the worker started). */
+  async firstTasks(target: number, timeoutMs: number): Promise<FirstTasksReached> {
+    const message = await this.request({ type: 'firstTasks', target, timeoutMs }, 'firstTasks');
+    if (message.type !== 'firstTasks') throw new Error('unexpected answer');
+    return message.reached;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.send({ type: 'stop' } satisfies ParentMessage);
@@ -178,96 +258,99 @@ class WorkerChild {
   }
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
-};
 /** The bench's made-up pupils get pseudonymous ids as in the product, with a key of its own. */
 const BENCH_CASE_IDS = new CaseIds(randomBytes(32));
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
 
+/** A case's opening input: every procedure in turn (a worker hosts them all), trigger `unnotified-absence`. */
+function caseInput(name: string, i: number): CaseWorkflowInput {
+  const procedures = currentProcedures().map((p) => p.id);
+  const now = new Date();
+  return {
+    procedureId: procedures[i % procedures.length]!,
+    facts: {
+      caseId: name,
+      pupilId: name,
+      schoolId: 'S001',
+      grade: 9,
+      openedAt: now.toISOString(),
+      trigger: { rule: 'unnotified-absence', dates: [now.toISOString().slice(0, 10)] },
+    },
+  };
+}
+
+/** A person's step, the same for both kinds. */
+const staffInformed = (eventId: string) => ({
+  type: 'staff.informed',
+  eventId,
+  actor: { role: 'contact-teacher', userId: 'bench' },
+  at: new Date().toISOString(),
+  recipients: ['principal'],
+});
+
 interface Kind {
   kind: WorkerKind;
-  workflowId(i: number): string;
-  start(client: Client, taskQueue: string, i: number): Promise<void>;
-  update(client: Client, i: number): Promise<unknown>;
-  view(client: Client, i: number): Promise<unknown>;
+  /** Opens the case `name` (the `i`-th of its batch); returns its workflow id. */
+  start(client: Client, taskQueue: string, name: string, i: number): Promise<string>;
+  update(client: Client, workflowId: string, eventId: string): Promise<unknown>;
+  view(client: Client, workflowId: string): Promise<unknown>;
 }
 
 function caseKind(kind: 'case' | 'case-unshared'): Kind {
-  const procedures = currentProcedures().map((p) => p.id);
-  const workflowId = (i: number) => BENCH_CASE_IDS.workflowId('S001', `bench-${kind}-${i}`);
   return {
     kind,
-    workflowId,
-    async start(client, taskQueue, i) {
-      const now = new Date();
-      const input: CaseWorkflowInput = {
-        // Every procedure, in turn: a worker hosts them all.
-        procedureId: procedures[i % procedures.length]!,
-        facts: {
-          caseId: `bench-${kind}-${i}`,
-          pupilId: `bench-${kind}-${i}`,
-          schoolId: 'S001',
-          grade: 9,
-          openedAt: now.toISOString(),
-          trigger: { rule: 'unnotified-absence', dates: [now.toISOString().slice(0, 10)] },
-        },
-      };
-      await client.workflow.start('caseWorkflow', { taskQueue, workflowId: workflowId(i), args: [input] });
-    },
-    update: (client, i) => {
-      const event = {
-        type: 'staff.informed',
-        eventId: `bench-update-${i}`,
-        actor: { role: 'contact-teacher', userId: 'bench' },
-        at: new Date().toISOString(),
-        recipients: ['principal'],
-      } as CaseEvent;
-      return client.workflow.getHandle(workflowId(i)).executeUpdate(sendEventUpdate, { args: [event] });
-    },
-    view: (client, i) => client.workflow.getHandle(workflowId(i)).query(caseViewQuery),
+    // Through CaseClient.open, as the product opens a case: the opening search attributes, the memo and the id.
+    start: (client, taskQueue, name, i) => new CaseClient(client, taskQueue, BENCH_CASE_IDS).open(caseInput(name, i)),
+    update: (client, workflowId, eventId) =>
+      client.workflow.getHandle(workflowId).executeUpdate(sendEventUpdate, { args: [staffInformed(eventId) as CaseEvent] }),
+    view: (client, workflowId) => client.workflow.getHandle(workflowId).query(caseViewQuery),
   };
 }
 
 const handWrittenKind: Kind = {
   kind: 'hand-written',
-  workflowId: (i) => `bench-hand-written-${i}`,
-  async start(client, taskQueue, i) {
+  async start(client, taskQueue, name, i) {
+    const opening = caseInput(name, i);
+    // An id of the same shape and length as a case's, so both carry the same bytes per case.
+    const workflowId = BENCH_CASE_IDS.workflowId(opening.facts.schoolId, `hand-written/${name}`);
+    // `attributes` asks the hand-written workflow to keep the case search attributes current, as a case does.
+    const input: HandWrittenCaseInput & { attributes: { schoolId: string; procedureId: string } } = {
+      caseId: name,
+      openedAt: opening.facts.openedAt,
+      attributes: { schoolId: opening.facts.schoolId, procedureId: opening.procedureId },
+    };
     await client.workflow.start('handWrittenCaseWorkflow', {
       taskQueue,
-      workflowId: `bench-hand-written-${i}`,
-      args: [{ caseId: `bench-hand-written-${i}`, openedAt: new Date().toISOString() }],
+      workflowId,
+      args: [input],
+      // What CaseClient.open gives a case at start, so both pay the same visibility cost.
+      typedSearchAttributes: openingSearchAttributes(opening),
+      memo: { pupilId: opening.facts.pupilId },
     });
+    return workflowId;
   },
-  update: (client, i) =>
-    client.workflow.getHandle(`bench-hand-written-${i}`).executeUpdate(handWrittenSendEvent, {
-      args: [
-        {
-          eventId: `bench-update-${i}`,
-          type: 'staff.informed',
-          actor: { role: 'contact-teacher', userId: 'bench' },
-          at: new Date().toISOString(),
-        },
-      ],
-    }),
-  view: (client, i) => client.workflow.getHandle(`bench-hand-written-${i}`).query(handWrittenViewQuery),
+  update: (client, workflowId, eventId) =>
+    client.workflow.getHandle(workflowId).executeUpdate(handWrittenSendEvent, { args: [staffInformed(eventId)] }),
+  view: (client, workflowId) => client.workflow.getHandle(workflowId).query(handWrittenViewQuery),
 };
 
-/** Waits until the worker caches `expected` workflows with nothing in flight, and the server agrees for a sample of them. */
+/** Waits until the worker caches `expected` workflows with nothing in flight, and the server agrees for a sample of `ids`. */
 async function waitUntilIdle(
   worker: WorkerChild,
   activityWorker: Worker,
   client: Client,
-  ids: string[],
+  ids: readonly string[],
   expected: number,
   log: (line: string) => void,
 ): Promise<void> {
   let quietPolls = 0;
-  let lastReport = 0;
+  let lastReport = Date.now();
   for (;;) {
-    const status = await worker.status();
+    const status = await Promise.race([
+      worker.status(),
+      worker.exited.then((how) => Promise.reject(new Error(`the worker process ended (${how})`))),
+    ]);
     const activities = activityWorker.getStatus().numInFlightActivities;
     const quiet = status.numCachedWorkflows >= expected && status.numInFlightWorkflowActivations === 0 && activities === 0;
     quietPolls = quiet ? quietPolls + 1 : 0;
@@ -277,7 +360,7 @@ async function waitUntilIdle(
       );
       lastReport = Date.now();
     }
-    if (quietPolls >= 4) {
+    if (quietPolls >= 3) {
       const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 20)) === 0);
       const busy = await Promise.all(
         sample.map(async (id) => {
@@ -288,149 +371,202 @@ async function waitUntilIdle(
       if (!busy.some(Boolean)) return;
       quietPolls = 0;
     }
-    await sleep(500);
+    await sleep(250);
   }
 }
 
-async function measureKind(
-  kind: Kind,
-  options: BenchOptions,
-  ctx: { address: string; client: Client; connection: NativeConnection; outboxDir: string; dir: string },
-  log: (line: string) => void,
-): Promise<KindResult> {
-  const taskQueue = `bench-${kind.kind}`;
-  const total = options.warmup + options.cases;
-  const bundlePath = await writeBundle(kind.kind, ctx.dir);
-  const recordEffect: BenchActivities['recordEffect'] = async () => undefined;
-  const activityWorker = await Worker.create({
-    connection: ctx.connection,
-    taskQueue,
-    activities: { ...createActivities({ outbox: new FileOutbox(ctx.outboxDir) }), recordEffect },
-  });
-  const activitiesRunning = activityWorker.run();
-  let worker: WorkerChild;
-  try {
-    worker = await WorkerChild.start({
-      kind: kind.kind,
-      bundlePath,
-      address: ctx.address,
+interface Ctx {
+  address: string;
+  client: Client;
+  connection: NativeConnection;
+  outboxDir: string;
+  dir: string;
+}
+
+/** One kind's worker for the whole run: opens its warm-up, then runs its part of each round. */
+class KindRun {
+  readonly rounds: RoundResult[] = [];
+  readonly updateSizes: number[] = [];
+  readonly ids: string[] = [];
+  failure?: string;
+  heapBefore: number | null = null;
+  rssBefore = 0;
+  exactFirstTasks = true;
+
+  private constructor(
+    readonly kind: Kind,
+    private readonly taskQueue: string,
+    readonly worker: WorkerChild,
+    private readonly activityWorker: Worker,
+    private readonly activitiesRunning: Promise<void>,
+    private readonly ctx: Ctx,
+    private readonly options: BenchOptions,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async start(kind: Kind, options: BenchOptions, ctx: Ctx, log: (line: string) => void): Promise<KindRun> {
+    const taskQueue = `bench-${kind.kind}`;
+    const bundlePath = await writeBundle(kind.kind, ctx.dir);
+    const recordEffect: BenchActivities['recordEffect'] = async () => undefined;
+    const activityWorker = await Worker.create({
+      connection: ctx.connection,
       taskQueue,
-      maxCachedWorkflows: total + 10,
-      // The worker as before the fix holds megabytes per case: a heap snapshot of that would take minutes.
-      exactHeap: kind.kind !== 'case-unshared',
+      activities: { ...createActivities({ outbox: new FileOutbox(ctx.outboxDir) }), recordEffect },
     });
-  } catch (err) {
-    activityWorker.shutdown();
-    await activitiesRunning;
-    throw err;
-  }
-  let opened = 0;
-  let peakRssMb = 0;
-  const result = (partial: Partial<KindResult>): KindResult => ({
-    kind: kind.kind,
-    cachedWorkflows: 0,
-    opened,
-    rssPerCaseKb: 0,
-    workflowHeapPerCaseKb: null,
-    cpuPerCaseMs: 0,
-    updateResultBytes: 0,
-    viewBytes: 0,
-    rssBeforeMb: 0,
-    rssAfterMb: 0,
-    peakRssMb,
-    openSeconds: 0,
-    ...partial,
-  });
-  try {
-    log(`  ${kind.kind}: warming up with ${options.warmup} cases`);
-    const warmIds = Array.from({ length: options.warmup }, (_, i) => kind.workflowId(options.cases + i));
-    await inParallel(options.warmup, options.concurrency, (i) => kind.start(ctx.client, taskQueue, options.cases + i));
-    await waitUntilIdle(worker, activityWorker, ctx.client, warmIds, options.warmup, log);
-    // No forced GC of the workflow thread here: a heap snapshot leaves native memory behind that
-    // would count as the cases' RSS below. The warm-up heap is small, so its garbage is noise.
-    await sleep(2_000);
-    const before = await worker.sample(false);
-
-    log(`  ${kind.kind}: opening ${options.cases} cases`);
-    const started = Date.now();
+    const activitiesRunning = activityWorker.run();
     try {
-      await inParallel(options.cases, options.concurrency, async (i) => {
-        await kind.start(ctx.client, taskQueue, i);
-        opened += 1;
-      });
-      log(`  ${kind.kind}: ${options.cases} started in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting until all are idle`);
-      const ids = Array.from({ length: options.cases }, (_, i) => kind.workflowId(i));
-      await Promise.race([
-        waitUntilIdle(worker, activityWorker, ctx.client, ids, total, log),
-        worker.exited.then((how) => Promise.reject(new Error(`the worker process ended (${how})`))),
-      ]);
+      const worker = await WorkerChild.start(
+        {
+          kind: kind.kind,
+          bundlePath,
+          address: ctx.address,
+          taskQueue,
+          maxCachedWorkflows: options.warmup + options.rounds * options.cases + 10,
+          // The worker as before the fix holds megabytes per case: a heap snapshot of that would take minutes.
+          exactHeap: kind.kind !== 'case-unshared',
+        },
+        options.slowTaskSeconds,
+      );
+      return new KindRun(kind, taskQueue, worker, activityWorker, activitiesRunning, ctx, options, log);
     } catch (err) {
-      const status = await Promise.race([worker.status().catch(() => undefined), sleep(2_000).then(() => undefined)]);
-      return result({ failure: (err as Error).message, cachedWorkflows: status?.numCachedWorkflows ?? 0 });
+      activityWorker.shutdown();
+      await activitiesRunning;
+      throw err;
     }
-    const openSeconds = (Date.now() - started) / 1000;
-    const after = await worker.sample(true);
-    peakRssMb = after.peakRss / MB;
+  }
 
-    log(`  ${kind.kind}: ${options.updates} Updates`);
-    const updateSizes: number[] = [];
-    const viewSizes: number[] = [];
-    for (let i = 0; i < options.updates; i += 1) {
-      updateSizes.push(jsonBytes(await kind.update(ctx.client, i)));
-      viewSizes.push(jsonBytes(await kind.view(ctx.client, i)));
-    }
-    const perCase = (a: number, b: number) => (b - a) / options.cases;
-    return result({
-      cachedWorkflows: after.numCachedWorkflows,
-      rssPerCaseKb: perCase(before.rss, after.rss) / 1024,
-      workflowHeapPerCaseKb:
-        before.workflowHeapUsed === null || after.workflowHeapUsed === null
-          ? null
-          : perCase(before.workflowHeapUsed, after.workflowHeapUsed) / 1024,
-      cpuPerCaseMs: perCase(before.cpuMs, after.cpuMs),
-      updateResultBytes: median(updateSizes),
-      viewBytes: median(viewSizes),
-      rssBeforeMb: before.rss / MB,
-      rssAfterMb: after.rss / MB,
-      peakRssMb,
-      openSeconds,
+  private get cachedSoFar(): number {
+    return this.ids.length;
+  }
+
+  /** Opens `count` cases named `prefix-i` at the bench's concurrency; returns their ids. */
+  private async open(prefix: string, count: number): Promise<string[]> {
+    const ids: string[] = new Array<string>(count);
+    await inParallel(count, this.options.concurrency, async (i) => {
+      ids[i] = await this.kind.start(this.ctx.client, this.taskQueue, `${prefix}-${i}`, i);
     });
-  } finally {
-    await worker.stop();
-    activityWorker.shutdown();
-    await activitiesRunning;
+    this.ids.push(...ids);
+    return ids;
+  }
+
+  /** Sends one Update to each of `ids` at the bench's concurrency; returns each one's latency (ms) and the wall time. */
+  private async updates(ids: readonly string[], tag: string): Promise<{ latencies: number[]; seconds: number }> {
+    const latencies: number[] = [];
+    const started = performance.now();
+    let lastAnswered = started;
+    await inParallel(ids.length, this.options.concurrency, async (i) => {
+      const sent = performance.now();
+      const result = await this.kind.update(this.ctx.client, ids[i]!, `bench-update-${tag}-${i}`);
+      lastAnswered = performance.now();
+      latencies.push(lastAnswered - sent);
+      this.updateSizes.push(jsonBytes(result));
+    });
+    return { latencies, seconds: (lastAnswered - started) / 1000 };
+  }
+
+  async warmUp(): Promise<void> {
+    const { warmup } = this.options;
+    this.log(`  ${this.kind.kind}: warming up with ${warmup} cases and an Update each`);
+    const ids = await this.open(`bench-${this.kind.kind}-warm`, warmup);
+    await waitUntilIdle(this.worker, this.activityWorker, this.ctx.client, ids, this.cachedSoFar, this.log);
+    await this.updates(ids, 'warm');
+    await waitUntilIdle(this.worker, this.activityWorker, this.ctx.client, ids, this.cachedSoFar, this.log);
+    // No forced GC of the workflow thread here: a heap snapshot leaves native memory behind that
+    // would count as the cases' RSS. The warm-up heap is small, so its garbage is noise.
+    await sleep(1_000);
+    const sample = await this.worker.sample(false);
+    this.heapBefore = sample.workflowHeapUsed;
+    this.rssBefore = sample.rss;
+  }
+
+  async round(round: number, first: boolean): Promise<void> {
+    const { cases, concurrency } = this.options;
+    const label = `  ${this.kind.kind} round ${round}`;
+    const before = await this.worker.sample(false);
+    const target = before.firstTasks + cases;
+    // Generous: a first task takes milliseconds, a start a few; only a stuck worker takes this long.
+    const timeoutMs = 120_000 + cases * 200;
+    const started = Date.now();
+    const reached = this.worker.firstTasks(target, timeoutMs);
+    reached.catch(() => undefined); // awaited below; a start that fails first must not leave it unhandled
+    const ids = await this.open(`bench-${this.kind.kind}-r${round}`, cases);
+    const { reachedAt, firstTasks, exact } = await reached;
+    if (reachedAt === null) throw new Error(`${firstTasks - before.firstTasks} of ${cases} first workflow tasks completed within ${timeoutMs / 1000} s`);
+    this.exactFirstTasks &&= exact;
+    const firstTasksSeconds = (reachedAt - started) / 1000;
+    await waitUntilIdle(this.worker, this.activityWorker, this.ctx.client, ids, this.cachedSoFar, this.log);
+    const idleSeconds = (Date.now() - started) / 1000;
+    const after = await this.worker.sample(false);
+
+    const updated = ids.slice(0, Math.min(this.options.updates, cases));
+    const { latencies, seconds } = await this.updates(updated, `r${round}`);
+    const result: RoundResult = {
+      round,
+      first,
+      startsPerSecond: cases / firstTasksSeconds,
+      firstTasksSeconds,
+      idleSeconds,
+      cpuPerCaseMs: (after.cpuMs - before.cpuMs) / cases,
+      rssPerCaseKb: (after.rss - before.rss) / cases / 1024,
+      updatesPerSecond: updated.length / seconds,
+      updateMedianMs: median(latencies),
+      updateP95Ms: percentile(latencies, 95),
+    };
+    this.rounds.push(result);
+    this.log(
+      `${label}: ${result.startsPerSecond.toFixed(1)} starts/s (first tasks ${firstTasksSeconds.toFixed(1)} s, idle ${idleSeconds.toFixed(1)} s), ` +
+        `${result.updatesPerSecond.toFixed(1)} Updates/s (median ${result.updateMedianMs.toFixed(0)} ms, p95 ${result.updateP95Ms.toFixed(0)} ms, concurrency ${concurrency})`,
+    );
+    // Let the Updates' own tasks and activities finish before the other kind runs.
+    await waitUntilIdle(this.worker, this.activityWorker, this.ctx.client, updated, this.cachedSoFar, this.log);
+  }
+
+  /** The kind's figures: medians over its rounds, the heap over all of them. */
+  async finish(): Promise<KindResult> {
+    const status = this.failure ? undefined : await this.worker.sample(true).catch(() => undefined);
+    const viewIds = this.ids.slice(this.options.warmup, this.options.warmup + 3);
+    const views = this.failure ? [] : await Promise.all(viewIds.map((id) => this.kind.view(this.ctx.client, id))).catch(() => []);
+    const opened = this.rounds.length * this.options.cases;
+    const of = (pick: (r: RoundResult) => number) => median(this.rounds.map(pick));
+    return {
+      kind: this.kind.kind,
+      rounds: this.rounds,
+      startsPerSecond: of((r) => r.startsPerSecond),
+      updatesPerSecond: of((r) => r.updatesPerSecond),
+      updateMedianMs: of((r) => r.updateMedianMs),
+      updateP95Ms: of((r) => r.updateP95Ms),
+      cpuPerCaseMs: of((r) => r.cpuPerCaseMs),
+      rssPerCaseKb: of((r) => r.rssPerCaseKb),
+      workflowHeapPerCaseKb:
+        status === undefined || status.workflowHeapUsed === null || this.heapBefore === null || opened === 0
+          ? null
+          : (status.workflowHeapUsed - this.heapBefore) / opened / 1024,
+      cachedWorkflows: status?.numCachedWorkflows ?? 0,
+      peakRssMb: (status?.peakRss ?? 0) / MB,
+      rssBeforeMb: this.rssBefore / MB,
+      rssAfterMb: (status?.rss ?? 0) / MB,
+      updateResultBytes: median(this.updateSizes),
+      viewBytes: median(views.map(jsonBytes)),
+      slowTaskWarnings: status?.slowTaskWarnings ?? 0,
+      exactFirstTasks: this.exactFirstTasks,
+      ...(this.failure ? { failure: this.failure } : {}),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    this.activityWorker.shutdown();
+    await this.activitiesRunning;
   }
 }
 
-const fmt = (value: number | null, digits = 0): string =>
-  value === null ? 'n/a' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-export function formatReport(result: BenchResult): string {
-  const columns = result.results.map((r) => r.kind);
-  const rows: [string, (r: KindResult) => string][] = [
-    ['cases open and cached in the worker', (r) => (r.failure ? `died after ${fmt(r.opened)} opened` : fmt(r.cachedWorkflows))],
-    ['RSS per case (KB)', (r) => fmt(r.rssPerCaseKb)],
-    ['workflow-thread heap per case (KB)', (r) => fmt(r.workflowHeapPerCaseKb)],
-    ['worker CPU per case opened (ms)', (r) => fmt(r.cpuPerCaseMs, 2)],
-    ['Update result (bytes)', (r) => fmt(r.updateResultBytes)],
-    ['view by Query (bytes)', (r) => fmt(r.viewBytes)],
-    ['RSS before / after (MB)', (r) => `${fmt(r.rssBeforeMb)} / ${fmt(r.rssAfterMb)}`],
-    ['peak RSS (MB)', (r) => fmt(r.peakRssMb)],
-    ['time to open all (s)', (r) => fmt(r.openSeconds, 1)],
-  ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  const cell = (text: string) => text.padStart(Math.max(16, ...columns.map((c) => c.length)));
-  const lines = [`${''.padEnd(width)}  ${columns.map(cell).join('  ')}`];
-  for (const [label, value] of rows) lines.push(`${label.padEnd(width)}  ${result.results.map((r) => cell(value(r))).join('  ')}`);
-  const { ratios } = result;
-  lines.push('', 'case / hand-written:');
-  lines.push(`  RSS per case ${fmt(ratios.rssPerCase, 2)}x, workflow heap per case ${fmt(ratios.workflowHeapPerCase, 2)}x`);
-  lines.push(`  CPU per case ${fmt(ratios.cpuPerCase, 2)}x, Update result ${fmt(ratios.updateResultBytes, 2)}x`);
-  for (const r of result.results) if (r.failure) lines.push(`${r.kind}: ${r.failure}`);
-  return lines.join('\n');
+/** The kinds of a round in the order they run: the case first in odd rounds, the hand-written one in even ones. */
+export function roundOrder<T>(kinds: readonly T[], round: number): T[] {
+  return round % 2 === 1 ? [...kinds] : [...kinds].reverse();
 }
 
 export async function runBench(options: BenchOptions, log: (line: string) => void = console.log): Promise<BenchResult> {
+  if (options.updates > options.cases) options = { ...options, updates: options.cases };
   const dir = mkdtempSync(join(tmpdir(), 'bench-cases-'));
   // The server's SQLite file in memory where there is a tmpfs: on disk, its writes (not the worker)
   // limit how fast thousands of cases open, and time out under load.
@@ -444,43 +580,142 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   const connection = await NativeConnection.connect({ address: server.address });
   const clientConnection = await Connection.connect({ address: server.address });
   const client = new Client({ connection: clientConnection });
+  const runs: KindRun[] = [];
   try {
-    const ctx = { address: server.address, client, connection, outboxDir: join(dir, 'outbox'), dir };
+    const ctx: Ctx = { address: server.address, client, connection, outboxDir: join(dir, 'outbox'), dir };
     const kinds = [caseKind('case'), handWrittenKind, ...(options.withUnshared ? [caseKind('case-unshared')] : [])];
-    const results: KindResult[] = [];
-    for (const kind of kinds) results.push(await measureKind(kind, options, ctx, log));
-    const [cases, hand] = [results[0]!, results[1]!];
-    const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
-    const { json: _json, ...shown } = options;
-    return {
-      options: shown,
-      results,
-      ratios: {
-        rssPerCase: ratio(cases.rssPerCaseKb, hand.rssPerCaseKb) ?? 0,
-        workflowHeapPerCase: ratio(cases.workflowHeapPerCaseKb, hand.workflowHeapPerCaseKb),
-        cpuPerCase: ratio(cases.cpuPerCaseMs, hand.cpuPerCaseMs) ?? 0,
-        updateResultBytes: ratio(cases.updateResultBytes, hand.updateResultBytes) ?? 0,
-      },
-    };
-  } finally {
-    // Every step runs even if one before it fails, so no server or directory is left behind.
-    for (const step of [() => clientConnection.close(), () => connection.close(), () => server.stop()]) {
-      await step().catch((err: unknown) => console.error(err));
+    for (const kind of kinds) runs.push(await KindRun.start(kind, options, ctx, log));
+    for (const run of runs) await run.warmUp();
+    for (let round = 1; round <= options.rounds; round += 1) {
+      log(`round ${round} of ${options.rounds}: ${options.cases} cases and ${options.updates} Updates per kind`);
+      const order = roundOrder(runs, round);
+      for (const run of order) {
+        if (run.failure) continue;
+        try {
+          await run.round(round, run === order[0]);
+        } catch (err) {
+          run.failure = `round ${round}: ${(err as Error).message}`;
+          log(`  ${run.kind.kind}: ${run.failure}`);
+        }
+      }
     }
+    const results: KindResult[] = [];
+    for (const run of runs) results.push(await run.finish());
+    const { json: _json, ...shown } = options;
+    return { options: shown, results };
+  } finally {
+    // Every step runs even if one before it fails, so no worker, server or directory is left behind.
+    const steps = [...runs.map((run) => () => run.stop()), () => clientConnection.close(), () => connection.close(), () => server.stop()];
+    for (const step of steps) await step().catch((err: unknown) => console.error(err));
     rmSync(dir, { recursive: true, force: true });
     rmSync(dbDir, { recursive: true, force: true });
   }
 }
 
+const BASELINE = 'hand-written workflow';
+
+/**
+ * The memory a worker may use with `cached` open cases, as documented in worker/cache-size.ts
+ * (the base of a worker plus the budget per cached case that WORKER_MEMORY_MB is divided by).
+ */
+export function workerMemoryBudgetMb(cached: number): number {
+  return WORKER_BASE_MB + (cached * CACHED_CASE_KB) / 1024;
+}
+
+/** The phase's figures (group `worker`): the case worker against the hand-written workflow. */
+export function workerFigures(result: BenchResult): BenchFigure[] {
+  const cases = result.results.find((r) => r.kind === 'case');
+  const hand = result.results.find((r) => r.kind === 'hand-written');
+  if (!cases || !hand) throw new Error('the bench has no result for the case worker or the hand-written workflow');
+  const failed = [cases, hand].filter((r) => r.failure);
+  if (failed.length > 0) throw new Error(failed.map((r) => `${r.kind}: ${r.failure}`).join('; '));
+  const pair = (name: string, unit: string, pick: (r: KindResult) => number, target?: Parameters<typeof figure>[5]) =>
+    figure('worker', name, unit, pick(cases), { name: BASELINE, value: pick(hand) }, target);
+  return [
+    pair('starts per second (through the first workflow task)', 'cases/s', (r) => r.startsPerSecond, { kind: 'ratio-at-least', limit: 0.9 }),
+    pair('Updates per second', 'Updates/s', (r) => r.updatesPerSecond, { kind: 'ratio-at-least', limit: 0.9 }),
+    pair('Update latency, median', 'ms', (r) => r.updateMedianMs),
+    pair('Update latency, 95th percentile', 'ms', (r) => r.updateP95Ms),
+    pair('worker CPU per case opened', 'ms', (r) => r.cpuPerCaseMs, { kind: 'ratio-at-most', limit: 1.5 }),
+    pair('worker memory (RSS) per cached case', 'KB', (r) => r.rssPerCaseKb, { kind: 'ratio-at-most', limit: 1.5 }),
+    pair('workflow-thread heap per cached case', 'KB', (r) => r.workflowHeapPerCaseKb ?? Number.NaN),
+    pair(`worker peak RSS with ${cases.cachedWorkflows.toLocaleString('en-US')} open cases (budget: worker/cache-size.ts)`, 'MB', (r) => r.peakRssMb, {
+      kind: 'value-at-most',
+      limit: Math.round(workerMemoryBudgetMb(cases.cachedWorkflows)),
+    }),
+    pair('slow workflow task warnings ([TMPRL1104])', 'warnings', (r) => r.slowTaskWarnings, { kind: 'value-at-most', limit: 0 }),
+  ];
+}
+
+const fmt = (value: number | null, digits = 0): string =>
+  value === null || !Number.isFinite(value)
+    ? 'n/a'
+    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** Every round of every kind, then the kinds side by side (the figures table is separate). */
+export function formatReport(result: BenchResult): string {
+  const lines = ['round  kind            order  starts/s  first tasks s  CPU/case ms  RSS/case KB  Updates/s  median ms  p95 ms'];
+  const rounds = result.results.flatMap((r) => r.rounds.map((round) => ({ kind: r.kind, round })));
+  rounds.sort((a, b) => a.round.round - b.round.round || Number(b.round.first) - Number(a.round.first));
+  for (const { kind, round: r } of rounds) {
+    lines.push(
+      [
+        String(r.round).padEnd(5),
+        kind.padEnd(14),
+        (r.first ? 'first' : 'then').padEnd(5),
+        fmt(r.startsPerSecond, 1).padStart(8),
+        fmt(r.firstTasksSeconds, 1).padStart(13),
+        fmt(r.cpuPerCaseMs, 2).padStart(11),
+        fmt(r.rssPerCaseKb).padStart(11),
+        fmt(r.updatesPerSecond, 1).padStart(9),
+        fmt(r.updateMedianMs).padStart(9),
+        fmt(r.updateP95Ms).padStart(6),
+      ].join('  '),
+    );
+  }
+  const columns = result.results.map((r) => r.kind);
+  const rows: [string, (r: KindResult) => string][] = [
+    ['cases open and cached in the worker', (r) => fmt(r.cachedWorkflows)],
+    ['workflow-thread heap per case (KB)', (r) => fmt(r.workflowHeapPerCaseKb)],
+    ['Update result (bytes)', (r) => fmt(r.updateResultBytes)],
+    ['view by Query (bytes)', (r) => fmt(r.viewBytes)],
+    ['RSS after warm-up / at the end (MB)', (r) => `${fmt(r.rssBeforeMb)} / ${fmt(r.rssAfterMb)}`],
+    ['peak RSS (MB)', (r) => fmt(r.peakRssMb)],
+    ['slow workflow task warnings', (r) => fmt(r.slowTaskWarnings)],
+    ['first tasks counted per run', (r) => (r.exactFirstTasks ? 'yes' : 'approximated')],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const cell = (text: string) => text.padStart(Math.max(16, ...columns.map((c) => c.length)));
+  lines.push('', `${''.padEnd(width)}  ${columns.map(cell).join('  ')}`);
+  for (const [label, value] of rows) lines.push(`${label.padEnd(width)}  ${result.results.map((r) => cell(value(r))).join('  ')}`);
+  for (const r of result.results) if (r.failure) lines.push(`${r.kind}: ${r.failure}`);
+  return lines.join('\n');
+}
+
+/** The phase for bench/main.ts: runs the bench and returns its figures and the report to print. */
+export async function runWorkerSideBySide(
+  options: Partial<BenchOptions>,
+  log: (line: string) => void,
+): Promise<{ figures: BenchFigure[]; report: string; result: BenchResult }> {
+  const result = await runBench({ ...DEFAULT_WORKER_OPTIONS, ...options }, log);
+  const figures = workerFigures(result);
+  return { figures, report: `${formatReport(result)}\n\n${figuresTable(figures)}`, result };
+}
+
 if (require.main === module) {
   const options = parseBenchArgs(process.argv.slice(2));
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  console.log(`Cases in one worker: ${options.cases} cases of each kind (warm-up ${options.warmup}, ${options.updates} Updates)`);
+  console.log(
+    `Cases in one worker, side by side: ${options.rounds} rounds of ${options.cases} cases and ${options.updates} Updates per kind ` +
+      `(warm-up ${options.warmup}, concurrency ${options.concurrency})`,
+  );
   runBench(options)
     .then((result) => {
-      console.log(`\n${formatReport(result)}`);
-      if (options.json) writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
-      process.exit(result.results.some((r) => r.failure && r.kind !== 'case-unshared') ? 1 : 0);
+      const failed = result.results.some((r) => r.failure && r.kind !== 'case-unshared');
+      const figures = failed ? [] : workerFigures(result);
+      console.log(`\n${formatReport(result)}${failed ? '' : `\n\n${figuresTable(figures)}`}`);
+      if (options.json) writeFileSync(options.json, `${JSON.stringify({ ...result, figures }, null, 2)}\n`);
+      process.exit(failed ? 1 : 0);
     })
     .catch((err: unknown) => {
       console.error(err instanceof Error ? (err.stack ?? err.message) : err);
