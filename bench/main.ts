@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { PostgresServer } from '../scripts/lib/postgres-server';
+import { type PostgresServer, createDatabase } from '../scripts/lib/postgres-server';
 import { type AuditPhaseResult, auditFigures, auditReport, runAuditPhase } from './audit-phase';
 import { type CaseListResult, DEFAULT_CASE_LIST_OPTIONS, caseListReport } from './case-list';
 import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
@@ -270,7 +270,8 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    if (runs('databases') && options.databases.includes('postgres')) {
+    // PostgreSQL serves the databases phase and the intake phase's SQL baseline.
+    if ((runs('databases') || runs('intake')) && options.databases.includes('postgres')) {
       console.log('Starting a throwaway PostgreSQL server for the benchmark ...');
       postgres = await startBenchPostgres();
     }
@@ -299,6 +300,7 @@ export async function main(argv: string[]): Promise<number> {
           expectedRows: written.registrations,
           procedureId: options.procedureId,
           runs: options.runs,
+          ...(postgres ? { postgresUrl: await createDatabase(postgres.url, `sqlrules_${pupils}_${Date.now()}`) } : {}),
         });
         console.log(
           `[${int(pupils)}] import ${int(measured.importMs)} ms, evaluation ${int(measured.evaluationMs)} ms, SQL query ${int(measured.sqlQueryMs)} ms, ` +

@@ -9,17 +9,18 @@ import type { DatabaseSizeResult } from './databases';
 import { type BenchFigure, figure } from './figures';
 import type { LoadResult } from './load';
 import type { MeasureResult } from './measure';
+import { sqlBaselineFigures, sqlBaselineOf } from './sql-baseline-pg';
 
 const int = (n: number) => n.toLocaleString('en-US');
 
-/** Per size: the import's rate, and detect() against the same rules in SQL on sql.js. */
+/**
+ * Per size: the import's rate, and detect() against the same rules in SQL on sql.js and (when
+ * PostgreSQL ran) PostgreSQL. A size where the SQL disagreed is failed by bench/main.ts already.
+ */
 export function intakeFigures(results: readonly MeasureResult[]): BenchFigure[] {
   return results.flatMap((r) => [
     figure('intake', `CSV import, rows/s (${int(r.pupils)} pupils)`, 'rows/s', r.importMs > 0 ? (r.registrations * 1000) / r.importMs : 0),
-    figure('detection', `detect() over the school year, ms (${int(r.pupils)} pupils)`, 'ms', r.evaluationMs, {
-      name: 'the same rules in SQL on sql.js',
-      value: r.sqlQueryMs,
-    }),
+    ...(r.agreement.agree ? sqlBaselineFigures(sqlBaselineOf(r)) : []),
   ]);
 }
 

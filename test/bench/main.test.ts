@@ -1,6 +1,6 @@
 /**
  * `npm run bench` end to end at a tiny size: the intake and database phases run in their child
- * processes, the run prints one table of every figure beside its baseline and writes them, with
+ * processes (the SQL baseline and the databases on a throwaway PostgreSQL too), the run prints one table of every figure beside its baseline and writes them, with
  * the machine's facts, to the results file. The heavier phases have tests of their own
  * (test/bench/*.test.ts); this one checks the report they all feed.
  */
@@ -38,7 +38,7 @@ test('a tiny run prints the figures beside their baselines and writes them with 
       '--phases',
       'intake,databases',
       '--databases',
-      'memory,sqlite',
+      'memory,postgres',
       '--results',
       file,
     ]);
@@ -48,7 +48,7 @@ test('a tiny run prints the figures beside their baselines and writes them with 
   }
   const printed = out.join('\n');
   expect(printed).toContain('Every figure beside its baseline from the same run');
-  expect(printed).toMatch(/detect\(\) over the school year, ms \(300 pupils\).*the same rules in SQL on sql\.js/);
+  expect(printed).toMatch(/SQL rules on sql\.js, query ms \(300 pupils\).*detect\(\) in memory/);
 
   const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
   expect(results).toMatchObject({
@@ -62,9 +62,10 @@ test('a tiny run prints the figures beside their baselines and writes them with 
   expect(names).toEqual(
     expect.arrayContaining([
       'CSV import, rows/s (300 pupils)',
-      'detect() over the school year, ms (300 pupils)',
-      'importFile on sqlite, rows/s (300 pupils)',
-      'runDetection on sqlite, registrations/s (300 pupils)',
+      'SQL rules on sql.js, query ms (300 pupils)',
+      'SQL rules on PostgreSQL, query ms (300 pupils)',
+      'importFile on postgres, rows/s (300 pupils)',
+      'runDetection on postgres, registrations/s (300 pupils)',
     ]),
   );
   for (const f of results.figures.filter((x) => x.baseline !== null)) {
