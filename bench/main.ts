@@ -45,6 +45,11 @@ export const BENCH_PHASES = ['intake', 'databases', 'case-list', 'audit', 'load'
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 /** What runs without --phases: everything but the load phase (another 20–30 minutes at 10 000 cases), which runs only when asked for. */
 export const DEFAULT_PHASES: readonly BenchPhase[] = BENCH_PHASES.filter((p) => p !== 'load');
+/**
+ * Timed requests per case-list variant in the whole bench: with 10 000 cases a request for every
+ * case takes seconds, and 30 of each (the case-list bench alone) would make it the longest phase.
+ */
+const LIST_REQUESTS = 12;
 /** Where the figures go unless --results says otherwise. */
 export const DEFAULT_RESULTS_FILE = path.join(__dirname, 'results.json');
 
@@ -57,6 +62,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --databases LIST  databases for importFile and runDetection (default memory,sqlite,postgres)
   --phases LIST     phases to run (default all but load): ${BENCH_PHASES.join(',')}
   --open-cases N    open cases for the case-list phase (default 10000)
+  --list-requests R timed requests per variant of the case list (default 12; 30 alone via bench/case-list.ts)
   --load-cases N    cases the load phase opens and updates (default 10000)
   --load-concurrency C  requests in flight in the load phase (default 32)
   --load-timeout MIN    time limit of the load phase in minutes; exceeding it fails (default 30)
@@ -82,8 +88,9 @@ export interface BenchOptions {
   runs: number;
   databases: BenchDatabase[];
   phases: BenchPhase[];
-  /** Open cases in visibility for the case-list phase. */
+  /** Open cases in visibility for the case-list phase, and timed requests per variant. */
   openCases: number;
+  listRequests: number;
   /** Cases the load phase opens and updates, requests it keeps in flight, and its time limit. */
   loadCases: number;
   loadConcurrency: number;
@@ -105,6 +112,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       databases: { type: 'string', default: BENCH_DATABASES.join(',') },
       phases: { type: 'string', default: DEFAULT_PHASES.join(',') },
       'open-cases': { type: 'string', default: String(DEFAULT_CASE_LIST_OPTIONS.cases) },
+      'list-requests': { type: 'string', default: String(LIST_REQUESTS) },
       'load-cases': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.cases) },
       'load-concurrency': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.concurrency) },
       'load-timeout': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.timeoutMs / 60_000) },
@@ -136,6 +144,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     databases: parseDatabases(values.databases),
     phases: parsePhases(values.phases),
     openCases: integer('open-cases', values['open-cases'], 1),
+    listRequests: integer('list-requests', values['list-requests'], 1),
     loadCases: integer('load-cases', values['load-cases'], 1),
     loadConcurrency: integer('load-concurrency', values['load-concurrency'], 1),
     loadTimeoutMs: minutes('load-timeout', values['load-timeout']) * 60_000,
@@ -329,7 +338,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (runs('case-list')) {
       console.log(`[case list] ${int(options.openCases)} open cases, in a fresh process ...`);
-      caseList = await runChild<CaseListResult>({ role: 'case-list', options: { ...DEFAULT_CASE_LIST_OPTIONS, cases: options.openCases } });
+      caseList = await runChild<CaseListResult>({
+        role: 'case-list',
+        options: { ...DEFAULT_CASE_LIST_OPTIONS, cases: options.openCases, requests: options.listRequests },
+      });
     }
     if (runs('audit')) {
       console.log('[audit] the whole audit (every procedure, with mutations), in a fresh process ...');
