@@ -6,14 +6,19 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type CaseListTask, runCaseListBench } from './case-list';
 import { type DatabasePhaseTask, runDatabasePhase } from './database-phase';
+import { type DetectionDispatchTask, runDetectionDispatchBench } from './detection-dispatch';
 import { type LoadTask, runLoadBench } from './load';
 import { type MeasureTask, measure } from './measure';
 import { type WriteDataTask, writeData } from './write-data';
 
-export type ChildTask = WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask | LoadTask;
+export type ChildTask = WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask | LoadTask | DetectionDispatchTask;
 
 async function run(task: ChildTask): Promise<unknown> {
   if (task.role === 'case-list') return runCaseListBench(task.options, (line) => console.log(`  [case list] ${line}`));
+  if (task.role === 'detection-dispatch') {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    return runDetectionDispatchBench(task.options, (line) => console.log(`  [detection] ${line}`));
+  }
   if (task.role === 'load') {
     // The worker's state changes and bundler statistics would bury the phase's own lines.
     Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -28,6 +28,7 @@ import { type PostgresServer, createDatabase } from '../scripts/lib/postgres-ser
 import { type AuditPhaseResult, auditFigures, auditReport, runAuditPhase } from './audit-phase';
 import { type CaseListResult, DEFAULT_CASE_LIST_OPTIONS, caseListReport } from './case-list';
 import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
+import { DEFAULT_DETECTION_DISPATCH_OPTIONS, type DetectionDispatchResult } from './detection-dispatch';
 import { type DatabaseSizeResult, databaseReport, disagreements, measureDatabases, parseDatabases, startBenchPostgres } from './databases';
 import { DEFAULT_LOAD_OPTIONS, type LoadResult, loadReport } from './load';
 import { type BenchFigure, figuresTable } from './figures';
@@ -41,7 +42,7 @@ import type { WriteDataResult } from './write-data';
  * The bench's phases: intake and detection per size, the databases per size, the case list, the
  * whole audit, and the load on one worker.
  */
-export const BENCH_PHASES = ['intake', 'databases', 'case-list', 'audit', 'load'] as const;
+export const BENCH_PHASES = ['intake', 'databases', 'detection', 'case-list', 'audit', 'load'] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 /** What runs without --phases: everything but the load phase (another 20–30 minutes at 10 000 cases), which runs only when asked for. */
 export const DEFAULT_PHASES: readonly BenchPhase[] = BENCH_PHASES.filter((p) => p !== 'load');
@@ -266,6 +267,8 @@ export async function main(argv: string[]): Promise<number> {
   let caseList: CaseListResult | undefined;
   let load: LoadResult | undefined;
   let audit: AuditPhaseResult | undefined;
+  /** Phases that report their own figures and table, in the order they ran. */
+  const reported: { phase: string; figures: BenchFigure[]; report: string; ok: boolean }[] = [];
   const runs = (phase: BenchPhase): boolean => options.phases.includes(phase);
   let postgres: PostgresServer | undefined;
   // Ctrl-C or a kill: stop the PostgreSQL server (and remove its folder and the data) before leaving.
@@ -336,6 +339,12 @@ export async function main(argv: string[]): Promise<number> {
       }
       rmSync(file, { force: true });
     }
+    if (runs('detection')) {
+      const o = DEFAULT_DETECTION_DISPATCH_OPTIONS;
+      console.log(`[detection] ${int(o.pupils)} pupils a side, ${o.concurrency} in flight, ${o.rounds} rounds, in a fresh process ...`);
+      const r = await runChild<DetectionDispatchResult>({ role: 'detection-dispatch', options: o });
+      reported.push({ phase: 'detection', figures: r.figures, report: r.report, ok: r.ok });
+    }
     if (runs('case-list')) {
       console.log(`[case list] ${int(options.openCases)} open cases, in a fresh process ...`);
       caseList = await runChild<CaseListResult>({
@@ -367,10 +376,12 @@ export async function main(argv: string[]): Promise<number> {
   if (runs('databases')) console.log(databaseReport(databaseResults));
   if (caseList) console.log(caseListReport(caseList));
   if (load) console.log(loadReport(load));
+  for (const r of reported) console.log(`\n${r.report}`);
   if (audit) console.log(auditReport(audit));
   const figures: BenchFigure[] = [
     ...intakeFigures(results),
     ...databaseFigures(databaseResults),
+    ...reported.flatMap((r) => r.figures),
     ...(caseList ? caseListFigures(caseList) : []),
     ...(audit ? auditFigures(audit) : []),
     ...(load ? loadFigures(load) : []),
@@ -380,6 +391,13 @@ export async function main(argv: string[]): Promise<number> {
   const missed = figures.filter((f) => f.met === false);
   if (missed.length > 0) console.log(`\nTargets missed: ${missed.map((f) => f.name).join('; ')}`);
   writeBenchResults(options.resultsFile, benchResults(figures, { ...options }));
+  const broken = reported.filter((r) => !r.ok);
+  if (broken.length > 0) {
+    console.error(
+      `\nFAIL: ${broken.map((r) => r.phase).join(', ')}: a case was lost, doubled or opened twice (see the phase's report above).`,
+    );
+    return 1;
+  }
   if (audit && !audit.passed) {
     console.error('\nFAIL: the audit did not pass (see its report above); its time measures something else.');
     return 1;

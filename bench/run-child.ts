@@ -32,7 +32,9 @@ export function runChild<T>(task: ChildTask): Promise<T> {
             ? `the case list with ${task.options.cases} open cases`
             : task.role === 'load'
               ? `the load phase with ${task.options.cases} cases`
-              : `${task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role} for ${task.pupils} pupils`;
+              : task.role === 'detection-dispatch'
+                ? `detection's delivery with ${task.options.pupils} pupils`
+                : `${task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role} for ${task.pupils} pupils`;
         reject(new Error(`${what} failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
       }
     });
