@@ -34,7 +34,7 @@ export interface WorkerSample {
   mainHeapUsed: number;
   /** V8 heap used by the thread the workflows run in (after a full GC when `exactHeap`), or null if unreadable. */
   workflowHeapUsed: number | null;
-  /** Highest RSS seen so far (sampled every 200 ms). */
+  /** Highest RSS seen so far (sampled every 200 ms), not counting this sample's heap snapshot. */
   peakRss: number;
   /** CPU time of the process so far, user + system, ms. */
   cpuMs: number;
@@ -253,13 +253,15 @@ async function run(settings: WorkerChildSettings): Promise<void> {
       gc?.();
       const memory = process.memoryUsage();
       peakRss = Math.max(peakRss, memory.rss);
+      // Taken before the heap snapshot below: the snapshot's memory is the bench's, not the cases'.
+      const peakBeforeSnapshot = peakRss;
       send({
         type: 'sample',
         sample: {
           rss: memory.rss,
           mainHeapUsed: memory.heapUsed,
           workflowHeapUsed: await workflowThreadHeapUsed(worker, settings.exactHeap && message.exactHeap),
-          peakRss,
+          peakRss: peakBeforeSnapshot,
           cpuMs: (cpu.user + cpu.system) / 1000,
           ...progress,
         },
