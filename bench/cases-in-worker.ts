@@ -42,12 +42,7 @@ import { caseViewQuery, sendEventUpdate, type CaseWorkflowInput } from '../workf
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { percentile } from './case-list';
 import { type BenchFigure, figure, figuresTable } from './figures';
-import {
-  handWrittenSendEvent,
-  handWrittenViewQuery,
-  type BenchActivities,
-  type HandWrittenCaseInput,
-} from './hand-written-workflow';
+import { handWrittenSendEvent, handWrittenViewQuery, type BenchActivities, type HandWrittenCaseInput } from './hand-written-workflow';
 import { inParallel, median, sleep } from './measure';
 import type {
   ChildMessage,
@@ -101,6 +96,18 @@ export interface BenchOptions {
   /** Core's threshold for its slow-task warning, seconds (TEMPORAL_WORKFLOW_TASK_DURATION_WARN_SECONDS; core's default 5). */
   slowTaskSeconds?: number;
   json?: string;
+}
+
+/** The phase as bench/main.ts starts it in a fresh process (bench/child.ts). */
+export interface WorkerTask {
+  role: 'worker';
+  options: BenchOptions;
+}
+
+/** What the phase sends back to bench/main.ts: its figures and its own table. */
+export interface WorkerSideBySide {
+  figures: BenchFigure[];
+  report: string;
 }
 
 export const DEFAULT_WORKER_OPTIONS: BenchOptions = {
@@ -491,7 +498,8 @@ class KindRun {
     reached.catch(() => undefined); // awaited below; a start that fails first must not leave it unhandled
     const ids = await this.open(`bench-${this.kind.kind}-r${round}`, cases);
     const { reachedAt, firstTasks, exact } = await reached;
-    if (reachedAt === null) throw new Error(`${firstTasks - before.firstTasks} of ${cases} first workflow tasks completed within ${timeoutMs / 1000} s`);
+    if (reachedAt === null)
+      throw new Error(`${firstTasks - before.firstTasks} of ${cases} first workflow tasks completed within ${timeoutMs / 1000} s`);
     this.exactFirstTasks &&= exact;
     const firstTasksSeconds = (reachedAt - started) / 1000;
     await waitUntilIdle(this.worker, this.activityWorker, this.ctx.client, ids, this.cachedSoFar, this.log);
@@ -632,17 +640,25 @@ export function workerFigures(result: BenchResult): BenchFigure[] {
   const pair = (name: string, unit: string, pick: (r: KindResult) => number, target?: Parameters<typeof figure>[5]) =>
     figure('worker', name, unit, pick(cases), { name: BASELINE, value: pick(hand) }, target);
   return [
-    pair('starts per second (through the first workflow task)', 'cases/s', (r) => r.startsPerSecond, { kind: 'ratio-at-least', limit: 0.9 }),
+    pair('starts per second (through the first workflow task)', 'cases/s', (r) => r.startsPerSecond, {
+      kind: 'ratio-at-least',
+      limit: 0.9,
+    }),
     pair('Updates per second', 'Updates/s', (r) => r.updatesPerSecond, { kind: 'ratio-at-least', limit: 0.9 }),
     pair('Update latency, median', 'ms', (r) => r.updateMedianMs),
     pair('Update latency, 95th percentile', 'ms', (r) => r.updateP95Ms),
     pair('worker CPU per case opened', 'ms', (r) => r.cpuPerCaseMs, { kind: 'ratio-at-most', limit: 1.5 }),
     pair('worker memory (RSS) per cached case', 'KB', (r) => r.rssPerCaseKb, { kind: 'ratio-at-most', limit: 1.5 }),
     pair('workflow-thread heap per cached case', 'KB', (r) => r.workflowHeapPerCaseKb ?? Number.NaN),
-    pair(`worker peak RSS with ${cases.cachedWorkflows.toLocaleString('en-US')} open cases (budget: worker/cache-size.ts)`, 'MB', (r) => r.peakRssMb, {
-      kind: 'value-at-most',
-      limit: Math.round(workerMemoryBudgetMb(cases.cachedWorkflows)),
-    }),
+    pair(
+      `worker peak RSS with ${cases.cachedWorkflows.toLocaleString('en-US')} open cases (budget: worker/cache-size.ts)`,
+      'MB',
+      (r) => r.peakRssMb,
+      {
+        kind: 'value-at-most',
+        limit: Math.round(workerMemoryBudgetMb(cases.cachedWorkflows)),
+      },
+    ),
     pair('slow workflow task warnings ([TMPRL1104])', 'warnings', (r) => r.slowTaskWarnings, { kind: 'value-at-most', limit: 0 }),
   ];
 }

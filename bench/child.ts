@@ -5,16 +5,22 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type CaseListTask, runCaseListBench } from './case-list';
+import { type WorkerTask, runWorkerSideBySide } from './cases-in-worker';
 import { type DatabasePhaseTask, runDatabasePhase } from './database-phase';
 import { type DetectionDispatchTask, runDetectionDispatchBench } from './detection-dispatch';
 import { type LoadTask, runLoadBench } from './load';
 import { type MeasureTask, measure } from './measure';
 import { type WriteDataTask, writeData } from './write-data';
 
-export type ChildTask = WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask | LoadTask | DetectionDispatchTask;
+export type ChildTask = WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask | LoadTask | DetectionDispatchTask | WorkerTask;
 
 async function run(task: ChildTask): Promise<unknown> {
   if (task.role === 'case-list') return runCaseListBench(task.options, (line) => console.log(`  [case list] ${line}`));
+  if (task.role === 'worker') {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const { figures, report } = await runWorkerSideBySide(task.options, (line) => console.log(`  [worker] ${line}`));
+    return { figures, report };
+  }
   if (task.role === 'detection-dispatch') {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     return runDetectionDispatchBench(task.options, (line) => console.log(`  [detection] ${line}`));

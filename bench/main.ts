@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { type PostgresServer, createDatabase } from '../scripts/lib/postgres-server';
 import { type AuditPhaseResult, auditFigures, auditReport, runAuditPhase } from './audit-phase';
 import { type CaseListResult, DEFAULT_CASE_LIST_OPTIONS, caseListReport } from './case-list';
+import { DEFAULT_WORKER_OPTIONS, type WorkerSideBySide } from './cases-in-worker';
 import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
 import { DEFAULT_DETECTION_DISPATCH_OPTIONS, type DetectionDispatchResult } from './detection-dispatch';
 import { type DatabaseSizeResult, databaseReport, disagreements, measureDatabases, parseDatabases, startBenchPostgres } from './databases';
@@ -42,7 +43,7 @@ import type { WriteDataResult } from './write-data';
  * The bench's phases: intake and detection per size, the databases per size, the case list, the
  * whole audit, and the load on one worker.
  */
-export const BENCH_PHASES = ['intake', 'databases', 'detection', 'case-list', 'audit', 'load'] as const;
+export const BENCH_PHASES = ['intake', 'databases', 'worker', 'detection', 'case-list', 'audit', 'load'] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 /** What runs without --phases: everything but the load phase (another 20–30 minutes at 10 000 cases), which runs only when asked for. */
 export const DEFAULT_PHASES: readonly BenchPhase[] = BENCH_PHASES.filter((p) => p !== 'load');
@@ -338,6 +339,14 @@ export async function main(argv: string[]): Promise<number> {
         databaseResults.push(databases);
       }
       rmSync(file, { force: true });
+    }
+    if (runs('worker')) {
+      const o = DEFAULT_WORKER_OPTIONS;
+      console.log(
+        `[worker] this host beside the hand-written workflow: ${o.rounds} rounds of ${int(o.cases)} cases each, alternating, in a fresh process ...`,
+      );
+      const r = await runChild<WorkerSideBySide>({ role: 'worker', options: o });
+      reported.push({ phase: 'worker', figures: r.figures, report: r.report, ok: true });
     }
     if (runs('detection')) {
       const o = DEFAULT_DETECTION_DISPATCH_OPTIONS;

@@ -32,9 +32,11 @@ export function runChild<T>(task: ChildTask): Promise<T> {
             ? `the case list with ${task.options.cases} open cases`
             : task.role === 'load'
               ? `the load phase with ${task.options.cases} cases`
-              : task.role === 'detection-dispatch'
-                ? `detection's delivery with ${task.options.pupils} pupils`
-                : `${task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role} for ${task.pupils} pupils`;
+              : task.role === 'worker'
+                ? `the worker side by side with ${task.options.cases} cases a round`
+                : task.role === 'detection-dispatch'
+                  ? `detection's delivery with ${task.options.pupils} pupils`
+                  : `${task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role} for ${task.pupils} pupils`;
         reject(new Error(`${what} failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
       }
     });
