@@ -65,6 +65,17 @@ const TIMER_SECOND_LOOK_MS = 50_000;
 const QUERY_TIMEOUT_MS = 15_000;
 const SETTLE_TIMEOUT_MS = 5_000;
 const POLL_INTERVAL_MS = 20;
+/**
+ * Real time one path's replay may take before it fails instead of holding up the run: a base
+ * for opening and closing the case plus an allowance per step. Far above what a path takes (a
+ * second or two, more on a busy machine); it bounds the replays that wait forever, as one did when
+ * the gRPC connection to the test server was dropped ("excess pings") in the middle of a call.
+ */
+const PATH_TIME_BASE_MS = 120_000;
+const PATH_TIME_PER_STEP_MS = 15_000;
+
+/** The real-time limit of one path's replay (see PATH_TIME_BASE_MS). */
+export const pathTimeLimitMs = (path: AuditPath): number => PATH_TIME_BASE_MS + PATH_TIME_PER_STEP_MS * path.steps.length;
 
 // ---------------------------------------------------------------------------------------------
 // Shifting a path in time
@@ -712,7 +723,7 @@ export class ConformanceRunner {
         const env = this.current;
         this.inUse.set(env, (this.inUse.get(env) ?? 0) + 1);
         try {
-          results[index] = await replayPath(env, paths[index]!);
+          results[index] = await withPathTimeLimit(env, paths[index]!, replayPath(env, paths[index]!));
         } finally {
           this.inUse.set(env, (this.inUse.get(env) ?? 1) - 1);
         }
@@ -736,6 +747,39 @@ export class ConformanceRunner {
     this.environmentsBuilt += 1;
     this.inUse.delete(stale);
     await stale.teardown();
+  }
+}
+
+/**
+ * `replay` (the replay of `path` on `t`), or a failed result once `limitMs` of real time have
+ * passed without one. The environment is then marked for rebuilding: whatever held the replay
+ * up (a dropped connection, a clock that no longer moves) would hold up the next path too.
+ */
+export async function withPathTimeLimit(
+  t: Pick<ConformanceEnv, 'tainted'>,
+  path: AuditPath,
+  replay: Promise<ConformanceResult>,
+  limitMs: number = pathTimeLimitMs(path),
+): Promise<ConformanceResult> {
+  const startedMs = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<ConformanceResult>((resolve) => {
+    timer = setTimeout(() => {
+      t.tainted = true;
+      resolve({
+        pathId: path.id,
+        passed: false,
+        message:
+          `Avspillingen av stien ble avbrutt etter ${limitMs / 1000} sekunder uten svar fra testserveren ` +
+          `(grensen for en sti med ${path.steps.length} steg); stien regnes som feilet, og neste sti får en ny testserver.`,
+        durationMs: Date.now() - startedMs,
+      });
+    }, limitMs);
+  });
+  try {
+    return await Promise.race([replay, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
