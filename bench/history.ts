@@ -432,6 +432,15 @@ export function historyReport(results: readonly ProcedureHistory[]): string {
       `${r.procedureId.padEnd(27)} ${route.padEnd(60)} ${`${r.host.events}/${r.handWritten.events}`.padStart(14)}   ${`${(r.host.bytes / KB).toFixed(1)}/${(r.handWritten.bytes / KB).toFixed(1)}`.padStart(10)}   ${`${r.host.replayMsPerCase.toFixed(2)}/${r.handWritten.replayMsPerCase.toFixed(2)}`.padStart(17)}`,
     );
   }
+  // Where the bytes are: the four largest event types of each history.
+  const top = (m: MeasuredHistory) =>
+    m.byType
+      .slice(0, 4)
+      .map((t) => `${t.type} ${t.events}× ${(t.bytes / KB).toFixed(1)}`)
+      .join(', ');
+  lines.push('', 'largest event types (events, KB):');
+  for (const r of results)
+    lines.push(`  ${r.procedureId}: host ${top(r.host)}`, `  ${' '.repeat(r.procedureId.length)}  hand-written ${top(r.handWritten)}`);
   return lines.join('\n');
 }
 

@@ -109,6 +109,7 @@ describe('one procedure on the time-skipping server', () => {
     }
     expect(lines).toEqual([`  history: ${PROCEDURE}`]);
     expect(report).toContain(PROCEDURE);
+    expect(report).toContain('largest event types');
   });
 
   test('both histories hold the route: events and bytes positive, every Update, Signal and deadline, and the case completed', () => {
