@@ -7,33 +7,64 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type CaseListTask, runCaseListBench } from './case-list';
 import { type WorkerTask, runWorkerSideBySide } from './cases-in-worker';
 import { type DatabasePhaseTask, runDatabasePhase } from './database-phase';
+import { runHistoryBench } from './history';
+import { runTransitionsBench } from './transitions';
 import { type DetectionDispatchTask, runDetectionDispatchBench } from './detection-dispatch';
 import { type LoadTask, runLoadBench } from './load';
 import { type MeasureTask, measure } from './measure';
 import { type WriteDataTask, writeData } from './write-data';
 
-export type ChildTask = WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask | LoadTask | DetectionDispatchTask | WorkerTask;
+/** The phases whose runner needs no options from the command line. */
+export interface PlainPhaseTask {
+  role: 'machines' | 'history';
+}
+
+export type ChildTask =
+  WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask | LoadTask | DetectionDispatchTask | WorkerTask | PlainPhaseTask;
+
+/** A phase's lines, prefixed with its name, below the parent's. */
+const logFor =
+  (name: string) =>
+  (line: string): void =>
+    console.log(`  [${name}] ${line}`);
+
+/** Phases that run a Temporal worker: its state changes and bundler statistics would bury the phase's own lines. */
+function quietTemporal(): void {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
 
 async function run(task: ChildTask): Promise<unknown> {
-  if (task.role === 'case-list') return runCaseListBench(task.options, (line) => console.log(`  [case list] ${line}`));
-  if (task.role === 'worker') {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    const { figures, report } = await runWorkerSideBySide(task.options, (line) => console.log(`  [worker] ${line}`));
-    return { figures, report };
+  const perSize = (t: { pupils: number }) => logFor(t.pupils.toLocaleString('en-US'));
+  switch (task.role) {
+    case 'write-data':
+      return writeData(task);
+    case 'measure':
+      return measure(task, perSize(task));
+    case 'database-phase':
+      return runDatabasePhase(task, perSize(task));
+    case 'case-list':
+      return runCaseListBench(task.options, logFor('case list'));
+    case 'machines': {
+      const { figures, report } = await runTransitionsBench({}, logFor('machines'));
+      return { figures, report };
+    }
+    case 'history': {
+      quietTemporal();
+      const { figures, report } = await runHistoryBench({}, logFor('history'));
+      return { figures, report };
+    }
+    case 'worker': {
+      quietTemporal();
+      const { figures, report } = await runWorkerSideBySide(task.options, logFor('worker'));
+      return { figures, report };
+    }
+    case 'detection-dispatch':
+      quietTemporal();
+      return runDetectionDispatchBench(task.options, logFor('detection'));
+    case 'load':
+      quietTemporal();
+      return runLoadBench(task.options, logFor('load'));
   }
-  if (task.role === 'detection-dispatch') {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    return runDetectionDispatchBench(task.options, (line) => console.log(`  [detection] ${line}`));
-  }
-  if (task.role === 'load') {
-    // The worker's state changes and bundler statistics would bury the phase's own lines.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    return runLoadBench(task.options, (line) => console.log(`  [load] ${line}`));
-  }
-  const log = (line: string): void => console.log(`  [${task.pupils.toLocaleString('en-US')}] ${line}`);
-  if (task.role === 'write-data') return writeData(task);
-  if (task.role === 'database-phase') return runDatabasePhase(task, log);
-  return measure(task, log);
 }
 
 if (require.main === module) {

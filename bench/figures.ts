@@ -113,6 +113,12 @@ export function figuresTable(figures: readonly BenchFigure[]): string {
   return [pad(header, widths, right), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => pad(r, widths, right))].join('\n');
 }
 
+/** What a phase in a child process sends back: its figures and its own table. */
+export interface PhaseFigures {
+  figures: BenchFigure[];
+  report: string;
+}
+
 /** What `bench/results.json` holds: the machine, the versions, the date and every figure. */
 export interface BenchResults {
   date: string;

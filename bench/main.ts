@@ -32,7 +32,7 @@ import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
 import { DEFAULT_DETECTION_DISPATCH_OPTIONS, type DetectionDispatchResult } from './detection-dispatch';
 import { type DatabaseSizeResult, databaseReport, disagreements, measureDatabases, parseDatabases, startBenchPostgres } from './databases';
 import { DEFAULT_LOAD_OPTIONS, type LoadResult, loadReport } from './load';
-import { type BenchFigure, figuresTable } from './figures';
+import { type BenchFigure, type PhaseFigures, figuresTable } from './figures';
 import type { MeasureResult } from './measure';
 import { caseListFigures, databaseFigures, intakeFigures, loadFigures } from './phase-figures';
 import { benchResults, writeBenchResults } from './results';
@@ -43,7 +43,7 @@ import type { WriteDataResult } from './write-data';
  * The bench's phases: intake and detection per size, the databases per size, the case list, the
  * whole audit, and the load on one worker.
  */
-export const BENCH_PHASES = ['intake', 'databases', 'worker', 'detection', 'case-list', 'audit', 'load'] as const;
+export const BENCH_PHASES = ['intake', 'databases', 'machines', 'history', 'worker', 'detection', 'case-list', 'audit', 'load'] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 /** What runs without --phases: everything but the load phase (another 20–30 minutes at 10 000 cases), which runs only when asked for. */
 export const DEFAULT_PHASES: readonly BenchPhase[] = BENCH_PHASES.filter((p) => p !== 'load');
@@ -339,6 +339,16 @@ export async function main(argv: string[]): Promise<number> {
         databaseResults.push(databases);
       }
       rmSync(file, { force: true });
+    }
+    if (runs('machines')) {
+      console.log('[machines] pure transitions per second through the case host and bare XState, per procedure, in a fresh process ...');
+      const r = await runChild<PhaseFigures>({ role: 'machines' });
+      reported.push({ phase: 'machines', ...r, ok: true });
+    }
+    if (runs('history')) {
+      console.log('[history] a typical case of each procedure on the time-skipping server, host and hand-written, in a fresh process ...');
+      const r = await runChild<PhaseFigures>({ role: 'history' });
+      reported.push({ phase: 'history', ...r, ok: true });
     }
     if (runs('worker')) {
       const o = DEFAULT_WORKER_OPTIONS;

@@ -11,6 +11,28 @@ import { PROJECT_ROOT } from '../scripts/lib/tools';
 import type { ChildTask } from './child';
 import { loadHeapLimitMb } from './load';
 
+/** The task as a failure names it. */
+function describeTask(task: ChildTask): string {
+  switch (task.role) {
+    case 'case-list':
+      return `the case list with ${task.options.cases} open cases`;
+    case 'load':
+      return `the load phase with ${task.options.cases} cases`;
+    case 'machines':
+    case 'history':
+      return `the ${task.role} phase`;
+    case 'worker':
+      return `the worker side by side with ${task.options.cases} cases a round`;
+    case 'detection-dispatch':
+      return `detection's delivery with ${task.options.pupils} pupils`;
+    case 'database-phase':
+      return `${task.database} ${task.phase} for ${task.pupils} pupils`;
+    case 'write-data':
+    case 'measure':
+      return `${task.role} for ${task.pupils} pupils`;
+  }
+}
+
 export function runChild<T>(task: ChildTask): Promise<T> {
   return new Promise((resolve, reject) => {
     const heapMb =
@@ -27,16 +49,7 @@ export function runChild<T>(task: ChildTask): Promise<T> {
     child.on('exit', (code, signal) => {
       if (code === 0 && result !== undefined) resolve(result);
       else {
-        const what =
-          task.role === 'case-list'
-            ? `the case list with ${task.options.cases} open cases`
-            : task.role === 'load'
-              ? `the load phase with ${task.options.cases} cases`
-              : task.role === 'worker'
-                ? `the worker side by side with ${task.options.cases} cases a round`
-                : task.role === 'detection-dispatch'
-                  ? `detection's delivery with ${task.options.pupils} pupils`
-                  : `${task.role === 'database-phase' ? `${task.database} ${task.phase}` : task.role} for ${task.pupils} pupils`;
+        const what = describeTask(task);
         reject(new Error(`${what} failed (exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''})`));
       }
     });
