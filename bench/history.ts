@@ -23,11 +23,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
-/* eslint-disable @typescript-eslint/no-restricted-imports -- the bench drives the audit's routes and replays (issue 16 reuses them); bench/ belongs above audit/ in eslint.config.mjs's layers */
 import { type ConformanceEnv, SharedClock, replayPath as driveOnWorkflow, retimePath, shiftDaysFor, shiftPath } from '../audit/conformance';
 import { replayPath as replayOnHost } from '../audit/replay';
 import type { AuditPath } from '../audit/types';
-/* eslint-enable @typescript-eslint/no-restricted-imports */
 import { caseDataConverter, failureConverterPath } from '../app/temporal';
 import type { KeyRing } from '../app/payload-keys';
 import { type ProcedureDefinition, currentProcedures } from '../machines/registry';

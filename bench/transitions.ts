@@ -11,11 +11,9 @@
  * rate of the rounds counts.
  */
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
-/* eslint-disable @typescript-eslint/no-restricted-imports -- the bench drives the audit's routes and replays (issue 16 reuses them); bench/ belongs above audit/ in eslint.config.mjs's layers */
 import { generatePaths } from '../audit/paths';
 import { replayPath } from '../audit/replay';
 import type { AuditPath, PathStep } from '../audit/types';
-/* eslint-enable @typescript-eslint/no-restricted-imports */
 import { type ProcedureDefinition, buildCaseInput, currentProcedures } from '../machines/registry';
 import { CURRENT_HOST_RULES, CaseHost } from '../workflows/case-host';
 import { type BenchFigure, figure } from './figures';

@@ -17,12 +17,10 @@
  * deadlines fired, then the first generated. If no path spreads, the generated closing path with
  * the most steps is used as it is.
  */
-/* eslint-disable @typescript-eslint/no-restricted-imports -- the bench drives the audit's routes and replays (issue 16 reuses them); bench/ belongs above audit/ in eslint.config.mjs's layers */
 import { shiftDateString } from '../audit/conformance';
 import { expectedOf } from '../audit/model';
 import { generatePaths } from '../audit/paths';
 import type { AuditPath, PathStep } from '../audit/types';
-/* eslint-enable @typescript-eslint/no-restricted-imports */
 import type { CaseEvent } from '../machines/events';
 import type { ProcedureDefinition } from '../machines/registry';
 import { CURRENT_HOST_RULES, CaseHost } from '../workflows/case-host';

@@ -15,14 +15,18 @@ import { type ImportEdge, folderCycles, importGraph } from './import-graph';
 
 const root = resolve(__dirname, '..', '..');
 
+/** The layers, the tools on top (they may use scripts/lib's helpers) and the entry points. */
+interface Layering {
+  LAYERS: string[][];
+  TOOLS: string[];
+  ENTRY_POINTS: string[];
+}
+
 /** The layer table and entry points as eslint.config.mjs exports them (an ES module, so read in a child). */
-function lintLayering(): { LAYERS: string[][]; ENTRY_POINTS: string[] } {
+function lintLayering(): Layering {
   const script = `const c = await import(${JSON.stringify(resolve(root, 'eslint.config.mjs'))});
-    console.log(JSON.stringify({ LAYERS: c.LAYERS, ENTRY_POINTS: c.ENTRY_POINTS }));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })) as {
-    LAYERS: string[][];
-    ENTRY_POINTS: string[];
-  };
+    console.log(JSON.stringify({ LAYERS: c.LAYERS, TOOLS: c.TOOLS, ENTRY_POINTS: c.ENTRY_POINTS }));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })) as Layering;
 }
 
 /** Files a command runs: the targets of package.json's scripts, and modules that run when `require.main === module`. */
@@ -38,7 +42,7 @@ function commandFiles(edges: readonly ImportEdge[]): Set<string> {
 const folderOf = (file: string) => file.split('/')[0]!;
 
 let edges: ImportEdge[];
-let layering: { LAYERS: string[][]; ENTRY_POINTS: string[] };
+let layering: Layering;
 
 beforeAll(() => {
   edges = importGraph(root);
@@ -78,7 +82,7 @@ test('the runtime imports between folders follow the layer order in eslint.confi
 });
 
 test('outside scripts/, the libraries use only scripts/lib/tools.ts and the other tools only scripts/lib/', () => {
-  const tools = new Set(layering.LAYERS.at(-1));
+  const tools = new Set(layering.TOOLS);
   const offenders = edges
     .filter((e) => e.to.startsWith('scripts/') && !e.from.startsWith('scripts/'))
     .filter((e) => e.to !== 'scripts/lib/tools.ts' && !(tools.has(e.from.split('/')[0]!) && e.to.startsWith('scripts/lib/')))
@@ -87,7 +91,7 @@ test('outside scripts/, the libraries use only scripts/lib/tools.ts and the othe
 });
 
 test("ESLint's entry points are exactly the commands inside the library folders, and no library imports one", () => {
-  const tools = new Set(layering.LAYERS.at(-1));
+  const tools = new Set(layering.TOOLS);
   const commands = [...commandFiles(edges)].filter((file) => !tools.has(file.split('/')[0]!)).sort();
   expect([...layering.ENTRY_POINTS].sort()).toEqual(commands);
   const entryPoints = new Set(layering.ENTRY_POINTS);
