@@ -190,20 +190,18 @@ interface BenchSchool {
 function benchSchool(schoolId: string, pupils: number, days: readonly string[]): BenchSchool {
   const pupilIds = Array.from({ length: pupils }, (_, i) => `p${String(i + 1).padStart(5, '0')}`);
   const registrations = pupilIds.flatMap((pupilId, i) =>
-    days.map(
-      (date): Registration => ({
-        pupilId,
-        schoolId,
-        grade: 1 + (i % 10),
-        date,
-        wholeDay: true,
-        valid: true,
-        notifiedByGuardians: true,
-        lateArrival: false,
-        leftDuringDay: false,
-        reasonCode: 'SYK',
-      }),
-    ),
+    days.map((date): Registration => ({
+      pupilId,
+      schoolId,
+      grade: 1 + (i % 10),
+      date,
+      wholeDay: true,
+      valid: true,
+      notifiedByGuardians: true,
+      lateArrival: false,
+      leftDuringDay: false,
+      reasonCode: 'SYK',
+    })),
   );
   return { schoolId, pupilIds, registrations };
 }
@@ -256,7 +254,9 @@ export function tallyCases(schoolId: string, expectedIds: ReadonlyMap<string, st
     else doubled += 1;
   }
   const unexpected = listed.filter((c) => !expectedIds.has(c.workflowId)).length;
-  const pupils = new Set(listed.flatMap((c) => (c.pupilId !== undefined && expectedIds.get(c.workflowId) === c.pupilId ? [c.pupilId] : [])));
+  const pupils = new Set(
+    listed.flatMap((c) => (c.pupilId !== undefined && expectedIds.get(c.workflowId) === c.pupilId ? [c.pupilId] : [])),
+  );
   const expected = expectedIds.size;
   return {
     school: schoolId,
@@ -352,7 +352,11 @@ export async function runDetectionDispatchBench(
     const calendarConfig = { municipality: 'Benchkommune', firstYear: year - 1, lastYear: year + 1 };
     const calendar = buildSchoolCalendar(calendarConfig);
     const days = [3, 2, 1].map((k) => calendar.nthSchoolDayBefore(today, k) as string);
-    const schoolIds = ['warm_det', 'warm_raw', ...Array.from({ length: options.rounds }, (_, r) => [`r${r + 1}_det`, `r${r + 1}_raw`]).flat()];
+    const schoolIds = [
+      'warm_det',
+      'warm_raw',
+      ...Array.from({ length: options.rounds }, (_, r) => [`r${r + 1}_det`, `r${r + 1}_raw`]).flat(),
+    ];
     const directory = buildSchoolDirectory({
       formatVersion: 1,
       municipalities: { bench: { name: 'Benchkommune', procedureId: PROCEDURE, calendar: calendarConfig } },
@@ -440,7 +444,9 @@ export async function runDetectionDispatchBench(
           signalled: again.signalled,
           cases: await countCases(caseClient, det),
         };
-        log(`re-delivery with an empty ledger: ${n(again.opened)} opened, ${n(again.signalled)} signalled, one case per pupil: ${redelivery.cases.ok ? 'yes' : 'NO'}`);
+        log(
+          `re-delivery with an empty ledger: ${n(again.opened)} opened, ${n(again.signalled)} signalled, one case per pupil: ${redelivery.cases.ok ? 'yes' : 'NO'}`,
+        );
       }
     }
 
@@ -495,7 +501,17 @@ export function detectionDispatchReport(result: Omit<DetectionDispatchResult, 'r
   const { options, rounds } = result;
   const n = (v: number) => v.toLocaleString('en-US');
   const s = (v: number) => v.toFixed(2);
-  const header = ['round', 'first', 'detection s', 'detection cases/s', 'delivery alone cases/s', 'raw s', 'raw cases/s', 'ratio', 'one case per pupil'];
+  const header = [
+    'round',
+    'first',
+    'detection s',
+    'detection cases/s',
+    'delivery alone cases/s',
+    'raw s',
+    'raw cases/s',
+    'ratio',
+    'one case per pupil',
+  ];
   const rows = rounds.map((r) => [
     String(r.round),
     r.first,
@@ -542,7 +558,7 @@ export function detectionDispatchReport(result: Omit<DetectionDispatchResult, 'r
     ...bad.map(
       (c) =>
         `  school ${c.school}: ${n(c.listed)} listed for ${n(c.expected)} pupils, ${n(c.once)} once, ${n(c.missing)} missing, ` +
-          `${n(c.doubled)} doubled, ${n(c.unexpected)} unexpected, ${n(c.pupils)} pupils in the memos`,
+        `${n(c.doubled)} doubled, ${n(c.unexpected)} unexpected, ${n(c.pupils)} pupils in the memos`,
     ),
     result.ok ? '  accounting: every pupil of every side has exactly one case' : '  accounting: WRONG (see above)',
   ].join('\n');

@@ -8,13 +8,7 @@
  * machine and fails if the sharing is lost.
  */
 import { coresdk } from '@temporalio/proto';
-import {
-  type BenchResult,
-  parseBenchArgs,
-  roundOrder,
-  runWorkerSideBySide,
-  workerMemoryBudgetMb,
-} from '../../bench/cases-in-worker';
+import { type BenchResult, parseBenchArgs, roundOrder, runWorkerSideBySide, workerMemoryBudgetMb } from '../../bench/cases-in-worker';
 import type { BenchFigure } from '../../bench/figures';
 import { completionRunId, SLOW_TASK_WARNING } from '../../bench/workflow-worker-child';
 

@@ -51,7 +51,16 @@ test('the rounds alternate which side goes first; every round opened one case pe
   for (const r of result.rounds) {
     expect(r.opened).toBe(PUPILS);
     for (const count of [r.detectionCases, r.rawCases]) {
-      expect(count).toMatchObject({ expected: PUPILS, listed: PUPILS, once: PUPILS, missing: 0, doubled: 0, unexpected: 0, pupils: PUPILS, ok: true });
+      expect(count).toMatchObject({
+        expected: PUPILS,
+        listed: PUPILS,
+        once: PUPILS,
+        missing: 0,
+        doubled: 0,
+        unexpected: 0,
+        pupils: PUPILS,
+        ok: true,
+      });
     }
     for (const v of [r.detectionRate, r.detectionDeliveryRate, r.rawRate]) expect(v).toBeGreaterThan(0);
     expect(r.detectionDeliverySeconds).toBeLessThanOrEqual(r.detectionSeconds);
@@ -91,7 +100,9 @@ test('the tally fails a missing, a doubled, a foreign case and a case whose memo
 
 test('the command line: defaults 1 000 pupils, 16 in flight, 3 rounds; bad values are refused by name', () => {
   expect(parseDetectionDispatchArgs([])).toEqual({ pupils: 1000, concurrency: 16, rounds: 3, redelivery: true });
-  expect(parseDetectionDispatchArgs(['--pupils', '2_000', '--concurrency', '8', '--rounds', '5', '--no-redelivery', '--json', 'x.json'])).toEqual({
+  expect(
+    parseDetectionDispatchArgs(['--pupils', '2_000', '--concurrency', '8', '--rounds', '5', '--no-redelivery', '--json', 'x.json']),
+  ).toEqual({
     pupils: 2000,
     concurrency: 8,
     rounds: 5,

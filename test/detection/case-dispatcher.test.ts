@@ -90,7 +90,9 @@ test('any other failure of a call is passed on at once', async () => {
     throw new Error('Temporal svarer ikke');
   };
   await expect(new TemporalCaseDispatcher(server).deliverTrigger(delivery)).rejects.toThrow('Temporal svarer ikke');
-  await expect(new TemporalCaseDispatcher(server).deliverTrigger(delivery, { caseLikelyOpen: true })).rejects.toThrow('Temporal svarer ikke');
+  await expect(new TemporalCaseDispatcher(server).deliverTrigger(delivery, { caseLikelyOpen: true })).rejects.toThrow(
+    'Temporal svarer ikke',
+  );
 });
 
 test('a trend reaches only an open case', async () => {

@@ -43,8 +43,7 @@ function slowServer(): ServerLikeCases {
 }
 
 /** Which event ids each pupil's case applied, in order. */
-const appliedByPupil = (server: ServerLikeCases) =>
-  new Map([...server.running.values()].map((c) => [c.input.facts.pupilId, c.applied]));
+const appliedByPupil = (server: ServerLikeCases) => new Map([...server.running.values()].map((c) => [c.input.facts.pupilId, c.applied]));
 
 async function run(server: ServerLikeCases, ledger: TriggerLedger, deliveryConcurrency?: number) {
   return runDetection({
