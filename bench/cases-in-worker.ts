@@ -41,6 +41,7 @@ import { caseWorkflowBundleOptions } from '../worker/build-worker';
 import { caseViewQuery, sendEventUpdate, type CaseWorkflowInput } from '../workflows/case-messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { percentile } from './case-list';
+import { quietLogger } from './quiet-logger';
 import { type BenchFigure, figure, figuresTable } from './figures';
 import { handWrittenSendEvent, handWrittenViewQuery, type BenchActivities, type HandWrittenCaseInput } from './hand-written-workflow';
 import { inParallel, median, sleep } from './measure';
@@ -53,15 +54,6 @@ import type {
   WorkerSample,
   WorkerStatus,
 } from './workflow-worker-child';
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
 
 /**
  * Bundles what a kind's worker hosts and writes it to `dir`: the case worker's own bundle, the same

@@ -33,6 +33,7 @@ import { temporalTestServerPath } from '../scripts/lib/tools';
 import { addSearchAttributes } from '../worker/search-attribute-registration';
 import { buildWorker, caseWorkflowBundleOptions } from '../worker/build-worker';
 import { caseSearchAttributes } from '../workflows/search-attributes';
+import { quietLogger } from './quiet-logger';
 import { type BenchFigure, figure } from './figures';
 import {
   type BenchActivities,
@@ -81,15 +82,6 @@ export interface ProcedureHistory {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KB = 1024;
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
 
 /** A key ring that lives as long as the run: the bench's payloads are sealed as production seals them. */
 function throwawayKeyRing(): KeyRing {
