@@ -36,7 +36,7 @@ import type { CaseEvent } from '../machines/events';
 import { currentProcedures } from '../machines/registry';
 import { startDevServer } from '../scripts/lib/dev-server';
 import { freePort } from '../scripts/lib/free-port';
-import { CACHED_CASE_KB, WORKER_BASE_MB } from '../worker/cache-size';
+import { memoryForCachedCases } from '../worker/cache-size';
 import { caseWorkflowBundleOptions } from '../worker/build-worker';
 import { caseViewQuery, sendEventUpdate, type CaseWorkflowInput } from '../workflows/case-messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
@@ -619,7 +619,7 @@ const BASELINE = 'hand-written workflow';
  * (the base of a worker plus the budget per cached case that WORKER_MEMORY_MB is divided by).
  */
 export function workerMemoryBudgetMb(cached: number): number {
-  return WORKER_BASE_MB + (cached * CACHED_CASE_KB) / 1024;
+  return memoryForCachedCases(cached);
 }
 
 /** The phase's figures (group `worker`): the case worker against the hand-written workflow. */

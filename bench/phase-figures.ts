@@ -4,6 +4,7 @@
  * list (the page against the raw visibility listing) and the load on one worker. Each keeps its
  * own table for the detail; these are the lines it adds to the report and to bench/results.json.
  */
+import { memoryForCachedCases } from '../worker/cache-size';
 import type { CaseListResult } from './case-list';
 import type { DatabaseSizeResult } from './databases';
 import { type BenchFigure, figure } from './figures';
@@ -83,6 +84,14 @@ export function loadFigures(result: LoadResult): BenchFigure[] {
     figure('load', `Updates per second (${n} cases)`, 'updates/s', result.updatesPerSecond),
     figure('load', `Update latency median (${n} cases)`, 'ms', result.updateMedianMs),
     figure('load', `Update latency p95 (${n} cases)`, 'ms', result.updateP95Ms),
-    figure('load', `bench process peak memory (${n} cases cached)`, 'MB', result.peakRssMb),
+    // The worker and the client share the process, so this is an upper bound of the worker's own.
+    figure(
+      'load',
+      `peak memory with ${int(result.cachedAtEnd)} cases cached (worker and client in one process)`,
+      'MB',
+      result.peakRssMb,
+      { name: 'budget for that many cached cases (worker/cache-size.ts)', value: memoryForCachedCases(result.cachedAtEnd) },
+      { kind: 'value-at-most', limit: Math.round(memoryForCachedCases(result.cachedAtEnd)) },
+    ),
   ];
 }

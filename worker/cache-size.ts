@@ -22,3 +22,8 @@ export function casesCacheSize(memoryMb: number): number {
   const forCases = Math.max(0, memoryMb - WORKER_BASE_MB) * 1024;
   return Math.max(MIN_CACHED_CASES, Math.floor(forCases / CACHED_CASE_KB));
 }
+
+/** The budget in MB a worker needs to keep `cases` open cases cached: the inverse of casesCacheSize. */
+export function memoryForCachedCases(cases: number): number {
+  return WORKER_BASE_MB + (cases * CACHED_CASE_KB) / 1024;
+}

@@ -8,7 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResults } from '../../bench/figures';
+import type { LoadResult } from '../../bench/load';
 import { DEFAULT_PHASES, DEFAULT_RESULTS_FILE, main, parseOptions } from '../../bench/main';
+import { loadFigures } from '../../bench/phase-figures';
+import { memoryForCachedCases } from '../../worker/cache-size';
 
 jest.setTimeout(240_000);
 
@@ -71,4 +74,19 @@ test('a tiny run prints the figures beside their baselines and writes them with 
   for (const f of results.figures.filter((x) => x.baseline !== null)) {
     expect(f.ratio).toBeCloseTo(f.value / f.baseline!.value, 10);
   }
+});
+
+test('the load phase’s peak memory is held against the budget for the cases it had cached', () => {
+  const load = { options: { cases: 10_000 }, cachedAtEnd: 10_000, peakRssMb: 3_832 } as LoadResult;
+  const [memory] = loadFigures({ ...load, casesPerSecond: 1, casesRunningPerSecond: 1, updatesPerSecond: 1 }).filter((f) =>
+    f.name.startsWith('peak memory'),
+  );
+  expect(memory).toMatchObject({
+    name: 'peak memory with 10,000 cases cached (worker and client in one process)',
+    value: 3_832,
+    baseline: { value: memoryForCachedCases(10_000) },
+    target: { kind: 'value-at-most', limit: 4_306 },
+    met: true,
+  });
+  expect(loadFigures({ ...load, peakRssMb: 5_000 }).find((f) => f.name.startsWith('peak memory'))?.met).toBe(false);
 });
