@@ -6,7 +6,7 @@
  * The audit must pass: a failing audit fails the bench (it would time something else).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,8 +55,12 @@ export async function runAuditPhase(log: (line: string) => void): Promise<AuditP
       child.on('close', resolve);
     });
     const durationMs = Date.now() - started;
-    if (code !== 0 && code !== 1) throw new Error(`the audit could not run (exit code ${code ?? 'none'})`);
-    const report = auditJson.parse(JSON.parse(readFileSync(join(outDir, 'audit.json'), 'utf8')));
+    const file = join(outDir, 'audit.json');
+    // 0: passed, 1: found faults (its report says which); anything else, or no report, is a crash.
+    if ((code !== 0 && code !== 1) || !existsSync(file)) {
+      throw new Error(`the audit stopped without its report (exit code ${code ?? 'none'}; see its lines above)`);
+    }
+    const report = auditJson.parse(JSON.parse(readFileSync(file, 'utf8')));
     const phasesMs: Record<string, number> = {};
     for (const p of report.procedures) {
       for (const [phase, ms] of Object.entries(p.durationsMs)) phasesMs[phase] = (phasesMs[phase] ?? 0) + ms;

@@ -129,5 +129,7 @@ export interface BenchResults {
   temporalServer: string;
   /** The command line's options, as the run used them. */
   options: Record<string, unknown>;
+  /** Phases that broke in this run, each with why; their figures are missing. */
+  failedPhases: string[];
   figures: BenchFigure[];
 }

@@ -268,6 +268,8 @@ export async function main(argv: string[]): Promise<number> {
   let caseList: CaseListResult | undefined;
   let load: LoadResult | undefined;
   let audit: AuditPhaseResult | undefined;
+  /** Phases that broke, each with why: their figures are missing, the others are reported. */
+  const failedPhases: string[] = [];
   /** Phases that report their own figures and table, in the order they ran. */
   const reported: { phase: string; figures: BenchFigure[]; report: string; ok: boolean }[] = [];
   const runs = (phase: BenchPhase): boolean => options.phases.includes(phase);
@@ -340,48 +342,60 @@ export async function main(argv: string[]): Promise<number> {
       }
       rmSync(file, { force: true });
     }
-    if (runs('machines')) {
+    // From here on each phase stands alone: one that breaks is reported and the others still run,
+    // so an hour's figures are not lost to the last phase.
+    const attempt = async (phase: BenchPhase, work: () => Promise<void>): Promise<void> => {
+      if (!runs(phase)) return;
+      try {
+        await work();
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        console.error(`[${phase}] failed: ${message}`);
+        failedPhases.push(`${phase}: ${message}`);
+      }
+    };
+    await attempt('machines', async () => {
       console.log('[machines] pure transitions per second through the case host and bare XState, per procedure, in a fresh process ...');
       const r = await runChild<PhaseFigures>({ role: 'machines' });
       reported.push({ phase: 'machines', ...r, ok: true });
-    }
-    if (runs('history')) {
+    });
+    await attempt('history', async () => {
       console.log('[history] a typical case of each procedure on the time-skipping server, host and hand-written, in a fresh process ...');
       const r = await runChild<PhaseFigures>({ role: 'history' });
       reported.push({ phase: 'history', ...r, ok: true });
-    }
-    if (runs('worker')) {
+    });
+    await attempt('worker', async () => {
       const o = DEFAULT_WORKER_OPTIONS;
       console.log(
         `[worker] this host beside the hand-written workflow: ${o.rounds} rounds of ${int(o.cases)} cases each, alternating, in a fresh process ...`,
       );
       const r = await runChild<WorkerSideBySide>({ role: 'worker', options: o });
       reported.push({ phase: 'worker', figures: r.figures, report: r.report, ok: true });
-    }
-    if (runs('detection')) {
+    });
+    await attempt('detection', async () => {
       const o = DEFAULT_DETECTION_DISPATCH_OPTIONS;
       console.log(`[detection] ${int(o.pupils)} pupils a side, ${o.concurrency} in flight, ${o.rounds} rounds, in a fresh process ...`);
       const r = await runChild<DetectionDispatchResult>({ role: 'detection-dispatch', options: o });
       reported.push({ phase: 'detection', figures: r.figures, report: r.report, ok: r.ok });
-    }
-    if (runs('case-list')) {
+    });
+    await attempt('case-list', async () => {
       console.log(`[case list] ${int(options.openCases)} open cases, in a fresh process ...`);
       caseList = await runChild<CaseListResult>({
         role: 'case-list',
         options: { ...DEFAULT_CASE_LIST_OPTIONS, cases: options.openCases, requests: options.listRequests },
       });
-    }
-    if (runs('audit')) {
+    });
+    await attempt('audit', async () => {
       console.log('[audit] the whole audit (every procedure, with mutations), in a fresh process ...');
       audit = await runAuditPhase((line) => console.log(`  [audit] ${line}`));
-    }
-    if (runs('load')) {
+    });
+    await attempt('load', async () => {
       console.log(`[load] ${int(options.loadCases)} cases on one worker, ${options.loadConcurrency} in flight, in a fresh process ...`);
       load = await runChild<LoadResult>({
         role: 'load',
         options: { cases: options.loadCases, concurrency: options.loadConcurrency, timeoutMs: options.loadTimeoutMs },
       });
-    }
+    });
   } catch (err) {
     console.error(`Benchmark failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
@@ -409,7 +423,13 @@ export async function main(argv: string[]): Promise<number> {
   console.log(figuresTable(figures));
   const missed = figures.filter((f) => f.met === false);
   if (missed.length > 0) console.log(`\nTargets missed: ${missed.map((f) => f.name).join('; ')}`);
-  writeBenchResults(options.resultsFile, benchResults(figures, { ...options }));
+  writeBenchResults(options.resultsFile, benchResults(figures, { ...options }, failedPhases));
+  if (failedPhases.length > 0) {
+    console.error(
+      `\nFAIL: ${failedPhases.length === 1 ? 'a phase' : 'phases'} broke (their figures are missing):\n${failedPhases.map((f) => `  ${f}`).join('\n')}`,
+    );
+    return 1;
+  }
   const broken = reported.filter((r) => !r.ok);
   if (broken.length > 0) {
     console.error(

@@ -25,7 +25,12 @@ function temporalSdkVersion(): string {
   return manifest.version;
 }
 
-export function benchResults(figures: readonly BenchFigure[], options: Record<string, unknown>, date = new Date()): BenchResults {
+export function benchResults(
+  figures: readonly BenchFigure[],
+  options: Record<string, unknown>,
+  failedPhases: readonly string[] = [],
+  date = new Date(),
+): BenchResults {
   return {
     date: date.toISOString(),
     cores: availableParallelism(),
@@ -34,6 +39,7 @@ export function benchResults(figures: readonly BenchFigure[], options: Record<st
     temporalSdk: temporalSdkVersion(),
     temporalServer: temporalServerVersion(),
     options,
+    failedPhases: [...failedPhases],
     figures: [...figures],
   };
 }

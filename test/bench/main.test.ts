@@ -61,6 +61,7 @@ test('a tiny run prints the figures beside their baselines and writes them with 
   });
   expect(results.temporalServer).toMatch(/^\d+\.\d+\.\d+$/);
   expect(Date.parse(results.date)).not.toBeNaN();
+  expect(results.failedPhases).toEqual([]);
   const names = results.figures.map((f) => f.name);
   expect(names).toEqual(
     expect.arrayContaining([
