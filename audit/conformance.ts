@@ -26,7 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CaseIds } from '../app/case-ids';
 import { type BundleOptions, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
@@ -64,6 +64,9 @@ const TIMER_SECOND_LOOK_MS = 50_000;
 /** Real time to wait for a query, or for the workflow to take a signal or fire a timer. */
 const QUERY_TIMEOUT_MS = 15_000;
 const SETTLE_TIMEOUT_MS = 5_000;
+/** An Update that has not answered in this long is sent again (the workflow takes an event id once). */
+const UPDATE_TIMEOUT_MS = 30_000;
+const UPDATE_ATTEMPTS = 4;
 const POLL_INTERVAL_MS = 20;
 /**
  * Real time one path's replay may take before it fails instead of holding up the run: a base
@@ -367,10 +370,15 @@ class Mismatch extends Error {
 
 const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A call to the test server that did not answer in time. */
+class ServerCallTimeout extends Error {
+  override name = 'ServerCallTimeout';
+}
+
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} svarte ikke innen ${ms / 1000} sekunder`)), ms);
+    timer = setTimeout(() => reject(new ServerCallTimeout(`${what} svarte ikke innen ${ms / 1000} sekunder`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -457,10 +465,32 @@ async function applyEventStep(
   return after;
 }
 
+/**
+ * Sends the event by the Update, again when the test server loses it: it sometimes answers that it
+ * does not know an Update that arrived while the workflow's previous task was in flight, or never
+ * answers it, and a path waiting for it forever stops the shared clock for every path. The same
+ * update id and event id each time: the server and the workflow take it once.
+ */
+async function executeEventUpdate(handle: CaseHandle, event: CaseEvent): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await withTimeout(
+        handle.executeUpdate(sendEventUpdate, { args: [event], updateId: `audit-${event.eventId}` }),
+        UPDATE_TIMEOUT_MS,
+        `Hendelsen ${event.type}`,
+      );
+      return;
+    } catch (err) {
+      const lost = err instanceof WorkflowNotFoundError ? /^update .* not found/.test(err.message) : err instanceof ServerCallTimeout;
+      if (!lost || attempt >= UPDATE_ATTEMPTS) throw err;
+    }
+  }
+}
+
 /** Sends a person's event by the Update; a refusal is a mismatch at this step. */
 async function sendUpdate(t: ConformanceEnv, handle: CaseHandle, step: Extract<PathStep, { kind: 'event' }>, where: string): Promise<void> {
   try {
-    await handle.executeUpdate(sendEventUpdate, { args: [step.event] });
+    await executeEventUpdate(handle, step.event);
   } catch (err) {
     if (!(err instanceof WorkflowUpdateFailedError)) throw err;
     // The server may keep time skipping locked after a rejection: rebuild before the next path.
@@ -666,7 +696,7 @@ function takesClosing(path: AuditPath): boolean {
 async function closeCase(t: ConformanceEnv, handle: CaseHandle, path: AuditPath): Promise<void> {
   try {
     if (!takesClosing(path)) return;
-    await handle.executeUpdate(sendEventUpdate, { args: [closingEvent(await t.env.currentTimeMs())] });
+    await executeEventUpdate(handle, closingEvent(await t.env.currentTimeMs()));
   } catch {
     // Closing is housekeeping; a case left open only costs later paths a few timer firings.
   }

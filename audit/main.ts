@@ -183,20 +183,23 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditRun> {
   log(
     `Revisjon av ${procedures.length} ${procedures.length === 1 ? 'rutine' : 'rutiner'}${settings.mutations ? '' : ' (uten mutasjonstest)'}`,
   );
-  const runner = await ConformanceRunner.create(options.conformance);
   const results: ProcedureAuditResult[] = [];
   const svgs = new Map<string, string>();
-  try {
-    for (const [i, procedure] of procedures.entries()) {
+  for (const [i, procedure] of procedures.entries()) {
+    // A test server of its own per procedure: cases left open by earlier procedures' paths and
+    // mutants kept the shared clock from moving (the whole audit stalled in its last procedure,
+    // which passes on a fresh server).
+    const runner = await ConformanceRunner.create(options.conformance);
+    try {
       results.push(await auditProcedure(procedure, `${i + 1}/${procedures.length}`, runner, settings));
-      try {
-        svgs.set(procedure.id, await renderSvg(procedureDot(procedure)));
-      } catch (err) {
-        log(`  diagrammet kunne ikke tegnes: ${(err as Error).message}`);
-      }
+    } finally {
+      await runner.teardown();
     }
-  } finally {
-    await runner.teardown();
+    try {
+      svgs.set(procedure.id, await renderSvg(procedureDot(procedure)));
+    } catch (err) {
+      log(`  diagrammet kunne ikke tegnes: ${(err as Error).message}`);
+    }
   }
 
   const report = buildAuditReport(results, { durationMs: Date.now() - started, conformance: true, mutations: settings.mutations });
