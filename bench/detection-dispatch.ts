@@ -13,7 +13,7 @@
  *   the registrations, the rules, every start accepted, the ledger saved).
  * - baseline: the same deliveries (planned by the same detection run, delivered nowhere) sent as
  *   raw `client.workflow.signalWithStart` calls of `caseWorkflow` with the arguments
- *   `CaseClient.openOrSignal` gives it, C in flight. Rate = N ÷ the time until every call was accepted.
+ *   `CaseClient.openOrSignal` (called, not copied), C in flight. Rate = N ÷ the time until every call was accepted.
  *
  * The two sides alternate which goes first, the worker is let go quiet before each, and the
  * figure is the median over the rounds. Every round then checks on visibility that every pupil
@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createWorkerActivities } from '../activities';
 import { FileOutbox } from '../activities/outbox';
-import { CaseClient, type CaseMemo, caseListQuery, openingSearchAttributes, pupilOfListed } from '../app/case-client';
+import { CaseClient, caseListQuery, pupilOfListed } from '../app/case-client';
 import { osloDate } from '../app/oslo-time';
 import type { TemporalSettings } from '../app/settings';
 import { caseDataConverter, keyRingOf } from '../app/temporal';
@@ -43,12 +43,9 @@ import { type SchoolDirectory, buildSchoolDirectory } from '../detection/school-
 import { InMemoryTriggerLedger } from '../detection/trigger-ledger';
 import type { Registration } from '../intake/registration-schema';
 import { InMemoryRegistrationStore } from '../intake/registration-store';
-import type { CaseEvent } from '../machines/events';
 import { type DevServer, startDevServer } from '../scripts/lib/dev-server';
 import { freePort } from '../scripts/lib/free-port';
 import { buildWorker } from '../worker/build-worker';
-import { absenceFactsSignal } from '../workflows/case-messages';
-import type { caseWorkflow } from '../workflows/case-workflow';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { type BenchFigure, figure, formatValue } from './figures';
 import { inParallel, median, sleep } from './measure';
@@ -206,18 +203,10 @@ function benchSchool(schoolId: string, pupils: number, days: readonly string[]):
   return { schoolId, pupilIds, registrations };
 }
 
-/** The same call `CaseClient.openOrSignal` makes, straight on the SDK client. */
+/** The baseline's one call per trigger: signal-with-start through `CaseClient.openOrSignal`, no describe, no ledger. */
 async function rawSignalWithStart(cases: CaseClient, delivery: CaseDelivery): Promise<void> {
   const { input, event } = delivery;
-  await cases.client.workflow.signalWithStart<typeof caseWorkflow, [CaseEvent]>('caseWorkflow', {
-    workflowId: cases.workflowIdFor(input.facts.schoolId, input.facts.pupilId),
-    taskQueue: cases.taskQueue,
-    args: [input],
-    typedSearchAttributes: openingSearchAttributes(input),
-    memo: { pupilId: input.facts.pupilId } satisfies CaseMemo,
-    signal: absenceFactsSignal,
-    signalArgs: [event],
-  });
+  await cases.openOrSignal(cases.workflowIdFor(input.facts.schoolId, input.facts.pupilId), input, event);
 }
 
 /** Waits until the worker has had nothing in flight for a few polls: the cases opened before have run their first tasks. */
