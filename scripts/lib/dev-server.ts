@@ -13,6 +13,7 @@ import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { ensureSearchAttributes } from '../../worker/search-attribute-registration';
 import { type ChildExit, type GroupChild, describeExit, spawnGroup } from './child-processes';
+import { logTail } from './log-tail';
 import { temporalCliPath } from './tools';
 import { waitUntilReady } from './wait-until-ready';
 
@@ -109,8 +110,13 @@ function waitForDevServer(address: string, exited: Promise<ChildExit>, timeoutMs
         await connection.close();
       }
     },
-    exitedEarly: (exit) => new Error(`Temporal-utviklingsserveren stoppet (${describeExit(exit)}) før den var klar; se ${logFile}`),
+    exitedEarly: (exit) =>
+      new Error(
+        `Temporal-utviklingsserveren stoppet (${describeExit(exit)}) før den var klar; se ${logFile}. Slutten av loggen:\n${logTail(logFile)}`,
+      ),
     timedOut: (lastError) =>
-      new Error(`Temporal-utviklingsserveren på ${address} svarte ikke innen ${timeoutMs} ms (${String(lastError)}); se ${logFile}`),
+      new Error(
+        `Temporal-utviklingsserveren på ${address} svarte ikke innen ${timeoutMs} ms (${String(lastError)}); se ${logFile}. Slutten av loggen:\n${logTail(logFile)}`,
+      ),
   });
 }

@@ -10,12 +10,13 @@
  * scripts/install-postgres.sh.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { type ChildExit, type GroupChild, describeExit, registerCleanup, spawnGroup } from './child-processes';
 import { freePort } from './free-port';
+import { logTail } from './log-tail';
 import { waitUntilReady } from './wait-until-ready';
 
 /** Where Debian's postgresql-15 package puts the server programs. */
@@ -100,14 +101,6 @@ function serverEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', LANG: 'C' };
   for (const name of Object.keys(env)) if (name.startsWith('PG')) delete env[name];
   return env;
-}
-
-function logTail(logFile: string, lines = 20): string {
-  try {
-    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(ingen logg)';
-  }
 }
 
 function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
