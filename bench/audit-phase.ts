@@ -1,8 +1,9 @@
 /**
  * The bench's `audit` phase: the whole audit (`npm run audit`: every current procedure, its
  * paths replayed on the time-skipping server, with mutations) timed in a fresh child process, so
- * the figure is what an auditor waits for. The performance issue's target is under 60 s on 2
- * cores; that target is the figure's baseline, so the ratio says how far the audit is from it.
+ * the figure is what an auditor waits for. The target is under 2 minutes on 2 cores (the audit
+ * issue's, with every mutant; the performance issue had asked 60 s of the 28 hand-picked ones);
+ * that target is the figure's baseline, so the ratio says how far the audit is from it.
  * The audit must pass: a failing audit fails the bench (it would time something else).
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { EXIT } from '../app/exit-codes';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
 import { type BenchFigure, figure } from './figures';
 
@@ -26,8 +28,8 @@ export interface AuditPhaseResult {
   passed: boolean;
 }
 
-/** The issue's target for the whole audit on 2 cores. */
-export const AUDIT_TARGET_SECONDS = 60;
+/** The target for the whole audit of the model (all procedures, all mutants) on 2 cores. */
+export const AUDIT_TARGET_SECONDS = 120;
 
 /** What the bench reads of the audit's JSON report (audit/report.ts writes more). */
 const auditJson = z.object({
@@ -56,8 +58,8 @@ export async function runAuditPhase(log: (line: string) => void): Promise<AuditP
     });
     const durationMs = Date.now() - started;
     const file = join(outDir, 'audit.json');
-    // 0: passed, 1: found faults (its report says which); anything else, or no report, is a crash.
-    if ((code !== 0 && code !== 1) || !existsSync(file)) {
+    // 0: passed, 9: found faults (its report says which); anything else, or no report, is a crash.
+    if ((code !== EXIT.ok && code !== EXIT.checkFailed) || !existsSync(file)) {
       throw new Error(`the audit stopped without its report (exit code ${code ?? 'none'}; see its lines above)`);
     }
     const report = auditJson.parse(JSON.parse(readFileSync(file, 'utf8')));
