@@ -51,7 +51,7 @@ export const LAYERS = [
   ['people'],
   ['detection'],
   ['messages', 'calendar', 'archive', 'documents'],
-  ['activities', 'diagrams', 'casework'],
+  ['activities', 'diagrams', 'casework', 'case-audit'],
   ['web'],
   ['worker', 'cli'],
   ['audit', 'scripts'],
