@@ -139,7 +139,8 @@ class RunRedrive {
       return;
     }
     const setup = { procedure: this.procedure, rules: this.rules };
-    if (input.carried) this.host = CaseHost.resume(setup, input.carried);
+    // The host keeps (and grows) what it resumes from: a copy, so the run read from the history stays as recorded.
+    if (input.carried) this.host = CaseHost.resume(setup, structuredClone(input.carried));
     else {
       try {
         this.host = CaseHost.open(setup, input, this.nowMs);
