@@ -54,6 +54,13 @@ export const CASE_AUDIT_FILES = { json: 'cases.json', html: 'index.html', csv: '
 
 /** Runs the audit of the cases in the scope and writes its report. Throws when Temporal cannot be read. */
 export async function runCaseAudit(options: CaseAuditOptions): Promise<CaseAuditOutcome> {
+  const report = await auditCases(options);
+  const files = writeCaseAuditReport(report, options.outDir);
+  return { report, files, exitCode: report.summary.findings > 0 ? EXIT.checkFailed : EXIT.ok };
+}
+
+/** Audits the cases in the scope and answers the report (validated), writing nothing: for the web page. */
+export async function auditCases(options: Omit<CaseAuditOptions, 'outDir'>): Promise<CaseAuditReport> {
   const started = performance.now();
   const now = options.now ?? new Date();
   const { client, codecs, pseudonymKey, close } = await openTemporal(options);
@@ -91,8 +98,7 @@ export async function runCaseAudit(options: CaseAuditOptions): Promise<CaseAudit
       pseudonymised: options.pseudonymise ?? false,
       timings: { fetchMs: round(fetchMs), replayMs: round(replayMs), totalMs: round(performance.now() - started) },
     });
-    const files = writeCaseAuditReport(report, options.outDir);
-    return { report, files, exitCode: report.summary.findings > 0 ? EXIT.checkFailed : EXIT.ok };
+    return report;
   } finally {
     await close();
   }
@@ -115,7 +121,7 @@ export function writeCaseAuditReport(report: CaseAuditReport, outDir: string): C
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 async function openTemporal(
-  options: CaseAuditOptions,
+  options: Omit<CaseAuditOptions, 'outDir'>,
 ): Promise<{ client: Client; codecs: readonly PayloadCodec[]; pseudonymKey: Buffer | undefined; close: () => Promise<void> }> {
   const { temporal } = options;
   if ('client' in temporal) {
@@ -136,7 +142,7 @@ async function openTemporal(
   };
 }
 
-async function pupilNamesOf(chains: readonly CaseRun[][], options: CaseAuditOptions): Promise<Map<string, string>> {
+async function pupilNamesOf(chains: readonly CaseRun[][], options: Omit<CaseAuditOptions, 'outDir'>): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   if (options.pseudonymise || !options.people) return names;
   for (const runs of chains) {

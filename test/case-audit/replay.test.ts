@@ -102,10 +102,8 @@ describe('an altered copy of a recorded history does not conform', () => {
   test('a deadline given another length', async () => {
     const what = await mismatchOf((h) => {
       const started = eventsOf(h, EventType.EVENT_TYPE_TIMER_STARTED)[0]!.timerStartedEventAttributes!;
-      started.startToFireTimeout = {
-        seconds: Number(started.startToFireTimeout!.seconds) + 86_400,
-        nanos: started.startToFireTimeout!.nanos ?? 0,
-      };
+      // Half a second longer (or shorter, past a whole second): any other length than the host's.
+      started.startToFireTimeout = { ...started.startToFireTimeout, nanos: ((started.startToFireTimeout!.nanos ?? 0) + 500_000_000) % 1e9 };
     });
     expect(what).toMatch(/Tidsfristene/);
   });
