@@ -29,10 +29,10 @@ export function caseAuditQuery(scope: CaseScope, now: Date): string {
   return clauses.join(' AND ');
 }
 
-/** A case as listed: its workflow id and latest run. */
+/** A case as listed: its workflow id and latest run (absent: the workflow id's latest run). */
 export interface ListedCase {
   workflowId: string;
-  runId: string;
+  runId?: string;
 }
 
 /** The cases of `scope`, each once by the latest run of its chain. */
@@ -51,11 +51,12 @@ export async function fetchCaseRuns(client: Client, listed: ListedCase, codecs: 
   const runs: CaseRun[] = [];
   let runId: string | undefined = listed.runId;
   const seen = new Set<string>();
-  while (runId && !seen.has(runId)) {
-    seen.add(runId);
+  for (let first = true; first || (runId !== undefined && !seen.has(runId)); first = false) {
+    if (runId !== undefined) seen.add(runId);
     const history = await client.workflow.getHandle(listed.workflowId, runId).fetchHistory();
     const run = await readCaseRun(history, reader);
-    run.runId = runId;
+    // The latest run asked for by workflow id alone: its start names it (unless it was reset from another).
+    run.runId = runId ?? run.runId;
     runs.unshift(run);
     runId = run.continuedFromRunId;
   }

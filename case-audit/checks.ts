@@ -144,12 +144,22 @@ export function deadlineFindings(c: CheckedCase): CaseFinding[] {
 /**
  * How long each procedure gives the school to reach the guardians, in days after the opening
  * pattern's last absence day (its policy value), and the clause that sets it. Plan for skolenærvær
- * counts school days from the first absence day (A.5.1b: the guardians' notice within 3 days).
+ * sets a limit only for absence without notice, in school days from its first day (A.5.1b: the
+ * guardians' notice within 3 days); a case it opens on over ten days' absence has none (the time
+ * to first contact is still measured).
  */
-export const FIRST_CONTACT_LIMITS: Record<string, { policyKey: string; schoolDaysFromFirst?: boolean; clauses: string[] }> = {
+export const FIRST_CONTACT_LIMITS: Record<
+  string,
+  { policyKey: string; schoolDaysFromFirst?: boolean; onlyForRules?: readonly string[]; clauses: string[] }
+> = {
   'tiltaksplan-elevfravaer': { policyKey: 'contactReminderDays', clauses: ['C.1.2'] },
   'raelingen-veileder': { policyKey: 'homeContactReminderDays', clauses: ['E.S3', 'E.S4'] },
-  'plan-for-skolenaervaer': { policyKey: 'noticeWithinDays', schoolDaysFromFirst: true, clauses: ['A.5.1b'] },
+  'plan-for-skolenaervaer': {
+    policyKey: 'noticeWithinDays',
+    schoolDaysFromFirst: true,
+    onlyForRules: ['unnotified-absence'],
+    clauses: ['A.5.1b'],
+  },
   'hardanger-handlingsplan': { policyKey: 'conversationReminderDays', clauses: ['B.N1a'] },
 };
 
@@ -174,10 +184,16 @@ function nthWeekdayFrom(date: string, n: number): number {
 }
 
 /** When the first contact with the guardians was due (end of the last allowed day, ms), or undefined if the procedure sets no limit. */
-export function firstContactDueMs(procedureId: string, dates: readonly string[], policy: Record<string, unknown>): number | undefined {
+export function firstContactDueMs(
+  procedureId: string,
+  trigger: { rule: string; dates: readonly string[] },
+  policy: Record<string, unknown>,
+): number | undefined {
   const limit = FIRST_CONTACT_LIMITS[procedureId];
   const days = limit ? policy[limit.policyKey] : undefined;
+  const { dates } = trigger;
   if (!limit || typeof days !== 'number' || dates.length === 0) return undefined;
+  if (limit.onlyForRules && !limit.onlyForRules.includes(trigger.rule)) return undefined;
   const sorted = [...dates].sort();
   if (limit.schoolDaysFromFirst) return nthWeekdayFrom(sorted[0]!, days) + DAY_MS;
   return Date.parse(`${sorted[sorted.length - 1]}T00:00:00Z`) + (days + 1) * DAY_MS;
@@ -200,7 +216,7 @@ export function daysToFirstContact(c: Pick<CheckedCase, 'view' | 'steps'>): numb
 export function firstContactFindings(c: CheckedCase): CaseFinding[] {
   const opening = c.view.triggers.find((t) => t.effect === 'opened') ?? c.view.triggers[0];
   if (!opening) return [];
-  const dueMs = firstContactDueMs(c.procedure.id, opening.dates, c.policy);
+  const dueMs = firstContactDueMs(c.procedure.id, opening, c.policy);
   if (dueMs === undefined) return [];
   const contact = c.steps.find(isGuardianContact);
   const doneMs = contact ? Date.parse(contact.at) : c.view.status === 'open' ? c.nowMs : undefined;

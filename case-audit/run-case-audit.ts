@@ -12,7 +12,7 @@ import { EXIT } from '../app/exit-codes';
 import type { TemporalSettings } from '../app/settings';
 import { caseDataConverter, connectClient, keyRingOf } from '../app/temporal';
 import { auditCase } from './audit-case';
-import { type CaseScope, fetchCaseRuns, listAuditedCases, mapWithConcurrency } from './case-histories';
+import { type CaseScope, type ListedCase, fetchCaseRuns, listAuditedCases, mapWithConcurrency } from './case-histories';
 import type { CaseRun } from './history-run';
 import { type AuditedCase, type CaseAuditReport, buildCaseAuditReport } from './report';
 import { renderFindingsCsv } from './render-csv';
@@ -40,6 +40,12 @@ export interface CaseAuditOptions extends CaseScope {
   now?: Date;
   /** Cases fetched at a time (default 16). */
   concurrency?: number;
+  /**
+   * The cases to audit, instead of listing the scope's cases in visibility (a server without
+   * visibility, such as the time-skipping test server; or one case for a page). The scope's school
+   * and period are not applied to them.
+   */
+  cases?: readonly ListedCase[];
 }
 
 export interface CaseAuditOutcome {
@@ -74,7 +80,7 @@ export async function auditCases(options: Omit<CaseAuditOptions, 'outDir'>): Pro
     let fetchMs = 0;
     let replayMs = 0;
     const listStarted = performance.now();
-    const listed = await listAuditedCases(client, scope, now);
+    const listed = options.cases ? [...options.cases] : await listAuditedCases(client, scope, now);
     fetchMs += performance.now() - listStarted;
     const fetchStarted = performance.now();
     const chains = await mapWithConcurrency(listed, options.concurrency ?? 16, (c) => fetchCaseRuns(client, c, codecs));
