@@ -30,7 +30,12 @@ export function pseudonym(key: Buffer, kind: 'elev' | 'sak', schoolId: string, v
 /** Audits one case from its runs (oldest first) at `nowMs`. */
 export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: number, naming: Naming): AuditedCase {
   const replayed = replayCase(workflowId, runs);
-  const conformance = replayed.issues.map((i) => ({ kind: i.kind, runId: i.runId, at: i.at, message: i.message }));
+  const conformance = replayed.issues.map((i) => ({
+    kind: i.kind,
+    runId: i.runId,
+    at: i.at,
+    message: naming.pseudonymise ? i.summary : i.message,
+  }));
   const first = runs[0]!;
   const host = replayed.host;
   const procedure = replayed.procedure;
@@ -40,6 +45,10 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
   const pupilRef = naming.pseudonymise ? pseudonym(key, 'elev', schoolId, facts.pupilId) : facts.pupilId;
   const caseIdRef = naming.pseudonymise ? pseudonym(key, 'sak', schoolId, facts.caseId) : facts.caseId;
   const pupilName = naming.pseudonymise ? undefined : naming.pupilName?.(schoolId, facts.pupilId);
+  // The workflow id is a keyed hash already where cases are opened by the case client, but an
+  // older or hand-made id may hold the pupil's id: the governor's report never relies on that.
+  const caseRef = naming.pseudonymise ? pseudonym(key, 'sak', schoolId, `workflow/${workflowId}`) : workflowId;
+  const toReportFinding = (f: CaseFinding) => reportFinding(f, caseRef);
   const conformanceFindings: CaseFinding[] = replayed.issues.map((i) => ({
     rule: 'conformance',
     severity: 'high',
@@ -51,11 +60,11 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
     procedureVersion: procedure?.version ?? first.input.procedureVersion ?? 1,
     clauses: [],
     at: i.at,
-    message: i.message,
+    message: naming.pseudonymise ? i.summary : i.message,
   }));
   if (!host || !procedure) {
     return {
-      caseRef: workflowId,
+      caseRef,
       caseId: caseIdRef,
       pupilId: pupilRef,
       ...(pupilName ? { pupilName } : {}),
@@ -87,7 +96,7 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
   const findings = [...conformanceFindings, ...checkCase(replayed.open ? checked : { ...checked, nowMs: replayed.lastAtMs })];
   const contactDays = daysToFirstContact({ view, steps });
   return {
-    caseRef: workflowId,
+    caseRef,
     caseId: caseIdRef,
     pupilId: pupilRef,
     ...(pupilName ? { pupilName } : {}),
@@ -139,11 +148,11 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
   };
 }
 
-function toReportFinding(f: CaseFinding): AuditedCase['findings'][number] {
+function reportFinding(f: CaseFinding, caseRef: string): AuditedCase['findings'][number] {
   return {
     rule: f.rule,
     severity: f.severity,
-    caseRef: f.workflowId,
+    caseRef,
     schoolId: f.schoolId,
     procedureId: f.procedureId,
     procedureVersion: f.procedureVersion,

@@ -23,8 +23,10 @@ export interface ConformanceIssue {
   runId: string;
   /** When (ISO). */
   at: string;
-  /** In Norwegian, for the auditor. */
+  /** In Norwegian, for the auditor, with the values that differ. */
   message: string;
+  /** The same without any value from the case (which may hold notes or ids): for a pseudonymised report. */
+  summary: string;
 }
 
 export interface ReplayedCase {
@@ -67,6 +69,7 @@ export function replayCase(workflowId: string, runs: readonly CaseRun[]): Replay
         runId: run.runId,
         at: iso(run.startedAtMs),
         message: 'Saken ble startet med en tilstand (carried) som ingen tidligere kjøring overleverte: den er laget utenfor rutinen.',
+        summary: 'Saken ble startet med en tilstand (carried) som ingen tidligere kjøring overleverte: den er laget utenfor rutinen.',
       });
     }
     if (previous) {
@@ -77,6 +80,7 @@ export function replayCase(workflowId: string, runs: readonly CaseRun[]): Replay
           runId: run.runId,
           at: iso(run.startedAtMs),
           message: 'Kjøringen fortsetter en kjøring som ikke overleverte saken (ingen continue-as-new).',
+          summary: 'Kjøringen fortsetter en kjøring som ikke overleverte saken (ingen continue-as-new).',
         });
       } else {
         const d = firstDifference(json(handed), json(run.input));
@@ -86,16 +90,19 @@ export function replayCase(workflowId: string, runs: readonly CaseRun[]): Replay
             runId: run.runId,
             at: iso(run.startedAtMs),
             message: `Kjøringen startet med en annen tilstand enn forrige kjøring overleverte (${d.path || 'hele tilstanden'}: overlevert ${show(d.expected)}, startet med ${show(d.recorded)}).`,
+            summary: `Kjøringen startet med en annen tilstand enn forrige kjøring overleverte (${d.path || 'hele tilstanden'}).`,
           });
         }
       }
     }
     for (const anomaly of run.anomalies) {
+      const message = anomalyMessages[anomaly.kind] ?? anomaly.detail;
       issues.push({
         kind: anomaly.kind === 'unfinishedTask' ? 'mismatch' : anomaly.kind,
         runId: run.runId,
         at: iso(anomaly.atMs),
-        message: anomalyMessages[anomaly.kind] ?? anomaly.detail,
+        message,
+        summary: message,
       });
     }
     last = redriveRun(run, workflowId);
@@ -108,6 +115,7 @@ export function replayCase(workflowId: string, runs: readonly CaseRun[]): Replay
         runId: run.runId,
         at: m.at,
         message: `Historikken avviker fra det rutinen ville ha gjort: ${m.what} – rutinen gir ${show(m.expected)}, historikken har ${show(m.recorded)}.`,
+        summary: `Historikken avviker fra det rutinen ville ha gjort: ${m.what}.`,
       });
     }
   });
