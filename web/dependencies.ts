@@ -4,6 +4,7 @@
  * the archive and the school directory.
  */
 import type { ArchiveStore } from '../archive/archive-store';
+import type { CaseAuditReport } from '../case-audit/report';
 import type { SchoolDirectory } from '../detection/school-directory';
 import type { CaseEvent } from '../machines/events';
 import type { PupilPeople } from '../people/recipients';
@@ -31,6 +32,17 @@ export interface WebCases extends CaseLister {
   send(workflowId: string, event: CaseEvent): Promise<SendEventResult>;
 }
 
+/** What «Revisjon av saker» asks the audit of real cases for: a school (or all), a period of opening, pseudonyms or names. */
+export interface CaseAuditRequest {
+  schoolId?: string;
+  /** Cases opened on or after this day (YYYY-MM-DD). */
+  from?: string;
+  /** Cases opened on or before this day. */
+  to?: string;
+  /** The county governor's copy: pseudonymous ids, no names, no free text. */
+  pseudonymise: boolean;
+}
+
 export interface WebDependencies {
   cases: WebCases;
   /** The case's diagram (SVG) with its route and current step marked. */
@@ -40,5 +52,7 @@ export interface WebDependencies {
   people: { pupilPeople(schoolId: string, pupilId: string): Promise<PupilPeople | undefined> };
   archive: ArchiveStore;
   schools: SchoolDirectory;
+  /** Audits the cases that really ran (case-audit/): their histories replayed through the procedure's model and checked. */
+  caseAudit(request: CaseAuditRequest): Promise<CaseAuditReport>;
   now(): Date;
 }

@@ -25,7 +25,13 @@ async function main(): Promise<void> {
   const database = await openMigratedDatabase(resolveDatabaseUrl(settings.databaseUrl, root));
   const schools = await loadSchoolDirectory(resolve(root, settings.schoolsConfig));
   const cases = await CaseClient.connect(settings.temporal);
-  const deps = composeWebDependencies({ cases, database, archiveDir: resolve(root, settings.archiveDir), schools });
+  const deps = composeWebDependencies({
+    cases,
+    database,
+    archiveDir: resolve(root, settings.archiveDir),
+    schools,
+    pseudonymKey: keyRingOf(settings.temporal).caseIdKey,
+  });
   const app = await buildWebServer(deps, {
     sessionKey: loadOrCreateSessionKey(resolve(root, settings.web.sessionKeyFile)),
     secureCookies: settings.web.publicUrl.startsWith('https:'),

@@ -42,6 +42,7 @@ import { registerCaseRoutes } from './routes/case-routes';
 import { registerEventRoutes } from './routes/event-routes';
 import { registerOpenCaseRoutes } from './routes/open-case-routes';
 import { registerAccessLogRoutes } from './routes/access-log-routes';
+import { registerCaseAuditRoutes } from './routes/case-audit-routes';
 import { registerOverviewRoutes } from './routes/overview-routes';
 import { type CodecEndpointOptions, registerCodecRoutes } from './routes/codec-routes';
 import { registerSessionRoutes } from './routes/session-routes';
@@ -223,6 +224,7 @@ export async function buildWebServer(deps: WebDependencies, options: WebOptions)
   registerCaseRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerOpenCaseRoutes(app, deps);
+  registerCaseAuditRoutes(app, deps);
   registerAccessLogRoutes(app, deps);
   registerApiRoutes(app, deps);
   registerOverviewRoutes(app, deps, options);

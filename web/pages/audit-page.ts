@@ -7,6 +7,7 @@
 import type { AuditReading, AuditSummary } from '../audit-summary';
 import { type SafeHtml, html } from '../html';
 import { messageBox } from './layout';
+import { CASE_AUDIT_URL } from './case-audit-page';
 import { timeText } from './format';
 
 /** Where the full HTML report is served. */
@@ -74,16 +75,25 @@ function summaryBody(s: AuditSummary): SafeHtml {
     <p><a href="${AUDIT_REPORT_URL}">Åpne hele revisjonsrapporten</a> (alle stier steg for steg, diagrammer og mutasjonstabellen).</p>`;
 }
 
+/** The way to the audit of the cases that really ran, on every state of this page. */
+function realCasesLink(): SafeHtml {
+  return html`<p class="notice">
+    <a href="${CASE_AUDIT_URL}">Revisjon av sakene</a>: kontroller de virkelige sakene ved en skole i en periode mot rutinen (frister,
+    dokumenter, elevens stemme, meldinger), med funn som CSV for skoleeier.
+  </p>`;
+}
+
 export function auditPage(reading: AuditReading): SafeHtml {
   if (reading.kind === 'missing') {
     return html`<h1>Revisjon</h1>
-      ${messageBox('notice', 'Det finnes ingen revisjonsrapport ennå.')} ${howToMake()}`;
+      ${realCasesLink()} ${messageBox('notice', 'Det finnes ingen revisjonsrapport ennå.')} ${howToMake()}`;
   }
   if (reading.kind === 'unreadable') {
     return html`<h1>Revisjon</h1>
-      ${messageBox('error', html`Revisjonsrapporten kunne ikke leses: ${reading.reason}.`)} ${howToMake()}`;
+      ${realCasesLink()} ${messageBox('error', html`Revisjonsrapporten kunne ikke leses: ${reading.reason}.`)} ${howToMake()}`;
   }
   return html`<h1>Revisjon</h1>
+    ${realCasesLink()}
     <p>
       Revisjonen går gjennom hver rutine: den lager stier gjennom alle steg og overganger, sjekker reglene på hver sti, spiller stiene av
       mot den virkelige saksflyten og kontrollerer at feil lagt inn med vilje blir fanget.

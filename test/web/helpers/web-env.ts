@@ -118,7 +118,13 @@ export async function createWebTestEnv(
       where.keys ? new CaseIds(where.keys.caseIdKey) : testCaseIds,
     );
     const archiveDir = join(dir, 'arkiv');
-    const deps = composeWebDependencies({ cases, database, archiveDir, schools });
+    const deps = composeWebDependencies({
+      cases,
+      database,
+      archiveDir,
+      schools,
+      pseudonymKey: where.keys?.caseIdKey ?? Buffer.alloc(32, 9),
+    });
     for (const [username, user] of Object.entries(USERS)) await deps.userStore.create({ username, ...user, password: PASSWORD });
     worker = await buildWorker({
       connection: nativeConnection,
