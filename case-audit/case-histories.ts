@@ -63,6 +63,25 @@ export async function fetchCaseRuns(client: Client, listed: ListedCase, codecs: 
   return runs;
 }
 
+/**
+ * One chain per case: a reset leaves the run it reset (terminated) beside the run it made, and
+ * visibility lists both; they share the workflow id and the chain's first run, and the newer run
+ * (which holds the reset and all that came after) is the case. Chains of other cases of the same
+ * pupil (a case opened again after closing) start from another run and are kept.
+ */
+export function latestChains(chains: readonly { workflowId: string; runs: readonly CaseRun[] }[]): number[] {
+  const latest = new Map<string, number>();
+  chains.forEach((chain, i) => {
+    const first = chain.runs[0];
+    if (!first) return;
+    const key = `${chain.workflowId}\u0000${first.firstExecutionRunId || first.runId}`;
+    const seen = latest.get(key);
+    const startedOf = (j: number) => chains[j]!.runs[chains[j]!.runs.length - 1]!.startedAtMs;
+    if (seen === undefined || startedOf(i) > startedOf(seen)) latest.set(key, i);
+  });
+  return [...latest.values()].sort((a, b) => a - b);
+}
+
 /** Runs `work` over `items` with at most `limit` at a time; results in the items' order. */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);

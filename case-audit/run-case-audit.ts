@@ -12,7 +12,7 @@ import { EXIT } from '../app/exit-codes';
 import type { TemporalSettings } from '../app/settings';
 import { caseDataConverter, connectClient, keyRingOf } from '../app/temporal';
 import { auditCase } from './audit-case';
-import { type CaseScope, type ListedCase, fetchCaseRuns, listAuditedCases, mapWithConcurrency } from './case-histories';
+import { type CaseScope, type ListedCase, fetchCaseRuns, latestChains, listAuditedCases, mapWithConcurrency } from './case-histories';
 import type { CaseRun } from './history-run';
 import { type AuditedCase, type CaseAuditReport, buildCaseAuditReport } from './report';
 import { renderFindingsCsv } from './render-csv';
@@ -87,10 +87,11 @@ export async function auditCases(options: Omit<CaseAuditOptions, 'outDir'>): Pro
     fetchMs += performance.now() - fetchStarted;
     const names = await pupilNamesOf(chains, options);
     const replayStarted = performance.now();
-    const cases: AuditedCase[] = chains
-      .filter((runs) => runs.length > 0)
-      .map((runs, i) =>
-        auditCase(listed[i]!.workflowId, runs, now.getTime(), {
+    const kept = latestChains(chains.map((runs, i) => ({ workflowId: listed[i]!.workflowId, runs })));
+    const cases: AuditedCase[] = kept
+      .filter((i) => chains[i]!.length > 0)
+      .map((i) =>
+        auditCase(listed[i]!.workflowId, chains[i]!, now.getTime(), {
           pseudonymise: options.pseudonymise ?? false,
           ...(pseudonymKey ? { pseudonymKey } : {}),
           pupilName: (school, pupil) => names.get(`${school}\u0000${pupil}`),

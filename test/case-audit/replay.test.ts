@@ -3,6 +3,7 @@
  * history (old and new versions of every procedure) conforms, and a copy altered in one place, as
  * a case changed outside its procedure would be, does not.
  */
+import { latestChains } from '../../case-audit/case-histories';
 import { replayCase } from '../../case-audit/replay-case';
 import { redriveRun } from '../../case-audit/redrive';
 import {
@@ -172,4 +173,17 @@ describe('an altered copy of a recorded history does not conform', () => {
     const run = await readRun(history);
     expect(replayCase(recordedWorkflowId(run), [run]).issues.map((x) => x.kind)).toContain('terminated');
   });
+});
+
+test('a reset leaves the run it reset beside the new one: the case is audited once, by the newer; a second case of the pupil is kept', async () => {
+  const run = await readRun(historyOf(FILE));
+  const reset = { ...run, runId: 'tilbakestilt', startedAtMs: run.startedAtMs + 1000 };
+  const secondCase = { ...run, runId: 'ny-sak', firstExecutionRunId: 'ny-sak', startedAtMs: run.startedAtMs + 5000 };
+  const chains = [
+    { workflowId: 'w', runs: [run] },
+    { workflowId: 'w', runs: [reset] },
+    { workflowId: 'w', runs: [secondCase] },
+    { workflowId: 'other', runs: [run] },
+  ];
+  expect(latestChains(chains)).toEqual([1, 2, 3]);
 });

@@ -67,6 +67,22 @@ test('the JSON report has exactly the seeded findings (rule, case, days late), n
   expect(exitCode).toBe(9);
 });
 
+test("the school's summary: its cases, the one not conforming, the findings per rule and the median days to first contact", () => {
+  // Days from the first absence to the first contact: 4 and 7 (tiltaksplan on time and late), 15
+  // (Rælingen), 16 (plan for skolenærvær), 2 (Hardanger), 4 (the forged case): median (4 + 7) / 2.
+  expect(report.schools).toEqual([
+    {
+      schoolId: scenario.schoolId,
+      cases: 6,
+      conforming: 5,
+      withoutFindings: 3,
+      findings: 4,
+      findingsByRule: { conformance: 1, 'deadline-missed': 2, 'first-contact-late': 1 },
+      medianDaysToFirstContact: 5.5,
+    },
+  ]);
+});
+
 test('only the case changed by hand fails conformance; every other history is one its procedure could produce', () => {
   const forged = scenario.expected.find((f) => f.rule === 'conformance')!.workflowId;
   expect(report.cases.filter((c) => !c.conforming).map((c) => c.caseRef)).toEqual([forged]);

@@ -54,7 +54,8 @@ describe('runCaseAuditCli', () => {
       pseudonymised: false,
       timings: { fetchMs: 0, replayMs: 0, totalMs: 0 },
     });
-    return { ...built, summary: { ...built.summary, findings, findingsByRule: findings ? { 'deadline-missed': findings } : {} } };
+    const findingsByRule: Record<string, number> = findings ? { 'deadline-missed': findings } : {};
+    return { ...built, summary: { ...built.summary, findings, findingsByRule } };
   };
 
   async function run(argv: string[], outcome: () => Promise<CaseAuditOutcome>) {
