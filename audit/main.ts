@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { procedureDot, renderSvg } from '../diagrams';
 import { type ProcedureDefinition, type ProcedureRegistry, procedureRegistry } from '../machines/registry';
+import { runCaseAuditCli } from '../cli/case-audit';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
 import { type ConformanceOptions, ConformanceRunner } from './conformance';
 import { checkDeadlineCoverage, checkInvariants } from './invariants';
@@ -230,6 +231,7 @@ export function summaryLines(run: AuditRun): string[] {
 }
 
 export const USAGE = `Bruk: npm run audit -- [--procedure <id>] [--out <mappe>] [--skip-mutations] [--concurrency <n>]
+       npm run audit -- --cases [--school SKOLE] [--from DATO] [--to DATO] …   (de virkelige sakene; --cases --help)
 
   --procedure <id>   revider bare denne rutinen (nyeste versjon)
   --out <mappe>      hvor rapporten skrives (standard reports/audit)
@@ -290,6 +292,10 @@ export function parseAuditArgs(argv: readonly string[]): AuditOptions & { help: 
 }
 
 async function main(): Promise<void> {
+  // `--cases`: the audit of the cases that really ran (case-audit/), not of the model.
+  if (process.argv.slice(2).includes('--cases')) {
+    process.exit(await runCaseAuditCli(process.argv.slice(2)));
+  }
   let options;
   try {
     options = parseAuditArgs(process.argv.slice(2));
