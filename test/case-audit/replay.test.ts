@@ -3,7 +3,14 @@
  * history (old and new versions of every procedure) conforms, and a copy altered in one place, as
  * a case changed outside its procedure would be, does not.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Payload } from '@temporalio/common';
+import { AesGcmPayloadCodec } from '../../app/payload-codec';
+import { loadOrCreateKeyRing } from '../../app/payload-keys';
 import { latestChains } from '../../case-audit/case-histories';
+import { PayloadReader, readCaseRun } from '../../case-audit/history-run';
 import { replayCase } from '../../case-audit/replay-case';
 import { redriveRun } from '../../case-audit/redrive';
 import {
@@ -186,4 +193,29 @@ test('a reset leaves the run it reset beside the new one: the case is audited on
     { workflowId: 'other', runs: [run] },
   ];
   expect(latestChains(chains)).toEqual([1, 2, 3]);
+});
+
+test('a history sealed with the case data converter (AES-GCM) reads as the plain one with the codec, and cannot be read without it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'case-audit-keys-'));
+  try {
+    const codec = new AesGcmPayloadCodec(loadOrCreateKeyRing(join(dir, 'keys.json')));
+    const history = historyOf(FILE);
+    // Every `payloads` list in the history is sealed, as the client's and the worker's codec leaves them.
+    const seal = async (node: unknown): Promise<void> => {
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      if (Array.isArray(record.payloads)) record.payloads = await codec.encode(record.payloads as Payload[]);
+      for (const value of Object.values(record))
+        if (typeof value === 'object' && value !== null && value !== record.payloads) await seal(value);
+    };
+    for (const event of history.events) await seal(event);
+    const sealed = await readCaseRun(history, new PayloadReader([codec]));
+    const plain = await readRun(historyOf(FILE));
+    expect(sealed.input).toEqual(plain.input);
+    expect(sealed.activations).toEqual(plain.activations);
+    expect(redriveRun(sealed, recordedWorkflowId(plain)).mismatch).toBeUndefined();
+    await expect(readCaseRun(history, new PayloadReader())).rejects.toThrow();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
