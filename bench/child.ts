@@ -4,6 +4,7 @@
  * ends the process with code 1; the parent reports it.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { type CaseAuditTask, runCaseAuditBench } from './case-audit-phase';
 import { type CaseListTask, runCaseListBench } from './case-list';
 import { type WorkerTask, runWorkerSideBySide } from './cases-in-worker';
 import { type DatabasePhaseTask, runDatabasePhase } from './database-phase';
@@ -20,7 +21,15 @@ export interface PlainPhaseTask {
 }
 
 export type ChildTask =
-  WriteDataTask | MeasureTask | DatabasePhaseTask | CaseListTask | LoadTask | DetectionDispatchTask | WorkerTask | PlainPhaseTask;
+  | WriteDataTask
+  | MeasureTask
+  | DatabasePhaseTask
+  | CaseListTask
+  | LoadTask
+  | DetectionDispatchTask
+  | WorkerTask
+  | CaseAuditTask
+  | PlainPhaseTask;
 
 /** A phase's lines, prefixed with its name, below the parent's. */
 const logFor =
@@ -64,6 +73,9 @@ async function run(task: ChildTask): Promise<unknown> {
     case 'load':
       quietTemporal();
       return runLoadBench(task.options, logFor('load'));
+    case 'case-audit':
+      quietTemporal();
+      return runCaseAuditBench(task.options, logFor('case audit'));
   }
 }
 

@@ -13,7 +13,7 @@
  *
  * Usage: npm run bench -- [--pupils N] [--sizes N,N,...] [--seed S] [--procedure ID] [--runs R]
  *                         [--databases memory,sqlite,postgres] [--phases intake,databases,case-list]
- *                         [--open-cases N] [--load-cases N] [--load-concurrency C] [--load-timeout MIN]
+ *                         [--open-cases N] [--audit-cases N] [--load-cases N] [--load-concurrency C] [--load-timeout MIN]
  *
  * Exits 1 only when something fails (a child process, an import error, SQL and detect()
  * disagreeing, the databases delivering different triggers, PostgreSQL not starting, the load
@@ -26,6 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type PostgresServer, createDatabase } from '../scripts/lib/postgres-server';
 import { type AuditPhaseResult, auditFigures, auditReport, runAuditPhase } from './audit-phase';
+import { type CaseAuditBenchResult, DEFAULT_CASE_AUDIT_OPTIONS, caseAuditFigures, caseAuditReport } from './case-audit-phase';
 import { type CaseListResult, DEFAULT_CASE_LIST_OPTIONS, caseListReport } from './case-list';
 import { DEFAULT_WORKER_OPTIONS, type WorkerSideBySide } from './cases-in-worker';
 import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
@@ -43,7 +44,18 @@ import type { WriteDataResult } from './write-data';
  * The bench's phases: intake and detection per size, the databases per size, the case list, the
  * whole audit, and the load on one worker.
  */
-export const BENCH_PHASES = ['intake', 'databases', 'machines', 'history', 'worker', 'detection', 'case-list', 'audit', 'load'] as const;
+export const BENCH_PHASES = [
+  'intake',
+  'databases',
+  'machines',
+  'history',
+  'worker',
+  'detection',
+  'case-list',
+  'audit',
+  'case-audit',
+  'load',
+] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 /** What runs without --phases: everything but the load phase (another 20–30 minutes at 10 000 cases), which runs only when asked for. */
 export const DEFAULT_PHASES: readonly BenchPhase[] = BENCH_PHASES.filter((p) => p !== 'load');
@@ -65,6 +77,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --phases LIST     phases to run (default all but load): ${BENCH_PHASES.join(',')}
   --open-cases N    open cases for the case-list phase (default 10000)
   --list-requests R timed requests per variant of the case list (default 12; 30 alone via bench/case-list.ts)
+  --audit-cases N   real cases the case-audit phase opens, runs and audits (default 10000)
   --load-cases N    cases the load phase opens and updates (default 10000)
   --load-concurrency C  requests in flight in the load phase (default 32)
   --load-timeout MIN    time limit of the load phase in minutes; exceeding it fails (default 30)
@@ -93,6 +106,8 @@ export interface BenchOptions {
   /** Open cases in visibility for the case-list phase, and timed requests per variant. */
   openCases: number;
   listRequests: number;
+  /** Real cases the case-audit phase opens and audits. */
+  auditCases: number;
   /** Cases the load phase opens and updates, requests it keeps in flight, and its time limit. */
   loadCases: number;
   loadConcurrency: number;
@@ -115,6 +130,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       phases: { type: 'string', default: DEFAULT_PHASES.join(',') },
       'open-cases': { type: 'string', default: String(DEFAULT_CASE_LIST_OPTIONS.cases) },
       'list-requests': { type: 'string', default: String(LIST_REQUESTS) },
+      'audit-cases': { type: 'string', default: String(DEFAULT_CASE_AUDIT_OPTIONS.cases) },
       'load-cases': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.cases) },
       'load-concurrency': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.concurrency) },
       'load-timeout': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.timeoutMs / 60_000) },
@@ -147,6 +163,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     phases: parsePhases(values.phases),
     openCases: integer('open-cases', values['open-cases'], 1),
     listRequests: integer('list-requests', values['list-requests'], 1),
+    auditCases: integer('audit-cases', values['audit-cases'], 1),
     loadCases: integer('load-cases', values['load-cases'], 1),
     loadConcurrency: integer('load-concurrency', values['load-concurrency'], 1),
     loadTimeoutMs: minutes('load-timeout', values['load-timeout']) * 60_000,
@@ -268,6 +285,7 @@ export async function main(argv: string[]): Promise<number> {
   let caseList: CaseListResult | undefined;
   let load: LoadResult | undefined;
   let audit: AuditPhaseResult | undefined;
+  let caseAudit: CaseAuditBenchResult | undefined;
   /** Phases that broke, each with why: their figures are missing, the others are reported. */
   const failedPhases: string[] = [];
   /** Phases that report their own figures and table, in the order they ran. */
@@ -389,6 +407,13 @@ export async function main(argv: string[]): Promise<number> {
       console.log('[audit] the whole audit (every procedure, with mutations), in a fresh process ...');
       audit = await runAuditPhase((line) => console.log(`  [audit] ${line}`));
     });
+    await attempt('case-audit', async () => {
+      console.log(`[case audit] ${int(options.auditCases)} real cases opened, run and audited, in a fresh process ...`);
+      caseAudit = await runChild<CaseAuditBenchResult>({
+        role: 'case-audit',
+        options: { ...DEFAULT_CASE_AUDIT_OPTIONS, cases: options.auditCases },
+      });
+    });
     await attempt('load', async () => {
       console.log(`[load] ${int(options.loadCases)} cases on one worker, ${options.loadConcurrency} in flight, in a fresh process ...`);
       load = await runChild<LoadResult>({
@@ -411,12 +436,14 @@ export async function main(argv: string[]): Promise<number> {
   if (load) console.log(loadReport(load));
   for (const r of reported) console.log(`\n${r.report}`);
   if (audit) console.log(auditReport(audit));
+  if (caseAudit) console.log(caseAuditReport(caseAudit));
   const figures: BenchFigure[] = [
     ...intakeFigures(results),
     ...databaseFigures(databaseResults),
     ...reported.flatMap((r) => r.figures),
     ...(caseList ? caseListFigures(caseList) : []),
     ...(audit ? auditFigures(audit) : []),
+    ...(caseAudit ? caseAuditFigures(caseAudit) : []),
     ...(load ? loadFigures(load) : []),
   ];
   console.log(`\nEvery figure beside its baseline from the same run (written to ${path.relative(process.cwd(), options.resultsFile)}):\n`);

@@ -18,6 +18,8 @@ function describeTask(task: ChildTask): string {
       return `the case list with ${task.options.cases} open cases`;
     case 'load':
       return `the load phase with ${task.options.cases} cases`;
+    case 'case-audit':
+      return `the audit of ${task.options.cases} real cases`;
     case 'machines':
     case 'history':
       return `the ${task.role} phase`;
