@@ -9,7 +9,7 @@ import { delayName } from '../machines/labels';
 import type { CaseRun } from './history-run';
 import { replayCase } from './replay-case';
 import { type CaseFinding, checkCase, daysToFirstContact } from './checks';
-import { caseSteps, labelAt } from './case-steps';
+import { caseSteps, clausesAt, labelAt, pathAt } from './case-steps';
 import type { AuditedCase } from './report';
 
 /** How the report names people. */
@@ -49,6 +49,9 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
   // older or hand-made id may hold the pupil's id: the governor's report never relies on that.
   const caseRef = naming.pseudonymise ? pseudonym(key, 'sak', schoolId, `workflow/${workflowId}`) : workflowId;
   const toReportFinding = (f: CaseFinding) => reportFinding(f, caseRef);
+  // A change outside the procedure breaks no one clause: it cites the clauses of the step the case was in when it happened.
+  const route = host?.machineState().route ?? [];
+  const clausesWhen = (at: string) => (procedure && route.length > 0 ? clausesAt(procedure, pathAt(route, Date.parse(at))) : []);
   const conformanceFindings: CaseFinding[] = replayed.issues.map((i) => ({
     rule: 'conformance',
     severity: 'high',
@@ -58,7 +61,7 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
     pupilId: facts.pupilId,
     procedureId: procedure?.id ?? first.input.procedureId,
     procedureVersion: procedure?.version ?? first.input.procedureVersion ?? 1,
-    clauses: [],
+    clauses: clausesWhen(i.at),
     at: i.at,
     message: naming.pseudonymise ? i.summary : i.message,
   }));
@@ -88,7 +91,6 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
     };
   }
   const view = host.view(workflowId, replayed.open ? nowMs : replayed.lastAtMs);
-  const { route } = host.machineState();
   const steps = caseSteps(route, view.timeline, view.status === 'closed');
   const policy = (host.context().policy ?? {}) as Record<string, unknown>;
   const checked = { procedure, view, steps, route, policy, nowMs, effectTimeline: host.rules.effectTimeline };

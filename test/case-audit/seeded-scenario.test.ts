@@ -65,6 +65,11 @@ test('the JSON report has exactly the seeded findings (rule, case, days late), n
     .sort();
   expect(found).toEqual(scenario.expected.map(key).sort());
   expect(exitCode).toBe(9);
+  // Every finding cites clauses of its procedure and says what happened in Norwegian.
+  for (const f of report.cases.flatMap((c) => c.findings)) {
+    expect(f.clauses.length).toBeGreaterThan(0);
+    expect(f.message).toMatch(/[æøå]|Frist|Saken|Første/);
+  }
 });
 
 test("the school's summary: its cases, the one not conforming, the findings per rule and the median days to first contact", () => {
