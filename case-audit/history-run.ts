@@ -40,6 +40,8 @@ export interface ActivationCommands {
   activities: { eventId: number; name: string; input: unknown }[];
   /** Timers started: their duration in milliseconds. */
   timers: { timerId: string; durationMs: number }[];
+  /** Timers cancelled (the case was woken before its deadline). */
+  timersCancelled: number;
   /** Case search attributes upserted (the SDK's own `TemporalChangeVersion` left out), name → JSON value. */
   upserts: Record<string, unknown>[];
   memos: Record<string, unknown>[];
@@ -121,7 +123,14 @@ function searchAttributeValues(fields: Record<string, temporal.api.common.v1.IPa
   return out;
 }
 
-const emptyCommands = (): ActivationCommands => ({ activities: [], timers: [], upserts: [], memos: [], updateOutcomes: [] });
+const emptyCommands = (): ActivationCommands => ({
+  activities: [],
+  timers: [],
+  timersCancelled: 0,
+  upserts: [],
+  memos: [],
+  updateOutcomes: [],
+});
 
 /** Reads one run's history. */
 export async function readCaseRun(history: History, reader: PayloadReader): Promise<CaseRun> {
@@ -214,6 +223,9 @@ export async function readCaseRun(history: History, reader: PayloadReader): Prom
         commandsOf(current, eventId).timers.push({ timerId: t.timerId ?? '', durationMs: timeMs(t.startToFireTimeout) });
         break;
       }
+      case EventType.EVENT_TYPE_TIMER_CANCELED:
+        commandsOf(current, eventId).timersCancelled += 1;
+        break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
         const u = event.workflowExecutionUpdateAcceptedEventAttributes!;
         const request = u.acceptedRequest;
@@ -304,7 +316,7 @@ export async function readCaseRun(history: History, reader: PayloadReader): Prom
         run.anomalies.push({ kind: 'timedOut', atMs: at, detail: '' });
         break;
       default:
-        // Scheduling and starting of tasks, cancelled timers: nothing the case's rules decide on its own.
+        // Scheduling and starting of tasks: nothing the case's rules decide on its own.
         break;
     }
   }

@@ -194,6 +194,8 @@ class RunRedrive {
     }
     if (wait.kind === 'timer') {
       if (this.woken(wait)) {
+        // The condition won: its timer is cancelled, unless it fired in the same activation.
+        if (!timerFired) this.expected.timersCancelled += 1;
         this.loop();
         return;
       }
@@ -347,6 +349,7 @@ class RunRedrive {
     );
     recorded.activities.forEach((a, i) => this.started.set(a.eventId, this.pendingStarts[i]!));
     this.pendingStarts = [];
+    same('Tidsfristene saken avbrøt', expected.timersCancelled, recorded.timersCancelled);
     same(
       'Tidsfristene saken startet (varighet i ms)',
       expected.timers.map((t) => t.durationMs),
@@ -407,7 +410,7 @@ export function asRecordedView(expected: unknown, recorded: unknown): unknown {
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function emptyCommands(): ActivationCommands {
-  return { activities: [], timers: [], upserts: [], memos: [], updateOutcomes: [] };
+  return { activities: [], timers: [], timersCancelled: 0, upserts: [], memos: [], updateOutcomes: [] };
 }
 
 export type { CaseWorkflowInput };

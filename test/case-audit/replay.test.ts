@@ -116,6 +116,16 @@ describe('an altered copy of a recorded history does not conform', () => {
     expect(what).toMatch(/Tidsfristene/);
   });
 
+  test('a deadline the case kept, cancelled anyway', async () => {
+    const what = await mismatchOf((h) => {
+      const fired = eventsOf(h, EventType.EVENT_TYPE_TIMER_FIRED)[0]!;
+      fired.eventType = EventType.EVENT_TYPE_TIMER_CANCELED;
+      fired.timerCanceledEventAttributes = { timerId: fired.timerFiredEventAttributes!.timerId ?? '' };
+      fired.timerFiredEventAttributes = null;
+    });
+    expect(what).toBeDefined();
+  });
+
   test('a search attribute set to a value the case never had', async () => {
     const what = await mismatchOf((h) => {
       const upsert = eventsOf(h, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).find(
