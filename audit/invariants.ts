@@ -27,6 +27,15 @@
  *   harm / report of concern (the seeds' explicit shortcuts: E.CW1, B.N3).
  * - `pupil-voice-before-measures` (D.2): measures or a cooperation agreement are accepted only
  *   once the pupil's voice is on file.
+ * - `pupil-voice-each-round` (D.2, and each procedure's own round of measures, e.g. C.3.3b): an
+ *   agreement of measures that moves the case into a measures step needs the pupil's voice filed
+ *   in the current stage. `pupil-voice-before-measures` reads the case-wide flag, which stays set
+ *   once the pupil was heard in an earlier round, so further measures without hearing the pupil
+ *   again passed it. Further follow-up agreed after an improvement (from stage 'monitoring') is no
+ *   new round: there the voice on file suffices (the Rælingen guide's D.2 says so in as many words).
+ * - `required-effects`: every step that enters a state whose meta names `requiredEffects` (the
+ *   notice or invitation a clause requires on entry, e.g. the school owner told when Trinn 2
+ *   starts, A.T2.2) issues them, with the parameters named there; the opening too.
  * - `child-welfare-first`: while a suspicion of harm waits for child welfare (not consulted,
  *   reported to or referred to), no measure, school-nurse conversation or referral to another
  *   service is accepted (the Rælingen guide E.CW1; the national duty to report to child welfare).
@@ -51,6 +60,7 @@ import type { PublicStage, StateMeta } from '../machines/meta';
 import type { ProcedureDefinition } from '../machines/registry';
 import { eventVariants } from './event-variants';
 import { EVENT_STEP_MS, type MachineIndex, activeStatePaths, createStepper, indexMachine, metaAt } from './model';
+import type { RequiredEffect } from '../machines/meta';
 import { type DeclaredEffect, type Replay, replayPath } from './replay';
 import { agreesMeasures, bupReferralProblem, isHarmPending, isLeavingResponsibility, isMeasureEvent } from './rules';
 import type { AuditPath, InvariantResult, PathStep } from './types';
@@ -62,6 +72,9 @@ export const PATH_INVARIANTS = {
   'escalation-after-evaluation':
     'Saken løftes til andre tjenester bare etter evaluering, frist, dokumentert beslutning eller mistanke om omsorgssvikt.',
   'pupil-voice-before-measures': 'Elevens stemme er dokumentert før tiltak avtales (Udir).',
+  'pupil-voice-each-round':
+    'Elevens stemme er dokumentert i denne runden før en ny runde med tiltak avtales, ikke bare en gang tidligere i saken (videre oppfølging etter bedring unntatt).',
+  'required-effects': 'Når saken går inn i et steg der rutinen krever en melding eller innkalling, sendes den hver gang.',
   'child-welfare-first': 'Ved mistanke om vold, overgrep eller omsorgssvikt kobles barnevernet inn før andre tiltak.',
   'bup-referral-conditions': 'Henvisning til BUP krever foresattes samtykke og at kommunale tiltak er prøvd.',
   'detection-facts-taken':
@@ -125,6 +138,68 @@ export interface CheckedStep {
   after: AnyMachineSnapshot;
   step: PathStep;
   taken: readonly string[];
+  /** The effects the step issued. */
+  effects: readonly DeclaredEffect[];
+}
+
+/** Does `effect` carry the name and every parameter `required` names? */
+function meets(effect: DeclaredEffect, required: RequiredEffect): boolean {
+  if (effect.name !== required.effect) return false;
+  const params = (effect.params ?? {}) as Record<string, unknown>;
+  return Object.entries(required.params ?? {}).every(([key, value]) => JSON.stringify(params[key]) === JSON.stringify(value));
+}
+
+const describeRequired = (required: RequiredEffect) => `${required.effect}${required.params ? ` ${JSON.stringify(required.params)}` : ''}`;
+
+/** `required-effects`: the states entered (active after, not before) issue what their clauses require. */
+function requiredEffectViolations(
+  index: MachineIndex,
+  before: AnyMachineSnapshot | undefined,
+  after: AnyMachineSnapshot,
+  effects: readonly DeclaredEffect[],
+  cause: string,
+): StepViolation[] {
+  const was = new Set(before ? activeStatePaths(before.value) : []);
+  const out: StepViolation[] = [];
+  for (const path of activeStatePaths(after.value).filter((p) => !was.has(p))) {
+    for (const required of metaAt(index, path)?.requiredEffects ?? []) {
+      if (effects.some((effect) => meets(effect, required))) continue;
+      out.push({
+        invariant: 'required-effects',
+        message: `${cause} førte saken inn i ${named(index, path)} uten ${describeRequired(required)}, som ${required.clause} krever.`,
+        signature: `${path} | ${describeRequired(required)}`,
+        state: path,
+      });
+    }
+  }
+  return out;
+}
+
+/** `pupil-voice-each-round`: agreeing measures into a measures step needs the pupil heard in this stage. */
+function pupilVoiceRoundViolations(index: MachineIndex, { before, after, step }: CheckedStep): StepViolation[] {
+  if (step.kind !== 'event' || !agreesMeasures(step.event) || after.status !== 'active') return [];
+  const [from] = activeStatePaths(before.value);
+  const [to] = activeStatePaths(after.value);
+  if (to === undefined || to === from || metaAt(index, to)?.stage !== 'measures') return [];
+  // Further follow-up agreed after an improvement is no new round of measures: the voice on file suffices (D.2).
+  if (from !== undefined && metaAt(index, from)?.stage === 'monitoring') return [];
+  const filed = new Set<string>(stageDocuments(before.context as Ctx).map((d) => d.kind));
+  const own = documentOf(step.event);
+  if (own) filed.add(own.kind);
+  if (filed.has('pupil-voice')) return [];
+  return [
+    {
+      invariant: 'pupil-voice-each-round',
+      message: `${describe(step)} førte saken fra ${named(index, from ?? '')} til ${named(index, to)} uten at elevens stemme var dokumentert i denne runden.`,
+      signature: `${step.event.type} | ${from ?? ''}`,
+      state: from ?? '',
+    },
+  ];
+}
+
+/** What the opening breaks: states entered without what their clauses require. */
+export function openingViolations(index: MachineIndex, replay: Pick<Replay, 'initial' | 'initialEffects'>): StepViolation[] {
+  return requiredEffectViolations(index, undefined, replay.initial, replay.initialEffects, 'Åpningen');
 }
 
 function requiredDocumentViolations(index: MachineIndex, { before, after, step, taken }: CheckedStep): StepViolation[] {
@@ -292,6 +367,8 @@ export function stepViolations(index: MachineIndex, checked: CheckedStep): StepV
   const { before, after, step } = checked;
   return [
     ...requiredDocumentViolations(index, checked),
+    ...requiredEffectViolations(index, before, after, checked.effects, describe(step)),
+    ...pupilVoiceRoundViolations(index, checked),
     ...escalationViolations(index, before, after, step),
     ...nationalRuleViolations(index, before, step),
     ...refusedDetectionFacts(index, after, stepTimeMs(step) + EVENT_STEP_MS),
@@ -369,8 +446,11 @@ export function checkInvariants(path: AuditPath, procedure: ProcedureDefinition)
   const replay = replayPath(procedure, path);
   const index = replay.index;
   const violations = new Map<StepInvariant, { message: string; stepIndex: number }[]>();
-  for (const v of refusedDetectionFacts(index, replay.initial, Date.parse(path.facts.openedAt) + EVENT_STEP_MS)) {
-    violations.set(v.invariant, [{ message: v.message, stepIndex: -1 }]);
+  for (const v of [
+    ...refusedDetectionFacts(index, replay.initial, Date.parse(path.facts.openedAt) + EVENT_STEP_MS),
+    ...openingViolations(index, replay),
+  ]) {
+    violations.set(v.invariant, [...(violations.get(v.invariant) ?? []), { message: v.message, stepIndex: -1 }]);
   }
   for (const step of replay.steps) {
     for (const v of stepViolations(index, step)) {
@@ -456,6 +536,47 @@ export interface Finding {
   pathIds: string[];
 }
 
+/** One fault one replayed path shows (see `Finding`). */
+export interface PathFinding {
+  invariant: string;
+  signature: string;
+  message: string;
+  state?: string;
+}
+
+/**
+ * The faults one path shows, replayed (`replay`) on `procedure`'s machine: the opening's and every
+ * step's violations, the step the machine refused ('path-replays'), and a dead end.
+ */
+export function replayFindings(
+  procedure: ProcedureDefinition,
+  path: AuditPath,
+  replay: Replay,
+  /** Which steps to judge (default all): the mutation check skips steps it knows judge as the original's. */
+  judged: (step: Replay['steps'][number]) => boolean = () => true,
+): PathFinding[] {
+  const out: PathFinding[] = [];
+  for (const v of openingViolations(replay.index, replay)) out.push(v);
+  for (const step of replay.steps.filter(judged)) {
+    for (const v of stepViolations(replay.index, step)) out.push({ ...v, message: `Steg ${step.index + 1}: ${v.message}` });
+  }
+  if (replay.error) {
+    out.push({
+      invariant: 'path-replays',
+      signature: replay.error.message,
+      message: `Steg ${replay.error.stepIndex + 1}: ${replay.error.message}`,
+    });
+    return out;
+  }
+  const end = deadEnd(procedure.machine, replay);
+  if (!end.passed) {
+    const last = replay.steps[replay.steps.length - 1];
+    const state = activeStatePaths((last ? last.after : replay.initial).value)[0] ?? '';
+    out.push({ invariant: 'no-dead-end', signature: state, message: end.message, state });
+  }
+  return out;
+}
+
 /**
  * Every distinct fault `paths` show on `procedure`'s machine: step violations, dead ends, paths
  * the machine refuses, and delays that never fire. Faults are told apart by invariant and
@@ -473,22 +594,8 @@ export function collectFindings(procedure: ProcedureDefinition, paths: readonly 
     }
   };
   for (const path of paths) {
-    const replay = replayPath(procedure, path);
-    for (const step of replay.steps) {
-      for (const v of stepViolations(replay.index, step)) {
-        add(v.invariant, v.signature, `Steg ${step.index + 1}: ${v.message}`, path.id, v.state);
-      }
-    }
-    if (replay.error) {
-      add('path-replays', `${replay.error.message}`, `Steg ${replay.error.stepIndex + 1}: ${replay.error.message}`, path.id);
-      continue;
-    }
-    const end = deadEnd(procedure.machine, replay);
-    if (!end.passed) {
-      const last = replay.steps[replay.steps.length - 1];
-      const state = activeStatePaths((last ? last.after : replay.initial).value)[0] ?? '';
-      add('no-dead-end', state, end.message, path.id, state);
-    }
+    for (const f of replayFindings(procedure, path, replayPath(procedure, path)))
+      add(f.invariant, f.signature, f.message, path.id, f.state);
   }
   for (const result of checkDeadlineCoverage(procedure, paths)) {
     if (!result.passed) add(result.invariant, result.message, result.message, `${procedure.id}/*`);

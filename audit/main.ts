@@ -21,9 +21,9 @@ import { PROJECT_ROOT } from '../scripts/lib/tools';
 import { type ConformanceOptions, ConformanceRunner } from './conformance';
 import { checkDeadlineCoverage, checkInvariants } from './invariants';
 import { runMutationCheck } from './mutations';
-import { coverage, generatePaths } from './paths';
+import { coverage, generatePathsWithStats } from './paths';
 import { type AuditReport, type ProcedureAuditResult, buildAuditReport, renderAuditHtml } from './report';
-import type { AuditPath, ConformanceResult, InvariantResult } from './types';
+import type { AuditPath, ConformanceResult, InvariantResult, MutationOutcome, MutationVerdict } from './types';
 
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'reports', 'audit');
 
@@ -84,7 +84,8 @@ async function auditProcedure(
   const durations: Record<string, number> = {};
   log(`[${position}] ${procedure.displayName} (${procedure.id}, versjon ${procedure.version})`);
 
-  const paths = await timed(durations, 'paths', () => generatePaths(procedure));
+  const generated = await timed(durations, 'paths', () => generatePathsWithStats(procedure));
+  const { paths } = generated;
   log(`  stier: ${paths.length} stier med ${paths.reduce((n, p) => n + p.steps.length, 0)} steg (${seconds(durations.paths!)})`);
 
   const cover = await timed(durations, 'coverage', () => coverage(procedure, paths));
@@ -115,17 +116,19 @@ async function auditProcedure(
   log(`  avspilling: ${replayed.filter((r) => r.passed).length}/${replayed.length} like modellen (${seconds(durations.conformance!)})`);
   for (const failure of replayed.filter((r) => !r.passed)) log(`    ✘ ${failure.pathId}: ${failure.message}`);
 
-  let mutations;
+  let mutations: MutationOutcome[] | undefined;
   if (options.mutations) {
     // Only paths that differ from an original path that replayed cleanly can show a mutant.
     const clean = new Set(paths.filter((p) => conformance.get(p.id)?.passed).map(pathSignature));
     let replayedMutantPaths = 0;
-    log('  mutasjonstest: lager mutanter og stier for hver av dem …');
+    log('  mutasjonstest: alle operatorer på alle steder, avgjort på modellens graf der det går …');
     // The mismatch behind each "true", in call order (the check runs one mutant at a time).
     const findings: string[] = [];
     const outcomes = await timed(durations, 'mutations', () =>
       runMutationCheck(procedure, {
         originalPaths: paths,
+        graphs: generated.graphs,
+        // Only for a mutant neither the original's paths nor its graph decide: its own paths on the real workflow.
         conformance: async (mutantPaths) => {
           const candidates = mutantPaths.filter((p) => !clean.has(pathSignature(p))).slice(0, options.mutantPathLimit);
           // Small batches: the first mismatch settles it, so the rest need not run.
@@ -143,15 +146,17 @@ async function auditProcedure(
       }),
     );
     mutations = outcomes.map((outcome) =>
-      outcome.caughtBy === 'conformance' && findings.length > 0
+      outcome.verdict === 'conformance-temporal' && findings.length > 0
         ? { ...outcome, detail: `Avspilling mot arbeidsflyten avvek: ${findings.shift()}` }
         : outcome,
     );
-    const killed = mutations.filter((m) => m.caughtBy !== null).length;
+    const count = (verdict: MutationVerdict) => (mutations ?? []).filter((m) => m.verdict === verdict).length;
     log(
-      `  mutasjonstest: ${killed}/${mutations.length} mutanter fanget, ${replayedMutantPaths} mutantstier spilt av (${seconds(durations.mutations!)})`,
+      `  mutasjonstest: ${mutations.length} mutanter: ${count('invariant')} fanget av invarianter, ` +
+        `${count('conformance-graph')} av avspilling på grafen, ${count('conformance-temporal')} på testserveren, ` +
+        `${count('equivalent')} ekvivalente, ${count('survived')} overlevde; ${replayedMutantPaths} mutantstier spilt av mot arbeidsflyten (${seconds(durations.mutations!)})`,
     );
-    for (const survivor of mutations.filter((m) => m.caughtBy === null)) log(`    ✘ overlevde: ${survivor.description}`);
+    for (const survivor of mutations.filter((m) => m.verdict === 'survived')) log(`    ✘ overlevde: ${survivor.description}`);
   }
 
   return {

@@ -275,8 +275,21 @@ export type ModelEvent = ModelCaseEvent | ModelDelayEvent;
 /** Label of a case event variant. */
 export const labelOf = (type: string, variant?: string): string => (variant ? `${type}[${variant}]` : type);
 
+/** The transitions `event` selects in `snapshot` (what `snapshot.can` decides, from one look). */
+export function selectedBy(snapshot: ModelSnapshot, event: CaseEvent): { target?: unknown; actions: unknown[] }[] {
+  return snapshot.machine.machine.getTransitionData(snapshot.machine as never, event as never) as unknown as {
+    target?: unknown;
+    actions: unknown[];
+  }[];
+}
+
+/** Does the machine in `snapshot` take `event` (a transition with a target or actions)? */
+export function takes(snapshot: ModelSnapshot, event: CaseEvent): boolean {
+  return selectedBy(snapshot, event).some((t) => t.target !== undefined || t.actions.length > 0);
+}
+
 /** A model snapshot of `host` at model time `clockMs`. */
-function modelSnapshot(host: CaseHost<MachineStep>, clockMs: number, eventCount: number): ModelSnapshot {
+export function modelSnapshot(host: CaseHost<MachineStep>, clockMs: number, eventCount: number): ModelSnapshot {
   return {
     status: 'active',
     output: undefined,
@@ -308,7 +321,7 @@ function namedGuards(guard: unknown, out: [string, unknown][] = []): [string, un
 }
 
 /** A context with every collection filled and every flag set, so guards read past their first test. */
-function richContext(base: CaseContext<unknown>, atMs: number): CaseContext<unknown> {
+export function richContext(base: CaseContext<unknown>, atMs: number): CaseContext<unknown> {
   const kinds = documentKindSchema.options;
   return {
     ...base,
@@ -521,6 +534,11 @@ function relevantKinds(index: MachineIndex, value: unknown, cache: Map<string, r
 /** Options of a procedure model. */
 export interface ModelOptions {
   policyOverrides?: Record<string, unknown>;
+  /**
+   * The key plan to use instead of probing this machine's guards: a mutant's model takes its
+   * original's, so both key and offer events alike (a mutant's guards read no more than the original's).
+   */
+  keyPlan?: KeyPlan;
 }
 
 /** A procedure model: the actor logic for `xstate/graph` and what the path generator needs beside it. */
@@ -531,6 +549,12 @@ export interface ProcedureModel {
   initial: ModelSnapshot;
   /** Every event the snapshot can take, in a fixed order (memoised per snapshot). */
   events(snapshot: ModelSnapshot): ModelEvent[];
+  /**
+   * Every payload variant of the event types given that could be sent now (none while a timer
+   * falls due first), before `events` drops those the machine refuses and merges those that
+   * behave alike: the mutation check compares two machines on each one.
+   */
+  variants(snapshot: ModelSnapshot, types: readonly EventType[]): ModelCaseEvent[];
   /** The behaviour-deciding key of a snapshot. */
   serialize(snapshot: ModelSnapshot): string;
   /** The next snapshot (memoised per snapshot and event label). */
@@ -547,7 +571,7 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
   const index = stepper.index;
   // The history the procedure's guards read, summarised by its definition (machines/procedure-definition.ts).
   const history = procedure.historySummary;
-  const keyPlan = cachedKeyPlan(procedure.machine, input);
+  const keyPlan = options.keyPlan ?? cachedKeyPlan(procedure.machine, input);
   const keyFields = keyPlan.fields.filter((field) => !history?.replaces.includes(field));
   const kindsCache = new Map<string, readonly string[]>();
 
@@ -641,6 +665,50 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
   const allowedCache = new Map<string, EventType[]>();
   // States at the same model time share their payloads (events are data; nothing mutates them).
   const variantsCache = new Map<string, EventVariant[]>();
+
+  /** Every payload variant of `type` at `atMs`, each sent by someone the workflow lets send it. */
+  const sendable = (
+    snapshot: ModelSnapshot,
+    type: EventType,
+    atMs: number,
+    eventId: string,
+    consents: readonly string[],
+  ): ModelCaseEvent[] => {
+    const variantsKey = `${type}|${atMs}|${eventId}|${consents.join(',')}`;
+    let variants = variantsCache.get(variantsKey);
+    if (!variants) {
+      variants = eventVariants(type, atMs, eventId, consents as CaseContext<unknown>['consents']);
+      variantsCache.set(variantsKey, variants);
+    }
+    const senders = authorisedRoles(snapshot.machine, type, procedure.extraSenders);
+    const out: ModelCaseEvent[] = [];
+    for (const built of variants) {
+      const { variant } = built;
+      // The workflow refuses a sender whose role may not take this step. A variant built
+      // for a particular sender (`by=…`) is then impossible; any other is sent by someone
+      // who may (machines/authorization.ts).
+      let { event } = built;
+      if (!senders.includes(event.actor.role)) {
+        if (variant?.includes('by=')) continue;
+        const role = PREFERRED_SENDERS.find((r) => senders.includes(r)) ?? senders[0];
+        if (!role) continue;
+        event = { ...event, actor: { role, userId: `modell-${role}` } };
+      }
+      out.push({ type: labelOf(type, variant), kind: 'event', via: viaOf(type), ...(variant ? { variant } : {}), event });
+    }
+    return out;
+  };
+
+  /** Every variant of every event type in `types` the snapshot could be sent now, merged or not (see `ProcedureModel.variants`). */
+  const variants = (snapshot: ModelSnapshot, types: readonly EventType[]): ModelCaseEvent[] => {
+    if (snapshot.machine.status !== 'active') return [];
+    const earliest = snapshot.host.nextTimer();
+    const atMs = snapshot.clockMs + EVENT_STEP_MS;
+    if (earliest && earliest.dueAtMs <= atMs) return [];
+    const consents = (snapshot.machine.context as CaseContext<unknown>).consents;
+    const eventId = `modell-${snapshot.eventCount + 1}`;
+    return types.flatMap((type) => sendable(snapshot, type, atMs, eventId, consents));
+  };
   const events = (snapshot: ModelSnapshot): ModelEvent[] => {
     const cached = eventsCache.get(snapshot);
     if (cached) return cached;
@@ -660,35 +728,13 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
         for (const type of types) {
           // Variants that take the same transitions and change the key alike are one edge.
           const seen = new Set<string>();
-          const variantsKey = `${type}|${atMs}|${eventId}|${consents.join(',')}`;
-          let variants = variantsCache.get(variantsKey);
-          if (!variants) {
-            variants = eventVariants(type, atMs, eventId, consents);
-            variantsCache.set(variantsKey, variants);
-          }
-          const senders = authorisedRoles(snapshot.machine, type, procedure.extraSenders);
-          for (const built of variants) {
-            const { variant } = built;
-            // The workflow refuses a sender whose role may not take this step. A variant built
-            // for a particular sender (`by=…`) is then impossible; any other is sent by someone
-            // who may (machines/authorization.ts).
-            let { event } = built;
-            if (!senders.includes(event.actor.role)) {
-              if (variant?.includes('by=')) continue;
-              const role = PREFERRED_SENDERS.find((r) => senders.includes(r)) ?? senders[0];
-              if (!role) continue;
-              event = { ...event, actor: { role, userId: `modell-${role}` } };
-            }
-            // What `snapshot.can` decides, from one look at the enabled transitions.
-            const selected = snapshot.machine.machine.getTransitionData(snapshot.machine as never, event as never) as unknown as {
-              target?: unknown;
-              actions: unknown[];
-            }[];
+          for (const candidate of sendable(snapshot, type, atMs, eventId, consents)) {
+            const selected = selectedBy(snapshot, candidate.event);
             if (!selected.some((t) => t.target !== undefined || t.actions.length > 0)) continue;
-            const signature = JSON.stringify([selected.map((t) => index.byDefinition.get(t)?.id), effectOf(event)]);
+            const signature = JSON.stringify([selected.map((t) => index.byDefinition.get(t)?.id), effectOf(candidate.event)]);
             if (seen.has(signature)) continue;
             seen.add(signature);
-            out.push({ type: labelOf(type, variant), kind: 'event', via: viaOf(type), ...(variant ? { variant } : {}), event });
+            out.push(candidate);
           }
         }
       }
@@ -737,5 +783,5 @@ export function createProcedureModel(procedure: ProcedureDefinition, facts: Case
     getPersistedSnapshot: (snapshot) => snapshot,
   };
 
-  return { procedure, facts, logic, initial, events, serialize, step, keyPlan, index };
+  return { procedure, facts, logic, initial, events, variants, serialize, step, keyPlan, index };
 }

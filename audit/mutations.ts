@@ -1,340 +1,35 @@
 /**
- * Mutation testing of the audit: deliberate faults are put into COPIES of a procedure's machine
- * (the chart config is copied on write and rebuilt with `createMachine(config, implementations)`;
- * the registered machine is never touched), each copy gets its own generated paths, and the
- * audit must notice the fault:
- * - by an invariant: the mutant's paths show a fault (`collectFindings`) the original's do not;
- * - by conformance, when the audit command passes the replay of the mutant's paths against the
- *   real workflow (which runs the original machine);
- * - by replay on the original machine with the pure API, both ways (the mutant's paths on the
- *   original, the original's paths on the mutant): the model-level stand-in for conformance.
+ * Mutation testing of the audit: every operator of `mutation-operators.ts` at every place it
+ * applies puts a fault into a copy of a procedure's machine, and the audit must tell the copy
+ * from the original. Most mutants are decided on the model, fast; only what the model cannot
+ * decide costs generated paths and the time-skipping server:
  *
- * The faults are chosen from the chart by rule, not by state name, so every procedure gets them
- * and a renamed state does not break the list:
- * - drop-transition: the procedure's own closing (a human event from a follow-up-after-improvement
- *   state into a final state) is removed;
- * - remove-required-document: the guard that checks a leaving state's documents (a guard that
- *   reads the documents or the pupil's voice) is dropped while meta still requires them;
- * - flip-guard: the next such guard is replaced by not(guard);
- * - shorten-delay: the first deadline that moves the case on (not a routine period, not a
- *   reminder that repeats its own state) fires after a third of its time;
- * - drop-timer: the `after` that ends follow-up after improvement is removed;
- * - drop-guard (consent): a referral guard that reads consent is dropped;
- * - drop-target (child welfare first): a suspicion of harm no longer moves the case;
- * - retarget-to-escalated: the first ordinary step forward of the procedure leads straight to
- *   the first state of the 'escalated' stage.
+ * 1. The original's paths (generated once per procedure, and replayed on the real workflow) are
+ *    the test suite. Each is replayed purely on the mutant (`replay.ts`) when it visits the
+ *    mutant's scope (elsewhere the two charts are the same), and compared after every step with
+ *    the original's replay: the state, the status, the timers (names and due times) and the
+ *    effects issued. The invariants judge the mutant's replays too.
+ *    - A fault an invariant finds that the original's paths do not show: caught by that invariant.
+ *    - Any difference: the real workflow, which runs the original machine, would disagree with
+ *      the mutant on that path: caught by conformance, decided on the graph.
+ * 2. Else the mutant is compared with the original's model graph (`mutation-graph.ts`): the same
+ *    graph (states, edges and effects, from every opening) makes it equivalent, listed apart and
+ *    not a survivor; a state where it differs gives a path that tells them apart, judged as in 1.
+ * 3. Only a mutant that neither decides gets its own generated paths (slow): the invariants on
+ *    them, and at last the replay of those that are not the original's against the real workflow
+ *    (the `conformance` callback, on the time-skipping server). What none of these catches survived.
  */
-import { type AnyStateMachine, createMachine, not } from 'xstate';
-import type { StateMeta } from '../machines/meta';
 import type { ProcedureDefinition } from '../machines/registry';
-import { buildCaseInput } from '../machines/registry';
-import { systemEventTypes } from '../workflows/case-messages';
-import { collectFindings } from './invariants';
-import { DAY_MS, type IndexedTransition, activeStatePaths, fieldsReadByGuard, indexMachine, metaAt } from './model';
-import { generatePaths, openingFacts } from './paths';
-import { replayPath } from './replay';
+import { collectFindings, replayFindings } from './invariants';
+import { type EventType, eventTypes } from '../machines/events';
+import { type IndexedTransition, activeStatePaths } from './model';
+import { type ComparedPlace, compareWithGraphs, withAncestors } from './mutation-graph';
+import { type MutantProcedure, type Mutation, createMutants } from './mutation-operators';
+import { type WalkedGraph, generatePaths, generatePathsWithStats, pathFromLabels } from './paths';
+import { type Replay, replayPath } from './replay';
 import type { AuditPath, MutationOutcome } from './types';
 
-/** A procedure definition whose machine carries a deliberate fault. */
-export interface MutantProcedure extends ProcedureDefinition {
-  mutation: {
-    id: string;
-    operator: string;
-    description: string;
-    /** Which kind of check is expected to catch it: an invariant, or only a replay (conformance). */
-    expectedCatch: 'invariants' | 'conformance';
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Editing a copy of the chart
-
-type Config = Record<string, unknown>;
-type TransitionConfig = Record<string, unknown>;
-
-/** Copies the config nodes from the root down to the state at `path` and lets `edit` change that copy. */
-function editState(config: Config, path: readonly string[], edit: (node: Config) => void): Config {
-  const copy: Config = { ...config };
-  if (path.length === 0) {
-    edit(copy);
-    return copy;
-  }
-  const [head, ...rest] = path as [string, ...string[]];
-  const states = { ...(copy.states as Record<string, Config>) };
-  const child = states[head];
-  if (!child) throw new Error(`Tilstanden ${head} finnes ikke i diagrammet`);
-  states[head] = editState(child, rest, edit);
-  copy.states = states;
-  return copy;
-}
-
-/** Where a transition of the index lives in its state's config: `on`, `after` or `always`. */
-function slotOf(transition: IndexedTransition): { field: 'on' | 'after' | 'always'; key?: string } {
-  if (transition.event === 'always') return { field: 'always' };
-  if (transition.event.startsWith('after:')) return { field: 'after', key: transition.event.slice('after:'.length) };
-  return { field: 'on', key: transition.event };
-}
-
-/** Position of `transition` among the transitions its state declares for the same event. */
-function positionOf(index: ReturnType<typeof indexMachine>, transition: IndexedTransition): number {
-  return index.transitions.filter((t) => t.source === transition.source && t.event === transition.event).indexOf(transition);
-}
-
-/**
- * Rewrites one transition of a copy of `machine`'s chart: `edit` gets a copy of its config
- * (a bare target string is read as `{ target }`) and returns the replacement, or undefined to drop it.
- */
-function editTransition(
-  machine: AnyStateMachine,
-  transition: IndexedTransition,
-  edit: (definition: TransitionConfig) => TransitionConfig | undefined,
-): Config {
-  const index = indexMachine(machine);
-  const position = positionOf(index, transition);
-  const { field, key } = slotOf(transition);
-  const path = transition.source === '' ? [] : transition.source.split('.');
-  return editState(machine.config as Config, path, (node) => {
-    const holder = field === 'always' ? node : { ...((node[field] ?? {}) as Record<string, unknown>) };
-    const slot = field === 'always' ? 'always' : (key as string);
-    const raw = (holder as Record<string, unknown>)[slot];
-    const list = (Array.isArray(raw) ? raw : [raw]).map((d) => (typeof d === 'string' ? { target: d } : { ...(d as TransitionConfig) }));
-    const replaced = edit(list[position] as TransitionConfig);
-    const next = replaced === undefined ? list.filter((_, i) => i !== position) : list.map((d, i) => (i === position ? replaced : d));
-    if (next.length === 0) delete (holder as Record<string, unknown>)[slot];
-    else (holder as Record<string, unknown>)[slot] = next;
-    if (field !== 'always') node[field] = holder;
-  });
-}
-
-/** A transition's config with its guard removed (an edit for `editTransition`). */
-function withoutGuard(definition: TransitionConfig): TransitionConfig {
-  const { guard: _dropped, ...rest } = definition;
-  return rest;
-}
-
-/** A copy of `procedure` running `config` with the original implementations, possibly changed. */
-function mutant(
-  procedure: ProcedureDefinition,
-  config: Config,
-  mutation: MutantProcedure['mutation'],
-  implementations: Record<string, unknown> = procedure.machine.implementations as unknown as Record<string, unknown>,
-): MutantProcedure {
-  const machine = createMachine(config as never, implementations as never) as unknown as AnyStateMachine;
-  return { ...procedure, machine, mutation };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Choosing the faults
-
-const isHumanEvent = (event: string) =>
-  event !== 'always' && !event.startsWith('after:') && !(systemEventTypes as readonly string[]).includes(event);
-
-/** Does the transition move the case out of its state (a target outside it)? */
-const leaves = (t: IndexedTransition) =>
-  t.targets.length > 0 && t.targets.every((target) => target !== t.source && !target.startsWith(`${t.source}.`));
-
-function definitionOf(machine: AnyStateMachine, transition: IndexedTransition): { guard?: unknown } {
-  const index = indexMachine(machine);
-  for (const [definition, entry] of index.byDefinition) if (entry === transition) return definition as { guard?: unknown };
-  throw new Error(`Fant ikke overgangen ${transition.id}`);
-}
-
-/** Options of `createMutants`. */
-export interface CreateMutantsOptions {
-  /**
-   * States where the original already breaks `required-documents`: a document guard there is
-   * not chosen, because the fault it would show is the one the original already has.
-   */
-  maskedStates?: Iterable<string>;
-}
-
-/** The faults this procedure's chart offers, in a fixed order. */
-export function createMutants(procedure: ProcedureDefinition, options: CreateMutantsOptions = {}): MutantProcedure[] {
-  const masked = new Set(options.maskedStates ?? []);
-  const machine = procedure.machine;
-  const index = indexMachine(machine);
-  const input = buildCaseInput(procedure, openingFacts(procedure.openingRules[0] as never));
-  const metaOf = (path: string): StateMeta | undefined => metaAt(index, path);
-  const reads = (t: IndexedTransition) => fieldsReadByGuard(machine, input, definitionOf(machine, t).guard);
-  const out: MutantProcedure[] = [];
-  const id = (n: string) => `${procedure.id}/${n}`;
-
-  // drop-transition: the procedure's own closing.
-  const closing = index.transitions.find(
-    (t) =>
-      metaOf(t.source)?.stage === 'monitoring' &&
-      isHumanEvent(t.event) &&
-      t.targets.some((target) => index.states.find((s) => s.path === target)?.final),
-  );
-  if (closing) {
-    out.push(
-      mutant(
-        procedure,
-        editTransition(machine, closing, () => undefined),
-        {
-          id: id('drop-closing'),
-          operator: 'drop-transition',
-          description: `Overgangen som avslutter saken etter oppfølging er fjernet: ${closing.id}`,
-          expectedCatch: 'invariants',
-        },
-      ),
-    );
-  }
-
-  // remove-required-document and flip-guard: guards that check a leaving state's documents.
-  const documentGuards = index.transitions.filter(
-    (t) =>
-      t.guard !== undefined &&
-      isHumanEvent(t.event) &&
-      leaves(t) &&
-      (metaOf(t.source)?.requiredDocuments.length ?? 0) > 0 &&
-      !masked.has(t.source) &&
-      reads(t).some((field) => field === 'documents' || field === 'pupilVoiceRecorded'),
-  );
-  // Guards on agreeing measures first: there the documents are the point of the guard (a guard
-  // on a state that is only entered with its documents on file can never refuse for lack of them).
-  const agreeing = (t: IndexedTransition) => t.event === 'measures.agreed' || t.event === 'cooperationAgreement.signed';
-  documentGuards.sort((a, b) => Number(agreeing(b)) - Number(agreeing(a)));
-  const [firstDocumentGuard, secondDocumentGuard = firstDocumentGuard] = documentGuards;
-  if (firstDocumentGuard) {
-    out.push(
-      mutant(procedure, editTransition(machine, firstDocumentGuard, withoutGuard), {
-        id: id('drop-document-guard'),
-        operator: 'remove-required-document',
-        description: `Vakten som krever ${metaOf(firstDocumentGuard.source)?.requiredDocuments.join(', ')} er fjernet (meta krever dem fortsatt): ${firstDocumentGuard.id}`,
-        expectedCatch: 'invariants',
-      }),
-    );
-  }
-  if (secondDocumentGuard) {
-    out.push(
-      mutant(
-        procedure,
-        editTransition(machine, secondDocumentGuard, (d) => ({ ...d, guard: not(d.guard as never) })),
-        {
-          id: id('flip-document-guard'),
-          operator: 'flip-guard',
-          description: `Vakten er snudd til not(${secondDocumentGuard.guard}): ${secondDocumentGuard.id}`,
-          expectedCatch: 'invariants',
-        },
-      ),
-    );
-  }
-
-  // shorten-delay: the first deadline that moves the case on.
-  const deadline = index.transitions.find(
-    (t) =>
-      t.event.startsWith('after:') &&
-      !procedure.routineDelays.includes(t.event.slice('after:'.length)) &&
-      t.targets.length > 0 &&
-      t.targets.every((target) => target !== t.source),
-  );
-  if (deadline) {
-    const name = deadline.event.slice('after:'.length);
-    const implementations = machine.implementations as unknown as { delays: Record<string, unknown> };
-    const original = implementations.delays[name];
-    // A third, in whole days (at least one): the model's key rounds remaining time to whole
-    // days, which is exact for whole-day delays and delays that run to a date, as the policies give.
-    const shortened = (args: unknown, params: unknown) => {
-      const ms = typeof original === 'function' ? (original as (a: unknown, p: unknown) => number)(args, params) : (original as number);
-      return Math.max(DAY_MS, Math.floor(ms / 3 / DAY_MS) * DAY_MS);
-    };
-    out.push(
-      mutant(
-        procedure,
-        machine.config as Config,
-        {
-          id: id('shorten-delay'),
-          operator: 'shorten-delay',
-          description: `Fristen ${name} løper ut etter en tredjedel av tiden (hele dager): ${deadline.id}`,
-          expectedCatch: 'conformance',
-        },
-        { ...implementations, delays: { ...implementations.delays, [name]: shortened } },
-      ),
-    );
-  }
-
-  // drop-timer: follow-up after improvement never ends.
-  const followUpEnd = index.transitions.find((t) => t.event.startsWith('after:') && metaOf(t.source)?.stage === 'monitoring' && leaves(t));
-  if (followUpEnd) {
-    out.push(
-      mutant(
-        procedure,
-        editTransition(machine, followUpEnd, () => undefined),
-        {
-          id: id('drop-follow-up-timer'),
-          operator: 'drop-timer',
-          description: `Fristen som avslutter oppfølgingen etter bedring er fjernet: ${followUpEnd.id}`,
-          expectedCatch: 'invariants',
-        },
-      ),
-    );
-  }
-
-  // drop-guard: a referral that needs the guardians' consent.
-  const consentGuard = index.transitions.find((t) => t.event === 'referral.sent' && t.guard !== undefined && reads(t).includes('consents'));
-  if (consentGuard) {
-    out.push(
-      mutant(procedure, editTransition(machine, consentGuard, withoutGuard), {
-        id: id('drop-consent-guard'),
-        operator: 'drop-guard',
-        description: `Vakten som krever samtykke før henvisning er fjernet: ${consentGuard.id}`,
-        expectedCatch: 'invariants',
-      }),
-    );
-  }
-
-  // drop-target: a suspicion of harm no longer sends the case to child welfare first.
-  const harm = index.transitions.find((t) => t.event === 'suspicion.raised' && leaves(t));
-  if (harm) {
-    out.push(
-      mutant(
-        procedure,
-        editTransition(machine, harm, (d) => {
-          const { target: _dropped, ...rest } = d;
-          return rest;
-        }),
-        {
-          id: id('drop-child-welfare-first'),
-          operator: 'drop-target',
-          description: `Mistanke om omsorgssvikt registreres, men saken går ikke lenger til barnevernet først: ${harm.id}`,
-          expectedCatch: 'invariants',
-        },
-      ),
-    );
-  }
-
-  // retarget-to-escalated: an ordinary step forward goes straight to other services.
-  const escalated = index.states.find((s) => s.meta?.stage === 'escalated');
-  const ordinary = escalated
-    ? index.transitions.find(
-        (t) =>
-          isHumanEvent(t.event) &&
-          leaves(t) &&
-          !['evaluation.held', 'escalation.decided', 'suspicion.raised', 'concern.reported', 'case.closed'].includes(t.event) &&
-          (metaOf(t.source)?.stage === 'identification' || metaOf(t.source)?.stage === 'measures') &&
-          !t.source.startsWith(escalated.path),
-      )
-    : undefined;
-  if (escalated && ordinary) {
-    out.push(
-      mutant(
-        procedure,
-        editTransition(machine, ordinary, (d) => ({ ...d, target: `#${escalated.id}` })),
-        {
-          id: id('retarget-to-escalated'),
-          operator: 'retarget-to-escalated',
-          description: `Et vanlig steg fører rett til «${escalated.meta?.label}» (${escalated.path}): ${ordinary.id}`,
-          expectedCatch: 'invariants',
-        },
-      ),
-    );
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Running the check
+export { MUTATION_OPERATORS, OPERATOR_LABELS, type MutantProcedure, type MutationOperator, createMutants } from './mutation-operators';
 
 /** Options of `runMutationCheck`. */
 export interface MutationCheckOptions {
@@ -342,77 +37,306 @@ export interface MutationCheckOptions {
   conformance?: (paths: AuditPath[]) => Promise<boolean>;
   /** Policy overrides the paths are generated for. */
   policyOverrides?: Record<string, unknown>;
-  /** The original procedure's paths, when the caller has generated them already (saves a generation). */
+  /** The original procedure's paths, when the caller has generated them already (with `graphs`). */
   originalPaths?: AuditPath[];
+  /** The model graphs the original's paths were generated from (`generatePathsWithStats`). */
+  graphs?: WalkedGraph[];
+  /** The mutants to check; default every mutant `createMutants` makes. */
+  mutants?: MutantProcedure[];
 }
 
-/** The first step where replaying `path` on `procedure` disagrees with what the path expects. */
-function replayMismatch(procedure: ProcedureDefinition, path: AuditPath): string | undefined {
-  const replay = replayPath(procedure, path);
-  if (replay.error) return `${path.id} steg ${replay.error.stepIndex + 1}: ${replay.error.message}`;
-  if (JSON.stringify(replay.initial.value) !== JSON.stringify(path.initial.value)) return `${path.id}: annen starttilstand`;
-  for (const step of replay.steps) {
-    const expected = step.step.expected;
-    if (
-      JSON.stringify(step.after.value) !== JSON.stringify(expected.value) ||
-      (step.after.status === 'done') !== (expected.status === 'done')
-    ) {
-      return `${path.id} steg ${step.index + 1}: ventet ${expected.path}, fikk ${activeStatePaths(step.after.value)[0] ?? ''}`;
+// ---------------------------------------------------------------------------------------------
+// Comparing replays
+
+/** What a replay shows after the opening or a step: state, status, timers and effects. */
+function observation(snapshot: Replay['initial'], timers: Replay['initialTimers'], effects: Replay['initialEffects']): string[] {
+  return [
+    JSON.stringify(snapshot.value),
+    snapshot.status,
+    timers.map((t) => `${t.name}@${new Date(t.dueAtMs).toISOString()}`).join(', '),
+    JSON.stringify(effects),
+  ];
+}
+
+const ASPECTS = ['tilstand', 'status', 'frister', 'handlinger'] as const;
+
+/** The observation of one replayed step, joined. */
+const observationsOf1 = (step: Replay['steps'][number]): string => observation(step.after, step.timers, step.effects).join('\u0000');
+
+/** Observations of a replay: the opening's, then one per replayed step. */
+function observationsOf(replay: Replay): string[][] {
+  return [
+    observation(replay.initial, replay.initialTimers, replay.initialEffects),
+    ...replay.steps.map((s) => observation(s.after, s.timers, s.effects)),
+  ];
+}
+
+/** The first place `mine` (the mutant's replay of `path`) shows something else than `theirs` (the original's), in Norwegian. */
+function firstDifference(path: AuditPath, theirs: Replay, theirObservations: string[][], mine: Replay): string | undefined {
+  const ours = observationsOf(mine);
+  for (let i = 0; i < theirObservations.length; i += 1) {
+    const expected = theirObservations[i] as string[];
+    const got = ours[i];
+    const where = i === 0 ? `${path.id} åpningen` : `${path.id} steg ${i}`;
+    if (!got) {
+      if (mine.error && mine.error.stepIndex === i - 1) return `${where}: mutanten ${mine.error.message}`;
+      if (theirs.error && theirs.error.stepIndex === i - 1) return undefined;
+      return `${where}: mutanten stoppet`;
     }
+    const aspect = expected.findIndex((value, k) => value !== got[k]);
+    if (aspect >= 0) {
+      const state = (r: Replay) => {
+        const snapshot = i === 0 ? r.initial : r.steps[i - 1]?.after;
+        return snapshot ? (activeStatePaths(snapshot.value)[0] ?? '(slutt)') : '(ingen)';
+      };
+      return ASPECTS[aspect] === 'tilstand'
+        ? `${where}: originalen går til ${state(theirs)}, mutanten til ${state(mine)}`
+        : `${where}: ${ASPECTS[aspect]} er annerledes (originalen ${expected[aspect] || '(ingen)'}, mutanten ${got[aspect] || '(ingen)'})`;
+    }
+  }
+  if (mine.error && mine.error.stepIndex !== theirs.error?.stepIndex) {
+    return `${path.id} steg ${mine.error.stepIndex + 1}: mutanten ${mine.error.message}`;
+  }
+  if (theirs.error && theirs.error.stepIndex !== mine.error?.stepIndex) {
+    return `${path.id} steg ${theirs.error.stepIndex + 1}: originalen ${theirs.error.message}, mutanten tar steget`;
   }
   return undefined;
 }
 
+/** The original's run of one path: its replay, what it shows, and the states it visits. */
+interface OriginalRun {
+  path: AuditPath;
+  replay: Replay;
+  observations: string[][];
+  visited: Set<string>;
+  /** Ids of the transitions the path takes. */
+  taken: Set<string>;
+}
+
+function originalRun(procedure: ProcedureDefinition, path: AuditPath): OriginalRun {
+  const replay = replayPath(procedure, path);
+  const endpoints = new Map(replay.index.transitions.map((t) => [t.id, [t.source, ...t.targets]] as const));
+  const visited = new Set<string>();
+  const takenIds = new Set<string>();
+  const visit = (value: unknown, taken: readonly string[]) => {
+    for (const p of activeStatePaths(value)) visited.add(p);
+    for (const id of taken) {
+      takenIds.add(id);
+      for (const end of endpoints.get(id) ?? []) for (const p of withAncestors(end)) visited.add(p);
+    }
+  };
+  visit(replay.initial.value, replay.initialTaken);
+  for (const step of replay.steps) visit(step.after.value, step.taken);
+  return { path, replay, observations: observationsOf(replay), visited, taken: takenIds };
+}
+
+/** What a set of paths tells about a mutant. */
+interface Judgement {
+  /** The first new fault an invariant found, and the invariants that found others. */
+  invariant?: { id: string; detail: string };
+  /** The first difference from the original's replay. */
+  difference?: string;
+}
+
+const findingKey = (invariant: string, signature: string) => `${invariant}\u0000${signature}`;
+
 /**
- * Applies every fault of `createMutants(procedure)` and reports what caught each: the first
- * invariant whose findings are new against the original's, else conformance (when given), else
- * the replay on the original machine.
+ * Replays `runs`' paths on `mutant` and compares (see step 1 of the file comment), up to the
+ * first path that tells the mutant apart: the invariants judge that path and those before it, so
+ * a fault an invariant sees on the path that first shows it is named (a later path could only
+ * name another invariant for the same mutant).
+ */
+function judge(mutant: MutantProcedure, runs: readonly OriginalRun[], baseline: ReadonlySet<string>): Judgement {
+  const out: Judgement = {};
+  const scope = new Set(mutant.mutation.scope);
+  const everywhere = scope.has('');
+  for (const run of runs) {
+    const mine = replayPath(mutant, run.path);
+    out.difference = firstDifference(run.path, run.replay, run.observations, mine);
+    // A step the mutant took as the original did, outside its scope, breaks what the original's broke.
+    const judged = (step: Replay['steps'][number]) =>
+      everywhere ||
+      run.observations[step.index + 1]?.join('\u0000') !== observationsOf1(step) ||
+      [...activeStatePaths(step.before.value), ...activeStatePaths(step.after.value)].some((p) => scope.has(p));
+    const fresh = replayFindings(mutant, run.path, mine, judged).filter(
+      (f) => f.invariant !== 'path-replays' && !baseline.has(findingKey(f.invariant, f.signature)),
+    );
+    const [first] = fresh;
+    if (first) {
+      const others = [...new Set(fresh.map((f) => f.invariant))].filter((id) => id !== first.invariant);
+      out.invariant = {
+        id: first.invariant,
+        detail: `${run.path.id}: ${first.message}${others.length ? ` Også fanget av: ${others.join(', ')}.` : ''}`,
+      };
+    }
+    if (out.invariant || out.difference) return out;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deciding each mutant
+
+/** Why a mutant with the same graph as the original's is equivalent, per operator (Norwegian). */
+function equivalenceReason(mutation: Mutation, taken: number): string {
+  switch (mutation.operator) {
+    case 'drop-transition':
+      return taken === 0
+        ? 'Overgangen tas aldri: i alle nåbare tilstander går en annen overgang for samme hendelse foran, eller hendelsen kan ikke komme der.'
+        : 'Uten overgangen tar en annen overgang hendelsen, med samme mål, frister og handlinger.';
+    case 'drop-guard':
+      return 'Vakten er sann i alle nåbare tilstander der overgangen vurderes, så den avviser aldri noe.';
+    case 'negate-guard':
+      return 'Vakten avgjør ikke noe i nåbare tilstander: begge utfall gir samme overgang.';
+    case 'drop-required-document':
+      return 'Dokumentet finnes alltid når resten av vakten er oppfylt (hendelsen arkiverer det selv, eller vakten krever det også på annen måte).';
+    case 'drop-effect':
+      return 'Handlingen sendes aldri i noen nåbar tilstand.';
+    case 'retarget':
+      return 'Målet og søskentilstanden oppfører seg likt i alle nåbare tilstander (målet går for eksempel straks videre til søskentilstanden under revisjonens policy).';
+    case 'shorten-delay':
+      return 'Fristen er like lang hos mutanten overalt der den settes: den er så kort at en tredjedel, i hele dager og minst én dag, blir det samme.';
+    default:
+      return 'Fristen settes aldri i noen nåbar tilstand, eller blir like lang i hele dager.';
+  }
+}
+
+/** The chart transition a mutation changes, when it changes one, and the case event it reacts to. */
+function placeOf(mutation: Mutation, transitions: ReadonlyMap<string, IndexedTransition>): ComparedPlace {
+  const transition = mutation.transition === undefined ? undefined : transitions.get(mutation.transition);
+  // An entry's effect or a delay changes only what entering the scope does.
+  if (!transition) return mutation.operator === 'drop-effect' || mutation.operator.endsWith('-delay') ? { entering: true } : {};
+  const isCaseEvent = (eventTypes as readonly string[]).includes(transition.event);
+  return { transitionId: transition.id, ...(isCaseEvent ? { eventType: transition.event as EventType } : {}) };
+}
+
+/**
+ * Applies every mutant of `procedure` (or `options.mutants`) and reports what decided each: an
+ * invariant, conformance on the graph, equivalence, conformance on the time-skipping server, or
+ * nothing (a survivor).
  */
 export async function runMutationCheck(procedure: ProcedureDefinition, options: MutationCheckOptions = {}): Promise<MutationOutcome[]> {
   const generate = { ...(options.policyOverrides ? { policyOverrides: options.policyOverrides } : {}) };
-  const originalPaths = options.originalPaths ?? generatePaths(procedure, generate);
+  let originalPaths = options.originalPaths;
+  let graphs = options.graphs;
+  if (!originalPaths || !graphs) {
+    const generated = generatePathsWithStats(procedure, generate);
+    originalPaths ??= generated.paths;
+    graphs ??= generated.graphs;
+  }
+  const runs = originalPaths.map((path) => originalRun(procedure, path));
   const findings = collectFindings(procedure, originalPaths);
-  const baseline = new Set(findings.map((f) => `${f.invariant}\u0000${f.signature}`));
-  const maskedStates = findings.filter((f) => f.invariant === 'required-documents' && f.state).map((f) => f.state as string);
+  const baseline = new Set(findings.map((f) => findingKey(f.invariant, f.signature)));
+  const transitions = new Map((runs[0]?.replay.index.transitions ?? []).map((t) => [t.id, t] as const));
+  const cleanSignatures = new Set(originalPaths.map((p) => JSON.stringify(p.steps)));
   const outcomes: MutationOutcome[] = [];
-  for (const m of createMutants(procedure, { maskedStates })) {
+
+  for (const mutant of options.mutants ?? createMutants(procedure)) {
+    const { mutation } = mutant;
     const base = {
-      id: m.mutation.id,
+      id: mutation.id,
       procedureId: procedure.id,
-      operator: m.mutation.operator,
-      description: m.mutation.description,
-      expectedCatch: m.mutation.expectedCatch,
+      operator: mutation.operator,
+      place: mutation.place,
+      description: mutation.description,
     };
-    let paths: AuditPath[];
-    try {
-      paths = generatePaths(m, generate);
-    } catch (err) {
-      outcomes.push({ ...base, caughtBy: null, detail: `Stier kunne ikke lages for mutanten: ${(err as Error).message}` });
+    const caught = (judgement: Judgement, how: string): MutationOutcome | undefined => {
+      if (judgement.invariant) {
+        return { ...base, verdict: 'invariant', caughtBy: judgement.invariant.id, detail: `${how}${judgement.invariant.detail}` };
+      }
+      if (judgement.difference) {
+        return { ...base, verdict: 'conformance-graph', caughtBy: 'conformance', detail: `${how}${judgement.difference}` };
+      }
+      return undefined;
+    };
+
+    // 1. The original's paths that visit the mutant's scope.
+    const everywhere = mutation.scope.includes('');
+    const relevant = runs.filter((run) => everywhere || mutation.scope.some((state) => run.visited.has(state)));
+    // Paths that take the changed transition first: they are the likeliest to tell it apart.
+    if (mutation.transition !== undefined) {
+      const id = mutation.transition;
+      relevant.sort((a, b) => Number(b.taken.has(id)) - Number(a.taken.has(id)));
+    }
+    const onOriginalPaths = caught(judge(mutant, relevant, baseline), '');
+    if (onOriginalPaths) {
+      outcomes.push(onOriginalPaths);
       continue;
     }
-    const fresh = collectFindings(m, paths).filter((f) => !baseline.has(`${f.invariant}\u0000${f.signature}`));
-    const [first] = fresh;
-    if (first) {
-      const others = [...new Set(fresh.map((f) => f.invariant))].filter((i) => i !== first.invariant);
+
+    // 2. The original's model graph.
+    let graphNote: string;
+    try {
+      // Without the original's graph nothing can be shown equal to it.
+      if (graphs.length === 0) throw new Error('originalens graf mangler');
+      const verdict = compareWithGraphs(graphs, mutant, placeOf(mutation, transitions), options.policyOverrides);
+      if (verdict.kind === 'equivalent') {
+        outcomes.push({
+          ...base,
+          verdict: 'equivalent',
+          caughtBy: null,
+          detail:
+            `Samme modellgraf som originalen: ${verdict.states} tilstander og ${verdict.edges} kanter fra ${graphs.length} ${graphs.length === 1 ? 'åpning' : 'åpninger'}; ` +
+            `i de ${verdict.checked} tilstandene der mutanten kan skille seg ut, gir den samme hendelser, mål, frister og handlinger. ${equivalenceReason(mutation, verdict.taken)}`,
+        });
+        continue;
+      }
+      const built = pathFromLabels(
+        verdict.model,
+        verdict.labels,
+        `${procedure.id}/mutant`,
+        'skiller mutanten fra originalen',
+        options.policyOverrides,
+        verdict.event,
+      );
+      const run = originalRun(procedure, built);
+      const onGraphPath = caught(judge(mutant, [run], baseline), `${verdict.message} `);
+      if (onGraphPath) {
+        outcomes.push(onGraphPath);
+        continue;
+      }
+      graphNote = ` Grafen viste en forskjell (${verdict.message}), men stien dit spilte likt av.`;
+    } catch (err) {
+      graphNote = ` Grafen kunne ikke avgjøre mutanten: ${(err as Error).message}.`;
+    }
+
+    // 3. The mutant's own paths (slow), then the real workflow.
+    let paths: AuditPath[];
+    try {
+      paths = generatePaths(mutant, generate);
+    } catch (err) {
       outcomes.push({
         ...base,
-        caughtBy: first.invariant,
-        detail: `${first.pathIds[0]}: ${first.message}${others.length ? ` Også fanget av: ${others.join(', ')}.` : ''}`,
+        verdict: 'survived',
+        caughtBy: null,
+        detail: `Stier kunne ikke lages for mutanten: ${(err as Error).message}.${graphNote}`,
       });
       continue;
     }
-    if (options.conformance && (await options.conformance(paths))) {
-      outcomes.push({ ...base, caughtBy: 'conformance', detail: 'Stiene til mutanten avviker fra den virkelige arbeidsflyten.' });
+    const fresh = collectFindings(mutant, paths).filter(
+      (f) => f.invariant !== 'path-replays' && !baseline.has(findingKey(f.invariant, f.signature)),
+    );
+    const [first] = fresh;
+    if (first) {
+      outcomes.push({
+        ...base,
+        verdict: 'invariant',
+        caughtBy: first.invariant,
+        detail: `Mutantens egne stier: ${first.pathIds[0]}: ${first.message}`,
+      });
       continue;
     }
-    const mismatch =
-      paths.map((p) => replayMismatch(procedure, p)).find((x) => x !== undefined) ??
-      originalPaths.map((p) => replayMismatch(m, p)).find((x) => x !== undefined);
-    outcomes.push(
-      mismatch
-        ? { ...base, caughtBy: 'replay-on-original', detail: `Avspilling mot den ekte maskinen avviker: ${mismatch}` }
-        : { ...base, caughtBy: null, detail: 'Ingen kontroll skilte mutanten fra originalen.' },
-    );
+    const candidates = paths.filter((p) => !cleanSignatures.has(JSON.stringify(p.steps)));
+    if (options.conformance && candidates.length > 0 && (await options.conformance(candidates))) {
+      outcomes.push({
+        ...base,
+        verdict: 'conformance-temporal',
+        caughtBy: 'conformance',
+        detail: 'Mutantens egne stier avviker fra den virkelige arbeidsflyten.',
+      });
+      continue;
+    }
+    outcomes.push({ ...base, verdict: 'survived', caughtBy: null, detail: `Ingen kontroll skilte mutanten fra originalen.${graphNote}` });
   }
   return outcomes;
 }

@@ -36,8 +36,9 @@ import {
   createProcedureModel,
   expectedOf,
   indexMachine,
+  modelSnapshot,
 } from './model';
-import { replayPath } from './replay';
+import { effectsOf, replayPath } from './replay';
 import { isLeavingResponsibility } from './rules';
 import type { AuditPath, CoverageReport, PathStep } from './types';
 
@@ -110,7 +111,8 @@ export function openingFacts(rule: TriggerRule, caseId = 'revisjon', pupilId = '
 // ---------------------------------------------------------------------------------------------
 // The walked graph of one opening
 
-interface Edge {
+/** An edge of a walked model graph. */
+export interface Edge {
   from: string;
   label: string;
   event: ModelEvent;
@@ -118,7 +120,8 @@ interface Edge {
   next: ModelSnapshot;
 }
 
-interface WalkedGraph {
+/** The model graph of one opening, as the generator walked it (the mutation check compares mutants with it). */
+export interface WalkedGraph {
   rule: TriggerRule;
   model: ProcedureModel;
   /** Abstract states in breadth-first order. */
@@ -296,6 +299,51 @@ function materialise(
   };
 }
 
+/**
+ * The audit path that follows `labels` from `model`'s initial state (no abstract state to check
+ * against: the mutation check builds paths through a mutant's model this way). Throws when a
+ * label is not offered.
+ */
+export function pathFromLabels(
+  model: ProcedureModel,
+  labels: readonly string[],
+  id: string,
+  purpose: string,
+  policyOverrides: Record<string, unknown> | undefined,
+  last?: ModelEvent,
+): AuditPath {
+  let snapshot = model.initial;
+  const steps: PathStep[] = [];
+  labels.forEach((label, i) => {
+    const event = model.events(snapshot).find((e) => e.type === label);
+    if (!event) throw new Error(`${id}: steg ${i + 1} («${label}») finnes ikke i modellen`);
+    snapshot = model.step(snapshot, event);
+    steps.push(pathStepOf(event, snapshot, `${id}#${i + 1}`));
+  });
+  // A last event given as it is (a payload variant the model may have merged with another).
+  if (last) {
+    const host = snapshot.host.clone();
+    if (last.kind === 'delay') {
+      const timer = host.pendingTimers().find((t) => t.id === last.timerId);
+      if (!timer) throw new Error(`${id}: fristen ${last.delayName} er ikke satt`);
+      host.fireTimer(timer, timer.dueAtMs);
+    } else {
+      host.applyEvent(last.event, Date.parse(last.event.at));
+    }
+    steps.push(pathStepOf(last, modelSnapshot(host, snapshot.clockMs, snapshot.eventCount), `${id}#${labels.length + 1}`));
+  }
+  return {
+    id,
+    procedureId: model.procedure.id,
+    procedureVersion: model.procedure.version,
+    purpose,
+    facts: model.facts,
+    ...(policyOverrides ? { policyOverrides } : {}),
+    initial: expectedOf(model.initial.machine),
+    steps,
+  };
+}
+
 /** Generates the audit paths of `procedure` (which may be a mutant's copy); deterministic. */
 export function generatePaths(procedure: ProcedureDefinition, options: GenerateOptions = {}): AuditPath[] {
   return generatePathsWithStats(procedure, options).paths;
@@ -305,7 +353,7 @@ export function generatePaths(procedure: ProcedureDefinition, options: GenerateO
 export function generatePathsWithStats(
   procedure: ProcedureDefinition,
   options: GenerateOptions = {},
-): { paths: AuditPath[]; stats: PathGenerationStats } {
+): { paths: AuditPath[]; stats: PathGenerationStats; graphs: WalkedGraph[] } {
   const started = Date.now();
   // One walk per distinct initial state.
   const graphs: WalkedGraph[] = [];
@@ -347,6 +395,7 @@ export function generatePathsWithStats(
           after: edge.next.machine,
           step: edgeStep(edge),
           taken: edge.next.taken,
+          effects: effectsOf(edge.next.host.lastStep.actions),
         })) {
           const goal = `invariant:${violation.invariant}`;
           if (!invariantGoals.has(goal)) invariantGoals.set(goal, `leter etter brudd på ${violation.invariant}`);
@@ -394,6 +443,7 @@ export function generatePathsWithStats(
 
   return {
     paths,
+    graphs,
     stats: {
       procedureId: procedure.id,
       openings: graphs.map((g) => ({

@@ -13,13 +13,18 @@ import type { StateMeta } from '../machines/meta';
 import type { Role } from '../machines/vocabulary';
 import { roleNames } from '../machines/labels';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
+import { MUTATION_OPERATORS, OPERATOR_LABELS, type MutationOperator } from './mutation-operators';
 import type { AuditPath, ConformanceResult, InvariantResult, MutationOutcome, PathStep } from './types';
 
 /**
  * Bumped only when a field is removed, renamed or changes meaning; new optional fields keep it.
  * 2: `procedures[].seed` (a source file name) became `specification` (the product's own specification).
+ * 3: mutants are made by every operator at every place; each outcome has `place` and `verdict`
+ *    (`expectedCatch` is gone), `caughtBy` is null for an equivalent mutant too, `killed` counts
+ *    mutants caught (invariant or conformance), `score` is killed / (total − equivalent), and
+ *    `mutations.byOperator` and `summary.mutantsEquivalent` are new.
  */
-export const AUDIT_SCHEMA_VERSION = 2;
+export const AUDIT_SCHEMA_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------------
 // The JSON schema
@@ -96,23 +101,50 @@ const reportPathSchema = z.object({
   passed: z.boolean(),
 });
 
+const mutationVerdictSchema = z.enum(['invariant', 'conformance-graph', 'conformance-temporal', 'equivalent', 'survived']);
+
 const mutationOutcomeSchema = z.object({
   id: z.string(),
   procedureId: z.string(),
+  /** One of the operators (audit/mutation-operators.ts). */
   operator: z.string(),
+  /** Where in the chart: a transition's id, `entry <state>: <effect>`, or a delay's name. */
+  place: z.string(),
   description: z.string(),
+  verdict: mutationVerdictSchema,
+  /** An invariant id or 'conformance' when caught; null when equivalent or survived. */
   caughtBy: z.string().nullable(),
+  /** What told it apart (path and step), or why it is equivalent. */
   detail: z.string(),
+});
+
+/** Counts of one operator's mutants (or all of them) by verdict. */
+const mutationCountsSchema = z.object({
+  operator: z.string(),
+  mutants: count,
+  /** Caught by an invariant. */
+  invariant: count,
+  /** Caught by conformance, decided on the model's graph (a pure replay differs). */
+  conformanceGraph: count,
+  /** Caught by conformance on the time-skipping server. */
+  conformanceTemporal: count,
+  /** The same graph as the original's: no test can tell it apart; not a survivor. */
+  equivalent: count,
+  survived: count,
 });
 
 const mutationsSchema = z.object({
   /** False when the run skipped the mutation check (`--skip-mutations`). */
   ran: z.boolean(),
   total: count,
+  /** Caught: by an invariant or by conformance. */
   killed: count,
+  equivalent: count,
   survived: count,
-  /** killed / total, 0–1; null when no mutant was made or the check did not run. */
+  /** killed / (total − equivalent), 0–1; null when no non-equivalent mutant was made or the check did not run. */
   score: z.number().min(0).max(1).nullable(),
+  /** One row per operator (in the operators' order), then 'alle' with the totals. */
+  byOperator: z.array(mutationCountsSchema),
   outcomes: z.array(mutationOutcomeSchema),
 });
 
@@ -161,6 +193,7 @@ export const auditReportSchema = z.object({
     conformanceFailed: count,
     mutants: count,
     mutantsKilled: count,
+    mutantsEquivalent: count,
     mutationScore: z.number().min(0).max(1).nullable(),
     durationMs: z.number().nonnegative(),
   }),
@@ -293,6 +326,39 @@ function reportStep(procedure: ProcedureDefinition, step: PathStep, index: numbe
       };
 }
 
+export type MutationCounts = z.infer<typeof mutationCountsSchema>;
+
+/** The name of the totals row of `mutationCounts`. */
+export const ALL_OPERATORS = 'alle';
+
+/** Mutants by operator and verdict: one row per operator (known ones in order, then any other), then the totals. */
+export function mutationCounts(outcomes: readonly MutationOutcome[]): MutationCounts[] {
+  const row = (operator: string, of: readonly MutationOutcome[]): MutationCounts => {
+    const n = (verdict: MutationOutcome['verdict']) => of.filter((o) => o.verdict === verdict).length;
+    return {
+      operator,
+      mutants: of.length,
+      invariant: n('invariant'),
+      conformanceGraph: n('conformance-graph'),
+      conformanceTemporal: n('conformance-temporal'),
+      equivalent: n('equivalent'),
+      survived: n('survived'),
+    };
+  };
+  const operators = [...new Set([...MUTATION_OPERATORS, ...outcomes.map((o) => o.operator)])];
+  return [
+    ...operators
+      .filter((op) => outcomes.some((o) => o.operator === op))
+      .map((op) =>
+        row(
+          op,
+          outcomes.filter((o) => o.operator === op),
+        ),
+      ),
+    row(ALL_OPERATORS, outcomes),
+  ];
+}
+
 function procedureReport(input: ProcedureAuditResult, options: BuildReportOptions): ProcedureReport {
   const { procedure } = input;
   const paths = input.paths.map((path) => {
@@ -310,6 +376,8 @@ function procedureReport(input: ProcedureAuditResult, options: BuildReportOption
   });
   const outcomes = [...(input.mutations ?? [])];
   const killed = outcomes.filter((m) => m.caughtBy !== null).length;
+  const equivalent = outcomes.filter((m) => m.verdict === 'equivalent').length;
+  const survived = outcomes.filter((m) => m.verdict === 'survived').length;
   const coverage = { states: ratio(input.coverage.states), transitions: ratio(input.coverage.transitions) };
 
   const failures: string[] = [];
@@ -322,7 +390,7 @@ function procedureReport(input: ProcedureAuditResult, options: BuildReportOption
   if (coverage.transitions.covered < coverage.transitions.total) failures.push(`overgangsdekning ${coverage.transitions.percent} %`);
   const deadlineFailures = input.deadlineCoverage.filter((d) => !d.passed).length;
   if (deadlineFailures > 0) failures.push(`${deadlineFailures} frister uten dekning`);
-  if (outcomes.length - killed > 0) failures.push(`${outcomes.length - killed} mutanter overlevde`);
+  if (survived > 0) failures.push(`${survived} mutanter overlevde`);
 
   return {
     id: procedure.id,
@@ -343,8 +411,10 @@ function procedureReport(input: ProcedureAuditResult, options: BuildReportOption
       ran: input.mutations !== undefined,
       total: outcomes.length,
       killed,
-      survived: outcomes.length - killed,
-      score: outcomes.length === 0 ? null : killed / outcomes.length,
+      equivalent,
+      survived,
+      score: outcomes.length - equivalent === 0 ? null : killed / (outcomes.length - equivalent),
+      byOperator: mutationCounts(outcomes),
       outcomes,
     },
     durationsMs: { ...input.durationsMs },
@@ -359,6 +429,7 @@ export function buildAuditReport(inputs: readonly ProcedureAuditResult[], option
   const allPaths = procedures.flatMap((p) => p.paths);
   const mutants = procedures.reduce((n, p) => n + p.mutations.total, 0);
   const mutantsKilled = procedures.reduce((n, p) => n + p.mutations.killed, 0);
+  const mutantsEquivalent = procedures.reduce((n, p) => n + p.mutations.equivalent, 0);
   const report: AuditReport = {
     schemaVersion: AUDIT_SCHEMA_VERSION,
     generatedAt: (options.generatedAt ?? new Date()).toISOString(),
@@ -374,7 +445,8 @@ export function buildAuditReport(inputs: readonly ProcedureAuditResult[], option
       conformanceFailed: allPaths.filter((p) => p.conformance?.passed === false).length,
       mutants,
       mutantsKilled,
-      mutationScore: mutants === 0 ? null : mutantsKilled / mutants,
+      mutantsEquivalent,
+      mutationScore: mutants - mutantsEquivalent === 0 ? null : mutantsKilled / (mutants - mutantsEquivalent),
       durationMs: options.durationMs,
     },
     procedures,
@@ -448,19 +520,62 @@ ${conformance}
 </details>`;
 }
 
-function mutationsHtml(m: ProcedureReport['mutations']): string {
-  if (!m.ran) return '<p class="muted">Mutasjonstesten ble hoppet over i denne kjøringen.</p>';
-  if (m.total === 0) return '<p class="muted">Ingen mutanter ble laget.</p>';
-  const rows = m.outcomes
+/** What each verdict is called in the report. */
+const VERDICT_LABELS: Record<MutationOutcome['verdict'], string> = {
+  invariant: 'invariant',
+  'conformance-graph': 'avspilling (grafen)',
+  'conformance-temporal': 'avspilling (testserveren)',
+  equivalent: 'ekvivalent',
+  survived: 'overlevde',
+};
+
+const operatorName = (operator: string) =>
+  operator === ALL_OPERATORS ? 'Alle' : `<code>${e(operator)}</code> ${e(OPERATOR_LABELS[operator as MutationOperator] ?? '')}`;
+
+/** The operator table: mutants per operator and what decided them. */
+export function mutationCountsHtml(rows: readonly MutationCounts[]): string {
+  const body = rows
+    .map(
+      (r) =>
+        `<tr${r.operator === ALL_OPERATORS ? ' class="total"' : ''}><td>${operatorName(r.operator)}</td><td>${r.mutants}</td><td>${r.invariant}</td><td>${r.conformanceGraph}</td><td>${r.conformanceTemporal}</td><td>${r.equivalent}</td><td${r.survived ? ' class="survived"' : ''}>${r.survived}</td></tr>`,
+    )
+    .join('');
+  return `<table class="mutations"><thead><tr><th>Operator</th><th>Mutanter</th><th>Fanget av invariant</th><th>Fanget av avspilling, avgjort på grafen</th><th>Fanget av avspilling på testserveren</th><th>Ekvivalente</th><th>Overlevde</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function outcomeRows(outcomes: readonly MutationOutcome[]): string {
+  return outcomes
     .map(
       (o) =>
-        `<tr class="${o.caughtBy ? '' : 'survived'}"><td>${ok(o.caughtBy !== null)}</td><td><code>${e(o.operator)}</code></td><td>${e(o.description)}</td><td>${
-          o.caughtBy ? `<code>${e(o.caughtBy)}</code>` : '<strong>overlevde</strong>'
+        `<tr class="${o.verdict === 'survived' ? 'survived' : ''}"><td>${o.verdict === 'equivalent' ? '=' : ok(o.caughtBy !== null)}</td><td><code>${e(o.operator)}</code></td><td>${e(o.description)}</td><td>${
+          o.caughtBy && o.verdict === 'invariant' ? `<code>${e(o.caughtBy)}</code>` : `<strong>${e(VERDICT_LABELS[o.verdict])}</strong>`
         }</td><td>${e(o.detail)}</td></tr>`,
     )
     .join('');
-  return `<p>Mutasjonsscore: <strong>${pct((m.score ?? 0) * 100)}</strong> (${m.killed} av ${m.total} mutanter fanget${m.survived ? `, ${m.survived} overlevde` : ''}).</p>
-<table class="mutations"><thead><tr><th></th><th>Operator</th><th>Feil som ble lagt inn</th><th>Fanget av</th><th>Detaljer</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+const OUTCOME_HEAD = '<thead><tr><th></th><th>Operator</th><th>Feil som ble lagt inn</th><th>Avgjort av</th><th>Detaljer</th></tr></thead>';
+
+function mutationsHtml(m: ProcedureReport['mutations']): string {
+  if (!m.ran) return '<p class="muted">Mutasjonstesten ble hoppet over i denne kjøringen.</p>';
+  if (m.total === 0) return '<p class="muted">Ingen mutanter ble laget.</p>';
+  const listed = (title: string, of: readonly MutationOutcome[], open: boolean) =>
+    of.length === 0
+      ? ''
+      : `<details class="mutants"${open ? ' open' : ''}><summary>${e(title)} (${of.length})</summary><table class="mutations">${OUTCOME_HEAD}<tbody>${outcomeRows(of)}</tbody></table></details>`;
+  return `<p>Mutasjonsscore: <strong>${m.score === null ? '–' : pct(m.score * 100)}</strong> (${m.killed} av ${m.total - m.equivalent} mutanter som ikke er ekvivalente, fanget${m.survived ? `, ${m.survived} overlevde` : ''}; ${m.equivalent} ekvivalente holdt utenfor).</p>
+${mutationCountsHtml(m.byOperator)}
+${listed(
+  'Overlevde',
+  m.outcomes.filter((o) => o.verdict === 'survived'),
+  true,
+)}
+${listed(
+  'Ekvivalente mutanter, og hvorfor',
+  m.outcomes.filter((o) => o.verdict === 'equivalent'),
+  true,
+)}
+${listed('Alle mutanter', m.outcomes, false)}`;
 }
 
 function procedureHtml(p: ProcedureReport, svg: string | undefined): string {
@@ -535,6 +650,8 @@ ul.checks{list-style:none;padding-left:.2rem;margin:.2rem 0}
 table.mutations{border-collapse:collapse;width:100%;font-size:.9rem}
 table.mutations th,table.mutations td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
 table.mutations th{background:var(--bg)}
+table.mutations tr.total td{font-weight:600}
+details.mutants{margin:.5rem 0}
 table.mutations code{white-space:nowrap}
 tr.survived{background:#fce8e6}
 table.summary{border-collapse:collapse}
@@ -575,7 +692,8 @@ export function renderAuditHtml(report: AuditReport, svgs: ReadonlyMap<string, s
 <h2>Sammendrag</h2>
 <p>${s.procedures} rutiner, ${s.paths} stier med ${s.steps} steg. ${s.invariantChecks} invariantsjekker, ${s.invariantFailures} brudd.
 Avspilling mot arbeidsflyten: ${s.conformancePassed} like, ${s.conformanceFailed} avvik.
-Mutasjonstest: ${s.mutants ? `${s.mutantsKilled} av ${s.mutants} mutanter fanget (${pct((s.mutationScore ?? 0) * 100)})` : report.options.mutations ? 'ingen mutanter' : 'hoppet over'}.</p>
+Mutasjonstest: ${s.mutants ? `${s.mutantsKilled} av ${s.mutants - s.mutantsEquivalent} mutanter fanget (${pct((s.mutationScore ?? 0) * 100)}), ${s.mutantsEquivalent} ekvivalente` : report.options.mutations ? 'ingen mutanter' : 'hoppet over'}.</p>
+${s.mutants ? mutationCountsHtml(mutationCounts(report.procedures.flatMap((p) => p.mutations.outcomes))) : ''}
 <table class="summary"><thead><tr><th></th><th>Rutine</th><th>Stier</th><th>Tilstander dekket</th><th>Overganger dekket</th><th>Invarianter</th><th>Arbeidsflyt</th><th>Mutasjonsscore</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <p class="muted">Verktøy: Node ${e(report.tools.node)}, XState ${e(report.tools.xstate)}, Temporal SDK ${e(report.tools.temporalSdk)}, testserver ${e(report.tools.temporalTestServer)}, ${e(report.tools.graphviz)}.</p>

@@ -85,22 +85,29 @@ export interface ConformanceResult {
   durationMs: number;
 }
 
+/**
+ * How a mutant was decided: an invariant found its fault; conformance told it from the original,
+ * on the model's graph (the pure replay of a path differs, so the real workflow, which runs the
+ * original machine, would too) or on the time-skipping server; it has the original's graph
+ * (equivalent: no test can tell it apart, not counted as a survivor); or nothing caught it.
+ */
+export type MutationVerdict = 'invariant' | 'conformance-graph' | 'conformance-temporal' | 'equivalent' | 'survived';
+
 /** A deliberate fault applied to a copy of a machine. */
 export interface MutationOutcome {
+  /** Stable id, `<procedure>/<operator>/<place>` or an older hand-chosen name. */
   id: string;
   procedureId: string;
-  /** 'drop-transition' | 'flip-guard' | 'shorten-delay' | 'remove-required-document' | … */
+  /** One of `MUTATION_OPERATORS` (mutation-operators.ts), e.g. 'drop-transition'. */
   operator: string;
+  /** Where in the chart: a transition's id, `entry <state>: <effect>`, or a delay's name. */
+  place: string;
   description: string;
-  /** What caught it: an invariant id, 'conformance', or null when it survived. */
+  verdict: MutationVerdict;
+  /** What caught it: an invariant id, 'conformance', or null (equivalent or survived). */
   caughtBy: string | null;
+  /** Norwegian: the path and step that told it apart, or why it is equivalent. */
   detail: string;
-  /**
-   * Which kind of check the fault is expected to be caught by: the invariants, or only a replay
-   * against the real workflow ('conformance', e.g. a shortened delay). 'replay-on-original' in
-   * `caughtBy` is the pure-API stand-in for conformance when no conformance callback is given.
-   */
-  expectedCatch?: 'invariants' | 'conformance';
 }
 
 /** State and transition coverage of a procedure's paths (replayed with the pure machine API). */

@@ -712,6 +712,8 @@ export const hardangerMachine = setup({
             clauses: ['B.N2a'],
             requiredDocuments: [],
             stage: 'measures',
+            // The guardians are called to a new conversation (B.N2a).
+            requiredEffects: [{ effect: 'notifyGuardians', params: { message: 'meeting-invitation' }, clause: 'B.N2a' }],
           }),
           initial: 'conversationCalled',
           entry: [

@@ -4,6 +4,7 @@
  * before the state is left. Diagrams, the dashboard, the audit and the traceability table all
  * read these, so they are typed here once.
  */
+import type { EffectName } from './effects';
 import type { DocumentKind, Role } from './vocabulary';
 
 /** The stable public stage of a case; internal state ids never leave the machine. */
@@ -27,6 +28,21 @@ export interface StateMeta {
   requiredDocuments: readonly DocumentKind[];
   /** Public stage for dashboards and search attributes. */
   stage: PublicStage;
+  /**
+   * Effects a clause requires every time the case enters this state (a notice, an invitation):
+   * the audit checks that every step entering the state issues them (`required-effects`).
+   */
+  requiredEffects?: readonly RequiredEffect[];
+}
+
+/** An effect a clause requires on entering a state. */
+export interface RequiredEffect {
+  /** The effect (machines/effects). */
+  effect: EffectName;
+  /** Parameters the issued effect must carry (those named here; others may differ), e.g. `{ about: 'case-escalated' }`. */
+  params?: Readonly<Record<string, unknown>>;
+  /** The clause that requires it, e.g. 'A.T2.2'. */
+  clause: string;
 }
 
 /** One rule of a written procedure, in the project's own English words. */

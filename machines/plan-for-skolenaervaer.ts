@@ -529,6 +529,7 @@ export const planForSkolenaervaerMachine = setup({
             clauses: ['A.5.1c'],
             requiredDocuments: ['contact-log'],
             stage: 'identification',
+            requiredEffects: [{ effect: 'notifyGuardians', params: { message: 'absence-without-notice' }, clause: 'A.5.1c' }],
           }),
           entry: askForContact,
           // Once the three days have passed without notice the school owes the contact (A.5.1c):
@@ -673,6 +674,8 @@ export const planForSkolenaervaerMachine = setup({
         clauses: ['A.T2.0', 'A.T2.2', 'A.T2.5'],
         requiredDocuments: [],
         stage: 'measures',
+        // The principal informs the school owner when the case moves to Trinn 2 (A.T2.2).
+        requiredEffects: [{ effect: 'informSchoolOwner', params: { about: 'case-escalated' }, clause: 'A.T2.2' }],
       }),
       initial: 'callingMeeting',
       entry: [
@@ -692,6 +695,11 @@ export const planForSkolenaervaerMachine = setup({
             clauses: ['A.T2.1a', 'A.T2.2'],
             requiredDocuments: ['minutes'],
             stage: 'measures',
+            // The guardians (and the pupil) are called to a meeting (A.T2.1a).
+            requiredEffects: [
+              { effect: 'scheduleMeeting', params: { meeting: 'leadership-meeting' }, clause: 'A.T2.1a' },
+              { effect: 'notifyGuardians', params: { message: 'meeting-invitation' }, clause: 'A.T2.1a' },
+            ],
           }),
           entry: [
             {

@@ -431,6 +431,8 @@ export const tiltaksplanMachine = setup({
             clauses: ['C.1.1', 'C.1.2'],
             requiredDocuments: [],
             stage: 'identification',
+            // Without notice the school contacts the home (C.1.2): the guardians hear it is missing.
+            requiredEffects: [{ effect: 'notifyGuardians', params: { message: 'absence-without-notice' }, clause: 'C.1.2' }],
           }),
           initial: 'contactingHome',
           // Entered once, when the case opens on a day without notice: the contact teacher is asked

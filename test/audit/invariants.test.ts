@@ -4,10 +4,12 @@
  * chart with a guard put back the way it was before the audit's findings were fixed, so none of
  * them passes by construction.
  */
-import type { AnyStateMachine } from 'xstate';
+import { type AnyStateMachine, createMachine } from 'xstate';
 import type { CaseEvent } from '../../machines/events';
 import { type ProcedureDefinition, getProcedure, currentProcedures } from '../../machines/registry';
 import { PATH_INVARIANTS, checkDeadlineCoverage, checkInvariants, collectFindings } from '../../audit/invariants';
+import { indexMachine } from '../../audit/model';
+import { editTransition } from '../../audit/mutation-operators';
 import { createMutants } from '../../audit/mutations';
 import { generatePaths } from '../../audit/paths';
 import type { AuditPath, InvariantResult } from '../../audit/types';
@@ -162,7 +164,12 @@ describe('escalation-after-evaluation', () => {
   });
 
   test('fails when an ordinary step sends the case straight to other services', () => {
-    const mutant = mutantOf(A, 'retarget-to-escalated');
+    // The notice of absence leads straight to the first state of other services.
+    const index = indexMachine(A.machine);
+    const notice = index.transitions.find((t) => t.event === 'absence.noticeReceived' && t.targets.length > 0)!;
+    const escalated = index.states.find((s) => s.meta?.stage === 'escalated')!;
+    const config = editTransition(A.machine, notice, (d) => ({ ...d, target: `#${escalated.id}` }));
+    const mutant = { ...A, machine: createMachine(config as never, A.machine.implementations as never) as unknown as AnyStateMachine };
     const path = handPath(mutant, 'unnotified-absence', [{ type: 'absence.noticeReceived', payload: { documentRef: ref } }]);
     const r = result(checkInvariants(path, mutant), 'escalation-after-evaluation');
     expect(r.passed).toBe(false);

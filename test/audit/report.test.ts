@@ -59,12 +59,43 @@ beforeAll(async () => {
     {
       id: `${c.id}/a`,
       procedureId: c.id,
-      operator: 'flip-guard',
+      operator: 'negate-guard',
+      place: 'a',
       description: 'Vakten snus',
+      verdict: 'invariant',
       caughtBy: 'required-documents',
       detail: 'fanget',
     },
-    { id: `${c.id}/b`, procedureId: c.id, operator: 'shorten-delay', description: HOSTILE, caughtBy: null, detail: 'overlevde' },
+    {
+      id: `${c.id}/b`,
+      procedureId: c.id,
+      operator: 'shorten-delay',
+      place: 'b',
+      description: HOSTILE,
+      verdict: 'survived',
+      caughtBy: null,
+      detail: 'overlevde',
+    },
+    {
+      id: `${c.id}/c`,
+      procedureId: c.id,
+      operator: 'shorten-delay',
+      place: 'c',
+      description: 'Fristen forkortes',
+      verdict: 'equivalent',
+      caughtBy: null,
+      detail: 'Samme modellgraf som originalen',
+    },
+    {
+      id: `${c.id}/d`,
+      procedureId: c.id,
+      operator: 'drop-transition',
+      place: 'd',
+      description: 'Overgangen fjernes',
+      verdict: 'conformance-graph',
+      caughtBy: 'conformance',
+      detail: 'steg 2 avviker',
+    },
   ];
   inputs = currentProcedures().map((procedure): ProcedureAuditResult => {
     if (procedure.id === c.id) {
@@ -111,7 +142,14 @@ test('counts, coverage, mutation score and verdicts follow from the results', ()
   const c = report.procedures.find((p) => p.id === 'tiltaksplan-elevfravaer')!;
   expect(c.counts.paths).toBe(inputs.find((i) => i.procedure.id === c.id)!.paths.length);
   expect(c.coverage.states.percent).toBe(100);
-  expect(c.mutations).toMatchObject({ ran: true, total: 2, killed: 1, survived: 1, score: 0.5 });
+  // The equivalent mutant is neither caught nor a survivor, and stays out of the score.
+  expect(c.mutations).toMatchObject({ ran: true, total: 4, killed: 2, equivalent: 1, survived: 1, score: 2 / 3 });
+  expect(c.mutations.byOperator).toEqual([
+    { operator: 'drop-transition', mutants: 1, invariant: 0, conformanceGraph: 1, conformanceTemporal: 0, equivalent: 0, survived: 0 },
+    { operator: 'negate-guard', mutants: 1, invariant: 1, conformanceGraph: 0, conformanceTemporal: 0, equivalent: 0, survived: 0 },
+    { operator: 'shorten-delay', mutants: 2, invariant: 0, conformanceGraph: 0, conformanceTemporal: 0, equivalent: 1, survived: 1 },
+    { operator: 'alle', mutants: 4, invariant: 1, conformanceGraph: 1, conformanceTemporal: 0, equivalent: 1, survived: 1 },
+  ]);
   expect(c.paths[1]!.passed).toBe(false);
   expect(c.passed).toBe(false);
   expect(c.failures).toEqual(expect.arrayContaining(['1 stier avvek fra arbeidsflyten', '1 mutanter overlevde']));
@@ -122,9 +160,10 @@ test('counts, coverage, mutation score and verdicts follow from the results', ()
   expect(report.summary).toMatchObject({
     procedures: 4,
     conformanceFailed: 1,
-    mutants: 2,
-    mutantsKilled: 1,
-    mutationScore: 0.5,
+    mutants: 4,
+    mutantsKilled: 2,
+    mutantsEquivalent: 1,
+    mutationScore: 2 / 3,
     durationMs: 1234,
   });
   expect(report.passed).toBe(false);
@@ -161,7 +200,9 @@ test('the HTML is one self-contained page with every procedure diagram inline an
   expect(html).not.toMatch(/<(script|link)\b/i);
   expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//i);
   expect(html).not.toContain('<?xml');
-  expect(html).toContain('Mutasjonsscore: <strong>50 %</strong>');
+  expect(html).toContain('Mutasjonsscore: <strong>66,7 %</strong>');
+  expect(html).toContain('Ekvivalente mutanter, og hvorfor (1)');
+  expect(html).toContain('<th>Fanget av avspilling, avgjort på grafen</th>');
   expect(html).toContain('✘');
   expect(html).toContain('✔');
 });
@@ -216,6 +257,7 @@ const sections: Record<string, string[][]> = {
   ],
   '`paths[].conformance`': [['procedures', 'paths', 'conformance']],
   '`mutations`': [['procedures', 'mutations']],
+  '`mutations.byOperator[]`': [['procedures', 'mutations', 'byOperator']],
   '`mutations.outcomes[]`': [['procedures', 'mutations', 'outcomes']],
 };
 
