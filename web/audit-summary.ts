@@ -13,7 +13,7 @@ import { z } from 'zod';
 export const DEFAULT_AUDIT_DIR = join(__dirname, '..', 'reports', 'audit');
 
 /** The schema version this page understands (README, «Audit report JSON»). */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const count = z.number().int().nonnegative();
 const ratio = z.object({ covered: count, total: count, percent: z.number() });
@@ -32,6 +32,8 @@ const summarySchema = z.object({
     conformanceFailed: count,
     mutants: count,
     mutantsKilled: count,
+    /** Mutants no test can tell from the original (the same graph): not counted as survivors. */
+    mutantsEquivalent: count,
     mutationScore: z.number().nullable(),
   }),
   procedures: z.array(
@@ -42,7 +44,7 @@ const summarySchema = z.object({
       counts: z.object({ states: count, transitions: count, paths: count, steps: count }),
       coverage: z.object({ states: ratio, transitions: ratio }),
       paths: z.array(z.object({ conformance: z.object({ passed: z.boolean() }).nullable().optional() })),
-      mutations: z.object({ ran: z.boolean(), total: count, killed: count }),
+      mutations: z.object({ ran: z.boolean(), total: count, killed: count, equivalent: count }),
       failures: z.array(z.string()),
       passed: z.boolean(),
     }),
@@ -61,7 +63,7 @@ export interface AuditProcedureSummary {
   transitions: { covered: number; total: number; percent: number };
   /** Paths whose replay against the workflow matched the model. */
   conformancePassed: number;
-  mutations: { ran: boolean; total: number; killed: number };
+  mutations: { ran: boolean; total: number; killed: number; equivalent: number };
   failures: string[];
   passed: boolean;
 }

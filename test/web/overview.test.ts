@@ -181,7 +181,9 @@ describe('Revisjon', () => {
       expect(r.body).toContain('Revisjonen fant feil.');
       expect(r.body).toContain('9 av 10 (90 %)');
       expect(r.body).toContain('<td>2 av 3</td>');
+      // Caught of those not equivalent: 4 of 6 − 1.
       expect(r.body).toContain('<td>4 av 5</td>');
+      expect(r.body).toContain('og 1 ekvivalente');
       expect(r.body).toContain('1 mutant overlevde');
       expect(r.body).toContain('href="/revisjon/rapport"');
       const full = await s.get('/revisjon/rapport');

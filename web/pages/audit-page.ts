@@ -40,7 +40,13 @@ function summaryBody(s: AuditSummary): SafeHtml {
       <dt>Avspilt mot arbeidsflyten</dt>
       <dd>${t.conformancePassed} like modellen, ${t.conformanceFailed} avvik</dd>
       <dt>Mutanter fanget</dt>
-      <dd>${s.mutationsRan ? `${t.mutantsKilled} av ${t.mutants}` : 'mutasjonstesten ble hoppet over'}</dd>
+      <dd>
+        ${
+          s.mutationsRan
+            ? `${t.mutantsKilled} av ${t.mutants - t.mutantsEquivalent}${t.mutantsEquivalent ? ` (og ${t.mutantsEquivalent} ekvivalente, som ingen test kan skille fra originalen)` : ''}`
+            : 'mutasjonstesten ble hoppet over'
+        }
+      </dd>
     </dl>
     <table class="audit-summary">
       <caption>
@@ -66,7 +72,7 @@ function summaryBody(s: AuditSummary): SafeHtml {
               <td>${p.states.covered} av ${p.states.total} (${percent(p.states.percent)})</td>
               <td>${p.transitions.covered} av ${p.transitions.total} (${percent(p.transitions.percent)})</td>
               <td>${p.conformancePassed} av ${p.paths}</td>
-              <td>${p.mutations.ran ? `${p.mutations.killed} av ${p.mutations.total}` : 'ikke kjørt'}</td>
+              <td>${p.mutations.ran ? `${p.mutations.killed} av ${p.mutations.total - p.mutations.equivalent}` : 'ikke kjørt'}</td>
               <td>${p.passed ? 'bestått' : html`<strong class="overdue">feil: ${p.failures.join('; ')}</strong>`}</td>
             </tr>`,
         )}

@@ -1,4 +1,4 @@
-/** A small audit report in the shape of audit/report.ts's schema (version 2), with one failing procedure. */
+/** A small audit report in the shape of audit/report.ts's schema (version 3), with one failing procedure. */
 import { type AuditReport, auditReportSchema } from '../../../audit/report';
 
 const ratio = (covered: number, total: number) => ({ covered, total, percent: Math.floor((covered / total) * 1000) / 10, uncovered: [] });
@@ -14,7 +14,7 @@ export function auditReportFixture(): AuditReport {
     passed: passed !== false,
   });
   return auditReportSchema.parse({
-    schemaVersion: 2,
+    schemaVersion: 3,
     generatedAt: '2026-11-30T12:00:00.000Z',
     tools: { node: '24', xstate: '5', temporalSdk: '1', temporalTestServer: '1', graphviz: 'viz' },
     options: { procedures: ['tiltaksplan-elevfravaer'], mutations: true, conformance: true },
@@ -26,8 +26,9 @@ export function auditReportFixture(): AuditReport {
       invariantFailures: 0,
       conformancePassed: 2,
       conformanceFailed: 1,
-      mutants: 5,
+      mutants: 6,
       mutantsKilled: 4,
+      mutantsEquivalent: 1,
       mutationScore: 0.8,
       durationMs: 1000,
     },
@@ -42,7 +43,7 @@ export function auditReportFixture(): AuditReport {
         coverage: { states: ratio(9, 10), transitions: ratio(20, 20) },
         paths: [path('t/1', true), path('t/2', true), path('t/3', false)],
         deadlineCoverage: [],
-        mutations: { ran: true, total: 5, killed: 4, survived: 1, score: 0.8, outcomes: [] },
+        mutations: { ran: true, total: 6, killed: 4, equivalent: 1, survived: 1, score: 0.8, byOperator: [], outcomes: [] },
         durationsMs: {},
         failures: ['1 mutant overlevde'],
         passed: false,
