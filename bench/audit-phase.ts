@@ -21,6 +21,8 @@ export interface AuditPhaseResult {
   paths: number;
   mutants: number;
   mutantsKilled: number;
+  /** Mutants with the original's graph: no test can tell them apart, so they are not survivors. */
+  mutantsEquivalent: number;
   /** Wall-clock ms per phase of the audit (paths, coverage, conformance, mutations, …) summed over the procedures. */
   phasesMs: Record<string, number>;
   /** Per procedure: its id, paths and wall-clock ms. */
@@ -33,7 +35,7 @@ export const AUDIT_TARGET_SECONDS = 120;
 
 /** What the bench reads of the audit's JSON report (audit/report.ts writes more). */
 const auditJson = z.object({
-  summary: z.object({ paths: z.number(), mutants: z.number(), mutantsKilled: z.number() }),
+  summary: z.object({ paths: z.number(), mutants: z.number(), mutantsKilled: z.number(), mutantsEquivalent: z.number() }),
   procedures: z.array(z.object({ id: z.string(), counts: z.object({ paths: z.number() }), durationsMs: z.record(z.string(), z.number()) })),
   passed: z.boolean(),
 });
@@ -72,6 +74,7 @@ export async function runAuditPhase(log: (line: string) => void): Promise<AuditP
       paths: report.summary.paths,
       mutants: report.summary.mutants,
       mutantsKilled: report.summary.mutantsKilled,
+      mutantsEquivalent: report.summary.mutantsEquivalent,
       phasesMs,
       procedures: report.procedures.map((p) => ({
         id: p.id,
@@ -102,7 +105,7 @@ export function auditReport(result: AuditPhaseResult): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return [
     '',
-    `Audit (all procedures, with mutations): ${s(result.durationMs)}, ${result.paths} paths, ${result.mutantsKilled}/${result.mutants} mutants caught, ${result.passed ? 'passed' : 'FAILED'}`,
+    `Audit (all procedures, with mutations): ${s(result.durationMs)}, ${result.paths} paths, ${result.mutantsKilled}/${result.mutants - result.mutantsEquivalent} mutants caught (${result.mutantsEquivalent} more equivalent), ${result.passed ? 'passed' : 'FAILED'}`,
     `  per phase (summed over procedures): ${Object.entries(result.phasesMs)
       .map(([phase, ms]) => `${phase} ${s(ms)}`)
       .join(', ')}`,
