@@ -11,12 +11,13 @@
  * - drop-effect: each effect (machines/effects) declared in a transition's actions or a state's
  *   entry is removed (effects a named action enqueues are not declared in the chart, and are not
  *   mutated);
- * - drop-required-document: each document kind a guard requires. The machines' guards name
- *   their kinds inside their implementations, not as params, so the finest honest equivalent is
- *   used: the transition's guard is evaluated as if a document of that kind were filed in the
- *   current stage (and, for the pupil's voice, as if it were recorded). Which kinds a guard
- *   requires is probed: a kind counts when some event the guard accepts with every document on
- *   file is refused without that kind.
+ * - drop-required-document: each document kind a guard requires. Where a guard takes its kinds
+ *   as params (`hasStageDocuments`, Rælingen's `isCooperationAgreementComplete`), the kind is
+ *   removed from them. Most guards name their kinds inside their implementations, and there the
+ *   finest honest equivalent is used: the transition's guard is evaluated as if a document of
+ *   that kind were filed in the current stage (and, for the pupil's voice, as if it were
+ *   recorded). Which kinds a guard requires is probed: a kind counts when some event the guard
+ *   accepts with every document on file is refused without that kind.
  *
  * The registered machine is never touched: the config is copied on write and rebuilt with
  * `createMachine(config, implementations)`. Each mutant names its scope: the states where its
@@ -237,6 +238,40 @@ function withoutDocument(context: CaseContext<unknown>, kind: DocumentKind): Cas
     stageDocumentStart: before,
     ...(kind === 'pupil-voice' ? { pupilVoiceRecorded: false } : {}),
   };
+}
+
+/** A copy of a chart guard with every named part changed by `change` (XState's and/or/not rebuilt around them). */
+function mapGuard(guard: unknown, change: (named: { type: string; params?: unknown }) => unknown): unknown {
+  const combinator = guard as { check?: unknown; guards?: unknown[]; name?: string };
+  if (typeof guard === 'function' && typeof combinator.check === 'function' && Array.isArray(combinator.guards)) {
+    // XState evaluates a combinator through its `check` and `guards`; the function itself is never called.
+    const copy = () => false;
+    Object.assign(copy, { check: combinator.check, guards: combinator.guards.map((inner) => mapGuard(inner, change)) });
+    Object.defineProperty(copy, 'name', { value: combinator.name });
+    return copy;
+  }
+  if (guard && typeof guard === 'object' && 'type' in guard) return change(guard as { type: string; params?: unknown });
+  return guard;
+}
+
+/** Does a named part of `guard` take `kind` in its params' `kinds`? */
+function namesKind(guard: unknown, kind: DocumentKind): boolean {
+  let found = false;
+  mapGuard(guard, (named) => {
+    const kinds = (named.params as { kinds?: unknown } | undefined)?.kinds;
+    if (Array.isArray(kinds) && kinds.includes(kind)) found = true;
+    return named;
+  });
+  return found;
+}
+
+/** `guard` with `kind` removed from the `kinds` params of its named parts. */
+function withoutKindParam(guard: unknown, kind: DocumentKind): unknown {
+  return mapGuard(guard, (named) => {
+    const params = named.params as { kinds?: unknown } | undefined;
+    if (!params || !Array.isArray(params.kinds)) return named;
+    return { ...named, params: { ...params, kinds: params.kinds.filter((k) => k !== kind) } };
+  });
 }
 
 /** The name of the guard a drop-required-document mutant uses (added to the mutant's implementations). */
@@ -507,6 +542,19 @@ export function createMutants(procedure: ProcedureDefinition): MutantProcedure[]
   for (const t of index.transitions.filter((x) => x.guard !== undefined)) {
     const guard = transitionConfig(machine, t).guard;
     for (const kind of requiredKinds(machine, guard, t.event, rich)) {
+      if (namesKind(guard, kind)) {
+        // The guard takes its kinds as params: the kind is removed from them.
+        add(
+          'drop-required-document',
+          `${t.id} − ${kind}`,
+          `Vakten ${t.guard} krever ikke lenger ${kind} (fjernet fra vaktens parametre): ${t.id}`,
+          [t.source],
+          editTransition(machine, t, (d) => ({ ...d, guard: withoutKindParam(d.guard, kind) })),
+          implementations,
+          t,
+        );
+        continue;
+      }
       add(
         'drop-required-document',
         `${t.id} − ${kind}`,
