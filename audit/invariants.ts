@@ -62,7 +62,7 @@ import { eventVariants } from './event-variants';
 import { EVENT_STEP_MS, type MachineIndex, activeStatePaths, createStepper, indexMachine, metaAt } from './model';
 import type { RequiredEffect } from '../machines/meta';
 import { type DeclaredEffect, type Replay, replayPath } from './replay';
-import { agreesMeasures, bupReferralProblem, isHarmPending, isLeavingResponsibility, isMeasureEvent } from './rules';
+import { agreesMeasures, bupReferralProblem, isHarmPending, isLeavingResponsibility, isMeasureEvent } from '../machines/rule-predicates';
 import type { AuditPath, InvariantResult, PathStep } from './types';
 
 /** The per-path invariants, in report order, with a Norwegian description for the report. */

@@ -48,7 +48,7 @@ import { CURRENT_HOST_RULES, CaseHost, type MachineStepper } from '../workflows/
 import type { PendingTimer } from '../workflows/case-messages';
 import { type WalkedState, rootTransitions, walkStates } from '../diagrams/machine-walk';
 import { type EventVariant, dateOf, eventVariants, isoOf, viaOf } from './event-variants';
-import { isHarmPending } from './rules';
+import { isHarmPending } from '../machines/rule-predicates';
 import type { ExpectedState } from './types';
 
 export const HOUR_MS = 60 * 60 * 1000;

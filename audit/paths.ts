@@ -39,7 +39,7 @@ import {
   modelSnapshot,
 } from './model';
 import { effectsOf, replayPath } from './replay';
-import { isLeavingResponsibility } from './rules';
+import { isLeavingResponsibility } from '../machines/rule-predicates';
 import type { AuditPath, CoverageReport, PathStep } from './types';
 
 /** When every generated case opens: a Monday morning in term time (UTC). */

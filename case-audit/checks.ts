@@ -24,7 +24,9 @@
  *   service came first (E.CW1).
  */
 import { effectLabels, eventNames, roleNames } from '../machines/labels';
+import type { CaseEvent } from '../machines/events';
 import type { ProcedureDefinition } from '../machines/registry';
+import { agreesMeasures as agreesMeasuresEvent, isLeavingResponsibility, isMeasureEvent } from '../machines/rule-predicates';
 import type { Role } from '../machines/vocabulary';
 import type { TimelineEntry } from '../workflows/case-messages';
 import { type CaseStep, type CheckedView, type EventStep, clausesAt, labelAt, pathAt, statesOf } from './case-steps';
@@ -249,8 +251,7 @@ export function requiredDocumentFindings(c: CheckedCase): CaseFinding[] {
   const out: CaseFinding[] = [];
   for (const step of c.steps) {
     if (!isPersonStep(step) || HARM_EVENTS.includes(step.type)) continue;
-    const reason = step.data.reason;
-    if (step.type === 'case.closed' && (reason === 'pupil-moved' || reason === 'handed-over')) continue;
+    if (isLeavingResponsibility(asEvent(step))) continue;
     const after = new Set(statesOf(c.procedure, step.closed ? '' : step.pathAfter).map((s) => s.path));
     const exited = statesOf(c.procedure, step.pathBefore).filter((s) => !after.has(s.path));
     const filed = new Set(c.view.documents.filter((d) => Date.parse(d.at) <= Date.parse(step.at)).map((d) => d.kind));
@@ -275,13 +276,12 @@ export function requiredDocumentFindings(c: CheckedCase): CaseFinding[] {
 // ---------------------------------------------------------------------------------------------
 // pupil-voice-before-measures, child-welfare-first
 
-const agreesMeasures = (step: EventStep) => step.type === 'measures.agreed' || step.type === 'cooperationAgreement.signed';
+/** The step as the event it was, for the national rules' predicates (its own fields were kept on the timeline). */
+const asEvent = (step: EventStep) => ({ ...step.data, type: step.type }) as CaseEvent;
+const agreesMeasures = (step: EventStep) => agreesMeasuresEvent(asEvent(step));
 
 /** A measure or another service (what must wait for child welfare when harm is suspected). */
-function isMeasure(step: EventStep): boolean {
-  if (agreesMeasures(step) || step.type === 'schoolNurse.conversationHeld') return true;
-  return step.type === 'referral.sent' && step.data.service !== undefined && step.data.service !== 'child-welfare';
-}
+const isMeasure = (step: EventStep) => isMeasureEvent(asEvent(step));
 
 const bringsInChildWelfare = (step: EventStep) =>
   step.type === 'childWelfare.consulted' ||

@@ -1,12 +1,13 @@
 /**
  * The national rules (docs/procedures/national-guidance.md, with the child-welfare and BUP rules that the Rælingen guide states
  * and that follow from national law: the duty to report suspected neglect to child welfare, and
- * consent for health referrals) as pure predicates over a case's context and events. The
- * invariants judge paths with them; the path generator uses them to look for paths that would
- * break them, so a machine that allows such a path is shown one.
+ * consent for health referrals) as pure predicates over a case's context and events. The model
+ * audit's invariants judge paths with them and its path generator looks for paths that would
+ * break them; the audit of real cases (case-audit/) judges the events that really happened with
+ * the same predicates, so both audits mean the same by «a measure».
  */
-import type { CaseContext } from '../machines/case-context';
-import type { CaseEvent } from '../machines/events';
+import type { CaseContext } from './case-context';
+import type { CaseEvent } from './events';
 
 type Ctx = CaseContext<unknown>;
 
