@@ -28,7 +28,7 @@ test('a report is summarised: date, verdict, and per procedure paths, coverage, 
     paths: 3,
     states: { covered: 9, total: 10, percent: 90 },
     conformancePassed: 2,
-    mutations: { ran: true, total: 5, killed: 4 },
+    mutations: { ran: true, total: 6, killed: 4, equivalent: 1 },
     passed: false,
   });
 });
