@@ -3,31 +3,18 @@
  * -- --cases`) takes over many cases that really ran. The audit issue's target is 10 000 cases in
  * under 5 minutes on 2 cores; that target, scaled to the cases audited, is the figure's baseline.
  *
- * On loopback: a Temporal dev server (its SQLite file on tmpfs where there is one) and the real
- * case worker with the real activities, payloads sealed with a key file of the run's own, as in
- * production. N cases of all the directory's procedures are opened through `CaseClient.open`, each
+ * On loopback: a Temporal dev server and the real case worker (bench/case-server.ts). N cases of all the directory's procedures are opened through `CaseClient.open`, each
  * takes one Update from a person (so every history holds an opening, an Update, a deadline timer
  * and the effects), and once the worker is quiet and visibility lists every case, `auditCases`
  * reads every history through the codec, re-drives it through the case host and checks it, timed
  * as a whole and split into fetching and replaying. The audit must find every case and find each
  * conforming to its procedure (they were run by the real workflow): otherwise the phase fails.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createWorkerActivities } from '../activities';
-import { FileOutbox } from '../activities/outbox';
-import { CaseClient } from '../app/case-client';
-import type { TemporalSettings } from '../app/settings';
-import { caseDataConverter, keyRingOf } from '../app/temporal';
 import { auditCases } from '../case-audit/run-case-audit';
 import { loadSchoolDirectory } from '../detection/school-directory';
-import { type DevServer, startDevServer } from '../scripts/lib/dev-server';
-import { freePort } from '../scripts/lib/free-port';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
-import { buildWorker } from '../worker/build-worker';
-import { caseSearchAttributes } from '../workflows/search-attributes';
+import { startBenchCaseServer } from './case-server';
 import { type BenchFigure, figure } from './figures';
 import { loadCaseInput, loadUpdateEvent } from './load';
 import { inParallel, sleep } from './measure';
@@ -73,40 +60,11 @@ export async function runCaseAuditBench(
   options: CaseAuditBenchOptions,
   log: (line: string) => void = console.log,
 ): Promise<CaseAuditBenchResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-case-audit-'));
-  // In memory where there is a tmpfs: on disk the server's writes limit how fast cases open.
-  const serverDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/bench-case-audit-') : dir;
   const count = (n: number) => n.toLocaleString('en-US');
-  let server: DevServer | undefined;
-  let connection: NativeConnection | undefined;
-  let cases: CaseClient | undefined;
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
+  const bench = await startBenchCaseServer('bench-case-audit', TASK_QUEUE);
   try {
-    server = await startDevServer({
-      dbFile: join(serverDir, 'temporal.sqlite'),
-      port: await freePort(),
-      logFile: join(dir, 'temporal.log'),
-      searchAttributes: caseSearchAttributes,
-    });
-    const settings: TemporalSettings = {
-      address: server.address,
-      namespace: 'default',
-      taskQueue: TASK_QUEUE,
-      payloadKeysFile: join(dir, 'payload-keys.json'),
-    };
-    connection = await NativeConnection.connect({ address: server.address });
-    worker = await buildWorker({
-      connection,
-      namespace: settings.namespace,
-      taskQueue: TASK_QUEUE,
-      activities: createWorkerActivities({ outbox: new FileOutbox(join(dir, 'outbox')) }),
-      dataConverter: caseDataConverter(keyRingOf(settings)),
-    });
-    const w = worker;
-    running = w.run();
-    cases = await CaseClient.connect(settings);
-    const client = cases;
+    const w = bench.worker;
+    const client = bench.cases;
     const schools = await loadSchoolDirectory(join(PROJECT_ROOT, 'config', 'schools.json'));
     const schoolIds = schools.schoolIds();
     const now = new Date();
@@ -164,13 +122,7 @@ export async function runCaseAuditBench(
       replaySeconds: s.timings.replayMs / 1000,
     };
   } finally {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running?.catch(() => undefined);
-    await cases?.close().catch(() => undefined);
-    await connection?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(serverDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -23,16 +23,10 @@
  *
  * Usage: `node --import tsx bench/detection-dispatch.ts [--pupils N] [--concurrency C] [--rounds R] [--json FILE]`.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createWorkerActivities } from '../activities';
-import { FileOutbox } from '../activities/outbox';
+import { writeFileSync } from 'node:fs';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { CaseClient, caseListQuery, pupilOfListed } from '../app/case-client';
 import { osloDate } from '../app/oslo-time';
-import type { TemporalSettings } from '../app/settings';
-import { caseDataConverter, keyRingOf } from '../app/temporal';
 import type { CaseDispatcher, TrendOutcome, TriggerOutcome } from '../detection/case-dispatcher';
 import { TemporalCaseDispatcher } from '../detection/case-dispatcher';
 import { DEFAULT_DELIVERY_CONCURRENCY } from '../detection/delivery-lanes';
@@ -43,10 +37,7 @@ import { type SchoolDirectory, buildSchoolDirectory } from '../detection/school-
 import { InMemoryTriggerLedger } from '../detection/trigger-ledger';
 import type { Registration } from '../intake/registration-schema';
 import { InMemoryRegistrationStore } from '../intake/registration-store';
-import { type DevServer, startDevServer } from '../scripts/lib/dev-server';
-import { freePort } from '../scripts/lib/free-port';
-import { buildWorker } from '../worker/build-worker';
-import { caseSearchAttributes } from '../workflows/search-attributes';
+import { startBenchCaseServer } from './case-server';
 import { type BenchFigure, figure, formatValue } from './figures';
 import { inParallel, median, sleep } from './measure';
 
@@ -293,46 +284,11 @@ export async function runDetectionDispatchBench(
   options: DetectionDispatchOptions,
   log: (line: string) => void = console.log,
 ): Promise<DetectionDispatchResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-detection-dispatch-'));
-  // The server's SQLite file in memory where there is a tmpfs, as in bench/load.ts.
-  const serverDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/bench-detection-dispatch-') : dir;
-  let server: DevServer | undefined;
-  let nativeConnection: NativeConnection | undefined;
-  let worker: Worker | undefined;
-  let workerRunning: Promise<void> | undefined;
-  let cases: CaseClient | undefined;
   const n = (v: number) => v.toLocaleString('en-US');
+  const bench = await startBenchCaseServer('bench-detection-dispatch', TASK_QUEUE);
   try {
-    server = await startDevServer({
-      dbFile: join(serverDir, 'temporal.sqlite'),
-      port: await freePort(),
-      logFile: join(dir, 'temporal.log'),
-      searchAttributes: caseSearchAttributes,
-    });
-    const settings: TemporalSettings = {
-      address: server.address,
-      namespace: 'default',
-      taskQueue: TASK_QUEUE,
-      payloadKeysFile: join(dir, 'payload-keys.json'),
-    };
-    nativeConnection = await NativeConnection.connect({ address: server.address });
-    const w = await buildWorker({
-      connection: nativeConnection,
-      namespace: settings.namespace,
-      taskQueue: TASK_QUEUE,
-      activities: createWorkerActivities({ outbox: new FileOutbox(join(dir, 'outbox')) }),
-      dataConverter: caseDataConverter(keyRingOf(settings)),
-    });
-    worker = w;
-    workerRunning = w.run();
-    const workerFailed = workerRunning.then(
-      () => Promise.reject(new Error('the case worker stopped during the bench')),
-      (err: unknown) => Promise.reject(err instanceof Error ? err : new Error(String(err))),
-    );
-    workerFailed.catch(() => undefined);
-    const guarded = <T>(work: Promise<T>): Promise<T> => Promise.race([work, workerFailed]);
-    cases = await CaseClient.connect(settings);
-    const caseClient = cases;
+    const { worker: w, cases: caseClient } = bench;
+    const guarded = <T>(work: Promise<T>): Promise<T> => Promise.race([work, bench.workerFailed]);
 
     // A calendar around today; the three school days before today are every pupil's absence.
     const now = new Date();
@@ -461,27 +417,11 @@ export async function runDetectionDispatchBench(
       planningSeconds: median(planning),
       ...(redelivery ? { redelivery } : {}),
       ok,
-      tempDirs: [...new Set([dir, serverDir])],
+      tempDirs: bench.tempDirs,
     };
     return { ...result, report: detectionDispatchReport(result) };
   } finally {
-    // Every step runs even if one before it fails, so no server, worker or folder is left behind.
-    const steps = [
-      async () => {
-        if (worker?.getState() === 'RUNNING') worker.shutdown();
-        await workerRunning?.catch(() => undefined);
-      },
-      () => cases?.close(),
-      () => nativeConnection?.close(),
-      () => server?.stop(),
-    ];
-    for (const step of steps) {
-      await Promise.resolve()
-        .then(step)
-        .catch((err: unknown) => console.error(err));
-    }
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(serverDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

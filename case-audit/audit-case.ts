@@ -65,13 +65,11 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
     at: i.at,
     message: naming.pseudonymise ? i.summary : i.message,
   }));
+  // Who the case is about, as the report names it (pseudonyms in the governor's copy).
+  const identity = { caseRef, caseId: caseIdRef, pupilId: pupilRef, ...(pupilName ? { pupilName } : {}), schoolId };
   if (!host || !procedure) {
     return {
-      caseRef,
-      caseId: caseIdRef,
-      pupilId: pupilRef,
-      ...(pupilName ? { pupilName } : {}),
-      schoolId,
+      ...identity,
       procedure: { id: first.input.procedureId, version: first.input.procedureVersion ?? 1, name: first.input.procedureId },
       openedAt: facts.openedAt,
       status: 'closed',
@@ -98,11 +96,7 @@ export function auditCase(workflowId: string, runs: readonly CaseRun[], nowMs: n
   const findings = [...conformanceFindings, ...checkCase(replayed.open ? checked : { ...checked, nowMs: replayed.lastAtMs })];
   const contactDays = daysToFirstContact({ view, steps });
   return {
-    caseRef,
-    caseId: caseIdRef,
-    pupilId: pupilRef,
-    ...(pupilName ? { pupilName } : {}),
-    schoolId,
+    ...identity,
     procedure: { id: procedure.id, version: procedure.version, name: procedure.displayName },
     openedAt: view.openedAt,
     status: view.status,

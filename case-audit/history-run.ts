@@ -259,17 +259,10 @@ export async function readCaseRun(history: History, reader: PayloadReader): Prom
         pending.push({ kind: 'activityResult', scheduledEventId: num(a.scheduledEventId), result: await reader.value(a.result?.payloads) });
         break;
       }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: {
-        const a = event.activityTaskFailedEventAttributes!;
-        pending.push({
-          kind: 'activityFailure',
-          scheduledEventId: num(a.scheduledEventId),
-          message: await reader.failureMessage(a.failure),
-        });
-        break;
-      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
       case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
-        const a = event.activityTaskTimedOutEventAttributes!;
+        // The workflow sees both as the activity's failure.
+        const a = (event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes)!;
         pending.push({
           kind: 'activityFailure',
           scheduledEventId: num(a.scheduledEventId),

@@ -25,18 +25,20 @@ async function main(): Promise<void> {
   const database = await openMigratedDatabase(resolveDatabaseUrl(settings.databaseUrl, root));
   const schools = await loadSchoolDirectory(resolve(root, settings.schoolsConfig));
   const cases = await CaseClient.connect(settings.temporal);
+  // The key file read once here for the codec endpoint and the audit's pseudonyms.
+  const ring = keyRingOf(settings.temporal);
   const deps = composeWebDependencies({
     cases,
     database,
     archiveDir: resolve(root, settings.archiveDir),
     schools,
-    pseudonymKey: keyRingOf(settings.temporal).caseIdKey,
+    pseudonymKey: ring.caseIdKey,
   });
   const app = await buildWebServer(deps, {
     sessionKey: loadOrCreateSessionKey(resolve(root, settings.web.sessionKeyFile)),
     secureCookies: settings.web.publicUrl.startsWith('https:'),
     ...(settings.web.oidc ? { oidc: { client: new OidcClient(settings.web.oidc, await loadOpenIdClient()), users: deps.userStore } } : {}),
-    codec: { codec: new AesGcmPayloadCodec(keyRingOf(settings.temporal)), allowedOrigins: settings.web.temporalUiOrigins },
+    codec: { codec: new AesGcmPayloadCodec(ring), allowedOrigins: settings.web.temporalUiOrigins },
     ...(settings.demoData ? { demoHint: `Demo: logg inn med en av demobrukerne i README, passord «${DEMO_PASSWORD}».` } : {}),
   });
   await app.listen({ host: settings.web.host, port: settings.web.port });
