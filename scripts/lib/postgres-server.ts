@@ -10,7 +10,7 @@
  * scripts/install-postgres.sh.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -39,6 +39,16 @@ export interface PostgresOptions {
   binDir?: string;
   /** How long to wait for the server to accept connections (ms). */
   readyTimeoutMs?: number;
+  /**
+   * A folder the server keeps its data in across starts (`npm run cluster`): initdb only when it
+   * holds no cluster yet, durability on, and the folder is kept when the server stops. Without
+   * it the server is a throwaway one in a temporary folder.
+   */
+  keepIn?: string;
+  /** The port to listen on (default: a free one). */
+  port?: number;
+  /** max_connections (default PostgreSQL's 100); each Temporal service process opens about 30. */
+  maxConnections?: number;
 }
 
 export interface PostgresServer {
@@ -112,7 +122,7 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
   });
 }
 
-/** Starts a throwaway PostgreSQL server and resolves once it accepts connections. */
+/** Starts a PostgreSQL server (a throwaway one unless `keepIn`) and resolves once it accepts connections. */
 export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   const binDir = options.binDir ?? DEBIAN_POSTGRES_15_BIN;
   for (const program of ['initdb', 'postgres']) {
@@ -123,34 +133,41 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     }
   }
   const runAs = unprivilegedUser();
-  const dir = mkdtempSync(join(tmpdir(), 'skolefravaer-postgres-'));
+  const kept = options.keepIn !== undefined;
+  const dir = options.keepIn ?? mkdtempSync(join(tmpdir(), 'skolefravaer-postgres-'));
+  if (kept) mkdirSync(dir, { recursive: true });
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'postgres.log');
   const env = serverEnvironment();
-  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  const removeDir = () => {
+    if (!kept) rmSync(dir, { recursive: true, force: true });
+  };
 
   let child: GroupChild | undefined;
   try {
     // The server's user must own its folder (initdb creates data/ inside it, the socket goes there).
     if (runAs) chownSync(dir, runAs.uid, runAs.gid);
-    const initdb = asUser(runAs, join(binDir, 'initdb'), [
-      '--pgdata',
-      dataDir,
-      '--username',
-      POSTGRES_SUPERUSER,
-      '--auth',
-      'trust',
-      '--encoding',
-      'UTF8',
-      // Byte order, as SQLite compares text: the same sorting on both stores, on every machine.
-      '--locale',
-      'C',
-      '--no-sync',
-      '--no-instructions',
-    ]);
-    await run(initdb[0], initdb[1], { cwd: dir, env });
+    // A kept folder is initialised once; a cluster already in it is started as it is.
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      const initdb = asUser(runAs, join(binDir, 'initdb'), [
+        '--pgdata',
+        dataDir,
+        '--username',
+        POSTGRES_SUPERUSER,
+        '--auth',
+        'trust',
+        '--encoding',
+        'UTF8',
+        // Byte order, as SQLite compares text: the same sorting on both stores, on every machine.
+        '--locale',
+        'C',
+        ...(kept ? [] : ['--no-sync']),
+        '--no-instructions',
+      ]);
+      await run(initdb[0], initdb[1], { cwd: dir, env });
+    }
 
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const logFd = openSync(logFile, 'a');
     if (runAs) chownSync(logFile, runAs.uid, runAs.gid);
     const postgres = asUser(runAs, join(binDir, 'postgres'), [
@@ -162,13 +179,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       'listen_addresses=127.0.0.1',
       '-c',
       `unix_socket_directories=${dir}`,
+      ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
       // Throwaway data: nothing needs to survive a crash, so no waiting for the disk.
-      '-c',
-      'fsync=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'synchronous_commit=off',
+      ...(kept ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off']),
     ]);
     try {
       child = spawnGroup(postgres[0], postgres[1], { name: 'PostgreSQL-testserveren', cwd: dir, env, stdio: ['ignore', logFd, logFd] });
