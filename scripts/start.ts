@@ -1,16 +1,22 @@
 /**
- * The main job: starts the Temporal dev server on a SQLite file under the data folder, starts
- * the case worker against it under a supervisor that restarts it with backoff when it dies,
- * checks the stack with a short workflow and prints where the Temporal Web UI is. Runs until
- * Ctrl-C (SIGINT), SIGTERM or SIGHUP, then stops the worker and the server cleanly; if the dev
- * server itself dies, everything stops, because no worker can do anything without it.
+ * The main job, in one of two forms:
+ * - `npm start`: the Temporal dev server on a SQLite file under the data folder;
+ * - `npm run cluster` (`--cluster [--workers N]`): the real Temporal server on PostgreSQL, its
+ *   services as separate processes (scripts/lib/temporal-cluster/), and N case workers (default
+ *   2), everything under `<data folder>/cluster/` so it never mixes with the dev server's data.
+ * Then the same for both: the case worker(s) and the web application under supervisors that
+ * restart them with backoff when they die, a short workflow to check the stack, the daily
+ * detection schedule, demo data on first start, and where everything is. Runs until Ctrl-C
+ * (SIGINT), SIGTERM or SIGHUP, then stops the web application, the workers and the server
+ * cleanly. If the dev server itself dies, everything stops, because no worker can do anything
+ * without it; a cluster's server process that dies is started again (the others carry on).
  */
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EXIT } from '../app/exit-codes';
 import { loadOrCreateKeyRing } from '../app/payload-keys';
-import { ConfigError, loadSettings } from '../app/settings';
+import { ConfigError, type Settings, parseSettings } from '../app/settings';
 import { CODEC_PATH } from '../web/routes/codec-routes';
 import { connectClient } from '../app/temporal';
 import { describeExit, spawnGroup } from './lib/child-processes';
@@ -31,6 +37,8 @@ import { TriggerLedgerError } from '../detection/trigger-ledger';
 import { RegistrationStoreError } from '../intake/registration-store';
 import { loadSchoolDirectoryIntoDatabase } from '../detection/school-directory-store';
 import { type JsonStoreFolders, describeJsonStoreImport, hasJsonStores, importJsonStores } from '../cli/json-store-import';
+import { type LocalCluster, startLocalCluster } from './lib/temporal-cluster/local-cluster';
+import { type ChildExit } from './lib/child-processes';
 
 /** An error that ends the main job with its own exit code. */
 class StartError extends Error {
@@ -42,10 +50,10 @@ class StartError extends Error {
   }
 }
 
-/** The settings (app/settings.ts); a bad one ends the main job with exit code 6. */
-function loadStartSettings() {
+/** The settings (app/settings.ts) from `env`; a bad one ends the main job with exit code 6. */
+function loadStartSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   try {
-    return loadSettings();
+    return parseSettings(env);
   } catch (err) {
     if (err instanceof ConfigError) throw new StartError(err.message, EXIT.badConfiguration);
     throw err;
@@ -117,63 +125,200 @@ async function prepareDatabase(url: string, schoolsConfig: string, legacy: JsonS
 /** Time the worker gets to finish what it is doing after SIGINT before it is killed. */
 const WORKER_GRACE_MS = 30_000;
 
-async function run(): Promise<void> {
-  const settings = loadStartSettings();
+/** Which Temporal the main job runs on. */
+type StartMode = { kind: 'dev' } | { kind: 'cluster'; workers: number };
+
+/** Reads `--cluster [--workers N]`; anything else is a bad argument (exit 2) naming the value. */
+function parseStartMode(args: readonly string[]): StartMode {
+  let cluster = false;
+  let workers = 2;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--cluster') cluster = true;
+    else if (arg === '--workers') {
+      const value = args[++i] ?? '';
+      if (!/^[1-9][0-9]?$/.test(value)) {
+        throw new StartError(`--workers må være et helt tall fra 1 til 99 (antall saksarbeidere), fikk «${value}»`, EXIT.usage);
+      }
+      workers = Number(value);
+    } else throw new StartError(`Ukjent argument «${arg}»; bruk «npm start» eller «npm run cluster -- --workers N»`, EXIT.usage);
+  }
+  if (!cluster && args.includes('--workers'))
+    throw new StartError('--workers gjelder bare klyngen: «npm run cluster -- --workers N»', EXIT.usage);
+  return cluster ? { kind: 'cluster', workers } : { kind: 'dev' };
+}
+
+/** The Temporal the main job started: where it is, how it is stopped, what to tell the user. */
+interface StartedTemporal {
+  address: string;
+  namespace: string;
+  /** Lines for the «Klar.» summary. */
+  summary: string[];
+  stop(): Promise<void>;
+}
+
+/** The namespace a cluster gets when TEMPORAL_NAMESPACE is not set (a real server has no `default`). */
+const CLUSTER_NAMESPACE = 'skolefravaer';
+
+/**
+ * Starts PostgreSQL and the Temporal services under `<data folder>/cluster/`, then gives the
+ * settings every process of the cluster runs on: its own data folder, the school's database on
+ * the cluster's PostgreSQL (unless DATABASE_URL is set), the frontend's address and the namespace.
+ */
+async function startCluster(base: Settings): Promise<{ cluster: LocalCluster; env: NodeJS.ProcessEnv }> {
+  const dir = resolve(PROJECT_ROOT, base.dataDir, 'cluster');
+  const namespace = process.env.TEMPORAL_NAMESPACE?.trim() || CLUSTER_NAMESPACE;
+  console.log(`Starter PostgreSQL og Temporal-serverens tjenester (tilstanden lagres i ${dir}) ...`);
+  let cluster: LocalCluster;
+  try {
+    cluster = await startLocalCluster({
+      dir,
+      keepData: true,
+      namespace,
+      searchAttributes: caseSearchAttributes,
+      frontendPort: base.devServer.port,
+      log: (line) => console.log(`  ${line}`),
+    });
+  } catch (err) {
+    throw new StartError(err instanceof Error ? err.message : String(err), EXIT.temporalUnavailable);
+  }
+  const databaseUrl = process.env.DATABASE_URL?.trim() || (await cluster.ensureDatabase('skolefravaer'));
+  const env = {
+    ...process.env,
+    DATA_DIR: dir,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: cluster.temporal.address,
+    TEMPORAL_NAMESPACE: namespace,
+  };
+  return { cluster, env };
+}
+
+async function run(mode: StartMode): Promise<void> {
+  const base = loadStartSettings();
+  await assertPortFree(base.devServer.port, 'TEMPORAL_DEV_PORT');
+  if (mode.kind === 'dev') await assertPortFree(base.devServer.uiPort, 'TEMPORAL_UI_PORT');
+  await assertPortFree(base.web.port, 'WEB_PORT');
+
+  // A cluster first: its PostgreSQL holds the school's database too.
+  const started = mode.kind === 'cluster' ? await startCluster(base) : undefined;
+  const stopCluster = async () => started?.cluster.stop();
+  let settings: Settings;
+  try {
+    settings = started ? loadStartSettings(started.env) : base;
+  } catch (err) {
+    await stopCluster();
+    throw err;
+  }
   const taskQueue = settings.temporal.taskQueue;
   const dataDir = resolve(PROJECT_ROOT, settings.dataDir);
   const fromRoot = (p: string) => resolve(PROJECT_ROOT, p);
-  await assertPortFree(settings.devServer.port, 'TEMPORAL_DEV_PORT');
-  await assertPortFree(settings.devServer.uiPort, 'TEMPORAL_UI_PORT');
-  await assertPortFree(settings.web.port, 'WEB_PORT');
 
   // The school's database first: its schema brought up to date, and the JSON stores of earlier
   // versions imported into it once, before anything reads or writes it.
   const databaseUrl = resolveDatabaseUrl(settings.databaseUrl, PROJECT_ROOT);
   // Read once here; the demo's steps and users below use the same directory.
-  const schools = await prepareDatabase(databaseUrl, fromRoot(settings.schoolsConfig), {
-    registrationsDir: fromRoot(settings.registrationsDir),
-    ledgerDir: fromRoot(settings.detectionLedgerDir),
-  });
+  let schools: SchoolDirectory;
+  try {
+    schools = await prepareDatabase(databaseUrl, fromRoot(settings.schoolsConfig), {
+      registrationsDir: fromRoot(settings.registrationsDir),
+      ledgerDir: fromRoot(settings.detectionLedgerDir),
+    });
+  } catch (err) {
+    await stopCluster();
+    throw err;
+  }
 
-  // The keys before any process that seals or opens a case: made once here, so the worker and the
-  // web application never race to make two.
+  // The keys before any process that seals or opens a case: made once here, so the workers and
+  // the web application never race to make two.
   const payloadKeysFile = fromRoot(settings.temporal.payloadKeysFile);
   loadOrCreateKeyRing(payloadKeysFile);
 
+  let temporal: StartedTemporal;
+  let serverExited: Promise<ChildExit> | undefined;
   const logFile = resolve(dataDir, 'temporal-server.log');
-  console.log(`Starter Temporal-utviklingsserveren (tilstanden lagres i ${dataDir}/temporal.db) ...`);
-  let server: DevServer;
-  try {
-    server = await startDevServer({
-      dbFile: resolve(dataDir, 'temporal.db'),
-      logFile,
-      port: settings.devServer.port,
-      uiPort: settings.devServer.uiPort,
-      codecEndpoint: `${settings.web.publicUrl}${CODEC_PATH}`,
-      searchAttributes: caseSearchAttributes,
+  if (started) {
+    const { cluster } = started;
+    temporal = {
+      address: cluster.temporal.address,
+      namespace: cluster.temporal.namespace,
+      summary: [
+        `  PostgreSQL:           ${cluster.postgres.url} (Temporal: temporal ${cluster.schemas.temporal}, temporal_visibility ${cluster.schemas.visibility}; skolens database: ${databaseUrl})`,
+        `  Temporal-tjenestene:  ${cluster.temporal.shards} historikk-shards; oppsett og logger i ${resolve(dataDir, 'temporal')}`,
+        ...cluster.temporal.processes.map(
+          (p) =>
+            `    ${p.name.padEnd(12)}gRPC 127.0.0.1:${p.ports.grpcPort}, medlemskap ${p.ports.membershipPort}${p.ports.httpPort ? `, HTTP ${p.ports.httpPort}` : ''} (pid ${p.child?.pid ?? '–'})`,
+        ),
+        `  Navnerom:             ${cluster.temporal.namespace}`,
+      ],
+      stop: () => cluster.stop(),
+    };
+    // One service process that dies is started again; the others carry on meanwhile.
+    cluster.temporal.onUnexpectedExit((ended) => {
+      if (stopping) return;
+      console.error(
+        `Temporal-tjenesten ${ended.name} stoppet uventet (${describeExit(ended.exit)}); se ${ended.logFile}. Starter den på nytt om 2 s.`,
+      );
+      setTimeout(() => {
+        if (!stopping) cluster.temporal.process(ended.name).start();
+      }, 2_000);
     });
-  } catch (err) {
-    throw new StartError(err instanceof Error ? err.message : String(err), EXIT.temporalUnavailable);
-  }
-  console.log(`Temporal-utviklingsserveren kjører (pid ${server.process.pid}).`);
-
-  // The worker reads the same environment (so the same settings), pointed at this server.
-  const workerEnv = { ...process.env, TEMPORAL_ADDRESS: server.address, PAYLOAD_KEYS_FILE: payloadKeysFile };
-  // One Node process (not the tsx launcher), so the pid logged and the exit code reported are
-  // the worker's own.
-  const worker = new Supervisor({
-    label: 'Arbeideren (worker/main.ts)',
-    spawn: () => {
-      const child = spawnGroup(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-        name: 'arbeideren',
-        cwd: PROJECT_ROOT,
-        env: workerEnv,
-        stdio: 'inherit',
+  } else {
+    console.log(`Starter Temporal-utviklingsserveren (tilstanden lagres i ${dataDir}/temporal.db) ...`);
+    let server: DevServer;
+    try {
+      server = await startDevServer({
+        dbFile: resolve(dataDir, 'temporal.db'),
+        logFile,
+        port: settings.devServer.port,
+        uiPort: settings.devServer.uiPort,
+        codecEndpoint: `${settings.web.publicUrl}${CODEC_PATH}`,
+        searchAttributes: caseSearchAttributes,
       });
-      return { pid: child.pid, exited: child.exited, stop: () => child.stop({ signal: 'SIGINT', graceMs: WORKER_GRACE_MS }) };
-    },
-    log: (line) => console.log(line),
-  });
+    } catch (err) {
+      throw new StartError(err instanceof Error ? err.message : String(err), EXIT.temporalUnavailable);
+    }
+    console.log(`Temporal-utviklingsserveren kjører (pid ${server.process.pid}).`);
+    serverExited = server.exited;
+    temporal = {
+      address: server.address,
+      namespace: settings.temporal.namespace,
+      summary: [
+        `  Temporal gRPC:        ${server.address}`,
+        `  Temporal Web UI:      ${server.uiUrl ?? '(uten brukerflate)'}`,
+        `                        sakene er kryptert; for å lese dem: logg inn som administrator i nettløsningen, og sett «Codec Server» i Web UI til ${settings.web.publicUrl}${CODEC_PATH} med «Include cross-origin credentials» (se README, «Security»)`,
+      ],
+      stop: () => server.stop(),
+    };
+  }
+
+  // The workers and the web application read the same environment (so the same settings),
+  // pointed at this server.
+  const workerEnv = {
+    ...(started?.env ?? process.env),
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    PAYLOAD_KEYS_FILE: payloadKeysFile,
+  };
+  const workerCount = mode.kind === 'cluster' ? mode.workers : 1;
+  // One Node process each (not the tsx launcher), so the pid logged and the exit code reported
+  // are the worker's own.
+  const workers = Array.from(
+    { length: workerCount },
+    (_, i) =>
+      new Supervisor({
+        label: workerCount === 1 ? 'Arbeideren (worker/main.ts)' : `Arbeider ${i + 1} (worker/main.ts)`,
+        spawn: () => {
+          const child = spawnGroup(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+            name: `arbeider ${i + 1}`,
+            cwd: PROJECT_ROOT,
+            env: workerEnv,
+            stdio: 'inherit',
+          });
+          return { pid: child.pid, exited: child.exited, stop: () => child.stop({ signal: 'SIGINT', graceMs: WORKER_GRACE_MS }) };
+        },
+        log: (line) => console.log(line),
+      }),
+  );
 
   // The web application: its own process, supervised like the worker, on the same settings.
   const web = new Supervisor({
@@ -194,26 +339,28 @@ async function run(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopper nettløsningen, arbeideren og Temporal-utviklingsserveren ...');
+    console.log(
+      `\nStopper nettløsningen, ${workerCount === 1 ? 'arbeideren' : 'arbeiderne'} og ${started ? 'Temporal-tjenestene og PostgreSQL' : 'Temporal-utviklingsserveren'} ...`,
+    );
     await web.stop();
-    await worker.stop();
-    await server.stop();
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await temporal.stop();
     console.log('Stoppet.');
     process.exit(code);
   };
   // The children run in process groups of their own, so a Ctrl-C in the terminal reaches only
   // this process, which stops them in order: the worker first, then the server it talks to.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(EXIT.ok));
-  void server.exited.then((exit) => {
+  void serverExited?.then((exit) => {
     if (stopping) return;
     console.error(`Temporal-utviklingsserveren stoppet uventet (${describeExit(exit)}); se ${logFile}. Stopper alt.`);
     void stop(EXIT.temporalUnavailable);
   });
-  worker.start();
+  for (const worker of workers) worker.start();
 
   try {
     // Prove the stack end to end before telling the user it is ready.
-    const client = await connectClient({ address: server.address, namespace: 'default', payloadKeysFile });
+    const client = await connectClient({ address: temporal.address, namespace: temporal.namespace, payloadKeysFile });
     await client.workflow.execute(stackCheckWorkflow, {
       taskQueue,
       workflowId: `stack-check-${randomUUID()}`,
@@ -238,7 +385,7 @@ async function run(): Promise<void> {
           databaseUrl,
           archiveDir: fromRoot(settings.archiveDir),
           schools,
-          temporal: { ...settings.temporal, address: server.address, payloadKeysFile },
+          temporal: { ...settings.temporal, address: temporal.address, namespace: temporal.namespace, payloadKeysFile },
           now: new Date(),
         });
         console.log(
@@ -252,7 +399,7 @@ async function run(): Promise<void> {
         ? await prepareDemoSignIn({
             databaseUrl,
             schools,
-            temporal: { ...settings.temporal, address: server.address, payloadKeysFile },
+            temporal: { ...settings.temporal, address: temporal.address, namespace: temporal.namespace, payloadKeysFile },
           })
         : undefined;
     // Started last: by now the database holds the demo's users.
@@ -260,11 +407,14 @@ async function run(): Promise<void> {
 
     console.log('');
     console.log('Klar.');
-    console.log(`  Temporal gRPC:        ${server.address}`);
-    console.log(`  Temporal Web UI:      ${server.uiUrl ?? '(uten brukerflate)'}`);
-    console.log(
-      `                        sakene er kryptert; for å lese dem: logg inn som administrator i nettløsningen, og sett «Codec Server» i Web UI til ${settings.web.publicUrl}${CODEC_PATH} med «Include cross-origin credentials» (se README, «Security»)`,
-    );
+    for (const line of temporal.summary) console.log(line);
+    if (started) {
+      console.log(`  Temporal gRPC:        ${temporal.address}`);
+      console.log(
+        `  Kodek-endepunkt:      ${settings.web.publicUrl}${CODEC_PATH} (for en Temporal Web UI dere driver selv; se README, «Security»)`,
+      );
+      console.log(`  Saksarbeidere:        ${workerCount}`);
+    }
     console.log(`  Nettløsningen:        ${settings.web.publicUrl}`);
     if (signIn) {
       console.log(`  Demobrukere (passord «${signIn.password}» for alle${signIn.created > 0 ? `, ${signIn.created} opprettet nå` : ''}):`);
@@ -275,8 +425,19 @@ async function run(): Promise<void> {
     console.log(
       `  Fraværsdeteksjon:     tidsplanen «${DETECTION_SCHEDULE_ID}» ${schedule === 'created' ? 'opprettet' : 'oppdatert'}, daglig kl. ${DEFAULT_DETECTION_HOUR}:00 Europe/Oslo; skolene står i ${settings.schoolsConfig}`,
     );
-    console.log('  Arbeideren og nettløsningen startes på nytt av seg selv hvis de stopper; serveren kjører videre.');
+    console.log(
+      started
+        ? '  Arbeiderne, nettløsningen og hver Temporal-tjeneste startes på nytt av seg selv hvis de stopper.'
+        : '  Arbeideren og nettløsningen startes på nytt av seg selv hvis de stopper; serveren kjører videre.',
+    );
     console.log('Åpne og følg saker fra en annen terminal, f.eks.:');
+    if (started) {
+      // The command-line tools read the same settings as the cluster's processes.
+      const { env } = started;
+      console.log(
+        `  export DATA_DIR=${env.DATA_DIR} DATABASE_URL=${env.DATABASE_URL} TEMPORAL_ADDRESS=${temporal.address} TEMPORAL_NAMESPACE=${temporal.namespace}`,
+      );
+    }
     console.log('  npm run case -- list');
     console.log('  npm run case -- list --overdue');
     console.log('  npm run case -- procedures');
@@ -296,7 +457,14 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((err: unknown) => {
+let mode: StartMode;
+try {
+  mode = parseStartMode(process.argv.slice(2));
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(err instanceof StartError ? err.exitCode : EXIT.internalError);
+}
+run(mode).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(err instanceof StartError ? err.exitCode : EXIT.internalError);
 });

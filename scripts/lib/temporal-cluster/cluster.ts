@@ -12,6 +12,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { ensureSearchAttributes } from '../../../worker/search-attribute-registration';
@@ -72,10 +73,17 @@ export interface TemporalCluster {
   shards: number;
   processes: readonly ClusterProcess[];
   process(name: string): ClusterProcess;
-  /** Resolves with the first process that ends without being killed or stopped on purpose. */
-  unexpectedExit: Promise<{ name: string; exit: ChildExit; logFile: string }>;
+  /** Calls `listener` for every process that ends without being killed or stopped on purpose. */
+  onUnexpectedExit(listener: (ended: UnexpectedExit) => void): void;
   /** Stops every process (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
+}
+
+/** A server process that ended on its own. */
+export interface UnexpectedExit {
+  name: string;
+  exit: ChildExit;
+  logFile: string;
 }
 
 /** What the cluster records on its first start: the shard count can never change after it. */
@@ -133,10 +141,15 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   ];
 
   let stopping = false;
-  let reportExit: (value: { name: string; exit: ChildExit; logFile: string }) => void = () => undefined;
-  const unexpectedExit = new Promise<{ name: string; exit: ChildExit; logFile: string }>((resolve) => {
-    reportExit = resolve;
+  const listeners: Array<(ended: UnexpectedExit) => void> = [];
+  let firstExit: (ended: UnexpectedExit) => void = () => undefined;
+  const unexpectedExit = new Promise<UnexpectedExit>((resolve) => {
+    firstExit = resolve;
   });
+  const reportExit = (ended: UnexpectedExit) => {
+    firstExit(ended);
+    for (const listener of listeners) listener(ended);
+  };
 
   const processes: ClusterProcess[] = [];
   for (const [index, { name, service }] of layout.entries()) {
@@ -236,7 +249,9 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
       if (!found) throw new Error(`Klyngen har ingen tjeneste «${name}» (har ${processes.map((p) => p.name).join(', ')})`);
       return found;
     },
-    unexpectedExit,
+    onUnexpectedExit(listener) {
+      listeners.push(listener);
+    },
     stop,
   };
 }
@@ -270,7 +285,7 @@ async function registerNamespace(address: string, namespace: string, retentionDa
         .registerNamespace({
           namespace,
           description: 'Saker om bekymringsfullt skolefravær',
-          workflowExecutionRetentionPeriod: { seconds: retentionDays * 24 * 3600 },
+          workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
         })
         .catch((err: unknown) => {
           if ((err as { code?: number }).code !== 6) throw err; // ALREADY_EXISTS: another starter was first

@@ -48,7 +48,12 @@ export function ensureTemporalServer(log: (text: string) => void = () => undefin
     child.on('error', (err) => fail(new Error(`Bygget av Temporal-serveren kunne ikke startes: ${err.message}`)));
     child.on('close', (code) => {
       if (code === 0) done(temporalServerBuild);
-      else fail(new Error(`Bygget av Temporal-serveren ${TEMPORAL_SERVER_VERSION} feilet (avslutningskode ${code}):\n${output.trim().slice(-4_000)}`));
+      else
+        fail(
+          new Error(
+            `Bygget av Temporal-serveren ${TEMPORAL_SERVER_VERSION} feilet (avslutningskode ${code}):\n${output.trim().slice(-4_000)}`,
+          ),
+        );
     });
   });
 }
