@@ -6,6 +6,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type CaseAuditTask, runCaseAuditBench } from './case-audit-phase';
 import { type CaseListTask, runCaseListBench } from './case-list';
+import { type ClusterTask, runClusterBench } from './cluster-phase';
 import { type WorkerTask, runWorkerSideBySide } from './cases-in-worker';
 import { type DatabasePhaseTask, runDatabasePhase } from './database-phase';
 import { runHistoryBench } from './history';
@@ -29,6 +30,7 @@ export type ChildTask =
   | DetectionDispatchTask
   | WorkerTask
   | CaseAuditTask
+  | ClusterTask
   | PlainPhaseTask;
 
 /** A phase's lines, prefixed with its name, below the parent's. */
@@ -76,6 +78,9 @@ async function run(task: ChildTask): Promise<unknown> {
     case 'case-audit':
       quietTemporal();
       return runCaseAuditBench(task.options, logFor('case audit'));
+    case 'cluster':
+      quietTemporal();
+      return runClusterBench(task.options, logFor('cluster'));
   }
 }
 

@@ -169,13 +169,13 @@ class TimedDispatcher implements CaseDispatcher {
 }
 
 /** A school of the bench, its pupils and their registrations: three whole days of notified absence before today. */
-interface BenchSchool {
+export interface BenchSchool {
   schoolId: string;
   pupilIds: string[];
   registrations: Registration[];
 }
 
-function benchSchool(schoolId: string, pupils: number, days: readonly string[]): BenchSchool {
+export function benchSchool(schoolId: string, pupils: number, days: readonly string[]): BenchSchool {
   const pupilIds = Array.from({ length: pupils }, (_, i) => `p${String(i + 1).padStart(5, '0')}`);
   const registrations = pupilIds.flatMap((pupilId, i) =>
     days.map((date): Registration => ({
@@ -252,7 +252,7 @@ export function tallyCases(schoolId: string, expectedIds: ReadonlyMap<string, st
 }
 
 /** Waits until visibility counts a case per pupil at the school (or a while has passed), then tallies them. */
-async function countCases(cases: CaseClient, school: BenchSchool): Promise<CaseCount> {
+export async function countCases(cases: CaseClient, school: BenchSchool): Promise<CaseCount> {
   const query = caseListQuery({ schoolId: school.schoolId }, new Date());
   const started = performance.now();
   while ((await cases.client.workflow.count(query)).count < school.pupilIds.length) {

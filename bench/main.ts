@@ -6,14 +6,16 @@
  * Then, per database (in memory, SQLite, PostgreSQL; bench/databases.ts), the real importFile and
  * runDetection in fresh processes, with a second table and a line on detection's peak memory.
  * Last, the case list (bench/case-list.ts): «Saker»'s response time with N open cases in Temporal
- * visibility, against the raw listing of the same query. On request only (`--phases load`), the load
+ * visibility, against the raw listing of the same query. The cluster (bench/cluster-phase.ts): cases
+ * opened by detection and Updates per second on the real Temporal cluster with 1 and 2 case
+ * workers, beside the dev server's in the same run. On request only (`--phases load`), the load
  * on one case worker (bench/load.ts): cases opened and Updates taken per second, the Update's
  * latency and the accounting of every case and event. `--phases` picks which phases run.
  * See bench/README.md for what each number means.
  *
  * Usage: npm run bench -- [--pupils N] [--sizes N,N,...] [--seed S] [--procedure ID] [--runs R]
  *                         [--databases memory,sqlite,postgres] [--phases intake,databases,case-list]
- *                         [--open-cases N] [--audit-cases N] [--load-cases N] [--load-concurrency C] [--load-timeout MIN]
+ *                         [--open-cases N] [--audit-cases N] [--cluster-cases N] [--load-cases N] [--load-concurrency C] [--load-timeout MIN]
  *
  * Exits 1 only when something fails (a child process, an import error, SQL and detect()
  * disagreeing, the databases delivering different triggers, PostgreSQL not starting, the load
@@ -28,6 +30,7 @@ import { type PostgresServer, createDatabase } from '../scripts/lib/postgres-ser
 import { type AuditPhaseResult, auditFigures, auditReport, runAuditPhase } from './audit-phase';
 import { type CaseAuditBenchResult, DEFAULT_CASE_AUDIT_OPTIONS, caseAuditFigures, caseAuditReport } from './case-audit-phase';
 import { type CaseListResult, DEFAULT_CASE_LIST_OPTIONS, caseListReport } from './case-list';
+import { type ClusterBenchResult, DEFAULT_CLUSTER_OPTIONS } from './cluster-phase';
 import { DEFAULT_WORKER_OPTIONS, type WorkerSideBySide } from './cases-in-worker';
 import { BENCH_DATABASES, type BenchDatabase } from './database-phase';
 import { DEFAULT_DETECTION_DISPATCH_OPTIONS, type DetectionDispatchResult } from './detection-dispatch';
@@ -54,6 +57,7 @@ export const BENCH_PHASES = [
   'case-list',
   'audit',
   'case-audit',
+  'cluster',
   'load',
 ] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
@@ -78,6 +82,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --open-cases N    open cases for the case-list phase (default 10000)
   --list-requests R timed requests per variant of the case list (default 12; 30 alone via bench/case-list.ts)
   --audit-cases N   real cases the case-audit phase opens, runs and audits (default 10000)
+  --cluster-cases N cases a side of the cluster phase opens and updates (default 1000; the first run builds the Temporal server, ~5 min)
   --load-cases N    cases the load phase opens and updates (default 10000)
   --load-concurrency C  requests in flight in the load phase (default 32)
   --load-timeout MIN    time limit of the load phase in minutes; exceeding it fails (default 30)
@@ -108,6 +113,8 @@ export interface BenchOptions {
   listRequests: number;
   /** Real cases the case-audit phase opens and audits. */
   auditCases: number;
+  /** Cases per side of the cluster phase (dev server; cluster with 1 and with 2 workers). */
+  clusterCases: number;
   /** Cases the load phase opens and updates, requests it keeps in flight, and its time limit. */
   loadCases: number;
   loadConcurrency: number;
@@ -131,6 +138,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'open-cases': { type: 'string', default: String(DEFAULT_CASE_LIST_OPTIONS.cases) },
       'list-requests': { type: 'string', default: String(LIST_REQUESTS) },
       'audit-cases': { type: 'string', default: String(DEFAULT_CASE_AUDIT_OPTIONS.cases) },
+      'cluster-cases': { type: 'string', default: String(DEFAULT_CLUSTER_OPTIONS.cases) },
       'load-cases': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.cases) },
       'load-concurrency': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.concurrency) },
       'load-timeout': { type: 'string', default: String(DEFAULT_LOAD_OPTIONS.timeoutMs / 60_000) },
@@ -164,6 +172,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     openCases: integer('open-cases', values['open-cases'], 1),
     listRequests: integer('list-requests', values['list-requests'], 1),
     auditCases: integer('audit-cases', values['audit-cases'], 1),
+    clusterCases: integer('cluster-cases', values['cluster-cases'], 1),
     loadCases: integer('load-cases', values['load-cases'], 1),
     loadConcurrency: integer('load-concurrency', values['load-concurrency'], 1),
     loadTimeoutMs: minutes('load-timeout', values['load-timeout']) * 60_000,
@@ -414,6 +423,16 @@ export async function main(argv: string[]): Promise<number> {
         options: { ...DEFAULT_CASE_AUDIT_OPTIONS, cases: options.auditCases },
       });
     });
+    await attempt('cluster', async () => {
+      console.log(
+        `[cluster] ${int(options.clusterCases)} cases a side through detection and one Update each: dev server, cluster with 1 and 2 workers, in a fresh process ...`,
+      );
+      const r = await runChild<ClusterBenchResult>({
+        role: 'cluster',
+        options: { ...DEFAULT_CLUSTER_OPTIONS, cases: options.clusterCases },
+      });
+      reported.push({ phase: 'cluster', figures: r.figures, report: r.report, ok: r.ok });
+    });
     await attempt('load', async () => {
       console.log(`[load] ${int(options.loadCases)} cases on one worker, ${options.loadConcurrency} in flight, in a fresh process ...`);
       load = await runChild<LoadResult>({
@@ -460,7 +479,7 @@ export async function main(argv: string[]): Promise<number> {
   const broken = reported.filter((r) => !r.ok);
   if (broken.length > 0) {
     console.error(
-      `\nFAIL: ${broken.map((r) => r.phase).join(', ')}: a case was lost, doubled or opened twice (see the phase's report above).`,
+      `\nFAIL: ${broken.map((r) => r.phase).join(', ')}: a case was lost, doubled or opened twice, or an Update not applied (see the phase's report above).`,
     );
     return 1;
   }

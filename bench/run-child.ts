@@ -20,6 +20,8 @@ function describeTask(task: ChildTask): string {
       return `the load phase with ${task.options.cases} cases`;
     case 'case-audit':
       return `the audit of ${task.options.cases} real cases`;
+    case 'cluster':
+      return `the cluster phase with ${task.options.cases} cases a side`;
     case 'machines':
     case 'history':
       return `the ${task.role} phase`;
