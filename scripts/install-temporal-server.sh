@@ -25,6 +25,15 @@ if installed_ok; then
   exit 0
 fi
 
+# One build at a time: `npm test` starts one in the background while it type-checks, and the
+# cluster test (or npm run cluster) calling this meanwhile waits for it and then finds it done.
+mkdir -p .tools
+exec 9>.tools/temporal-server.lock
+flock 9
+if installed_ok; then
+  exit 0
+fi
+
 command -v go >/dev/null 2>&1 || {
   echo "feil: Go trengs for å bygge Temporal-serveren $want_version (fant ikke «go» på PATH)" >&2
   exit 1
