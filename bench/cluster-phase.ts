@@ -10,7 +10,9 @@
  *   delivering through the real `TemporalCaseDispatcher`. Rate = N ÷ the whole detection run
  *   (every start accepted); the run must report N opened.
  * - one case per pupil: visibility must list exactly one case per pupil of the school before the
- *   Updates start, so a figure never counts a lost or doubled case.
+ *   Updates start, so a figure never counts a lost or doubled case. Then, untimed, the cases settle:
+ *   visibility lists every one with its next deadline (its first workflow task has run), so the
+ *   Updates do not queue behind the opening's backlog.
  * - Updates per second: one `guardians.contacted` Update per case through `CaseClient.send`, C in
  *   flight. Rate = N ÷ the time until every Update was answered; each must be applied.
  *
@@ -28,7 +30,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { CaseClient } from '../app/case-client';
+import { CaseClient, caseListQuery } from '../app/case-client';
 import { osloDate } from '../app/oslo-time';
 import { parseSettings } from '../app/settings';
 import { keyRingOf } from '../app/temporal';
@@ -43,11 +45,11 @@ import { type CaseEvent, parseCaseEvent } from '../machines/events';
 import { type GroupChild, spawnGroup } from '../scripts/lib/child-processes';
 import { type LocalCluster, startLocalCluster } from '../scripts/lib/temporal-cluster/local-cluster';
 import { PROJECT_ROOT } from '../scripts/lib/tools';
-import { caseSearchAttributes } from '../workflows/search-attributes';
+import { NextDeadline, caseSearchAttributes } from '../workflows/search-attributes';
 import { startBenchCaseServer } from './case-server';
 import { type BenchSchool, type CaseCount, benchSchool, countCases } from './detection-dispatch';
 import { type BenchFigure, figure, formatValue } from './figures';
-import { inParallel } from './measure';
+import { inParallel, sleep } from './measure';
 
 export interface ClusterBenchOptions {
   /** Pupils (and so cases and Updates) per side. */
@@ -83,6 +85,8 @@ export interface ClusterSide {
   opened: number;
   /** One case per pupil on visibility, before the Updates. */
   cases: CaseCount;
+  /** From the visibility check until every case showed its next deadline (untimed in the figures). */
+  settleSeconds: number;
   updateSeconds: number;
   updateRate: number;
   /** Updates answered as applied; not applied; failed (with the first few reasons). */
@@ -107,6 +111,8 @@ const NAMESPACE = 'skolefravaer-bench';
 const PROCEDURE = 'tiltaksplan-elevfravaer';
 const WARM_UP_PUPILS = 20;
 const WORKER_READY_MS = 120_000;
+const SETTLE_LIMIT_MS = 10 * 60_000;
+const SETTLE_POLL_MS = 500;
 const DEV_SIDE: ClusterSideName = 'dev server';
 const SIDE_SCHOOL: Record<ClusterSideName, string> = {
   'dev server': 'dev',
@@ -167,6 +173,13 @@ async function measureSide(
   });
   const detectionSeconds = (performance.now() - t) / 1000;
   const listed = await countCases(cases, school);
+  const s = performance.now();
+  const settledQuery = `${caseListQuery({ schoolId: school.schoolId }, new Date())} AND ${NextDeadline.name} IS NOT NULL`;
+  while ((await cases.client.workflow.count(settledQuery)).count < n) {
+    if (performance.now() - s > SETTLE_LIMIT_MS) throw new Error(`${side}: the cases had not all run their first task after 10 minutes`);
+    await sleep(SETTLE_POLL_MS);
+  }
+  const settleSeconds = (performance.now() - s) / 1000;
 
   const ids = school.pupilIds.map((p) => cases.workflowIdFor(school.schoolId, p));
   let applied = 0;
@@ -193,6 +206,7 @@ async function measureSide(
     detectionRate: n / detectionSeconds,
     opened: summary.opened,
     cases: listed,
+    settleSeconds,
     updateSeconds,
     updateRate: n / updateSeconds,
     applied,
@@ -360,12 +374,24 @@ export function clusterReport(result: Omit<ClusterBenchResult, 'figures' | 'repo
   const n = (v: number) => v.toLocaleString('en-US');
   const dev = sides.find((s) => s.side === DEV_SIDE);
   const ratio = (v: number, base: number | undefined) => (base === undefined ? '–' : `${(v / base).toFixed(2)}×`);
-  const header = ['side', 'detection s', 'cases/s', 'ratio', 'Updates s', 'Updates/s', 'ratio', 'one case per pupil', 'applied'];
+  const header = [
+    'side',
+    'detection s',
+    'cases/s',
+    'ratio',
+    'settle s',
+    'Updates s',
+    'Updates/s',
+    'ratio',
+    'one case per pupil',
+    'applied',
+  ];
   const rows = sides.map((s) => [
     s.side,
     s.detectionSeconds.toFixed(2),
     formatValue(s.detectionRate),
     ratio(s.detectionRate, dev?.detectionRate),
+    s.settleSeconds.toFixed(1),
     s.updateSeconds.toFixed(2),
     formatValue(s.updateRate),
     ratio(s.updateRate, dev?.updateRate),
@@ -394,6 +420,7 @@ export function clusterReport(result: Omit<ClusterBenchResult, 'figures' | 'repo
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
     '  cases/s = N ÷ the whole detection run (runDetection through TemporalCaseDispatcher, every start accepted);',
+    '  settle s = untimed wait until every case showed its next deadline (its first workflow task run), before the Updates;',
     '  Updates/s = N ÷ the time until every guardians.contacted Update was answered; ratio = against the dev server in this run.',
     '  dev server: one case worker in the bench process; cluster: real worker/main.ts processes on the same machine.',
     ...problems,
