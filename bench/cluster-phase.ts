@@ -42,9 +42,9 @@ import { type SchoolDirectory, buildSchoolDirectory } from '../detection/school-
 import { InMemoryTriggerLedger } from '../detection/trigger-ledger';
 import { InMemoryRegistrationStore } from '../intake/registration-store';
 import { type CaseEvent, parseCaseEvent } from '../machines/events';
-import { type GroupChild, spawnGroup } from '../scripts/lib/child-processes';
+import type { GroupChild } from '../scripts/lib/child-processes';
 import { type LocalCluster, startLocalCluster } from '../scripts/lib/temporal-cluster/local-cluster';
-import { PROJECT_ROOT } from '../scripts/lib/tools';
+import { startWorker } from '../scripts/lib/worker-process';
 import { NextDeadline, caseSearchAttributes } from '../workflows/search-attributes';
 import { startBenchCaseServer } from './case-server';
 import { type BenchSchool, type CaseCount, benchSchool, countCases } from './detection-dispatch';
@@ -244,37 +244,8 @@ async function runSide(
 }
 
 /** A real case worker process (`worker/main.ts`), ready once it says it polls its task queue. */
-async function startWorker(env: Record<string, string>, name: string): Promise<GroupChild> {
-  const child = spawnGroup(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    name,
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  try {
-    await new Promise<void>((ready, fail) => {
-      const timer = setTimeout(() => fail(new Error(`${name} not ready after ${WORKER_READY_MS / 1000} s:\n${output}`)), WORKER_READY_MS);
-      const onData = (chunk: Buffer) => {
-        output = (output + chunk.toString()).slice(-20_000);
-        if (output.includes('Saksarbeideren lytter')) {
-          clearTimeout(timer);
-          ready();
-        }
-      };
-      child.process.stdout?.on('data', onData);
-      child.process.stderr?.on('data', onData);
-      void child.exited.then((exit) => {
-        clearTimeout(timer);
-        fail(new Error(`${name} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready:\n${output}`));
-      });
-    });
-  } catch (err) {
-    await child.stop({ signal: 'SIGKILL' });
-    throw err;
-  }
-  // The listeners stay: they drain the pipes (a full pipe would stop the worker) and keep the output's tail.
-  return child;
+async function startClusterWorker(env: Record<string, string>, name: string): Promise<GroupChild> {
+  return (await startWorker(env, { name, readyTimeoutMs: WORKER_READY_MS })).child;
 }
 
 export async function runClusterBench(
@@ -323,7 +294,7 @@ export async function runClusterBench(
     const settings = parseSettings(env).temporal;
     keyRingOf(settings); // the key file made once, before the workers and the client read it
     log(`cluster up in ${clusterStartSeconds.toFixed(0)} s; starting case worker 1 (worker/main.ts) ...`);
-    workers.push(await startWorker(env, 'case worker 1 (worker/main.ts)'));
+    workers.push(await startClusterWorker(env, 'case worker 1 (worker/main.ts)'));
     cases = await CaseClient.connect(settings);
     const dead = (): Promise<never> =>
       Promise.race(
@@ -333,7 +304,7 @@ export async function runClusterBench(
       );
     sides.push(await Promise.race([runSide('cluster, 1 worker', 1, cases, setting, options, log), dead()]));
     log('starting case worker 2 ...');
-    workers.push(await startWorker(env, 'case worker 2 (worker/main.ts)'));
+    workers.push(await startClusterWorker(env, 'case worker 2 (worker/main.ts)'));
     sides.push(await Promise.race([runSide('cluster, 2 workers', 2, cases, setting, options, log), dead()]));
   } finally {
     const steps: Array<() => unknown> = [
