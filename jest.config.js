@@ -15,7 +15,7 @@ module.exports = {
   // Servers are started per test file; give start-up and time skipping room on a 2-core machine.
   setupFiles: ['<rootDir>/test/setup-runtime.ts'],
   testTimeout: 120_000,
-  // The few tests that run for minutes first, so they overlap the rest (jest-sequencer.config.js).
+  // The longest tests first, the ones on the real Temporal server (waiting for its build) halfway (jest-sequencer.config.js).
   testSequencer: '<rootDir>/jest-sequencer.config.js',
   maxWorkers: 2,
 };

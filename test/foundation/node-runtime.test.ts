@@ -26,8 +26,13 @@ test("package.json's engines ask for Node 24 and nothing older", () => {
 });
 
 test('every npm script that runs project code runs it on the pinned runtime', () => {
-  // setup, start and test are shell scripts that put the runtime on PATH themselves.
-  const shellScripts = { setup: 'bash scripts/setup.sh', start: 'bash scripts/start.sh', test: 'bash scripts/test.sh' };
+  // setup, start (and cluster, its --cluster form) and test are shell scripts that put the runtime on PATH themselves.
+  const shellScripts = {
+    setup: 'bash scripts/setup.sh',
+    start: 'bash scripts/start.sh',
+    cluster: 'bash scripts/start.sh --cluster',
+    test: 'bash scripts/test.sh',
+  };
   for (const [name, command] of Object.entries(manifest.scripts)) {
     if (name in shellScripts) expect(command).toBe(shellScripts[name as keyof typeof shellScripts]);
     else expect(`${name}: ${command}`).toMatch(new RegExp(`^${name}: bash scripts/with-node\\.sh `));
