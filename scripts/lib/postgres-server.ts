@@ -12,7 +12,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { type ChildExit, type GroupChild, describeExit, registerCleanup, spawnGroup } from './child-processes';
 import { freePort } from './free-port';
@@ -103,6 +103,36 @@ function asUser(runAs: RunAs | undefined, program: string, args: string[]): [str
 }
 
 /**
+ * A kept folder inside the project must be reachable by the server's user: every folder above it
+ * must let others pass (x). A clone in a folder closed to others (root's home, `mktemp -d`)
+ * is not, and initdb would fail with a bare "Permission denied"; say which folder and what to do.
+ */
+function assertReachable(runAs: RunAs, dir: string): void {
+  const reachable = (path: string) => {
+    try {
+      execFileSync('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--init-groups', '--', 'test', '-x', path], {
+        stdio: 'ignore',
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (reachable(dir)) return;
+  // The first folder from the root down that the user cannot pass through.
+  const ancestors: string[] = [];
+  for (let path = dir; ; path = dirname(path)) {
+    ancestors.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  const closed = ancestors.find((path) => !reachable(path)) ?? dir;
+  throw new Error(
+    `PostgreSQL kjører som brukeren «${runAs.user}», som ikke kommer til ${dir}: mappen ${closed} er stengt for andre. ` +
+      `Gi andre lov til å gå gjennom den («chmod o+x ${closed}»), eller sett DATA_DIR til en mappe brukeren når.`,
+  );
+}
+
+/**
  * The environment for the server programs: this process's (so the test run's marker reaches them
  * and the leftover check sees them), with a locale that exists everywhere and no PG* variables
  * that could point the programs elsewhere.
@@ -147,6 +177,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   try {
     // The server's user must own its folder (initdb creates data/ inside it, the socket goes there).
     if (runAs) chownSync(dir, runAs.uid, runAs.gid);
+    if (runAs && kept) assertReachable(runAs, dir);
     // A kept folder is initialised once; a cluster already in it is started as it is.
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       const initdb = asUser(runAs, join(binDir, 'initdb'), [
