@@ -49,7 +49,7 @@ import { NextDeadline, caseSearchAttributes } from '../workflows/search-attribut
 import { startBenchCaseServer } from './case-server';
 import { type BenchSchool, type CaseCount, benchSchool, countCases } from './detection-dispatch';
 import { type BenchFigure, figure, formatValue } from './figures';
-import { inParallel, sleep } from './measure';
+import { inParallel, positiveIntegerArg, sleep } from './measure';
 
 export interface ClusterBenchOptions {
   /** Pupils (and so cases and Updates) per side. */
@@ -404,12 +404,7 @@ export function parseClusterArgs(argv: readonly string[]): ClusterBenchOptions &
   const options: ClusterBenchOptions & { json?: string } = { ...DEFAULT_CLUSTER_OPTIONS };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
-    const value = (): number => {
-      const text = argv[++i] ?? '';
-      const v = Number(text.replace(/[_\s]/g, ''));
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${arg} must be an integer ≥ 1, got "${text}"`);
-      return v;
-    };
+    const value = (): number => positiveIntegerArg(arg, argv[++i]);
     if (arg === '--cases') options.cases = value();
     else if (arg === '--concurrency') options.concurrency = value();
     else if (arg === '--json') options.json = argv[++i];

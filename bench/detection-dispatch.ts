@@ -39,7 +39,7 @@ import type { Registration } from '../intake/registration-schema';
 import { InMemoryRegistrationStore } from '../intake/registration-store';
 import { startBenchCaseServer } from './case-server';
 import { type BenchFigure, figure, formatValue } from './figures';
-import { inParallel, median, sleep } from './measure';
+import { inParallel, median, positiveIntegerArg, sleep } from './measure';
 
 export interface DetectionDispatchOptions {
   /** Pupils per side and round, each opening one case. */
@@ -498,12 +498,7 @@ export function parseDetectionDispatchArgs(argv: readonly string[]): DetectionDi
   const options: DetectionDispatchOptions & { json?: string } = { ...DEFAULT_DETECTION_DISPATCH_OPTIONS };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
-    const value = (): number => {
-      const text = argv[++i] ?? '';
-      const v = Number(text.replace(/[_\s]/g, ''));
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${arg} must be an integer ≥ 1, got "${text}"`);
-      return v;
-    };
+    const value = (): number => positiveIntegerArg(arg, argv[++i]);
     if (arg === '--pupils') options.pupils = value();
     else if (arg === '--concurrency') options.concurrency = value();
     else if (arg === '--rounds') options.rounds = value();

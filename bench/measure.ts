@@ -213,3 +213,10 @@ export async function inParallel(count: number, concurrency: number, task: (i: n
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A phase's `--option N` value: a whole number ≥ 1 (`_` and spaces allowed as separators); throws naming the option. */
+export function positiveIntegerArg(option: string, text: string | undefined): number {
+  const value = Number((text ?? '').replace(/[_\s]/g, ''));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${option} must be an integer ≥ 1, got "${text ?? ''}"`);
+  return value;
+}

@@ -280,16 +280,18 @@ const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Creates database `name` on the server `url` points to and returns the new database's URL
- * (same server and user). Each test file, or each test, gets a database of its own.
+ * (same server and user). Each test file, or each test, gets a database of its own. With
+ * `ifMissing` a database already there is kept as it is (a kept cluster's, at its next start).
  */
-export async function createDatabase(url: string, name: string): Promise<string> {
+export async function createDatabase(url: string, name: string, options: { ifMissing?: boolean } = {}): Promise<string> {
   if (!DATABASE_NAME.test(name)) {
     throw new Error(`Ugyldig databasenavn «${name}»: bruk små bokstaver, sifre og _ (høyst 63 tegn, ikke siffer først)`);
   }
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${name}"`);
+    const there = options.ifMissing && (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+    if (!there) await client.query(`CREATE DATABASE "${name}"`);
   } finally {
     await client.end();
   }

@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
-import { Client } from 'pg';
 import { freePort } from '../free-port';
-import { POSTGRES_SUPERUSER, type PostgresServer, startPostgres } from '../postgres-server';
+import { POSTGRES_SUPERUSER, type PostgresServer, createDatabase, startPostgres } from '../postgres-server';
 import { type TemporalCluster, startTemporalCluster } from './cluster';
 import { type SchemaVersions, setupTemporalSchemas } from './schema-setup';
 import { ensureTemporalServer } from './server-build';
@@ -86,7 +85,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       database,
       schemas,
       temporal,
-      ensureDatabase: (name) => ensureDatabase(postgres.url, name),
+      ensureDatabase: (name) => createDatabase(postgres.url, name, { ifMissing: true }),
       async stop() {
         await temporal.stop();
         await postgres.stop();
@@ -96,20 +95,4 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     await postgres.stop();
     throw err;
   }
-}
-
-/** Creates database `name` when it is not there and returns its URL (same server and user). */
-async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Ugyldig databasenavn «${name}»`);
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
